@@ -1,0 +1,247 @@
+"""Read a derivation file (TOML) into a `Document`, validating every key.
+
+Any problem raises `InputError` naming the file and the key (`network.layers[2].activation`)
+and saying what was expected. Layers are counted from 1, as the network numbers them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Callable
+
+import sympy as sp
+
+from .errors import InputError
+from .registry import ACTIVATIONS, LOSSES, generic_activation, generic_loss
+from .spec import ClaimSpec, Document, L2Spec, LayerSpec, LossSpec, NetworkSpec, SizeRef
+
+_MISSING = object()
+
+
+class _Table:
+    """One TOML table being read: typed access by key, and an error for every key left over."""
+
+    def __init__(self, data: Any, key: str):
+        if not isinstance(data, dict):
+            raise InputError(f"expected a table, found {_kind(data)}", key=key or None)
+        self.data, self.key, self.used = data, key, set()
+
+    def path(self, name: str) -> str:
+        return f"{self.key}.{name}" if self.key else name
+
+    def get(self, name: str, types: type | tuple[type, ...], default: Any = _MISSING,
+            expected: str | None = None) -> Any:
+        self.used.add(name)
+        if name not in self.data:
+            if default is _MISSING:
+                raise InputError(f"missing; expected {expected or _names(types)}",
+                                 key=self.path(name))
+            return default
+        value = self.data[name]
+        if isinstance(value, bool) and bool not in _tuple(types) or not isinstance(value, types):
+            raise InputError(f"expected {expected or _names(types)}, found {_kind(value)}",
+                             key=self.path(name))
+        return value
+
+    def choice(self, name: str, choices: tuple[str, ...], default: Any = _MISSING) -> str:
+        value = self.get(name, str, default, expected=_one_of(choices))
+        if value not in choices:
+            raise InputError(f"unknown value {value!r}; expected {_one_of(choices)}",
+                             key=self.path(name))
+        return value
+
+    def finish(self) -> None:
+        unknown = [name for name in self.data if name not in self.used]
+        if unknown:
+            raise InputError(f"unknown key; expected one of {', '.join(sorted(self.used))}",
+                             key=self.path(unknown[0]))
+
+
+def load(path: str | Path) -> Document:
+    """Read and validate one derivation file."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except OSError as error:
+        raise InputError(f"cannot read the file ({error.strerror})", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", file=str(path)) from None
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"invalid TOML: {error}", file=str(path)) from None
+    try:
+        return parse(data, str(path))
+    except InputError as error:
+        raise error.located(file=str(path)) from None
+
+
+def parse(data: dict, path: str = "<string>") -> Document:
+    top = _Table(data, "")
+    header = _Table(top.get("document", dict), "document")
+    title = header.get("title", str)
+    source = header.get("source", str, "")
+    header.finish()
+    network = _network(_Table(top.get("network", dict), "network"))
+    notation = _notation(top.get("notation", dict, {}))
+    claims = _claims(top.get("claim", list, [], expected="an array of [[claim]] tables"))
+    top.finish()
+    return Document(path, title, source, network, notation, claims)
+
+
+def _network(table: _Table) -> NetworkSpec:
+    samples = table.choice("samples", ("columns", "rows", "single"))
+    sizes = _sizes(table.get("sizes", dict, {}), table.path("sizes"))
+    size_of = _size_reader(sizes)
+    inputs = size_of(table.get("inputs", (str, int), expected="a size name or a number"),
+                     table.path("inputs"))
+    batch = table.get("batch", (str, int), None, expected="a size name or a number")
+    if samples == "single" and batch is not None:
+        raise InputError("a single sample has no batch size; remove it or set samples to "
+                         "'columns' or 'rows'", key=table.path("batch"))
+    if samples != "single":
+        if batch is None:
+            raise InputError(f"missing; samples = '{samples}' needs the batch size "
+                             "(a size name such as 'M')", key=table.path("batch"))
+        batch = size_of(batch, table.path("batch"))
+    weights = table.choice("weights", ("out_in", "in_out"), "out_in")
+    raw_layers = table.get("layers", list, expected="an array of layer tables")
+    if not raw_layers:
+        raise InputError("expected at least one layer", key=table.path("layers"))
+    layers = tuple(_layer(_Table(layer, f"{table.path('layers')}[{number}]"), size_of)
+                   for number, layer in enumerate(raw_layers, start=1))
+    loss = _loss(_Table(table.get("loss", dict), table.path("loss")), layers[-1])
+    l2 = table.get("regularization", dict, None)
+    l2 = None if l2 is None else _l2(_Table(l2, table.path("regularization")))
+    table.finish()
+    return NetworkSpec(samples, sizes, inputs, layers, loss, batch, weights, l2)
+
+
+def _sizes(raw: dict, key: str) -> dict[str, int]:
+    for name, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InputError(f"expected a positive integer, found {value!r}", key=f"{key}.{name}")
+        if not name.isidentifier():
+            raise InputError("expected a name of letters, digits and '_'", key=f"{key}.{name}")
+    return dict(raw)
+
+
+def _size_reader(sizes: dict[str, int]) -> Callable[[Any, str], SizeRef]:
+    def size_of(value: str | int, key: str) -> SizeRef:
+        if isinstance(value, int):
+            if value < 1:
+                raise InputError(f"expected a positive integer, found {value}", key=key)
+            return value
+        if value not in sizes:
+            known = ", ".join(sizes) or "none declared"
+            raise InputError(f"unknown size {value!r}; declare it in network.sizes "
+                             f"(known: {known})", key=key)
+        return value
+    return size_of
+
+
+def _layer(table: _Table, size_of: Callable[[Any, str], SizeRef]) -> LayerSpec:
+    units = size_of(table.get("units", (str, int), expected="a size name or a number"),
+                    table.path("units"))
+    name = table.get("activation", str, expected="an activation name")
+    if name == "generic":
+        activation = generic_activation(_function_name(table, "g"))
+    elif name in ACTIVATIONS:
+        activation = ACTIVATIONS[name]
+    else:
+        raise InputError(f"unknown activation {name!r}; expected "
+                         f"{_one_of(tuple(ACTIVATIONS) + ('generic',))}",
+                         key=table.path("activation"))
+    bias = table.get("bias", bool, True)
+    repeat = size_of(table.get("repeat", (str, int), 1, expected="a size name or a number"),
+                     table.path("repeat"))
+    table.finish()
+    return LayerSpec(units, activation, bias, repeat)
+
+
+def _loss(table: _Table, output: LayerSpec) -> LossSpec:
+    kind = table.get("kind", str, expected="a loss name")
+    if kind == "generic":
+        loss = generic_loss(_function_name(table, "Loss"))
+    elif kind in LOSSES:
+        loss = LOSSES[kind]
+    else:
+        raise InputError(f"unknown loss {kind!r}; expected "
+                         f"{_one_of(tuple(LOSSES) + ('generic',))}", key=table.path("kind"))
+    scale = _rational(table.get("scale", (str, int, float), loss.default_scale,
+                                expected="a number such as 1 or '1/2'"), table.path("scale"))
+    reduction = table.choice("reduction", ("mean", "sum"), "mean")
+    table.finish()
+    if kind == "binary_cross_entropy" and output.activation.per_sample is not None:
+        raise InputError("binary cross-entropy needs an output in (0, 1) per entry; "
+                         f"the output activation is {output.activation.name}",
+                         key=table.path("kind"))
+    return LossSpec(loss, scale, reduction)
+
+
+def _l2(table: _Table) -> L2Spec:
+    raw = table.get("l2", (str, int, float), expected="a coefficient name such as 'lambda' "
+                    "or a number")
+    coefficient = (sp.Symbol(raw, positive=True) if isinstance(raw, str) and raw.isidentifier()
+                   else _rational(raw, table.path("l2")))
+    scale = _rational(table.get("scale", (str, int, float), sp.Rational(1, 2),
+                                expected="a number such as 1 or '1/2'"), table.path("scale"))
+    table.finish()
+    return L2Spec(coefficient, scale)
+
+
+def _function_name(table: _Table, default: str) -> str:
+    name = table.get("function", str, default, expected="a function name such as 'g'")
+    if not (name.isidentifier() or name.startswith("\\") and name[1:].isalpha()):
+        raise InputError(f"expected a name such as 'g' or '\\ell', found {name!r}",
+                         key=table.path("function"))
+    return name
+
+
+def _rational(value: str | int | float, key: str) -> sp.Rational:
+    """A number written as 2, 0.5 or '1/2' (read with `Fraction`, never evaluated)."""
+    try:
+        return sp.Rational(Fraction(str(value).strip()))
+    except (ValueError, ZeroDivisionError):
+        raise InputError(f"expected a number such as 1, 0.5 or '1/2', found {value!r}",
+                         key=key) from None
+
+
+def _notation(raw: Any) -> dict[str, str]:
+    table = _Table(raw, "notation")
+    for symbol, meaning in raw.items():
+        table.get(symbol, str, expected="a network quantity such as 'weight[l]'")
+    return dict(raw)
+
+
+def _claims(raw: list) -> tuple[ClaimSpec, ...]:
+    claims, seen = [], set()
+    for number, item in enumerate(raw, start=1):
+        table = _Table(item, f"claim[{number}]")
+        claim_id = table.get("id", str, expected="a claim id such as 'eq16'")
+        latex = table.get("latex", str, expected="the formula's LaTeX, verbatim")
+        table.finish()
+        if claim_id in seen:
+            raise InputError(f"duplicate claim id {claim_id!r}", key=table.path("id"))
+        seen.add(claim_id)
+        claims.append(ClaimSpec(claim_id, latex))
+    return tuple(claims)
+
+
+def _tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
+    return types if isinstance(types, tuple) else (types,)
+
+
+def _names(types: type | tuple[type, ...]) -> str:
+    words = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+             dict: "a table", list: "an array"}
+    return " or ".join(words[t] for t in _tuple(types))
+
+
+def _kind(value: Any) -> str:
+    return f"{_names(type(value))} ({value!r})" if not isinstance(value, (dict, list)) \
+        else _names(type(value))
+
+
+def _one_of(choices: tuple[str, ...]) -> str:
+    return "one of " + ", ".join(repr(choice) for choice in choices)

@@ -1,0 +1,125 @@
+"""Build the symbolic network a `NetworkSpec` describes, at concrete sizes, as an engine `Graph`.
+
+Node names: `X` (input, also layer 0), `Y` (target), `W[l]`, `b[l]`, `Z[l]` (pre-activation),
+`A[l]` (activation), `loss`. Each node has the layout the document uses: a sample is a column
+(`columns`, `single`) or a row (`rows`). Biases are column vectors. Internally every layer is
+computed units x samples; `_layout` turns that into the document's orientation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Mapping
+
+import sympy as sp
+
+from .engine import Adjoints, Graph, entry_symbols
+from .spec import LayerSpec, NetworkSpec
+
+
+@dataclass
+class Network:
+    spec: NetworkSpec
+    sizes: dict[str, int]
+    per_sample: bool
+    graph: Graph
+    layers: list[LayerSpec] = field(default_factory=list)
+
+    @property
+    def depth(self) -> int:
+        return len(self.layers)
+
+    @property
+    def batch(self) -> int:
+        return 1 if self.per_sample else self.spec.batch_size(self.sizes)
+
+    @cached_property
+    def adjoints(self) -> Adjoints:
+        return self.graph.backward("loss")
+
+    def parameters(self) -> list[str]:
+        return [node.name for node in self.graph.nodes.values() if node.kind in ("weight", "bias")]
+
+    def gradient(self, name: str) -> sp.ImmutableMatrix:
+        """The exact d loss / d node, entry by entry, in the leaves."""
+        return self.adjoints.explicit(name)
+
+    def output_name(self) -> str:
+        return f"A[{self.depth}]"
+
+
+def build(spec: NetworkSpec, sizes: Mapping[str, int] | None = None, *,
+          per_sample: bool = False) -> Network:
+    """The network at `sizes` (default: the file's), for the batch loss or, with `per_sample`,
+    for the loss of one sample (what a document means when it drops the sample index)."""
+    sizes = dict(spec.sizes, **(sizes or {}))
+    layers = spec.expanded_layers(sizes)
+    network = Network(spec, sizes, per_sample, Graph(), layers)
+    samples = network.batch
+    single = samples == 1
+    rows = spec.samples == "rows"
+    graph = network.graph
+
+    def symbols(name: str, units: int) -> sp.ImmutableMatrix:
+        """Entry symbols of a units x samples quantity, laid out as the document lays it out."""
+        shape = (samples, units) if rows else (units, samples)
+        return entry_symbols(name, shape, vector=single)
+
+    def units_by_samples(matrix: sp.ImmutableMatrix) -> sp.ImmutableMatrix:
+        return matrix.T if rows else matrix
+
+    def layout(matrix: sp.Matrix) -> sp.Matrix:
+        return matrix.T if rows else matrix
+
+    width = [spec.size(spec.inputs, sizes)] + [spec.size(layer.units, sizes) for layer in layers]
+    input_name, target_name = ("x", "y") if single else ("X", "Y")
+    graph.leaf("X", "input", 0, symbols(input_name, width[0]))
+    graph.leaf("Y", "target", None, symbols(target_name, width[-1]))
+    previous = "X"
+    for number, layer in enumerate(layers, start=1):
+        weight_shape = (width[number], width[number - 1])
+        if spec.weights == "in_out":
+            weight_shape = weight_shape[::-1]
+        weight = graph.leaf(f"W[{number}]", "weight", number,
+                            entry_symbols(f"W^{{({number})}}", weight_shape))
+        inputs = [previous, weight.name]
+        weights = weight.symbols.T if spec.weights == "in_out" else weight.symbols
+        values = weights * units_by_samples(graph.nodes[previous].symbols)
+        if layer.bias:
+            bias = graph.leaf(f"b[{number}]", "bias", number,
+                              entry_symbols(f"b^{{({number})}}", (width[number], 1), vector=True))
+            inputs.append(bias.name)
+            values = values + bias.symbols * sp.ones(1, samples)
+        graph.define(f"Z[{number}]", "preactivation", number,
+                     symbols(f"Z^{{({number})}}", width[number]), layout(values), inputs)
+        pre = units_by_samples(graph.nodes[f"Z[{number}]"].symbols)
+        activated = sp.Matrix.hstack(*(sp.Matrix(layer.activation.apply(list(pre[:, m])))
+                                       for m in range(samples)))
+        graph.define(f"A[{number}]", "activation", number,
+                     symbols(f"A^{{({number})}}", width[number]), layout(activated),
+                     [f"Z[{number}]"])
+        previous = f"A[{number}]"
+
+    graph.define("loss", "loss", None, sp.ImmutableMatrix([[sp.Symbol("L", real=True)]]),
+                 sp.Matrix([[_loss_value(network, previous)]]), _loss_inputs(network, previous))
+    return network
+
+
+def _loss_value(network: Network, output: str) -> sp.Expr:
+    """The loss as one sum of terms (so each entry's derivative touches only its own terms)."""
+    spec, graph = network.spec, network.graph
+    weight = spec.loss.scale / (network.batch if spec.loss.reduction == "mean" else 1)
+    loss = spec.loss.loss
+    terms = [weight * loss.entry(prediction, target)
+             for prediction, target in zip(graph.nodes[output].symbols, graph.nodes["Y"].symbols)]
+    if spec.l2 is not None:
+        terms += [spec.l2.coefficient * spec.l2.scale * entry ** 2
+                  for node in graph.nodes.values() if node.kind == "weight"
+                  for entry in node.symbols]
+    return sp.Add(*terms)
+
+
+def _loss_inputs(network: Network, output: str) -> list[str]:
+    weights = [node.name for node in network.graph.nodes.values() if node.kind == "weight"]
+    return [output, "Y"] + (weights if network.spec.l2 is not None else [])

@@ -1,0 +1,83 @@
+"""What a derivation file declares, as plain data: the network, its notation and its claims.
+
+`document.py` reads and validates the TOML into these; the engine builds from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Mapping
+
+import sympy as sp
+
+from .registry import Activation, Loss
+
+Samples = Literal["columns", "rows", "single"]
+SizeRef = str | int  # a name from [network].sizes, or a literal number
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    units: SizeRef
+    activation: Activation
+    bias: bool = True
+    repeat: SizeRef = 1  # a block of identical layers, repeated this many times
+
+
+@dataclass(frozen=True)
+class LossSpec:
+    loss: Loss
+    scale: sp.Rational = sp.Integer(1)
+    reduction: Literal["sum", "mean"] = "mean"
+
+
+@dataclass(frozen=True)
+class L2Spec:
+    """`coefficient * scale * (sum of squared weights)`; biases are not regularised."""
+
+    coefficient: sp.Expr
+    scale: sp.Rational = sp.Rational(1, 2)
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    samples: Samples
+    sizes: Mapping[str, int]
+    inputs: SizeRef
+    layers: tuple[LayerSpec, ...]
+    loss: LossSpec
+    batch: SizeRef | None = None      # None for a single sample
+    weights: Literal["out_in", "in_out"] = "out_in"  # shape of W: (units, inputs) or transposed
+    l2: L2Spec | None = None
+
+    def size(self, ref: SizeRef, sizes: Mapping[str, int] | None = None) -> int:
+        """The concrete value of a size at `sizes` (default: the file's own sizes)."""
+        return ref if isinstance(ref, int) else (sizes or self.sizes)[ref]
+
+    def size_symbol(self, ref: SizeRef) -> sp.Expr:
+        """A size as it is displayed: its name as a positive integer symbol, or the number."""
+        return sp.Integer(ref) if isinstance(ref, int) else sp.Symbol(ref, integer=True,
+                                                                      positive=True)
+
+    def expanded_layers(self, sizes: Mapping[str, int] | None = None) -> list[LayerSpec]:
+        """One entry per actual layer, repeated blocks written out at the given sizes."""
+        return [layer for layer in self.layers for _ in range(self.size(layer.repeat, sizes))]
+
+    def batch_size(self, sizes: Mapping[str, int] | None = None) -> int:
+        return 1 if self.batch is None else self.size(self.batch, sizes)
+
+
+@dataclass(frozen=True)
+class ClaimSpec:
+    id: str
+    latex: str
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    title: str
+    source: str
+    network: NetworkSpec
+    notation: Mapping[str, str] = field(default_factory=dict)
+    claims: tuple[ClaimSpec, ...] = ()
