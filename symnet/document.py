@@ -172,10 +172,11 @@ def _loss(table: _Table, output: LayerSpec) -> LossSpec:
                                 expected="a number such as 1 or '1/2'"), table.path("scale"))
     reduction = table.choice("reduction", ("mean", "sum"), "mean")
     table.finish()
-    if kind == "binary_cross_entropy" and output.activation.per_sample is not None:
-        raise InputError("binary cross-entropy needs an output in (0, 1) per entry; "
-                         f"the output activation is {output.activation.name}",
-                         key=table.path("kind"))
+    activation = output.activation
+    if loss.needs_probabilities and not (activation.probabilities or activation.generic):
+        raise InputError(f"{kind} takes the log of the output, which needs an output activation "
+                         f"with values in (0, 1) such as sigmoid or softmax, not "
+                         f"{activation.name}", key=table.path("kind"))
     return LossSpec(loss, scale, reduction)
 
 
@@ -235,7 +236,7 @@ def _tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
 def _names(types: type | tuple[type, ...]) -> str:
     words = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
              dict: "a table", list: "an array"}
-    return " or ".join(words[t] for t in _tuple(types))
+    return " or ".join(words.get(t, t.__name__) for t in _tuple(types))
 
 
 def _kind(value: Any) -> str:

@@ -178,6 +178,19 @@ class Adjoints:
             self._explicit = values
         return self._explicit
 
+    def evaluate(self, point: dict[sp.Symbol, sp.Expr]) -> dict[sp.Symbol, sp.Expr]:
+        """Every entry and adjoint symbol at a point (a number for every leaf entry), one small
+        local expression at a time: numbers stay `Float`s of the point's precision."""
+        values = dict(point)
+        for node in self.graph.nodes.values():
+            if not node.is_leaf:
+                for symbol, expression in zip(node.symbols, node.definition):
+                    values[symbol] = expression.xreplace(values)
+        for name in reversed(list(self.graph.nodes)):
+            for bar, expression in zip(self.bars[name], self.local[name]):
+                values[bar] = expression.xreplace(values)
+        return values
+
     def explicit(self, name: str) -> sp.ImmutableMatrix:
         """d output / d node, entry by entry, as expressions of the leaves."""
         values = self.explicit_map()

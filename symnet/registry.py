@@ -11,8 +11,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 import sympy as sp
+from sympy.matrices.expressions import MatrixExpr
 
 from .functions import NamedFunction, named_function
+from .matrix_rules import Softmax
 
 VectorDefinition = Callable[[Sequence[sp.Expr]], list[sp.Expr]]
 
@@ -27,6 +29,9 @@ class Activation:
     numpy: Callable[[np.ndarray, int], np.ndarray] | None  # (values, axis of the units)
     elementwise: Callable[[sp.Expr], sp.Expr] | None = None
     per_sample: VectorDefinition | None = None
+    # the matrix form of a per-sample activation: (matrix, axis of the units) -> expression
+    per_sample_matrix: Callable[[MatrixExpr, int], MatrixExpr] | None = None
+    probabilities: bool = False   # every output entry lies in (0, 1)
 
     @property
     def generic(self) -> bool:
@@ -55,6 +60,7 @@ class Loss:
     per_entry: Callable[[sp.Expr, sp.Expr], sp.Expr] | None
     numpy: Callable[[np.ndarray, np.ndarray], np.ndarray] | None
     default_scale: sp.Rational = sp.Integer(1)
+    needs_probabilities: bool = False   # takes the log of the prediction
 
     @property
     def generic(self) -> bool:
@@ -96,9 +102,11 @@ ACTIVATIONS: dict[str, Activation] = {row.name: row for row in [
     Activation("identity", r"\operatorname{id}", lambda z, axis=0: z, elementwise=lambda z: z),
     Activation("relu", r"\operatorname{ReLU}", lambda z, axis=0: np.maximum(z, 0),
                elementwise=lambda z: sp.Max(0, z)),
-    Activation("sigmoid", r"\sigma", _stable_sigmoid, elementwise=lambda z: 1 / (1 + sp.exp(-z))),
+    Activation("sigmoid", r"\sigma", _stable_sigmoid, elementwise=lambda z: 1 / (1 + sp.exp(-z)),
+               probabilities=True),
     Activation("tanh", r"\tanh", lambda z, axis=0: np.tanh(z), elementwise=sp.tanh),
-    Activation("softmax", r"\operatorname{softmax}", _stable_softmax, per_sample=_softmax),
+    Activation("softmax", r"\operatorname{softmax}", _stable_softmax, per_sample=_softmax,
+               per_sample_matrix=Softmax, probabilities=True),
 ]}
 
 LOSSES: dict[str, Loss] = {row.name: row for row in [
@@ -106,9 +114,10 @@ LOSSES: dict[str, Loss] = {row.name: row for row in [
          lambda a, y: (a - y) ** 2),
     Loss("binary_cross_entropy", r"\operatorname{BCE}",
          lambda a, y: -(y * sp.log(a) + (1 - y) * sp.log(1 - a)),
-         lambda a, y: -(_entropy_term(y, a) + _entropy_term(1 - y, 1 - a))),
+         lambda a, y: -(_entropy_term(y, a) + _entropy_term(1 - y, 1 - a)),
+         needs_probabilities=True),
     Loss("categorical_cross_entropy", r"\operatorname{CE}", lambda a, y: -y * sp.log(a),
-         lambda a, y: -_entropy_term(y, a)),
+         lambda a, y: -_entropy_term(y, a), needs_probabilities=True),
 ]}
 
 

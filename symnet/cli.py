@@ -1,0 +1,96 @@
+"""The `symnet` command line: one subcommand per job, a one-line message for bad input.
+
+Exit status: 0 done, 2 unusable input (missing file, invalid TOML, unknown key, a network that
+cannot be built); `check` adds 1 for a wrong claim.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .derive import as_latex, as_text, derive
+from .document import load
+from .errors import InputError
+
+EXIT_OK, EXIT_INPUT = 0, 2
+
+
+def derivation_files(paths: list[str]) -> list[Path]:
+    """The files named, and the `*.toml` files (sorted) in the directories named."""
+    files = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(path.glob("*.toml"))
+            if not found:
+                raise InputError("no derivation files (*.toml) in this directory", file=raw)
+            files += found
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputError("no such file or directory", file=raw)
+    return files
+
+
+def run_derive(args: argparse.Namespace) -> int:
+    results = []
+    for path in derivation_files(args.paths):
+        print(f"deriving {path} ...", file=sys.stderr, flush=True)
+        derivation = derive(load(path))
+        results.append(derivation)
+        print(as_text(derivation))
+        print()
+        print(as_latex(derivation))
+        print()
+        if args.output:
+            out = Path(args.output)
+            out.mkdir(parents=True, exist_ok=True)
+            (out / f"{path.stem}.derive.tex").write_text(as_latex(derivation) + "\n")
+            (out / f"{path.stem}.derive.json").write_text(
+                json.dumps(derivation.to_json(), indent=2) + "\n")
+    if args.json:
+        payload = json.dumps({"documents": [d.to_json() for d in results]}, indent=2)
+        if args.json == "-":
+            print(payload)
+        else:
+            Path(args.json).write_text(payload + "\n")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="symnet", description="Check hand-written backpropagation derivations.")
+    top.add_argument("--version", action="version", version=f"symnet {__version__}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    derive_command = commands.add_parser(
+        "derive", help="derive the forward pass and every gradient of a network",
+        description="Print the network, its forward pass (in closed form when small) and the "
+                    "gradient of the loss with respect to every node, as text and LaTeX.")
+    derive_command.add_argument("paths", nargs="+", metavar="PATH",
+                                help="derivation files (.toml) or directories of them")
+    derive_command.add_argument("--json", metavar="OUT",
+                                help="also write the results as JSON to OUT ('-': stdout)")
+    derive_command.add_argument("-o", "--output", metavar="DIR",
+                                help="also write <name>.derive.tex and .json files into DIR")
+    derive_command.set_defaults(run=run_derive)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as error:
+        print(f"symnet: error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("symnet: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
