@@ -110,6 +110,12 @@ def _network(table: _Table) -> NetworkSpec:
         raise InputError("expected at least one layer", key=table.path("layers"))
     layers = tuple(_layer(_Table(layer, f"{table.path('layers')}[{number}]"), size_of)
                    for number, layer in enumerate(raw_layers, start=1))
+    for number, layer in enumerate(layers, start=1):
+        units = layer.units if isinstance(layer.units, int) else sizes[layer.units]
+        if layer.activation.per_sample is not None and units < 2:
+            raise InputError(f"{layer.activation.name} over a single unit is the constant 1; "
+                             "give the layer at least 2 units",
+                             key=f"{table.path('layers')}[{number}].units")
     loss = _loss(_Table(table.get("loss", dict), table.path("loss")), layers[-1])
     l2 = table.get("regularization", dict, None)
     l2 = None if l2 is None else _l2(_Table(l2, table.path("regularization")))

@@ -27,6 +27,22 @@ class SymnetLatexPrinter(LatexPrinter):
     def _print_MatrixSymbol(self, expr) -> str:
         return expr.name
 
+    def _print_MatMul(self, expr) -> str:
+        coefficient, matrices = expr.as_coeff_matrices()
+        factors = " ".join(rf"\left({self._print(matrix)}\right)"
+                           if isinstance(matrix, (sp.MatAdd, sp.HadamardProduct))
+                           else self._print(matrix) for matrix in matrices)
+        if coefficient == 1:
+            return factors
+        if coefficient == -1:
+            return f"- {factors}"
+        sign, magnitude = ("- ", -coefficient) if coefficient.could_extract_minus_sign() \
+            else ("", coefficient)
+        number = self._print(magnitude)
+        if isinstance(magnitude, sp.Add):
+            number = rf"\left({number}\right)"
+        return f"{sign}{number} {factors}"
+
     def _print_Transpose(self, expr) -> str:
         inner = self._print(expr.arg)
         if isinstance(expr.arg, sp.MatrixSymbol):

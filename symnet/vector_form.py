@@ -54,6 +54,7 @@ class VectorForm:
         evaluator = Evaluator(known, {sp.Symbol(name, integer=True, positive=True): value
                                       for name, value in sizes.items()},
                               ACTIVATIONS["softmax"].numpy)
+        evaluator.values[self.adjoint_symbols["loss"]] = np.ones((1, 1))   # dL/dL
         for step in self.forward + self.backward:
             evaluator.values[step.target] = np.asarray(evaluator(step.value), dtype=float)
         return {name: (evaluator.values.get(self.symbols[name]),
