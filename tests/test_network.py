@@ -4,6 +4,7 @@ against `sympy.diff` of the fully expanded loss."""
 from __future__ import annotations
 
 import itertools
+import zlib
 
 import numpy as np
 import pytest
@@ -28,9 +29,9 @@ CASES = list(itertools.product(ACTIVATIONS, LOSSES, ("columns", "rows", "single"
 
 @pytest.mark.parametrize("activation,loss,samples,bias", CASES)
 def test_gradients_match_finite_differences(activation, loss, samples, bias):
-    rng = np.random.default_rng(abs(hash((activation, loss, samples, bias))) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(f"{activation}{loss}{samples}{bias}".encode()))
     sizes = tuple(int(n) for n in rng.integers(1, 4, size=4))
-    sizes = (sizes[0], sizes[1], max(sizes[2], 2), sizes[3])
+    sizes = (sizes[0], max(sizes[1], 2), max(sizes[2], 2), sizes[3])   # softmax: >= 2 units
     spec = make_spec(samples=samples, hidden=activation, output=_output_for(activation, loss),
                      loss=loss, bias=bias, sizes=sizes,
                      weights="in_out" if rng.random() < 0.5 else "out_in",
