@@ -1,0 +1,187 @@
+"""The claim grammar: a formula as a person writes it in LaTeX -> a syntax tree with positions.
+
+The grammar knows notation, not meaning: `g(z)` is a name followed by a parenthesised group
+(a call or a product: the notation table decides), `W_{ij}^{(2)T}` is a name with a subscript
+and a superscript whose parts (layer, sample index, transpose) the resolver reads. Layout-only
+LaTeX (`\\left`, `\\quad`, `&`, `\\\\`, `\\tag{..}`, trailing punctuation) is blanked out before
+parsing, keeping every other character's column, so errors point at the column the user wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lark import Lark, Token, Tree
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+GRAMMAR = r"""
+?start: chain
+
+chain: expr (RELATION expr)*
+
+?expr: sum
+?sum: product
+    | sum ADDOP product          -> binary
+    | ADDOP product              -> unary
+
+?product: power
+    | product MULOP power        -> binary
+    | product power              -> juxtaposition
+
+?power: postfix
+    | big_sum
+
+big_sum: SUM scripts product
+
+?postfix: atom
+    | atom scripts               -> scripted
+    | atom PRIME+                -> primed
+    | atom scripts PRIME+        -> scripted_primed
+    | atom PRIME+ scripts        -> primed_scripted
+
+scripts: sub | sup | sub sup | sup sub
+sub: "_" script
+sup: "^" script
+?script: "{" script_list "}" | script_atom
+script_list: script_item ("," script_item)*
+    |                            -> empty
+?script_item: expr | expr RELATION expr -> limit
+script_atom: LETTER | DIGIT | COMMAND | TOP
+
+?atom: LETTER                    -> name
+    | COMMAND                    -> command
+    | NUMBER                     -> number
+    | "(" expr (SEPARATOR expr)* ")"   -> group
+    | "[" expr "]"               -> group
+    | "\\{" expr "\\}"           -> group
+    | "{" expr "}"
+    | FRAC "{" expr "}" "{" expr "}"        -> frac
+    | WORD_COMMAND "{" WORD "}"            -> word
+    | ACCENT "{" expr "}"                  -> accent
+    | ACCENT LETTER                        -> accent
+    | STYLE "{" expr "}"                   -> styled
+    | STYLE LETTER                         -> styled
+    | "|" expr "|"                         -> norm
+    | "\\|" expr "\\|"                     -> norm
+    | "||" expr "||"                       -> norm
+    | "\\Vert" expr "\\Vert"               -> norm
+    | PARTIAL                              -> partial
+    | NABLA                                -> nabla
+
+RELATION: "=" | ":=" | "\\approx" | "\\simeq" | "\\equiv" | "\\leftarrow" | "\\rightarrow"
+        | "\\gets" | "\\to" | "\\sim"
+ADDOP: "+" | "-"
+SEPARATOR: "," | ";"
+MULOP: "\\cdot" | "\\times" | "*" | "\\odot" | "\\circ" | "\\bullet" | ".*" | "/" | "\\ast"
+SUM: "\\sum"
+FRAC: "\\frac" | "\\dfrac" | "\\tfrac"
+WORD_COMMAND: "\\text" | "\\mathrm" | "\\operatorname" | "\\textrm" | "\\mathit"
+ACCENT: "\\hat" | "\\bar" | "\\overline" | "\\tilde" | "\\widehat" | "\\vec" | "\\dot"
+STYLE: "\\mathbf" | "\\boldsymbol" | "\\bm" | "\\mathcal" | "\\mathbb" | "\\pmb"
+PARTIAL.2: "\\partial"
+NABLA.2: "\\nabla"
+TOP.2: "\\top" | "\\intercal"
+PRIME: "'" | "\\prime"
+COMMAND: /\\[a-zA-Z]+/
+WORD: /[^{}]+/
+LETTER: /[a-zA-Z]/
+DIGIT: /[0-9]/
+NUMBER: /[0-9]+(\.[0-9]+)?/
+
+%ignore /[ \t\n\r]+/
+"""
+
+_PARSER = Lark(GRAMMAR, parser="earley", propagate_positions=True, ambiguity="resolve",
+               lexer="dynamic")
+
+# Layout that carries no meaning: replaced by spaces (same length) before parsing.
+_LAYOUT = re.compile(r"\\tag\*?\{[^{}]*\}|\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big)(?![a-zA-Z])"
+                     r"|\\(?:quad|qquad|displaystyle|limits|nonumber|notag)(?![a-zA-Z])"
+                     r"|\\[,;:! ]|&|\\\\|\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}")
+# trailing punctuation, and an equation number `(12)` that text extraction glued to the formula
+_TRAILING = re.compile(r"(?:\s+\(\d+\))?[\s.,;]*$")
+MAX_LENGTH = 4000   # characters; longer input is not a formula a person wrote
+
+
+class ClaimSyntaxError(Exception):
+    """The claim is not in the notation symnet reads; `column` is 1-based."""
+
+    def __init__(self, message: str, column: int | None):
+        super().__init__(message)
+        self.message, self.column = message, column
+
+
+def blank_layout(latex: str) -> str:
+    """The formula with layout-only LaTeX replaced by as many spaces (columns are kept)."""
+    text = _LAYOUT.sub(lambda match: " " * len(match.group()), latex)
+    trailing = _TRAILING.search(text)
+    if trailing:
+        text = text[:trailing.start()] + " " * len(trailing.group())
+    return text
+
+
+def parse_claim(latex: str) -> Tree:
+    """The syntax tree of one formula (a chain of relations), or `ClaimSyntaxError`."""
+    if len(latex) > MAX_LENGTH:
+        raise ClaimSyntaxError(f"too long to be one formula ({len(latex)} characters; at most "
+                               f"{MAX_LENGTH}): split it into its lines", 1)
+    text = blank_layout(latex)
+    if not text.strip():
+        raise ClaimSyntaxError("empty formula", 1)
+    try:
+        return _PARSER.parse(text)
+    except UnexpectedCharacters as error:
+        raise ClaimSyntaxError(f"unexpected {text[error.pos_in_stream]!r}; "
+                               f"{_expected(error.allowed)}", error.column) from None
+    except UnexpectedToken as error:
+        found = "the end of the formula" if error.token.type == "$END" else repr(str(error.token))
+        raise ClaimSyntaxError(f"unexpected {found}; {_expected(error.expected)}",
+                               getattr(error, "column", None)) from None
+    except UnexpectedEOF as error:
+        raise ClaimSyntaxError(f"the formula ends early; {_expected(error.expected)}",
+                               len(latex)) from None
+    except LarkError as error:   # anything else Lark reports: still one line
+        raise ClaimSyntaxError(str(error).splitlines()[0], None) from None
+    except RecursionError:
+        raise ClaimSyntaxError("the formula nests too deeply to read", None) from None
+
+
+def _expected(names) -> str:
+    readable = sorted({_TOKEN_NAMES.get(name, name.lower()) for name in names or ()
+                       if not name.startswith("__")})
+    if not readable:
+        return "this is not notation symnet reads"
+    return "expected " + ", ".join(readable[:6]) + (" ..." if len(readable) > 6 else "")
+
+
+_TOKEN_NAMES = {"RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('", "RSQB": "']'",
+                "LETTER": "a letter", "NUMBER": "a number", "DIGIT": "a digit",
+                "COMMAND": "a LaTeX command", "RELATION": "a relation such as '='",
+                "ADDOP": "'+' or '-'", "MULOP": "a product such as '\\cdot'",
+                "$END": "the end of the formula", "VBAR": "'|'", "COMMA": "','"}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One link `lhs REL rhs` of a chain, with the relation as written."""
+
+    relation: str
+    lhs: Tree
+    rhs: Tree
+
+
+def links(tree: Tree) -> list[Relation]:
+    """`a = b \\approx c` -> [a = b, b \\approx c]; a formula without relation -> []."""
+    parts = tree.children
+    return [Relation(str(parts[i]), parts[i - 1], parts[i + 1]) for i in range(1, len(parts), 2)]
+
+
+def source_of(tree: Tree | Token, latex: str) -> str:
+    """The LaTeX a subtree was parsed from."""
+    if isinstance(tree, Token):
+        return str(tree)
+    meta = tree.meta
+    if getattr(meta, "empty", True):
+        return ""
+    return latex[meta.start_pos:meta.end_pos]
