@@ -12,11 +12,13 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .check import as_text as check_text
+from .check import check_document
 from .derive import as_latex, as_text, derive
 from .document import load
 from .errors import InputError
 
-EXIT_OK, EXIT_INPUT = 0, 2
+EXIT_OK, EXIT_WRONG, EXIT_INPUT = 0, 1, 2
 
 
 def derivation_files(paths: list[str]) -> list[Path]:
@@ -61,6 +63,35 @@ def run_derive(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_check(args: argparse.Namespace) -> int:
+    documents = [load(path) for path in derivation_files(args.paths)]   # all valid, or exit 2
+    results = []
+    for document in documents:
+        total = len(document.claims)
+        counter = iter(range(1, total + 1))
+
+        def progress(claim_id: str, name=document.path) -> None:
+            if sys.stderr.isatty():
+                print(f"\rchecking {name}: {next(counter)}/{total} {claim_id:<20}",
+                      end="", file=sys.stderr, flush=True)
+        result = check_document(document, progress)
+        if sys.stderr.isatty():
+            print("\r" + " " * 70 + "\r", end="", file=sys.stderr)
+        results.append(result)
+        if args.json != "-":
+            print(check_text(result))
+    if args.json:
+        payload = json.dumps({"documents": [r.to_json() for r in results]}, indent=2)
+        if args.json == "-":
+            print(payload)
+        else:
+            Path(args.json).write_text(payload + "\n")
+    verdicts = [claim.verdict for result in results for claim in result.claims]
+    if "wrong" in verdicts or args.strict and "unchecked" in verdicts:
+        return EXIT_WRONG
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="symnet", description="Check hand-written backpropagation derivations.")
@@ -77,6 +108,19 @@ def parser() -> argparse.ArgumentParser:
     derive_command.add_argument("-o", "--output", metavar="DIR",
                                 help="also write <name>.derive.tex and .json files into DIR")
     derive_command.set_defaults(run=run_derive)
+    check_command = commands.add_parser(
+        "check", help="judge every formula (claim) of derivation files",
+        description="Read each claim's LaTeX, compare it with symnet's own derivation and say "
+                    "whether it holds, is an approximation, is wrong (and how) or could not be "
+                    "read. Exit status: 0 nothing wrong, 1 a claim is wrong (or unchecked, with "
+                    "--strict), 2 unusable input.")
+    check_command.add_argument("paths", nargs="+", metavar="PATH",
+                               help="derivation files (.toml) or directories of them")
+    check_command.add_argument("--json", metavar="OUT",
+                               help="write the verdicts as JSON to OUT ('-': stdout only)")
+    check_command.add_argument("--strict", action="store_true",
+                               help="also exit 1 when a claim is unchecked")
+    check_command.set_defaults(run=run_check)
     return top
 
 

@@ -14,6 +14,7 @@ from typing import Any, Callable
 import sympy as sp
 
 from .errors import InputError
+from .notation import build_notation
 from .registry import ACTIVATIONS, LOSSES, generic_activation, generic_loss
 from .spec import ClaimSpec, Document, L2Spec, LayerSpec, LossSpec, NetworkSpec, SizeRef
 
@@ -218,6 +219,7 @@ def _notation(raw: Any) -> dict[str, str]:
     table = _Table(raw, "notation")
     for symbol, meaning in raw.items():
         table.get(symbol, str, expected="a network quantity such as 'weight[l]'")
+    build_notation(raw)   # every meaning must be one symnet knows
     return dict(raw)
 
 

@@ -31,14 +31,25 @@ chain: expr (RELATION expr)*
 
 ?power: postfix
     | big_sum
+    | derivative_operator
+
+// \partial_{W} L, \nabla_W L: the derivative of what follows by the subscript
+derivative_operator.3: (PARTIAL | NABLA) sub power
 
 big_sum: SUM scripts product
 
 ?postfix: atom
+    | call
     | atom scripts               -> scripted
     | atom PRIME+                -> primed
     | atom scripts PRIME+        -> scripted_primed
     | atom PRIME+ scripts        -> primed_scripted
+
+// a name (or primed / scripted name) followed by parentheses: a call or a product, decided
+// by the notation table; binding it here makes `x * g'(z)` read as x * (g'(z))
+call.2: callee "(" expr (SEPARATOR expr)* ")"
+?callee: atom | atom scripts -> scripted | atom PRIME+ -> primed
+    | atom scripts PRIME+ -> scripted_primed | atom PRIME+ scripts -> primed_scripted
 
 scripts: sub | sup | sub sup | sup sub
 sub: "_" script
@@ -69,16 +80,16 @@ script_atom: LETTER | DIGIT | COMMAND | TOP
     | PARTIAL                              -> partial
     | NABLA                                -> nabla
 
-RELATION: "=" | ":=" | "\\approx" | "\\simeq" | "\\equiv" | "\\leftarrow" | "\\rightarrow"
+RELATION.2: "=" | ":=" | "\\approx" | "\\simeq" | "\\equiv" | "\\leftarrow" | "\\rightarrow"
         | "\\gets" | "\\to" | "\\sim"
 ADDOP: "+" | "-"
 SEPARATOR: "," | ";"
-MULOP: "\\cdot" | "\\times" | "*" | "\\odot" | "\\circ" | "\\bullet" | ".*" | "/" | "\\ast"
-SUM: "\\sum"
-FRAC: "\\frac" | "\\dfrac" | "\\tfrac"
-WORD_COMMAND: "\\text" | "\\mathrm" | "\\operatorname" | "\\textrm" | "\\mathit"
-ACCENT: "\\hat" | "\\bar" | "\\overline" | "\\tilde" | "\\widehat" | "\\vec" | "\\dot"
-STYLE: "\\mathbf" | "\\boldsymbol" | "\\bm" | "\\mathcal" | "\\mathbb" | "\\pmb"
+MULOP.2: "\\cdot" | "\\times" | "*" | "\\odot" | "\\circ" | "\\bullet" | ".*" | "/" | "\\ast"
+SUM.2: "\\sum"
+FRAC.2: "\\frac" | "\\dfrac" | "\\tfrac"
+WORD_COMMAND.2: "\\text" | "\\mathrm" | "\\operatorname" | "\\textrm" | "\\mathit"
+ACCENT.2: "\\hat" | "\\bar" | "\\overline" | "\\tilde" | "\\widehat" | "\\vec" | "\\dot"
+STYLE.2: "\\mathbf" | "\\boldsymbol" | "\\bm" | "\\mathcal" | "\\mathbb" | "\\pmb"
 PARTIAL.2: "\\partial"
 NABLA.2: "\\nabla"
 TOP.2: "\\top" | "\\intercal"

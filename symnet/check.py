@@ -1,0 +1,58 @@
+"""`symnet check`: every claim of every document judged, as data, with text and JSON views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .notation import build_notation
+from .spec import Document
+from .verdict import Networks, Verdict, judge
+
+SYMBOLS = {"holds": "ok", "approximation": "~", "wrong": "X", "unchecked": "?"}
+
+
+@dataclass
+class DocumentResult:
+    file: str
+    title: str
+    source: str
+    claims: list[Verdict] = field(default_factory=list)
+
+    def count(self, verdict: str) -> int:
+        return sum(1 for claim in self.claims if claim.verdict == verdict)
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "title": self.title, "source": self.source,
+                "claims": [claim.to_json() for claim in self.claims]}
+
+
+def check_document(document: Document, progress=None) -> DocumentResult:
+    notation = build_notation(dict(document.notation))
+    networks = Networks(document)
+    result = DocumentResult(document.path, document.title, document.source)
+    for claim in document.claims:
+        if progress:
+            progress(claim.id)
+        result.claims.append(judge(claim.id, claim.latex, document, notation, networks))
+    return result
+
+
+def as_text(result: DocumentResult) -> str:
+    width = max((len(claim.id) for claim in result.claims), default=4)
+    lines = [f"{result.file}: {result.title}"]
+    for claim in result.claims:
+        reason = claim.message
+        if claim.diagnosis:
+            reason = f"{claim.diagnosis}" + (f" {claim.factor}" if claim.factor else "") + \
+                (f": {reason}" if reason else "")
+        if claim.proof and claim.verdict == "holds":
+            reason = f"({claim.proof})" + (f" {reason}" if reason else "")
+        lines.append(f"  {claim.id:<{width}}  {claim.verdict:<13} {reason}"[:200])
+    lines.append("  " + summary(result))
+    return "\n".join(lines)
+
+
+def summary(result: DocumentResult) -> str:
+    counts = ", ".join(f"{result.count(v)} {v}" for v in
+                       ("holds", "approximation", "wrong", "unchecked") if result.count(v))
+    return f"{len(result.claims)} claims: {counts or 'none'}"

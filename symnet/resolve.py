@@ -1,0 +1,977 @@
+"""Claim syntax tree -> SymPy, at concrete sizes, through the document's notation table.
+
+Every side of a claim becomes either an `Indexed` value (a SymPy expression for each value of its
+free indices: `W_{ij}`, `\\sum_j W_{ij} x_j`) or a `MatrixValue` (vector form: `W^{(2)T} A`),
+written in the engine's entry and adjoint symbols. Partial derivatives between network quantities
+are evaluated here (`sympy.diff` after writing out the nodes in between), so chain-rule steps are
+checkable. One method per syntax-tree rule (`_rule_<name>`), as in SymPy's printers.
+
+Samples: a claim that never names a sample is read for one sample (the per-sample network, its
+loss the loss of that sample); a claim that names samples (a sample index, the batch size, a
+whole batch matrix) is read on the batch, and a quantity written without its sample index then
+stands for the average over samples (the convention documents state for omitted sums over m).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import sympy as sp
+from lark import Token, Tree
+
+from .functions import named_function
+from .network import Network
+from .notation import NODE_KINDS, Entry, Notation, normalise
+from .registry import ACTIVATIONS
+
+IMPLICIT_SAMPLE = "_m"
+
+
+class Unresolvable(Exception):
+    """The claim cannot be read: `message` says what, `column` where (1-based)."""
+
+    def __init__(self, message: str, column: int | None = None):
+        super().__init__(message)
+        self.message, self.column = message, column
+
+
+class ShapeMismatch(Unresolvable):
+    """The formula combines quantities whose shapes do not fit: the claim is wrong (`shape`)."""
+
+
+class NeedsBatch(Exception):
+    """Raised while reading for one sample when the claim names samples."""
+
+
+@dataclass
+class Indexed:
+    """A scalar for each assignment of the free indices (0-based integers)."""
+
+    free: frozenset[str]
+    ranges: dict[str, int]
+    at: Callable[[Mapping[str, int]], sp.Expr]
+
+    @classmethod
+    def scalar(cls, value: sp.Expr) -> "Indexed":
+        return cls(frozenset(), {}, lambda assignment: value)
+
+
+@dataclass
+class MatrixValue:
+    matrix: sp.Matrix
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.matrix.shape
+
+
+@dataclass
+class FunctionValue:
+    """A scalar function of one or more arguments (`\\sigma`, `g'`, `\\mathcal{L}`)."""
+
+    name: str
+    apply: Callable[..., sp.Expr]
+    arity: int = 1
+
+    def derivative(self) -> "FunctionValue":
+        variables = sp.symbols(f"_t0:{self.arity}", real=True)
+        derivative = sp.diff(self.apply(*variables), variables[0])
+        return FunctionValue(self.name + "'", sp.Lambda(variables, derivative), self.arity)
+
+
+Value = Indexed | MatrixValue | FunctionValue
+
+
+@dataclass
+class Reading:
+    """What a side of a link reads as, and how: for diagnoses and messages."""
+
+    value: Indexed | MatrixValue
+    batch: bool
+
+
+@dataclass
+class Context:
+    network: Network
+    notation: Notation
+    latex: str
+    batch: bool                              # read on the whole batch
+    layers: dict[str, int] = field(default_factory=dict)   # bound layer variables
+    dummies: dict[str, sp.Symbol] = field(default_factory=dict)
+    layer_shift: dict[int, int] = field(default_factory=dict)   # column -> +/-1 (diagnosis)
+
+
+def _column(tree) -> int | None:
+    if isinstance(tree, Token):
+        return tree.column
+    meta = getattr(tree, "meta", None)
+    return None if meta is None or getattr(meta, "empty", True) else meta.column
+
+
+def _name_of(tree) -> str | None:
+    """The written name of a symbol-like subtree (`W`, `\\sigma`, `\\overline{z}`, `Loss`)."""
+    if isinstance(tree, Token):
+        return str(tree)
+    if tree.data in ("name", "command", "script_atom"):
+        return str(tree.children[0])
+    if tree.data == "word":
+        return str(tree.children[1]).strip()
+    if tree.data == "styled":
+        inner = tree.children[1]
+        style = str(tree.children[0])
+        name = _name_of(inner)
+        if name is None:
+            return None
+        return rf"{style}{{{name}}}" if style in (r"\mathcal", r"\mathbb") else name
+    if tree.data == "accent":
+        name = _name_of(tree.children[1])
+        return None if name is None else rf"{tree.children[0]}{{{name}}}"
+    return None
+
+
+class Resolver:
+    def __init__(self, context: Context):
+        self.context = context
+        self.network = context.network
+        self.graph = context.network.graph
+        self.index_scope: list[str] = []
+
+    # -- entry points ---------------------------------------------------------------------
+    def side(self, tree) -> Indexed | MatrixValue:
+        value = self.resolve(tree)
+        if isinstance(value, FunctionValue):
+            raise Unresolvable(f"{value.name} is a function without arguments here",
+                               _column(tree))
+        if isinstance(value, Indexed) and IMPLICIT_SAMPLE in value.free:
+            value = self._mean_over_samples(value)
+        return value
+
+    def resolve(self, tree) -> Value:
+        if isinstance(tree, Token):
+            raise Unresolvable(f"unexpected {str(tree)!r}", tree.column)
+        composite = self._composite(tree)
+        if composite is not None:
+            return composite
+        rule = getattr(self, f"_rule_{tree.data}", None)
+        if rule is None:
+            raise Unresolvable(f"symnet does not read {tree.data.replace('_', ' ')} here",
+                               _column(tree))
+        return rule(tree)
+
+    # -- notation ---------------------------------------------------------------------------
+    def _composite(self, tree) -> Value | None:
+        """A whole expression the notation table names (`\\text{Loss}(h(\\bar{x};\\theta),y)`)."""
+        entries = self.context.notation.composites()
+        if not entries or getattr(tree.meta, "empty", True):
+            return None
+        text = normalise(self.context.latex[tree.meta.start_pos:tree.meta.end_pos])
+        for entry in entries:
+            if entry.base == text:
+                return self._meaning_value(entry, None, [], None, tree)
+        return None
+
+    def _lookup(self, name: str, layer_tree, tree) -> tuple[Entry, int | None] | None:
+        entries = self.context.notation.by_base(normalise(name))
+        layer = None if layer_tree is None else self._layer_number(layer_tree)
+        for entry in entries:
+            if layer_tree is None and entry.variable is None and entry.layer is None:
+                return entry, None
+            if layer_tree is not None and entry.layer is not None and layer is not None \
+                    and int(entry.layer) == layer:
+                return entry, layer
+            if layer_tree is not None and entry.variable is not None:
+                return entry, layer
+        return None
+
+    def _layer_number(self, tree) -> int | None:
+        """A layer superscript `(2)`, `(L+1)`, `(k-1)` as a number (variables bound)."""
+        value = self._layer_expression(tree)
+        shift = self.context.layer_shift.get(_column(tree) or -1, 0)
+        return None if value is None else int(value) + shift
+
+    def _layer_expression(self, tree):
+        if isinstance(tree, Token):
+            return self._layer_symbol(str(tree), tree)
+        if tree.data == "group":
+            return self._layer_expression(tree.children[0])
+        if tree.data == "number":
+            return int(str(tree.children[0]))
+        if tree.data in ("name", "command", "script_atom"):
+            return self._layer_symbol(str(tree.children[0]), tree)
+        if tree.data == "binary":
+            left, op, right = tree.children
+            a, b = self._layer_expression(left), self._layer_expression(right)
+            if a is None or b is None:
+                return None
+            return a + b if str(op) == "+" else a - b if str(op) == "-" else None
+        if tree.data == "script_list" and len(tree.children) == 1:
+            return self._layer_expression(tree.children[0])
+        return None
+
+    def _layer_symbol(self, name: str, tree) -> int:
+        if name in self.context.layers:
+            return self.context.layers[name]
+        sizes = self.network.sizes
+        if name in sizes:
+            return sizes[name]
+        raise Unresolvable(f"layer {name!r} is not a number, a size or a layer variable; "
+                           "declare it in [notation] as layer_variable[1..L]", _column(tree))
+
+    def _node_name(self, kind: str, layer: str | None, bound: int | None, tree) -> str:
+        if kind in ("input",):
+            return "X"
+        if kind == "target":
+            return "Y"
+        if kind == "output":
+            return self.network.output_name()
+        if kind == "loss":
+            return "loss"
+        number = self._meaning_layer(layer, bound, tree)
+        if kind == "activation" and number == 0:
+            return "X"
+        name = f"{NODE_KINDS[kind]}[{number}]"
+        if name not in self.graph.nodes:
+            raise Unresolvable(f"layer {number} has no {kind}", _column(tree))
+        return name
+
+    def _meaning_layer(self, layer: str | None, bound: int | None, tree) -> int:
+        depth = self.network.depth
+        if layer is None or layer == "last":
+            return depth
+        if layer.isdigit():
+            return int(layer)
+        if bound is None:
+            raise Unresolvable("this symbol needs a layer superscript such as (2)",
+                               _column(tree))
+        offset = int(layer[1:]) if len(layer) > 1 else 0
+        return bound - offset
+
+    def _meaning_value(self, entry: Entry, bound: int | None, indices, sample, tree) -> Value:
+        meaning = entry.meaning
+        if meaning.kind == "activation_function":
+            number = self._meaning_layer(meaning.layer, bound, tree)
+            return self._activation_function(number, tree)
+        if meaning.kind in ("loss_function", "loss_of_preactivation"):
+            return self._loss_function(meaning.kind == "loss_of_preactivation")
+        if meaning.kind == "learning_rate":
+            return Indexed.scalar(sp.Symbol("_eta", positive=True))
+        if meaning.kind in ("sample_index", "kronecker", "hadamard",
+                            "matmul", "ones", "layer_variable"):
+            raise Unresolvable(f"{entry.key!r} ({meaning.kind}) cannot stand here",
+                               _column(tree))
+        node = self._node_name(meaning.kind, meaning.layer, bound, tree)
+        return self._node_value(node, meaning.adjoint, indices, sample, tree)
+
+    def _activation_function(self, number: int, tree) -> FunctionValue:
+        if not 1 <= number <= self.network.depth:
+            raise Unresolvable(f"there is no layer {number}", _column(tree))
+        activation = self.network.layers[number - 1].activation
+        if activation.per_sample is not None:
+            raise Unresolvable(f"{activation.name} acts on a whole sample; write it as a "
+                               "quantity (activation[l]) instead", _column(tree))
+        if activation.elementwise is not None:
+            return FunctionValue(activation.name, activation.elementwise)
+        return FunctionValue(activation.name, activation.function())
+
+    def _loss_function(self, of_preactivation: bool) -> FunctionValue:
+        loss = self.network.spec.loss.loss
+        output = self.network.layers[-1].activation
+        if of_preactivation:
+            if output.elementwise is None and not output.generic:
+                raise Unresolvable("the loss of a pre-activation needs an element-wise output")
+            squash = output.elementwise or output.function()
+            return FunctionValue(loss.name, lambda z, y: loss.entry(squash(z), y), 2)
+        return FunctionValue(loss.name, loss.entry, 2)
+
+    # -- network quantities -------------------------------------------------------------------
+    def _node_value(self, node: str, adjoint: bool, indices: list, sample, tree) -> Value:
+        graph_node = self.graph.nodes[node]
+        matrix = (self.network.adjoints.bars[node] if adjoint else graph_node.symbols)
+        if node == "loss" and adjoint:
+            matrix = sp.ImmutableMatrix([[1]])
+        has_samples = graph_node.kind in ("input", "target", "preactivation", "activation")
+        sample_axis = None
+        if has_samples and self.network.spec.samples != "single":
+            sample_axis = 0 if self.network.spec.samples == "rows" else 1
+        if sample is not None and sample_axis is None:
+            raise Unresolvable(f"{node} has no sample index", _column(tree))
+        if sample is not None and not self.context.batch:
+            raise NeedsBatch
+        rows, cols = matrix.shape
+        if not indices:
+            if sample is not None:
+                return self._entries(matrix, [sample], sample_axis, node, adjoint, tree)
+            if matrix.shape == (1, 1):
+                return self._entries(matrix, [0, 0], None, node, adjoint, tree)
+            if sample_axis is not None and not self.context.batch:
+                return MatrixValue(sp.Matrix(matrix))
+            if sample_axis is not None and self.context.batch:
+                return MatrixValue(sp.Matrix(matrix))
+            if sample_axis is None and self.network.spec.samples != "single" and has_samples:
+                pass
+            return MatrixValue(sp.Matrix(matrix))
+        if len(indices) == 2:
+            if sample_axis is not None and not self.context.batch and \
+                    matrix.shape[sample_axis] > 1:
+                raise NeedsBatch
+            return self._entries(matrix, indices, None, node, adjoint, tree)
+        if len(indices) != 1:
+            raise Unresolvable(f"{len(indices)} indices on a matrix", _column(tree))
+        if sample_axis is not None and matrix.shape[sample_axis] > 1:
+            sample = sample if sample is not None else IMPLICIT_SAMPLE
+            placed = [indices[0], sample] if sample_axis == 1 else [sample, indices[0]]
+            return self._entries(matrix, placed, None, node, adjoint, tree,
+                                 per_sample_loss=adjoint and sample == IMPLICIT_SAMPLE)
+        if cols == 1:
+            return self._entries(matrix, [indices[0], 0], None, node, adjoint, tree)
+        if rows == 1:
+            return self._entries(matrix, [0, indices[0]], None, node, adjoint, tree)
+        raise Unresolvable("one index on a matrix: write both (row and column)", _column(tree))
+
+    def _entries(self, matrix, indices, sample_axis, node, adjoint, tree,
+                 per_sample_loss=False) -> Value:
+        if sample_axis is not None:   # a whole sample: a column (or row) of the matrix
+            sample = indices[0]
+            if isinstance(sample, str):
+                raise Unresolvable("a whole sample indexed by a variable: write its entries",
+                                   _column(tree))
+            vector = matrix[:, sample] if sample_axis == 1 else matrix[sample, :]
+            return MatrixValue(sp.Matrix(vector))
+        ranges = {}
+        for axis, index in enumerate(indices):
+            size = matrix.shape[axis]
+            if isinstance(index, int):
+                if not 0 <= index < size:
+                    raise Unresolvable(f"index {index + 1} is out of range (1..{size})",
+                                       _column(tree))
+            else:
+                ranges[index] = size
+        # the derivative of one sample's loss is M times that of the mean over M samples
+        factor = 1
+        if per_sample_loss and self.network.spec.loss.reduction == "mean":
+            factor = self.network.batch
+        free = frozenset(ranges)
+
+        def at(assignment, matrix=matrix, indices=indices, factor=factor):
+            position = [i if isinstance(i, int) else assignment[i] for i in indices]
+            return factor * matrix[position[0], position[1]]
+        return Indexed(free, ranges, at)
+
+    def _mean_over_samples(self, value: Indexed) -> Indexed:
+        samples = value.ranges.get(IMPLICIT_SAMPLE, self.network.batch)
+        free = value.free - {IMPLICIT_SAMPLE}
+        ranges = {k: v for k, v in value.ranges.items() if k != IMPLICIT_SAMPLE}
+        return Indexed(free, ranges, lambda assignment: sp.Add(*(
+            value.at({**assignment, IMPLICIT_SAMPLE: m}) for m in range(samples))) / samples)
+
+    # -- symbols ------------------------------------------------------------------------------
+    def _symbol(self, tree, subscript=None, superscript=None) -> Value:
+        name = _name_of(tree)
+        if name is None:
+            raise Unresolvable("symnet does not read this as a symbol", _column(tree))
+        layer_tree, sample, transpose, power = self._read_superscript(superscript)
+        indices = self._read_subscript(subscript) if subscript is not None else []
+        if sample is not None and not self.context.batch:
+            raise NeedsBatch
+        value = self._symbol_value(name, layer_tree, indices, sample, tree)
+        if transpose:
+            value = self._transpose(value, tree)
+        if power is not None:
+            value = self._power(value, power, tree)
+        return value
+
+    def _symbol_value(self, name, layer_tree, indices, sample, tree) -> Value:
+        found = self._lookup(name, layer_tree, tree)
+        if found is not None:
+            entry, bound = found
+            if entry.meaning.kind == "kronecker":
+                return self._kronecker(indices, tree)
+            return self._meaning_value(entry, bound, indices, sample, tree)
+        if layer_tree is not None:
+            raise Unresolvable(f"unknown symbol {name!r} with a layer; declare it in "
+                               "[notation]", _column(tree))
+        if name in self.index_scope and not indices:
+            return Indexed(frozenset({name}), {}, lambda a, n=name: sp.Integer(a[n] + 1))
+        if name == r"\delta" and len(indices) == 2:
+            return self._kronecker(indices, tree)
+        builtin = BUILTIN_FUNCTIONS.get(name)
+        if builtin is not None and not indices:
+            return builtin
+        if name in self.context.dummies and not indices:
+            return Indexed.scalar(self.context.dummies[name])
+        if name in self.network.sizes and not indices:
+            if self.network.spec.batch == name and not self.context.batch:
+                raise NeedsBatch
+            return Indexed.scalar(sp.Integer(self._size(name)))
+        raise Unresolvable(f"unknown symbol {name!r}; declare it in [notation]", _column(tree))
+
+    def _size(self, name: str) -> int:
+        if name == self.network.spec.batch:
+            return self.network.batch
+        return self.network.sizes[name]
+
+    def _kronecker(self, indices, tree) -> Indexed:
+        if len(indices) != 2:
+            raise Unresolvable("a Kronecker delta takes two indices", _column(tree))
+        first, second = indices
+        free = frozenset(i for i in indices if isinstance(i, str))
+
+        def at(assignment):
+            a = first if isinstance(first, int) else assignment[first]
+            b = second if isinstance(second, int) else assignment[second]
+            return sp.Integer(int(a == b))
+        return Indexed(free, {}, at)
+
+    def _read_subscript(self, tree) -> list:
+        """`ij`, `i,j`, `1j`, `\\alpha\\beta` -> ['i', 'j'], [0, 'j'] (numbers 0-based)."""
+        items = []
+
+        def walk(node):
+            if isinstance(node, Token):
+                text = str(node)
+                if text.isdigit():
+                    items.extend(int(d) - 1 for d in text)
+                else:
+                    items.append(text)
+                return
+            if node.data in ("script_list", "juxtaposition"):
+                for child in node.children:
+                    walk(child)
+            elif node.data in ("script_atom", "name", "command", "number"):
+                walk(node.children[0])
+            elif node.data == "group" and len(node.children) == 1:
+                walk(node.children[0])
+            else:
+                raise Unresolvable("symnet reads subscripts as indices such as ij, i,j, 1j",
+                                   _column(node))
+        walk(tree)
+        for item in items:
+            if isinstance(item, str) and item not in self.index_scope:
+                self.index_scope.append(item)
+        return items
+
+    def _read_superscript(self, tree):
+        """`(2)`, `(2),m`, `(1)T`, `T`, `\\top`, `2`, `m` -> (layer, sample, transpose, power)."""
+        if tree is None:
+            return None, None, False, None
+        parts = tree.children if tree.data == "script_list" else [tree]
+        layer, sample, transpose, power = None, None, False, None
+        samples = set(self.context.notation.marker("sample_index"))
+        for part in parts:
+            pieces = part.children if isinstance(part, Tree) and part.data == "juxtaposition" \
+                else [part]
+            for piece in pieces:
+                name = _name_of(piece) if isinstance(piece, (Tree, Token)) else None
+                if isinstance(piece, Tree) and piece.data == "group":
+                    layer = piece
+                elif name in ("T", r"\top", r"\intercal"):
+                    transpose = True
+                elif name is not None and name in samples:
+                    sample = name
+                    if name not in self.index_scope:
+                        self.index_scope.append(name)
+                elif isinstance(piece, Tree) and piece.data in ("number", "unary") or \
+                        isinstance(piece, Token) and str(piece).isdigit():
+                    power = piece
+                elif isinstance(piece, Tree) and piece.data == "script_atom" and \
+                        str(piece.children[0]).isdigit():
+                    power = piece
+                else:
+                    raise Unresolvable("symnet reads superscripts as a layer (2), a sample "
+                                       "index, a transpose T or a power", _column(piece))
+        return layer, sample, transpose, power
+
+    # -- rules --------------------------------------------------------------------------------
+    def _rule_name(self, tree):
+        return self._symbol(tree)
+
+    _rule_command = _rule_name
+    _rule_word = _rule_name
+    _rule_accent = _rule_name
+
+    def _rule_styled(self, tree):
+        if _name_of(tree.children[1]) == "1" or (
+                isinstance(tree.children[1], Tree) and tree.children[1].data == "number"
+                and str(tree.children[1].children[0]) == "1"):
+            return ONES
+        return self._symbol(tree)
+
+    def _rule_number(self, tree):
+        return Indexed.scalar(sp.Rational(str(tree.children[0])))
+
+    def _rule_group(self, tree):
+        values = [child for child in tree.children if not isinstance(child, Token)]
+        if len(values) != 1:
+            raise Unresolvable("a list of arguments without a function", _column(tree))
+        return self.resolve(values[0])
+
+    def _rule_scripted(self, tree):
+        base, scripts = tree.children
+        sub = sup = None
+        for script in scripts.children:
+            if script.data == "sub":
+                sub = script.children[0]
+            else:
+                sup = script.children[0]
+        if isinstance(base, Tree) and base.data == "group":
+            value = self.resolve(base)
+            _, _, transpose, power = self._read_superscript(sup)
+            if sub is not None:
+                raise Unresolvable("a subscript on a parenthesised expression", _column(tree))
+            if transpose:
+                value = self._transpose(value, tree)
+            if power is not None:
+                value = self._power(value, power, tree)
+            return value
+        if isinstance(base, Tree) and base.data == "norm":
+            value = self.resolve(base)
+            _, _, _, power = self._read_superscript(sup)
+            return value if power is None else self._power(value, power, tree)
+        if isinstance(base, Tree) and base.data in ("partial", "nabla"):
+            return _Operator(base.data, sub)
+        return self._symbol(base, sub, sup)
+
+    def _rule_primed(self, tree):
+        base, *primes = tree.children
+        value = self.resolve(base)
+        if not isinstance(value, FunctionValue):
+            raise Unresolvable("a prime on something that is not a function", _column(tree))
+        for _ in primes:
+            value = value.derivative()
+        return value
+
+    def _rule_scripted_primed(self, tree):
+        base, scripts, *primes = tree.children
+        value = self._rule_scripted(Tree("scripted", [base, scripts], tree.meta))
+        for _ in primes:
+            value = value.derivative()
+        return value
+
+    def _rule_primed_scripted(self, tree):
+        base, *rest = tree.children
+        scripts = rest[-1]
+        value = self.resolve(base)
+        for _ in rest[:-1]:
+            value = value.derivative()
+        sup = next((s.children[0] for s in scripts.children if s.data == "sup"), None)
+        _, _, _, power = self._read_superscript(sup)
+        return value if power is None else _PoweredFunction(value, power)
+
+    def _rule_call(self, tree):
+        callee, *arguments = tree.children
+        function = self.resolve(callee)
+        group = Tree("group", arguments, tree.meta)
+        if isinstance(function, (FunctionValue, _PoweredFunction)):
+            return self._call(function, group, tree)
+        if isinstance(function, _Operator):
+            return self._apply_operator(function, group, tree)
+        if any(isinstance(argument, Token) for argument in arguments):
+            # `\varepsilon(z, y)`: a named value followed by its arguments, as documentation
+            return function
+        return self._multiply(function, self.resolve(group), "", tree)
+
+    def _rule_derivative_operator(self, tree):
+        _, sub, operand = tree.children
+        variable = sub.children[0]
+        if isinstance(variable, Tree) and variable.data == "script_list" and \
+                len(variable.children) == 1:
+            variable = variable.children[0]
+        return self._derivative(operand, variable, tree)
+
+    def _rule_unary(self, tree):
+        op, operand = tree.children
+        value = self.resolve(operand)
+        return value if str(op) == "+" else self._scale(value, -1, tree)
+
+    def _rule_binary(self, tree):
+        left, op, right = tree.children
+        op = str(op)
+        if op in "+-":
+            a, b = self.resolve(left), self.resolve(right)
+            return self._add(a, b if op == "+" else self._scale(b, -1, tree), tree)
+        a, b = self.resolve(left), self.resolve(right)
+        if op == "/":
+            return self._divide(a, b, tree)
+        return self._multiply(a, b, op, tree)
+
+    def _rule_juxtaposition(self, tree):
+        left, right = tree.children
+        a = self.resolve(left)
+        if isinstance(a, _Operator):
+            return self._apply_operator(a, right, tree)
+        if isinstance(a, (FunctionValue, _PoweredFunction)):
+            return self._call(a, right, tree)
+        if a is ONES:
+            b = self.resolve(right)
+            return self._multiply(a, b, "", tree)
+        b = self.resolve(right)
+        if isinstance(b, FunctionValue):
+            raise Unresolvable(f"{b.name} needs an argument", _column(right))
+        return self._multiply(a, b, "", tree)
+
+    def _rule_big_sum(self, tree):
+        _, scripts, body = tree.children
+        sub = next((s.children[0] for s in scripts.children if s.data == "sub"), None)
+        sup = next((s.children[0] for s in scripts.children if s.data == "sup"), None)
+        if sub is None:
+            raise Unresolvable("a sum without its index", _column(tree))
+        indices, limit = self._sum_indices(sub)
+        value = self.resolve(body)
+        if isinstance(value, MatrixValue):
+            raise Unresolvable("a sum over a matrix: write its entries", _column(tree))
+        for index in indices:
+            value = self._sum(value, index, limit, sup, tree)
+        return value
+
+    def _sum_indices(self, tree):
+        if isinstance(tree, Tree) and tree.data == "script_list" and len(tree.children) == 1 \
+                and isinstance(tree.children[0], Tree) and tree.children[0].data == "limit":
+            variable, _, start = tree.children[0].children
+            names = [_name_of(variable)]
+            start_value = self._layer_expression(start)
+            for name in names:
+                if name not in self.index_scope:
+                    self.index_scope.append(name)
+            return names, start_value
+        names = [name for name in self._read_subscript(tree)]
+        if any(isinstance(name, int) for name in names):
+            raise Unresolvable("a sum over a number", _column(tree))
+        return names, None
+
+    def _sum(self, value: Indexed, index: str, start, upper_tree, tree) -> Indexed:
+        samples = set(self.context.notation.marker("sample_index"))
+        if index in samples and not self.context.batch:
+            raise NeedsBatch
+        if index not in value.free:
+            raise Unresolvable(f"the sum's index {index} does not occur in its body",
+                               _column(tree))
+        size = value.ranges.get(index)
+        if upper_tree is not None:
+            upper = self._layer_expression(upper_tree) if not (
+                _name_of(upper_tree) == self.network.spec.batch) else self.network.batch
+            if _name_of(upper_tree) == self.network.spec.batch and not self.context.batch:
+                raise NeedsBatch
+            if upper is not None:
+                size = upper - ((start or 1) - 1)
+        if size is None:
+            raise Unresolvable(f"the range of {index} is not known from where it is used",
+                               _column(tree))
+        ranges = {k: v for k, v in value.ranges.items() if k != index}
+        return Indexed(value.free - {index}, ranges, lambda assignment: sp.Add(*(
+            value.at({**assignment, index: k}) for k in range(size))))
+
+    def _rule_frac(self, tree):
+        _, top, bottom = tree.children
+        if _starts_with_partial(top):
+            return self._derivative(_after_partial(top), _after_partial(bottom), tree)
+        return self._divide(self.resolve(top), self.resolve(bottom), tree)
+
+    def _rule_norm(self, tree):
+        value = self.resolve(tree.children[0])
+        if isinstance(value, MatrixValue):
+            return Indexed.scalar(sp.sqrt(sum(entry ** 2 for entry in value.matrix)))
+        return _map(value, lambda e: sp.sqrt(e ** 2))
+
+    def _rule_partial(self, tree):
+        return _Operator("partial", None)
+
+    def _rule_nabla(self, tree):
+        return _Operator("nabla", None)
+
+    # -- operations ---------------------------------------------------------------------------
+    def _scale(self, value, factor, tree):
+        if isinstance(value, MatrixValue):
+            return MatrixValue(value.matrix * factor)
+        if isinstance(value, Indexed):
+            return _map(value, lambda e: factor * e)
+        raise Unresolvable("a function without arguments in a sum", _column(tree))
+
+    def _add(self, a, b, tree):
+        if isinstance(a, Indexed) and isinstance(b, Indexed):
+            # a term without an index is constant along it (b_i added for every sample m)
+            return Indexed(a.free | b.free, {**a.ranges, **b.ranges},
+                           lambda asg: a.at(asg) + b.at(asg))
+        a, b = self._as_matrix(a, b, tree), self._as_matrix(b, a, tree)
+        return MatrixValue(_broadcast(a.matrix, b.matrix, lambda x, y: x + y, tree))
+
+    def _as_matrix(self, value, other, tree) -> MatrixValue:
+        if isinstance(value, MatrixValue):
+            return value
+        if value is ONES and isinstance(other, MatrixValue):
+            return MatrixValue(sp.ones(*other.shape))
+        if isinstance(value, Indexed) and not value.free:
+            return MatrixValue(sp.Matrix([[value.at({})]]))
+        raise Unresolvable("an indexed quantity combined with a matrix", _column(tree))
+
+    def _multiply(self, a, b, op, tree):
+        hadamard = op in (r"\odot", r"\circ", r"\bullet", ".*") or (
+            op == "*" and "*" in self.context.notation.marker("hadamard"))
+        if isinstance(a, Indexed) and isinstance(b, Indexed):
+            return Indexed(a.free | b.free, {**a.ranges, **b.ranges},
+                           lambda asg: a.at(asg) * b.at(asg))
+        if isinstance(a, Indexed) and not a.free and isinstance(b, MatrixValue):
+            return MatrixValue(b.matrix * a.at({}))
+        if isinstance(b, Indexed) and not b.free and isinstance(a, MatrixValue):
+            return MatrixValue(a.matrix * b.at({}))
+        if a is ONES and isinstance(b, MatrixValue):
+            return MatrixValue(sp.ones(b.shape[1] if hadamard else 1, b.shape[0]) * b.matrix
+                               if not hadamard else b.matrix)
+        if b is ONES and isinstance(a, MatrixValue):
+            return MatrixValue(a.matrix * sp.ones(a.shape[1], 1)) if not hadamard else a
+        if isinstance(a, MatrixValue) and isinstance(b, MatrixValue):
+            if hadamard:
+                return MatrixValue(_broadcast(a.matrix, b.matrix, lambda x, y: x * y, tree))
+            if a.shape[1] != b.shape[0]:
+                raise ShapeMismatch(f"a {a.shape[0]}x{a.shape[1]} matrix times a "
+                                    f"{b.shape[0]}x{b.shape[1]} matrix", _column(tree))
+            return MatrixValue(a.matrix * b.matrix)
+        raise Unresolvable("an indexed quantity multiplied with a matrix", _column(tree))
+
+    def _divide(self, a, b, tree):
+        if isinstance(b, Indexed) and not b.free and isinstance(a, MatrixValue):
+            return MatrixValue(a.matrix / b.at({}))
+        if isinstance(a, Indexed) and isinstance(b, Indexed):
+            return Indexed(a.free | b.free, {**a.ranges, **b.ranges},
+                           lambda asg: a.at(asg) / b.at(asg))
+        raise Unresolvable("a division by a matrix", _column(tree))
+
+    def _transpose(self, value, tree):
+        if isinstance(value, MatrixValue):
+            return MatrixValue(value.matrix.T)
+        if isinstance(value, Indexed) and not value.free:
+            return value
+        raise Unresolvable("a transpose of an indexed entry", _column(tree))
+
+    def _power(self, value, power_tree, tree):
+        exponent = self._layer_expression(power_tree) if not (
+            isinstance(power_tree, Tree) and power_tree.data == "unary") else None
+        if exponent is None:
+            exponent = self.resolve(power_tree)
+            if not isinstance(exponent, Indexed) or exponent.free:
+                raise Unresolvable("a power that is not a number", _column(tree))
+            exponent = exponent.at({})
+        if isinstance(value, FunctionValue):
+            return _PoweredFunction(value, power_tree, exponent)
+        if isinstance(value, MatrixValue):
+            if value.shape == (1, 1):
+                return Indexed.scalar(value.matrix[0, 0] ** exponent)
+            if value.shape[1] == 1 or value.shape[0] == 1:   # |v|^2 of a vector
+                raise Unresolvable("a power of a vector", _column(tree))
+            raise Unresolvable("a power of a matrix", _column(tree))
+        return _map(value, lambda e: e ** exponent)
+
+    def _call(self, function, argument_tree, tree):
+        arguments = (argument_tree.children if isinstance(argument_tree, Tree)
+                     and argument_tree.data == "group" else [argument_tree])
+        arguments = [arg for arg in arguments if not isinstance(arg, Token)]
+        exponent = 1
+        if isinstance(function, _PoweredFunction):
+            function, exponent = function.function, function.exponent
+        values = [self._argument(arg) for arg in arguments]
+        if function.arity != len(values):
+            if function.arity == 1 and len(values) == 2 and isinstance(values[1], Indexed):
+                values = values[:1]    # `\sigma(Z^{(2)}, i)`: the index is documentation
+            else:
+                raise Unresolvable(f"{function.name} takes {function.arity} argument(s), "
+                                   f"found {len(values)}", _column(tree))
+        if any(isinstance(v, MatrixValue) for v in values):
+            if len(values) != 1:
+                raise Unresolvable("a function of several matrices", _column(tree))
+            return MatrixValue(values[0].matrix.applyfunc(
+                lambda e: function.apply(e) ** exponent))
+        free = frozenset().union(*(v.free for v in values))
+        ranges = {k: r for v in values for k, r in v.ranges.items()}
+        return Indexed(free, ranges, lambda asg: function.apply(
+            *(v.at(asg) for v in values)) ** exponent)
+
+    def _argument(self, tree):
+        """A function argument; a single unknown letter there is a dummy variable."""
+        name = _name_of(tree) if isinstance(tree, Tree) and tree.data == "name" else None
+        try:
+            value = self.resolve(tree)
+        except Unresolvable:
+            if name is None or len(name) != 1:
+                raise
+            self.context.dummies.setdefault(name, sp.Symbol(f"_{name}", real=True))
+            value = Indexed.scalar(self.context.dummies[name])
+        if isinstance(value, FunctionValue):
+            raise Unresolvable(f"{value.name} needs an argument", _column(tree))
+        return value
+
+    def _apply_operator(self, operator, right, tree):
+        """`\\partial_{W} L`, `\\nabla_W L`: the derivative of `right` by the subscript."""
+        if operator.subscript is None:
+            raise Unresolvable("a derivative without its variable", _column(tree))
+        return self._derivative(right, operator.subscript, tree)
+
+    def _derivative(self, top, bottom, tree):
+        if top is None or bottom is None:
+            raise Unresolvable("symnet reads derivatives written \\frac{\\partial f}"
+                               "{\\partial x}", _column(tree))
+        variable = self.resolve(bottom)
+        function = self._argument_or_dummy(top, bottom)
+        if isinstance(variable, MatrixValue):
+            if not isinstance(function, Indexed) or function.free:
+                raise Unresolvable("the derivative of a non-scalar by a matrix", _column(tree))
+            value = function.at({})
+            return MatrixValue(variable.matrix.applyfunc(
+                lambda s: self._diff(value, s, tree)))
+        if isinstance(function, MatrixValue):
+            raise Unresolvable("the derivative of a matrix by an entry", _column(tree))
+        free = function.free | variable.free
+        ranges = {**function.ranges, **variable.ranges}
+        return Indexed(free, ranges, lambda asg: self._diff(function.at(asg),
+                                                            variable.at(asg), tree))
+
+    def _argument_or_dummy(self, top, bottom):
+        try:
+            return self.resolve(top)
+        except Unresolvable:
+            name = _name_of(bottom)
+            if name and len(name) == 1 and name not in self.context.dummies:
+                self.context.dummies[name] = sp.Symbol(f"_{name}", real=True)
+                return self.resolve(top)
+            raise
+
+    def _diff(self, expression: sp.Expr, variable: sp.Expr, tree) -> sp.Expr:
+        variable = self._as_variable(variable, tree)
+        adjoints = self.network.adjoints
+        loss_symbol = self.graph.nodes["loss"].symbols[0, 0]
+        if expression == loss_symbol:
+            owner = self.graph.owner(variable)
+            if owner is not None:
+                name, position = owner
+                return adjoints.bars[name][position]
+        if isinstance(variable, sp.Symbol) and variable.name.startswith("_"):
+            return sp.diff(expression, variable)
+        owner = self.graph.owner(variable)
+        target = owner[0]
+        return sp.diff(self._written_out(expression, target), variable)
+
+    def _as_variable(self, variable, tree) -> sp.Symbol:
+        if isinstance(variable, sp.Symbol):
+            return variable
+        for node in self.graph.nodes.values():   # g(z) is the node it defines
+            if node.definition is not None:
+                for symbol, definition in zip(node.symbols, node.definition):
+                    if definition == variable:
+                        return symbol
+        if isinstance(variable, sp.Mul):         # M * entry: a per-sample loss variable
+            coefficient, rest = variable.as_coeff_Mul()
+            if isinstance(rest, sp.Symbol):
+                return rest
+        raise Unresolvable("a derivative with respect to an expression that is not a "
+                           "network quantity", _column(tree))
+
+    def _written_out(self, expression: sp.Expr, target: str) -> sp.Expr:
+        """The expression with every node that depends on `target` replaced by its definition,
+        down to `target`: what `sympy.diff` by a `target` entry needs."""
+        dependent = _descendants(self.graph, target)
+        for _ in range(len(self.graph.nodes)):
+            replacements = {}
+            for symbol in expression.free_symbols:
+                owner = self.graph.owner(symbol)
+                if owner and owner[0] in dependent and owner[0] != target:
+                    node = self.graph.nodes[owner[0]]
+                    if node.definition is not None:
+                        replacements[symbol] = node.definition[owner[1]]
+                    elif symbol in self.network.adjoints.bars[owner[0]]:
+                        pass
+            bars = self._bar_replacements(expression, dependent, target)
+            replacements.update(bars)
+            if not replacements:
+                return expression
+            expression = expression.xreplace(replacements)
+        return expression
+
+    def _bar_replacements(self, expression, dependent, target) -> dict:
+        return {}
+
+
+class _Operator:
+    """`\\partial_{x}` or `\\nabla_{x}` waiting for what it differentiates."""
+
+    def __init__(self, kind: str, subscript):
+        self.kind, self.subscript = kind, subscript
+
+
+class _PoweredFunction:
+    """`\\tanh^2` before its argument: the function, then the power of its value."""
+
+    def __init__(self, function: FunctionValue, power_tree, exponent=2):
+        self.function, self.power_tree, self.exponent = function, power_tree, exponent
+
+
+class _Ones:
+    """The ones vector `1` / `\\mathbf{1}`: its shape comes from the matrix next to it."""
+
+
+ONES = _Ones()
+
+
+def _starts_with_partial(tree) -> bool:
+    while isinstance(tree, Tree) and tree.data == "juxtaposition":
+        tree = tree.children[0]
+    return isinstance(tree, Tree) and tree.data == "partial"
+
+
+def _after_partial(tree):
+    """`\\partial X` -> X (the product after the leading \\partial)."""
+    if isinstance(tree, Tree) and tree.data == "juxtaposition":
+        left, right = tree.children
+        if isinstance(left, Tree) and left.data == "partial":
+            return right
+        rest = _after_partial(left)
+        return Tree("juxtaposition", [rest, right], tree.meta) if rest is not None else None
+    return None
+
+
+def _descendants(graph, name: str) -> set[str]:
+    found = {name}
+    for node in graph.nodes.values():
+        if any(parent in found for parent in node.inputs):
+            found.add(node.name)
+    return found
+
+
+def _map(value: Indexed, function) -> Indexed:
+    return Indexed(value.free, value.ranges, lambda asg: function(value.at(asg)))
+
+
+def _broadcast(a: sp.Matrix, b: sp.Matrix, op, tree) -> sp.Matrix:
+    """NumPy-style broadcasting of two matrices (a column vector added to every column)."""
+    rows = a.rows if a.rows == b.rows or b.rows == 1 else b.rows if a.rows == 1 else None
+    cols = a.cols if a.cols == b.cols or b.cols == 1 else b.cols if a.cols == 1 else None
+    if rows is None or cols is None:
+        raise ShapeMismatch(f"a {a.rows}x{a.cols} and a {b.rows}x{b.cols} matrix do not fit",
+                            _column(tree))
+    return sp.Matrix(rows, cols, lambda i, j: op(a[i if a.rows > 1 else 0, j if a.cols > 1 else 0],
+                                                 b[i if b.rows > 1 else 0,
+                                                   j if b.cols > 1 else 0]))
+
+
+def _builtin(name: str, definition, arity: int = 1) -> FunctionValue:
+    return FunctionValue(name, definition, arity)
+
+
+BUILTIN_FUNCTIONS: dict[str, FunctionValue] = {
+    r"\exp": _builtin("exp", sp.exp),
+    r"\log": _builtin("log", sp.log),
+    r"\ln": _builtin("ln", sp.log),
+    r"\tanh": _builtin("tanh", sp.tanh),
+    r"\sigma": _builtin("sigmoid", ACTIVATIONS["sigmoid"].elementwise),
+    r"\max": _builtin("max", sp.Max, 2),
+    "H": _builtin("Heaviside", lambda z: sp.Heaviside(z, sp.Rational(1, 2))),
+}
+
+
+def quantify(notation: Notation) -> list[tuple[str, list[int]]]:
+    """The layer variables and their ranges (`layer_variable[1..L]`) at the file's sizes."""
+    return [(entry.base, entry.meaning.layer) for entry in notation.entries
+            if entry.meaning.kind == "layer_variable"]
+
+
+__all__ = ["Context", "Indexed", "MatrixValue", "NeedsBatch", "Resolver", "ShapeMismatch",
+           "Unresolvable", "named_function", "itertools"]

@@ -1,0 +1,559 @@
+"""Judge one claim: read each link of its chain, compare both sides, and diagnose differences.
+
+Equality is decided numerically first (float64 at random points, at two different size sets,
+then 50-digit confirmation) and proved symbolically second, under a time budget. A difference
+is explained: `sign`, `factor` (a number or a power of a size), `transpose`, `index` (two free
+indices swapped, or a layer superscript off by one), `shape`, else `other` with a counterexample.
+"""
+
+from __future__ import annotations
+
+import itertools
+import signal
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from .functions import NamedFunction
+from .grammar import ClaimSyntaxError, Relation, links, parse_claim, source_of
+from .network import Network, build
+from .notation import Notation
+from .printing import latex as to_latex
+from .resolve import (Context, Indexed, MatrixValue, NeedsBatch, Resolver, ShapeMismatch,
+                      Unresolvable)
+from .spec import Document
+
+EXACT = {"=", ":=", r"\equiv"}
+APPROXIMATE = {r"\approx", r"\simeq"}
+UPDATE = {r"\leftarrow", r"\gets"}
+TOLERANCE = 1e-9
+POINTS = 3
+PROOF_SECONDS = 2
+
+
+@dataclass
+class Verdict:
+    id: str
+    latex: str
+    verdict: str                      # holds | approximation | wrong | unchecked
+    proof: str | None = None          # symbolic | numeric
+    diagnosis: str | None = None      # sign | factor | transpose | index | shape | other
+    factor: str | None = None         # LaTeX, for diagnosis = factor
+    depends_on: list[str] = field(default_factory=list)
+    message: str = ""
+    counterexample: dict | None = None
+    residual: str | None = None       # LaTeX of the dropped term (approximation)
+    relative_size: float | None = None
+
+    def to_json(self) -> dict:
+        keys = ("id", "latex", "verdict", "proof", "diagnosis", "factor", "depends_on",
+                "message", "counterexample")
+        data = asdict(self)
+        result = {key: data[key] for key in keys}
+        if self.residual is not None:
+            result["residual"] = self.residual
+            result["relative_size"] = self.relative_size
+        return result
+
+
+@dataclass
+class LinkResult:
+    verdict: str
+    proof: str | None = None
+    diagnosis: str | None = None
+    factor: str | None = None
+    message: str = ""
+    counterexample: dict | None = None
+    residual: str | None = None
+    relative_size: float | None = None
+
+
+class Networks:
+    """The document's network at its sizes and at a second, different set of sizes, each for
+    the batch and for one sample (built on demand, kept)."""
+
+    def __init__(self, document: Document):
+        self.spec = document.network
+        self.size_sets = [dict(self.spec.sizes), {name: value + 1 for name, value in
+                                                  self.spec.sizes.items()}]
+        self._built: dict[tuple[int, bool], Network] = {}
+
+    def get(self, size_set: int, batch: bool) -> Network:
+        key = (size_set, batch)
+        if key not in self._built:
+            self._built[key] = build(self.spec, self.size_sets[size_set],
+                                     per_sample=not batch)
+        return self._built[key]
+
+
+def judge(claim_id: str, latex: str, document: Document, notation: Notation,
+          networks: Networks) -> Verdict:
+    try:
+        tree = parse_claim(latex)
+    except ClaimSyntaxError as error:
+        return Verdict(claim_id, latex, "unchecked",
+                       message=_where(error.column) + error.message)
+    chain = links(tree)
+    if not chain:
+        return Verdict(claim_id, latex, "unchecked",
+                       message="no relation (=, \\approx, \\leftarrow ...) to check")
+    results = []
+    for number, link in enumerate(chain, start=1):
+        result = _judge_link(link, latex, notation, networks)
+        if len(chain) > 1:
+            result.message = f"link {number} ({source_of(link.lhs, latex).strip()[:30]} " \
+                             f"{link.relation} ...): {result.message}".rstrip(": ")
+        results.append(result)
+    return _combine(claim_id, latex, results)
+
+
+def _combine(claim_id: str, latex: str, results: list[LinkResult]) -> Verdict:
+    order = ["wrong", "unchecked", "approximation", "holds"]
+    worst = min(results, key=lambda r: order.index(r.verdict))
+    proofs = {r.proof for r in results if r.verdict in ("holds", "approximation")}
+    proof = None if not proofs else "symbolic" if proofs == {"symbolic"} else "numeric"
+    messages = "; ".join(r.message for r in results if r.message)
+    return Verdict(claim_id, latex, worst.verdict, proof if worst.verdict != "unchecked"
+                   else None, worst.diagnosis, worst.factor, [], messages,
+                   worst.counterexample, worst.residual, worst.relative_size)
+
+
+def _where(column: int | None) -> str:
+    return f"column {column}: " if column else ""
+
+
+def _judge_link(link: Relation, latex: str, notation: Notation,
+                networks: Networks) -> LinkResult:
+    if link.relation not in EXACT | APPROXIMATE | UPDATE:
+        return LinkResult("unchecked", message=f"symnet does not check the relation "
+                                               f"{link.relation}")
+    try:
+        readings = [_read(link, latex, notation, networks, size_set) for size_set in (0, 1)]
+    except ShapeMismatch as error:
+        return LinkResult("wrong", diagnosis="shape",
+                          message=_where(error.column) + error.message)
+    except Unresolvable as error:
+        return LinkResult("unchecked", message=_where(error.column) + error.message)
+    update = link.relation in UPDATE or _is_update(readings[0])
+    if update:
+        return _judge_update(readings)
+    comparison = [_compare(reading) for reading in readings]
+    if all(c.equal for c in comparison):
+        proof = _prove(readings[0])
+        return LinkResult("holds", proof=proof,
+                          message="" if link.relation not in APPROXIMATE
+                          else "exact, although written as an approximation")
+    failing = next(c for c in comparison if not c.equal)
+    if link.relation in APPROXIMATE and failing.shape_ok:
+        residual, size = _residual(readings[comparison.index(failing)], failing)
+        return LinkResult("approximation", proof="numeric", residual=residual,
+                          relative_size=size,
+                          message=f"drops {residual} (relative size {size:.2g})")
+    return _diagnose(link, latex, notation, networks, readings, comparison)
+
+
+# -- reading ---------------------------------------------------------------------------------
+@dataclass
+class _Reading:
+    network: Network
+    lhs: Any
+    rhs: Any
+    dummies: dict
+    batch: bool
+
+
+def _read(link: Relation, latex: str, notation: Notation, networks: Networks, size_set: int,
+          layer_shift: dict | None = None) -> _Reading:
+    for batch in ((False, True) if networks.spec.samples != "single" else (True,)):
+        network = networks.get(size_set, batch)
+        context = Context(network, notation, latex, batch, layer_shift=layer_shift or {})
+        for variable, value in _layer_variables(notation, network):
+            context.layers[variable] = value
+        try:
+            resolver = Resolver(context)
+            lhs, rhs = resolver.side(link.lhs), resolver.side(link.rhs)
+            return _Reading(network, lhs, rhs, context.dummies, batch)
+        except NeedsBatch:
+            continue
+    raise Unresolvable("the claim needs the batch, but the network has a single sample")
+
+
+def _layer_variables(notation: Notation, network: Network):
+    """Bound layer variables: a variable declared layer_variable[a..b] is checked at b (the
+    deepest value; every value would repeat the same check)."""
+    for entry in notation.entries:
+        if entry.meaning.kind == "layer_variable" and entry.meaning.layer:
+            low, _, high = entry.meaning.layer.partition("..")
+            value = high or low
+            number = int(value) if value.isdigit() else network.sizes.get(value)
+            if number is None:
+                raise Unresolvable(f"layer range {entry.meaning.layer!r} of {entry.key!r}: "
+                                   "expected numbers or size names such as 1..L")
+            yield entry.base, number
+
+
+# -- numbers ---------------------------------------------------------------------------------
+@dataclass
+class _Comparison:
+    equal: bool
+    shape_ok: bool
+    lhs: np.ndarray | None = None
+    rhs: np.ndarray | None = None
+    labels: list | None = None
+    message: str = ""
+    point: dict | None = None
+
+
+def _generic_instance(expression: sp.Expr) -> sp.Expr:
+    """Generic functions (g, Loss) replaced by fixed smooth functions, derivatives included:
+    an identity that holds for every g holds for these."""
+    def concrete(node):
+        variables = sp.symbols(f"_c0:{len(node.args)}", real=True)
+        if len(variables) == 1:
+            body = sp.sin(variables[0]) + variables[0] ** 2 / 3
+        else:
+            body = (variables[0] - variables[1]) ** 2 + sp.sin(variables[0] * variables[1])
+        for index, order in enumerate(node.orders):
+            body = sp.diff(body, variables[index], order)
+        return body.xreplace(dict(zip(variables, node.args)))
+    return expression.replace(
+        lambda node: isinstance(node, NamedFunction) and node.definition is None, concrete)
+
+
+def _point(network: Network, seed: int, dummies: dict, digits: int | None = None) -> dict:
+    rng = np.random.default_rng(seed)
+    number = (lambda x: sp.Float(x, digits)) if digits else sp.Float
+    point = {}
+    for node in network.graph.leaves:
+        low, high = (0.1, 0.9) if node.kind == "target" else (-1.5, 1.5)
+        for symbol in node.symbols:
+            point[symbol] = number(rng.uniform(low, high))
+    for symbol in dummies.values():
+        point[symbol] = number(rng.uniform(0.2, 1.2))
+    point[sp.Symbol("_eta", positive=True)] = number(0.1)
+    return point
+
+
+def _values(network: Network, point: dict) -> dict:
+    values = dict(point)
+    graph, adjoints = network.graph, network.adjoints
+    for node in graph.nodes.values():
+        if node.definition is not None:
+            for symbol, expression in zip(node.symbols, node.definition):
+                values[symbol] = _generic_instance(expression).xreplace(values)
+    for name in reversed(list(graph.nodes)):
+        for bar, expression in zip(adjoints.bars[name], adjoints.local[name]):
+            values[bar] = _generic_instance(expression).xreplace(values)
+    return values
+
+
+def _entries(value, ranges: dict) -> tuple[list, list]:
+    if isinstance(value, MatrixValue):
+        return ([value.matrix[i, j] for i in range(value.shape[0])
+                 for j in range(value.shape[1])],
+                [(i + 1, j + 1) for i in range(value.shape[0]) for j in range(value.shape[1])])
+    names = sorted(value.free)
+    missing = [name for name in names if name not in ranges]
+    if missing:
+        raise Unresolvable(f"the range of index {missing[0]} is not known")
+    assignments = [dict(zip(names, combo))
+                   for combo in itertools.product(*(range(ranges[n]) for n in names))]
+    return ([value.at(a) for a in assignments],
+            [{k: v + 1 for k, v in a.items()} for a in assignments])
+
+
+def _shape_of(value) -> str:
+    if isinstance(value, MatrixValue):
+        return f"{value.shape[0]}x{value.shape[1]}"
+    return "indexed by " + (", ".join(sorted(value.free)) or "nothing (a scalar)")
+
+
+def _evaluate(reading: _Reading, seeds=range(POINTS), digits=None) -> _Comparison:
+    lhs, rhs = reading.lhs, reading.rhs
+    if isinstance(lhs, MatrixValue) != isinstance(rhs, MatrixValue) and not (
+            _is_scalar(lhs) and _is_scalar(rhs)):
+        return _Comparison(False, False, message=f"the left side is {_shape_of(lhs)}, the "
+                                                 f"right side {_shape_of(rhs)}")
+    if isinstance(lhs, MatrixValue) and isinstance(rhs, MatrixValue) and lhs.shape != rhs.shape:
+        return _Comparison(False, False, message=f"the left side is {_shape_of(lhs)}, the "
+                                                 f"right side {_shape_of(rhs)}")
+    if isinstance(lhs, Indexed) and isinstance(rhs, Indexed) and lhs.free != rhs.free:
+        return _Comparison(False, False, message=f"free indices differ: "
+                                                 f"{', '.join(sorted(lhs.free)) or 'none'} on "
+                                                 f"the left, {', '.join(sorted(rhs.free)) or 'none'} on the right")
+    ranges = {}
+    for side in (lhs, rhs):
+        if isinstance(side, Indexed):
+            ranges.update(side.ranges)
+    left, labels = _entries(_scalar_form(lhs), ranges)
+    right, _ = _entries(_scalar_form(rhs), ranges)
+    lefts, rights, point0 = [], [], None
+    for seed in seeds:
+        point = _point(reading.network, seed, reading.dummies, digits)
+        values = _values(reading.network, point)
+        point0 = point0 or point
+        lefts.append([_number(e, values, digits) for e in left])
+        rights.append([_number(e, values, digits) for e in right])
+    a, b = np.array(lefts, dtype=float), np.array(rights, dtype=float)
+    scale = max(np.abs(a).max(initial=0), np.abs(b).max(initial=0), 1.0)
+    equal = bool(np.all(np.abs(a - b) <= TOLERANCE * scale))
+    return _Comparison(equal, True, a, b, labels, point=point0)
+
+
+def _is_scalar(value) -> bool:
+    return (isinstance(value, Indexed) and not value.free) or (
+        isinstance(value, MatrixValue) and value.shape == (1, 1))
+
+
+def _scalar_form(value):
+    if isinstance(value, MatrixValue) and value.shape == (1, 1):
+        return Indexed.scalar(value.matrix[0, 0])
+    return value
+
+
+def _number(expression, values: dict, digits) -> float:
+    value = _generic_instance(sp.sympify(expression)).xreplace(values)
+    if digits:
+        value = value.evalf(digits)
+    try:
+        return float(value)
+    except TypeError:
+        raise Unresolvable(f"a value symnet cannot evaluate: {str(value)[:60]}") from None
+
+
+def _compare(reading: _Reading) -> _Comparison:
+    comparison = _evaluate(reading)
+    if comparison.equal:   # confirm at 50 digits: float64 misses a relative error of 1e-12
+        precise = _evaluate(reading, seeds=[POINTS + 1], digits=50)
+        if not precise.equal:
+            return precise
+    return comparison
+
+
+@contextmanager
+def _budget(seconds: float):
+    def stop(signum, frame):
+        raise TimeoutError
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _prove(reading: _Reading) -> str:
+    """`symbolic` when the difference of the two sides expands to 0 within the budget, with
+    every adjoint written out; `numeric` otherwise."""
+    try:
+        with _budget(PROOF_SECONDS):
+            ranges = {}
+            for side in (reading.lhs, reading.rhs):
+                if isinstance(side, Indexed):
+                    ranges.update(side.ranges)
+            left, _ = _entries(_scalar_form(reading.lhs), ranges)
+            right, _ = _entries(_scalar_form(reading.rhs), ranges)
+            explicit = reading.network.adjoints.explicit_map()
+            for a, b in zip(left, right):
+                difference = sp.sympify(a - b).xreplace(explicit)
+                if sp.expand(difference) != 0 and sp.simplify(difference) != 0:
+                    return "numeric"
+        return "symbolic"
+    except (TimeoutError, RecursionError, Unresolvable):
+        return "numeric"
+
+
+# -- updates ---------------------------------------------------------------------------------
+def _is_update(reading: _Reading) -> bool:
+    """`W = W - \\alpha \\partial_W L`: the same parameter on both sides."""
+    lhs = reading.lhs
+    entries = (list(lhs.matrix) if isinstance(lhs, MatrixValue)
+               else [lhs.at({k: 0 for k in lhs.free})])
+    first = entries[0]
+    owner = reading.network.graph.owner(first) if isinstance(first, sp.Symbol) else None
+    if owner is None or reading.network.graph.nodes[owner[0]].kind not in ("weight", "bias"):
+        return False
+    rhs = reading.rhs
+    sample = (rhs.matrix[0] if isinstance(rhs, MatrixValue)
+              else rhs.at({k: 0 for k in rhs.free}))
+    return first in sp.sympify(sample).free_symbols
+
+
+def _judge_update(readings: list[_Reading]) -> LinkResult:
+    """The step (new - old) must point against the gradient: step = -c * gradient, c > 0."""
+    reading = readings[0]
+    network = reading.network
+    lhs, rhs = reading.lhs, reading.rhs
+    left, _ = _entries(_scalar_form(lhs), getattr(lhs, "ranges", {}) | getattr(rhs, "ranges", {}))
+    right, _ = _entries(_scalar_form(rhs), getattr(lhs, "ranges", {}) | getattr(rhs, "ranges", {}))
+    point = _point(network, 0, reading.dummies)
+    values = _values(network, point)
+    steps, gradients = [], []
+    for old, new in zip(left, right):
+        owner = network.graph.owner(old)
+        if owner is None:
+            return LinkResult("unchecked", message="the updated quantity is not a parameter")
+        bar = network.adjoints.bars[owner[0]][owner[1]]
+        steps.append(_number(new - old, values, None))
+        gradients.append(float(values[bar]))
+    steps, gradients = np.array(steps), np.array(gradients)
+    if np.abs(gradients).max() == 0:
+        return LinkResult("unchecked", message="the gradient is 0 at the sample point")
+    alignment = float(steps @ gradients / (np.linalg.norm(steps) * np.linalg.norm(gradients)
+                                           or 1))
+    if alignment < -1 + 1e-9:
+        return LinkResult("holds", proof="numeric", message="a descent step")
+    if alignment > 1 - 1e-9:
+        return LinkResult("wrong", diagnosis="sign", message="the step climbs the gradient "
+                          "(gradient ascent): the sign of the step must be -")
+    return LinkResult("wrong", diagnosis="other", message=f"the step is not along the "
+                      f"gradient (cosine {alignment:.3f})")
+
+
+# -- diagnosis -------------------------------------------------------------------------------
+def _ratio(comparison: _Comparison) -> float | None:
+    a, b = comparison.lhs, comparison.rhs
+    mask = np.abs(a) > 1e-9 * max(np.abs(a).max(initial=0), 1e-300)
+    if not mask.any() or np.any(np.abs(b[~mask]) > 1e-9 * max(np.abs(b).max(initial=0), 1)):
+        return None
+    ratios = b[mask] / a[mask]
+    if np.ptp(ratios) <= 1e-7 * max(abs(ratios).max(), 1):
+        return float(ratios.mean())
+    return None
+
+
+def _diagnose(link, latex, notation, networks, readings, comparison) -> LinkResult:
+    first = comparison[0] if not comparison[0].equal else comparison[1]
+    index = comparison.index(first)
+    reading = readings[index]
+    if not first.shape_ok:
+        transposed = _transposed(reading)
+        if transposed is not None and transposed.equal:
+            return LinkResult("wrong", diagnosis="transpose", message="the right side is "
+                              "the transpose of the exact value")
+        kind = "index" if "free indices" in first.message else "shape"
+        return LinkResult("wrong", diagnosis=kind, message=first.message)
+    ratios = [_ratio(c) if c.shape_ok and c.lhs is not None else None for c in comparison]
+    if all(r is not None for r in ratios):
+        factor = _factor_latex(ratios, networks)
+        if factor == "-1":
+            return LinkResult("wrong", diagnosis="sign", message="the right side has the "
+                              "opposite sign", counterexample=_counterexample(reading, first))
+        if factor is not None:
+            return LinkResult("wrong", diagnosis="factor", factor=factor,
+                              message=f"the right side is {factor} times the exact value",
+                              counterexample=_counterexample(reading, first))
+    transposed = _transposed(reading)
+    if transposed is not None and transposed.equal:
+        return LinkResult("wrong", diagnosis="transpose", message="the right side is the "
+                          "transpose of the exact value")
+    swapped = _swapped_indices(reading)
+    if swapped:
+        return LinkResult("wrong", diagnosis="index", message=f"holds with indices "
+                          f"{swapped[0]} and {swapped[1]} exchanged on the right side",
+                          counterexample=_counterexample(reading, first))
+    return LinkResult("wrong", diagnosis="other", message="the two sides differ",
+                      counterexample=_counterexample(reading, first))
+
+
+def _factor_latex(ratios: list[float], networks: Networks) -> str | None:
+    """The factor as LaTeX: the same number at both size sets, or k * size^p."""
+    first, second = ratios
+    if abs(first - second) <= 1e-7 * max(abs(first), 1):
+        return to_latex(sp.nsimplify(first, rational=True, tolerance=1e-9))
+    small, large = networks.size_sets
+    for name in small:
+        for power in (1, -1, 2, -2):
+            k1, k2 = first / small[name] ** power, second / large[name] ** power
+            if abs(k1 - k2) <= 1e-7 * max(abs(k1), 1):
+                size = sp.Symbol(name)
+                return to_latex(sp.nsimplify(k1, rational=True, tolerance=1e-9) * size ** power)
+    return None
+
+
+def _transposed(reading: _Reading):
+    lhs, rhs = reading.lhs, reading.rhs
+    if isinstance(lhs, MatrixValue) and isinstance(rhs, MatrixValue) and \
+            lhs.shape == rhs.shape[::-1] and lhs.shape != (1, 1):
+        return _evaluate(_Reading(reading.network, lhs, MatrixValue(rhs.matrix.T),
+                                  reading.dummies, reading.batch), seeds=[0])
+    return None
+
+
+def _swapped_indices(reading: _Reading):
+    lhs, rhs = reading.lhs, reading.rhs
+    if not (isinstance(lhs, Indexed) and isinstance(rhs, Indexed)) or len(rhs.free) < 2:
+        return None
+    ranges = {**lhs.ranges, **rhs.ranges}
+    for a, b in itertools.combinations(sorted(rhs.free), 2):
+        if ranges.get(a) != ranges.get(b):
+            continue
+        swapped = Indexed(rhs.free, rhs.ranges,
+                          lambda asg, a=a, b=b: rhs.at({**asg, a: asg[b], b: asg[a]}))
+        if _evaluate(_Reading(reading.network, lhs, swapped, reading.dummies,
+                              reading.batch), seeds=[0]).equal:
+            return a, b
+    return None
+
+
+def _counterexample(reading: _Reading, comparison: _Comparison) -> dict | None:
+    if comparison.lhs is None:
+        return None
+    differences = np.abs(comparison.lhs[0] - comparison.rhs[0])
+    worst = int(differences.argmax())
+    label = comparison.labels[worst]
+    network = reading.network
+    sizes = {name: value for name, value in network.sizes.items()}
+    if network.spec.batch is not None:
+        sizes[network.spec.batch] = network.batch
+    point = {symbol.name: round(float(value), 6) for symbol, value in
+             list(comparison.point.items())[:24] if not symbol.name.startswith("_eta")}
+    return {"sizes": sizes, "entry": label if isinstance(label, dict) else list(label),
+            "point": point, "left": float(comparison.lhs[0][worst]),
+            "right": float(comparison.rhs[0][worst])}
+
+
+def _node_level(network: Network, expression: sp.Expr, rounds: int = 8) -> sp.Expr:
+    """Adjoint symbols replaced by their one-step definitions until only node values remain
+    (or the expression would grow past reading)."""
+    adjoints = network.adjoints
+    local = {bar: value for name in adjoints.bars
+             for bar, value in zip(adjoints.bars[name], adjoints.local[name])}
+    for _ in range(rounds):
+        bars = {symbol: local[symbol] for symbol in expression.free_symbols if symbol in local}
+        if not bars:
+            break
+        expanded = expression.xreplace(bars)
+        if sp.count_ops(expanded) > 400:
+            break
+        expression = expanded
+    # write activations as the document does (A), not as their definitions (exp(z) / sum)
+    activations = {definition: symbol for node in network.graph.nodes.values()
+                   if node.kind == "activation"
+                   for symbol, definition in zip(node.symbols, node.definition)}
+    return expression.subs(activations)
+
+
+def _residual(reading: _Reading, comparison: _Comparison) -> tuple[str, float]:
+    ranges = {}
+    for side in (reading.lhs, reading.rhs):
+        if isinstance(side, Indexed):
+            ranges.update(side.ranges)
+    left, _ = _entries(_scalar_form(reading.lhs), ranges)
+    right, _ = _entries(_scalar_form(reading.rhs), ranges)
+    dropped = _node_level(reading.network, sp.sympify(left[0] - right[0]))
+    try:
+        with _budget(PROOF_SECONDS):
+            dropped = sp.factor(sp.expand(dropped))
+    except (TimeoutError, RecursionError):
+        pass
+    text = to_latex(dropped)
+    if len(text) > 300:
+        text = text[:300] + r" \ldots"
+    a, b = comparison.lhs, comparison.rhs
+    size = float(np.linalg.norm(a - b) / max(np.linalg.norm(a), 1e-300))
+    return text, size
