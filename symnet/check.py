@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .notation import build_notation
 from .spec import Document
-from .verdict import Networks, Verdict, judge
+from .verdict import DocumentState, Networks, Verdict, judge
 
 SYMBOLS = {"holds": "ok", "approximation": "~", "wrong": "X", "unchecked": "?"}
 
@@ -30,10 +30,11 @@ def check_document(document: Document, progress=None) -> DocumentResult:
     notation = build_notation(dict(document.notation))
     networks = Networks(document)
     result = DocumentResult(document.path, document.title, document.source)
+    state = DocumentState()
     for claim in document.claims:
         if progress:
             progress(claim.id)
-        result.claims.append(judge(claim.id, claim.latex, document, notation, networks))
+        result.claims.append(judge(claim.id, claim.latex, document, notation, networks, state))
     return result
 
 

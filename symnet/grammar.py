@@ -25,12 +25,16 @@ chain: expr (RELATION expr)*
     | sum ADDOP product          -> binary
     | ADDOP product              -> unary
 
-?product: power
-    | product MULOP power        -> binary
-    | product power              -> juxtaposition
+// a sum takes the rest of the product as its body: the grammar lets it stand only last
+?product: factors
+    | factors big_sum              -> juxtaposition
+    | factors MULOP big_sum        -> binary
+    | big_sum
+?factors: power
+    | factors MULOP power          -> binary
+    | factors power                -> juxtaposition
 
 ?power: postfix
-    | big_sum
     | derivative_operator
 
 // \partial_{W} L, \nabla_W L: the derivative of what follows by the subscript
@@ -94,7 +98,7 @@ PARTIAL.2: "\\partial"
 NABLA.2: "\\nabla"
 TOP.2: "\\top" | "\\intercal"
 PRIME: "'" | "\\prime"
-COMMAND: /\\[a-zA-Z]+/
+COMMAND: /\\(?!(?:sum|d?frac|tfrac|text|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|partial|nabla|top|intercal|prime|cdot|times|odot|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|gets|to|sim|Vert)(?![a-zA-Z]))[a-zA-Z]+/
 WORD: /[^{}]+/
 LETTER: /[a-zA-Z]/
 DIGIT: /[0-9]/
@@ -111,7 +115,9 @@ _LAYOUT = re.compile(r"\\tag\*?\{[^{}]*\}|\\(?:left|right|bigl|bigr|Bigl|Bigr|bi
                      r"|\\(?:quad|qquad|displaystyle|limits|nonumber|notag)(?![a-zA-Z])"
                      r"|\\[,;:! ]|&|\\\\|\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}")
 # trailing punctuation, and an equation number `(12)` that text extraction glued to the formula
-_TRAILING = re.compile(r"(?:\s+\(\d+\))?[\s.,;]*$")
+_TRAILING = re.compile(r"(?:[\s,]+\(\d+\))?[\s.,;]*$")
+# a remark after the formula: `, \quad \text{size } [N \times M]`, `\qquad (As, ...)`
+_REMARK = re.compile(r",?\s*(?:\\q?quad\s*(?:\\text\{|\()|,\s*\\text\{).*$", re.S)
 MAX_LENGTH = 4000   # characters; longer input is not a formula a person wrote
 
 
@@ -125,7 +131,8 @@ class ClaimSyntaxError(Exception):
 
 def blank_layout(latex: str) -> str:
     """The formula with layout-only LaTeX replaced by as many spaces (columns are kept)."""
-    text = _LAYOUT.sub(lambda match: " " * len(match.group()), latex)
+    text = _REMARK.sub(lambda match: " " * len(match.group()), latex)
+    text = _LAYOUT.sub(lambda match: " " * len(match.group()), text)
     trailing = _TRAILING.search(text)
     if trailing:
         text = text[:trailing.start()] + " " * len(trailing.group())

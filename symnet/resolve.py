@@ -52,6 +52,7 @@ class Indexed:
     free: frozenset[str]
     ranges: dict[str, int]
     at: Callable[[Mapping[str, int]], sp.Expr]
+    per_sample: bool = False   # a batch quantity written without its sample index
 
     @classmethod
     def scalar(cls, value: sp.Expr) -> "Indexed":
@@ -72,10 +73,13 @@ class FunctionValue:
     """A scalar function of one or more arguments (`\\sigma`, `g'`, `\\mathcal{L}`)."""
 
     name: str
-    apply: Callable[..., sp.Expr]
+    apply: Callable[..., sp.Expr] | None
     arity: int = 1
+    per_sample: tuple | None = None   # (vector definition, axis of the units): softmax
 
     def derivative(self) -> "FunctionValue":
+        if self.apply is None:
+            raise Unresolvable(f"the derivative of {self.name} is a Jacobian, not a function")
         variables = sp.symbols(f"_t0:{self.arity}", real=True)
         derivative = sp.diff(self.apply(*variables), variables[0])
         return FunctionValue(self.name + "'", sp.Lambda(variables, derivative), self.arity)
@@ -101,6 +105,7 @@ class Context:
     layers: dict[str, int] = field(default_factory=dict)   # bound layer variables
     dummies: dict[str, sp.Symbol] = field(default_factory=dict)
     layer_shift: dict[int, int] = field(default_factory=dict)   # column -> +/-1 (diagnosis)
+    definitions: dict[str, tuple] = field(default_factory=dict)  # name -> (tree, latex)
 
 
 def _column(tree) -> int | None:
@@ -139,12 +144,28 @@ class Resolver:
         self.index_scope: list[str] = []
 
     # -- entry points ---------------------------------------------------------------------
-    def side(self, tree) -> Indexed | MatrixValue:
+    def declare_arguments(self, tree) -> None:
+        """`f(x, y) = ...` defines f for every x, y: its argument letters are dummies here."""
+        if not (isinstance(tree, Tree) and tree.data == "call"):
+            return
+        callee, *arguments = tree.children
+        try:
+            function = self.resolve(callee)
+        except Unresolvable:
+            return
+        if isinstance(function, FunctionValue):
+            for argument in arguments:
+                name = _name_of(argument) if isinstance(argument, Tree) else None
+                if name and len(name) == 1:
+                    self.context.dummies[name] = sp.Symbol(f"_{name}", real=True)
+
+    def side(self, tree, average: bool = True) -> Indexed | MatrixValue:
+        """One side of a relation; a sample index left implicit is averaged over unless
+        `average` is false (then it stays a free index, `_m`)."""
         value = self.resolve(tree)
-        if isinstance(value, FunctionValue):
-            raise Unresolvable(f"{value.name} is a function without arguments here",
-                               _column(tree))
-        if isinstance(value, Indexed) and IMPLICIT_SAMPLE in value.free:
+        if isinstance(value, (FunctionValue, _Operator, _PoweredFunction)) or value is ONES:
+            raise Unresolvable("a function or operator without its argument", _column(tree))
+        if average and isinstance(value, Indexed) and IMPLICIT_SAMPLE in value.free:
             value = self._mean_over_samples(value)
         return value
 
@@ -173,7 +194,9 @@ class Resolver:
         return None
 
     def _lookup(self, name: str, layer_tree, tree) -> tuple[Entry, int | None] | None:
-        entries = self.context.notation.by_base(normalise(name))
+        # layer variables and sample indices are read where they stand (superscripts, sums)
+        entries = [entry for entry in self.context.notation.by_base(normalise(name))
+                   if entry.meaning.kind not in ("layer_variable", "sample_index")]
         layer = None if layer_tree is None else self._layer_number(layer_tree)
         for entry in entries:
             if layer_tree is None and entry.variable is None and entry.layer is None:
@@ -199,7 +222,8 @@ class Resolver:
         if tree.data == "number":
             return int(str(tree.children[0]))
         if tree.data in ("name", "command", "script_atom"):
-            return self._layer_symbol(str(tree.children[0]), tree)
+            text = str(tree.children[0])
+            return int(text) if text.isdigit() else self._layer_symbol(text, tree)
         if tree.data == "binary":
             left, op, right = tree.children
             a, b = self._layer_expression(left), self._layer_expression(right)
@@ -243,8 +267,12 @@ class Resolver:
         if layer.isdigit():
             return int(layer)
         if bound is None:
-            raise Unresolvable("this symbol needs a layer superscript such as (2)",
-                               _column(tree))
+            variable = layer[0]
+            if variable not in self.context.layers:
+                raise Unresolvable("this symbol needs a layer superscript such as (2)",
+                                   _column(tree))
+            bound = self.context.layers[variable]
+            return bound + (int(layer[1:]) if len(layer) > 1 else 0)
         offset = int(layer[1:]) if len(layer) > 1 else 0
         return bound - offset
 
@@ -269,8 +297,8 @@ class Resolver:
             raise Unresolvable(f"there is no layer {number}", _column(tree))
         activation = self.network.layers[number - 1].activation
         if activation.per_sample is not None:
-            raise Unresolvable(f"{activation.name} acts on a whole sample; write it as a "
-                               "quantity (activation[l]) instead", _column(tree))
+            axis = 1 if self.network.spec.samples == "rows" else 0
+            return FunctionValue(activation.name, None, per_sample=(activation.per_sample, axis))
         if activation.elementwise is not None:
             return FunctionValue(activation.name, activation.elementwise)
         return FunctionValue(activation.name, activation.function())
@@ -319,6 +347,13 @@ class Resolver:
             return self._entries(matrix, indices, None, node, adjoint, tree)
         if len(indices) != 1:
             raise Unresolvable(f"{len(indices)} indices on a matrix", _column(tree))
+        unit_size = None if sample_axis is None else matrix.shape[1 - sample_axis]
+        if sample_axis is not None and matrix.shape[sample_axis] > 1 and unit_size == 1 \
+                and sample is None:
+            if not self.context.batch:
+                raise NeedsBatch
+            placed = [indices[0], 0] if sample_axis == 0 else [0, indices[0]]
+            return self._entries(matrix, placed, None, node, adjoint, tree)
         if sample_axis is not None and matrix.shape[sample_axis] > 1:
             sample = sample if sample is not None else IMPLICIT_SAMPLE
             placed = [indices[0], sample] if sample_axis == 1 else [sample, indices[0]]
@@ -357,7 +392,7 @@ class Resolver:
         def at(assignment, matrix=matrix, indices=indices, factor=factor):
             position = [i if isinstance(i, int) else assignment[i] for i in indices]
             return factor * matrix[position[0], position[1]]
-        return Indexed(free, ranges, at)
+        return Indexed(free, ranges, at, per_sample=IMPLICIT_SAMPLE in indices)
 
     def _mean_over_samples(self, value: Indexed) -> Indexed:
         samples = value.ranges.get(IMPLICIT_SAMPLE, self.network.batch)
@@ -383,6 +418,8 @@ class Resolver:
         return value
 
     def _symbol_value(self, name, layer_tree, indices, sample, tree) -> Value:
+        if name in self.context.dummies and not indices and layer_tree is None:
+            return Indexed.scalar(self.context.dummies[name])
         found = self._lookup(name, layer_tree, tree)
         if found is not None:
             entry, bound = found
@@ -405,6 +442,13 @@ class Resolver:
             if self.network.spec.batch == name and not self.context.batch:
                 raise NeedsBatch
             return Indexed.scalar(sp.Integer(self._size(name)))
+        if name in self.context.definitions and not indices:
+            definition, latex = self.context.definitions[name]
+            inner = Resolver(Context(self.network, self.context.notation, latex,
+                                     self.context.batch, dict(self.context.layers),
+                                     self.context.dummies))
+            inner.index_scope = self.index_scope
+            return inner.resolve(definition)
         raise Unresolvable(f"unknown symbol {name!r}; declare it in [notation]", _column(tree))
 
     def _size(self, name: str) -> int:
@@ -770,6 +814,8 @@ class Resolver:
         if isinstance(function, _PoweredFunction):
             function, exponent = function.function, function.exponent
         values = [self._argument(arg) for arg in arguments]
+        if function.per_sample is not None:
+            return self._call_per_sample(function, values, tree)
         if function.arity != len(values):
             if function.arity == 1 and len(values) == 2 and isinstance(values[1], Indexed):
                 values = values[:1]    # `\sigma(Z^{(2)}, i)`: the index is documentation
@@ -785,6 +831,24 @@ class Resolver:
         ranges = {k: r for v in values for k, r in v.ranges.items()}
         return Indexed(free, ranges, lambda asg: function.apply(
             *(v.at(asg) for v in values)) ** exponent)
+
+    def _call_per_sample(self, function, values, tree):
+        """softmax(Z): each sample (a column, or a row) through the vector definition."""
+        definition, axis = function.per_sample
+        if not values or not isinstance(values[0], MatrixValue):
+            raise Unresolvable(f"{function.name} acts on a whole sample: give it the matrix "
+                               "(or the vector of one sample)", _column(tree))
+        matrix = values[0].matrix if axis == 0 else values[0].matrix.T
+        columns = [sp.Matrix(definition(list(matrix[:, k]))) for k in range(matrix.cols)]
+        result = sp.Matrix.hstack(*columns)
+        result = result if axis == 0 else result.T
+        if len(values) == 2 and isinstance(values[1], Indexed):   # sigma(Z, i): component i
+            index = values[1]
+            if axis == 0 and result.cols == 1 or axis == 1 and result.rows == 1:
+                vector = list(result)
+                return Indexed(index.free, index.ranges,
+                               lambda asg: vector[int(index.at(asg)) - 1])
+        return MatrixValue(result)
 
     def _argument(self, tree):
         """A function argument; a single unknown letter there is a dummy variable."""
@@ -822,8 +886,16 @@ class Resolver:
             raise Unresolvable("the derivative of a matrix by an entry", _column(tree))
         free = function.free | variable.free
         ranges = {**function.ranges, **variable.ranges}
-        return Indexed(free, ranges, lambda asg: self._diff(function.at(asg),
-                                                            variable.at(asg), tree))
+        # d(loss of one sample) / d(that sample's entry) = M d(mean loss) / d(entry)
+        factor = (self.network.batch if variable.per_sample and
+                  self.network.spec.loss.reduction == "mean" else 1)
+        loss = self.graph.nodes["loss"].symbols[0, 0]
+
+        def at(asg):
+            value = function.at(asg)
+            derivative = self._diff(value, variable.at(asg), tree)
+            return factor * derivative if value == loss else derivative
+        return Indexed(free, ranges, at)
 
     def _argument_or_dummy(self, top, bottom):
         try:
@@ -912,13 +984,17 @@ ONES = _Ones()
 
 
 def _starts_with_partial(tree) -> bool:
-    while isinstance(tree, Tree) and tree.data == "juxtaposition":
+    while isinstance(tree, Tree) and tree.data in ("juxtaposition", "call"):
         tree = tree.children[0]
     return isinstance(tree, Tree) and tree.data == "partial"
 
 
 def _after_partial(tree):
     """`\\partial X` -> X (the product after the leading \\partial)."""
+    if isinstance(tree, Tree) and tree.data == "call" and \
+            isinstance(tree.children[0], Tree) and tree.children[0].data == "partial":
+        arguments = [child for child in tree.children[1:] if not isinstance(child, Token)]
+        return arguments[0] if len(arguments) == 1 else None
     if isinstance(tree, Tree) and tree.data == "juxtaposition":
         left, right = tree.children
         if isinstance(left, Tree) and left.data == "partial":
@@ -964,6 +1040,10 @@ BUILTIN_FUNCTIONS: dict[str, FunctionValue] = {
     r"\sigma": _builtin("sigmoid", ACTIVATIONS["sigmoid"].elementwise),
     r"\max": _builtin("max", sp.Max, 2),
     "H": _builtin("Heaviside", lambda z: sp.Heaviside(z, sp.Rational(1, 2))),
+    # activations by the names documents write them with
+    **{alias: _builtin(name, ACTIVATIONS[name].elementwise)
+       for name, aliases in {"relu": ("ReLU", "relu"), "sigmoid": ("sigmoid",),
+                             "tanh": ("tanh",)}.items() for alias in aliases},
 }
 
 

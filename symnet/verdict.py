@@ -22,7 +22,9 @@ from .grammar import ClaimSyntaxError, Relation, links, parse_claim, source_of
 from .network import Network, build
 from .notation import Notation
 from .printing import latex as to_latex
-from .resolve import (Context, Indexed, MatrixValue, NeedsBatch, Resolver, ShapeMismatch,
+from lark import Tree
+
+from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, MatrixValue, NeedsBatch, Resolver, ShapeMismatch,
                       Unresolvable)
 from .spec import Document
 
@@ -60,11 +62,21 @@ class Verdict:
 
 
 @dataclass
+class DocumentState:
+    """What earlier claims established for later ones: the symbols they define (`E = ...`) and
+    the approximations they make (`\\partial L / \\partial Z \\approx A - Y`)."""
+
+    definitions: dict = field(default_factory=dict)       # name -> (tree, latex)
+    approximations: list = field(default_factory=list)    # (claim id, Relation, latex)
+
+
+@dataclass
 class LinkResult:
     verdict: str
     proof: str | None = None
     diagnosis: str | None = None
     factor: str | None = None
+    depends_on: list[str] = field(default_factory=list)
     message: str = ""
     counterexample: dict | None = None
     residual: str | None = None
@@ -90,7 +102,11 @@ class Networks:
 
 
 def judge(claim_id: str, latex: str, document: Document, notation: Notation,
-          networks: Networks) -> Verdict:
+          networks: Networks, state: DocumentState | None = None) -> Verdict:
+    """The verdict on one claim. `state` carries what earlier claims defined and approximated;
+    this claim's definitions and approximations are added to it."""
+    state = DocumentState() if state is None else state
+    definitions = state.definitions
     try:
         tree = parse_claim(latex)
     except ClaimSyntaxError as error:
@@ -100,9 +116,16 @@ def judge(claim_id: str, latex: str, document: Document, notation: Notation,
     if not chain:
         return Verdict(claim_id, latex, "unchecked",
                        message="no relation (=, \\approx, \\leftarrow ...) to check")
+    defined = _definition(chain, notation, networks, definitions)
+    if defined:
+        definitions[defined] = (chain[0].rhs, latex)
+        return Verdict(claim_id, latex, "holds", "symbolic",
+                       message=f"defines {defined} (used by later claims)")
     results = []
     for number, link in enumerate(chain, start=1):
-        result = _judge_link(link, latex, notation, networks)
+        result = _judge_link(link, latex, notation, networks, state)
+        if result.verdict == "approximation" and link.relation in APPROXIMATE:
+            state.approximations.append((claim_id, link, latex))
         if len(chain) > 1:
             result.message = f"link {number} ({source_of(link.lhs, latex).strip()[:30]} " \
                              f"{link.relation} ...): {result.message}".rstrip(": ")
@@ -116,22 +139,39 @@ def _combine(claim_id: str, latex: str, results: list[LinkResult]) -> Verdict:
     proofs = {r.proof for r in results if r.verdict in ("holds", "approximation")}
     proof = None if not proofs else "symbolic" if proofs == {"symbolic"} else "numeric"
     messages = "; ".join(r.message for r in results if r.message)
+    depends_on = sorted({name for r in results for name in r.depends_on})
     return Verdict(claim_id, latex, worst.verdict, proof if worst.verdict != "unchecked"
-                   else None, worst.diagnosis, worst.factor, [], messages,
+                   else None, worst.diagnosis, worst.factor, depends_on, messages,
                    worst.counterexample, worst.residual, worst.relative_size)
+
+
+def _definition(chain, notation: Notation, networks: Networks, definitions) -> str | None:
+    """The name a claim `E = ...` defines: a bare symbol neither the notation, the sizes nor
+    an earlier definition knows."""
+    if len(chain) != 1 or chain[0].relation not in ("=", ":="):
+        return None
+    lhs = chain[0].lhs
+    if not (isinstance(lhs, Tree) and lhs.data in ("name", "command")):
+        return None
+    name = str(lhs.children[0])
+    known = {entry.base for entry in notation.entries} | set(networks.spec.sizes) | \
+        set(definitions) | set(BUILTIN_FUNCTIONS)
+    return None if name in known else name
 
 
 def _where(column: int | None) -> str:
     return f"column {column}: " if column else ""
 
 
-def _judge_link(link: Relation, latex: str, notation: Notation,
-                networks: Networks) -> LinkResult:
+def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networks,
+                state: DocumentState) -> LinkResult:
+    definitions = state.definitions
     if link.relation not in EXACT | APPROXIMATE | UPDATE:
         return LinkResult("unchecked", message=f"symnet does not check the relation "
                                                f"{link.relation}")
     try:
-        readings = [_read(link, latex, notation, networks, size_set) for size_set in (0, 1)]
+        readings = [_read(link, latex, notation, networks, size_set, definitions)
+                    for size_set in (0, 1)]
     except ShapeMismatch as error:
         return LinkResult("wrong", diagnosis="shape",
                           message=_where(error.column) + error.message)
@@ -152,7 +192,65 @@ def _judge_link(link: Relation, latex: str, notation: Notation,
         return LinkResult("approximation", proof="numeric", residual=residual,
                           relative_size=size,
                           message=f"drops {residual} (relative size {size:.2g})")
+    if state.approximations:
+        chained = _under_approximations(readings, state, notation)
+        if chained is not None:
+            return _judge_in_chain(link, latex, notation, networks, *chained)
     return _diagnose(link, latex, notation, networks, readings, comparison)
+
+
+def _judge_in_chain(link, latex, notation, networks, readings, used) -> LinkResult:
+    """The second pass: the link read with the document's earlier approximations in place of
+    the exact adjoints they approximate."""
+    comparison = [_compare(reading) for reading in readings]
+    names = ", ".join(used)
+    if all(c.equal for c in comparison):
+        return LinkResult("approximation", proof="numeric", depends_on=used,
+                          message=f"holds only under the approximation in {names}")
+    result = _diagnose(link, latex, notation, networks, readings, comparison)
+    result.depends_on = used
+    result.message = f"wrong even under the approximation in {names}: {result.message}"
+    return result
+
+
+def _under_approximations(readings: list, state: DocumentState, notation: Notation):
+    """The readings with the earlier approximations as overrides, and the claims used."""
+    changed, used = [], set()
+    for reading in readings:
+        overrides, winners = {}, {}
+        for claim_id, link, latex in state.approximations:
+            try:
+                found = _overrides(link, latex, reading, notation, state)
+            except (Unresolvable, NeedsBatch):
+                continue
+            for bar, value in found.items():
+                overrides[bar], winners[bar] = value, claim_id
+        if not overrides:
+            return None
+        used.update(winners.values())
+        changed.append(reading.but(overrides=overrides))
+    return changed, sorted(used)
+
+
+def _overrides(link: Relation, latex: str, reading: _Reading, notation: Notation,
+               state: DocumentState) -> dict:
+    """adjoint symbol -> the approximation's value for it, in the reading's network."""
+    context = Context(reading.network, notation, latex, reading.batch,
+                      definitions=state.definitions)
+    for variable, value in _layer_variables(notation, reading.network):
+        context.layers[variable] = value
+    resolver = Resolver(context)
+    lhs, rhs = resolver.side(link.lhs, average=False), resolver.side(link.rhs, average=False)
+    ranges = {**getattr(lhs, "ranges", {}), **getattr(rhs, "ranges", {})}
+    left, _ = _entries(_scalar_form(lhs), ranges)
+    right, _ = _entries(_scalar_form(rhs), ranges)
+    bars = {bar for matrix in reading.network.adjoints.bars.values() for bar in matrix}
+    found = {}
+    for stated, value in zip(left, right):
+        coefficient, symbol = sp.sympify(stated).as_coeff_Mul()
+        if symbol in bars:
+            found[symbol] = value / coefficient
+    return found
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -163,17 +261,23 @@ class _Reading:
     rhs: Any
     dummies: dict
     batch: bool
+    overrides: dict = field(default_factory=dict)   # adjoint symbol -> the document's value
+
+    def but(self, **changes) -> "_Reading":
+        return _Reading(**{**self.__dict__, **changes})
 
 
 def _read(link: Relation, latex: str, notation: Notation, networks: Networks, size_set: int,
-          layer_shift: dict | None = None) -> _Reading:
+          definitions: dict, layer_shift: dict | None = None) -> _Reading:
     for batch in ((False, True) if networks.spec.samples != "single" else (True,)):
         network = networks.get(size_set, batch)
-        context = Context(network, notation, latex, batch, layer_shift=layer_shift or {})
+        context = Context(network, notation, latex, batch, layer_shift=layer_shift or {},
+                          definitions=definitions)
         for variable, value in _layer_variables(notation, network):
             context.layers[variable] = value
         try:
             resolver = Resolver(context)
+            resolver.declare_arguments(link.lhs)
             lhs, rhs = resolver.side(link.lhs), resolver.side(link.rhs)
             return _Reading(network, lhs, rhs, context.dummies, batch)
         except NeedsBatch:
@@ -237,7 +341,10 @@ def _point(network: Network, seed: int, dummies: dict, digits: int | None = None
     return point
 
 
-def _values(network: Network, point: dict) -> dict:
+def _values(network: Network, point: dict, overrides: dict | None = None) -> dict:
+    """Every node and adjoint value at the point; `overrides` replaces the backward rule of
+    some adjoints by the document's own (approximate) formula for them."""
+    overrides = overrides or {}
     values = dict(point)
     graph, adjoints = network.graph, network.adjoints
     for node in graph.nodes.values():
@@ -246,6 +353,7 @@ def _values(network: Network, point: dict) -> dict:
                 values[symbol] = _generic_instance(expression).xreplace(values)
     for name in reversed(list(graph.nodes)):
         for bar, expression in zip(adjoints.bars[name], adjoints.local[name]):
+            expression = overrides.get(bar, expression)
             values[bar] = _generic_instance(expression).xreplace(values)
     return values
 
@@ -293,7 +401,7 @@ def _evaluate(reading: _Reading, seeds=range(POINTS), digits=None) -> _Compariso
     lefts, rights, point0 = [], [], None
     for seed in seeds:
         point = _point(reading.network, seed, reading.dummies, digits)
-        values = _values(reading.network, point)
+        values = _values(reading.network, point, reading.overrides)
         point0 = point0 or point
         lefts.append([_number(e, values, digits) for e in left])
         rights.append([_number(e, values, digits) for e in right])
@@ -479,8 +587,7 @@ def _transposed(reading: _Reading):
     lhs, rhs = reading.lhs, reading.rhs
     if isinstance(lhs, MatrixValue) and isinstance(rhs, MatrixValue) and \
             lhs.shape == rhs.shape[::-1] and lhs.shape != (1, 1):
-        return _evaluate(_Reading(reading.network, lhs, MatrixValue(rhs.matrix.T),
-                                  reading.dummies, reading.batch), seeds=[0])
+        return _evaluate(reading.but(rhs=MatrixValue(rhs.matrix.T)), seeds=[0])
     return None
 
 
@@ -494,8 +601,7 @@ def _swapped_indices(reading: _Reading):
             continue
         swapped = Indexed(rhs.free, rhs.ranges,
                           lambda asg, a=a, b=b: rhs.at({**asg, a: asg[b], b: asg[a]}))
-        if _evaluate(_Reading(reading.network, lhs, swapped, reading.dummies,
-                              reading.batch), seeds=[0]).equal:
+        if _evaluate(reading.but(rhs=swapped), seeds=[0]).equal:
             return a, b
     return None
 
