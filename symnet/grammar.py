@@ -66,6 +66,7 @@ script_atom: LETTER | DIGIT | COMMAND | TOP
 
 ?atom: LETTER                    -> name
     | COMMAND                    -> command
+    | FUNCTION_WORD              -> command
     | NUMBER                     -> number
     | "(" expr (SEPARATOR expr)* ")"   -> group
     | "[" expr "]"               -> group
@@ -98,6 +99,8 @@ PARTIAL.2: "\\partial"
 NABLA.2: "\\nabla"
 TOP.2: "\\top" | "\\intercal"
 PRIME: "'" | "\\prime"
+// exp(x) written without its backslash
+FUNCTION_WORD.3: /(?<![\\a-zA-Z])(exp|log|ln|tanh|sinh|cosh|sin|cos|max|min)(?=\s*\()/
 COMMAND: /\\(?!(?:sum|d?frac|tfrac|text|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|partial|nabla|top|intercal|prime|cdot|times|odot|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|gets|to|sim|Vert)(?![a-zA-Z]))[a-zA-Z]+/
 WORD: /[^{}]+/
 LETTER: /[a-zA-Z]/

@@ -27,6 +27,7 @@ from .notation import NODE_KINDS, Entry, Notation, normalise
 from .registry import ACTIVATIONS
 
 IMPLICIT_SAMPLE = "_m"
+UNIT = "_unit"   # the units of one sample's vector, as an index (inside a norm)
 
 
 class Unresolvable(Exception):
@@ -39,6 +40,10 @@ class Unresolvable(Exception):
 
 class ShapeMismatch(Unresolvable):
     """The formula combines quantities whose shapes do not fit: the claim is wrong (`shape`)."""
+
+
+class IndexMismatch(ShapeMismatch):
+    """One index letter used over two different ranges: the claim is wrong (`index`)."""
 
 
 class NeedsBatch(Exception):
@@ -119,6 +124,8 @@ def _name_of(tree) -> str | None:
     """The written name of a symbol-like subtree (`W`, `\\sigma`, `\\overline{z}`, `Loss`)."""
     if isinstance(tree, Token):
         return str(tree)
+    if tree.data == "script_list" and len(tree.children) == 1:
+        return _name_of(tree.children[0])
     if tree.data in ("name", "command", "script_atom"):
         return str(tree.children[0])
     if tree.data == "word":
@@ -145,7 +152,18 @@ class Resolver:
 
     # -- entry points ---------------------------------------------------------------------
     def declare_arguments(self, tree) -> None:
-        """`f(x, y) = ...` defines f for every x, y: its argument letters are dummies here."""
+        """`f(x, y) = ...` defines f for every x, y, and `\\partial f(x) / \\partial x` is f's
+        derivative: their argument letters are dummies in this link."""
+        if isinstance(tree, Tree) and tree.data == "frac" and _starts_with_partial(
+                tree.children[1]):
+            top, bottom = _after_partial(tree.children[1]), _after_partial(tree.children[2])
+            name = _name_of(bottom) if isinstance(bottom, Tree) and bottom.data == "name" \
+                else None
+            if name and isinstance(top, Tree) and top.data == "call" and any(
+                    _name_of(argument) == name for argument in top.children[1:]
+                    if isinstance(argument, Tree)):
+                self.context.dummies[name] = sp.Symbol(f"_{name}", real=True)
+            return
         if not (isinstance(tree, Tree) and tree.data == "call"):
             return
         callee, *arguments = tree.children
@@ -156,7 +174,8 @@ class Resolver:
         if isinstance(function, FunctionValue):
             for argument in arguments:
                 name = _name_of(argument) if isinstance(argument, Tree) else None
-                if name and len(name) == 1:
+                known = self.context.notation.by_base(name or "") or name in self.network.sizes
+                if name and len(name) == 1 and not known:
                     self.context.dummies[name] = sp.Symbol(f"_{name}", real=True)
 
     def side(self, tree, average: bool = True) -> Indexed | MatrixValue:
@@ -348,9 +367,9 @@ class Resolver:
         if len(indices) != 1:
             raise Unresolvable(f"{len(indices)} indices on a matrix", _column(tree))
         unit_size = None if sample_axis is None else matrix.shape[1 - sample_axis]
-        if sample_axis is not None and matrix.shape[sample_axis] > 1 and unit_size == 1 \
-                and sample is None:
-            if not self.context.batch:
+        if sample_axis is not None and unit_size == 1 and sample is None and \
+                (matrix.shape[sample_axis] > 1 or not self.context.batch):
+            if not self.context.batch:   # z_i of a one-unit layer: i is the sample
                 raise NeedsBatch
             placed = [indices[0], 0] if sample_axis == 0 else [0, indices[0]]
             return self._entries(matrix, placed, None, node, adjoint, tree)
@@ -369,9 +388,9 @@ class Resolver:
                  per_sample_loss=False) -> Value:
         if sample_axis is not None:   # a whole sample: a column (or row) of the matrix
             sample = indices[0]
-            if isinstance(sample, str):
-                raise Unresolvable("a whole sample indexed by a variable: write its entries",
-                                   _column(tree))
+            if isinstance(sample, str):   # A^{(2),m}: its units along a hidden index
+                placed = [UNIT, sample] if sample_axis == 1 else [sample, UNIT]
+                return self._entries(matrix, placed, None, node, adjoint, tree)
             vector = matrix[:, sample] if sample_axis == 1 else matrix[sample, :]
             return MatrixValue(sp.Matrix(vector))
         ranges = {}
@@ -433,7 +452,7 @@ class Resolver:
             return Indexed(frozenset({name}), {}, lambda a, n=name: sp.Integer(a[n] + 1))
         if name == r"\delta" and len(indices) == 2:
             return self._kronecker(indices, tree)
-        builtin = BUILTIN_FUNCTIONS.get(name)
+        builtin = BUILTIN_FUNCTIONS.get(name) or BUILTIN_FUNCTIONS.get("\\" + name)
         if builtin is not None and not indices:
             return builtin
         if name in self.context.dummies and not indices:
@@ -698,7 +717,11 @@ class Resolver:
             if _name_of(upper_tree) == self.network.spec.batch and not self.context.batch:
                 raise NeedsBatch
             if upper is not None:
-                size = upper - ((start or 1) - 1)
+                limit = upper - ((start or 1) - 1)
+                if size is not None and size != limit:
+                    raise ShapeMismatch(f"the sum runs {index} over {limit} values, but "
+                                        f"{index} indexes {size} entries", _column(tree))
+                size = limit
         if size is None:
             raise Unresolvable(f"the range of {index} is not known from where it is used",
                                _column(tree))
@@ -716,6 +739,11 @@ class Resolver:
         value = self.resolve(tree.children[0])
         if isinstance(value, MatrixValue):
             return Indexed.scalar(sp.sqrt(sum(entry ** 2 for entry in value.matrix)))
+        if isinstance(value, Indexed) and UNIT in value.free:   # |A^{(2),m} - Y^m|
+            units = value.ranges[UNIT]
+            ranges = {k: v for k, v in value.ranges.items() if k != UNIT}
+            return Indexed(value.free - {UNIT}, ranges, lambda asg: sp.sqrt(sp.Add(*(
+                value.at({**asg, UNIT: k}) ** 2 for k in range(units)))))
         return _map(value, lambda e: sp.sqrt(e ** 2))
 
     def _rule_partial(self, tree):
@@ -735,7 +763,7 @@ class Resolver:
     def _add(self, a, b, tree):
         if isinstance(a, Indexed) and isinstance(b, Indexed):
             # a term without an index is constant along it (b_i added for every sample m)
-            return Indexed(a.free | b.free, {**a.ranges, **b.ranges},
+            return Indexed(a.free | b.free, merge_ranges(a, b, tree=tree),
                            lambda asg: a.at(asg) + b.at(asg))
         a, b = self._as_matrix(a, b, tree), self._as_matrix(b, a, tree)
         return MatrixValue(_broadcast(a.matrix, b.matrix, lambda x, y: x + y, tree))
@@ -753,7 +781,7 @@ class Resolver:
         hadamard = op in (r"\odot", r"\circ", r"\bullet", ".*") or (
             op == "*" and "*" in self.context.notation.marker("hadamard"))
         if isinstance(a, Indexed) and isinstance(b, Indexed):
-            return Indexed(a.free | b.free, {**a.ranges, **b.ranges},
+            return Indexed(a.free | b.free, merge_ranges(a, b, tree=tree),
                            lambda asg: a.at(asg) * b.at(asg))
         if isinstance(a, Indexed) and not a.free and isinstance(b, MatrixValue):
             return MatrixValue(b.matrix * a.at({}))
@@ -776,8 +804,11 @@ class Resolver:
     def _divide(self, a, b, tree):
         if isinstance(b, Indexed) and not b.free and isinstance(a, MatrixValue):
             return MatrixValue(a.matrix / b.at({}))
+        if isinstance(b, MatrixValue):   # entrywise, as in 1 / (1 + exp(-x))
+            a = self._as_matrix(a, b, tree)
+            return MatrixValue(_broadcast(a.matrix, b.matrix, lambda x, y: x / y, tree))
         if isinstance(a, Indexed) and isinstance(b, Indexed):
-            return Indexed(a.free | b.free, {**a.ranges, **b.ranges},
+            return Indexed(a.free | b.free, merge_ranges(a, b, tree=tree),
                            lambda asg: a.at(asg) / b.at(asg))
         raise Unresolvable("a division by a matrix", _column(tree))
 
@@ -828,7 +859,7 @@ class Resolver:
             return MatrixValue(values[0].matrix.applyfunc(
                 lambda e: function.apply(e) ** exponent))
         free = frozenset().union(*(v.free for v in values))
-        ranges = {k: r for v in values for k, r in v.ranges.items()}
+        ranges = merge_ranges(*values, tree=tree)
         return Indexed(free, ranges, lambda asg: function.apply(
             *(v.at(asg) for v in values)) ** exponent)
 
@@ -885,7 +916,7 @@ class Resolver:
         if isinstance(function, MatrixValue):
             raise Unresolvable("the derivative of a matrix by an entry", _column(tree))
         free = function.free | variable.free
-        ranges = {**function.ranges, **variable.ranges}
+        ranges = merge_ranges(function, variable, tree=tree)
         # d(loss of one sample) / d(that sample's entry) = M d(mean loss) / d(entry)
         factor = (self.network.batch if variable.per_sample and
                   self.network.spec.loss.reduction == "mean" else 1)
@@ -1010,6 +1041,19 @@ def _descendants(graph, name: str) -> set[str]:
         if any(parent in found for parent in node.inputs):
             found.add(node.name)
     return found
+
+
+def merge_ranges(*values, tree=None) -> dict[str, int]:
+    """The ranges of the indices of several values; one index with two ranges is an error
+    of the formula (`W_{ij} x_j` with x shorter than a row of W)."""
+    ranges: dict[str, int] = {}
+    for value in values:
+        for index, size in getattr(value, "ranges", {}).items():
+            if ranges.setdefault(index, size) != size:
+                shown = index.lstrip("_")
+                raise IndexMismatch(f"index {shown} runs over {ranges[index]} values in one "
+                                    f"place and {size} in another", _column(tree))
+    return ranges
 
 
 def _map(value: Indexed, function) -> Indexed:

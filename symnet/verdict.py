@@ -24,7 +24,7 @@ from .notation import Notation
 from .printing import latex as to_latex
 from lark import Tree
 
-from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, MatrixValue, NeedsBatch, Resolver, ShapeMismatch,
+from .resolve import (BUILTIN_FUNCTIONS, Context, IndexMismatch, merge_ranges, Indexed, MatrixValue, NeedsBatch, Resolver, ShapeMismatch,
                       Unresolvable)
 from .spec import Document
 
@@ -123,7 +123,13 @@ def judge(claim_id: str, latex: str, document: Document, notation: Notation,
                        message=f"defines {defined} (used by later claims)")
     results = []
     for number, link in enumerate(chain, start=1):
-        result = _judge_link(link, latex, notation, networks, state)
+        try:
+            result = _judge_link(link, latex, notation, networks, state)
+        except (Unresolvable, NeedsBatch) as error:
+            result = LinkResult("unchecked", message=str(error))
+        except Exception as error:   # a bug in symnet must not hide the other claims
+            result = LinkResult("unchecked", message=f"symnet failed on this link "
+                                f"({type(error).__name__}: {error}); please report it")
         if result.verdict == "approximation" and link.relation in APPROXIMATE:
             state.approximations.append((claim_id, link, latex))
         if len(chain) > 1:
@@ -173,11 +179,11 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
         readings = [_read(link, latex, notation, networks, size_set, definitions)
                     for size_set in (0, 1)]
     except ShapeMismatch as error:
-        return LinkResult("wrong", diagnosis="shape",
-                          message=_where(error.column) + error.message)
+        kind = "index" if isinstance(error, IndexMismatch) else "shape"
+        return LinkResult("wrong", diagnosis=kind, message=_where(error.column) + error.message)
     except Unresolvable as error:
         return LinkResult("unchecked", message=_where(error.column) + error.message)
-    update = link.relation in UPDATE or _is_update(readings[0])
+    update = link.relation in UPDATE or _is_update(link, readings[0])
     if update:
         return _judge_update(readings)
     comparison = [_compare(reading) for reading in readings]
@@ -358,12 +364,13 @@ def _values(network: Network, point: dict, overrides: dict | None = None) -> dic
     return values
 
 
-def _entries(value, ranges: dict) -> tuple[list, list]:
+def _entries(value, ranges: dict, names=None) -> tuple[list, list]:
+    """The value's entries (and their labels), over `names` (default: its free indices)."""
     if isinstance(value, MatrixValue):
         return ([value.matrix[i, j] for i in range(value.shape[0])
                  for j in range(value.shape[1])],
                 [(i + 1, j + 1) for i in range(value.shape[0]) for j in range(value.shape[1])])
-    names = sorted(value.free)
+    names = sorted(value.free if names is None else names)
     missing = [name for name in names if name not in ranges]
     if missing:
         raise Unresolvable(f"the range of index {missing[0]} is not known")
@@ -388,16 +395,16 @@ def _evaluate(reading: _Reading, seeds=range(POINTS), digits=None) -> _Compariso
     if isinstance(lhs, MatrixValue) and isinstance(rhs, MatrixValue) and lhs.shape != rhs.shape:
         return _Comparison(False, False, message=f"the left side is {_shape_of(lhs)}, the "
                                                  f"right side {_shape_of(rhs)}")
-    if isinstance(lhs, Indexed) and isinstance(rhs, Indexed) and lhs.free != rhs.free:
+    # the right side may be constant along an index of the left (dz_i/dW_ij = h_j, every i);
+    # an index free only on the right is unbound
+    if isinstance(lhs, Indexed) and isinstance(rhs, Indexed) and not rhs.free <= lhs.free:
         return _Comparison(False, False, message=f"free indices differ: "
                                                  f"{', '.join(sorted(lhs.free)) or 'none'} on "
                                                  f"the left, {', '.join(sorted(rhs.free)) or 'none'} on the right")
-    ranges = {}
-    for side in (lhs, rhs):
-        if isinstance(side, Indexed):
-            ranges.update(side.ranges)
-    left, labels = _entries(_scalar_form(lhs), ranges)
-    right, _ = _entries(_scalar_form(rhs), ranges)
+    ranges = merge_ranges(lhs, rhs)
+    names = lhs.free if isinstance(lhs, Indexed) else None
+    left, labels = _entries(_scalar_form(lhs), ranges, names)
+    right, _ = _entries(_scalar_form(rhs), ranges, names)
     lefts, rights, point0 = [], [], None
     for seed in seeds:
         point = _point(reading.network, seed, reading.dummies, digits)
@@ -476,8 +483,13 @@ def _prove(reading: _Reading) -> str:
 
 
 # -- updates ---------------------------------------------------------------------------------
-def _is_update(reading: _Reading) -> bool:
-    """`W = W - \\alpha \\partial_W L`: the same parameter on both sides."""
+def _is_update(link: Relation, reading: _Reading) -> bool:
+    """`W = W - \\alpha \\partial_W L`: a parameter, and on the right that parameter plus or
+    minus a step."""
+    if not (isinstance(link.lhs, Tree) and link.lhs.data in ("name", "scripted", "command")
+            and isinstance(link.rhs, Tree) and link.rhs.data == "binary"
+            and str(link.rhs.children[1]) in "+-"):
+        return False
     lhs = reading.lhs
     entries = (list(lhs.matrix) if isinstance(lhs, MatrixValue)
                else [lhs.at({k: 0 for k in lhs.free})])
