@@ -111,6 +111,7 @@ class Context:
     dummies: dict[str, sp.Symbol] = field(default_factory=dict)
     layer_shift: dict[int, int] = field(default_factory=dict)   # column -> +/-1 (diagnosis)
     definitions: dict[str, tuple] = field(default_factory=dict)  # name -> (tree, latex)
+    index_change: tuple[int, str] | None = None   # (column, letter): read another index there
 
 
 def _column(tree) -> int | None:
@@ -149,6 +150,7 @@ class Resolver:
         self.network = context.network
         self.graph = context.network.graph
         self.index_scope: list[str] = []
+        self.sites: list[tuple] = []   # ("index", column, letter) and ("layer", column, number)
 
     # -- entry points ---------------------------------------------------------------------
     def declare_arguments(self, tree) -> None:
@@ -230,6 +232,8 @@ class Resolver:
     def _layer_number(self, tree) -> int | None:
         """A layer superscript `(2)`, `(L+1)`, `(k-1)` as a number (variables bound)."""
         value = self._layer_expression(tree)
+        if value is not None:
+            self.sites.append(("layer", _column(tree), int(value)))
         shift = self.context.layer_shift.get(_column(tree) or -1, 0)
         return None if value is None else int(value) + shift
 
@@ -494,6 +498,11 @@ class Resolver:
         def walk(node):
             if isinstance(node, Token):
                 text = str(node)
+                change = self.context.index_change
+                if change and node.column == change[0]:
+                    text = change[1]
+                elif not text.isdigit():
+                    self.sites.append(("index", node.column, text))
                 if text.isdigit():
                     items.extend(int(d) - 1 for d in text)
                 else:

@@ -268,24 +268,30 @@ class _Reading:
     dummies: dict
     batch: bool
     overrides: dict = field(default_factory=dict)   # adjoint symbol -> the document's value
+    rhs_sites: list = field(default_factory=list)   # indices and layers written on the right
+    scope: list = field(default_factory=list)       # the index letters of the link
 
     def but(self, **changes) -> "_Reading":
         return _Reading(**{**self.__dict__, **changes})
 
 
 def _read(link: Relation, latex: str, notation: Notation, networks: Networks, size_set: int,
-          definitions: dict, layer_shift: dict | None = None) -> _Reading:
+          definitions: dict, layer_shift: dict | None = None,
+          index_change: tuple | None = None) -> _Reading:
     for batch in ((False, True) if networks.spec.samples != "single" else (True,)):
         network = networks.get(size_set, batch)
         context = Context(network, notation, latex, batch, layer_shift=layer_shift or {},
-                          definitions=definitions)
+                          definitions=definitions, index_change=index_change)
         for variable, value in _layer_variables(notation, network):
             context.layers[variable] = value
         try:
             resolver = Resolver(context)
             resolver.declare_arguments(link.lhs)
-            lhs, rhs = resolver.side(link.lhs), resolver.side(link.rhs)
-            return _Reading(network, lhs, rhs, context.dummies, batch)
+            lhs = resolver.side(link.lhs)
+            written = len(resolver.sites)
+            rhs = resolver.side(link.rhs)
+            return _Reading(network, lhs, rhs, context.dummies, batch,
+                            rhs_sites=resolver.sites[written:], scope=resolver.index_scope)
         except NeedsBatch:
             continue
     raise Unresolvable("the claim needs the batch, but the network has a single sample")
@@ -510,19 +516,23 @@ def _judge_update(readings: list[_Reading]) -> LinkResult:
     lhs, rhs = reading.lhs, reading.rhs
     left, _ = _entries(_scalar_form(lhs), getattr(lhs, "ranges", {}) | getattr(rhs, "ranges", {}))
     right, _ = _entries(_scalar_form(rhs), getattr(lhs, "ranges", {}) | getattr(rhs, "ranges", {}))
-    point = _point(network, 0, reading.dummies)
-    values = _values(network, point)
-    steps, gradients = [], []
-    for old, new in zip(left, right):
-        owner = network.graph.owner(old)
-        if owner is None:
-            return LinkResult("unchecked", message="the updated quantity is not a parameter")
-        bar = network.adjoints.bars[owner[0]][owner[1]]
-        steps.append(_number(new - old, values, None))
-        gradients.append(float(values[bar]))
-    steps, gradients = np.array(steps), np.array(gradients)
-    if np.abs(gradients).max() == 0:
-        return LinkResult("unchecked", message="the gradient is 0 at the sample point")
+    for seed in range(10):   # a point where the gradient is not 0 (ReLU units may be off)
+        point = _point(network, seed, reading.dummies)
+        values = _values(network, point)
+        steps, gradients = [], []
+        for old, new in zip(left, right):
+            owner = network.graph.owner(old)
+            if owner is None:
+                return LinkResult("unchecked", message="the updated quantity is not a "
+                                                       "parameter")
+            bar = network.adjoints.bars[owner[0]][owner[1]]
+            steps.append(_number(new - old, values, None))
+            gradients.append(float(_generic_instance(bar).xreplace(values)))
+        steps, gradients = np.array(steps), np.array(gradients)
+        if np.abs(gradients).max() > 0:
+            break
+    else:
+        return LinkResult("unchecked", message="the gradient is 0 at every sample point tried")
     alignment = float(steps @ gradients / (np.linalg.norm(steps) * np.linalg.norm(gradients)
                                            or 1))
     if alignment < -1 + 1e-9:
@@ -576,8 +586,42 @@ def _diagnose(link, latex, notation, networks, readings, comparison) -> LinkResu
         return LinkResult("wrong", diagnosis="index", message=f"holds with indices "
                           f"{swapped[0]} and {swapped[1]} exchanged on the right side",
                           counterexample=_counterexample(reading, first))
+    changed = _one_change(link, latex, notation, networks, readings[0])
+    if changed:
+        return LinkResult("wrong", diagnosis="index", message=changed,
+                          counterexample=_counterexample(reading, first))
     return LinkResult("wrong", diagnosis="other", message="the two sides differ",
                       counterexample=_counterexample(reading, first))
+
+
+MAX_CHANGES = 40
+
+
+def _one_change(link, latex, notation, networks, reading: _Reading) -> str | None:
+    """The right side made to hold by changing one thing written on it: an index letter, or a
+    layer superscript by one. Says which, and where."""
+    tries = []
+    for kind, column, written in reading.rhs_sites:
+        if kind == "index":
+            tries += [(dict(index_change=(column, letter)),
+                       f"column {column}: index {written} should be {letter}")
+                      for letter in reading.scope if letter != written and
+                      not letter.startswith("_")]
+        else:
+            tries += [(dict(layer_shift={column: shift}),
+                       f"column {column}: layer ({written}) should be ({written + shift})")
+                      for shift in (1, -1)]
+    for changes, message in tries[:MAX_CHANGES]:
+        try:
+            changed = [_read(link, latex, notation, networks, size_set, {}, **changes)
+                       for size_set in (0, 1)]
+            if all(_evaluate(reading.but(lhs=c.lhs, rhs=c.rhs, network=c.network,
+                                         dummies=c.dummies), seeds=[0]).equal
+                   for c in changed):
+                return message
+        except (Unresolvable, NeedsBatch, IndexError, KeyError):
+            continue
+    return None
 
 
 def _factor_latex(ratios: list[float], networks: Networks) -> str | None:
