@@ -67,6 +67,7 @@ script_atom: LETTER | DIGIT | COMMAND | TOP
 ?atom: LETTER                    -> name
     | COMMAND                    -> command
     | FUNCTION_WORD              -> command
+    | TOP                        -> command
     | NUMBER                     -> number
     | "(" expr (SEPARATOR expr)* ")"   -> group
     | "[" expr "]"               -> group

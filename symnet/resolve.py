@@ -354,14 +354,10 @@ class Resolver:
         if not indices:
             if sample is not None:
                 return self._entries(matrix, [sample], sample_axis, node, adjoint, tree)
+            if sample_axis is not None and not self.context.batch:
+                raise NeedsBatch   # a whole matrix of samples: the claim is about the batch
             if matrix.shape == (1, 1):
                 return self._entries(matrix, [0, 0], None, node, adjoint, tree)
-            if sample_axis is not None and not self.context.batch:
-                return MatrixValue(sp.Matrix(matrix))
-            if sample_axis is not None and self.context.batch:
-                return MatrixValue(sp.Matrix(matrix))
-            if sample_axis is None and self.network.spec.samples != "single" and has_samples:
-                pass
             return MatrixValue(sp.Matrix(matrix))
         if len(indices) == 2:
             if sample_axis is not None and not self.context.batch and \
@@ -670,6 +666,12 @@ class Resolver:
 
     def _rule_juxtaposition(self, tree):
         left, right = tree.children
+        # `\\bar{z}^T 1`, `1 b^T`: a 1 written next to a matrix is the ones vector (nobody
+        # multiplies a matrix by the number 1)
+        if _is_one(left):
+            return self._multiply(ONES, self.resolve(right), "", tree)
+        if _is_one(right):
+            return self._multiply(self.resolve(left), ONES, "", tree)
         a = self.resolve(left)
         if isinstance(a, _Operator):
             return self._apply_operator(a, right, tree)
@@ -797,8 +799,10 @@ class Resolver:
         if isinstance(b, Indexed) and not b.free and isinstance(a, MatrixValue):
             return MatrixValue(a.matrix * b.at({}))
         if a is ONES and isinstance(b, MatrixValue):
-            return MatrixValue(sp.ones(b.shape[1] if hadamard else 1, b.shape[0]) * b.matrix
-                               if not hadamard else b.matrix)
+            return b if hadamard else MatrixValue(sp.ones(1, b.shape[0]) * b.matrix) \
+                if b.shape[0] != 1 else MatrixValue(sp.ones(1, 1) * b.matrix)
+        if a is ONES and isinstance(b, Indexed):
+            return b
         if b is ONES and isinstance(a, MatrixValue):
             return MatrixValue(a.matrix * sp.ones(a.shape[1], 1)) if not hadamard else a
         if isinstance(a, MatrixValue) and isinstance(b, MatrixValue):
@@ -884,10 +888,12 @@ class Resolver:
         result = result if axis == 0 else result.T
         if len(values) == 2 and isinstance(values[1], Indexed):   # sigma(Z, i): component i
             index = values[1]
-            if axis == 0 and result.cols == 1 or axis == 1 and result.rows == 1:
-                vector = list(result)
-                return Indexed(index.free, index.ranges,
-                               lambda asg: vector[int(index.at(asg)) - 1])
+            if not (axis == 0 and result.cols == 1 or axis == 1 and result.rows == 1):
+                raise Unresolvable(f"{function.name}(Z, i) of a whole batch: the component "
+                                   "of which sample?", _column(tree))
+            vector = list(result)
+            return Indexed(index.free, index.ranges,
+                           lambda asg: vector[int(index.at(asg)) - 1])
         return MatrixValue(result)
 
     def _argument(self, tree):
@@ -1021,6 +1027,10 @@ class _Ones:
 
 
 ONES = _Ones()
+
+
+def _is_one(tree) -> bool:
+    return isinstance(tree, Tree) and tree.data == "number" and str(tree.children[0]) == "1"
 
 
 def _starts_with_partial(tree) -> bool:

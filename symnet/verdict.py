@@ -125,6 +125,9 @@ def judge(claim_id: str, latex: str, document: Document, notation: Notation,
     for number, link in enumerate(chain, start=1):
         try:
             result = _judge_link(link, latex, notation, networks, state)
+        except ShapeMismatch as error:
+            result = LinkResult("wrong", diagnosis="index" if isinstance(error, IndexMismatch)
+                                else "shape", message=_where(error.column) + error.message)
         except (Unresolvable, NeedsBatch) as error:
             result = LinkResult("unchecked", message=str(error))
         except Exception as error:   # a bug in symnet must not hide the other claims

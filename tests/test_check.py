@@ -1,0 +1,192 @@
+"""Verdicts and diagnoses: correct formulas hold in several forms; planted errors, made from
+correct formulas by one programmatic change, are found with the right diagnosis, on two
+networks and both sample conventions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from symnet.check import check_document
+from symnet.cli import main
+from symnet.document import parse
+
+NETWORKS = {
+    "columns": {"samples": "columns", "sizes": {"N_0": 3, "N_1": 3, "N_2": 2, "M": 4},
+                "batch": "M", "inputs": "N_0",
+                "layers": [{"units": "N_1", "activation": "tanh"},
+                           {"units": "N_2", "activation": "sigmoid"}],
+                "loss": {"kind": "squared_error", "scale": "1/2", "reduction": "mean"}},
+    "rows": {"samples": "rows", "sizes": {"N_0": 3, "N_1": 3, "N_2": 2, "M": 4},
+             "batch": "M", "inputs": "N_0",
+             "layers": [{"units": "N_1", "activation": "generic", "function": "g"},
+                        {"units": "N_2", "activation": "identity"}],
+             "loss": {"kind": "squared_error", "scale": 1, "reduction": "sum"}},
+}
+
+NOTATION = {
+    "A^{(0)}": "input", "X": "input", "W^{(l)}": "weight[l]", "b^{(l)}": "bias[l]",
+    "Z^{(l)}": "preactivation[l]", "A^{(l)}": "activation[l]", "Y": "target", "L": "loss",
+    "\\delta^{(l)}": "adjoint(preactivation[l])", "g": "activation_function[1]",
+    "m": "sample_index", "\\eta": "learning_rate",
+}
+
+# correct formulas per convention: (id, latex)
+CORRECT = {
+    "columns": {
+        "forward": r"Z^{(2)} = W^{(2)} A^{(1)} + b^{(2)}",
+        "forward-index": r"Z_i^{(1),m} = \sum_j W_{ij}^{(1)} A_j^{(0),m} + b_i^{(1)}",
+        "dW": r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} A^{(1)T}",
+        "dW-index": r"\frac{\partial L}{\partial W_{ij}^{(1)}} = \sum_m \delta_i^{(1),m} A_j^{(0),m}",
+        "delta1": r"\delta^{(1)} = (W^{(2)T} \delta^{(2)}) \odot g'(Z^{(1)})",
+        "db": r"\frac{\partial L}{\partial b^{(2)}} = \delta^{(2)} \mathbf{1}",
+        "update": r"W^{(1)} \leftarrow W^{(1)} - \eta \frac{\partial L}{\partial W^{(1)}}",
+    },
+    "rows": {
+        "forward": r"Z^{(2)} = A^{(1)} W^{(2)T} + 1 b^{(2)T}",
+        "dW": r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)T} A^{(1)}",
+        "dW-index": r"\frac{\partial L}{\partial W_{ij}^{(1)}} = \sum_m \delta_{mi}^{(1)} X_{mj}",
+        "delta1": r"\delta^{(1)} = (\delta^{(2)} W^{(2)}) \circ g'(Z^{(1)})",
+        "db": r"\frac{\partial L}{\partial b^{(2)}} = \delta^{(2)T} 1",
+        "output": r"\delta^{(2)} = 2 (A^{(2)} - Y)",
+        "update": r"W^{(2)} = W^{(2)} - \eta \nabla_{W^{(2)}} L",
+    },
+}
+
+# (convention, id, old, new, expected verdict, expected diagnosis)
+PLANTED = [
+    ("columns", "dW", r"= \delta", r"= -\delta", "wrong", "sign"),
+    ("columns", "dW", r"= \delta", r"= 2 \delta", "wrong", "factor"),
+    ("columns", "dW", r"= \delta", r"= \frac{1}{M} \delta", "wrong", "factor"),
+    ("columns", "dW", r"\delta^{(2)} A^{(1)T}", r"A^{(1)} \delta^{(2)T}", "wrong", "transpose"),
+    ("columns", "dW-index", r"A_j^{(0),m}", r"A_i^{(0),m}", "wrong", "index"),
+    ("columns", "dW-index", r"\delta_i^{(1),m}", r"\delta_i^{(2),m}", "wrong", "index"),
+    ("columns", "delta1", r"\odot", "", "wrong", "shape"),
+    ("columns", "delta1", r" \odot g'(Z^{(1)})", "", "wrong", "other"),
+    ("columns", "update", r"- \eta", r"+ \eta", "wrong", "sign"),
+    ("rows", "dW", r"= \delta", r"= -\delta", "wrong", "sign"),
+    ("rows", "dW", r"= \delta", r"= M \delta", "wrong", "factor"),
+    ("rows", "dW", r"\delta^{(2)T} A^{(1)}", r"A^{(1)T} \delta^{(2)}", "wrong", "transpose"),
+    ("rows", "dW-index", r"X_{mj}", r"X_{mi}", "wrong", "index"),
+    ("rows", "delta1", r"\circ", "", "wrong", "shape"),
+    ("rows", "output", r"A^{(2)} - Y", r"Y - A^{(2)}", "wrong", "sign"),
+    ("rows", "update", r"- \eta", r"+ \eta", "wrong", "sign"),
+]
+
+
+def document(convention: str, claims: dict[str, str]):
+    return parse({"document": {"title": convention}, "network": NETWORKS[convention],
+                  "notation": NOTATION,
+                  "claim": [{"id": key, "latex": value} for key, value in claims.items()]})
+
+
+def verdicts(convention: str, claims: dict[str, str]) -> dict:
+    return {claim.id: claim for claim in check_document(document(convention, claims)).claims}
+
+
+@pytest.mark.parametrize("convention", list(CORRECT))
+def test_correct_formulas_hold(convention):
+    for claim_id, verdict in verdicts(convention, CORRECT[convention]).items():
+        assert verdict.verdict == "holds", (claim_id, verdict.message)
+        assert verdict.proof in ("symbolic", "numeric")
+
+
+@pytest.mark.parametrize("convention,claim_id,old,new,verdict,diagnosis", PLANTED)
+def test_planted_errors_are_diagnosed(convention, claim_id, old, new, verdict, diagnosis):
+    correct = CORRECT[convention][claim_id]
+    assert old in correct
+    result = verdicts(convention, {claim_id: correct.replace(old, new, 1)})[claim_id]
+    assert (result.verdict, result.diagnosis) == (verdict, diagnosis), result.message
+
+
+def test_factor_is_reported_with_the_batch_size():
+    correct = CORRECT["columns"]["dW"]
+    result = verdicts("columns", {"x": correct.replace(r"= \delta", r"= M \delta")})["x"]
+    assert result.factor == "M"
+    result = verdicts("columns", {"x": correct.replace(r"= \delta", r"= 2 \delta")})["x"]
+    assert result.factor == "2"
+
+
+def test_wrong_claim_has_a_counterexample_with_both_values():
+    correct = CORRECT["columns"]["dW"]
+    result = verdicts("columns", {"x": correct.replace(r"= \delta", r"= -\delta")})["x"]
+    example = result.counterexample
+    assert example["sizes"]["M"] == 4 and example["left"] == pytest.approx(-example["right"])
+    assert example["point"]
+
+
+def test_equivalent_forms_hold():
+    forms = {
+        "a": r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} \cdot A^{(1)T}",
+        "b": r"\nabla_{W^{(2)}} L = \delta^{(2)} (A^{(1)})^T",
+        "c": r"\partial_{W^{(2)}} L = \delta^{(2)} A^{(1)\top}",
+        "d": r"\frac{\partial L}{\partial W_{ij}^{(2)}} = \sum_{m=1}^{M} \delta_i^{(2),m} A_j^{(1),m}",
+    }
+    for claim_id, verdict in verdicts("columns", forms).items():
+        assert verdict.verdict == "holds", (claim_id, verdict.message)
+
+
+def test_approximation_reports_the_dropped_term():
+    claims = {"approx": r"\delta^{(2)} \approx \frac{1}{M} (A^{(2)} - Y)"}
+    result = verdicts("columns", claims)["approx"]
+    assert result.verdict == "approximation" and result.residual and result.relative_size > 0
+
+
+def test_later_claim_that_holds_under_an_earlier_approximation_depends_on_it():
+    claims = {
+        "approx": r"\delta^{(2)} \approx \frac{1}{M} (A^{(2)} - Y)",
+        "uses": r"\frac{\partial L}{\partial W^{(2)}} = \frac{1}{M} (A^{(2)} - Y) A^{(1)T}",
+        "wrong-anyway": r"\frac{\partial L}{\partial W^{(2)}} = (A^{(2)} - Y) A^{(1)T}",
+    }
+    results = verdicts("columns", claims)
+    assert results["uses"].verdict == "approximation"
+    assert results["uses"].depends_on == ["approx"]
+    assert (results["wrong-anyway"].verdict, results["wrong-anyway"].diagnosis) == \
+        ("wrong", "factor")
+    assert results["wrong-anyway"].depends_on == ["approx"]
+
+
+@pytest.mark.parametrize("latex,expected", [
+    ("\x00\x01 \\frac{", "column"),
+    ("x" * 100_000, "too long"),
+    (r"Q^{(1)} = W^{(1)}", "unknown symbol"),
+    (r"Z^{(1)} \sim W^{(1)}", "relation"),
+    (r"\frac{\partial L}{\partial W^{(9)}} = 0", "no weight"),
+])
+def test_unreadable_claims_are_unchecked_and_others_still_checked(latex, expected):
+    results = verdicts("columns", {"bad": latex, "good": CORRECT["columns"]["forward"]})
+    assert results["bad"].verdict == "unchecked" and expected in results["bad"].message
+    assert results["good"].verdict == "holds"
+
+
+def test_check_exit_status_and_json(tmp_path, capsys):
+    path = tmp_path / "doc.toml"
+    claims = "\n".join(f"[[claim]]\nid = '{k}'\nlatex = '''{v}'''\n" for k, v in {
+        "ok": CORRECT["columns"]["forward"],
+        "bad": CORRECT["columns"]["dW"].replace(r"= \delta", r"= -\delta")}.items())
+    network = NETWORKS["columns"]
+    path.write_text(f"""[document]
+title = "t"
+source = "s.txt"
+[network]
+samples = "columns"
+sizes = {{ N_0 = 3, N_1 = 3, N_2 = 2, M = 4 }}
+batch = "M"
+inputs = "N_0"
+layers = [{{ units = "N_1", activation = "tanh" }}, {{ units = "N_2", activation = "sigmoid" }}]
+loss = {{ kind = "squared_error", scale = "1/2" }}
+[notation]
+{chr(10).join(f"'{k}' = '{v}'" for k, v in NOTATION.items())}
+{claims}""")
+    assert network
+    assert main(["check", str(path), "--json", "-"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    claims = data["documents"][0]["claims"]
+    assert [c["verdict"] for c in claims] == ["holds", "wrong"]
+    assert set(claims[1]) >= {"id", "latex", "verdict", "proof", "diagnosis", "factor",
+                              "depends_on", "message", "counterexample"}
+    path.write_text(path.read_text().replace("'\\delta^{(l)}' = 'adjoint(preactivation[l])'",
+                                             "'\\delta^{(l)}' = 'gradient of Z'"))
+    assert main(["check", str(path)]) == 2
+    assert "notation" in capsys.readouterr().err
