@@ -84,8 +84,8 @@ def timed(function, spec, cap: float | None = None) -> tuple[float | None, int]:
 
 
 def main() -> None:
-    lines = [f"# derive_scaling: all parameter gradients of the seed-003 network as explicit "
-             f"SymPy expressions",
+    lines = ["# derive_scaling: all parameter gradients of the seed-003 network as explicit "
+             "SymPy expressions",
              f"# {platform.processor() or platform.machine()}, Python "
              f"{platform.python_version()}, SymPy {sp.__version__}, "
              f"{time.strftime('%Y-%m-%d')}",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .notation import build_notation
 from .spec import Document
-from .verdict import DocumentState, Networks, Verdict, judge
+from .verdict import DocumentState, Networks, Verdict, clear_caches, judge
 
 SYMBOLS = {"holds": "ok", "approximation": "~", "wrong": "X", "unchecked": "?"}
 
@@ -35,6 +35,7 @@ def check_document(document: Document, progress=None) -> DocumentResult:
         if progress:
             progress(claim.id)
         result.claims.append(judge(claim.id, claim.latex, document, notation, networks, state))
+    clear_caches()
     return result
 
 

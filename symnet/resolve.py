@@ -14,14 +14,12 @@ stands for the average over samples (the convention documents state for omitted 
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 import sympy as sp
 from lark import Token, Tree
 
-from .functions import named_function
 from .network import Network
 from .notation import NODE_KINDS, Entry, Notation, normalise
 from .registry import ACTIVATIONS
@@ -91,14 +89,6 @@ class FunctionValue:
 
 
 Value = Indexed | MatrixValue | FunctionValue
-
-
-@dataclass
-class Reading:
-    """What a side of a link reads as, and how: for diagnoses and messages."""
-
-    value: Indexed | MatrixValue
-    batch: bool
 
 
 @dataclass
@@ -986,6 +976,13 @@ class Resolver:
     def _written_out(self, expression: sp.Expr, target: str) -> sp.Expr:
         """The expression with every node that depends on `target` replaced by its definition,
         down to `target`: what `sympy.diff` by a `target` entry needs."""
+        cache = self.network.__dict__.setdefault("_written_out", {})
+        key = (expression, target)
+        if key not in cache:
+            cache[key] = self._write_out(expression, target)
+        return cache[key]
+
+    def _write_out(self, expression: sp.Expr, target: str) -> sp.Expr:
         dependent = _descendants(self.graph, target)
         for _ in range(len(self.graph.nodes)):
             replacements = {}
@@ -995,18 +992,10 @@ class Resolver:
                     node = self.graph.nodes[owner[0]]
                     if node.definition is not None:
                         replacements[symbol] = node.definition[owner[1]]
-                    elif symbol in self.network.adjoints.bars[owner[0]]:
-                        pass
-            bars = self._bar_replacements(expression, dependent, target)
-            replacements.update(bars)
             if not replacements:
                 return expression
             expression = expression.xreplace(replacements)
         return expression
-
-    def _bar_replacements(self, expression, dependent, target) -> dict:
-        return {}
-
 
 class _Operator:
     """`\\partial_{x}` or `\\nabla_{x}` waiting for what it differentiates."""
@@ -1108,13 +1097,3 @@ BUILTIN_FUNCTIONS: dict[str, FunctionValue] = {
        for name, aliases in {"relu": ("ReLU", "relu"), "sigmoid": ("sigmoid",),
                              "tanh": ("tanh",)}.items() for alias in aliases},
 }
-
-
-def quantify(notation: Notation) -> list[tuple[str, list[int]]]:
-    """The layer variables and their ranges (`layer_variable[1..L]`) at the file's sizes."""
-    return [(entry.base, entry.meaning.layer) for entry in notation.entries
-            if entry.meaning.kind == "layer_variable"]
-
-
-__all__ = ["Context", "Indexed", "MatrixValue", "NeedsBatch", "Resolver", "ShapeMismatch",
-           "Unresolvable", "named_function", "itertools"]

@@ -1,0 +1,42 @@
+"""End to end on derivations/: every file loads, derives and is checked; every claim gets a
+verdict; at most 10% are unchecked, each with a reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from symnet.check import check_document
+from symnet.document import load
+
+FILES = sorted((Path(__file__).parent.parent / "derivations").glob("*.toml"))
+
+
+@pytest.fixture(scope="module")
+def results():
+    return [check_document(load(path)) for path in FILES]
+
+
+def test_there_is_one_file_per_seed_document():
+    sources = {load(path).source for path in FILES}
+    assert len(FILES) == 4 and all(source.endswith(".txt") for source in sources)
+
+
+def test_every_claim_gets_one_verdict(results):
+    for path, result in zip(FILES, results):
+        document = load(path)
+        assert [claim.id for claim in result.claims] == [c.id for c in document.claims]
+        for claim in result.claims:
+            assert claim.verdict in ("holds", "approximation", "wrong", "unchecked")
+            if claim.verdict == "wrong":
+                assert claim.diagnosis in ("sign", "factor", "transpose", "index", "shape",
+                                           "other")
+            if claim.verdict == "unchecked":
+                assert claim.message
+
+
+def test_at_most_a_tenth_unchecked(results):
+    claims = [claim for result in results for claim in result.claims]
+    unchecked = [claim for claim in claims if claim.verdict == "unchecked"]
+    assert len(unchecked) <= 0.1 * len(claims), [c.id for c in unchecked]

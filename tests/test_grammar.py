@@ -1,0 +1,87 @@
+"""The claim grammar: every notation item of DESIGN.md parses, errors name a column, and no
+input crashes it."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from symnet.grammar import ClaimSyntaxError, blank_layout, links, parse_claim
+
+NOTATION = [
+    r"W^{(2)} = w^l",                                   # layer superscripts
+    r"z^{(k+1)} = z^{(L+1)}",                           # layer arithmetic
+    r"W_{ij} = W_{i,j} = W_{1j} = W_{\alpha\beta}",     # entry subscripts
+    r"Z_i^{(1),m} = Z_{im}",                            # sample index
+    r"A^T = A^{T} = A^\top = A^{(2)T} = (W)^T",         # transposes
+    r"a b = a \cdot b = a \times b = a * b = a \odot b = a \circ b = a \bullet b = a .* b",
+    r"\sum_j x_j = \sum_{i=1}^{N} x_i = \sum_{m,\alpha} x = \sum_{\alpha\beta} x",
+    r"\delta_{\alpha\beta} = \delta^{(2)}",
+    r"\frac{\partial L}{\partial W_{ij}} = \nabla_W L = \partial_{W^{(i)}} L",
+    r"\overline{z} = \bar z = \bar{z} = \delta^l",
+    r"\sigma(x) = \tanh(x) = \tanh^2(x) = \exp(x) = \log(x) = \ln(x) = \max(0, z)",
+    r"g'(z) = \sigma'(z) = g''(z)",
+    r"\|x\|^2 = ||x||^2 = |x|^2 = \Vert x \Vert",
+    r"1 = \mathbf{1}",
+    r"\left( x \right) = \text{Loss}(x) = \mathrm{d} = \mathbf{x} = \hat{y}",
+    r"a = b \approx c \equiv d := e \simeq f",
+    r"W \leftarrow W - \eta \nabla_W L",
+    r"a &= b \\ &= c \tag{3}",
+]
+
+
+@pytest.mark.parametrize("latex", NOTATION)
+def test_notation_parses(latex):
+    tree = parse_claim(latex)
+    assert links(tree)
+
+
+def test_chain_is_split_into_links():
+    relations = [link.relation for link in links(parse_claim(r"a = b \approx c = d"))]
+    assert relations == ["=", r"\approx", "="]
+
+
+def test_sum_takes_the_rest_of_the_product():
+    tree = parse_claim(r"y = \sum_j W_{ij} x_j + b_i")
+    rhs = links(tree)[0].rhs
+    assert rhs.data == "binary" and rhs.children[0].data == "big_sum"
+
+
+def test_layout_is_blanked_keeping_columns():
+    text = r"x = y, \quad \text{size } [N \times M] (12)"
+    blanked = blank_layout(text)
+    assert len(blanked) == len(text) and blanked.rstrip() == "x = y"
+
+
+@pytest.mark.parametrize("latex,column", [("x = \\frac{1}{", 13), ("x = y )", 7), ("@", 1)])
+def test_errors_name_the_column(latex, column):
+    with pytest.raises(ClaimSyntaxError) as caught:
+        parse_claim(latex)
+    assert caught.value.column == column
+    assert "\n" not in caught.value.message
+
+
+def test_overlong_input_is_refused_quickly():
+    with pytest.raises(ClaimSyntaxError, match="too long"):
+        parse_claim("x" * 100_000)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(list("xyzW_^{}()[]+-=*/|,.'1\\ ") +
+                                [r"\frac", r"\sum", r"\partial", r"\left", r"\alpha",
+                                 r"\text{a}", "&", r"\\"]), max_size=40).map("".join))
+def test_arbitrary_input_never_crashes(latex):
+    try:
+        parse_claim(latex)
+    except ClaimSyntaxError as error:
+        assert error.message and "\n" not in error.message
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=60))
+def test_arbitrary_unicode_never_crashes(latex):
+    try:
+        parse_claim(latex)
+    except ClaimSyntaxError:
+        pass
