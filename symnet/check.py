@@ -28,13 +28,13 @@ class DocumentResult:
 
 def check_document(document: Document, progress=None) -> DocumentResult:
     notation = build_notation(dict(document.notation))
-    networks = Networks(document)
+    networks = Networks(document.network)
     result = DocumentResult(document.path, document.title, document.source)
     state = DocumentState()
     for claim in document.claims:
         if progress:
             progress(claim.id)
-        result.claims.append(judge(claim.id, claim.latex, document, notation, networks, state))
+        result.claims.append(judge(claim.id, claim.latex, notation, networks, state))
     clear_caches()
     return result
 

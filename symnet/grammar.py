@@ -59,10 +59,10 @@ scripts: sub | sup | sub sup | sup sub
 sub: "_" script
 sup: "^" script
 ?script: "{" script_list "}" | script_atom
-script_list: script_item ("," script_item)*
+script_list: script_item (SEPARATOR script_item)*
     |                            -> empty
 ?script_item: expr | expr RELATION expr -> limit
-script_atom: LETTER | DIGIT | COMMAND | TOP
+script_atom: LETTER | NUMBER | COMMAND | TOP
 
 ?atom: LETTER                    -> name
     | COMMAND                    -> command
@@ -74,7 +74,7 @@ script_atom: LETTER | DIGIT | COMMAND | TOP
     | "\\{" expr "\\}"           -> group
     | "{" expr "}"
     | FRAC "{" expr "}" "{" expr "}"        -> frac
-    | WORD_COMMAND "{" WORD "}"            -> word
+    | WORD                                 -> word
     | ACCENT "{" expr "}"                  -> accent
     | ACCENT LETTER                        -> accent
     | STYLE "{" expr "}"                   -> styled
@@ -86,33 +86,32 @@ script_atom: LETTER | DIGIT | COMMAND | TOP
     | PARTIAL                              -> partial
     | NABLA                                -> nabla
 
-RELATION.2: "=" | ":=" | "\\approx" | "\\simeq" | "\\equiv" | "\\leftarrow" | "\\rightarrow"
-        | "\\gets" | "\\to" | "\\sim"
+// LaTeX commands end where the letters end: \to must not match the start of \top
+RELATION.2: /=|:=|\\(?:approx|simeq|equiv|leftarrow|rightarrow|gets|to|sim)(?![a-zA-Z])/
 ADDOP: "+" | "-"
 SEPARATOR: "," | ";"
-MULOP.2: "\\cdot" | "\\times" | "*" | "\\odot" | "\\circ" | "\\bullet" | ".*" | "/" | "\\ast"
-SUM.2: "\\sum"
-FRAC.2: "\\frac" | "\\dfrac" | "\\tfrac"
-WORD_COMMAND.2: "\\text" | "\\mathrm" | "\\operatorname" | "\\textrm" | "\\mathit"
-ACCENT.2: "\\hat" | "\\bar" | "\\overline" | "\\tilde" | "\\widehat" | "\\vec" | "\\dot"
-STYLE.2: "\\mathbf" | "\\boldsymbol" | "\\bm" | "\\mathcal" | "\\mathbb" | "\\pmb"
-PARTIAL.2: "\\partial"
-NABLA.2: "\\nabla"
-TOP.2: "\\top" | "\\intercal"
+MULOP.2: /\*|\.\*|\/|\\(?:cdot|times|odot|circ|bullet|ast)(?![a-zA-Z])/
+SUM.2: /\\sum(?![a-zA-Z])/
+FRAC.2: /\\[dt]?frac(?![a-zA-Z])/
+// \text{Loss}: one token, the word inside read by the resolver
+WORD.2: /\\(?:text|mathrm|operatorname|textrm|mathit)\s*\{[^{}]*\}/
+ACCENT.2: /\\(?:hat|bar|overline|tilde|widehat|vec|dot)(?![a-zA-Z])/
+STYLE.2: /\\(?:mathbf|boldsymbol|bm|mathcal|mathbb|pmb)(?![a-zA-Z])/
+PARTIAL.2: /\\partial(?![a-zA-Z])/
+NABLA.2: /\\nabla(?![a-zA-Z])/
+TOP.2: /\\(?:top|intercal)(?![a-zA-Z])/
 PRIME: "'" | "\\prime"
 // exp(x) written without its backslash
 FUNCTION_WORD.3: /(?<![\\a-zA-Z])(exp|log|ln|tanh|sinh|cosh|sin|cos|max|min)(?=\s*\()/
 COMMAND: /\\(?!(?:sum|d?frac|tfrac|text|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|partial|nabla|top|intercal|prime|cdot|times|odot|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|gets|to|sim|Vert)(?![a-zA-Z]))[a-zA-Z]+/
-WORD: /[^{}]+/
 LETTER: /[a-zA-Z]/
-DIGIT: /[0-9]/
 NUMBER: /[0-9]+(\.[0-9]+)?/
 
 %ignore /[ \t\n\r]+/
 """
 
 _PARSER = Lark(GRAMMAR, parser="earley", propagate_positions=True, ambiguity="resolve",
-               lexer="dynamic")
+               lexer="basic")
 
 # Layout that carries no meaning: replaced by spaces (same length) before parsing.
 _LAYOUT = re.compile(r"\\tag\*?\{[^{}]*\}|\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big)(?![a-zA-Z])"

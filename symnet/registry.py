@@ -61,6 +61,7 @@ class Loss:
     numpy: Callable[[np.ndarray, np.ndarray], np.ndarray] | None
     default_scale: sp.Rational = sp.Integer(1)
     needs_probabilities: bool = False   # takes the log of the prediction
+    distribution_targets: bool = False  # a sample's targets sum to 1 (class probabilities)
 
     @property
     def generic(self) -> bool:
@@ -117,7 +118,8 @@ LOSSES: dict[str, Loss] = {row.name: row for row in [
          lambda a, y: -(_entropy_term(y, a) + _entropy_term(1 - y, 1 - a)),
          needs_probabilities=True),
     Loss("categorical_cross_entropy", r"\operatorname{CE}", lambda a, y: -y * sp.log(a),
-         lambda a, y: -_entropy_term(y, a), needs_probabilities=True),
+         lambda a, y: -_entropy_term(y, a), needs_probabilities=True,
+         distribution_targets=True),
 ]}
 
 

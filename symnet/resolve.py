@@ -119,8 +119,9 @@ def _name_of(tree) -> str | None:
         return _name_of(tree.children[0])
     if tree.data in ("name", "command", "script_atom"):
         return str(tree.children[0])
-    if tree.data == "word":
-        return str(tree.children[1]).strip()
+    if tree.data == "word":   # \text{Loss} -> Loss
+        token = str(tree.children[0])
+        return token[token.index("{") + 1:-1].strip()
     if tree.data == "styled":
         inner = tree.children[1]
         style = str(tree.children[0])
@@ -390,8 +391,9 @@ class Resolver:
                 if not 0 <= index < size:
                     raise Unresolvable(f"index {index + 1} is out of range (1..{size})",
                                        _column(tree))
-            else:
-                ranges[index] = size
+            elif ranges.setdefault(index, size) != size:
+                raise IndexMismatch(f"index {index} runs over {ranges[index]} values in one "
+                                    f"place and {size} in another", _column(tree))
         # the derivative of one sample's loss is M times that of the mean over M samples
         factor = 1
         if per_sample_loss and self.network.spec.loss.reduction == "mean":
@@ -484,6 +486,8 @@ class Resolver:
         def walk(node):
             if isinstance(node, Token):
                 text = str(node)
+                if text in ",;":
+                    return
                 change = self.context.index_change
                 if change and node.column == change[0]:
                     text = change[1]
@@ -514,7 +518,8 @@ class Resolver:
         """`(2)`, `(2),m`, `(1)T`, `T`, `\\top`, `2`, `m` -> (layer, sample, transpose, power)."""
         if tree is None:
             return None, None, False, None
-        parts = tree.children if tree.data == "script_list" else [tree]
+        parts = [part for part in tree.children if not isinstance(part, Token)] \
+            if tree.data == "script_list" else [tree]
         layer, sample, transpose, power = None, None, False, None
         samples = set(self.context.notation.marker("sample_index"))
         for part in parts:

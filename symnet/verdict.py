@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import signal
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -26,14 +26,15 @@ from lark import Tree
 
 from .resolve import (BUILTIN_FUNCTIONS, Context, IndexMismatch, merge_ranges, Indexed, MatrixValue, NeedsBatch, Resolver, ShapeMismatch,
                       Unresolvable)
-from .spec import Document
+from .registry import ACTIVATIONS, LOSSES
+from .spec import NetworkSpec
 
 EXACT = {"=", ":=", r"\equiv"}
 APPROXIMATE = {r"\approx", r"\simeq"}
 UPDATE = {r"\leftarrow", r"\gets"}
 TOLERANCE = 1e-9
-POINTS = 3
-PROOF_SECONDS = 1
+POINTS = 2
+PROOF_SECONDS = 0.5
 PROOF_MAX_OPS = 400   # larger differences are left to the numbers
 
 
@@ -88,8 +89,8 @@ class Networks:
     """The document's network at its sizes and at a second, different set of sizes, each for
     the batch and for one sample (built on demand, kept)."""
 
-    def __init__(self, document: Document):
-        self.spec = document.network
+    def __init__(self, spec: NetworkSpec):
+        self.spec = spec
         self.size_sets = [dict(self.spec.sizes), {name: value + 1 for name, value in
                                                   self.spec.sizes.items()}]
         self._built: dict[tuple[int, bool], Network] = {}
@@ -101,8 +102,39 @@ class Networks:
                                      per_sample=not batch)
         return self._built[key]
 
+    def alternatives(self) -> list[tuple[str, "Networks"]]:
+        """The same network with another standard loss (or scale), or another output
+        activation: what a wrong gradient may be the exact gradient of."""
+        if not hasattr(self, "_alternatives"):
+            self._alternatives = [(text, Networks(spec))
+                                  for text, spec in alternative_specs(self.spec)]
+        return self._alternatives
 
-def judge(claim_id: str, latex: str, document: Document, notation: Notation,
+
+def alternative_specs(spec: NetworkSpec) -> list[tuple[str, NetworkSpec]]:
+    declared, output = spec.loss, spec.layers[-1]
+    found = []
+    for name, loss in LOSSES.items():
+        if declared.loss.generic or loss.needs_probabilities and not (
+                output.activation.probabilities):
+            continue
+        for scale in dict.fromkeys([declared.scale, sp.Integer(1), sp.Rational(1, 2)]):
+            if name == declared.loss.name and scale == declared.scale:
+                continue
+            text = f"the {name.replace('_', ' ')} loss" + (f" scaled by {scale}"
+                                                          if scale != 1 else "")
+            found.append((text, replace(spec, loss=replace(declared, loss=loss, scale=scale))))
+    for name, activation in ACTIVATIONS.items():
+        if output.activation.generic or name == output.activation.name or (
+                declared.loss.needs_probabilities and not activation.probabilities):
+            continue
+        layers = spec.layers[:-1] + (replace(output, activation=activation),)
+        article = "an" if name[0] in "aeiou" else "a"
+        found.append((f"{article} {name} output layer", replace(spec, layers=layers)))
+    return found
+
+
+def judge(claim_id: str, latex: str, notation: Notation,
           networks: Networks, state: DocumentState | None = None) -> Verdict:
     """The verdict on one claim. `state` carries what earlier claims defined and approximated;
     this claim's definitions and approximations are added to it."""
@@ -190,29 +222,60 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
     update = link.relation in UPDATE or _is_update(link, readings[0])
     if update:
         return _judge_update(readings)
-    comparison = [_compare(reading) for reading in readings]
+    comparison = [_compare(reading, confirm=index == 0)
+                  for index, reading in enumerate(readings)]
     if all(c.equal for c in comparison):
         proof = _prove(readings[0])
         return LinkResult("holds", proof=proof,
                           message="" if link.relation not in APPROXIMATE
                           else "exact, although written as an approximation")
     failing = next(c for c in comparison if not c.equal)
+    identity = (_what_it_is(link, latex, notation, networks, definitions)
+                if _is_loss_derivative(readings[0]) else "")
     if link.relation in APPROXIMATE and failing.shape_ok:
         residual, size = _residual(readings[comparison.index(failing)], failing)
         return LinkResult("approximation", proof="numeric", residual=residual,
                           relative_size=size,
-                          message=f"drops {residual} (relative size {size:.2g})")
+                          message=f"drops {residual} (relative size {size:.2g})" + identity)
     if state.approximations:
         chained = _under_approximations(readings, state, notation)
         if chained is not None:
-            return _judge_in_chain(link, latex, notation, networks, *chained)
-    return _diagnose(link, latex, notation, networks, readings, comparison)
+            result = _judge_in_chain(link, latex, notation, networks, *chained)
+            result.message += identity
+            return result
+    result = _diagnose(link, latex, notation, networks, readings, comparison)
+    result.message += identity
+    return result
+
+
+def _is_loss_derivative(reading: _Reading) -> bool:
+    """The left side is a derivative of the loss (it is written in adjoint symbols)."""
+    ranges = merge_ranges(reading.lhs, reading.rhs)
+    entries, _ = _entries(_scalar_form(reading.lhs), ranges,
+                          reading.lhs.free if isinstance(reading.lhs, Indexed) else None)
+    bars = reading.network.adjoints.bars
+    owners = {bar for matrix in bars.values() for bar in matrix}
+    return bool(entries) and bool(sp.sympify(entries[0]).free_symbols & owners)
+
+
+def _what_it_is(link, latex, notation, networks: Networks, definitions) -> str:
+    """`; it is the exact gradient for the cross entropy loss ...` when the stated formula
+    holds exactly for a network that differs from the declared one in its loss or output."""
+    for text, alternative in networks.alternatives():
+        try:
+            if all(_evaluate(_read(link, latex, notation, alternative, size_set, definitions),
+                             seeds=[0]).equal for size_set in (0, 1)):
+                return f"; it is exact for {text} instead of the declared one"
+        except (Unresolvable, NeedsBatch, ShapeMismatch):
+            continue
+    return ""
 
 
 def _judge_in_chain(link, latex, notation, networks, readings, used) -> LinkResult:
     """The second pass: the link read with the document's earlier approximations in place of
     the exact adjoints they approximate."""
-    comparison = [_compare(reading) for reading in readings]
+    comparison = [_compare(reading, confirm=index == 0)
+                  for index, reading in enumerate(readings)]
     names = ", ".join(used)
     if all(c.equal for c in comparison):
         return LinkResult("approximation", proof="numeric", depends_on=used,
@@ -351,8 +414,12 @@ def _point(network: Network, seed: int, dummies: dict, digits: int | None = None
     point = {}
     for node in network.graph.leaves:
         low, high = (0.1, 0.9) if node.kind == "target" else (-1.5, 1.5)
-        for symbol in node.symbols:
-            point[symbol] = number(rng.uniform(low, high))
+        values = rng.uniform(low, high, node.shape)
+        if node.kind == "target" and network.spec.loss.loss.distribution_targets:
+            axis = 1 if network.spec.samples == "rows" else 0   # each sample sums to 1
+            values = values / values.sum(axis=axis, keepdims=True)
+        for symbol, value in zip(node.symbols, values.flat):
+            point[symbol] = number(value)
     for symbol in sorted(dummies.values(), key=str):
         point[symbol] = number(rng.uniform(0.2, 1.2))
     point[sp.Symbol("_eta", positive=True)] = number(0.1)
@@ -364,15 +431,14 @@ def _has_generic(network: Network) -> bool:
     return spec.loss.loss.generic or any(layer.activation.generic for layer in spec.layers)
 
 
-def _values(network: Network, point: dict, overrides: dict | None = None) -> dict:
+def _values(network: Network, point: dict, overrides: dict | None = None,
+            key: tuple | None = None) -> dict:
     """Every node and adjoint value at the point; `overrides` replaces the backward rule of
     some adjoints by the document's own (approximate) formula for them. Values without
-    overrides are kept on the network: every claim of a document reads the same points."""
-    leaves = {symbol: value for symbol, value in point.items()
-              if network.graph.owner(symbol) is not None}
-    key = tuple(sorted((str(k), str(v)) for k, v in leaves.items()))
+    overrides are kept on the network under `key` (seed, digits): every claim of a document
+    reads the same points."""
     cache = network.__dict__.setdefault("_numeric_values", {})
-    if not overrides and key in cache:
+    if not overrides and key is not None and key in cache:
         return {**cache[key], **point}
     instance = _generic_instance if _has_generic(network) else (lambda expression: expression)
     overrides = overrides or {}
@@ -386,7 +452,7 @@ def _values(network: Network, point: dict, overrides: dict | None = None) -> dic
         for bar, expression in zip(adjoints.bars[name], adjoints.local[name]):
             expression = overrides.get(bar, expression)
             values[bar] = instance(expression).xreplace(values)
-    if not overrides:
+    if not overrides and key is not None:
         cache[key] = values
     return values
 
@@ -454,7 +520,7 @@ def _evaluate(reading: _Reading, seeds=range(POINTS), digits=None) -> _Compariso
     lefts, rights, point0 = [], [], None
     for seed in seeds:
         point = _point(reading.network, seed, reading.dummies, digits)
-        values = _values(reading.network, point, reading.overrides)
+        values = _values(reading.network, point, reading.overrides, key=(seed, digits))
         point0 = point0 or point
         lefts.append([_number(e, values, digits) for e in left])
         rights.append([_number(e, values, digits) for e in right])
@@ -488,9 +554,10 @@ def _number(expression, values: dict, digits) -> float:
         raise Unresolvable(f"a value symnet cannot evaluate: {str(value)[:60]}") from None
 
 
-def _compare(reading: _Reading) -> _Comparison:
+def _compare(reading: _Reading, confirm: bool = True) -> _Comparison:
+    """Float64 at POINTS points; then, when `confirm`, one more point at 50 digits."""
     comparison = _evaluate(reading)
-    if comparison.equal:   # confirm at 50 digits: float64 misses a relative error of 1e-12
+    if comparison.equal and confirm:   # float64 misses a relative error of 1e-12
         precise = _evaluate(reading, seeds=[POINTS + 1], digits=50)
         if not precise.equal:
             return precise
@@ -563,7 +630,7 @@ def _judge_update(readings: list[_Reading]) -> LinkResult:
     right, _ = _entries(_scalar_form(rhs), getattr(lhs, "ranges", {}) | getattr(rhs, "ranges", {}))
     for seed in range(10):   # a point where the gradient is not 0 (ReLU units may be off)
         point = _point(network, seed, reading.dummies)
-        values = _values(network, point)
+        values = _values(network, point, key=(seed, None))
         steps, gradients = [], []
         for old, new in zip(left, right):
             owner = network.graph.owner(old)
