@@ -9,6 +9,7 @@ indices swapped, or a layer superscript off by one), `shape`, else `other` with 
 from __future__ import annotations
 
 import itertools
+import re
 import signal
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
@@ -91,8 +92,10 @@ class Networks:
 
     def __init__(self, spec: NetworkSpec):
         self.spec = spec
-        self.size_sets = [dict(self.spec.sizes), {name: value + 1 for name, value in
-                                                  self.spec.sizes.items()}]
+        # the second set differs in every size (so a square matrix cannot hide a transpose)
+        # and is smaller where it can be without a size of 1 hiding anything
+        self.size_sets = [dict(self.spec.sizes), {name: value - 1 if value > 2 else value + 1
+                                                  for name, value in spec.sizes.items()}]
         self._built: dict[tuple[int, bool], Network] = {}
 
     def get(self, size_set: int, batch: bool) -> Network:
@@ -155,17 +158,11 @@ def judge(claim_id: str, latex: str, notation: Notation,
         return Verdict(claim_id, latex, "holds", "symbolic",
                        message=f"defines {defined} (used by later claims)")
     results = []
+    positions = _positions(latex, notation, networks.spec.sizes)
     for number, link in enumerate(chain, start=1):
-        try:
-            result = _judge_link(link, latex, notation, networks, state)
-        except ShapeMismatch as error:
-            result = LinkResult("wrong", diagnosis="index" if isinstance(error, IndexMismatch)
-                                else "shape", message=_where(error.column) + error.message)
-        except (Unresolvable, NeedsBatch) as error:
-            result = LinkResult("unchecked", message=str(error))
-        except Exception as error:   # a bug in symnet must not hide the other claims
-            result = LinkResult("unchecked", message=f"symnet failed on this link "
-                                f"({type(error).__name__}: {error}); please report it")
+        result = _worst([_judge_link_safely(link, latex, notation, networks, state, position,
+                                            len(positions) > 1)
+                         for position in positions])
         if result.verdict == "approximation" and link.relation in APPROXIMATE:
             state.approximations.append((claim_id, link, latex))
         if len(chain) > 1:
@@ -175,9 +172,33 @@ def judge(claim_id: str, latex: str, notation: Notation,
     return _combine(claim_id, latex, results)
 
 
-def _combine(claim_id: str, latex: str, results: list[LinkResult]) -> Verdict:
+def _worst(results: list[LinkResult]) -> LinkResult:
     order = ["wrong", "unchecked", "approximation", "holds"]
-    worst = min(results, key=lambda r: order.index(r.verdict))
+    return min(results, key=lambda r: order.index(r.verdict))
+
+
+def _judge_link_safely(link, latex, notation, networks, state, position,
+                       several: bool) -> LinkResult:
+    """One link at one layer position; every failure becomes a result, never an exception."""
+    try:
+        result = _judge_link(link, latex, notation, networks, state, position)
+    except ShapeMismatch as error:
+        result = LinkResult("wrong", diagnosis="index" if isinstance(error, IndexMismatch)
+                            else "shape", message=_where(error.column) + error.message)
+    except (Unresolvable, NeedsBatch) as error:
+        result = LinkResult("unchecked", message=str(error))
+    except Exception as error:   # a bug in symnet must not hide the other claims
+        result = LinkResult("unchecked", message=f"symnet failed on this link "
+                            f"({type(error).__name__}: {error}); please report it")
+    if several and result.verdict != "holds":
+        values = ", ".join(f"{name} = {value}" for name, value in _layer_variables(
+            notation, networks.get(0, True), position))
+        result.message = f"with {values}: {result.message}"
+    return result
+
+
+def _combine(claim_id: str, latex: str, results: list[LinkResult]) -> Verdict:
+    worst = _worst(results)
     proofs = {r.proof for r in results if r.verdict in ("holds", "approximation")}
     proof = None if not proofs else "symbolic" if proofs == {"symbolic"} else "numeric"
     messages = "; ".join(r.message for r in results if r.message)
@@ -206,14 +227,14 @@ def _where(column: int | None) -> str:
 
 
 def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networks,
-                state: DocumentState) -> LinkResult:
+                state: DocumentState, position: int = 0) -> LinkResult:
     definitions = state.definitions
     if link.relation not in EXACT | APPROXIMATE | UPDATE:
         return LinkResult("unchecked", message=f"symnet does not check the relation "
                                                f"{link.relation}")
     try:
-        readings = [_read(link, latex, notation, networks, size_set, definitions)
-                    for size_set in (0, 1)]
+        readings = [_read(link, latex, notation, networks, size_set, definitions,
+                          position=position) for size_set in (0, 1)]
     except ShapeMismatch as error:
         kind = "index" if isinstance(error, IndexMismatch) else "shape"
         return LinkResult("wrong", diagnosis=kind, message=_where(error.column) + error.message)
@@ -230,7 +251,8 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
                           message="" if link.relation not in APPROXIMATE
                           else "exact, although written as an approximation")
     failing = next(c for c in comparison if not c.equal)
-    identity = (_what_it_is(link, latex, notation, networks, definitions)
+    identity = (_what_it_is(link, latex, notation, networks, definitions, position,
+                            readings[0].batch)
                 if _is_loss_derivative(readings[0]) else "")
     if link.relation in APPROXIMATE and failing.shape_ok:
         residual, size = _residual(readings[comparison.index(failing)], failing)
@@ -240,10 +262,11 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
     if state.approximations:
         chained = _under_approximations(readings, state, notation)
         if chained is not None:
-            result = _judge_in_chain(link, latex, notation, networks, *chained)
+            result = _judge_in_chain(link, latex, notation, networks, *chained,
+                                     position=position)
             result.message += identity
             return result
-    result = _diagnose(link, latex, notation, networks, readings, comparison)
+    result = _diagnose(link, latex, notation, networks, readings, comparison, position)
     result.message += identity
     return result
 
@@ -258,20 +281,23 @@ def _is_loss_derivative(reading: _Reading) -> bool:
     return bool(entries) and bool(sp.sympify(entries[0]).free_symbols & owners)
 
 
-def _what_it_is(link, latex, notation, networks: Networks, definitions) -> str:
+def _what_it_is(link, latex, notation, networks: Networks, definitions, position=0,
+                batch=None) -> str:
     """`; it is the exact gradient for the cross entropy loss ...` when the stated formula
     holds exactly for a network that differs from the declared one in its loss or output."""
     for text, alternative in networks.alternatives():
         try:
-            if all(_evaluate(_read(link, latex, notation, alternative, size_set, definitions),
-                             seeds=[0]).equal for size_set in (0, 1)):
+            if all(_evaluate(_read(link, latex, notation, alternative, size_set, definitions,
+                                   position=position, batch=batch), seeds=[0]).equal
+                   for size_set in (0, 1)):
                 return f"; it is exact for {text} instead of the declared one"
         except (Unresolvable, NeedsBatch, ShapeMismatch):
             continue
     return ""
 
 
-def _judge_in_chain(link, latex, notation, networks, readings, used) -> LinkResult:
+def _judge_in_chain(link, latex, notation, networks, readings, used,
+                    position=0) -> LinkResult:
     """The second pass: the link read with the document's earlier approximations in place of
     the exact adjoints they approximate."""
     comparison = [_compare(reading, confirm=index == 0)
@@ -280,7 +306,7 @@ def _judge_in_chain(link, latex, notation, networks, readings, used) -> LinkResu
     if all(c.equal for c in comparison):
         return LinkResult("approximation", proof="numeric", depends_on=used,
                           message=f"holds only under the approximation in {names}")
-    result = _diagnose(link, latex, notation, networks, readings, comparison)
+    result = _diagnose(link, latex, notation, networks, readings, comparison, position)
     result.depends_on = used
     result.message = f"wrong even under the approximation in {names}: {result.message}"
     return result
@@ -344,12 +370,16 @@ class _Reading:
 
 def _read(link: Relation, latex: str, notation: Notation, networks: Networks, size_set: int,
           definitions: dict, layer_shift: dict | None = None,
-          index_change: tuple | None = None) -> _Reading:
-    for batch in ((False, True) if networks.spec.samples != "single" else (True,)):
+          index_change: tuple | None = None, position: int = 0,
+          batch: bool | None = None) -> _Reading:
+    """Both sides of a link resolved at one size set: for one sample when the link allows
+    it, else on the batch (or only as `batch` says, when the caller already knows)."""
+    modes = (False, True) if networks.spec.samples != "single" else (True,)
+    for batch in modes if batch is None else (batch,):
         network = networks.get(size_set, batch)
         context = Context(network, notation, latex, batch, layer_shift=layer_shift or {},
                           definitions=definitions, index_change=index_change)
-        for variable, value in _layer_variables(notation, network):
+        for variable, value in _layer_variables(notation, network, position):
             context.layers[variable] = value
         try:
             resolver = Resolver(context)
@@ -364,18 +394,35 @@ def _read(link: Relation, latex: str, notation: Notation, networks: Networks, si
     raise Unresolvable("the claim needs the batch, but the network has a single sample")
 
 
-def _layer_variables(notation: Notation, network: Network):
-    """Bound layer variables: a variable declared layer_variable[a..b] is checked at b (the
-    deepest value; every value would repeat the same check)."""
+def _layer_variables(notation: Notation, network: Network, position: int = 0):
+    """Bound layer variables: a variable declared layer_variable[a..b] takes the value
+    b - position (positions count from the deepest layer, so that they mean the same layer
+    at both size sets), never less than a."""
     for entry in notation.entries:
         if entry.meaning.kind == "layer_variable" and entry.meaning.layer:
-            low, _, high = entry.meaning.layer.partition("..")
-            value = high or low
-            number = int(value) if value.isdigit() else network.sizes.get(value)
-            if number is None:
-                raise Unresolvable(f"layer range {entry.meaning.layer!r} of {entry.key!r}: "
-                                   "expected numbers or size names such as 1..L")
-            yield entry.base, number
+            low, high = _layer_range(entry, network.sizes)
+            yield entry.base, max(high - position, low)
+
+
+def _layer_range(entry, sizes) -> tuple[int, int]:
+    low, _, high = entry.meaning.layer.partition("..")
+    bounds = [int(v) if v.strip().isdigit() else sizes.get(v.strip()) for v in (low, high or low)]
+    if None in bounds:
+        raise Unresolvable(f"layer range {entry.meaning.layer!r} of {entry.key!r}: expected "
+                           "numbers or size names such as 1..L")
+    return bounds[0], bounds[1]
+
+
+def _positions(latex: str, notation: Notation, sizes) -> list[int]:
+    """The layer positions a claim is checked at: every value of the layer variables it
+    uses in a superscript (at the file's sizes)."""
+    count = 1
+    for entry in notation.entries:
+        if entry.meaning.kind == "layer_variable" and re.search(
+                r"\^\{?\(?[^)}]*\b" + re.escape(entry.base) + r"\b", latex):
+            low, high = _layer_range(entry, sizes)
+            count = max(count, high - low + 1)
+    return list(range(count))
 
 
 # -- numbers ---------------------------------------------------------------------------------
@@ -498,8 +545,42 @@ def _shape_of(value) -> str:
     return "indexed by " + (", ".join(sorted(value.free)) or "nothing (a scalar)")
 
 
-def _evaluate(reading: _Reading, seeds=range(POINTS), digits=None) -> _Comparison:
+CANDIDATE_SEEDS = 6
+MAX_POINTS = POINTS + 1
+
+
+def _exercising_seeds(network: Network) -> list[int]:
+    """The points a claim is evaluated at. With ReLU layers, chosen among CANDIDATE_SEEDS so
+    that every ReLU pre-activation entry is positive at one point and negative at another (as
+    far as MAX_POINTS points allow): where a unit is off, both sides of a claim can agree by
+    accident, and a missing ReLU' factor would go unnoticed."""
+    cached = network.__dict__.get("_seeds")
+    if cached is not None:
+        return cached
+    kinks = [symbol for number, layer in enumerate(network.layers, start=1)
+             if layer.activation.name == "relu"
+             for symbol in network.graph.nodes[f"Z[{number}]"].symbols]
+    seeds = list(range(POINTS))
+    if kinks:
+        covers = {}
+        for seed in range(CANDIDATE_SEEDS):
+            values = _values(network, _point(network, seed, {}), key=(seed, None))
+            covers[seed] = {(symbol, float(values[symbol]) > 0) for symbol in kinks}
+        seeds, covered = [], set()
+        while len(seeds) < MAX_POINTS and len(covered) < 2 * len(kinks):
+            best = max((seed for seed in covers if seed not in seeds),
+                       key=lambda seed: len(covers[seed] - covered))
+            if not covers[best] - covered and len(seeds) >= POINTS:
+                break
+            seeds.append(best)
+            covered |= covers[best]
+    network.__dict__["_seeds"] = seeds
+    return seeds
+
+
+def _evaluate(reading: _Reading, seeds=None, digits=None) -> _Comparison:
     lhs, rhs = reading.lhs, reading.rhs
+    seeds = _exercising_seeds(reading.network) if seeds is None else seeds
     if isinstance(lhs, MatrixValue) != isinstance(rhs, MatrixValue) and not (
             _is_scalar(lhs) and _is_scalar(rhs)):
         return _Comparison(False, False, message=f"the left side is {_shape_of(lhs)}, the "
@@ -558,7 +639,7 @@ def _compare(reading: _Reading, confirm: bool = True) -> _Comparison:
     """Float64 at POINTS points; then, when `confirm`, one more point at 50 digits."""
     comparison = _evaluate(reading)
     if comparison.equal and confirm:   # float64 misses a relative error of 1e-12
-        precise = _evaluate(reading, seeds=[POINTS + 1], digits=50)
+        precise = _evaluate(reading, seeds=[CANDIDATE_SEEDS + 1], digits=50)
         if not precise.equal:
             return precise
     return comparison
@@ -668,7 +749,8 @@ def _ratio(comparison: _Comparison) -> float | None:
     return None
 
 
-def _diagnose(link, latex, notation, networks, readings, comparison) -> LinkResult:
+def _diagnose(link, latex, notation, networks, readings, comparison,
+              position=0) -> LinkResult:
     first = comparison[0] if not comparison[0].equal else comparison[1]
     index = comparison.index(first)
     reading = readings[index]
@@ -698,7 +780,7 @@ def _diagnose(link, latex, notation, networks, readings, comparison) -> LinkResu
         return LinkResult("wrong", diagnosis="index", message=f"holds with indices "
                           f"{swapped[0]} and {swapped[1]} exchanged on the right side",
                           counterexample=_counterexample(reading, first))
-    changed = _one_change(link, latex, notation, networks, readings[0])
+    changed = _one_change(link, latex, notation, networks, readings[0], position)
     if changed:
         return LinkResult("wrong", diagnosis="index", message=changed,
                           counterexample=_counterexample(reading, first))
@@ -709,7 +791,8 @@ def _diagnose(link, latex, notation, networks, readings, comparison) -> LinkResu
 MAX_CHANGES = 40
 
 
-def _one_change(link, latex, notation, networks, reading: _Reading) -> str | None:
+def _one_change(link, latex, notation, networks, reading: _Reading,
+                position: int = 0) -> str | None:
     """The right side made to hold by changing one thing written on it: an index letter, or a
     layer superscript by one. Says which, and where."""
     tries = []
@@ -725,7 +808,8 @@ def _one_change(link, latex, notation, networks, reading: _Reading) -> str | Non
                       for shift in (1, -1)]
     for changes, message in tries[:MAX_CHANGES]:
         try:
-            changed = [_read(link, latex, notation, networks, size_set, {}, **changes)
+            changed = [_read(link, latex, notation, networks, size_set, {},
+                             position=position, batch=reading.batch, **changes)
                        for size_set in (0, 1)]
             if all(_evaluate(reading.but(lhs=c.lhs, rhs=c.rhs, network=c.network,
                                          dummies=c.dummies), seeds=[0]).equal
