@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import __version__
+from .check import DocumentResult, check_document
 from .check import as_text as check_text
-from .check import check_document
 from .derive import as_latex, as_text, derive
 from .document import load
 from .errors import InputError
@@ -63,21 +65,26 @@ def run_derive(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_check(args: argparse.Namespace) -> int:
-    documents = [load(path) for path in derivation_files(args.paths)]   # all valid, or exit 2
-    results = []
-    for document in documents:
-        total = len(document.claims)
-        counter = iter(range(1, total + 1))
+def _check_file(path: Path) -> DocumentResult:
+    """One document, in a worker process (documents are independent)."""
+    return check_document(load(path))
 
-        def progress(claim_id: str, name=document.path) -> None:
-            if sys.stderr.isatty():
-                print(f"\rchecking {name}: {next(counter)}/{total} {claim_id:<20}",
-                      end="", file=sys.stderr, flush=True)
-        result = check_document(document, progress)
-        if sys.stderr.isatty():
-            print("\r" + " " * 70 + "\r", end="", file=sys.stderr)
-        results.append(result)
+
+def run_check(args: argparse.Namespace) -> int:
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError(f"--jobs {args.jobs}: expected a number of processes, at least 1")
+    files = derivation_files(args.paths)
+    for path in files:
+        load(path)   # every file valid before any work, or exit 2
+    workers = min(len(files), os.cpu_count() or 1, args.jobs or os.cpu_count() or 1)
+    if sys.stderr.isatty():
+        print(f"checking {len(files)} document(s) on {workers} core(s) ...", file=sys.stderr)
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(_check_file, files))
+    else:
+        results = [_check_file(path) for path in files]
+    for result in results:
         if args.json != "-":
             print(check_text(result))
     if args.json:
@@ -120,6 +127,8 @@ def parser() -> argparse.ArgumentParser:
                                help="write the verdicts as JSON to OUT ('-': stdout only)")
     check_command.add_argument("--strict", action="store_true",
                                help="also exit 1 when a claim is unchecked")
+    check_command.add_argument("-j", "--jobs", type=int, metavar="N",
+                               help="documents checked in parallel (default: one per core)")
     check_command.set_defaults(run=run_check)
     return top
 
