@@ -183,6 +183,22 @@ _TOKEN_NAMES = {"RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('", 
                 "$END": "the end of the formula", "VBAR": "'|'", "COMMA": "','"}
 
 
+_LINE_BREAK = re.compile(r"\\\\")
+_STARTS_WITH_RELATION = re.compile(r"^\s*&?\s*(=|:=|\\approx|\\simeq|\\equiv|\\leftarrow)")
+
+
+def equations(latex: str) -> list[str]:
+    """The separate equations of an aligned block (`a &= b \\\\ c &= d`); a line that starts
+    with a relation (`&= ...`) continues the one before. Each comes back as the whole text
+    with the other equations blanked, so columns stay those of the claim."""
+    starts = [0]
+    for match in _LINE_BREAK.finditer(latex):
+        if not _STARTS_WITH_RELATION.match(latex[match.end():]):
+            starts.append(match.end())
+    bounds = list(zip(starts, starts[1:] + [len(latex)]))
+    return [" " * start + latex[start:end] + " " * (len(latex) - end) for start, end in bounds]
+
+
 @dataclass(frozen=True)
 class Relation:
     """One link `lhs REL rhs` of a chain, with the relation as written."""

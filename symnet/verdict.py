@@ -19,7 +19,7 @@ import numpy as np
 import sympy as sp
 
 from .functions import NamedFunction
-from .grammar import ClaimSyntaxError, Relation, links, parse_claim, source_of
+from .grammar import ClaimSyntaxError, Relation, equations, links, parse_claim, source_of
 from .network import Network, build
 from .notation import Notation
 from .printing import latex as to_latex
@@ -143,12 +143,13 @@ def judge(claim_id: str, latex: str, notation: Notation,
     this claim's definitions and approximations are added to it."""
     state = DocumentState() if state is None else state
     definitions = state.definitions
-    try:
-        tree = parse_claim(latex)
-    except ClaimSyntaxError as error:
-        return Verdict(claim_id, latex, "unchecked",
-                       message=_where(error.column) + error.message)
-    chain = links(tree)
+    chain = []
+    for equation in equations(latex):
+        try:
+            chain += links(parse_claim(equation))
+        except ClaimSyntaxError as error:
+            return Verdict(claim_id, latex, "unchecked",
+                           message=_where(error.column) + error.message)
     if not chain:
         return Verdict(claim_id, latex, "unchecked",
                        message="no relation (=, \\approx, \\leftarrow ...) to check")

@@ -190,3 +190,27 @@ loss = {{ kind = "squared_error", scale = "1/2" }}
                                              "'\\delta^{(l)}' = 'gradient of Z'"))
     assert main(["check", str(path)]) == 2
     assert "notation" in capsys.readouterr().err
+
+
+NOTATION_FORMS = [
+    r"\|A^{(2)} - Y\|^2 = \sum_{i} \sum_{m} (A_i^{(2),m} - Y_i^m)^2",
+    r"||A^{(2)} - Y||^2 = \sum_{m=1}^{M} |A^{(2),m} - Y^{m}|^2",
+    r"\frac{\partial A_i^{(1)}}{\partial Z_i^{(1)}} = 1 - \tanh^2(Z_i^{(1)})",
+    r"\frac{\partial A_i^{(1)}}{\partial Z_i^{(1)}} = g'(Z_i^{(1)})",
+    r"A_i^{(1)} := \tanh(Z_i^{(1)}) \equiv g(Z_i^{(1)})",
+    r"\frac{\partial Z_i^{(1)}}{\partial b_j^{(1)}} = \delta_{ij}",
+    r"Z_i^{(1)} = \sum_{j=1}^{N_0} W_{ij}^{(1)} A_j^{(0)} + b_i^{(1)} \tag{4}",
+    r"\hat{y} = A^{(2)}",
+    r"Z^{(1)} &= W^{(1)} A^{(0)} + b^{(1)} \\ A^{(1)} &= g(Z^{(1)})",
+    r"\left( W^{(2)} \right)^{T} = W^{(2)\top}",
+    r"\frac{\partial L}{\partial Z_i^{(2),m}} = \frac{1}{M} (A_i^{(2),m} - Y_i^m) A_i^{(2),m} (1 - A_i^{(2),m})",
+]
+
+
+@pytest.mark.parametrize("latex", NOTATION_FORMS)
+def test_notation_forms_hold(latex):
+    notation = dict(NOTATION, **{r"\hat{y}": "output"})
+    document = parse({"document": {"title": "forms"}, "network": NETWORKS["columns"],
+                      "notation": notation, "claim": [{"id": "x", "latex": latex}]})
+    result = check_document(document).claims[0]
+    assert result.verdict == "holds", result.message
