@@ -40,6 +40,18 @@ def derivation_files(paths: list[str]) -> list[Path]:
     return files
 
 
+def write_json(target: str | None, documents: list) -> None:
+    """`{"documents": [...]}` to a file, or to stdout for '-'."""
+    if not target:
+        return
+    payload = json.dumps({"documents": [document.to_json() for document in documents]},
+                         indent=2)
+    if target == "-":
+        print(payload)
+    else:
+        Path(target).write_text(payload + "\n")
+
+
 def run_derive(args: argparse.Namespace) -> int:
     results = []
     for path in derivation_files(args.paths):
@@ -56,12 +68,7 @@ def run_derive(args: argparse.Namespace) -> int:
             (out / f"{path.stem}.derive.tex").write_text(as_latex(derivation) + "\n")
             (out / f"{path.stem}.derive.json").write_text(
                 json.dumps(derivation.to_json(), indent=2) + "\n")
-    if args.json:
-        payload = json.dumps({"documents": [d.to_json() for d in results]}, indent=2)
-        if args.json == "-":
-            print(payload)
-        else:
-            Path(args.json).write_text(payload + "\n")
+    write_json(args.json, results)
     return EXIT_OK
 
 
@@ -87,12 +94,7 @@ def run_check(args: argparse.Namespace) -> int:
     for result in results:
         if args.json != "-":
             print(check_text(result))
-    if args.json:
-        payload = json.dumps({"documents": [r.to_json() for r in results]}, indent=2)
-        if args.json == "-":
-            print(payload)
-        else:
-            Path(args.json).write_text(payload + "\n")
+    write_json(args.json, results)
     verdicts = [claim.verdict for result in results for claim in result.claims]
     if "wrong" in verdicts or args.strict and "unchecked" in verdicts:
         return EXIT_WRONG

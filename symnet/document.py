@@ -150,15 +150,7 @@ def _size_reader(sizes: dict[str, int]) -> Callable[[Any, str], SizeRef]:
 def _layer(table: _Table, size_of: Callable[[Any, str], SizeRef]) -> LayerSpec:
     units = size_of(table.get("units", (str, int), expected="a size name or a number"),
                     table.path("units"))
-    name = table.get("activation", str, expected="an activation name")
-    if name == "generic":
-        activation = generic_activation(_function_name(table, "g"))
-    elif name in ACTIVATIONS:
-        activation = ACTIVATIONS[name]
-    else:
-        raise InputError(f"unknown activation {name!r}; expected "
-                         f"{_one_of(tuple(ACTIVATIONS) + ('generic',))}",
-                         key=table.path("activation"))
+    activation = _registry_row(table, "activation", ACTIVATIONS, generic_activation, "g")
     bias = table.get("bias", bool, True)
     repeat = size_of(table.get("repeat", (str, int), 1, expected="a size name or a number"),
                      table.path("repeat"))
@@ -167,14 +159,8 @@ def _layer(table: _Table, size_of: Callable[[Any, str], SizeRef]) -> LayerSpec:
 
 
 def _loss(table: _Table, output: LayerSpec) -> LossSpec:
-    kind = table.get("kind", str, expected="a loss name")
-    if kind == "generic":
-        loss = generic_loss(_function_name(table, "Loss"))
-    elif kind in LOSSES:
-        loss = LOSSES[kind]
-    else:
-        raise InputError(f"unknown loss {kind!r}; expected "
-                         f"{_one_of(tuple(LOSSES) + ('generic',))}", key=table.path("kind"))
+    loss = _registry_row(table, "kind", LOSSES, generic_loss, "Loss")
+    kind = loss.name
     scale = _rational(table.get("scale", (str, int, float), loss.default_scale,
                                 expected="a number such as 1 or '1/2'"), table.path("scale"))
     reduction = table.choice("reduction", ("mean", "sum"), "mean")
@@ -196,6 +182,18 @@ def _l2(table: _Table) -> L2Spec:
                                 expected="a number such as 1 or '1/2'"), table.path("scale"))
     table.finish()
     return L2Spec(coefficient, scale)
+
+
+def _registry_row(table: _Table, key: str, rows: dict, generic, default_function: str):
+    """A registry row by name, or a generic one named by the table's `function` key."""
+    noun = "loss" if key == "kind" else key
+    name = table.get(key, str, expected=f"a {noun} name")
+    if name == "generic":
+        return generic(_function_name(table, default_function))
+    if name not in rows:
+        raise InputError(f"unknown {noun} {name!r}; expected {_one_of(tuple(rows) + ('generic',))}",
+                         key=table.path(key))
+    return rows[name]
 
 
 def _function_name(table: _Table, default: str) -> str:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
-from sympy.matrices.expressions import (HadamardPower, MatAdd, MatMul, MatrixExpr, MatrixSymbol, OneMatrix,
-                                        Transpose)
+from sympy.matrices.expressions import (HadamardPower, MatAdd, MatMul, MatrixExpr,
+                                        MatrixSymbol, OneMatrix, Transpose)
 
 from .matrix_rules import Backprop, EntrySum, Evaluator, elementwise, lift, scaled
 from .registry import ACTIVATIONS
@@ -48,7 +48,7 @@ class VectorForm:
                 if isinstance(size, sp.Symbol)}
 
     def evaluate(self, leaves: dict[str, np.ndarray], sizes: dict[str, int]) -> dict[str, tuple]:
-        """Numeric (value, adjoint) of every node, given the leaves' values (`X`, `Y`, `W[1]`...)."""
+        """Numeric (value, adjoint) of every node, given the leaves' values (`X`, `W[1]`...)."""
         known = {self.symbols[name]: np.asarray(value, dtype=float)
                  for name, value in leaves.items()}
         evaluator = Evaluator(known, {sp.Symbol(name, integer=True, positive=True): value

@@ -17,17 +17,16 @@ from typing import Any
 
 import numpy as np
 import sympy as sp
+from lark import Tree
 
 from .functions import NamedFunction
 from .grammar import ClaimSyntaxError, Relation, equations, links, parse_claim, source_of
 from .network import Network, build
 from .notation import Notation
 from .printing import latex as to_latex
-from lark import Tree
-
-from .resolve import (BUILTIN_FUNCTIONS, Context, IndexMismatch, merge_ranges, Indexed, MatrixValue, NeedsBatch, Resolver, ShapeMismatch,
-                      Unresolvable)
 from .registry import ACTIVATIONS, LOSSES
+from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, MatrixValue,
+                      NeedsBatch, Resolver, ShapeMismatch, Unresolvable, merge_ranges)
 from .spec import NetworkSpec
 
 EXACT = {"=", ":=", r"\equiv"}
@@ -592,9 +591,9 @@ def _evaluate(reading: _Reading, seeds=None, digits=None) -> _Comparison:
     # the right side may be constant along an index of the left (dz_i/dW_ij = h_j, every i);
     # an index free only on the right is unbound
     if isinstance(lhs, Indexed) and isinstance(rhs, Indexed) and not rhs.free <= lhs.free:
-        return _Comparison(False, False, message=f"free indices differ: "
-                                                 f"{', '.join(sorted(lhs.free)) or 'none'} on "
-                                                 f"the left, {', '.join(sorted(rhs.free)) or 'none'} on the right")
+        left, right = (", ".join(sorted(side.free)) or "none" for side in (lhs, rhs))
+        return _Comparison(False, False, message=f"free indices differ: {left} on the left, "
+                                                 f"{right} on the right")
     ranges = merge_ranges(lhs, rhs)
     names = lhs.free if isinstance(lhs, Indexed) else None
     left, labels = _entries(_scalar_form(lhs), ranges, names)
@@ -610,6 +609,15 @@ def _evaluate(reading: _Reading, seeds=None, digits=None) -> _Comparison:
     scale = max(np.abs(a).max(initial=0), np.abs(b).max(initial=0), 1.0)
     equal = bool(np.all(np.abs(a - b) <= TOLERANCE * scale))
     return _Comparison(equal, True, a, b, labels, point=point0)
+
+
+def _side_entries(reading: _Reading) -> tuple[list, list]:
+    """The entries of both sides, over the left side's free indices."""
+    ranges = merge_ranges(reading.lhs, reading.rhs)
+    names = reading.lhs.free if isinstance(reading.lhs, Indexed) else None
+    left, _ = _entries(_scalar_form(reading.lhs), ranges, names)
+    right, _ = _entries(_scalar_form(reading.rhs), ranges, names)
+    return left, right
 
 
 def _is_scalar(value) -> bool:
@@ -664,12 +672,7 @@ def _prove(reading: _Reading) -> str:
     every adjoint written out; `numeric` otherwise."""
     try:
         with _budget(PROOF_SECONDS):
-            ranges = {}
-            for side in (reading.lhs, reading.rhs):
-                if isinstance(side, Indexed):
-                    ranges.update(side.ranges)
-            left, _ = _entries(_scalar_form(reading.lhs), ranges)
-            right, _ = _entries(_scalar_form(reading.rhs), ranges)
+            left, right = _side_entries(reading)
             explicit = reading.network.adjoints.explicit_map()
             for a, b in zip(left, right):
                 difference = sp.sympify(a - b).xreplace(explicit)
@@ -898,12 +901,7 @@ def _node_level(network: Network, expression: sp.Expr, rounds: int = 8) -> sp.Ex
 
 
 def _residual(reading: _Reading, comparison: _Comparison) -> tuple[str, float]:
-    ranges = {}
-    for side in (reading.lhs, reading.rhs):
-        if isinstance(side, Indexed):
-            ranges.update(side.ranges)
-    left, _ = _entries(_scalar_form(reading.lhs), ranges)
-    right, _ = _entries(_scalar_form(reading.rhs), ranges)
+    left, right = _side_entries(reading)
     dropped = _node_level(reading.network, sp.sympify(left[0] - right[0]))
     try:
         with _budget(PROOF_SECONDS):
