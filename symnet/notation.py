@@ -104,6 +104,10 @@ def build_notation(table: dict[str, str]) -> Notation:
     for key, text in table.items():
         meaning = parse_meaning(text, key)
         match = _SIMPLE_KEY.match(key.strip())
+        # `dW` is two letters to the grammar (d times W): a name of several plain letters is
+        # matched as written, like any longer expression
+        if match and re.fullmatch(r"[A-Za-z]{2,}", match.group("base")):
+            match = None
         if match:
             layer = match.group("layer") or match.group("bare")
             variable = layer if layer and re.fullmatch(r"[A-Za-z]", layer) else None

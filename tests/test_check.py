@@ -207,6 +207,17 @@ NOTATION_FORMS = [
 ]
 
 
+def test_multi_letter_adjoint_names_such_as_dW():
+    notation = dict(NOTATION, dW2="adjoint(weight[2])", dZ2="adjoint(preactivation[2])")
+    document = parse({"document": {"title": "d"}, "network": NETWORKS["columns"],
+                      "notation": notation,
+                      "claim": [{"id": "ok", "latex": r"dW2 = dZ2 \cdot A^{(1)T}"},
+                                {"id": "bad", "latex": r"dW2 = A^{(1)} \cdot (dZ2)^T"}]})
+    results = {claim.id: claim for claim in check_document(document).claims}
+    assert results["ok"].verdict == "holds", results["ok"].message
+    assert (results["bad"].verdict, results["bad"].diagnosis) == ("wrong", "transpose")
+
+
 @pytest.mark.parametrize("latex", NOTATION_FORMS)
 def test_notation_forms_hold(latex):
     notation = dict(NOTATION, **{r"\hat{y}": "output"})
