@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from symnet.check import check_document
 from symnet.cli import main
@@ -225,3 +227,17 @@ def test_notation_forms_hold(latex):
                       "notation": notation, "claim": [{"id": "x", "latex": latex}]})
     result = check_document(document).claims[0]
     assert result.verdict == "holds", result.message
+
+
+FRAGMENTS = [r"W^{(2)}", r"A^{(1)}", r"Z_i^{(1),m}", r"\delta^{(2)}", r"\frac{\partial L}{\partial W_{ij}^{(2)}}",
+             r"\sum_j", r"\sum_{m=1}^{M}", r"g'(Z^{(1)})", r"^T", r"\odot", r"\cdot", "=", r"\approx",
+             r"\leftarrow", "+", "-", "(", ")", "1", "M", r"\eta", "x", r"\\", "&", r"\mathbf{1}",
+             r"\delta_{ij}", "Y", r"\|", "|", "_", "^", "{", "}"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=12).map(" ".join))
+def test_any_claim_gets_a_verdict_without_an_exception(latex):
+    result = verdicts("columns", {"fuzz": latex})["fuzz"]
+    assert result.verdict in ("holds", "approximation", "wrong", "unchecked")
+    assert "symnet failed" not in result.message, result.message
