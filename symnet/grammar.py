@@ -183,13 +183,15 @@ _TOKEN_NAMES = {"RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('", 
                 "$END": "the end of the formula", "VBAR": "'|'", "COMMA": "','"}
 
 
-_LINE_BREAK = re.compile(r"\\\\")
+# between two equations: a line break, or `, \quad` before a formula (not before a remark)
+_LINE_BREAK = re.compile(r"\\\\|,\s*\\q?quad(?!\s*(?:\\text|\())")
 _STARTS_WITH_RELATION = re.compile(r"^\s*&?\s*(=|:=|\\approx|\\simeq|\\equiv|\\leftarrow)")
 
 
 def equations(latex: str) -> list[str]:
-    """The separate equations of an aligned block (`a &= b \\\\ c &= d`); a line that starts
-    with a relation (`&= ...`) continues the one before. Each comes back as the whole text
+    """The separate equations of an aligned block (`a &= b \\\\ c &= d`) or of a line
+    (`a = b, \\quad c = d`); a line that starts with a relation (`&= ...`) continues the one
+    before. Each comes back as the whole text
     with the other equations blanked, so columns stay those of the claim."""
     starts = [0]
     for match in _LINE_BREAK.finditer(latex):

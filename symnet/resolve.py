@@ -79,6 +79,7 @@ class FunctionValue:
     apply: Callable[..., sp.Expr] | None
     arity: int = 1
     per_sample: tuple | None = None   # (vector definition, axis of the units): softmax
+    random_matrix: bool = False       # rand(n, m): only its shape means something here
 
     def derivative(self) -> "FunctionValue":
         if self.apply is None:
@@ -449,10 +450,12 @@ class Resolver:
             return builtin
         if name in self.context.dummies and not indices:
             return Indexed.scalar(self.context.dummies[name])
-        if name in self.network.sizes and not indices:
-            if self.network.spec.batch == name and not self.context.batch:
+        sized = name if not indices else name + "_" + "".join(
+            str(i + 1) if isinstance(i, int) else i for i in indices)   # N_1: a size's name
+        if sized in self.network.sizes:
+            if self.network.spec.batch == sized and not self.context.batch:
                 raise NeedsBatch
-            return Indexed.scalar(sp.Integer(self._size(name)))
+            return Indexed.scalar(sp.Integer(self._size(sized)))
         if name in self.context.definitions and not indices:
             definition, latex = self.context.definitions[name]
             inner = Resolver(Context(self.network, self.context.notation, latex,
@@ -853,6 +856,11 @@ class Resolver:
         if isinstance(function, _PoweredFunction):
             function, exponent = function.function, function.exponent
         values = [self._argument(arg) for arg in arguments]
+        if function.random_matrix:
+            sizes = [v.at({}) for v in values if isinstance(v, Indexed) and not v.free]
+            if len(sizes) != 2 or not all(size.is_Integer and size > 0 for size in sizes):
+                raise Unresolvable(f"{function.name} takes two sizes", _column(tree))
+            return MatrixValue(sp.zeros(int(sizes[0]), int(sizes[1])))
         if function.per_sample is not None:
             return self._call_per_sample(function, values, tree)
         if function.arity != len(values):
@@ -1097,6 +1105,8 @@ BUILTIN_FUNCTIONS: dict[str, FunctionValue] = {
     r"\sigma": _builtin("sigmoid", ACTIVATIONS["sigmoid"].elementwise),
     r"\max": _builtin("max", sp.Max, 2),
     "H": _builtin("Heaviside", lambda z: sp.Heaviside(z, sp.Rational(1, 2))),
+    # rand(n, m): a random n x m matrix, for initialisations `W \sim rand(N_1, N_0)`
+    **{name: FunctionValue(name, None, 2, random_matrix=True) for name in ("rand", "randn")},
     # activations by the names documents write them with
     **{alias: _builtin(name, ACTIVATIONS[name].elementwise)
        for name, aliases in {"relu": ("ReLU", "relu"), "sigmoid": ("sigmoid",),

@@ -32,6 +32,7 @@ from .spec import NetworkSpec
 EXACT = {"=", ":=", r"\equiv"}
 APPROXIMATE = {r"\approx", r"\simeq"}
 UPDATE = {r"\leftarrow", r"\gets"}
+DISTRIBUTED = {r"\sim"}   # `W \sim rand(n, m)`: only the shapes are checked
 TOLERANCE = 1e-9
 POINTS = 2
 PROOF_SECONDS = 0.5
@@ -229,7 +230,7 @@ def _where(column: int | None) -> str:
 def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networks,
                 state: DocumentState, position: int = 0) -> LinkResult:
     definitions = state.definitions
-    if link.relation not in EXACT | APPROXIMATE | UPDATE:
+    if link.relation not in EXACT | APPROXIMATE | UPDATE | DISTRIBUTED:
         return LinkResult("unchecked", message=f"symnet does not check the relation "
                                                f"{link.relation}")
     try:
@@ -240,6 +241,8 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
         return LinkResult("wrong", diagnosis=kind, message=_where(error.column) + error.message)
     except Unresolvable as error:
         return LinkResult("unchecked", message=_where(error.column) + error.message)
+    if link.relation in DISTRIBUTED:
+        return _judge_shapes(readings)
     update = link.relation in UPDATE or _is_update(link, readings[0])
     if update:
         return _judge_update(readings)
@@ -683,6 +686,20 @@ def _prove(reading: _Reading) -> str:
         return "symbolic"
     except (TimeoutError, RecursionError, Unresolvable):
         return "numeric"
+
+
+def _judge_shapes(readings: list[_Reading]) -> LinkResult:
+    """`W \\sim rand(n, m) - 1/2`: the shapes must agree at both size sets; what the entries
+    are drawn from is a statement symnet does not check."""
+    for reading in readings:
+        shapes = [side.shape if isinstance(side, MatrixValue) else (1, 1)
+                  for side in (reading.lhs, reading.rhs)]
+        if shapes[0] != shapes[1]:
+            return LinkResult("wrong", diagnosis="shape", message=f"the left side is "
+                              f"{shapes[0][0]}x{shapes[0][1]}, the right side "
+                              f"{shapes[1][0]}x{shapes[1][1]}")
+    return LinkResult("holds", proof="symbolic", message="the shapes agree; the distribution "
+                      "of the entries is not checked")
 
 
 # -- updates ---------------------------------------------------------------------------------

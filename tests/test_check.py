@@ -153,7 +153,7 @@ def test_later_claim_that_holds_under_an_earlier_approximation_depends_on_it():
     ("\x00\x01 \\frac{", "column"),
     ("x" * 100_000, "too long"),
     (r"Q^{(1)} = W^{(1)}", "unknown symbol"),
-    (r"Z^{(1)} \sim W^{(1)}", "relation"),
+    (r"Z^{(1)} \to W^{(1)}", "relation"),
     (r"\frac{\partial L}{\partial W^{(9)}} = 0", "no weight"),
 ])
 def test_unreadable_claims_are_unchecked_and_others_still_checked(latex, expected):
@@ -241,3 +241,11 @@ def test_any_claim_gets_a_verdict_without_an_exception(latex):
     result = verdicts("columns", {"fuzz": latex})["fuzz"]
     assert result.verdict in ("holds", "approximation", "wrong", "unchecked")
     assert "symnet failed" not in result.message, result.message
+
+
+def test_initialisation_is_checked_for_its_shape():
+    claims = {"ok": r"W^{(1)} \sim \text{rand}(N_1, N_0) - \frac{1}{2}, \quad b^{(1)} \sim \text{rand}(N_1, 1)",
+              "bad": r"W^{(2)} \sim \text{rand}(N_1, N_2)"}
+    results = verdicts("columns", claims)
+    assert results["ok"].verdict == "holds" and "distribution" in results["ok"].message
+    assert (results["bad"].verdict, results["bad"].diagnosis) == ("wrong", "shape")
