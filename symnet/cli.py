@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .check import DocumentResult, check_document
+from .codegen import CodegenError, generate
 from .check import as_text as check_text
 from .derive import as_latex, as_text, derive
 from .document import load
@@ -101,6 +102,20 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_codegen(args: argparse.Namespace) -> int:
+    document = load(args.path)
+    try:
+        source = generate(document)
+    except CodegenError as error:
+        raise InputError(str(error), file=args.path) from None
+    if args.output in (None, "-"):
+        print(source)
+    else:
+        Path(args.output).write_text(source)
+        print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="symnet", description="Check hand-written backpropagation derivations.")
@@ -132,6 +147,14 @@ def parser() -> argparse.ArgumentParser:
     check_command.add_argument("-j", "--jobs", type=int, metavar="N",
                                help="documents checked in parallel (default: one per core)")
     check_command.set_defaults(run=run_check)
+    codegen_command = commands.add_parser(
+        "codegen", help="write the network's forward pass and gradients as a NumPy module",
+        description="Write a standalone module (NumPy only) with forward(), loss(), "
+                    "gradients() and step() for the network of a derivation file.")
+    codegen_command.add_argument("path", metavar="FILE", help="a derivation file (.toml)")
+    codegen_command.add_argument("-o", "--output", metavar="MODULE",
+                                 help="where to write the module (default: stdout)")
+    codegen_command.set_defaults(run=run_codegen)
     return top
 
 

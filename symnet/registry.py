@@ -32,6 +32,7 @@ class Activation:
     # the matrix form of a per-sample activation: (matrix, axis of the units) -> expression
     per_sample_matrix: Callable[[MatrixExpr, int], MatrixExpr] | None = None
     probabilities: bool = False   # every output entry lies in (0, 1)
+    numpy_source: str = ""        # the element-wise kernel as NumPy source in {u}, for codegen
 
     @property
     def generic(self) -> bool:
@@ -100,12 +101,14 @@ def _entropy_term(target: np.ndarray, prediction: np.ndarray) -> np.ndarray:
 
 
 ACTIVATIONS: dict[str, Activation] = {row.name: row for row in [
-    Activation("identity", r"\operatorname{id}", lambda z, axis=0: z, elementwise=lambda z: z),
+    Activation("identity", r"\operatorname{id}", lambda z, axis=0: z, elementwise=lambda z: z,
+               numpy_source="{u}"),
     Activation("relu", r"\operatorname{ReLU}", lambda z, axis=0: np.maximum(z, 0),
-               elementwise=lambda z: sp.Max(0, z)),
+               elementwise=lambda z: sp.Max(0, z), numpy_source="np.maximum({u}, 0.0)"),
     Activation("sigmoid", r"\sigma", _stable_sigmoid, elementwise=lambda z: 1 / (1 + sp.exp(-z)),
-               probabilities=True),
-    Activation("tanh", r"\tanh", lambda z, axis=0: np.tanh(z), elementwise=sp.tanh),
+               probabilities=True, numpy_source="np.exp(-np.logaddexp(0.0, -{u}))"),
+    Activation("tanh", r"\tanh", lambda z, axis=0: np.tanh(z), elementwise=sp.tanh,
+               numpy_source="np.tanh({u})"),
     Activation("softmax", r"\operatorname{softmax}", _stable_softmax, per_sample=_softmax,
                per_sample_matrix=Softmax, probabilities=True),
 ]}

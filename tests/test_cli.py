@@ -70,7 +70,15 @@ def test_missing_path_exits_2(tmp_path, capsys):
 
 
 def test_every_command_has_help():
-    for argv in (["--help"], ["derive", "--help"]):
+    for argv in (["--help"], ["derive", "--help"], ["check", "--help"], ["codegen", "--help"]):
         result = subprocess.run([sys.executable, "-m", "symnet", *argv],
                                 capture_output=True, text=True)
         assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def test_codegen_writes_a_module_or_says_why_not(tmp_path, capsys):
+    out = tmp_path / "net.py"
+    assert main(["codegen", str(DERIVATIONS / "003_hidden_layers.toml"), "-o", str(out)]) == 0
+    assert "def gradients(" in out.read_text()
+    assert main(["codegen", str(DERIVATIONS / "001_neural_network_derivations.toml")]) == 2
+    assert "generic" in capsys.readouterr().err

@@ -1,0 +1,265 @@
+"""The vector form as NumPy code: a standalone module with the forward pass, the loss, the
+gradients and a training step, at the matrix level (matmuls and element-wise kernels).
+
+The printer is a subclass of SymPy's NumPy printer with one method per matrix class, as SymPy's
+own printers are written. Products with a ones matrix (`b 1^T`, `dZ 1`) become broadcasting and
+`sum(axis=...)`, never a matrix of ones. Element-wise functions become small kernels: a
+registry activation uses its stable NumPy expression; any other function (a derivative) is
+printed from its SymPy definition.
+"""
+
+from __future__ import annotations
+
+import keyword
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.matrices.expressions import OneMatrix, Transpose
+from sympy.printing.numpy import NumPyPrinter
+
+from .functions import NamedFunction, concretize, named_functions_in
+from .matrix_rules import Elementwise
+from .printing import text_name
+from .registry import ACTIVATIONS
+from .spec import Document
+from .vector_form import VectorForm, vector_form
+
+
+class CodegenError(Exception):
+    """The network cannot be compiled as it is (a generic function has no NumPy kernel)."""
+
+
+@dataclass
+class Kernel:
+    name: str
+    source: str     # a Python function definition
+
+
+class MatrixNumPyPrinter(NumPyPrinter):
+    """Matrix expressions of the vector form as NumPy source."""
+
+    def __init__(self, names: dict, kernels: dict):
+        super().__init__({"fully_qualified_modules": False, "inline": True,
+                          "allow_unknown_functions": False})
+        self._module = "np"
+        self.names, self.kernels = names, kernels
+
+    # numbers and sizes
+    def _print_Symbol(self, expr) -> str:
+        return self.names.get(expr, expr.name)
+
+    def _print_Rational(self, expr) -> str:
+        return f"({expr.p}/{expr.q})"
+
+    # matrices
+    def _print_MatrixSymbol(self, expr) -> str:
+        return self.names[expr]
+
+    def _print_OneMatrix(self, expr) -> str:
+        return "1.0"    # alone (in a sum or an entrywise product) it broadcasts
+
+    def _print_Transpose(self, expr) -> str:
+        return f"{self._wrap(expr.arg)}.T"
+
+    def _print_MatAdd(self, expr) -> str:
+        return " + ".join(self._print(term) for term in expr.args).replace("+ -", "- ")
+
+    def _print_HadamardProduct(self, expr) -> str:
+        return " * ".join(self._wrap(factor) for factor in expr.args)
+
+    def _print_HadamardPower(self, expr) -> str:
+        base, exponent = expr.args
+        if exponent == -1:
+            return f"1.0 / {self._wrap(base)}"
+        return f"{self._wrap(base)} ** {self._print(exponent)}"
+
+    def _print_MatMul(self, expr) -> str:
+        coefficient, matrices = expr.as_coeff_matrices()
+        text, waiting = None, []
+        for matrix in matrices:
+            if isinstance(matrix, Transpose) and isinstance(matrix.arg, OneMatrix):
+                matrix = OneMatrix(matrix.arg.shape[1], matrix.arg.shape[0])
+            if isinstance(matrix, OneMatrix):
+                if text is None:
+                    waiting.append(matrix)
+                elif matrix.shape[0] != 1:     # X 1 = the row sums (1 1^T: repeated)
+                    text = f"{self._wrap(text, raw=True)}.sum(axis=1, keepdims=True)"
+                continue                        # a column times 1^T: broadcasting does it
+            printed = self._wrap(matrix)
+            if text is None:
+                text = printed
+                if any(ones.shape[1] != 1 for ones in waiting):   # 1^T X = the column sums
+                    text = f"{printed}.sum(axis=0, keepdims=True)"
+                waiting = []
+            else:
+                text = f"{text} @ {printed}"
+        if text is None:
+            raise CodegenError("a product of ones matrices only")
+        if coefficient == 1:
+            return text
+        if coefficient == -1:
+            return f"-{self._wrap(text, raw=True)}"
+        return f"{self._print(coefficient)} * ({text})"
+
+    def _print_Elementwise(self, expr) -> str:
+        kernel = self.kernels[expr.function]
+        return f"{kernel.name}({', '.join(self._print(m) for m in expr.matrices)})"
+
+    def _print_Softmax(self, expr) -> str:
+        return f"softmax({self._print(expr.matrix)}, axis={expr.axis})"
+
+    def _print_EntrySum(self, expr) -> str:
+        return f"np.sum({self._print(expr.matrix)})"
+
+    def _wrap(self, expr, raw: bool = False) -> str:
+        """Parentheses around anything but a name (`W1`, `A1.T`)."""
+        text = expr if raw else self._print(expr)
+        simple = text.replace("_", "").replace(".T", "").isalnum()
+        return text if simple else f"({text})"
+
+    def _print_Pow(self, expr, rational=False) -> str:
+        if expr.exp == -1:
+            return f"1/{self._wrap(expr.base)}"
+        return super()._print_Pow(expr, rational)
+
+
+class ScalarNumPyPrinter(NumPyPrinter):
+    """Scalar definitions (a kernel's body) as NumPy source."""
+
+    def _print_Heaviside(self, expr) -> str:
+        value = expr.args[1] if len(expr.args) > 1 else sp.Rational(1, 2)
+        return f"numpy.heaviside({self._print(expr.args[0])}, {float(value)})"
+
+
+SOFTMAX_SOURCE = '''def softmax(z, axis):
+    """Softmax of each sample along `axis`, shifted by the maximum (no overflow)."""
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)'''
+
+
+def _kernel(function: sp.Lambda, used: set[str]) -> Kernel:
+    body = function.expr
+    base = type(body).__name__ if isinstance(body, sp.Function) else "f"
+    name = _identifier(base.replace("'", "_prime"), used)
+    variables = [f"u{index}" for index in range(len(function.variables))]
+    row = ACTIVATIONS.get(getattr(body, "base_name", None))
+    orders = getattr(body, "orders", (1,))
+    if row is not None and row.numpy_source and not any(orders):
+        expression = row.numpy_source.format(u=variables[0])
+        return Kernel(name, f"def {name}({variables[0]}):\n    return {expression}")
+    concrete = concretize(body)
+    if named_functions_in(concrete) or concrete.has(sp.Function) and any(
+            isinstance(node, NamedFunction) for node in concrete.atoms(sp.Function)):
+        raise CodegenError(f"{body} is a generic function: name a concrete one to compile it")
+    concrete = concrete.xreplace(dict(zip(function.variables, sp.symbols(variables))))
+    source = ScalarNumPyPrinter().doprint(concrete).replace("numpy.", "np.")
+    # limits such as inf / inf in a derivative at a saturated unit are 0, not nan
+    return Kernel(name, f"def {name}({', '.join(variables)}):\n"
+                        f"    with np.errstate(over='ignore', invalid='ignore', divide='ignore'):\n"
+                        f"        return np.nan_to_num({source}, nan=0.0)")
+
+
+def _identifier(base: str, used: set[str]) -> str:
+    name = "".join(c if c.isalnum() or c == "_" else "_" for c in base).strip("_") or "f"
+    name = name.lower() if name[0].isupper() else name
+    if keyword.iskeyword(name) or name in used or name in ("np", "softmax"):
+        name += "_"
+    while name in used:
+        name += "_"
+    used.add(name)
+    return name
+
+
+def generate(document: Document) -> str:
+    """The module's source."""
+    form = vector_form(document.network)
+    names = {symbol: text_name(symbol.name) for symbol in form.symbols.values()}
+    names.update({symbol: text_name(symbol.name) for symbol in form.adjoint_symbols.values()})
+    spec = form.spec
+    extra = []
+    if spec.l2 is not None and isinstance(spec.l2.coefficient, sp.Symbol):
+        names[spec.l2.coefficient] = "l2"
+        extra = ["l2"]
+    kernels, used = {}, set()
+    for step in form.forward + form.backward:
+        for node in step.value.atoms(Elementwise) | _elementwise_in(step.value):
+            if node.function not in kernels:
+                kernels[node.function] = _kernel(node.function, used)
+    printer = MatrixNumPyPrinter(names, kernels)
+    parameters = [names[form.symbols[name]] for name in form.parameters()]
+    leaves = [names[form.symbols["X"]]] + parameters
+    arguments = ", ".join(leaves + extra)
+    data = f"{names[form.symbols['X']]}, {names[form.symbols['Y']]}"
+    sizes = _size_bindings(form, names)
+
+    def lines(steps, skip=()):
+        return [f"    {names[step.target]} = {printer.doprint(step.value)}"
+                for step in steps if step.node not in skip]
+
+    forward_steps = [step for step in form.forward if step.node != "loss"]
+    loss_step = form.forward[-1]
+    backward = [step for step in form.backward if step.node not in ("X", "Y")]
+    outputs = ", ".join(f'"{names[form.symbols[name]]}": {names[form.adjoint_symbols[name]]}'
+                        for name in form.parameters())
+    source = [
+        f'"""Generated by symnet from {document.path}: {document.title}.',
+        "",
+        "The forward pass, the loss and its exact gradients, at the matrix level; needs NumPy",
+        'only. Samples are ' + {"columns": "the columns of X", "rows": "the rows of X",
+                                "single": "one: x is a column vector"}[spec.samples] + '."""',
+        "",
+        "import numpy as np",
+        "",
+        "PARAMETERS = (" + "".join(f'"{name}", ' for name in parameters) + ")",
+        "",
+        SOFTMAX_SOURCE, "", *(kernel.source + "\n" for kernel in kernels.values()),
+        "",
+        f"def forward({arguments}):",
+        '    """Every pre-activation and activation, by name."""',
+        *sizes,
+        *lines(forward_steps),
+        "    return {" + ", ".join(f'"{names[step.target]}": {names[step.target]}'
+                                   for step in forward_steps) + "}",
+        "",
+        "",
+        f"def loss({data}, {', '.join(parameters + extra)}):",
+        *sizes,
+        *lines(forward_steps),
+        f"    return float({printer.doprint(loss_step.value)})",
+        "",
+        "",
+        f"def gradients({data}, {', '.join(parameters + extra)}):",
+        '    """The loss and its gradient with respect to every parameter."""',
+        *sizes,
+        *lines(forward_steps),
+        f"    {names[loss_step.target]} = float({printer.doprint(loss_step.value)})",
+        *lines(backward),
+        f"    return {names[loss_step.target]}, {{{outputs}}}",
+        "",
+        "",
+        f"def step(parameters, {data}, learning_rate{', l2' if extra else ''}):",
+        '    """One step of gradient descent: (loss, updated parameters)."""',
+        f"    value, grads = gradients({data}, **parameters{', l2=l2' if extra else ''})",
+        "    return value, {name: parameters[name] - learning_rate * grads[name] "
+        "for name in parameters}",
+        "",
+    ]
+    return "\n".join(source)
+
+
+def _elementwise_in(expression) -> set:
+    return {node for node in sp.preorder_traversal(expression) if isinstance(node, Elementwise)}
+
+
+def _size_bindings(form: VectorForm, names: dict) -> list[str]:
+    """`M = X.shape[1]`, ...: every symbolic size, read from an argument's shape."""
+    bindings, seen = [], set()
+    for name in ["X"] + form.parameters():
+        symbol = form.symbols[name]
+        for axis, size in enumerate(symbol.shape):
+            if isinstance(size, sp.Symbol) and size not in seen:
+                seen.add(size)
+                bindings.append(f"    {names.get(size, size.name)} = "
+                                f"{names[symbol]}.shape[{axis}]")
+    return bindings
+
