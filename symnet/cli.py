@@ -20,6 +20,7 @@ from .check import as_text as check_text
 from .derive import as_latex, as_text, derive
 from .document import load
 from .errors import InputError
+from .train import train
 
 EXIT_OK, EXIT_WRONG, EXIT_INPUT = 0, 1, 2
 
@@ -116,6 +117,34 @@ def run_codegen(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_train(args: argparse.Namespace) -> int:
+    document = load(args.path)
+    for option in ("steps", "batch"):
+        value = getattr(args, option)
+        if value is not None and value < 1:
+            raise InputError(f"--{option} {value}: expected a positive integer")
+    if args.lr is not None and not args.lr > 0:
+        raise InputError(f"--lr {args.lr}: expected a positive learning rate")
+
+    def progress(step: int, steps: int, loss: float) -> None:
+        if sys.stderr.isatty():
+            done = int(30 * step / steps)
+            print(f"\r[{'#' * done}{' ' * (30 - done)}] step {step}/{steps}  loss {loss:.6g}",
+                  end="" if step < steps else "\n", file=sys.stderr, flush=True)
+    run = train(document, steps=args.steps, learning_rate=args.lr, samples=args.batch,
+                seed=args.seed, gradient=args.gradient, progress=progress)
+    worst = max(run.finite_difference.values())
+    accuracy = "" if run.accuracy[-1] is None else \
+        f", accuracy {run.accuracy[0]:.2f} -> {run.accuracy[-1]:.2f}"
+    print(f"{document.path}: {run.task}, {run.samples} samples, {run.gradient} gradient, "
+          f"finite-difference check {worst:.1e}; loss {run.loss[0]:.6g} -> {run.loss[-1]:.6g} "
+          f"in {run.steps} steps{accuracy}")
+    if args.json:
+        text = json.dumps(run.to_json(), indent=2)
+        print(text) if args.json == "-" else Path(args.json).write_text(text + "\n")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="symnet", description="Check hand-written backpropagation derivations.")
@@ -155,6 +184,21 @@ def parser() -> argparse.ArgumentParser:
     codegen_command.add_argument("-o", "--output", metavar="MODULE",
                                  help="where to write the module (default: stdout)")
     codegen_command.set_defaults(run=run_codegen)
+    train_command = commands.add_parser(
+        "train", help="train the network with its exact gradients on synthetic data",
+        description="Compile the gradients, check them against finite differences, and train "
+                    "the network by gradient descent on a synthetic data set matched to its "
+                    "task; defaults come from the file's [training] table.")
+    train_command.add_argument("path", metavar="FILE", help="a derivation file (.toml)")
+    train_command.add_argument("--gradient", choices=("exact", "document"), default="exact",
+                               help="the gradient to train with (default: exact)")
+    train_command.add_argument("--steps", type=int, metavar="N", help="gradient steps")
+    train_command.add_argument("--lr", type=float, metavar="X", help="learning rate")
+    train_command.add_argument("--batch", type=int, metavar="M", help="number of samples")
+    train_command.add_argument("--seed", type=int, metavar="S", help="seed of data and start")
+    train_command.add_argument("--json", metavar="OUT",
+                               help="write the run (settings, check, curves) as JSON ('-')")
+    train_command.set_defaults(run=run_train)
     return top
 
 

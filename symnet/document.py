@@ -16,7 +16,8 @@ import sympy as sp
 from .errors import InputError
 from .notation import build_notation
 from .registry import ACTIVATIONS, LOSSES, generic_activation, generic_loss
-from .spec import ClaimSpec, Document, L2Spec, LayerSpec, LossSpec, NetworkSpec, SizeRef
+from .spec import (ClaimSpec, Document, L2Spec, LayerSpec, LossSpec, NetworkSpec, SizeRef,
+                   TrainingSpec)
 
 _MISSING = object()
 
@@ -86,8 +87,39 @@ def parse(data: dict, path: str = "<string>") -> Document:
     network = _network(_Table(top.get("network", dict), "network"))
     notation = _notation(top.get("notation", dict, {}))
     claims = _claims(top.get("claim", list, [], expected="an array of [[claim]] tables"))
+    training = _training(_Table(top.get("training", dict, {}), "training"), network)
     top.finish()
-    return Document(path, title, source, network, notation, claims)
+    return Document(path, title, source, network, notation, claims, training)
+
+
+def _training(table: _Table, network: NetworkSpec) -> TrainingSpec:
+    functions = table.get("functions", dict, {}, expected="a table such as { g = \"tanh\" }")
+    generic = {layer.activation.name: ACTIVATIONS for layer in network.layers
+               if layer.activation.generic}
+    if network.loss.loss.generic:
+        generic[network.loss.loss.name] = LOSSES
+    for name, choice in functions.items():
+        key = f"training.functions.{name}"
+        if name not in generic:
+            raise InputError(f"{name!r} is not a generic function of the network "
+                             f"(generic: {', '.join(generic) or 'none'})", key=key)
+        if not isinstance(choice, str) or choice not in generic[name]:
+            raise InputError(f"expected one of {_one_of(tuple(generic[name]))}", key=key)
+    defaults = TrainingSpec()
+    spec = TrainingSpec(
+        dict(functions),
+        _positive(table.get("steps", int, defaults.steps), "training.steps"),
+        float(table.get("learning_rate", (int, float), defaults.learning_rate)),
+        _positive(table.get("samples", int, defaults.samples), "training.samples"),
+        table.get("seed", int, defaults.seed))
+    table.finish()
+    return spec
+
+
+def _positive(value: int, key: str) -> int:
+    if value < 1:
+        raise InputError(f"expected a positive integer, found {value}", key=key)
+    return value
 
 
 def _network(table: _Table) -> NetworkSpec:

@@ -74,6 +74,18 @@ class ClaimSpec:
 
 
 @dataclass(frozen=True)
+class TrainingSpec:
+    """How `symnet train` runs: the concrete functions that stand for generic ones (g, Loss),
+    and defaults for the command's options."""
+
+    functions: Mapping[str, str] = field(default_factory=dict)   # "g" -> "tanh"
+    steps: int = 200
+    learning_rate: float = 0.1
+    samples: int = 64
+    seed: int = 0
+
+
+@dataclass(frozen=True)
 class Document:
     path: str
     title: str
@@ -81,3 +93,4 @@ class Document:
     network: NetworkSpec
     notation: Mapping[str, str] = field(default_factory=dict)
     claims: tuple[ClaimSpec, ...] = ()
+    training: TrainingSpec = field(default_factory=TrainingSpec)
