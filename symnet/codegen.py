@@ -14,15 +14,15 @@ import keyword
 from dataclasses import dataclass
 
 import sympy as sp
-from sympy.matrices.expressions import OneMatrix, Transpose
+from sympy.matrices.expressions import HadamardPower, OneMatrix, Transpose
 from sympy.printing.numpy import NumPyPrinter
 
 from .functions import NamedFunction, concretize, named_functions_in
-from .matrix_rules import Elementwise
+from .matrix_rules import Elementwise, distribute
 from .printing import text_name
 from .registry import ACTIVATIONS
 from .spec import Document
-from .vector_form import VectorForm, vector_form
+from .vector_form import Step, VectorForm, vector_form
 
 
 class CodegenError(Exception):
@@ -198,7 +198,7 @@ def generate(document: Document) -> str:
 
     forward_steps = [step for step in form.forward if step.node != "loss"]
     loss_step = form.forward[-1]
-    backward = [step for step in form.backward if step.node not in ("X", "Y")]
+    backward = _inlined([step for step in form.backward if step.node not in ("X", "Y")])
     outputs = ", ".join(f'"{names[form.symbols[name]]}": {names[form.adjoint_symbols[name]]}'
                         for name in form.parameters())
     source = [
@@ -245,6 +245,24 @@ def generate(document: Document) -> str:
         "",
     ]
     return "\n".join(source)
+
+
+def _inlined(steps: list[Step]) -> list[Step]:
+    """An adjoint used by one later step only, and holding an inverse (Y / A of a
+    cross-entropy), is written into that step and simplified there: the softmax rule then
+    gives A * (1^T Y) - Y, without dividing by the softmax."""
+    steps = list(steps)
+    for index, step in enumerate(steps):
+        if not step.value.atoms(HadamardPower) or not any(
+                power.args[1] == -1 for power in step.value.atoms(HadamardPower)):
+            continue
+        users = [later for later in steps[index + 1:] if step.target in later.value.free_symbols]
+        if len(users) == 1:
+            user = users[0]
+            value = distribute(user.value.xreplace({step.target: step.value}))
+            steps[steps.index(user)] = Step(user.node, user.target, value)
+            steps[index] = None
+    return [step for step in steps if step is not None]
 
 
 def _elementwise_in(expression) -> set:

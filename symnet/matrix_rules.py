@@ -100,17 +100,44 @@ def split_coefficient(matrix: MatrixExpr) -> tuple[sp.Expr, MatrixExpr]:
 
 
 def hadamard(*factors: MatrixExpr) -> MatrixExpr:
-    """The entrywise product, scalar coefficients in front and all-ones factors dropped."""
+    """The entrywise product, scalar coefficients in front, all-ones factors dropped and
+    X with X^{-1} cancelled (A * (Y / A) is Y: exact, and no division by a softmax's 0)."""
     coefficient, matrices = sp.Integer(1), []
     for factor in factors:
         inner, rest = split_coefficient(factor)
         coefficient *= inner
-        if not isinstance(rest, OneMatrix):
-            matrices.append(rest)
+        parts = rest.args if isinstance(rest, HadamardProduct) else (rest,)
+        matrices.extend(part for part in parts if not isinstance(part, OneMatrix))
+    for matrix in list(matrices):
+        inverse = HadamardPower(matrix, -1)
+        if matrix in matrices and inverse in matrices:
+            matrices.remove(matrix)
+            matrices.remove(inverse)
     if not matrices:
         return scaled(coefficient, OneMatrix(*factors[0].shape))
     product = matrices[0] if len(matrices) == 1 else HadamardProduct(*matrices)
     return scaled(coefficient, product)
+
+
+def distribute(expression: MatrixExpr) -> MatrixExpr:
+    """Entrywise products spread over sums where that cancels an inverse:
+    A * (B / A - C) becomes B - A * C. Used before printing code."""
+    if not isinstance(expression, MatrixExpr) or not expression.args:
+        return expression
+    args = [distribute(arg) if isinstance(arg, MatrixExpr) else arg for arg in expression.args]
+    if isinstance(expression, HadamardProduct):
+        sums = [arg for arg in args if isinstance(arg, MatAdd)]
+        others = [arg for arg in args if not isinstance(arg, MatAdd)]
+        for total in sums:
+            if any(HadamardPower(other, -1) in total.atoms(HadamardPower) for other in others):
+                rest = [arg for arg in args if arg is not total]
+                return MatAdd(*(distribute(hadamard(term, *rest)) for term in total.args))
+        return hadamard(*args)
+    if isinstance(expression, MatMul):
+        coefficient, matrices = expression.as_coeff_matrices()
+        if len(matrices) == 1:
+            return scaled(coefficient, distribute(matrices[0]))
+    return expression.func(*args)
 
 
 def lift(expression: sp.Expr, matrices: Mapping[sp.Symbol, MatrixExpr],

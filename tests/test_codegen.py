@@ -83,3 +83,19 @@ def test_generic_functions_cannot_be_compiled():
     spec = make_spec(samples="single", hidden="generic", output="identity")
     with pytest.raises(CodegenError, match="generic"):
         generate(Document("test.toml", "test", "", spec))
+
+
+def test_softmax_cross_entropy_gradient_does_not_divide_by_the_softmax():
+    spec = make_spec(samples="columns", hidden="tanh", output="softmax",
+                     loss="categorical_cross_entropy")
+    source = generate(Document("test.toml", "test", "", spec))
+    gradient_lines = [line for line in source.splitlines() if line.strip().startswith("dZ2")]
+    assert gradient_lines and "/ A2" not in gradient_lines[0]
+    module = module_of(spec)
+    x = np.zeros((3, 2))
+    weights = {"W1": np.zeros((2, 3)), "b1": np.zeros((2, 1)),
+               "W2": np.zeros((2, 2)), "b2": np.array([[800.0], [-800.0]])}
+    y = np.array([[0.0, 1.0], [1.0, 0.0]])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        _, gradients = module["gradients"](x, y, **weights)
+    assert np.isfinite(gradients["b2"]).all()
