@@ -1,0 +1,145 @@
+"""One training step (gradients and a gradient-descent update) at N0=784, N1=256, N2=10,
+M=256, float64, ReLU + softmax + cross-entropy, samples as columns: symnet's generated code,
+hand-written NumPy (the seed-003 algorithm written directly) and PyTorch autograd on the CPU
+with the same thread count, in one process. Median of STEPS steps after warm-up; ratios and
+GFLOP/s against a measured float64 matmul peak.
+
+Run: python benchmarks/train_step.py  (results: train_step.txt next to it). Needs torch for the
+third column (pip install torch==2.13.0); without it that column is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from symnet.codegen import generate
+from symnet.document import parse
+
+N0, N1, N2, M = 784, 256, 10, 256
+STEPS, WARMUP, LEARNING_RATE = 200, 20, 0.1
+THREADS = os.cpu_count() or 1
+
+
+def spec_document():
+    return parse({"document": {"title": "train step benchmark"}, "network": {
+        "samples": "columns", "batch": "M", "inputs": "N_0",
+        "sizes": {"N_0": N0, "N_1": N1, "N_2": N2, "M": M},
+        "layers": [{"units": "N_1", "activation": "relu"},
+                   {"units": "N_2", "activation": "softmax"}],
+        "loss": {"kind": "categorical_cross_entropy", "scale": 1, "reduction": "mean"}}})
+
+
+def data(rng):
+    x = rng.normal(size=(N0, M))
+    y = np.eye(N2)[:, rng.integers(0, N2, M)]
+    parameters = {"W1": rng.normal(size=(N1, N0)) / np.sqrt(N0), "b1": np.zeros((N1, 1)),
+                  "W2": rng.normal(size=(N2, N1)) / np.sqrt(N1), "b2": np.zeros((N2, 1))}
+    return x, y, parameters
+
+
+def hand_step(parameters, x, y, rate):
+    """The seed-003 algorithm, written directly in NumPy."""
+    w1, b1, w2, b2 = (parameters[k] for k in ("W1", "b1", "W2", "b2"))
+    z1 = w1 @ x + b1
+    a1 = np.maximum(z1, 0)
+    z2 = w2 @ a1 + b2
+    e = np.exp(z2 - z2.max(axis=0, keepdims=True))
+    a2 = e / e.sum(axis=0, keepdims=True)
+    dz2 = (a2 - y) / x.shape[1]
+    dw2 = dz2 @ a1.T
+    db2 = dz2.sum(axis=1, keepdims=True)
+    dz1 = (w2.T @ dz2) * (z1 > 0)
+    dw1 = dz1 @ x.T
+    db1 = dz1.sum(axis=1, keepdims=True)
+    return {"W1": w1 - rate * dw1, "b1": b1 - rate * db1, "W2": w2 - rate * dw2,
+            "b2": b2 - rate * db2}
+
+
+BLOCK = 20
+
+
+def median_times(steps: dict) -> dict[str, float]:
+    """Median seconds per step of each (step, parameters) pair, run in blocks of BLOCK steps
+    taken in turn: caches stay warm within a block (as in a training loop), and the machine's
+    drift (frequency, other load) falls on all of them alike."""
+    state = {name: parameters for name, (_, parameters) in steps.items()}
+    times: dict[str, list[float]] = {name: [] for name in steps}
+    for block in range((WARMUP + STEPS) // BLOCK):
+        for name, (step, _) in steps.items():
+            for _ in range(BLOCK):
+                start = time.perf_counter()
+                state[name] = step(state[name])
+                if block >= WARMUP // BLOCK:
+                    times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def matmul_peak(rng) -> float:
+    a, b = rng.normal(size=(N1, N0)), rng.normal(size=(N0, M))
+    times = []
+    for _ in range(50):
+        start = time.perf_counter()
+        a @ b
+        times.append(time.perf_counter() - start)
+    return 2 * N1 * N0 * M / min(times) / 1e9
+
+
+def main() -> None:
+    rng = np.random.default_rng(0)
+    x, y, parameters = data(rng)
+    module: dict = {}
+    exec(compile(generate(spec_document()), "generated", "exec"), module)
+    flops = 2 * M * (2 * N1 * N0 + 3 * N2 * N1)
+    steps = {
+        "symnet (generated)": (lambda p: module["step"](p, x, y, LEARNING_RATE)[1],
+                               dict(parameters)),
+        "hand-written NumPy": (lambda p: hand_step(p, x, y, LEARNING_RATE), dict(parameters)),
+    }
+    try:
+        import torch
+        torch.set_num_threads(THREADS)
+        tx, ty = torch.tensor(x), torch.tensor(y)
+        tensors = {k: torch.tensor(v, requires_grad=True) for k, v in parameters.items()}
+
+        def torch_step(p):
+            z1 = p["W1"] @ tx + p["b1"]
+            z2 = p["W2"] @ torch.relu(z1) + p["b2"]
+            loss = -(ty * torch.log_softmax(z2, dim=0)).sum() / M
+            grads = torch.autograd.grad(loss, list(p.values()))
+            with torch.no_grad():
+                return {k: (v - LEARNING_RATE * g).requires_grad_()
+                        for (k, v), g in zip(p.items(), grads)}
+        steps["PyTorch autograd (CPU)"] = (torch_step, tensors)
+        torch_version = torch.__version__
+    except ImportError:
+        torch_version = "not installed"
+    results = median_times(steps)
+    peak = matmul_peak(rng)
+    lines = [f"# train_step: one step at N0={N0}, N1={N1}, N2={N2}, M={M}, float64, ReLU + "
+             f"softmax + cross-entropy, columns; median of {STEPS} after {WARMUP} warm-up",
+             f"# {platform.machine()}, {THREADS} threads, NumPy {np.__version__}, torch "
+             f"{torch_version}, {time.strftime('%Y-%m-%d')}; float64 matmul peak "
+             f"{peak:.1f} GFLOP/s"]
+    hand = results["hand-written NumPy"]
+    for name, seconds in results.items():
+        lines.append(f"{name:<26}{seconds * 1e3:>8.2f} ms  {flops / seconds / 1e9:>6.1f} GFLOP/s"
+                     f"  {flops / seconds / 1e9 / peak:>5.0%} of peak  "
+                     f"{seconds / hand:>5.2f} x hand NumPy")
+    ours = results["symnet (generated)"]
+    lines.append(f"# target symnet <= 1.05 x hand NumPy: {ours / hand:.2f} x -> "
+                 f"{'met' if ours <= 1.05 * hand else 'NOT met'}")
+    if "PyTorch autograd (CPU)" in results:
+        lines.append(f"# goal faster than PyTorch: {ours / results['PyTorch autograd (CPU)']:.2f}"
+                     " x PyTorch")
+    print("\n".join(lines))
+    Path(__file__).with_suffix(".txt").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
