@@ -11,6 +11,8 @@ import json
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
 from pathlib import Path
 
 from . import __version__
@@ -131,16 +133,25 @@ def run_train(args: argparse.Namespace) -> int:
             done = int(30 * step / steps)
             print(f"\r[{'#' * done}{' ' * (30 - done)}] step {step}/{steps}  loss {loss:.6g}",
                   end="" if step < steps else "\n", file=sys.stderr, flush=True)
-    run = train(document, steps=args.steps, learning_rate=args.lr, samples=args.batch,
-                seed=args.seed, gradient=args.gradient, progress=progress)
-    worst = max(run.finite_difference.values())
-    accuracy = "" if run.accuracy[-1] is None else \
-        f", accuracy {run.accuracy[0]:.2f} -> {run.accuracy[-1]:.2f}"
-    print(f"{document.path}: {run.task}, {run.samples} samples, {run.gradient} gradient, "
-          f"finite-difference check {worst:.1e}; loss {run.loss[0]:.6g} -> {run.loss[-1]:.6g} "
-          f"in {run.steps} steps{accuracy}")
+    options = dict(steps=args.steps, learning_rate=args.lr, samples=args.batch, seed=args.seed)
+    kinds = ("exact", "document") if args.compare else (args.gradient,)
+    runs = {kind: train(document, gradient=kind, progress=progress, **options) for kind in kinds}
+    for run in runs.values():
+        worst = max(run.finite_difference.values())
+        accuracy = "" if run.accuracy[-1] is None else \
+            f", accuracy {run.accuracy[0]:.2f} -> {run.accuracy[-1]:.2f}"
+        used = "" if not run.document_gradients else " (" + ", ".join(
+            f"{name} from {claim}" for name, claim in run.document_gradients.items()) + \
+            f"; mean angle to the exact gradient {np.mean(run.angle):.1f} degrees)"
+        print(f"{document.path}: {run.task}, {run.samples} samples, {run.gradient} gradient"
+              f"{used}, finite-difference check {worst:.1e}; loss {run.loss[0]:.6g} -> "
+              f"{run.loss[-1]:.6g} in {run.steps} steps{accuracy}")
+        for note in run.notes:
+            print(f"  note: {note}")
     if args.json:
-        text = json.dumps(run.to_json(), indent=2)
+        data = ({kind: run.to_json() for kind, run in runs.items()} if args.compare
+                else runs[args.gradient].to_json())
+        text = json.dumps(data, indent=2)
         print(text) if args.json == "-" else Path(args.json).write_text(text + "\n")
     return EXIT_OK
 
@@ -192,6 +203,8 @@ def parser() -> argparse.ArgumentParser:
     train_command.add_argument("path", metavar="FILE", help="a derivation file (.toml)")
     train_command.add_argument("--gradient", choices=("exact", "document"), default="exact",
                                help="the gradient to train with (default: exact)")
+    train_command.add_argument("--compare", action="store_true",
+                               help="train with both gradients from the same start and data")
     train_command.add_argument("--steps", type=int, metavar="N", help="gradient steps")
     train_command.add_argument("--lr", type=float, metavar="X", help="learning rate")
     train_command.add_argument("--batch", type=int, metavar="M", help="number of samples")

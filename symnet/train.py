@@ -13,6 +13,7 @@ from typing import Callable
 import numpy as np
 
 from .codegen import generate
+from .document_gradients import document_gradients
 from .errors import InputError
 from .registry import ACTIVATIONS, LOSSES
 from .spec import Document, NetworkSpec
@@ -34,6 +35,9 @@ class TrainingRun:
     finite_difference: dict          # parameter -> largest relative error
     loss: list[float] = field(default_factory=list)          # before step 1, ..., after last
     accuracy: list[float | None] = field(default_factory=list)
+    document_gradients: dict = field(default_factory=dict)   # parameter -> claim id used
+    notes: list[str] = field(default_factory=list)
+    angle: list[float] = field(default_factory=list)  # degrees between used and exact, per step
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -120,10 +124,6 @@ def finite_difference_check(loss: Callable, gradients: dict, parameters: dict,
 def train(document: Document, *, steps: int | None = None, learning_rate: float | None = None,
           samples: int | None = None, seed: int | None = None, gradient: str = "exact",
           progress: Callable[[int, int, float], None] | None = None) -> TrainingRun:
-    if gradient != "exact":
-        raise InputError("--gradient document needs the document's vector-form gradients "
-                         "compiled, which symnet does not do yet; use --gradient exact",
-                         file=document.path)
     settings = document.training
     steps = settings.steps if steps is None else steps
     learning_rate = settings.learning_rate if learning_rate is None else learning_rate
@@ -157,16 +157,48 @@ def train(document: Document, *, steps: int | None = None, learning_rate: float 
         parameters, rng)
     run = TrainingRun(document.path, gradient, task, steps, learning_rate, samples, seed,
                       dict(settings.functions), check)
+    stated = {}
+    if gradient == "document":
+        stated, run.notes = document_gradients(document, spec, 1 if single else samples)
+        if not stated:
+            raise InputError("the document states no parameter gradient in vector form that "
+                             "symnet can compile" + (f" ({'; '.join(run.notes)})"
+                                                     if run.notes else ""), file=document.path)
+        run.document_gradients = {name: found.claim for name, found in stated.items()}
+
+    def update(values, bx, by):
+        _, exact = module["gradients"](bx, by, **values, **extra)
+        used = dict(exact)
+        if stated:
+            nodes = dict(module["forward"](bx, **values, **extra), **values)
+            nodes.update({"X": bx, "Y": by, "x": bx, "y": by})
+            used.update({name: found.evaluate(nodes) for name, found in stated.items()})
+        return {name: values[name] - learning_rate * used[name] for name in values}, \
+            _angle(used, exact)
+
     run.loss.append(total_loss(parameters))
     run.accuracy.append(_accuracy(module, spec, x, y, parameters, task, extra))
     for number in range(1, steps + 1):
+        angles = []
         for bx, by in batches():
-            _, parameters = module["step"](parameters, bx, by, learning_rate, **extra)
+            parameters, angle = update(parameters, bx, by)
+            angles.append(angle)
+        run.angle.append(float(np.mean(angles)))
         run.loss.append(total_loss(parameters))
         run.accuracy.append(_accuracy(module, spec, x, y, parameters, task, extra))
         if progress:
             progress(number, steps, run.loss[-1])
     return run
+
+
+def _angle(used: dict, exact: dict) -> float:
+    """Degrees between the gradient used and the exact one, all parameters together."""
+    a = np.concatenate([used[name].reshape(-1) for name in exact])
+    b = np.concatenate([exact[name].reshape(-1) for name in exact])
+    norms = np.linalg.norm(a) * np.linalg.norm(b)
+    if norms == 0:
+        return 0.0
+    return float(np.degrees(np.arccos(np.clip(a @ b / norms, -1.0, 1.0))))
 
 
 def _accuracy(module, spec, x, y, parameters, task, extra) -> float | None:

@@ -397,6 +397,13 @@ def _read(link: Relation, latex: str, notation: Notation, networks: Networks, si
     raise Unresolvable("the claim needs the batch, but the network has a single sample")
 
 
+def read_link(link: Relation, latex: str, notation: Notation, networks: Networks,
+              size_set: int, definitions: dict, batch: bool | None = None) -> _Reading:
+    """Both sides of one link resolved (for callers outside the verdict: the training with the
+    document's own gradients)."""
+    return _read(link, latex, notation, networks, size_set, definitions, batch=batch)
+
+
 def _layer_variables(notation: Notation, network: Network, position: int = 0):
     """Bound layer variables: a variable declared layer_variable[a..b] takes the value
     b - position (positions count from the deepest layer, so that they mean the same layer

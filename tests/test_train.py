@@ -47,3 +47,27 @@ def test_train_command_writes_the_run(tmp_path, capsys):
     assert run["task"] == "classes" and len(run["loss"]) == 6 and run["accuracy"][0] is not None
     assert "loss" in capsys.readouterr().out
     assert main(["train", str(FILES[-1]), "--steps", "0"]) == 2
+
+
+def test_document_gradients_are_compiled_and_compared():
+    document = load(FILES[-1])   # seed 003: eqs 17 and 22b are vector-form gradients
+    run = train(document, steps=10, gradient="document", samples=16)
+    assert set(run.document_gradients) == {"W1", "W2"}
+    assert len(run.angle) == 10 and all(0 < angle < 180 for angle in run.angle)
+    exact = train(document, steps=10, samples=16)
+    assert exact.loss[0] == run.loss[0]          # same start, same data
+    assert exact.angle and max(exact.angle) < 1e-4   # arccos of 1 - 1e-16: ~1e-6 degrees
+
+
+def test_unusable_document_gradients_are_explained(capsys):
+    assert main(["train", str(FILES[2]), "--gradient", "document", "--steps", "2"]) == 2
+    error = capsys.readouterr().err
+    assert "shape" in error and "not used" in error
+
+
+def test_compare_writes_both_runs(tmp_path):
+    out = tmp_path / "compare.json"
+    assert main(["train", str(FILES[-1]), "--compare", "--steps", "3", "--batch", "8",
+                 "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert set(data) == {"exact", "document"} and len(data["document"]["angle"]) == 3
