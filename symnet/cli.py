@@ -133,7 +133,8 @@ def run_train(args: argparse.Namespace) -> int:
             done = int(30 * step / steps)
             print(f"\r[{'#' * done}{' ' * (30 - done)}] step {step}/{steps}  loss {loss:.6g}",
                   end="" if step < steps else "\n", file=sys.stderr, flush=True)
-    options = dict(steps=args.steps, learning_rate=args.lr, samples=args.batch, seed=args.seed)
+    options = dict(steps=args.steps, learning_rate=args.lr, samples=args.batch, seed=args.seed,
+                   dtype=args.dtype)
     kinds = ("exact", "document") if args.compare else (args.gradient,)
     runs = {kind: train(document, gradient=kind, progress=progress, **options) for kind in kinds}
     for run in runs.values():
@@ -209,6 +210,8 @@ def parser() -> argparse.ArgumentParser:
     train_command.add_argument("--lr", type=float, metavar="X", help="learning rate")
     train_command.add_argument("--batch", type=int, metavar="M", help="number of samples")
     train_command.add_argument("--seed", type=int, metavar="S", help="seed of data and start")
+    train_command.add_argument("--dtype", choices=("float64", "float32"), default="float64",
+                               help="precision of data, parameters and arithmetic")
     train_command.add_argument("--json", metavar="OUT",
                                help="write the run (settings, check, curves) as JSON ('-')")
     train_command.set_defaults(run=run_train)

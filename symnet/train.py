@@ -27,6 +27,7 @@ class TrainingRun:
     file: str
     gradient: str
     task: str
+    dtype: str
     steps: int
     learning_rate: float
     samples: int
@@ -123,7 +124,7 @@ def finite_difference_check(loss: Callable, gradients: dict, parameters: dict,
 
 def train(document: Document, *, steps: int | None = None, learning_rate: float | None = None,
           samples: int | None = None, seed: int | None = None, gradient: str = "exact",
-          progress: Callable[[int, int, float], None] | None = None) -> TrainingRun:
+          dtype: str = "float64", progress: Callable[[int, int, float], None] | None = None) -> TrainingRun:
     settings = document.training
     steps = settings.steps if steps is None else steps
     learning_rate = settings.learning_rate if learning_rate is None else learning_rate
@@ -133,10 +134,12 @@ def train(document: Document, *, steps: int | None = None, learning_rate: float 
     module: dict = {}
     exec(compile(generate(replace(document, network=spec)), document.path, "exec"), module)
     x, y, task = synthetic_data(spec, samples, seed)
+    x, y = x.astype(dtype), y.astype(dtype)   # the generated code keeps the arrays' precision
     rows, single = spec.samples == "rows", spec.samples == "single"
     data = (x.T, y.T) if rows else (x, y)
     rng = np.random.default_rng(seed + 1)
-    parameters = initial_parameters(spec, rng)
+    parameters = {name: value.astype(dtype)
+                  for name, value in initial_parameters(spec, rng).items()}
     extra = {"l2": 0.01} if spec.l2 is not None and not spec.l2.coefficient.is_number else {}
 
     def batches():
@@ -150,12 +153,13 @@ def train(document: Document, *, steps: int | None = None, learning_rate: float 
         losses = [module["loss"](bx, by, **values, **extra) for bx, by in batches()]
         return float(np.mean(losses))
 
-    first_x, first_y = next(batches())
-    _, exact = module["gradients"](first_x, first_y, **parameters, **extra)
+    # the check is of the formulas, so it runs in float64 whatever the training precision
+    first_x, first_y = (array.astype(np.float64) for array in next(batches()))
+    wide = {name: value.astype(np.float64) for name, value in parameters.items()}
+    _, exact = module["gradients"](first_x, first_y, **wide, **extra)
     check = finite_difference_check(
-        lambda values: module["loss"](first_x, first_y, **values, **extra), exact,
-        parameters, rng)
-    run = TrainingRun(document.path, gradient, task, steps, learning_rate, samples, seed,
+        lambda values: module["loss"](first_x, first_y, **values, **extra), exact, wide, rng)
+    run = TrainingRun(document.path, gradient, task, dtype, steps, learning_rate, samples, seed,
                       dict(settings.functions), check)
     stated = {}
     if gradient == "document":

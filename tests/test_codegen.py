@@ -99,3 +99,15 @@ def test_softmax_cross_entropy_gradient_does_not_divide_by_the_softmax():
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         _, gradients = module["gradients"](x, y, **weights)
     assert np.isfinite(gradients["b2"]).all()
+
+
+def test_generated_code_keeps_float32(rng):
+    spec = make_spec(samples="columns", hidden="relu", output="softmax",
+                     loss="categorical_cross_entropy", sizes=(3, 4, 3, 5))
+    network = build(spec)
+    leaves = {name: value.astype(np.float32) for name, value in random_leaves(network, rng).items()}
+    module = module_of(spec)
+    arguments = {name.replace("[", "").replace("]", ""): leaves[name]
+                 for name in network.parameters()}
+    _, gradients = module["gradients"](leaves["X"], leaves["Y"], **arguments)
+    assert all(gradient.dtype == np.float32 for gradient in gradients.values())

@@ -71,3 +71,8 @@ def test_compare_writes_both_runs(tmp_path):
                  "--json", str(out)]) == 0
     data = json.loads(out.read_text())
     assert set(data) == {"exact", "document"} and len(data["document"]["angle"]) == 3
+
+
+def test_float32_training_lowers_the_loss():
+    run = train(load(FILES[-1]), steps=20, dtype="float32")
+    assert run.loss[-1] < run.loss[0] and run.dtype == "float32"
