@@ -14,11 +14,11 @@ import keyword
 from dataclasses import dataclass
 
 import sympy as sp
-from sympy.matrices.expressions import HadamardPower, OneMatrix, Transpose
+from sympy.matrices.expressions import HadamardPower, MatAdd, OneMatrix, Transpose
 from sympy.printing.numpy import NumPyPrinter
 
 from .functions import NamedFunction, concretize, named_functions_in
-from .matrix_rules import Elementwise, distribute
+from .matrix_rules import Elementwise, Softmax, distribute, split_coefficient
 from .printing import text_name
 from .registry import ACTIVATIONS
 from .spec import Document
@@ -38,11 +38,12 @@ class Kernel:
 class MatrixNumPyPrinter(NumPyPrinter):
     """Matrix expressions of the vector form as NumPy source."""
 
-    def __init__(self, names: dict, kernels: dict):
+    def __init__(self, names: dict, kernels: dict, definitions: dict | None = None):
         super().__init__({"fully_qualified_modules": False, "inline": True,
                           "allow_unknown_functions": False})
         self._module = "np"
         self.names, self.kernels = names, kernels
+        self.definitions = definitions or {}   # activation symbol -> its defining expression
 
     # numbers and sizes
     def _print_Symbol(self, expr) -> str:
@@ -102,8 +103,37 @@ class MatrixNumPyPrinter(NumPyPrinter):
         return f"{self._print(coefficient)} * ({text})"
 
     def _print_Elementwise(self, expr) -> str:
+        stable = self._stable_log(expr)
+        if stable is not None:
+            return stable
         kernel = self.kernels[expr.function]
         return f"{kernel.name}({', '.join(self._print(m) for m in expr.matrices)})"
+
+    def _stable_log(self, expr) -> str | None:
+        """log of a softmax or a sigmoid (a cross-entropy) from the pre-activation: log-sum-exp
+        and logaddexp, finite where the activation rounds to 0 or 1."""
+        variable = expr.function.variables[0] if len(expr.function.variables) == 1 else None
+        if variable is None or expr.function.expr != sp.log(variable):
+            return None
+        argument, sign = expr.matrices[0], 1
+        if isinstance(argument, MatAdd) and len(argument.args) == 2 and \
+                any(isinstance(a, OneMatrix) for a in argument.args):   # log(1 - A)
+            other = next(a for a in argument.args if not isinstance(a, OneMatrix))
+            coefficient, argument = split_coefficient(other)
+            if coefficient != -1:
+                return None
+            sign = -1
+        definition = self.definitions.get(argument)
+        if isinstance(definition, Softmax) and sign == 1:
+            z, axis = self._print(definition.matrix), definition.axis
+            return f"({z} - {z}.max(axis={axis}, keepdims=True) - np.log(np.exp({z} - " \
+                   f"{z}.max(axis={axis}, keepdims=True)).sum(axis={axis}, keepdims=True)))"
+        if isinstance(definition, Elementwise) and getattr(
+                definition.function.expr, "base_name", None) == "sigmoid" and \
+                not any(definition.function.expr.orders):
+            z = self._print(definition.matrices[0])
+            return f"(-np.logaddexp(0.0, {'-' if sign == 1 else ''}{self._wrap(z, raw=True)}))"
+        return None
 
     def _print_Softmax(self, expr) -> str:
         return f"softmax({self._print(expr.matrix)}, axis={expr.axis})"
@@ -196,7 +226,8 @@ def generate(document: Document) -> str:
         for node in step.value.atoms(Elementwise) | _elementwise_in(step.value):
             if node.function not in kernels:
                 kernels[node.function] = _kernel(node.function, used)
-    printer = MatrixNumPyPrinter(names, kernels)
+    printer = MatrixNumPyPrinter(names, kernels,
+                                 {step.target: step.value for step in form.forward})
     parameters = [names[form.symbols[name]] for name in form.parameters()]
     leaves = [names[form.symbols["X"]]] + parameters
     arguments = ", ".join(leaves + extra)

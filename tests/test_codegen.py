@@ -111,3 +111,17 @@ def test_generated_code_keeps_float32(rng):
                  for name in network.parameters()}
     _, gradients = module["gradients"](leaves["X"], leaves["Y"], **arguments)
     assert all(gradient.dtype == np.float32 for gradient in gradients.values())
+
+
+@pytest.mark.parametrize("output,loss", [("softmax", "categorical_cross_entropy"),
+                                         ("sigmoid", "binary_cross_entropy")])
+def test_cross_entropy_of_saturated_outputs_is_finite(output, loss):
+    spec = make_spec(samples="columns", hidden="tanh", output=output, loss=loss,
+                     sizes=(2, 2, 2, 2))
+    module = module_of(spec)
+    weights = {"W1": np.zeros((2, 2)), "b1": np.zeros((2, 1)), "W2": np.zeros((2, 2)),
+               "b2": np.array([[900.0], [-900.0]])}
+    y = np.array([[0.0, 1.0], [1.0, 0.0]])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        value = module["loss"](np.zeros((2, 2)), y, **weights)
+    assert np.isfinite(value) and value > 100   # the wrong class with a margin of 1800
