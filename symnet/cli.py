@@ -22,6 +22,7 @@ from .check import as_text as check_text
 from .derive import as_latex, as_text, derive
 from .document import load
 from .errors import InputError
+from .report import write_index, write_report
 from .train import train
 
 EXIT_OK, EXIT_WRONG, EXIT_INPUT = 0, 1, 2
@@ -157,6 +158,22 @@ def run_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_report(args: argparse.Namespace) -> int:
+    files = derivation_files(args.paths)
+    documents = [load(path) for path in files]
+    directory = Path(args.output)
+    entries = []
+    for document in documents:
+        print(f"reporting on {document.path} ...", file=sys.stderr, flush=True)
+        result = check_document(document)
+        written = write_report(document, directory, steps=args.steps, result=result)
+        print(f"{written.tex}: {written.message}")
+        entries.append((document, result, written.tex))
+    index = write_index(entries, directory)
+    print(f"{index.tex}: {index.message}")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="symnet", description="Check hand-written backpropagation derivations.")
@@ -215,6 +232,17 @@ def parser() -> argparse.ArgumentParser:
     train_command.add_argument("--json", metavar="OUT",
                                help="write the run (settings, check, curves) as JSON ('-')")
     train_command.set_defaults(run=run_train)
+    report_command = commands.add_parser(
+        "report", help="write a LaTeX (and, with TeX installed, PDF) report per document",
+        description="Check, derive and train each document and write one report per "
+                    "document plus an index; PDFs need latexmk and TeX Live.")
+    report_command.add_argument("paths", nargs="+", metavar="PATH",
+                                help="derivation files (.toml) or directories of them")
+    report_command.add_argument("-o", "--output", default="reports", metavar="DIR",
+                                help="where to write the reports (default: reports/)")
+    report_command.add_argument("--steps", type=int, default=100, metavar="N",
+                                help="training steps for the curves (default: 100)")
+    report_command.set_defaults(run=run_report)
     return top
 
 

@@ -23,6 +23,16 @@ def _applied_function(function: sp.Lambda) -> type[NamedFunction] | None:
     return None
 
 
+def with_superscript(name: str, mark: str) -> str:
+    """`A^{(1)}` and T -> `A^{(1)T}`; `X` -> `X^{T}`. TeX refuses a second superscript, even on
+    a braced `{\\bar{Z}^{(1)}}` (a group of one accent is that accent)."""
+    if name.endswith("}") and "^{" in name:
+        head, _, tail = name.rpartition("^{")
+        if tail.count("{") == tail.count("}") - 1:   # the last superscript closes the name
+            return f"{head}^{{{tail[:-1]}{mark}}}"
+    return f"{name}^{{{mark}}}"
+
+
 class SymnetLatexPrinter(LatexPrinter):
     def _print_MatrixSymbol(self, expr) -> str:
         return expr.name
@@ -46,7 +56,7 @@ class SymnetLatexPrinter(LatexPrinter):
     def _print_Transpose(self, expr) -> str:
         inner = self._print(expr.arg)
         if isinstance(expr.arg, sp.MatrixSymbol):
-            return f"{{{inner}}}^{{T}}"
+            return with_superscript(inner, "T")
         return rf"\left({inner}\right)^{{T}}"
 
     def _print_OneMatrix(self, expr) -> str:
@@ -60,9 +70,9 @@ class SymnetLatexPrinter(LatexPrinter):
     def _print_HadamardPower(self, expr) -> str:
         base, exponent = expr.args
         inner = self._print(base)
-        if not isinstance(base, sp.MatrixSymbol):
-            inner = rf"\left({inner}\right)"
-        return rf"{{{inner}}}^{{\circ {self._print(exponent)}}}"
+        if not isinstance(base, sp.MatrixSymbol) or "^" in inner:
+            return rf"\left({inner}\right)^{{\circ {self._print(exponent)}}}"
+        return rf"{inner}^{{\circ {self._print(exponent)}}}"
 
     def _print_Elementwise(self, expr) -> str:
         function = _applied_function(expr.function)

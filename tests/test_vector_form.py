@@ -71,7 +71,7 @@ def test_softmax_columns_gradient_reads_like_a_textbook():
                                  loss="squared_error"))
     assert text(form.adjoint("W[2]").value) == "dZ2 @ A1.T"
     assert text(form.adjoint("A[2]").value) == "1/M*(A2 - Y)"
-    assert latex(form.adjoint("W[1]").value) == r"\bar{Z}^{(1)} {X}^{T}"
+    assert latex(form.adjoint("W[1]").value) == r"\bar{Z}^{(1)} X^{T}"
     assert latex(form.adjoint("Z[2]").value) == (
         r"A^{(2)} \circ \left(\bar{A}^{(2)} - \mathbf{1}_{N_{2} \times N_{2}} "
         r"\left(A^{(2)} \circ \bar{A}^{(2)}\right)\right)")

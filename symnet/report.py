@@ -1,0 +1,137 @@
+"""`symnet report`: one LaTeX report per document (and an index), from the check, the
+derivation and the training runs, through Jinja2 templates with LaTeX-safe delimiters
+(`\\VAR{...}`, `\\BLOCK{...}`); a PDF with latexmk when TeX is installed.
+
+Everything a document supplies is passed to the template as data, never as template text, so a
+claim cannot inject into the template; text is escaped for TeX, and a claim's LaTeX is typeset
+only when symnet's grammar reads it (else it is shown as escaped text).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from . import __version__
+from .check import DocumentResult, check_document
+from .derive import derive
+from .errors import InputError
+from .grammar import ClaimSyntaxError, blank_layout, parse_claim
+from .spec import Document
+from .train import train
+
+_TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
+                "#": r"\#", "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\~{}"}
+MESSAGE_LENGTH = 400
+TEX_HINT = ("no PDF: TeX is not installed (Debian: apt-get install latexmk texlive-latex-extra "
+            "texlive-pictures texlive-science), the .tex is written")
+
+
+def tex_escape(value) -> str:
+    return "".join(_TEX_SPECIAL.get(char, char) for char in str(value))
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("symnet", "templates"),
+        block_start_string=r"\BLOCK{", block_end_string="}",
+        variable_start_string=r"\VAR{", variable_end_string="}",
+        comment_start_string=r"\#{", comment_end_string="}",
+        line_comment_prefix="%%", trim_blocks=True, autoescape=False,
+        undefined=jinja2.StrictUndefined)
+    environment.filters["tex"] = tex_escape
+    return environment
+
+
+@dataclass
+class WrittenReport:
+    tex: Path
+    pdf: Path | None
+    message: str
+
+
+def _claim_view(claim) -> dict:
+    data = claim.to_json() | {"residual": claim.residual}
+    try:
+        parse_claim(claim.latex)
+        data["math"] = " ".join(blank_layout(claim.latex).split())
+    except ClaimSyntaxError:
+        data["math"] = None
+    message = claim.message
+    data["short_message"] = message if len(message) <= MESSAGE_LENGTH else \
+        message[:MESSAGE_LENGTH] + " ..."
+    return data
+
+
+def _run_view(run) -> dict:
+    return run.to_json() | {
+        "fd": max(run.finite_difference.values()),
+        "curve": " ".join(f"({step},{value:.6g})" for step, value in enumerate(run.loss)),
+        "used": ", ".join(f"{name} from {claim}"
+                          for name, claim in run.document_gradients.items())}
+
+
+def render(document: Document, result: DocumentResult, runs: list, training_note: str) -> str:
+    derivation = derive(document)
+    spec = document.network
+    counts = [(verdict, result.count(verdict))
+              for verdict in ("holds", "approximation", "wrong", "unchecked")]
+    sizes = ", ".join(f"{name} = {value}" for name, value in spec.sizes.items()) or "as numbers"
+    return _environment().get_template("report.tex.j2").render(
+        version=__version__, title=document.title, source=document.source or "not given",
+        file=document.path, counts=counts, claims=[_claim_view(c) for c in result.claims],
+        derivation=derivation, sizes=sizes, inputs=str(spec.inputs),
+        runs=[_run_view(run) for run in runs], training_note=training_note)
+
+
+def training_runs(document: Document, steps: int) -> tuple[list, str]:
+    """Exact and, where the document states usable gradients, document-gradient runs."""
+    runs, notes = [], []
+    for gradient in ("exact", "document"):
+        try:
+            runs.append(train(document, gradient=gradient, steps=steps))
+        except InputError as error:
+            notes.append(error.message)
+    return runs, "; ".join(notes)
+
+
+def write_report(document: Document, directory: Path, *, steps: int = 100,
+                 result: DocumentResult | None = None) -> WrittenReport:
+    directory.mkdir(parents=True, exist_ok=True)
+    result = result or check_document(document)
+    runs, note = training_runs(document, steps)
+    tex = directory / f"{Path(document.path).stem}.tex"
+    tex.write_text(render(document, result, runs, note))
+    pdf, message = compile_pdf(tex)
+    return WrittenReport(tex, pdf, message)
+
+
+def compile_pdf(tex: Path) -> tuple[Path | None, str]:
+    if shutil.which("latexmk") is None:
+        return None, TEX_HINT
+    completed = subprocess.run(
+        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        cwd=tex.parent, capture_output=True, text=True)
+    pdf = tex.with_suffix(".pdf")
+    if completed.returncode != 0 or not pdf.exists():
+        log = tex.with_suffix(".log")
+        return None, f"LaTeX failed on {tex.name}; see {log}"
+    subprocess.run(["latexmk", "-c", tex.name], cwd=tex.parent, capture_output=True)
+    return pdf, f"wrote {pdf}"
+
+
+def write_index(entries: list[tuple[Document, DocumentResult, Path]], directory: Path
+                ) -> WrittenReport:
+    rows = [{"title": document.title, "report": tex.name,
+             **{verdict: result.count(verdict)
+                for verdict in ("holds", "approximation", "wrong", "unchecked")}}
+            for document, result, tex in entries]
+    tex = directory / "index.tex"
+    tex.write_text(_environment().get_template("index.tex.j2").render(
+        version=__version__, rows=rows))
+    pdf, message = compile_pdf(tex)
+    return WrittenReport(tex, pdf, message)
