@@ -171,6 +171,7 @@ def run_report(args: argparse.Namespace) -> int:
         entries.append((document, result, written.tex))
     index = write_index(entries, directory)
     print(f"{index.tex}: {index.message}")
+    write_json(str(directory / "check.json"), [result for _, result, _ in entries])
     return EXIT_OK
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -35,6 +36,13 @@ def tex_escape(value) -> str:
     return "".join(_TEX_SPECIAL.get(char, char) for char in str(value))
 
 
+def tex_breakable(value) -> str:
+    """Escaped, with a line break allowed after punctuation: formulas quoted as text and
+    paths have long runs without spaces."""
+    return "".join(_TEX_SPECIAL.get(char, char) + (r"\allowbreak{}" if char in "_{}(),=+-/\\^."
+                                                   else "") for char in str(value))
+
+
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("symnet", "templates"),
@@ -44,6 +52,7 @@ def _environment() -> jinja2.Environment:
         line_comment_prefix="%%", trim_blocks=True, autoescape=False,
         undefined=jinja2.StrictUndefined)
     environment.filters["tex"] = tex_escape
+    environment.filters["texbreak"] = tex_breakable
     return environment
 
 
@@ -52,6 +61,7 @@ class WrittenReport:
     tex: Path
     pdf: Path | None
     message: str
+    overfull: list[str] = field(default_factory=list)   # LaTeX's overfull-box warnings
 
 
 def _claim_view(claim) -> dict:
@@ -106,22 +116,23 @@ def write_report(document: Document, directory: Path, *, steps: int = 100,
     runs, note = training_runs(document, steps)
     tex = directory / f"{Path(document.path).stem}.tex"
     tex.write_text(render(document, result, runs, note))
-    pdf, message = compile_pdf(tex)
-    return WrittenReport(tex, pdf, message)
+    return WrittenReport(tex, *compile_pdf(tex))
 
 
-def compile_pdf(tex: Path) -> tuple[Path | None, str]:
+def compile_pdf(tex: Path) -> tuple[Path | None, str, list[str]]:
+    """The PDF (or None), a line to show, and the overfull boxes LaTeX reported."""
     if shutil.which("latexmk") is None:
-        return None, TEX_HINT
+        return None, TEX_HINT, []
     completed = subprocess.run(
         ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex.name],
         cwd=tex.parent, capture_output=True, text=True)
     pdf = tex.with_suffix(".pdf")
+    log = tex.with_suffix(".log")
     if completed.returncode != 0 or not pdf.exists():
-        log = tex.with_suffix(".log")
-        return None, f"LaTeX failed on {tex.name}; see {log}"
+        return None, f"LaTeX failed on {tex.name}; see {log}", []
+    overfull = re.findall(r"Overfull \\hbox \(([\d.]+pt) too wide\)", log.read_text(errors="replace"))
     subprocess.run(["latexmk", "-c", tex.name], cwd=tex.parent, capture_output=True)
-    return pdf, f"wrote {pdf}"
+    return pdf, f"wrote {pdf}", overfull
 
 
 def write_index(entries: list[tuple[Document, DocumentResult, Path]], directory: Path
@@ -133,5 +144,4 @@ def write_index(entries: list[tuple[Document, DocumentResult, Path]], directory:
     tex = directory / "index.tex"
     tex.write_text(_environment().get_template("index.tex.j2").render(
         version=__version__, rows=rows))
-    pdf, message = compile_pdf(tex)
-    return WrittenReport(tex, pdf, message)
+    return WrittenReport(tex, *compile_pdf(tex))

@@ -1,0 +1,66 @@
+"""Reports: .tex from the templates, a PDF when TeX is there, the message when not; claims with
+characters special to TeX or Jinja cannot break or inject into the template."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from symnet import report as report_module
+from symnet.document import load, parse
+from symnet.report import tex_escape, write_report
+
+DERIVATIONS = Path(__file__).parent.parent / "derivations"
+HAS_TEX = shutil.which("latexmk") is not None and shutil.which("pdftotext") is not None
+
+NASTY = {"document": {"title": "50% of $x & #y_z {braces} \\VAR{title} {{ jinja }}",
+                      "source": "a_b.txt"},
+         "network": {"samples": "single", "inputs": 2,
+                     "layers": [{"units": 2, "activation": "tanh"},
+                                {"units": 1, "activation": "identity"}],
+                     "loss": {"kind": "squared_error"}},
+         "notation": {"W^{(l)}": "weight[l]", "L": "loss"},
+         "claim": [{"id": "odd_id %&#", "latex": r"\VAR{7*7} {{ 7*7 }} {% if %} \end{document}"},
+                   {"id": "ok", "latex": r"\frac{\partial L}{\partial W^{(2)}} = 0"}]}
+
+
+def test_text_is_escaped_for_tex():
+    assert tex_escape("a_b & 50% {x} $") == r"a\_b \& 50\% \{x\} \$"
+
+
+def test_claims_cannot_inject_into_the_template(tmp_path, monkeypatch):
+    monkeypatch.setattr(report_module.shutil, "which", lambda name: None)
+    document = parse(NASTY, "nasty.toml")
+    written = write_report(document, tmp_path, steps=2)
+    tex = written.tex.read_text()
+    assert "49" not in tex and "VAR" in tex and "7*7" in tex
+    assert tex.count(r"\end{document}") == 1
+    assert written.pdf is None and "no PDF" in written.message
+
+
+def test_report_without_claims(tmp_path, monkeypatch):
+    monkeypatch.setattr(report_module.shutil, "which", lambda name: None)
+    data = dict(NASTY, claim=[])
+    written = write_report(parse(data, "empty.toml"), tmp_path, steps=2)
+    assert r"\section*{The document's formulas}" in written.tex.read_text()
+
+
+@pytest.mark.skipif(not HAS_TEX, reason="TeX (latexmk) or pdftotext not installed")
+@pytest.mark.parametrize("path", sorted(DERIVATIONS.glob("*.toml")), ids=lambda p: p.stem)
+def test_seed_reports_compile_and_name_every_claim(path, tmp_path):
+    document = load(path)
+    written = write_report(document, tmp_path, steps=5)
+    assert written.pdf is not None, written.message
+    text = subprocess.run(["pdftotext", "-layout", str(written.pdf), "-"], capture_output=True,
+                          text=True).stdout
+    for claim in document.claims:
+        assert claim.id in text
+    assert written.overfull == []
+
+
+@pytest.mark.skipif(not HAS_TEX, reason="TeX (latexmk) not installed")
+def test_nasty_document_compiles(tmp_path):
+    assert write_report(parse(NASTY, "nasty.toml"), tmp_path, steps=2).pdf is not None
