@@ -175,6 +175,11 @@ def run_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_paths(command: argparse.ArgumentParser) -> None:
+    command.add_argument("paths", nargs="+", metavar="PATH",
+                         help="derivation files (.toml) or directories of them")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="symnet", description="Check hand-written backpropagation derivations.")
@@ -184,8 +189,7 @@ def parser() -> argparse.ArgumentParser:
         "derive", help="derive the forward pass and every gradient of a network",
         description="Print the network, its forward pass (in closed form when small) and the "
                     "gradient of the loss with respect to every node, as text and LaTeX.")
-    derive_command.add_argument("paths", nargs="+", metavar="PATH",
-                                help="derivation files (.toml) or directories of them")
+    add_paths(derive_command)
     derive_command.add_argument("--json", metavar="OUT",
                                 help="also write the results as JSON to OUT ('-': stdout)")
     derive_command.add_argument("-o", "--output", metavar="DIR",
@@ -197,8 +201,7 @@ def parser() -> argparse.ArgumentParser:
                     "whether it holds, is an approximation, is wrong (and how) or could not be "
                     "read. Exit status: 0 nothing wrong, 1 a claim is wrong (or unchecked, with "
                     "--strict), 2 unusable input.")
-    check_command.add_argument("paths", nargs="+", metavar="PATH",
-                               help="derivation files (.toml) or directories of them")
+    add_paths(check_command)
     check_command.add_argument("--json", metavar="OUT",
                                help="write the verdicts as JSON to OUT ('-': stdout only)")
     check_command.add_argument("--strict", action="store_true",
@@ -237,8 +240,7 @@ def parser() -> argparse.ArgumentParser:
         "report", help="write a LaTeX (and, with TeX installed, PDF) report per document",
         description="Check, derive and train each document and write one report per "
                     "document plus an index; PDFs need latexmk and TeX Live.")
-    report_command.add_argument("paths", nargs="+", metavar="PATH",
-                                help="derivation files (.toml) or directories of them")
+    add_paths(report_command)
     report_command.add_argument("-o", "--output", default="reports", metavar="DIR",
                                 help="where to write the reports (default: reports/)")
     report_command.add_argument("--steps", type=int, default=100, metavar="N",
