@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from symnet import report as report_module
+from symnet.check import check_document
 from symnet.document import load, parse
 from symnet.report import tex_escape, write_report
 
@@ -56,8 +57,11 @@ def test_seed_reports_compile_and_name_every_claim(path, tmp_path):
     assert written.pdf is not None, written.message
     text = subprocess.run(["pdftotext", "-layout", str(written.pdf), "-"], capture_output=True,
                           text=True).stdout
+    lines = text.splitlines()
+    verdicts = {claim.id: claim.verdict for claim in check_document(document).claims}
     for claim in document.claims:
-        assert claim.id in text
+        heading = [line for line in lines if line.strip().startswith(f"{claim.id}:")]
+        assert heading and verdicts[claim.id] in heading[0], claim.id
     assert written.overfull == []
 
 
