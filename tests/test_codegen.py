@@ -125,3 +125,12 @@ def test_cross_entropy_of_saturated_outputs_is_finite(output, loss):
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         value = module["loss"](np.zeros((2, 2)), y, **weights)
     assert np.isfinite(value) and value > 100   # the wrong class with a margin of 1800
+
+
+def test_document_text_cannot_break_the_module():
+    spec = make_spec(samples="single", hidden="tanh", output="identity", sizes=(2, 2, 1, 1))
+    title = 'x""" + __import__("os").system("echo pwned") + """\\V'
+    source = generate(Document("a'b\"c.toml", title, "", spec))
+    namespace: dict = {}
+    exec(compile(source, "generated", "exec"), namespace)
+    assert namespace["TITLE"] == title
