@@ -45,8 +45,7 @@ def document_gradients(document: Document, spec: NetworkSpec,
         sizes[spec.batch] = samples
     networks.size_sets = [sizes]
     network = networks.get(0, True)
-    graph, bars = network.graph, network.adjoints.bars
-    owner_of_bar = {bar: name for name, matrix in bars.items() for bar in matrix}
+    graph, owner_of_bar = network.graph, network.adjoints.owner_of_bar
     found, notes, state = {}, [], DocumentState()
     for claim in document.claims:
         for equation in equations(claim.latex):

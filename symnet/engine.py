@@ -178,6 +178,13 @@ class Adjoints:
             self._explicit = values
         return self._explicit
 
+    @property
+    def owner_of_bar(self) -> dict[sp.Symbol, str]:
+        """Adjoint symbol -> the node it is the adjoint of."""
+        if not hasattr(self, "_owners"):
+            self._owners = {bar: name for name, matrix in self.bars.items() for bar in matrix}
+        return self._owners
+
     def evaluate(self, point: dict[sp.Symbol, sp.Expr]) -> dict[sp.Symbol, sp.Expr]:
         """Every entry and adjoint symbol at a point (a number for every leaf entry), one small
         local expression at a time: numbers stay `Float`s of the point's precision."""

@@ -67,15 +67,14 @@ def vector_form(spec: NetworkSpec) -> VectorForm:
     layers = spec.expanded_layers()
     single, rows = spec.samples == "single", spec.samples == "rows"
     batch = sp.Integer(1) if single else spec.size_symbol(spec.batch)
-    names = _Names(single)
 
     def shaped(units: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
         return (batch, units) if rows else (units, batch)
 
     widths = [spec.size_symbol(spec.inputs)] + [spec.size_symbol(layer.units) for layer in layers]
     symbols: dict[str, MatrixSymbol] = {
-        "X": MatrixSymbol(names.input, *shaped(widths[0])),
-        "Y": MatrixSymbol(names.target, *shaped(widths[-1])),
+        "X": MatrixSymbol(_letter("X", single), *shaped(widths[0])),
+        "Y": MatrixSymbol(_letter("Y", single), *shaped(widths[-1])),
     }
     forward: list[Step] = []
 
@@ -88,24 +87,24 @@ def vector_form(spec: NetworkSpec) -> VectorForm:
     for number, layer in enumerate(layers, start=1):
         units, inputs = widths[number], widths[number - 1]
         shape = (units, inputs) if spec.weights == "out_in" else (inputs, units)
-        weight = symbols[f"W[{number}]"] = MatrixSymbol(names.layer("W", number), *shape)
+        weight = symbols[f"W[{number}]"] = MatrixSymbol(_layer_name("W", number), *shape)
         acting = weight if spec.weights == "out_in" else Transpose(weight)
         linear = MatMul(previous, _transpose(acting)) if rows else MatMul(acting, previous)
         if layer.bias:
-            bias = symbols[f"b[{number}]"] = MatrixSymbol(names.layer("b", number), units, 1)
+            bias = symbols[f"b[{number}]"] = MatrixSymbol(_layer_name("b", number), units, 1)
             ones = OneMatrix(batch, 1)
             linear = linear + (bias if single else
                                MatMul(ones, Transpose(bias)) if rows else
                                MatMul(bias, Transpose(ones)))
-        pre = define(f"Z[{number}]", names.layer(names.pre, number), linear)
+        pre = define(f"Z[{number}]", _layer_name(_letter("Z", single), number), linear)
         activation = layer.activation
         value = (activation.per_sample_matrix(pre, 1 if rows else 0)
                  if activation.per_sample_matrix else elementwise(activation.function(), pre))
-        previous = define(f"A[{number}]", names.layer(names.post, number), value)
+        previous = define(f"A[{number}]", _layer_name(_letter("A", single), number), value)
 
     forward.append(_loss_step(spec, symbols, previous, batch))
     symbols["loss"] = forward[-1].target
-    adjoint_symbols = {name: MatrixSymbol(names.adjoint(symbol.name), *symbol.shape)
+    adjoint_symbols = {name: MatrixSymbol(_adjoint_name(symbol.name), *symbol.shape)
                        for name, symbol in symbols.items()}
     form = VectorForm(spec, symbols, adjoint_symbols, forward)
     form.backward = _backward(form)
@@ -154,34 +153,16 @@ def _transpose(matrix: MatrixExpr) -> MatrixExpr:
     return Transpose(matrix).doit()
 
 
-@dataclass(frozen=True)
-class _Names:
-    """LaTeX names of the matrix symbols: capitals for a batch, lower case for one sample."""
+def _letter(capital: str, single: bool) -> str:
+    """A batch quantity is a capital (`X`, `Z`), one sample's a lower-case letter (`x`, `z`)."""
+    return capital.lower() if single else capital
 
-    single: bool
 
-    @property
-    def input(self) -> str:
-        return "x" if self.single else "X"
+def _layer_name(letter: str, number: int) -> str:
+    return f"{letter}^{{({number})}}"
 
-    @property
-    def target(self) -> str:
-        return "y" if self.single else "Y"
 
-    @property
-    def pre(self) -> str:
-        return "z" if self.single else "Z"
-
-    @property
-    def post(self) -> str:
-        return "a" if self.single else "A"
-
-    @staticmethod
-    def layer(letter: str, number: int) -> str:
-        return f"{letter}^{{({number})}}"
-
-    @staticmethod
-    def adjoint(latex: str) -> str:
-        """`W^{(2)}` -> `\\bar{W}^{(2)}`: the bar over the letter, the superscript kept."""
-        letter, _, rest = latex.partition("^")
-        return rf"\bar{{{letter}}}" + (f"^{rest}" if rest else "")
+def _adjoint_name(latex: str) -> str:
+    """`W^{(2)}` -> `\\bar{W}^{(2)}`: the bar over the letter, the superscript kept."""
+    letter, _, rest = latex.partition("^")
+    return rf"\bar{{{letter}}}" + (f"^{rest}" if rest else "")

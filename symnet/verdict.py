@@ -276,12 +276,9 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
 
 def _is_loss_derivative(reading: _Reading) -> bool:
     """The left side is a derivative of the loss (it is written in adjoint symbols)."""
-    ranges = merge_ranges(reading.lhs, reading.rhs)
-    entries, _ = _entries(_scalar_form(reading.lhs), ranges,
-                          reading.lhs.free if isinstance(reading.lhs, Indexed) else None)
-    bars = reading.network.adjoints.bars
-    owners = {bar for matrix in bars.values() for bar in matrix}
-    return bool(entries) and bool(sp.sympify(entries[0]).free_symbols & owners)
+    entries, _ = _side_entries(reading)
+    owners = reading.network.adjoints.owner_of_bar
+    return bool(entries) and bool(sp.sympify(entries[0]).free_symbols & owners.keys())
 
 
 def _what_it_is(link, latex, notation, networks: Networks, definitions, position=0,
@@ -346,7 +343,7 @@ def _overrides(link: Relation, latex: str, reading: _Reading, notation: Notation
     ranges = {**getattr(lhs, "ranges", {}), **getattr(rhs, "ranges", {})}
     left, _ = _entries(_scalar_form(lhs), ranges)
     right, _ = _entries(_scalar_form(rhs), ranges)
-    bars = {bar for matrix in reading.network.adjoints.bars.values() for bar in matrix}
+    bars = reading.network.adjoints.owner_of_bar
     found = {}
     for stated, value in zip(left, right):
         coefficient, symbol = sp.sympify(stated).as_coeff_Mul()
@@ -734,9 +731,7 @@ def _judge_update(readings: list[_Reading]) -> LinkResult:
     """The step (new - old) must point against the gradient: step = -c * gradient, c > 0."""
     reading = readings[0]
     network = reading.network
-    lhs, rhs = reading.lhs, reading.rhs
-    left, _ = _entries(_scalar_form(lhs), getattr(lhs, "ranges", {}) | getattr(rhs, "ranges", {}))
-    right, _ = _entries(_scalar_form(rhs), getattr(lhs, "ranges", {}) | getattr(rhs, "ranges", {}))
+    left, right = _side_entries(reading)
     for seed in range(10):   # a point where the gradient is not 0 (ReLU units may be off)
         point = _point(network, seed, reading.dummies)
         values = _values(network, point, key=(seed, None))
