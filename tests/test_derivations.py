@@ -3,6 +3,7 @@ verdict; at most 10% are unchecked, each with a reason."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,15 @@ def test_at_most_a_tenth_unchecked(results):
     claims = [claim for result in results for claim in result.claims]
     unchecked = [claim for claim in claims if claim.verdict == "unchecked"]
     assert len(unchecked) <= 0.1 * len(claims), [c.id for c in unchecked]
+
+
+def test_committed_reports_match_the_code(results):
+    """reports/ is the main job's output and is committed: its verdicts are today's."""
+    committed = json.loads((FILES[0].parent.parent / "reports" / "check.json").read_text())
+    by_file = {Path(document["file"]).name: document for document in committed["documents"]}
+    for path, result in zip(FILES, results):
+        assert path.name in by_file, f"reports/check.json lacks {path.name}: rerun the main job"
+        stored = [(c["id"], c["verdict"], c["diagnosis"]) for c in by_file[path.name]["claims"]]
+        assert stored == [(c.id, c.verdict, c.diagnosis) for c in result.claims], \
+            f"reports/ is stale for {path.name}: rerun `symnet report derivations/`"
+        assert (path.parent.parent / "reports" / f"{path.stem}.tex").exists()
