@@ -80,9 +80,21 @@ def _claim_view(claim) -> dict:
 def _run_view(run) -> dict:
     return run.to_json() | {
         "fd": max(run.finite_difference.values()),
-        "curve": " ".join(f"({step},{value:.6g})" for step, value in enumerate(run.loss)),
+        "curve": _coordinates(run.loss),
+        "accuracy_curve": _coordinates(run.accuracy),
+        "angle_curve": _coordinates(run.angle, first=1) if run.gradient == "document" else "",
+        # rounding makes equal gradients ~1e-6 degrees apart: never scale that up to a plot
+        "angle_top": f"{max([1.0] + [1.1 * angle for angle in run.angle]):.3g}",
         "used": ", ".join(f"{name} from {claim}"
                           for name, claim in run.document_gradients.items())}
+
+
+def _coordinates(values: list, first: int = 0) -> str:
+    """pgfplots coordinates `(step,value)`, or "" when there is nothing to plot (no accuracy
+    for a regression, no angle for the exact run)."""
+    if not values or any(value is None for value in values):
+        return ""
+    return " ".join(f"({step},{value:.6g})" for step, value in enumerate(values, first))
 
 
 def render(document: Document, result: DocumentResult, runs: list, training_note: str) -> str:

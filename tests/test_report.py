@@ -68,3 +68,26 @@ def test_seed_reports_compile_and_name_every_claim(path, tmp_path):
 @pytest.mark.skipif(not HAS_TEX, reason="TeX (latexmk) not installed")
 def test_nasty_document_compiles(tmp_path):
     assert write_report(parse(NASTY, "nasty.toml"), tmp_path, steps=2).pdf is not None
+
+
+CLASSIFIER = {
+    "document": {"title": "two classes"},
+    "network": {"samples": "columns", "batch": "M", "inputs": "N_0",
+                "sizes": {"N_0": 2, "N_1": 3, "N_2": 1, "M": 4},
+                "layers": [{"units": "N_1", "activation": "tanh"},
+                           {"units": "N_2", "activation": "sigmoid"}],
+                "loss": {"kind": "binary_cross_entropy", "reduction": "mean"}},
+    "notation": {"W^{(l)}": "weight[l]", "A^{(l)}": "activation[l]", "Y": "target",
+                 "L": "loss", "\\delta^{(l)}": "adjoint(preactivation[l])"},
+    "claim": [{"id": "delta2", "latex": r"\delta^{(2)} = \frac{1}{M} (A^{(2)} - Y)"},
+              {"id": "dW2", "latex": r"\frac{\partial L}{\partial W^{(2)}} = "
+                                     r"\delta^{(2)} A^{(1)T}"}]}
+
+
+def test_curves_of_loss_accuracy_and_angle(tmp_path, monkeypatch):
+    monkeypatch.setattr(report_module.shutil, "which", lambda name: None)
+    tex = write_report(parse(CLASSIFIER, "classes.toml"), tmp_path, steps=3).tex.read_text()
+    assert "ylabel={loss}" in tex and "ylabel={training accuracy}" in tex
+    assert "angle to exact gradient" in tex
+    regression = write_report(parse(NASTY, "nasty.toml"), tmp_path, steps=2).tex.read_text()
+    assert "ylabel={loss}" in regression and "training accuracy" not in regression
