@@ -134,3 +134,37 @@ def test_document_text_cannot_break_the_module():
     namespace: dict = {}
     exec(compile(source, "generated", "exec"), namespace)
     assert namespace["TITLE"] == title
+
+
+@pytest.mark.parametrize("samples", ["columns", "single"])
+def test_step_updates_without_touching_its_inputs(samples, rng):
+    spec = make_spec(samples=samples, hidden="relu", output="identity", sizes=(3, 4, 2, 5))
+    network = build(spec)
+    leaves = random_leaves(network, rng)
+    module = module_of(spec)
+    parameters = {name.replace("[", "").replace("]", ""): leaves[name]
+                  for name in network.parameters()}
+    before = {name: value.copy() for name, value in parameters.items()}
+    inputs = leaves["X"].copy(), leaves["Y"].copy()
+    _, gradients = module["gradients"](leaves["X"], leaves["Y"], **parameters)
+    value, updated = module["step"](parameters, leaves["X"], leaves["Y"], 0.25)
+    for name, parameter in parameters.items():
+        assert np.array_equal(parameter, before[name]), name      # inputs untouched
+        assert np.allclose(updated[name], before[name] - 0.25 * gradients[name], rtol=1e-14)
+    assert np.array_equal(leaves["X"], inputs[0]) and np.array_equal(leaves["Y"], inputs[1])
+
+
+def test_relu_derivative_at_exactly_zero_is_the_engines(rng):
+    """Zero weights and biases put every hidden pre-activation at exactly 0, where the engine
+    (SymPy's Heaviside) says 1/2."""
+    spec = make_spec(samples="columns", hidden="relu", output="identity", sizes=(3, 4, 2, 5))
+    network = build(spec)
+    leaves = random_leaves(network, rng)
+    leaves["W[1]"], leaves["b[1]"] = np.zeros_like(leaves["W[1]"]), np.zeros_like(leaves["b[1]"])
+    leaves["b[2]"] = rng.normal(size=leaves["b[2]"].shape)
+    exact = numeric_gradients(network, leaves, network.parameters())
+    parameters = {name.replace("[", "").replace("]", ""): leaves[name]
+                  for name in network.parameters()}
+    _, gradients = module_of(spec)["gradients"](leaves["X"], leaves["Y"], **parameters)
+    assert np.abs(exact["W[1]"]).max() > 0.01
+    assert np.allclose(gradients["W1"], exact["W[1]"], rtol=1e-12, atol=1e-15)
