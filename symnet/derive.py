@@ -106,7 +106,7 @@ def as_text(derivation: Derivation) -> str:
              f"loss: {derivation.loss}", "",
              "layer  units       activation  bias  W shape"]
     for row in derivation.layers:
-        lines.append(f"{row.number:>5}  {row.units + ' = ' + str(row.size):<10}  "
+        lines.append(f"{row.number:>5}  {_units(row):<10}  "
                      f"{row.activation:<10}  {'yes' if row.bias else 'no':<4}  "
                      f"{row.weight_shape}")
     lines += ["", "forward pass:"]
@@ -134,3 +134,8 @@ def as_latex(derivation: Derivation) -> str:
     lines += [f"% gradients, {derivation.adjoint_legend}"]
     lines += block(derivation.gradients)
     return "\n".join(lines)
+
+
+def _units(row: LayerRow) -> str:
+    """`N_1 = 4`, or `4` when the file gives the number itself."""
+    return row.units if row.units == str(row.size) else f"{row.units} = {row.size}"

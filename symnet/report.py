@@ -72,6 +72,7 @@ def _claim_view(claim) -> dict:
     except ClaimSyntaxError:
         data["math"] = None
     message = claim.message
+    message = message[:1].upper() + message[1:]   # a sentence of symnet's own words
     data["short_message"] = message if len(message) <= MESSAGE_LENGTH else \
         message[:MESSAGE_LENGTH] + " ..."
     return data
