@@ -50,6 +50,7 @@ class Entry:
     layer: str | None         # a fixed layer in the key, W^{(0)}
     meaning: Meaning
     composite: bool           # a whole expression, matched textually
+    bare: bool = False        # the key's layer is written without parentheses: `w^l`, `a^L`
 
 
 _SIMPLE_KEY = re.compile(
@@ -118,7 +119,8 @@ def build_notation(table: dict[str, str]) -> Notation:
                 raise InputError(f"layer {meaning.layer!r}: expected a number, a layer "
                                  "variable such as l, or l+1", key=f"notation.{key}")
             entries.append(Entry(key, normalise(match.group("base")), variable, fixed,
-                                 meaning, composite=False))
+                                 meaning, composite=False,
+                                 bare=match.group("bare") is not None))
         else:
             entries.append(Entry(key, normalise(key), None, None, meaning, composite=True))
     return Notation(tuple(entries))

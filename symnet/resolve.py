@@ -36,6 +36,11 @@ class Unresolvable(Exception):
         self.message, self.column = message, column
 
 
+class NoSuchLayer(Unresolvable):
+    """A layer variable's value names a layer the network does not have (`w^{l+1}` at the
+    last l): the formula is meant for the other values."""
+
+
 class ShapeMismatch(Unresolvable):
     """The formula combines quantities whose shapes do not fit: the claim is wrong (`shape`)."""
 
@@ -272,7 +277,9 @@ class Resolver:
             return "X"
         name = f"{NODE_KINDS[kind]}[{number}]"
         if name not in self.graph.nodes:
-            raise Unresolvable(f"layer {number} has no {kind}", _column(tree))
+            error = NoSuchLayer if not 0 <= number <= self.network.depth or \
+                number == 0 and kind != "activation" else Unresolvable
+            raise error(f"layer {number} has no {kind}", _column(tree))
         return name
 
     def _meaning_layer(self, layer: str | None, bound: int | None, tree) -> int:
@@ -418,7 +425,10 @@ class Resolver:
         name = _name_of(tree)
         if name is None:
             raise Unresolvable("symnet does not read this as a symbol", _column(tree))
-        layer_tree, sample, transpose, power = self._read_superscript(superscript)
+        if superscript is not None and self._bare_layer(name, superscript):
+            layer_tree, sample, transpose, power = superscript, None, False, None
+        else:
+            layer_tree, sample, transpose, power = self._read_superscript(superscript)
         indices = self._read_subscript(subscript) if subscript is not None else []
         if sample is not None and not self.context.batch:
             raise NeedsBatch
@@ -463,6 +473,11 @@ class Resolver:
                                      self.context.dummies))
             inner.index_scope = self.index_scope
             return inner.resolve(definition)
+        layered = [entry.key for entry in self.context.notation.by_base(normalise(name))
+                   if entry.variable is not None or entry.layer is not None]
+        if layered:
+            raise Unresolvable(f"{name!r} without its layer (the notation has "
+                               f"{', '.join(layered)})", _column(tree))
         raise Unresolvable(f"unknown symbol {name!r}; declare it in [notation]", _column(tree))
 
     def _size(self, name: str) -> int:
@@ -517,6 +532,14 @@ class Resolver:
                 self.index_scope.append(item)
         return items
 
+    def _bare_layer(self, name: str, superscript) -> bool:
+        """A notation that writes layers without parentheses (`w^l`, `a^{l-1}`, `\\delta^L`):
+        the whole superscript of its symbols is the layer, unless it is a transpose."""
+        entries = self.context.notation.by_base(normalise(name))
+        if not any(entry.bare for entry in entries):
+            return False
+        return _name_of(superscript) not in ("T", r"\top", r"\intercal")
+
     def _read_superscript(self, tree):
         """`(2)`, `(2),m`, `(1)T`, `T`, `\\top`, `2`, `m` -> (layer, sample, transpose, power)."""
         if tree is None:
@@ -554,6 +577,11 @@ class Resolver:
         return self._symbol(tree)
 
     _rule_command = _rule_name
+
+    def _rule_script_atom(self, tree):
+        """A one-character subscript standing for itself: `\\nabla_a C`, `\\partial_2`."""
+        text = str(tree.children[0])
+        return Indexed.scalar(sp.Integer(int(text))) if text.isdigit() else self._symbol(tree)
     _rule_word = _rule_name
     _rule_accent = _rule_name
 

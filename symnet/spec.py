@@ -63,6 +63,13 @@ class NetworkSpec:
         """One entry per actual layer, repeated blocks written out at the given sizes."""
         return [layer for layer in self.layers for _ in range(self.size(layer.repeat, sizes))]
 
+    def structural_sizes(self) -> set[str]:
+        """The named sizes the network is built from (units, repeats, inputs, batch); any other
+        name in `sizes` is a constant the formulas use, such as the number of layers."""
+        refs = [self.inputs, self.batch] + [ref for layer in self.layers
+                                             for ref in (layer.units, layer.repeat)]
+        return {ref for ref in refs if isinstance(ref, str)}
+
     def batch_size(self, sizes: Mapping[str, int] | None = None) -> int:
         return 1 if self.batch is None else self.size(self.batch, sizes)
 

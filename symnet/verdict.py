@@ -26,7 +26,8 @@ from .notation import Notation
 from .printing import latex as to_latex
 from .registry import ACTIVATIONS, LOSSES
 from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, MatrixValue,
-                      NeedsBatch, Resolver, ShapeMismatch, Unresolvable, merge_ranges)
+                      NeedsBatch, NoSuchLayer, Resolver, ShapeMismatch, Unresolvable,
+                      merge_ranges)
 from .spec import NetworkSpec
 
 EXACT = {"=", ":=", r"\equiv"}
@@ -84,6 +85,7 @@ class LinkResult:
     counterexample: dict | None = None
     residual: str | None = None
     relative_size: float | None = None
+    missing_layer: bool = False     # unreadable only because a layer variable overshot
 
 
 class Networks:
@@ -92,10 +94,13 @@ class Networks:
 
     def __init__(self, spec: NetworkSpec):
         self.spec = spec
-        # the second set differs in every size (so a square matrix cannot hide a transpose)
-        # and is smaller where it can be without a size of 1 hiding anything
-        self.size_sets = [dict(self.spec.sizes), {name: value - 1 if value > 2 else value + 1
-                                                  for name, value in spec.sizes.items()}]
+        # the second set differs in every size of the network (so a square matrix cannot hide
+        # a transpose) and is smaller where it can be without a size of 1 hiding anything; a
+        # constant the network is not built from (L, the number of layers) stays what it is
+        structural = spec.structural_sizes()
+        self.size_sets = [dict(self.spec.sizes), {
+            name: (value - 1 if value > 2 else value + 1) if name in structural else value
+            for name, value in spec.sizes.items()}]
         self._built: dict[tuple[int, bool], Network] = {}
 
     def get(self, size_set: int, batch: bool) -> Network:
@@ -161,9 +166,9 @@ def judge(claim_id: str, latex: str, notation: Notation,
     results = []
     positions = _positions(latex, notation, networks.spec.sizes)
     for number, link in enumerate(chain, start=1):
-        result = _worst([_judge_link_safely(link, latex, notation, networks, state, position,
-                                            len(positions) > 1)
-                         for position in positions])
+        result = _worst(_at_existing_layers(
+            [_judge_link_safely(link, latex, notation, networks, state, position,
+                                len(positions) > 1) for position in positions]))
         if result.verdict == "approximation" and link.relation in APPROXIMATE:
             state.approximations.append((claim_id, link, latex))
         if len(chain) > 1:
@@ -171,6 +176,19 @@ def judge(claim_id: str, latex: str, notation: Notation,
                              f"{link.relation} ...): {result.message}".rstrip(": ")
         results.append(result)
     return _combine(claim_id, latex, results)
+
+
+def _at_existing_layers(results: list[LinkResult]) -> list[LinkResult]:
+    """A formula with `l+1` is meant for every l but the last: the values of the layer
+    variables at which it names a layer the network lacks are left out (and said so), as
+    long as it can be read at some other value."""
+    kept = [result for result in results if not result.missing_layer]
+    if not kept or len(kept) == len(results):
+        return results
+    skipped = "; ".join(result.message for result in results if result.missing_layer)
+    for result in kept:
+        result.message = "; ".join(filter(None, [result.message, f"not read {skipped}"]))
+    return kept
 
 
 def _worst(results: list[LinkResult]) -> LinkResult:
@@ -240,7 +258,8 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
         kind = "index" if isinstance(error, IndexMismatch) else "shape"
         return LinkResult("wrong", diagnosis=kind, message=_where(error.column) + error.message)
     except Unresolvable as error:
-        return LinkResult("unchecked", message=_where(error.column) + error.message)
+        return LinkResult("unchecked", message=_where(error.column) + error.message,
+                          missing_layer=isinstance(error, NoSuchLayer))
     if link.relation in DISTRIBUTED:
         return _judge_shapes(readings)
     update = link.relation in UPDATE or _is_update(link, readings[0])
