@@ -7,6 +7,8 @@ a value is a meaning:
     weight[l] | bias[l] | preactivation[l] | activation[l]   l: a number, or the key's layer
                                                           variable (`W^{(l)}`), or `last`
     adjoint(<meaning>)                                    d loss / d that quantity
+A layer is written `W^{(l)}`, `W^{[l]}` or `W^l`; a name of several letters (`dW^{[l]}`) is a
+symbol like any other.
     activation_function[l] | loss_function | loss_of_preactivation   functions
     sample_index | learning_rate | kronecker | hadamard | matmul | ones
 
@@ -55,7 +57,7 @@ class Entry:
 
 _SIMPLE_KEY = re.compile(
     r"^(?P<base>\\?[A-Za-z]+(?:\{\\?[A-Za-z]+\})?|\\[A-Za-z]+\{\\?[A-Za-z]+\})"
-    r"(?:\^\{?\((?P<layer>[^)]*)\)\}?|\^\{?(?P<bare>[A-Za-z0-9])\}?)?$")
+    r"(?:\^\{?[(\[](?P<layer>[^)\]]*)[)\]]\}?|\^\{?(?P<bare>[A-Za-z0-9])\}?)?$")
 
 
 def normalise(latex: str) -> str:
@@ -105,10 +107,8 @@ def build_notation(table: dict[str, str]) -> Notation:
     for key, text in table.items():
         meaning = parse_meaning(text, key)
         match = _SIMPLE_KEY.match(key.strip())
-        # `dW` is two letters to the grammar (d times W): a name of several plain letters is
-        # matched as written, like any longer expression
-        if match and re.fullmatch(r"[A-Za-z]{2,}", match.group("base")):
-            match = None
+        # `dW` is two letters to the grammar (d times W); the resolver joins the letters of a
+        # product back into such a name where the notation has it (`dW^{[l]}` too)
         if match:
             layer = match.group("layer") or match.group("bare")
             variable = layer if layer and re.fullmatch(r"[A-Za-z]", layer) else None

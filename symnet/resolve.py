@@ -117,6 +117,36 @@ def _column(tree) -> int | None:
     return None if meta is None or getattr(meta, "empty", True) else meta.column
 
 
+def _factors(tree) -> list:
+    """The factors of a product of juxtaposed factors, left to right."""
+    if isinstance(tree, Tree) and tree.data == "juxtaposition":
+        return [factor for child in tree.children for factor in _factors(child)]
+    return [tree]
+
+
+def _product(factors: list):
+    product = factors[0]
+    for factor in factors[1:]:
+        product = Tree("juxtaposition", [product, factor])
+    return product
+
+
+def _letter(tree) -> tuple[str | None, Tree | None]:
+    """A one-letter name (`d`), or a one-letter name with scripts (`Z^{[2]}`) and its scripts."""
+    if isinstance(tree, Tree) and tree.data == "name" and len(str(tree.children[0])) == 1 \
+            and str(tree.children[0]).isalpha():
+        return str(tree.children[0]), None
+    if isinstance(tree, Tree) and tree.data == "scripted":
+        letter, inner = _letter(tree.children[0])
+        if letter is not None and inner is None:
+            return letter, tree.children[1]
+    return None, None
+
+
+def _is_group(tree) -> bool:
+    return isinstance(tree, Tree) and tree.data == "group"
+
+
 def _name_of(tree) -> str | None:
     """The written name of a symbol-like subtree (`W`, `\\sigma`, `\\overline{z}`, `Loss`)."""
     if isinstance(tree, Token):
@@ -185,6 +215,11 @@ class Resolver:
             raise Unresolvable("a function or operator without its argument", _column(tree))
         if average and isinstance(value, Indexed) and IMPLICIT_SAMPLE in value.free:
             value = self._mean_over_samples(value)
+        if isinstance(value, Indexed) and UNIT in value.free:   # a sample's vector, A^{[2](i)}
+            if value.free != {UNIT}:
+                raise Unresolvable("a sample's whole vector next to free indices", _column(tree))
+            column = sp.Matrix([value.at({UNIT: k}) for k in range(value.ranges[UNIT])])
+            value = MatrixValue(column.T if self.network.spec.samples == "rows" else column)
         return value
 
     def resolve(self, tree) -> Value:
@@ -425,6 +460,12 @@ class Resolver:
         name = _name_of(tree)
         if name is None:
             raise Unresolvable("symnet does not read this as a symbol", _column(tree))
+        primes = 0
+        if superscript is not None and superscript.data == "script_list" and \
+                len(superscript.children) == 1 and isinstance(superscript.children[0], Tree) \
+                and superscript.children[0].data == "primed":   # g^{[1]\prime}: g^{[1]}, once primed
+            base, *marks = superscript.children[0].children
+            superscript, primes = Tree("script_list", [base]), len(marks)
         if superscript is not None and self._bare_layer(name, superscript):
             layer_tree, sample, transpose, power = superscript, None, False, None
         else:
@@ -433,6 +474,10 @@ class Resolver:
         if sample is not None and not self.context.batch:
             raise NeedsBatch
         value = self._symbol_value(name, layer_tree, indices, sample, tree)
+        for _ in range(primes):
+            if not isinstance(value, FunctionValue):
+                raise Unresolvable("a prime on something that is not a function", _column(tree))
+            value = value.derivative()
         if transpose:
             value = self._transpose(value, tree)
         if power is not None:
@@ -553,14 +598,19 @@ class Resolver:
                 else [part]
             for piece in pieces:
                 name = _name_of(piece) if isinstance(piece, (Tree, Token)) else None
-                if isinstance(piece, Tree) and piece.data == "group":
+                if isinstance(piece, Tree) and piece.data == "call" and \
+                        _is_group(piece.children[0]):     # [2](i): a layer, then a sample
+                    layer = piece.children[0]
+                    for argument in piece.children[1:]:
+                        sample = self._sample_name(argument, samples)
+                elif _is_group(piece) and _name_of(piece.children[0]) in samples:
+                    sample = self._sample_name(piece.children[0], samples)   # y^{(i)}
+                elif _is_group(piece):
                     layer = piece
                 elif name in ("T", r"\top", r"\intercal"):
                     transpose = True
                 elif name is not None and name in samples:
-                    sample = name
-                    if name not in self.index_scope:
-                        self.index_scope.append(name)
+                    sample = self._sample_name(piece, samples)
                 elif isinstance(piece, Tree) and piece.data in ("number", "unary") or \
                         isinstance(piece, Token) and str(piece).isdigit():
                     power = piece
@@ -571,6 +621,15 @@ class Resolver:
                     raise Unresolvable("symnet reads superscripts as a layer (2), a sample "
                                        "index, a transpose T or a power", _column(piece))
         return layer, sample, transpose, power
+
+    def _sample_name(self, tree, samples) -> str:
+        name = _name_of(tree) if isinstance(tree, (Tree, Token)) else None
+        if name not in samples:
+            raise Unresolvable("symnet reads the parentheses after a layer as the sample "
+                               "index; declare it as sample_index", _column(tree))
+        if name not in self.index_scope:
+            self.index_scope.append(name)
+        return name
 
     # -- rules --------------------------------------------------------------------------------
     def _rule_name(self, tree):
@@ -691,6 +750,9 @@ class Resolver:
         return self._multiply(a, b, op, tree)
 
     def _rule_juxtaposition(self, tree):
+        joined = self._joined_letters(tree) or self._applied_inside(tree)
+        if joined is not None:
+            return self.resolve(joined)
         left, right = tree.children
         # `\\bar{z}^T 1`, `1 b^T`: a 1 written next to a matrix is the ones vector (nobody
         # multiplies a matrix by the number 1)
@@ -710,6 +772,48 @@ class Resolver:
         if isinstance(b, FunctionValue):
             raise Unresolvable(f"{b.name} needs an argument", _column(right))
         return self._multiply(a, b, "", tree)
+
+    def _joined_letters(self, tree) -> Tree | None:
+        """`d Z^{[2]}` -> `dZ^{[2]}` where the notation names `dZ`: the grammar reads a name
+        of several letters as a product of letters, this puts it back together. None when
+        nothing joins."""
+        factors = _factors(tree)
+        names = {entry.base for entry in self.context.notation.entries
+                 if not entry.composite and len(entry.base) > 1 and entry.base.isalpha()}
+        if not names:
+            return None
+        for start in range(len(factors)):
+            letters = ""
+            for end in range(start, len(factors)):
+                letter, scripts = _letter(factors[end])
+                if letter is None:
+                    break
+                letters += letter
+                if end > start and letters in names:
+                    token = Token("NAME", letters, column=_column(factors[start]))
+                    name = Tree("name", [token])
+                    symbol = name if scripts is None else Tree("scripted", [name, scripts])
+                    rest = factors[:start] + [symbol] + factors[end + 1:]
+                    return _product(rest)
+                if scripts is not None:
+                    break
+        return None
+
+    def _applied_inside(self, tree) -> Tree | None:
+        """`y \\log a b` is y (log a) b: a function inside a product applies to the factor after
+        it (the grammar reads the product left to right). None when there is none."""
+        factors = _factors(tree)
+        for k in range(1, len(factors) - 1):
+            if isinstance(factors[k], Tree) and factors[k].data in ("name", "command"):
+                try:
+                    is_function = isinstance(self.resolve(factors[k]),
+                                             (FunctionValue, _PoweredFunction))
+                except Unresolvable:
+                    is_function = False
+                if is_function:
+                    applied = Tree("call", [factors[k], factors[k + 1]])
+                    return _product(factors[:k] + [applied] + factors[k + 2:])
+        return None
 
     def _rule_big_sum(self, tree):
         _, scripts, body = tree.children

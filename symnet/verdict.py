@@ -134,8 +134,9 @@ def alternative_specs(spec: NetworkSpec) -> list[tuple[str, NetworkSpec]]:
             found.append((text, replace(spec, loss=replace(declared, loss=loss, scale=scale))))
     for name, activation in ACTIVATIONS.items():
         if output.activation.generic or name == output.activation.name or (
-                declared.loss.needs_probabilities and not activation.probabilities):
-            continue
+                declared.loss.needs_probabilities and not activation.probabilities) or (
+                activation.per_sample is not None and spec.size(output.units) < 2):
+            continue    # (a softmax over one unit is the constant 1: every gradient is 0)
         layers = spec.layers[:-1] + (replace(output, activation=activation),)
         article = "an" if name[0] in "aeiou" else "a"
         found.append((f"{article} {name} output layer", replace(spec, layers=layers)))

@@ -302,3 +302,56 @@ def test_bare_superscript_errors_are_diagnosed(key, old, new, diagnosis):
 def test_a_layered_symbol_without_its_layer_is_unchecked_with_the_reason():
     claim = bare_verdicts({"nabla": r"\delta^L = \nabla_a C \odot \sigma'(z^L)"})["nabla"]
     assert claim.verdict == "unchecked" and "without its layer" in claim.message
+
+
+# Layers in square brackets, names of two letters (dW^{[l]}), the sample as a parenthesised
+# superscript after the layer (a^{[2](i)}), a primed function with its layer (g^{[1]\prime})
+BRACKETS = {
+    "network": {"samples": "columns", "batch": "m", "inputs": "n_x",
+                "sizes": {"n_x": 3, "n_h": 4, "m": 5},
+                "layers": [{"units": "n_h", "activation": "tanh"},
+                           {"units": 1, "activation": "sigmoid"}],
+                "loss": {"kind": "binary_cross_entropy", "reduction": "mean"}},
+    "notation": {"W^{[l]}": "weight[l]", "b^{[l]}": "bias[l]", "Z^{[l]}": "preactivation[l]",
+                 "A^{[l]}": "activation[l]", "a^{[l]}": "activation[l]", "X": "input",
+                 "Y": "target", "y": "target", "J": "loss",
+                 "dZ^{[l]}": "adjoint(preactivation[l])", "dW^{[l]}": "adjoint(weight[l])",
+                 "db^{[l]}": "adjoint(bias[l])", "g^{[l]}": "activation_function[l]",
+                 "*": "hadamard", "i": "sample_index"},
+}
+BRACKET_CLAIMS = {
+    "dZ2": r"dZ^{[2]} = \frac{1}{m} (A^{[2]} - Y)",
+    "dW2": r"dW^{[2]} = dZ^{[2]} A^{[1]T}",
+    "db2": r"db^{[2]} = \sum_{i=1}^{m} dZ^{[2](i)}",
+    "dZ1": r"dZ^{[1]} = W^{[2]T} dZ^{[2]} * g^{[1]\prime}(Z^{[1]})",
+    "dW1": r"dW^{[1]} = dZ^{[1]} X^T",
+    "cost": r"J = -\frac{1}{m} \sum_{i=1}^{m} \left( y^{(i)} \log a^{[2](i)} + "
+            r"(1 - y^{(i)}) \log(1 - a^{[2](i)}) \right)",
+    "forward": r"Z^{[1]} = W^{[1]} X + b^{[1]}",
+}
+
+
+def bracket_verdicts(claims: dict[str, str]) -> dict:
+    document = parse({"document": {"title": "brackets"}, **BRACKETS,
+                      "claim": [{"id": key, "latex": value} for key, value in claims.items()]})
+    return {claim.id: claim for claim in check_document(document).claims}
+
+
+def test_bracket_layers_and_two_letter_names_hold():
+    found = bracket_verdicts(BRACKET_CLAIMS)
+    assert {key: claim.verdict for key, claim in found.items()} == \
+        dict.fromkeys(BRACKET_CLAIMS, "holds"), {k: c.message for k, c in found.items()}
+
+
+@pytest.mark.parametrize("key,old,new,diagnosis", [
+    ("dZ2", r"\frac{1}{m} ", "", "factor"),      # the per-sample dZ of a mean loss
+    ("dZ1", "W^{[2]T}", "W^{[2]}", "shape"),
+    ("dW1", "X^T", "X", "shape"),
+    ("cost", r"J = -\frac", r"J = \frac", "sign"),
+])
+def test_bracket_notation_errors_are_diagnosed(key, old, new, diagnosis):
+    planted = BRACKET_CLAIMS[key].replace(old, new)
+    assert planted != BRACKET_CLAIMS[key]
+    claim = bracket_verdicts({key: planted})[key]
+    assert (claim.verdict, claim.diagnosis) == ("wrong", diagnosis), claim.message
+    assert "softmax" not in claim.message    # never "exact" for a softmax over one unit
