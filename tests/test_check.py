@@ -272,10 +272,15 @@ BARE_CLAIMS = {
 }
 
 
-def bare_verdicts(claims: dict[str, str]) -> dict:
-    document = parse({"document": {"title": "bare"}, **BARE,
+def verdicts_in(setup: dict, claims: dict[str, str]) -> dict:
+    """Verdicts of `claims` in a document of the given network and notation."""
+    document = parse({"document": {"title": "notation"}, **setup,
                       "claim": [{"id": key, "latex": value} for key, value in claims.items()]})
     return {claim.id: claim for claim in check_document(document).claims}
+
+
+def bare_verdicts(claims: dict[str, str]) -> dict:
+    return verdicts_in(BARE, claims)
 
 
 def test_bare_superscript_layers_hold():
@@ -332,9 +337,7 @@ BRACKET_CLAIMS = {
 
 
 def bracket_verdicts(claims: dict[str, str]) -> dict:
-    document = parse({"document": {"title": "brackets"}, **BRACKETS,
-                      "claim": [{"id": key, "latex": value} for key, value in claims.items()]})
-    return {claim.id: claim for claim in check_document(document).claims}
+    return verdicts_in(BRACKETS, claims)
 
 
 def test_bracket_layers_and_two_letter_names_hold():
