@@ -463,7 +463,7 @@ class Resolver:
         primes = 0
         if superscript is not None and superscript.data == "script_list" and \
                 len(superscript.children) == 1 and isinstance(superscript.children[0], Tree) \
-                and superscript.children[0].data == "primed":   # g^{[1]\prime}: g^{[1]}, once primed
+                and superscript.children[0].data == "primed":   # g^{[1]\prime}: g^{[1]}, primed
             base, *marks = superscript.children[0].children
             superscript, primes = Tree("script_list", [base]), len(marks)
         if superscript is not None and self._bare_layer(name, superscript):
@@ -636,13 +636,13 @@ class Resolver:
         return self._symbol(tree)
 
     _rule_command = _rule_name
+    _rule_word = _rule_name
+    _rule_accent = _rule_name
 
     def _rule_script_atom(self, tree):
         """A one-character subscript standing for itself: `\\nabla_a C`, `\\partial_2`."""
         text = str(tree.children[0])
         return Indexed.scalar(sp.Integer(int(text))) if text.isdigit() else self._symbol(tree)
-    _rule_word = _rule_name
-    _rule_accent = _rule_name
 
     def _rule_styled(self, tree):
         if _name_of(tree.children[1]) == "1" or (
@@ -790,9 +790,11 @@ class Resolver:
                     break
                 letters += letter
                 if end > start and letters in names:
-                    token = Token("NAME", letters, column=_column(factors[start]))
-                    name = Tree("name", [token])
-                    symbol = name if scripts is None else Tree("scripted", [name, scripts])
+                    first = factors[start]   # the joined name keeps the first letter's column
+                    token = Token("NAME", letters, column=_column(first))
+                    name = Tree("name", [token], first.meta)
+                    symbol = name if scripts is None else \
+                        Tree("scripted", [name, scripts], first.meta)
                     rest = factors[:start] + [symbol] + factors[end + 1:]
                     return _product(rest)
                 if scripts is not None:
