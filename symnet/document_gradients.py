@@ -18,7 +18,7 @@ from lark import Tree
 
 from .grammar import ClaimSyntaxError, equations, links, parse_claim
 from .notation import build_notation
-from .resolve import Indexed, MatrixValue, NeedsBatch, ShapeMismatch, Unresolvable
+from .resolve import MatrixValue, NeedsBatch, ShapeMismatch, Unresolvable, as_matrix
 from .spec import Document, NetworkSpec
 from .verdict import APPROXIMATE, EXACT, Networks, read_link
 
@@ -103,7 +103,8 @@ def _statements(document, notation, networks, graph, owner_of_bar):
                                         batch=True)
                 except (Unresolvable, NeedsBatch, ShapeMismatch):
                     continue
-                lhs, rhs = _as_matrix(reading.lhs), _as_matrix(reading.rhs)
+                # a one-unit bias (`\\overline{c}`) reads as a scalar: 1 x 1
+                lhs, rhs = (_matrix_of(as_matrix(side)) for side in (reading.lhs, reading.rhs))
                 if lhs is None:
                     continue
                 owners = {owner_of_bar.get(entry) for entry in lhs}
@@ -121,13 +122,8 @@ def _statements(document, notation, networks, graph, owner_of_bar):
     return stated, notes
 
 
-def _as_matrix(value) -> sp.Matrix | None:
-    """A side as a matrix: a scalar (a one-unit bias, `\\overline{c}`) is 1 x 1."""
-    if isinstance(value, MatrixValue):
-        return sp.Matrix(value.matrix)
-    if isinstance(value, Indexed) and not value.free and not value.per_sample:
-        return sp.Matrix([[value.at({})]])
-    return None
+def _matrix_of(value: MatrixValue | None) -> sp.Matrix | None:
+    return None if value is None else sp.Matrix(value.matrix)
 
 
 def _in_own_terms(node: str, stated: dict[str, Statement], owner_of_bar: dict,

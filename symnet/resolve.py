@@ -916,8 +916,9 @@ class Resolver:
             return value
         if value is ONES and isinstance(other, MatrixValue):
             return MatrixValue(sp.ones(*other.shape))
-        if isinstance(value, Indexed) and not value.free:
-            return MatrixValue(sp.Matrix([[value.at({})]]))
+        matrix = as_matrix(value)
+        if matrix is not None:
+            return matrix
         raise Unresolvable("an indexed quantity combined with a matrix", _column(tree))
 
     def _multiply(self, a, b, op, tree):
@@ -1163,6 +1164,15 @@ class _Ones:
 
 
 ONES = _Ones()
+
+
+def as_matrix(value) -> MatrixValue | None:
+    """A matrix as it is, a scalar (no free index) as 1 x 1; None for anything else."""
+    if isinstance(value, MatrixValue):
+        return value
+    if isinstance(value, Indexed) and not value.free:
+        return MatrixValue(sp.Matrix([[value.at({})]]))
+    return None
 
 
 def _is_one(tree) -> bool:

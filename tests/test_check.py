@@ -77,14 +77,16 @@ PLANTED = [
 ]
 
 
-def document(convention: str, claims: dict[str, str]):
-    return parse({"document": {"title": convention}, "network": NETWORKS[convention],
-                  "notation": NOTATION,
-                  "claim": [{"id": key, "latex": value} for key, value in claims.items()]})
+def verdicts_in(setup: dict, claims: dict[str, str]) -> dict:
+    """Verdicts of `claims` in a document of the given network and notation."""
+    document = parse({"document": {"title": "notation"}, **setup,
+                      "claim": [{"id": key, "latex": value} for key, value in claims.items()]})
+    return {claim.id: claim for claim in check_document(document).claims}
 
 
-def verdicts(convention: str, claims: dict[str, str]) -> dict:
-    return {claim.id: claim for claim in check_document(document(convention, claims)).claims}
+def verdicts(convention: str, claims: dict[str, str], **notation: str) -> dict:
+    return verdicts_in({"network": NETWORKS[convention],
+                        "notation": dict(NOTATION, **notation)}, claims)
 
 
 @pytest.mark.parametrize("convention", list(CORRECT))
@@ -210,22 +212,16 @@ NOTATION_FORMS = [
 
 
 def test_multi_letter_adjoint_names_such_as_dW():
-    notation = dict(NOTATION, dW2="adjoint(weight[2])", dZ2="adjoint(preactivation[2])")
-    document = parse({"document": {"title": "d"}, "network": NETWORKS["columns"],
-                      "notation": notation,
-                      "claim": [{"id": "ok", "latex": r"dW2 = dZ2 \cdot A^{(1)T}"},
-                                {"id": "bad", "latex": r"dW2 = A^{(1)} \cdot (dZ2)^T"}]})
-    results = {claim.id: claim for claim in check_document(document).claims}
+    results = verdicts("columns", {"ok": r"dW2 = dZ2 \cdot A^{(1)T}",
+                                   "bad": r"dW2 = A^{(1)} \cdot (dZ2)^T"},
+                       dW2="adjoint(weight[2])", dZ2="adjoint(preactivation[2])")
     assert results["ok"].verdict == "holds", results["ok"].message
     assert (results["bad"].verdict, results["bad"].diagnosis) == ("wrong", "transpose")
 
 
 @pytest.mark.parametrize("latex", NOTATION_FORMS)
 def test_notation_forms_hold(latex):
-    notation = dict(NOTATION, **{r"\hat{y}": "output"})
-    document = parse({"document": {"title": "forms"}, "network": NETWORKS["columns"],
-                      "notation": notation, "claim": [{"id": "x", "latex": latex}]})
-    result = check_document(document).claims[0]
+    result = verdicts("columns", {"x": latex}, **{r"\hat{y}": "output"})["x"]
     assert result.verdict == "holds", result.message
 
 
@@ -270,13 +266,6 @@ BARE_CLAIMS = {
     "weight": r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k \delta^l_j",
     "forward": r"a^{l}_j = \sigma\left( \sum_k w^{l}_{jk} a^{l-1}_k + b^l_j \right)",
 }
-
-
-def verdicts_in(setup: dict, claims: dict[str, str]) -> dict:
-    """Verdicts of `claims` in a document of the given network and notation."""
-    document = parse({"document": {"title": "notation"}, **setup,
-                      "claim": [{"id": key, "latex": value} for key, value in claims.items()]})
-    return {claim.id: claim for claim in check_document(document).claims}
 
 
 def bare_verdicts(claims: dict[str, str]) -> dict:
