@@ -11,6 +11,7 @@ import pytest
 
 from symnet import report as report_module
 from symnet.check import check_document
+from symnet.cli import main
 from symnet.document import load, parse
 from symnet.report import tex_escape, write_report
 
@@ -91,3 +92,12 @@ def test_curves_of_loss_accuracy_and_angle(tmp_path, monkeypatch):
     assert "angle to exact gradient" in tex
     regression = write_report(parse(NASTY, "nasty.toml"), tmp_path, steps=2).tex.read_text()
     assert "ylabel={loss}" in regression and "training accuracy" not in regression
+
+
+def test_report_command_writes_the_reports_and_exits_0(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(report_module.shutil, "which", lambda name: None)   # no TeX here
+    path = sorted(DERIVATIONS.glob("*.toml"))[0]
+    assert main(["report", str(path), "-o", str(tmp_path), "--steps", "2"]) == 0
+    assert {p.name for p in tmp_path.iterdir()} >= {f"{path.stem}.tex", "index.tex",
+                                                    "check.json"}
+    assert "no PDF" in capsys.readouterr().out
