@@ -15,14 +15,15 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+import mpmath
 import numpy as np
 import sympy as sp
 from lark import Tree
 
-from .functions import NamedFunction
 from .grammar import ClaimSyntaxError, Relation, equations, links, parse_claim, source_of
 from .network import Network, build
 from .notation import Notation
+from .numeric import Evaluation, NotNumeric
 from .printing import latex as to_latex
 from .registry import ACTIVATIONS, LOSSES
 from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, MatrixValue,
@@ -464,27 +465,11 @@ class _Comparison:
     point: dict | None = None
 
 
-def _generic_instance(expression: sp.Expr) -> sp.Expr:
-    """Generic functions (g, Loss) replaced by fixed smooth functions, derivatives included:
-    an identity that holds for every g holds for these."""
-    def concrete(node):
-        variables = sp.symbols(f"_c0:{len(node.args)}", real=True)
-        if len(variables) == 1:
-            body = sp.sin(variables[0]) + variables[0] ** 2 / 3
-        else:
-            body = (variables[0] - variables[1]) ** 2 + sp.sin(variables[0] * variables[1])
-        for index, order in enumerate(node.orders):
-            body = sp.diff(body, variables[index], order)
-        return body.xreplace(dict(zip(variables, node.args)))
-    return expression.replace(
-        lambda node: isinstance(node, NamedFunction) and node.definition is None, concrete)
-
-
 def _point(network: Network, seed: int, dummies: dict, digits: int | None = None) -> dict:
     """Random values for the leaves (targets in (0, 1)), the link's dummy variables and the
     learning rate; the leaves depend only on the seed, so every link sees the same network."""
     rng = np.random.default_rng(seed)
-    number = (lambda x: sp.Float(x, digits)) if digits else sp.Float
+    number = (lambda x: mpmath.mpf(float(x))) if digits else float
     point = {}
     for node in network.graph.leaves:
         low, high = (0.1, 0.9) if node.kind == "target" else (-1.5, 1.5)
@@ -500,35 +485,30 @@ def _point(network: Network, seed: int, dummies: dict, digits: int | None = None
     return point
 
 
-def _has_generic(network: Network) -> bool:
-    spec = network.spec
-    return spec.loss.loss.generic or any(layer.activation.generic for layer in spec.layers)
-
-
 def _values(network: Network, point: dict, overrides: dict | None = None,
-            key: tuple | None = None) -> dict:
-    """Every node and adjoint value at the point; `overrides` replaces the backward rule of
-    some adjoints by the document's own (approximate) formula for them. Values without
-    overrides are kept on the network under `key` (seed, digits): every claim of a document
-    reads the same points."""
+            key: tuple | None = None) -> Evaluation:
+    """Every node and adjoint value at the point, as an evaluation that also gives the value
+    of any expression in them; `overrides` replaces the backward rule of some adjoints by the
+    document's own (approximate) formula for them. Values without overrides are kept on the
+    network under `key` (seed, digits): every claim of a document reads the same points."""
     cache = network.__dict__.setdefault("_numeric_values", {})
+    digits = key[1] if key is not None else None
     if not overrides and key is not None and key in cache:
-        return {**cache[key], **point}
-    instance = _generic_instance if _has_generic(network) else (lambda expression: expression)
+        return Evaluation({**cache[key], **point}, digits)
     overrides = overrides or {}
     values = dict(point)
+    evaluation = Evaluation(values, digits)
     graph, adjoints = network.graph, network.adjoints
     for node in graph.nodes.values():
         if node.definition is not None:
             for symbol, expression in zip(node.symbols, node.definition):
-                values[symbol] = instance(expression).xreplace(values)
+                values[symbol] = evaluation(expression)
     for name in reversed(list(graph.nodes)):
         for bar, expression in zip(adjoints.bars[name], adjoints.local[name]):
-            expression = overrides.get(bar, expression)
-            values[bar] = instance(expression).xreplace(values)
+            values[bar] = evaluation(overrides.get(bar, expression))
     if not overrides and key is not None:
         cache[key] = values
-    return values
+    return evaluation
 
 
 _ENTRY_CACHE: dict = {}
@@ -591,8 +571,8 @@ def _exercising_seeds(network: Network) -> list[int]:
     if kinks:
         covers = {}
         for seed in range(CANDIDATE_SEEDS):
-            values = _values(network, _point(network, seed, {}), key=(seed, None))
-            covers[seed] = {(symbol, float(values[symbol]) > 0) for symbol in kinks}
+            values = _values(network, _point(network, seed, {}), key=(seed, None)).values
+            covers[seed] = {(symbol, values[symbol] > 0) for symbol in kinks}
         seeds, covered = [], set()
         while len(seeds) < MAX_POINTS and len(covered) < 2 * len(kinks):
             best = max((seed for seed in covers if seed not in seeds),
@@ -630,8 +610,8 @@ def _evaluate(reading: _Reading, seeds=None, digits=None) -> _Comparison:
         point = _point(reading.network, seed, reading.dummies, digits)
         values = _values(reading.network, point, reading.overrides, key=(seed, digits))
         point0 = point0 or point
-        lefts.append([_number(e, values, digits) for e in left])
-        rights.append([_number(e, values, digits) for e in right])
+        lefts.append([_number(e, values) for e in left])
+        rights.append([_number(e, values) for e in right])
     a, b = np.array(lefts, dtype=float), np.array(rights, dtype=float)
     scale = max(np.abs(a).max(initial=0), np.abs(b).max(initial=0), 1.0)
     equal = bool(np.all(np.abs(a - b) <= TOLERANCE * scale))
@@ -658,17 +638,11 @@ def _scalar_form(value):
     return value
 
 
-def _number(expression, values: dict, digits) -> float:
-    value = sp.sympify(expression)
-    if value.has(NamedFunction):
-        value = _generic_instance(value)
-    value = value.xreplace(values)
-    if digits:
-        value = value.evalf(digits)
+def _number(expression, values: Evaluation) -> float:
     try:
-        return float(value)
-    except TypeError:
-        raise Unresolvable(f"a value symnet cannot evaluate: {str(value)[:60]}") from None
+        return values.number(expression)
+    except NotNumeric as error:
+        raise Unresolvable(f"a value symnet cannot evaluate: {error}") from None
 
 
 def _compare(reading: _Reading, confirm: bool = True) -> _Comparison:
@@ -762,8 +736,8 @@ def _judge_update(readings: list[_Reading]) -> LinkResult:
                 return LinkResult("unchecked", message="the updated quantity is not a "
                                                        "parameter")
             bar = network.adjoints.bars[owner[0]][owner[1]]
-            steps.append(_number(new - old, values, None))
-            gradients.append(float(_generic_instance(bar).xreplace(values)))
+            steps.append(_number(new - old, values))
+            gradients.append(_number(bar, values))
         steps, gradients = np.array(steps), np.array(gradients)
         if np.abs(gradients).max() > 0:
             break
