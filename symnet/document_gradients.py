@@ -1,10 +1,17 @@
 """The document's own gradient formulas, compiled for training with them.
 
 Every claim `\\frac{\\partial L}{\\partial W^{(l)}} = ...` in vector form whose right side symnet
-can read is resolved on the training batch and compiled (`sympy.lambdify`, one function per
-parameter, in the network's entry symbols). Other derivatives in a formula are replaced by the
-document's own formulas for them. Formulas of the wrong shape, or written with a derivative
-the document does not define, are not used, and the run says why.
+can read is resolved at the document's sizes, where the resolver also builds it as a matrix
+expression of the vector form; that expression is compiled as `symnet codegen` compiles the exact
+gradients (matmuls, kernels, sizes from the arrays' shapes), so training with the document's
+formulas costs what training with the exact ones costs. Before it is used, the compiled formula
+is compared with the formula read entry by entry, at the document's sizes. A formula the
+resolver cannot build as a matrix expression is read on the training batch entry by entry and
+compiled with `lambdify` instead (slow at large batches, but the same numbers).
+
+Other derivatives in a formula are replaced by the document's own formulas for them. Formulas
+of the wrong shape, or written with a derivative the document does not define, are not used,
+and the run says why.
 """
 
 from __future__ import annotations
@@ -16,10 +23,14 @@ import numpy as np
 import sympy as sp
 from lark import Tree
 
+from .codegen import CodegenError, compile_expression
 from .grammar import ClaimSyntaxError, equations, links, parse_claim
 from .notation import build_notation
+from .numeric import Evaluation
+from .printing import text_name
 from .resolve import MatrixValue, NeedsBatch, ShapeMismatch, Unresolvable, as_matrix
 from .spec import Document, NetworkSpec
+from .vector_form import VectorForm, vector_form
 from .verdict import APPROXIMATE, EXACT, Networks, read_link
 
 
@@ -28,6 +39,7 @@ class DocumentGradient:
     parameter: str                                       # "W2", as the generated module names it
     claim: str                                           # the claim it comes from
     evaluate: Callable[[dict[str, np.ndarray]], np.ndarray]   # module values -> gradient
+    compiled_as: str = "matrix"     # "matrix": matrix expressions; "entries": entry by entry
 
 
 def module_name(node: str) -> str:
@@ -41,6 +53,7 @@ class Statement:
     claim: str
     adjoints: sp.Matrix      # the adjoint symbols it defines, entry by entry
     value: sp.Matrix         # the document's right side, in entry and adjoint symbols
+    form: object = None      # the right side as a matrix expression of the vector form
 
 
 def document_gradients(document: Document, spec: NetworkSpec,
@@ -53,17 +66,13 @@ def document_gradients(document: Document, spec: NetworkSpec,
     the document's chain, errors included; it is not used when the document states no formula
     for one of them."""
     notation = build_notation(dict(document.notation))
+    form = vector_form(spec)
     networks = Networks(spec)
-    sizes = dict(spec.sizes)
-    if isinstance(spec.batch, str):
-        sizes[spec.batch] = samples
-    networks.size_sets = [sizes]
-    network = networks.get(0, True)
-    graph, owner_of_bar = network.graph, network.adjoints.owner_of_bar
-    stated, notes = _statements(document, notation, networks, graph, owner_of_bar)
-    found = {}
+    stated, notes = _statements(document, notation, networks, form)
+    owner_of_bar = networks.get(0, True).adjoints.owner_of_bar
+    found, labels = {}, {}
     for node, statement in stated.items():
-        if graph.nodes[node].kind not in ("weight", "bias"):
+        if networks.get(0, True).graph.nodes[node].kind not in ("weight", "bias"):
             continue
         parameter = module_name(node)
         try:
@@ -73,11 +82,103 @@ def document_gradients(document: Document, spec: NetworkSpec,
                          f"derivative of {missing}, for which the document states no formula "
                          "symnet can read: not used")
             continue
-        symbols = sorted(value.free_symbols, key=str)
         chain = [claim for claim in claims if claim != statement.claim]
-        label = statement.claim + (f" (with {', '.join(chain)})" if chain else "")
-        found[parameter] = DocumentGradient(parameter, label, _compiled(value, symbols, graph))
+        labels[node] = statement.claim + (f" (with {', '.join(chain)})" if chain else "")
+        compiled = _matrix_level(node, stated, form, networks, value)
+        if compiled is not None:
+            found[parameter] = DocumentGradient(parameter, labels[node], compiled)
+    slow = [node for node in labels if module_name(node) not in found]
+    for node, gradient in _entry_level(document, notation, spec, samples, slow).items():
+        found[module_name(node)] = DocumentGradient(module_name(node), labels[node], gradient,
+                                                    "entries")
     return found, notes
+
+
+def _matrix_level(node: str, stated: dict, form: VectorForm, networks: Networks,
+                  explicit: sp.Matrix) -> Callable | None:
+    """The document's formula for the node's adjoint compiled from its matrix expression, or
+    None when there is none or it disagrees with the formula read entry by entry."""
+    expression = _form_in_own_terms(node, stated, form)
+    if expression is None or expression.free_symbols & set(form.adjoint_symbols.values()):
+        return None
+    try:
+        compiled = compile_expression(form, expression)
+    except (CodegenError, KeyError, TypeError):
+        return None
+    return compiled if _agrees(compiled, explicit, form, networks) else None
+
+
+def _form_in_own_terms(node: str, stated: dict, form: VectorForm, path: tuple = ()):
+    """`_in_own_terms` on the matrix expressions: other adjoints replaced by the document's
+    own expressions for them."""
+    statement = stated[node]
+    if statement.form is None:
+        return None
+    replacements = {}
+    for other, symbol in form.adjoint_symbols.items():
+        if symbol in statement.form.free_symbols:
+            if other not in stated or other == node or other in path:
+                return None
+            value = _form_in_own_terms(other, stated, form, path + (node,))
+            if value is None:
+                return None
+            replacements[symbol] = value
+    return statement.form.xreplace(replacements)
+
+
+def _agrees(compiled: Callable, explicit: sp.Matrix, form: VectorForm,
+            networks: Networks) -> bool:
+    """The compiled matrix expression and the entry-by-entry formula give the same numbers at
+    a random point, at the document's sizes."""
+    network = networks.get(0, True)
+    rng = np.random.default_rng(0)
+    leaves = {name: rng.uniform(-1.5, 1.5, network.graph.nodes[name].symbols.shape)
+              for name in ["X", "Y", *network.parameters()]}
+    leaves["Y"] = rng.uniform(0.1, 0.9, leaves["Y"].shape)
+    sizes = {name: value for name, value in networks.size_sets[0].items()}
+    if isinstance(network.spec.batch, str):
+        sizes[network.spec.batch] = network.batch
+    values = form.evaluate(leaves, sizes)
+    arrays, point = {}, {}
+    for name, (value, _) in values.items():
+        if value is None or name == "loss":
+            continue
+        arrays[text_name(form.symbols[name].name)] = value
+        symbols = network.graph.nodes[name].symbols
+        point.update(zip(symbols, np.asarray(value, dtype=float).reshape(symbols.shape).flat))
+    try:
+        compiled_value = np.asarray(compiled(arrays), dtype=float)
+        evaluation = Evaluation(point)
+        expected = np.array([[evaluation.number(entry) for entry in row]
+                             for row in explicit.tolist()], dtype=float)
+    except Exception:   # any failure here means: do not trust the fast path
+        return False
+    return compiled_value.shape == expected.shape and np.allclose(
+        compiled_value, expected, rtol=1e-9, atol=1e-12)
+
+
+def _entry_level(document: Document, notation, spec: NetworkSpec, samples: int,
+                 nodes: list[str]) -> dict[str, Callable]:
+    """The formulas for `nodes` read entry by entry on the training batch and compiled with
+    `lambdify`: for formulas the resolver cannot build as a matrix expression."""
+    if not nodes:
+        return {}
+    networks = Networks(spec)
+    sizes = dict(spec.sizes)
+    if isinstance(spec.batch, str):
+        sizes[spec.batch] = samples
+    networks.size_sets = [sizes]
+    network = networks.get(0, True)
+    stated, _ = _statements(document, notation, networks, None)
+    compiled = {}
+    for node in nodes:
+        try:
+            value, _ = _in_own_terms(node, stated, network.adjoints.owner_of_bar)
+        except (_NotStated, KeyError):
+            continue
+        symbols = sorted(value.free_symbols, key=str)
+        compiled[node] = _compiled(value, symbols, network.graph)
+    return compiled
 
 
 class _NotStated(Exception):
@@ -85,8 +186,10 @@ class _NotStated(Exception):
     defined in a circle."""
 
 
-def _statements(document, notation, networks, graph, owner_of_bar):
-    """Every adjoint the document defines in vector form, by node; the last statement wins."""
+def _statements(document, notation, networks: Networks, form: VectorForm | None):
+    """Every adjoint the document defines in vector form, by node; the last statement wins.
+    With `form`, each statement also carries its right side as a matrix expression."""
+    owner_of_bar = networks.get(0, True).adjoints.owner_of_bar
     stated: dict[str, Statement] = {}
     notes: list[str] = []
     for claim in document.claims:
@@ -100,7 +203,7 @@ def _statements(document, notation, networks, graph, owner_of_bar):
                     continue
                 try:
                     reading = read_link(link, claim.latex, notation, networks, 0, {},
-                                        batch=True)
+                                        batch=True, forms=form)
                 except (Unresolvable, NeedsBatch, ShapeMismatch):
                     continue
                 # a one-unit bias (`\\overline{c}`) reads as a scalar: 1 x 1
@@ -118,7 +221,8 @@ def _statements(document, notation, networks, graph, owner_of_bar):
                                  "not used")
                     stated.pop(node, None)
                     continue
-                stated[node] = Statement(claim.id, lhs, rhs)
+                matrix_form = reading.rhs.form if isinstance(reading.rhs, MatrixValue) else None
+                stated[node] = Statement(claim.id, lhs, rhs, matrix_form)
     return stated, notes
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
@@ -200,8 +201,10 @@ def blank_layout(latex: str) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)
 def parse_claim(latex: str) -> Tree:
-    """The syntax tree of one formula (a chain of relations), or `ClaimSyntaxError`."""
+    """The syntax tree of one formula (a chain of relations), or `ClaimSyntaxError`. Kept per
+    text: check, training and the report read the same claims (trees are never modified)."""
     if len(latex) > MAX_LENGTH:
         raise ClaimSyntaxError(f"too long to be one formula ({len(latex)} characters; at most "
                                f"{MAX_LENGTH}): split it into its lines", 1)

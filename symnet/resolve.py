@@ -6,6 +6,11 @@ written in the engine's entry and adjoint symbols. Partial derivatives between n
 are evaluated here (`sympy.diff` after writing out the nodes in between), so chain-rule steps are
 checkable. One method per syntax-tree rule (`_rule_<name>`), as in SymPy's printers.
 
+Alongside its entries, a whole-matrix value can carry its `form`: the same value as a matrix
+expression of the network's vector form (symbolic sizes), built operation by operation while the
+claim is read, so that a gradient formula can be compiled at the matrix level. An operation that
+has no matrix-expression counterpart leaves the form out (None); the entries are always there.
+
 Samples: a claim that never names a sample is read for one sample (the per-sample network, its
 loss the loss of that sample); a claim that names samples (a sample index, the batch size, a
 whole batch matrix) is read on the batch, and a quantity written without its sample index then
@@ -15,11 +20,13 @@ stands for the average over samples (the convention documents state for omitted 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import sympy as sp
 from lark import Token, Tree
+from sympy.matrices.expressions import HadamardProduct, MatMul, MatrixExpr, OneMatrix
 
+from .matrix_rules import Elementwise, Softmax
 from .network import Network
 from .notation import NODE_KINDS, Entry, Notation, normalise
 from .registry import ACTIVATIONS
@@ -61,15 +68,17 @@ class Indexed:
     ranges: dict[str, int]
     at: Callable[[Mapping[str, int]], sp.Expr]
     per_sample: bool = False   # a batch quantity written without its sample index
+    form: sp.Expr | None = None   # a scalar in the vector form's size symbols (`1/M`)
 
     @classmethod
-    def scalar(cls, value: sp.Expr) -> "Indexed":
-        return cls(frozenset(), {}, lambda assignment: value)
+    def scalar(cls, value: sp.Expr, form: sp.Expr | None = None) -> "Indexed":
+        return cls(frozenset(), {}, lambda assignment: value, form=form)
 
 
 @dataclass
 class MatrixValue:
     matrix: sp.Matrix
+    form: MatrixExpr | None = None   # the value as a matrix expression of the vector form
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -108,6 +117,7 @@ class Context:
     layer_shift: dict[int, int] = field(default_factory=dict)   # column -> +/-1 (diagnosis)
     definitions: dict[str, tuple] = field(default_factory=dict)  # name -> (tree, latex)
     index_change: tuple[int, str] | None = None   # (column, letter): read another index there
+    forms: Any = None      # the network's VectorForm: values then carry matrix-level forms
 
 
 def _column(tree) -> int | None:
@@ -392,7 +402,7 @@ class Resolver:
                 raise NeedsBatch   # a whole matrix of samples: the claim is about the batch
             if matrix.shape == (1, 1):
                 return self._entries(matrix, [0, 0], None, node, adjoint, tree)
-            return MatrixValue(sp.Matrix(matrix))
+            return MatrixValue(sp.Matrix(matrix), self._node_form(node, adjoint))
         if len(indices) == 2:
             if sample_axis is not None and not self.context.batch and \
                     matrix.shape[sample_axis] > 1:
@@ -417,6 +427,12 @@ class Resolver:
         if rows == 1:
             return self._entries(matrix, [0, indices[0]], None, node, adjoint, tree)
         raise Unresolvable("one index on a matrix: write both (row and column)", _column(tree))
+
+    def _node_form(self, node: str, adjoint: bool) -> MatrixExpr | None:
+        forms = self.context.forms
+        if forms is None or not self.context.batch:
+            return None
+        return (forms.adjoint_symbols if adjoint else forms.symbols).get(node)
 
     def _entries(self, matrix, indices, sample_axis, node, adjoint, tree,
                  per_sample_loss=False) -> Value:
@@ -510,7 +526,9 @@ class Resolver:
         if sized in self.network.sizes:
             if self.network.spec.batch == sized and not self.context.batch:
                 raise NeedsBatch
-            return Indexed.scalar(sp.Integer(self._size(sized)))
+            form = None if self.context.forms is None else \
+                self.context.forms.spec.size_symbol(sized)
+            return Indexed.scalar(sp.Integer(self._size(sized)), form)
         if name in self.context.definitions and not indices:
             definition, latex = self.context.definitions[name]
             inner = Resolver(Context(self.network, self.context.notation, latex,
@@ -652,7 +670,8 @@ class Resolver:
         return self._symbol(tree)
 
     def _rule_number(self, tree):
-        return Indexed.scalar(sp.Rational(str(tree.children[0])))
+        number = sp.Rational(str(tree.children[0]))
+        return Indexed.scalar(number, number)
 
     def _rule_group(self, tree):
         values = [child for child in tree.children if not isinstance(child, Token)]
@@ -898,24 +917,28 @@ class Resolver:
     # -- operations ---------------------------------------------------------------------------
     def _scale(self, value, factor, tree):
         if isinstance(value, MatrixValue):
-            return MatrixValue(value.matrix * factor)
+            return MatrixValue(value.matrix * factor, _formed(lambda m: factor * m, value.form))
         if isinstance(value, Indexed):
-            return _map(value, lambda e: factor * e)
+            return _map(value, lambda e: factor * e, lambda f: factor * f)
         raise Unresolvable("a function without arguments in a sum", _column(tree))
 
     def _add(self, a, b, tree):
         if isinstance(a, Indexed) and isinstance(b, Indexed):
             # a term without an index is constant along it (b_i added for every sample m)
             return Indexed(a.free | b.free, merge_ranges(a, b, tree=tree),
-                           lambda asg: a.at(asg) + b.at(asg))
+                           lambda asg: a.at(asg) + b.at(asg),
+                           form=_formed(lambda x, y: x + y, a.form, b.form))
+        scalar_form = _scalar_plus_matrix(a, b) or _scalar_plus_matrix(b, a)
         a, b = self._as_matrix(a, b, tree), self._as_matrix(b, a, tree)
-        return MatrixValue(_broadcast(a.matrix, b.matrix, lambda x, y: x + y, tree))
+        return MatrixValue(_broadcast(a.matrix, b.matrix, lambda x, y: x + y, tree),
+                           scalar_form or _broadcast_sum(a, b))
 
     def _as_matrix(self, value, other, tree) -> MatrixValue:
         if isinstance(value, MatrixValue):
             return value
         if value is ONES and isinstance(other, MatrixValue):
-            return MatrixValue(sp.ones(*other.shape))
+            return MatrixValue(sp.ones(*other.shape),
+                               _formed(lambda m: OneMatrix(*m.shape), other.form))
         matrix = as_matrix(value)
         if matrix is not None:
             return matrix
@@ -926,41 +949,49 @@ class Resolver:
             op == "*" and "*" in self.context.notation.marker("hadamard"))
         if isinstance(a, Indexed) and isinstance(b, Indexed):
             return Indexed(a.free | b.free, merge_ranges(a, b, tree=tree),
-                           lambda asg: a.at(asg) * b.at(asg))
+                           lambda asg: a.at(asg) * b.at(asg),
+                           form=_formed(lambda x, y: x * y, a.form, b.form))
         if isinstance(a, Indexed) and not a.free and isinstance(b, MatrixValue):
-            return MatrixValue(b.matrix * a.at({}))
+            return MatrixValue(b.matrix * a.at({}), _formed(lambda s, m: s * m, a.form, b.form))
         if isinstance(b, Indexed) and not b.free and isinstance(a, MatrixValue):
-            return MatrixValue(a.matrix * b.at({}))
+            return MatrixValue(a.matrix * b.at({}), _formed(lambda m, s: s * m, a.form, b.form))
         if a is ONES and isinstance(b, MatrixValue):
-            return b if hadamard else MatrixValue(sp.ones(1, b.shape[0]) * b.matrix) \
-                if b.shape[0] != 1 else MatrixValue(sp.ones(1, 1) * b.matrix)
+            if hadamard:
+                return b
+            form = _formed(lambda m: MatMul(OneMatrix(1, m.shape[0]), m), b.form)
+            return MatrixValue(sp.ones(1, b.shape[0]) * b.matrix, form) \
+                if b.shape[0] != 1 else MatrixValue(sp.ones(1, 1) * b.matrix, b.form)
         if a is ONES and isinstance(b, Indexed):
             return b
         if b is ONES and isinstance(a, MatrixValue):
-            return MatrixValue(a.matrix * sp.ones(a.shape[1], 1)) if not hadamard else a
+            form = _formed(lambda m: MatMul(m, OneMatrix(m.shape[1], 1)), a.form)
+            return MatrixValue(a.matrix * sp.ones(a.shape[1], 1), form) if not hadamard else a
         if isinstance(a, MatrixValue) and isinstance(b, MatrixValue):
             if hadamard:
-                return MatrixValue(_broadcast(a.matrix, b.matrix, lambda x, y: x * y, tree))
+                form = _formed(HadamardProduct, a.form, b.form) if a.shape == b.shape else None
+                return MatrixValue(_broadcast(a.matrix, b.matrix, lambda x, y: x * y, tree),
+                                   form)
             if a.shape[1] != b.shape[0]:
                 raise ShapeMismatch(f"a {a.shape[0]}x{a.shape[1]} matrix times a "
                                     f"{b.shape[0]}x{b.shape[1]} matrix", _column(tree))
-            return MatrixValue(a.matrix * b.matrix)
+            return MatrixValue(a.matrix * b.matrix, _formed(MatMul, a.form, b.form))
         raise Unresolvable("an indexed quantity multiplied with a matrix", _column(tree))
 
     def _divide(self, a, b, tree):
         if isinstance(b, Indexed) and not b.free and isinstance(a, MatrixValue):
-            return MatrixValue(a.matrix / b.at({}))
+            return MatrixValue(a.matrix / b.at({}), _formed(lambda m, s: m / s, a.form, b.form))
         if isinstance(b, MatrixValue):   # entrywise, as in 1 / (1 + exp(-x))
             a = self._as_matrix(a, b, tree)
             return MatrixValue(_broadcast(a.matrix, b.matrix, lambda x, y: x / y, tree))
         if isinstance(a, Indexed) and isinstance(b, Indexed):
             return Indexed(a.free | b.free, merge_ranges(a, b, tree=tree),
-                           lambda asg: a.at(asg) / b.at(asg))
+                           lambda asg: a.at(asg) / b.at(asg),
+                           form=_formed(lambda x, y: x / y, a.form, b.form))
         raise Unresolvable("a division by a matrix", _column(tree))
 
     def _transpose(self, value, tree):
         if isinstance(value, MatrixValue):
-            return MatrixValue(value.matrix.T)
+            return MatrixValue(value.matrix.T, _formed(lambda m: m.T, value.form))
         if isinstance(value, Indexed) and not value.free:
             return value
         raise Unresolvable("a transpose of an indexed entry", _column(tree))
@@ -981,7 +1012,7 @@ class Resolver:
             if value.shape[1] == 1 or value.shape[0] == 1:   # |v|^2 of a vector
                 raise Unresolvable("a power of a vector", _column(tree))
             raise Unresolvable("a power of a matrix", _column(tree))
-        return _map(value, lambda e: e ** exponent)
+        return _map(value, lambda e: e ** exponent, lambda f: f ** exponent)
 
     def _call(self, function, argument_tree, tree):
         arguments = (argument_tree.children if isinstance(argument_tree, Tree)
@@ -1008,7 +1039,8 @@ class Resolver:
             if len(values) != 1:
                 raise Unresolvable("a function of several matrices", _column(tree))
             return MatrixValue(values[0].matrix.applyfunc(
-                lambda e: function.apply(e) ** exponent))
+                lambda e: function.apply(e) ** exponent),
+                _formed(lambda m: _entrywise(function, exponent, m), values[0].form))
         free = frozenset().union(*(v.free for v in values))
         ranges = merge_ranges(*values, tree=tree)
         return Indexed(free, ranges, lambda asg: function.apply(
@@ -1024,6 +1056,8 @@ class Resolver:
         columns = [sp.Matrix(definition(list(matrix[:, k]))) for k in range(matrix.cols)]
         result = sp.Matrix.hstack(*columns)
         result = result if axis == 0 else result.T
+        if len(values) == 1:
+            return MatrixValue(result, _formed(lambda m: Softmax(m, axis), values[0].form))
         if len(values) == 2 and isinstance(values[1], Indexed):   # sigma(Z, i): component i
             index = values[1]
             if not (axis == 0 and result.cols == 1 or axis == 1 and result.rows == 1):
@@ -1065,7 +1099,7 @@ class Resolver:
                 raise Unresolvable("the derivative of a non-scalar by a matrix", _column(tree))
             value = function.at({})
             return MatrixValue(variable.matrix.applyfunc(
-                lambda s: self._diff(value, s, tree)))
+                lambda s: self._diff(value, s, tree)), self._adjoint_form(value, variable))
         if isinstance(function, MatrixValue):
             raise Unresolvable("the derivative of a matrix by an entry", _column(tree))
         free = function.free | variable.free
@@ -1080,6 +1114,16 @@ class Resolver:
             derivative = self._diff(value, variable.at(asg), tree)
             return factor * derivative if value == loss else derivative
         return Indexed(free, ranges, at)
+
+    def _adjoint_form(self, value, variable: MatrixValue) -> MatrixExpr | None:
+        """d loss / d (a whole node): that node's adjoint in the vector form."""
+        forms = self.context.forms
+        if forms is None or variable.form is None or \
+                value != self.graph.nodes["loss"].symbols[0, 0]:
+            return None
+        node = next((name for name, symbol in forms.symbols.items()
+                     if symbol == variable.form), None)
+        return None if node is None else forms.adjoint_symbols[node]
 
     def _argument_or_dummy(self, top, bottom):
         try:
@@ -1221,8 +1265,48 @@ def merge_ranges(*values, tree=None) -> dict[str, int]:
     return ranges
 
 
-def _map(value: Indexed, function) -> Indexed:
-    return Indexed(value.free, value.ranges, lambda asg: function(value.at(asg)))
+def _map(value: Indexed, function, on_form=None) -> Indexed:
+    form = None if on_form is None or value.free else _formed(on_form, value.form)
+    return Indexed(value.free, value.ranges, lambda asg: function(value.at(asg)), form=form)
+
+
+def _formed(operation, *forms):
+    """`operation` of the operands' forms; None when an operand has none or the matrix
+    expression refuses (its symbolic shapes disagree where the concrete ones agree)."""
+    if any(form is None for form in forms):
+        return None
+    try:
+        return operation(*forms)
+    except (sp.matrices.exceptions.ShapeError, TypeError, ValueError):
+        return None
+
+
+def _scalar_plus_matrix(scalar, matrix) -> MatrixExpr | None:
+    """The form of `1 - tanh^2(G)`: a number added to every entry."""
+    if not (isinstance(scalar, Indexed) and not scalar.free and isinstance(matrix, MatrixValue)):
+        return None
+    return _formed(lambda s, m: s * OneMatrix(*m.shape) + m, scalar.form, matrix.form)
+
+
+def _broadcast_sum(a: MatrixValue, b: MatrixValue) -> MatrixExpr | None:
+    """The form of a + b where NumPy would broadcast a column (a bias) along the samples."""
+    if a.form is None or b.form is None:
+        return None
+    if a.shape == b.shape:
+        return _formed(lambda x, y: x + y, a.form, b.form)
+    for wide, narrow in ((a, b), (b, a)):
+        if narrow.shape == (wide.shape[0], 1) and wide.shape[1] > 1:
+            return _formed(lambda w, n: w + MatMul(n, OneMatrix(1, w.shape[1])),
+                           wide.form, narrow.form)
+        if narrow.shape == (1, wide.shape[1]) and wide.shape[0] > 1:
+            return _formed(lambda w, n: w + MatMul(OneMatrix(w.shape[0], 1), n),
+                           wide.form, narrow.form)
+    return None
+
+
+def _entrywise(function: FunctionValue, exponent, matrix: MatrixExpr) -> MatrixExpr:
+    variable = sp.Symbol("_u0", real=True)
+    return Elementwise(sp.Lambda((variable,), function.apply(variable) ** exponent), matrix)
 
 
 def _broadcast(a: sp.Matrix, b: sp.Matrix, op, tree) -> sp.Matrix:

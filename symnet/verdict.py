@@ -392,14 +392,14 @@ class _Reading:
 def _read(link: Relation, latex: str, notation: Notation, networks: Networks, size_set: int,
           definitions: dict, layer_shift: dict | None = None,
           index_change: tuple | None = None, position: int = 0,
-          batch: bool | None = None) -> _Reading:
+          batch: bool | None = None, forms=None) -> _Reading:
     """Both sides of a link resolved at one size set: for one sample when the link allows
     it, else on the batch (or only as `batch` says, when the caller already knows)."""
     modes = (False, True) if networks.spec.samples != "single" else (True,)
     for batch in modes if batch is None else (batch,):
         network = networks.get(size_set, batch)
         context = Context(network, notation, latex, batch, layer_shift=layer_shift or {},
-                          definitions=definitions, index_change=index_change)
+                          definitions=definitions, index_change=index_change, forms=forms)
         for variable, value in _layer_variables(notation, network, position):
             context.layers[variable] = value
         try:
@@ -416,10 +416,13 @@ def _read(link: Relation, latex: str, notation: Notation, networks: Networks, si
 
 
 def read_link(link: Relation, latex: str, notation: Notation, networks: Networks,
-              size_set: int, definitions: dict, batch: bool | None = None) -> _Reading:
+              size_set: int, definitions: dict, batch: bool | None = None,
+              forms=None) -> _Reading:
     """Both sides of one link resolved (for callers outside the verdict: the training with the
-    document's own gradients)."""
-    return _read(link, latex, notation, networks, size_set, definitions, batch=batch)
+    document's own gradients); with `forms` (the vector form), whole matrices also carry their
+    matrix expressions."""
+    return _read(link, latex, notation, networks, size_set, definitions, batch=batch,
+                 forms=forms)
 
 
 def _layer_variables(notation: Notation, network: Network, position: int = 0):

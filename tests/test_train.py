@@ -109,6 +109,37 @@ def test_document_gradients_follow_the_documents_chain(tmp_path):
     assert np.allclose(found["W2"].evaluate(nodes), 2 * exact["W2"], rtol=1e-12, atol=0)
 
 
+def _exact_and_nodes(document, samples: int, seed: int = 1):
+    module: dict = {}
+    exec(compile(generate(document), "generated", "exec"), module)
+    rng = np.random.default_rng(seed)
+    x, y = rng.normal(size=(3, samples)), rng.normal(size=(2, samples))
+    parameters = {"W1": rng.normal(size=(4, 3)), "b1": rng.normal(size=(4, 1)),
+                  "W2": rng.normal(size=(2, 4)), "b2": rng.normal(size=(2, 1))}
+    _, exact = module["gradients"](x, y, **parameters)
+    return exact, dict(module["forward"](x, **parameters), **parameters, X=x, Y=y)
+
+
+def test_document_gradients_are_compiled_at_the_matrix_level_for_any_batch(tmp_path):
+    document = load(chain_file(tmp_path, CLAIMS))
+    found, _ = document_gradients(document, concrete(document), 500)
+    assert {gradient.compiled_as for gradient in found.values()} == {"matrix"}
+    exact, nodes = _exact_and_nodes(document, 500)   # not the document's M = 8
+    assert np.allclose(found["W1"].evaluate(nodes), exact["W1"], rtol=1e-12, atol=0)
+    assert np.allclose(found["W2"].evaluate(nodes), 2 * exact["W2"], rtol=1e-12, atol=0)
+
+
+def test_a_formula_without_a_matrix_form_is_compiled_entry_by_entry(tmp_path):
+    # an entrywise division by a matrix: read entry by entry, never guessed at matrix level
+    claims = dict(CLAIMS, delta2=r"\delta^{(2)} = \frac{A^{(2)} \odot A^{(2)} - Y \odot A^{(2)}}"
+                                 r"{M A^{(2)}}")
+    document = load(chain_file(tmp_path, claims))
+    found, _ = document_gradients(document, concrete(document), 8)
+    assert {gradient.compiled_as for gradient in found.values()} == {"entries"}
+    exact, nodes = _exact_and_nodes(document, 8)
+    assert np.allclose(found["W1"].evaluate(nodes), exact["W1"], rtol=1e-9, atol=0)
+
+
 def test_training_with_the_document_gradients_records_the_angle(tmp_path):
     document = load(chain_file(tmp_path, CLAIMS))
     run = train(document, steps=10, gradient="document", samples=16)
