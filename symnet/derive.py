@@ -17,6 +17,8 @@ from .vector_form import vector_form
 
 # A closed form longer than this many operations is not shown: nobody reads it.
 CLOSED_FORM_MAX_OPS = 400
+# ... and a network with more weights than this is not even built entry by entry to find out
+CLOSED_FORM_MAX_WEIGHTS = 200
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,14 @@ def derive(document: Document) -> Derivation:
 def _closed_form(document: Document) -> tuple[Equation | None, str]:
     """The network's output for one sample as a single expression of the input and the
     parameters, at the file's sizes, when it is short enough to read."""
-    network = build(document.network, per_sample=True)
+    spec = document.network
+    inputs = [spec.size(spec.inputs)] + [spec.size(layer.units)
+                                         for layer in spec.expanded_layers()]
+    weights = sum(a * b for a, b in zip(inputs, inputs[1:]))
+    if weights > CLOSED_FORM_MAX_WEIGHTS:
+        return None, (f"closed form omitted: {weights} weights at the file's sizes (written "
+                      f"out up to {CLOSED_FORM_MAX_WEIGHTS})")
+    network = build(spec, per_sample=True)
     output = network.adjoints.value(network.output_name())
     operations = sp.count_ops(output)
     if operations > CLOSED_FORM_MAX_OPS:

@@ -31,7 +31,7 @@ from .printing import text_name
 from .resolve import MatrixValue, NeedsBatch, ShapeMismatch, Unresolvable, as_matrix
 from .spec import Document, NetworkSpec
 from .vector_form import VectorForm, vector_form
-from .verdict import APPROXIMATE, EXACT, Networks, read_link
+from .verdict import APPROXIMATE, EXACT, Networks, checking_spec, read_link
 
 
 @dataclass
@@ -88,6 +88,11 @@ def document_gradients(document: Document, spec: NetworkSpec,
         if compiled is not None:
             found[parameter] = DocumentGradient(parameter, labels[node], compiled)
     slow = [node for node in labels if module_name(node) not in found]
+    if slow and checking_spec(spec) is not spec:
+        notes += [f"{stated[node].claim}: symnet cannot compile this formula as matrices, and "
+                  "the network is too large to read it entry by entry: not used"
+                  for node in slow]
+        slow = []
     for node, gradient in _entry_level(document, notation, spec, samples, slow).items():
         found[module_name(node)] = DocumentGradient(module_name(node), labels[node], gradient,
                                                     "entries")

@@ -15,6 +15,7 @@ values into local ones, so shared subexpressions are shared objects and never co
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -126,9 +127,16 @@ def local_derivatives(expression: sp.Expr, owned: dict) -> dict[sp.Symbol, sp.Ex
         for symbol in term.free_symbols:
             if symbol in owned:
                 containing[symbol].append(term)
-    derivatives = {symbol: sp.Add(*(sp.diff(term, symbol) for term in parts))
+    derivatives = {symbol: sp.Add(*(_derivative(term, symbol) for term in parts))
                    for symbol, parts in containing.items()}
     return {symbol: value for symbol, value in derivatives.items() if value != 0}
+
+
+@lru_cache(maxsize=None)
+def _derivative(term: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
+    # kept across networks: the networks checked for one document (two size sets, batch and
+    # one sample, other losses and output activations) share most of their terms
+    return sp.diff(term, symbol)
 
 
 def substitute(expression: sp.Basic, values: dict, memo: dict) -> sp.Basic:

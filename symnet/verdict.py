@@ -94,12 +94,12 @@ class Networks:
     the batch and for one sample (built on demand, kept)."""
 
     def __init__(self, spec: NetworkSpec):
-        self.spec = spec
+        self.spec = spec = checking_spec(spec)
         # the second set differs in every size of the network (so a square matrix cannot hide
         # a transpose) and is smaller where it can be without a size of 1 hiding anything; a
         # constant the network is not built from (L, the number of layers) stays what it is
         structural = spec.structural_sizes()
-        self.size_sets = [dict(self.spec.sizes), {
+        self.size_sets = [dict(spec.sizes), {
             name: (value - 1 if value > 2 else value + 1) if name in structural else value
             for name, value in spec.sizes.items()}]
         self._built: dict[tuple[int, bool], Network] = {}
@@ -118,6 +118,36 @@ class Networks:
             self._alternatives = [(text, Networks(spec))
                                   for text, spec in alternative_specs(self.spec)]
         return self._alternatives
+
+
+SMALL_SIZE = 8   # sizes up to this are checked as they are
+
+
+def checking_spec(spec: NetworkSpec) -> NetworkSpec:
+    """The network a document is checked at: its own when its sizes are small; else every
+    size above SMALL_SIZE (a name, or a number in a layer) mapped, in order, onto the next
+    small integers, a different one for each name (784-256-10 with M = 256 is checked as
+    6-4-3 with M = 5: two names equal by chance must not hide a formula that confuses them).
+    A verdict does not depend on the sizes; an explicit network of 784 x 256 symbols would
+    take hours to differentiate."""
+    structural = spec.structural_sizes()
+    literal = {ref for ref in [spec.inputs, spec.batch, *(layer.units for layer in spec.layers)]
+               if isinstance(ref, int)}
+    named = {name: value for name, value in spec.sizes.items() if name in structural}
+    large = sorted([(value, name) for name, value in named.items() if value > SMALL_SIZE] +
+                   [(value, "") for value in literal if value > SMALL_SIZE])
+    if not large:
+        return spec
+    start = max([value for value in [*named.values(), *literal] if value <= SMALL_SIZE] + [2]) + 1
+    small = {key: start + rank for rank, key in enumerate(large)}
+
+    def mapped(ref):
+        return small.get((ref, ""), ref) if isinstance(ref, int) else ref
+    return replace(spec, inputs=mapped(spec.inputs), batch=mapped(spec.batch),
+                   sizes={name: small.get((value, name), value)
+                          for name, value in spec.sizes.items()},
+                   layers=tuple(replace(layer, units=mapped(layer.units))
+                                for layer in spec.layers))
 
 
 def alternative_specs(spec: NetworkSpec) -> list[tuple[str, NetworkSpec]]:

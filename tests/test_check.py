@@ -347,3 +347,31 @@ def test_bracket_notation_errors_are_diagnosed(key, old, new, diagnosis):
     claim = bracket_verdicts({key: planted})[key]
     assert (claim.verdict, claim.diagnosis) == ("wrong", diagnosis), claim.message
     assert "softmax" not in claim.message    # never "exact" for a softmax over one unit
+
+
+def test_a_large_network_is_checked_at_small_sizes_with_the_same_verdicts():
+    claims = {**CORRECT["columns"], "sign": CORRECT["columns"]["dW"].replace("= \\delta", "= -\\delta"),
+              "factor": CORRECT["columns"]["dW"].replace("= \\delta", "= M \\delta")}
+    large = dict(NETWORKS["columns"], sizes={"N_0": 784, "N_1": 256, "N_2": 10, "M": 256})
+    small = verdicts("columns", claims)
+    found = verdicts_in({"network": large, "notation": NOTATION}, claims)
+    assert {key: (v.verdict, v.diagnosis, v.factor) for key, v in found.items()} == \
+        {key: (v.verdict, v.diagnosis, v.factor) for key, v in small.items()}
+    # the batch M equals N_1 in the file: still told apart (factor M, not N_1)
+    assert found["factor"].factor == "M"
+    assert found["sign"].counterexample["sizes"]["N_0"] < 10
+
+
+def test_checking_sizes_keep_small_networks_and_shrink_large_ones_in_order():
+    from symnet.verdict import checking_spec
+    small = parse({"document": {"title": "t"}, "network": NETWORKS["columns"]}).network
+    assert checking_spec(small) is small
+    large = parse({"document": {"title": "t"}, "network": dict(
+        NETWORKS["columns"], sizes={"N_0": 784, "N_1": 256, "N_2": 2, "M": 256},
+        layers=[{"units": "N_1", "activation": "tanh"}, {"units": 10, "activation": "sigmoid"},
+                {"units": "N_2", "activation": "sigmoid"}])}).network
+    checked = checking_spec(large)
+    sizes = checked.sizes
+    assert sizes["N_2"] == 2                      # small sizes stay as written
+    assert max(sizes.values()) <= 8 and checked.layers[1].units < sizes["M"] < sizes["N_1"] \
+        < sizes["N_0"]                            # order kept, equal names told apart

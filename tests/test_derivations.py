@@ -53,3 +53,17 @@ def test_committed_reports_match_the_code(results):
         assert stored == [(c.id, c.verdict, c.diagnosis) for c in result.claims], \
             f"reports/ is stale for {path.name}: rerun `symnet report derivations/`"
         assert (path.parent.parent / "reports" / f"{path.stem}.tex").exists()
+
+
+def test_derive_of_a_large_network_says_the_closed_form_is_omitted():
+    from symnet.derive import derive
+    from symnet.document import parse
+    document = parse({"document": {"title": "large"}, "network": {
+        "samples": "columns", "sizes": {"N_0": 784, "N_1": 256, "N_2": 10, "M": 256},
+        "batch": "M", "inputs": "N_0",
+        "layers": [{"units": "N_1", "activation": "relu"},
+                   {"units": "N_2", "activation": "softmax"}],
+        "loss": {"kind": "categorical_cross_entropy"}}})
+    derivation = derive(document)
+    assert derivation.closed_form is None and "203264 weights" in derivation.closed_form_note
+    assert len(derivation.gradients) >= 4
