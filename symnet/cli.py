@@ -10,7 +10,8 @@ import argparse
 import json
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import numpy as np
 from pathlib import Path
@@ -24,6 +25,7 @@ from .document import load
 from .errors import InputError
 from .report import write_index, write_report
 from .train import train
+from .watch import watch_and_check
 
 EXIT_OK, EXIT_WRONG, EXIT_INPUT = 0, 1, 2
 
@@ -88,6 +90,11 @@ def run_check(args: argparse.Namespace) -> int:
     files = derivation_files(args.paths)
     for path in files:
         load(path)   # every file valid before any work, or exit 2
+    if args.watch:
+        if args.json:
+            raise InputError("--watch prints what changes as text; use --json without --watch")
+        watch_and_check(files)
+        return EXIT_OK
     workers = min(len(files), os.cpu_count() or 1, args.jobs or os.cpu_count() or 1)
     if sys.stderr.isatty():
         print(f"checking {len(files)} document(s) on {workers} core(s) ...", file=sys.stderr)
@@ -158,17 +165,35 @@ def run_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report_file(path: Path, directory: Path, steps: int):
+    """One document's check, training runs and report, in a worker process."""
+    started = time.perf_counter()
+    document = load(path)
+    result = check_document(document)
+    written = write_report(document, directory, steps=steps, result=result)
+    return result, written, time.perf_counter() - started
+
+
 def run_report(args: argparse.Namespace) -> int:
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError(f"--jobs {args.jobs}: expected a number of processes, at least 1")
     files = derivation_files(args.paths)
-    documents = [load(path) for path in files]
+    documents = {path: load(path) for path in files}   # every file valid first, or exit 2
     directory = Path(args.output)
-    entries = []
-    for document in documents:
-        print(f"reporting on {document.path} ...", file=sys.stderr, flush=True)
-        result = check_document(document)
-        written = write_report(document, directory, steps=args.steps, result=result)
-        print(f"{written.tex}: {written.message}")
-        entries.append((document, result, written.tex))
+    workers = min(len(files), args.jobs or os.cpu_count() or 1)
+    print(f"reporting on {len(files)} document(s) on {workers} core(s) ...", file=sys.stderr,
+          flush=True)
+    done = {}
+    with ProcessPoolExecutor(workers) as pool:
+        futures = {pool.submit(_report_file, path, directory, args.steps): path
+                   for path in files}
+        for future in as_completed(futures):
+            path = futures[future]
+            result, written, seconds = future.result()
+            done[path] = (documents[path], result, written.tex)
+            print(f"[{len(done)}/{len(files)}] {written.tex}: {written.message} "
+                  f"({seconds:.1f} s)", flush=True)
+    entries = [done[path] for path in files]
     index = write_index(entries, directory)
     print(f"{index.tex}: {index.message}")
     write_json(str(directory / "check.json"), [result for _, result, _ in entries])
@@ -208,6 +233,9 @@ def parser() -> argparse.ArgumentParser:
                                help="also exit 1 when a claim is unchecked")
     check_command.add_argument("-j", "--jobs", type=int, metavar="N",
                                help="documents checked in parallel (default: one per core)")
+    check_command.add_argument("--watch", action="store_true",
+                               help="check again whenever a file is saved and print only the "
+                                    "verdicts that changed (Ctrl-C to stop)")
     check_command.set_defaults(run=run_check)
     codegen_command = commands.add_parser(
         "codegen", help="write the network's forward pass and gradients as a NumPy module",
@@ -245,6 +273,8 @@ def parser() -> argparse.ArgumentParser:
                                 help="where to write the reports (default: reports/)")
     report_command.add_argument("--steps", type=int, default=100, metavar="N",
                                 help="training steps for the curves (default: 100)")
+    report_command.add_argument("-j", "--jobs", type=int, metavar="N",
+                                help="documents reported in parallel (default: one per core)")
     report_command.set_defaults(run=run_report)
     return top
 
