@@ -4,8 +4,12 @@ hand-written NumPy (the seed-003 algorithm written directly) and PyTorch autogra
 with the same thread count, in one process. Median of STEPS steps after warm-up; ratios and
 GFLOP/s against a measured float64 matmul peak.
 
+A fourth column is the same step compiled by `jax.jit` (XLA, float64), the best compiler on
+this machine: the target is symnet at or below it.
+
 Run: python benchmarks/train_step.py  (results: train_step.txt next to it). Needs torch for the
-third column (pip install torch==2.13.0); without it that column is skipped.
+third column (pip install torch==2.13.0) and jax for the fourth (pip install "jax[cpu]"); without
+them those columns are skipped.
 """
 
 from __future__ import annotations
@@ -90,6 +94,32 @@ def matmul_peak(rng) -> float:
     return 2 * N1 * N0 * M / min(times) / 1e9
 
 
+def _add_jax(steps: dict, x, y, parameters) -> str:
+    """The step as `jax.jit` compiles it, float64, when jax is installed."""
+    try:
+        import jax
+    except ImportError:
+        return "not installed"
+    jax.config.update("jax_enable_x64", True)
+    import jax.numpy as jnp
+    jx, jy = jnp.asarray(x), jnp.asarray(y)
+
+    def loss(p):
+        z1 = p["W1"] @ jx + p["b1"]
+        z2 = p["W2"] @ jax.nn.relu(z1) + p["b2"]
+        return -(jy * jax.nn.log_softmax(z2, axis=0)).sum() / M
+
+    @jax.jit
+    def jax_step(p):
+        grads = jax.grad(loss)(p)
+        return {k: p[k] - LEARNING_RATE * grads[k] for k in p}
+
+    def blocking_step(p):
+        return jax.block_until_ready(jax_step(p))
+    steps["jax.jit (XLA)"] = (blocking_step, {k: jnp.asarray(v) for k, v in parameters.items()})
+    return jax.__version__
+
+
 def main() -> None:
     rng = np.random.default_rng(0)
     x, y, parameters = data(rng)
@@ -119,12 +149,14 @@ def main() -> None:
         torch_version = torch.__version__
     except ImportError:
         torch_version = "not installed"
+    jax_version = _add_jax(steps, x, y, parameters)
     results = median_times(steps)
     peak = matmul_peak(rng)
     lines = [f"# train_step: one step at N0={N0}, N1={N1}, N2={N2}, M={M}, float64, ReLU + "
              f"softmax + cross-entropy, columns; median of {STEPS} after {WARMUP} warm-up",
              f"# {platform.machine()}, {THREADS} threads, NumPy {np.__version__}, torch "
-             f"{torch_version}, {time.strftime('%Y-%m-%d')}; float64 matmul peak "
+             f"{torch_version}, jax {jax_version}, {time.strftime('%Y-%m-%d')}; float64 "
+             f"matmul peak "
              f"{peak:.1f} GFLOP/s"]
     hand = results["hand-written NumPy"]
     for name, seconds in results.items():
@@ -137,6 +169,11 @@ def main() -> None:
     if "PyTorch autograd (CPU)" in results:
         lines.append(f"# goal faster than PyTorch: {ours / results['PyTorch autograd (CPU)']:.2f}"
                      " x PyTorch")
+    if "jax.jit (XLA)" in results:
+        jit = results["jax.jit (XLA)"]
+        lines.append(f"# target symnet <= jax.jit and >= 85% of peak: {ours / jit:.2f} x "
+                     f"jax.jit, {flops / ours / 1e9 / peak:.0%} of peak -> "
+                     f"{'met' if ours <= jit and flops / ours / 1e9 >= 0.85 * peak else 'NOT met'}")
     print("\n".join(lines))
     Path(__file__).with_suffix(".txt").write_text("\n".join(lines) + "\n")
 
