@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import mpmath
 import sympy as sp
@@ -61,12 +61,16 @@ def _real(value):
 
 class Evaluation:
     """The values of expressions at one point. `values` maps symbols to numbers (floats, or
-    mpmath numbers when `digits` is given); it may grow as later symbols get values (the
-    forward and the backward pass), but a symbol's value never changes."""
+    mpmath numbers when `digits` is given); a symbol without a value that `definitions` defines
+    (a node entry by its forward expression, an adjoint by its backward step) is computed from
+    its definition the first time it is needed and kept in `values`, so only what is asked for
+    is ever computed."""
 
-    def __init__(self, values: dict, digits: int | None = None):
+    def __init__(self, values: dict, digits: int | None = None,
+                 definitions: Mapping | None = None):
         self.values = values
         self.digits = digits
+        self.definitions = definitions or {}
         self._table = _FLOAT if digits is None else _MPMATH
         self._memo: dict = {}
 
@@ -96,10 +100,13 @@ class Evaluation:
 
     def _compute(self, node):
         if node.is_Symbol:
-            try:
-                return self.values[node]
-            except KeyError:
-                raise NotNumeric(f"{node} has no value") from None
+            value = self.values.get(node)
+            if value is None:
+                definition = self.definitions.get(node)
+                if definition is None:
+                    raise NotNumeric(f"{node} has no value")
+                value = self.values[node] = self._value(definition)
+            return value
         if node.is_Number or node.is_NumberSymbol:
             return self._constant(node)
         if node.is_Add:

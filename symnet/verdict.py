@@ -520,28 +520,38 @@ def _point(network: Network, seed: int, dummies: dict, digits: int | None = None
 
 def _values(network: Network, point: dict, overrides: dict | None = None,
             key: tuple | None = None) -> Evaluation:
-    """Every node and adjoint value at the point, as an evaluation that also gives the value
-    of any expression in them; `overrides` replaces the backward rule of some adjoints by the
-    document's own (approximate) formula for them. Values without overrides are kept on the
-    network under `key` (seed, digits): every claim of a document reads the same points."""
-    cache = network.__dict__.setdefault("_numeric_values", {})
+    """The values of the network's nodes and adjoints at the point, computed as they are
+    asked for; `overrides` replaces the backward rule of some adjoints by the document's own
+    (approximate) formula for them. Values without overrides are kept on the network under
+    `key` (seed, digits): every claim of a document reads the same points."""
+    definitions = _definitions(network)
     digits = key[1] if key is not None else None
-    if not overrides and key is not None and key in cache:
-        return Evaluation({**cache[key], **point}, digits)
-    overrides = overrides or {}
-    values = dict(point)
-    evaluation = Evaluation(values, digits)
-    graph, adjoints = network.graph, network.adjoints
-    for node in graph.nodes.values():
-        if node.definition is not None:
-            for symbol, expression in zip(node.symbols, node.definition):
-                values[symbol] = evaluation(expression)
-    for name in reversed(list(graph.nodes)):
-        for bar, expression in zip(adjoints.bars[name], adjoints.local[name]):
-            values[bar] = evaluation(overrides.get(bar, expression))
-    if not overrides and key is not None:
-        cache[key] = values
-    return evaluation
+    if overrides:
+        return Evaluation(dict(point), digits, {**definitions, **overrides})
+    cache = network.__dict__.setdefault("_numeric_values", {})
+    if key is None:
+        return Evaluation(dict(point), digits, definitions)
+    if key not in cache:
+        cache[key] = {}
+    values = cache[key]
+    values.update(point)   # the leaves depend on the seed only; a link's dummies are added
+    return Evaluation(values, digits, definitions)
+
+
+def _definitions(network: Network) -> dict:
+    """Every non-leaf entry symbol -> its forward expression, every adjoint symbol -> its
+    backward step."""
+    found = network.__dict__.get("_definitions")
+    if found is None:
+        found = {}
+        graph, adjoints = network.graph, network.adjoints
+        for node in graph.nodes.values():
+            if node.definition is not None:
+                found.update(zip(node.symbols, node.definition))
+        for name in graph.nodes:
+            found.update(zip(adjoints.bars[name], adjoints.local[name]))
+        network.__dict__["_definitions"] = found
+    return found
 
 
 _ENTRY_CACHE: dict = {}
@@ -604,8 +614,8 @@ def _exercising_seeds(network: Network) -> list[int]:
     if kinks:
         covers = {}
         for seed in range(CANDIDATE_SEEDS):
-            values = _values(network, _point(network, seed, {}), key=(seed, None)).values
-            covers[seed] = {(symbol, values[symbol] > 0) for symbol in kinks}
+            values = _values(network, _point(network, seed, {}), key=(seed, None))
+            covers[seed] = {(symbol, values(symbol) > 0) for symbol in kinks}
         seeds, covered = [], set()
         while len(seeds) < MAX_POINTS and len(covered) < 2 * len(kinks):
             best = max((seed for seed in covers if seed not in seeds),
