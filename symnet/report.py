@@ -28,8 +28,8 @@ from .train import train
 _TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
                 "#": r"\#", "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\~{}"}
 MESSAGE_LENGTH = 400
-TEX_HINT = ("no PDF: TeX is not installed (Debian: apt-get install latexmk texlive-latex-extra "
-            "texlive-pictures texlive-science), the .tex is written")
+TEX_HINT = ("no PDF: TeX is not installed (Debian: apt-get install latexmk "
+            "texlive-latex-recommended texlive-pictures), the .tex is written")
 
 
 def tex_escape(value) -> str:
