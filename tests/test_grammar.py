@@ -85,3 +85,17 @@ def test_arbitrary_unicode_never_crashes(latex):
         parse_claim(latex)
     except ClaimSyntaxError:
         pass
+
+
+def test_norm_bars_open_and_close_by_what_precedes_them():
+    rhs = links(parse_claim(r"x = |a| |b| + \|c\|^2"))[0].rhs
+    product = rhs.children[0]
+    assert product.data == "juxtaposition"
+    assert [child.data for child in product.children] == ["norm", "norm"]
+
+
+def test_parentheses_followed_by_a_script_are_a_group_not_a_call():
+    rhs = links(parse_claim(r"x = \delta^{(2)} (A^{(1)})^T"))[0].rhs
+    assert rhs.data == "juxtaposition" and rhs.children[1].data == "scripted"
+    call = links(parse_claim(r"x = g'(z) y"))[0].rhs
+    assert call.data == "juxtaposition" and call.children[0].data == "call"
