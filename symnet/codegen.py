@@ -397,13 +397,11 @@ def _elementwise_in(expression) -> set:
     return {node for node in sp.preorder_traversal(expression) if isinstance(node, Elementwise)}
 
 
-def _size_bindings(form: VectorForm, names: dict, symbols=None) -> list[str]:
-    """`M = X.shape[1]`, ...: every symbolic size, read from an argument's shape (by default
-    the input's and the parameters')."""
+def _size_bindings(form: VectorForm, names: dict) -> list[str]:
+    """`M = X.shape[1]`, ...: every symbolic size, read from an argument's shape."""
     bindings, seen = [], set()
-    if symbols is None:
-        symbols = [form.symbols[name] for name in ["X"] + form.parameters()]
-    for symbol in symbols:
+    for name in ["X"] + form.parameters():
+        symbol = form.symbols[name]
         for axis, size in enumerate(symbol.shape):
             if isinstance(size, sp.Symbol) and size not in seen:
                 seen.add(size)

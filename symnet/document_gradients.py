@@ -69,10 +69,11 @@ def document_gradients(document: Document, spec: NetworkSpec,
     form = vector_form(spec)
     networks = Networks(spec)
     stated, notes = _statements(document, notation, networks, form)
-    owner_of_bar = networks.get(0, True).adjoints.owner_of_bar
+    network = networks.get(0, True)
+    owner_of_bar = network.adjoints.owner_of_bar
     found, labels = {}, {}
     for node, statement in stated.items():
-        if networks.get(0, True).graph.nodes[node].kind not in ("weight", "bias"):
+        if network.graph.nodes[node].kind not in ("weight", "bias"):
             continue
         parameter = module_name(node)
         try:

@@ -127,16 +127,17 @@ def local_derivatives(expression: sp.Expr, owned: dict) -> dict[sp.Symbol, sp.Ex
         for symbol in term.free_symbols:
             if symbol in owned:
                 containing[symbol].append(term)
-    derivatives = {symbol: sp.Add(*(_derivative(term, symbol) for term in parts))
+    derivatives = {symbol: sp.Add(*(derivative(term, symbol) for term in parts))
                    for symbol, parts in containing.items()}
     return {symbol: value for symbol, value in derivatives.items() if value != 0}
 
 
-@lru_cache(maxsize=None)
-def _derivative(term: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
-    # kept across networks: the networks checked for one document (two size sets, batch and
-    # one sample, other losses and output activations) share most of their terms
-    return sp.diff(term, symbol)
+@lru_cache(maxsize=65536)
+def derivative(expression: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
+    """`sympy.diff`, kept: the networks checked for one document (two size sets, batch and one
+    sample, other losses and output activations) and the claims read in them differentiate
+    the same expressions again and again."""
+    return sp.diff(expression, symbol)
 
 
 def substitute(expression: sp.Basic, values: dict, memo: dict) -> sp.Basic:

@@ -166,8 +166,8 @@ class _Disambiguate:
             yield token
 
 
-# LALR with Lark's basic lexer: about 100 times faster than the Earley parser it replaced, and
-# with the same tokens. Shift/reduce conflicts are resolved as shifts, on purpose: a sum takes
+# LALR with Lark's basic lexer: about 50 times faster than the Earley parser it replaced
+# (benchmarks/latency.txt), with the same tokens. Shift/reduce conflicts are resolved as shifts, on purpose: a sum takes
 # the rest of the product, `f(` opens a call and `\partial_W` a derivative operator.
 _PARSER = Lark(GRAMMAR, parser="lalr", lexer="basic", propagate_positions=True,
                postlex=_Disambiguate())

@@ -20,13 +20,13 @@ stands for the average over samples (the convention documents state for omitted 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 import sympy as sp
 from lark import Token, Tree
 from sympy.matrices.expressions import HadamardProduct, MatMul, MatrixExpr, OneMatrix
 
+from .engine import derivative
 from .matrix_rules import Elementwise, Softmax
 from .network import Network
 from .notation import NODE_KINDS, Entry, Notation, normalise
@@ -1146,10 +1146,10 @@ class Resolver:
                 name, position = owner
                 return adjoints.bars[name][position]
         if isinstance(variable, sp.Symbol) and variable.name.startswith("_"):
-            return _derivative(expression, variable)
+            return derivative(expression, variable)
         owner = self.graph.owner(variable)
         target = owner[0]
-        return _derivative(self._written_out(expression, target), variable)
+        return derivative(self._written_out(expression, target), variable)
 
     def _as_variable(self, variable, tree) -> sp.Symbol:
         if isinstance(variable, sp.Symbol):
@@ -1243,13 +1243,6 @@ def _after_partial(tree):
         rest = _after_partial(left)
         return Tree("juxtaposition", [rest, right], tree.meta) if rest is not None else None
     return None
-
-
-@lru_cache(maxsize=65536)
-def _derivative(expression: sp.Expr, variable: sp.Symbol) -> sp.Expr:
-    # kept across links and networks: the two size sets, the per-sample and batch readings
-    # and the other losses tried for a wrong gradient differentiate the same expressions
-    return sp.diff(expression, variable)
 
 
 def _descendants(graph, name: str) -> set[str]:

@@ -127,7 +127,7 @@ def checking_spec(spec: NetworkSpec) -> NetworkSpec:
     """The network a document is checked at: its own when its sizes are small; else every
     size above SMALL_SIZE (a name, or a number in a layer) mapped, in order, onto the next
     small integers, a different one for each name (784-256-10 with M = 256 is checked as
-    6-4-3 with M = 5: two names equal by chance must not hide a formula that confuses them).
+    6-5-3 with M = 4: two names equal by chance must not hide a formula that confuses them).
     A verdict does not depend on the sizes; an explicit network of 784 x 256 symbols would
     take hours to differentiate."""
     structural = spec.structural_sizes()
