@@ -1,0 +1,225 @@
+"""Algebra on values: sums, products (matrix, Hadamard, broadcast), quotients, transposes,
+powers, norms, function calls; the functions every document knows."""
+
+from __future__ import annotations
+
+import sympy as sp
+from lark import Token, Tree
+from sympy.matrices.expressions import HadamardProduct, MatMul, OneMatrix
+
+from ..matrix_rules import Softmax
+from ..registry import ACTIVATIONS
+from .trees import column_of, name_of
+from .values import (ONES, UNIT, as_matrix, broadcast, broadcast_sum_form, entrywise_form, formed,
+                     FunctionValue, Indexed, map_entries, MatrixValue,
+                     merge_ranges, PoweredFunction, scalar_plus_matrix,
+                     ShapeMismatch, Unresolvable)
+
+
+class AlgebraReader:
+    """Operations on values. A part of `Resolver`."""
+
+    def _rule_norm(self, tree):
+        value = self.resolve(tree.children[0])
+        if isinstance(value, MatrixValue):
+            return Indexed.scalar(sp.sqrt(sum(entry ** 2 for entry in value.matrix)))
+        if isinstance(value, Indexed) and UNIT in value.free:   # |A^{(2),m} - Y^m|
+            units = value.ranges[UNIT]
+            ranges = {k: v for k, v in value.ranges.items() if k != UNIT}
+            return Indexed(value.free - {UNIT}, ranges, lambda asg: sp.sqrt(sp.Add(*(
+                value.at({**asg, UNIT: k}) ** 2 for k in range(units)))))
+        return map_entries(value, lambda e: sp.sqrt(e ** 2))
+
+    def _scale(self, value, factor, tree):
+        if isinstance(value, MatrixValue):
+            return MatrixValue(value.matrix * factor, formed(lambda m: factor * m, value.form))
+        if isinstance(value, Indexed):
+            return map_entries(value, lambda e: factor * e, lambda f: factor * f)
+        raise Unresolvable("a function without arguments in a sum", column_of(tree))
+
+    def _add(self, a, b, tree):
+        if isinstance(a, Indexed) and isinstance(b, Indexed):
+            # a term without an index is constant along it (b_i added for every sample m)
+            return Indexed(a.free | b.free, merge_ranges(a, b, tree=tree),
+                           lambda asg: a.at(asg) + b.at(asg),
+                           form=formed(lambda x, y: x + y, a.form, b.form))
+        scalar_form = scalar_plus_matrix(a, b) or scalar_plus_matrix(b, a)
+        a, b = self._as_matrix(a, b, tree), self._as_matrix(b, a, tree)
+        return MatrixValue(broadcast(a.matrix, b.matrix, lambda x, y: x + y, tree),
+                           scalar_form or broadcast_sum_form(a, b))
+
+    def _as_matrix(self, value, other, tree) -> MatrixValue:
+        if isinstance(value, MatrixValue):
+            return value
+        if value is ONES and isinstance(other, MatrixValue):
+            return MatrixValue(sp.ones(*other.shape),
+                               formed(lambda m: OneMatrix(*m.shape), other.form))
+        matrix = as_matrix(value)
+        if matrix is not None:
+            return matrix
+        raise Unresolvable("an indexed quantity combined with a matrix", column_of(tree))
+
+    def _multiply(self, a, b, op, tree):
+        hadamard = op in (r"\odot", r"\circ", r"\bullet", ".*") or (
+            op == "*" and "*" in self.context.notation.marker("hadamard"))
+        if isinstance(a, Indexed) and isinstance(b, Indexed):
+            return Indexed(a.free | b.free, merge_ranges(a, b, tree=tree),
+                           lambda asg: a.at(asg) * b.at(asg),
+                           form=formed(lambda x, y: x * y, a.form, b.form))
+        if isinstance(a, Indexed) and not a.free and isinstance(b, MatrixValue):
+            return MatrixValue(b.matrix * a.at({}), formed(lambda s, m: s * m, a.form, b.form))
+        if isinstance(b, Indexed) and not b.free and isinstance(a, MatrixValue):
+            return MatrixValue(a.matrix * b.at({}), formed(lambda m, s: s * m, a.form, b.form))
+        if a is ONES and isinstance(b, MatrixValue):
+            if hadamard:
+                return b
+            form = formed(lambda m: MatMul(OneMatrix(1, m.shape[0]), m), b.form)
+            return MatrixValue(sp.ones(1, b.shape[0]) * b.matrix, form) \
+                if b.shape[0] != 1 else MatrixValue(sp.ones(1, 1) * b.matrix, b.form)
+        if a is ONES and isinstance(b, Indexed):
+            return b
+        if b is ONES and isinstance(a, MatrixValue):
+            form = formed(lambda m: MatMul(m, OneMatrix(m.shape[1], 1)), a.form)
+            return MatrixValue(a.matrix * sp.ones(a.shape[1], 1), form) if not hadamard else a
+        if isinstance(a, MatrixValue) and isinstance(b, MatrixValue):
+            if hadamard:
+                form = formed(HadamardProduct, a.form, b.form) if a.shape == b.shape else None
+                return MatrixValue(broadcast(a.matrix, b.matrix, lambda x, y: x * y, tree),
+                                   form)
+            if a.shape[1] != b.shape[0]:
+                raise ShapeMismatch(f"a {a.shape[0]}x{a.shape[1]} matrix times a "
+                                    f"{b.shape[0]}x{b.shape[1]} matrix", column_of(tree))
+            return MatrixValue(a.matrix * b.matrix, formed(MatMul, a.form, b.form))
+        raise Unresolvable("an indexed quantity multiplied with a matrix", column_of(tree))
+
+    def _divide(self, a, b, tree):
+        if isinstance(b, Indexed) and not b.free and isinstance(a, MatrixValue):
+            return MatrixValue(a.matrix / b.at({}), formed(lambda m, s: m / s, a.form, b.form))
+        if isinstance(b, MatrixValue):   # entrywise, as in 1 / (1 + exp(-x))
+            a = self._as_matrix(a, b, tree)
+            return MatrixValue(broadcast(a.matrix, b.matrix, lambda x, y: x / y, tree))
+        if isinstance(a, Indexed) and isinstance(b, Indexed):
+            return Indexed(a.free | b.free, merge_ranges(a, b, tree=tree),
+                           lambda asg: a.at(asg) / b.at(asg),
+                           form=formed(lambda x, y: x / y, a.form, b.form))
+        raise Unresolvable("a division by a matrix", column_of(tree))
+
+    def _transpose(self, value, tree):
+        if isinstance(value, MatrixValue):
+            return MatrixValue(value.matrix.T, formed(lambda m: m.T, value.form))
+        if isinstance(value, Indexed) and not value.free:
+            return value
+        raise Unresolvable("a transpose of an indexed entry", column_of(tree))
+
+    def _power(self, value, power_tree, tree):
+        exponent = self._layer_expression(power_tree) if not (
+            isinstance(power_tree, Tree) and power_tree.data == "unary") else None
+        if exponent is None:
+            exponent = self.resolve(power_tree)
+            if not isinstance(exponent, Indexed) or exponent.free:
+                raise Unresolvable("a power that is not a number", column_of(tree))
+            exponent = exponent.at({})
+        if isinstance(value, FunctionValue):
+            return PoweredFunction(value, power_tree, exponent)
+        if isinstance(value, MatrixValue):
+            if value.shape == (1, 1):
+                return Indexed.scalar(value.matrix[0, 0] ** exponent)
+            if value.shape[1] == 1 or value.shape[0] == 1:   # |v|^2 of a vector
+                raise Unresolvable("a power of a vector", column_of(tree))
+            raise Unresolvable("a power of a matrix", column_of(tree))
+        return map_entries(value, lambda e: e ** exponent, lambda f: f ** exponent)
+
+    def _call(self, function, argument_tree, tree):
+        arguments = (argument_tree.children if isinstance(argument_tree, Tree)
+                     and argument_tree.data == "group" else [argument_tree])
+        arguments = [arg for arg in arguments if not isinstance(arg, Token)]
+        exponent = 1
+        if isinstance(function, PoweredFunction):
+            function, exponent = function.function, function.exponent
+        values = [self._argument(arg) for arg in arguments]
+        if function.random_matrix:
+            sizes = [v.at({}) for v in values if isinstance(v, Indexed) and not v.free]
+            if len(sizes) != 2 or not all(size.is_Integer and size > 0 for size in sizes):
+                raise Unresolvable(f"{function.name} takes two sizes", column_of(tree))
+            return MatrixValue(sp.zeros(int(sizes[0]), int(sizes[1])))
+        if function.per_sample is not None:
+            return self._call_per_sample(function, values, tree)
+        if function.arity != len(values):
+            if function.arity == 1 and len(values) == 2 and isinstance(values[1], Indexed):
+                values = values[:1]    # `\sigma(Z^{(2)}, i)`: the index is documentation
+            else:
+                raise Unresolvable(f"{function.name} takes {function.arity} argument(s), "
+                                   f"found {len(values)}", column_of(tree))
+        if any(isinstance(v, MatrixValue) for v in values):
+            if len(values) != 1:
+                raise Unresolvable("a function of several matrices", column_of(tree))
+            return MatrixValue(values[0].matrix.applyfunc(
+                lambda e: function.apply(e) ** exponent),
+                formed(lambda m: entrywise_form(function, exponent, m), values[0].form))
+        free = frozenset().union(*(v.free for v in values))
+        ranges = merge_ranges(*values, tree=tree)
+        return Indexed(free, ranges, lambda asg: function.apply(
+            *(v.at(asg) for v in values)) ** exponent)
+
+    def _call_per_sample(self, function, values, tree):
+        """softmax(Z): each sample (a column, or a row) through the vector definition."""
+        definition, axis = function.per_sample
+        if not values or not isinstance(values[0], MatrixValue):
+            raise Unresolvable(f"{function.name} acts on a whole sample: give it the matrix "
+                               "(or the vector of one sample)", column_of(tree))
+        matrix = values[0].matrix if axis == 0 else values[0].matrix.T
+        columns = [sp.Matrix(definition(list(matrix[:, k]))) for k in range(matrix.cols)]
+        result = sp.Matrix.hstack(*columns)
+        result = result if axis == 0 else result.T
+        if len(values) == 1:
+            return MatrixValue(result, formed(lambda m: Softmax(m, axis), values[0].form))
+        if len(values) == 2 and isinstance(values[1], Indexed):   # sigma(Z, i): component i
+            index = values[1]
+            if not (axis == 0 and result.cols == 1 or axis == 1 and result.rows == 1):
+                raise Unresolvable(f"{function.name}(Z, i) of a whole batch: the component "
+                                   "of which sample?", column_of(tree))
+            vector = list(result)
+            return Indexed(index.free, index.ranges,
+                           lambda asg: vector[int(index.at(asg)) - 1])
+        return MatrixValue(result)
+
+    def _argument(self, tree):
+        """A function argument; a single unknown letter there is a dummy variable."""
+        name = name_of(tree) if isinstance(tree, Tree) and tree.data == "name" else None
+        try:
+            value = self.resolve(tree)
+        except Unresolvable:
+            if name is None or len(name) != 1:
+                raise
+            self.context.dummies.setdefault(name, sp.Symbol(f"_{name}", real=True))
+            value = Indexed.scalar(self.context.dummies[name])
+        if isinstance(value, FunctionValue):
+            raise Unresolvable(f"{value.name} needs an argument", column_of(tree))
+        return value
+
+    def _apply_operator(self, operator, right, tree):
+        """`\\partial_{W} L`, `\\nabla_W L`: the derivative of `right` by the subscript."""
+        if operator.subscript is None:
+            raise Unresolvable("a derivative without its variable", column_of(tree))
+        return self._derivative(right, operator.subscript, tree)
+
+
+def _builtin(name: str, definition, arity: int = 1) -> FunctionValue:
+    return FunctionValue(name, definition, arity)
+
+
+BUILTIN_FUNCTIONS: dict[str, FunctionValue] = {
+    r"\exp": _builtin("exp", sp.exp),
+    r"\log": _builtin("log", sp.log),
+    r"\ln": _builtin("ln", sp.log),
+    r"\tanh": _builtin("tanh", sp.tanh),
+    r"\sigma": _builtin("sigmoid", ACTIVATIONS["sigmoid"].elementwise),
+    r"\max": _builtin("max", sp.Max, 2),
+    "H": _builtin("Heaviside", lambda z: sp.Heaviside(z, sp.Rational(1, 2))),
+    # rand(n, m): a random n x m matrix, for initialisations `W \sim rand(N_1, N_0)`
+    **{name: FunctionValue(name, None, 2, random_matrix=True) for name in ("rand", "randn")},
+    # activations by the names documents write them with
+    **{alias: _builtin(name, ACTIVATIONS[name].elementwise)
+       for name, aliases in {"relu": ("ReLU", "relu"), "sigmoid": ("sigmoid",),
+                             "tanh": ("tanh",)}.items() for alias in aliases},
+}

@@ -1,0 +1,139 @@
+"""Derivatives between network quantities (`\\frac{\\partial f}{\\partial x}`, `\\nabla_W L`):
+evaluated by `sympy.diff` after writing out the nodes in between."""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.matrices.expressions import MatrixExpr
+
+from ..engine import derivative
+from .trees import after_partial, column_of, name_of, starts_with_partial
+from .values import Indexed, MatrixValue, merge_ranges, Operator, Unresolvable
+
+
+class CalculusReader:
+    """Derivatives between network quantities. A part of `Resolver`."""
+
+    def _rule_frac(self, tree):
+        _, top, bottom = tree.children
+        if starts_with_partial(top):
+            return self._derivative(after_partial(top), after_partial(bottom), tree)
+        return self._divide(self.resolve(top), self.resolve(bottom), tree)
+
+    def _rule_partial(self, tree):
+        return Operator("partial", None)
+
+    def _rule_nabla(self, tree):
+        return Operator("nabla", None)
+
+    # -- operations ---------------------------------------------------------------------------
+    def _derivative(self, top, bottom, tree):
+        if top is None or bottom is None:
+            raise Unresolvable("symnet reads derivatives written \\frac{\\partial f}"
+                               "{\\partial x}", column_of(tree))
+        variable = self.resolve(bottom)
+        function = self._argument_or_dummy(top, bottom)
+        if isinstance(variable, MatrixValue):
+            if not isinstance(function, Indexed) or function.free:
+                raise Unresolvable("the derivative of a non-scalar by a matrix", column_of(tree))
+            value = function.at({})
+            return MatrixValue(variable.matrix.applyfunc(
+                lambda s: self._diff(value, s, tree)), self._adjoint_form(value, variable))
+        if isinstance(function, MatrixValue):
+            raise Unresolvable("the derivative of a matrix by an entry", column_of(tree))
+        free = function.free | variable.free
+        ranges = merge_ranges(function, variable, tree=tree)
+        # d(loss of one sample) / d(that sample's entry) = M d(mean loss) / d(entry)
+        factor = (self.network.batch if variable.per_sample and
+                  self.network.spec.loss.reduction == "mean" else 1)
+        loss = self.graph.nodes["loss"].symbols[0, 0]
+
+        def at(asg):
+            value = function.at(asg)
+            derivative = self._diff(value, variable.at(asg), tree)
+            return factor * derivative if value == loss else derivative
+        return Indexed(free, ranges, at)
+
+    def _adjoint_form(self, value, variable: MatrixValue) -> MatrixExpr | None:
+        """d loss / d (a whole node): that node's adjoint in the vector form."""
+        forms = self.context.forms
+        if forms is None or variable.form is None or \
+                value != self.graph.nodes["loss"].symbols[0, 0]:
+            return None
+        node = next((name for name, symbol in forms.symbols.items()
+                     if symbol == variable.form), None)
+        return None if node is None else forms.adjoint_symbols[node]
+
+    def _argument_or_dummy(self, top, bottom):
+        try:
+            return self.resolve(top)
+        except Unresolvable:
+            name = name_of(bottom)
+            if name and len(name) == 1 and name not in self.context.dummies:
+                self.context.dummies[name] = sp.Symbol(f"_{name}", real=True)
+                return self.resolve(top)
+            raise
+
+    def _diff(self, expression: sp.Expr, variable: sp.Expr, tree) -> sp.Expr:
+        variable = self._as_variable(variable, tree)
+        adjoints = self.network.adjoints
+        loss_symbol = self.graph.nodes["loss"].symbols[0, 0]
+        if expression == loss_symbol:
+            owner = self.graph.owner(variable)
+            if owner is not None:
+                name, position = owner
+                return adjoints.bars[name][position]
+        if isinstance(variable, sp.Symbol) and variable.name.startswith("_"):
+            return derivative(expression, variable)
+        owner = self.graph.owner(variable)
+        target = owner[0]
+        return derivative(self._written_out(expression, target), variable)
+
+    def _as_variable(self, variable, tree) -> sp.Symbol:
+        if isinstance(variable, sp.Symbol):
+            return variable
+        for node in self.graph.nodes.values():   # g(z) is the node it defines
+            if node.definition is not None:
+                for symbol, definition in zip(node.symbols, node.definition):
+                    if definition == variable:
+                        return symbol
+        if isinstance(variable, sp.Mul):         # M * entry: a per-sample loss variable
+            coefficient, rest = variable.as_coeff_Mul()
+            if isinstance(rest, sp.Symbol):
+                return rest
+        raise Unresolvable("a derivative with respect to an expression that is not a "
+                           "network quantity", column_of(tree))
+
+    def _written_out(self, expression: sp.Expr, target: str) -> sp.Expr:
+        """The expression with every node that depends on `target` replaced by its definition,
+        down to `target`: what `sympy.diff` by a `target` entry needs."""
+        cache = self.network.__dict__.setdefault("_written_out", {})
+        key = (expression, target)
+        if key not in cache:
+            cache[key] = self._write_out(expression, target)
+        return cache[key]
+
+    def _write_out(self, expression: sp.Expr, target: str) -> sp.Expr:
+        dependent = _descendants(self.graph, target)
+        for _ in range(len(self.graph.nodes)):
+            replacements = {}
+            for symbol in expression.free_symbols:
+                owner = self.graph.owner(symbol)
+                if owner and owner[0] in dependent and owner[0] != target:
+                    node = self.graph.nodes[owner[0]]
+                    if node.definition is not None:
+                        replacements[symbol] = node.definition[owner[1]]
+            if not replacements:
+                return expression
+            expression = expression.xreplace(replacements)
+        return expression
+
+
+def _descendants(graph, name: str) -> set[str]:
+    found = {name}
+    for node in graph.nodes.values():
+        if any(parent in found for parent in node.inputs):
+            found.add(node.name)
+    return found
+
+

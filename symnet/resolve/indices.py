@@ -1,0 +1,161 @@
+"""Indices and samples: subscripts read as index lists, superscripts as layer / sample /
+transpose / power, and sums over indices."""
+
+from __future__ import annotations
+
+import sympy as sp
+from lark import Token, Tree
+
+from ..notation import normalise
+from .trees import column_of, is_group, name_of
+from .values import Indexed, MatrixValue, NeedsBatch, ShapeMismatch, Unresolvable
+
+
+class IndexReader:
+    """Subscripts, superscripts and sums. A part of `Resolver`."""
+
+    def _read_subscript(self, tree) -> list:
+        """`ij`, `i,j`, `1j`, `\\alpha\\beta` -> ['i', 'j'], [0, 'j'] (numbers 0-based)."""
+        items = []
+
+        def walk(node):
+            if isinstance(node, Token):
+                text = str(node)
+                if text in ",;":
+                    return
+                change = self.context.index_change
+                if change and node.column == change[0]:
+                    text = change[1]
+                elif not text.isdigit():
+                    self.sites.append(("index", node.column, text))
+                if text.isdigit():
+                    items.extend(int(d) - 1 for d in text)
+                else:
+                    items.append(text)
+                return
+            if node.data in ("script_list", "juxtaposition"):
+                for child in node.children:
+                    walk(child)
+            elif node.data in ("script_atom", "name", "command", "number"):
+                walk(node.children[0])
+            elif node.data == "group" and len(node.children) == 1:
+                walk(node.children[0])
+            else:
+                raise Unresolvable("symnet reads subscripts as indices such as ij, i,j, 1j",
+                                   column_of(node))
+        walk(tree)
+        for item in items:
+            if isinstance(item, str) and item not in self.index_scope:
+                self.index_scope.append(item)
+        return items
+
+    def _bare_layer(self, name: str, superscript) -> bool:
+        """A notation that writes layers without parentheses (`w^l`, `a^{l-1}`, `\\delta^L`):
+        the whole superscript of its symbols is the layer, unless it is a transpose."""
+        entries = self.context.notation.by_base(normalise(name))
+        if not any(entry.bare for entry in entries):
+            return False
+        return name_of(superscript) not in ("T", r"\top", r"\intercal")
+
+    def _read_superscript(self, tree):
+        """`(2)`, `(2),m`, `(1)T`, `T`, `\\top`, `2`, `m` -> (layer, sample, transpose, power)."""
+        if tree is None:
+            return None, None, False, None
+        parts = [part for part in tree.children if not isinstance(part, Token)] \
+            if tree.data == "script_list" else [tree]
+        layer, sample, transpose, power = None, None, False, None
+        samples = set(self.context.notation.marker("sample_index"))
+        for part in parts:
+            pieces = part.children if isinstance(part, Tree) and part.data == "juxtaposition" \
+                else [part]
+            for piece in pieces:
+                name = name_of(piece) if isinstance(piece, (Tree, Token)) else None
+                if isinstance(piece, Tree) and piece.data == "call" and \
+                        is_group(piece.children[0]):     # [2](i): a layer, then a sample
+                    layer = piece.children[0]
+                    for argument in piece.children[1:]:
+                        sample = self._sample_name(argument, samples)
+                elif is_group(piece) and name_of(piece.children[0]) in samples:
+                    sample = self._sample_name(piece.children[0], samples)   # y^{(i)}
+                elif is_group(piece):
+                    layer = piece
+                elif name in ("T", r"\top", r"\intercal"):
+                    transpose = True
+                elif name is not None and name in samples:
+                    sample = self._sample_name(piece, samples)
+                elif isinstance(piece, Tree) and piece.data in ("number", "unary") or \
+                        isinstance(piece, Token) and str(piece).isdigit():
+                    power = piece
+                elif isinstance(piece, Tree) and piece.data == "script_atom" and \
+                        str(piece.children[0]).isdigit():
+                    power = piece
+                else:
+                    raise Unresolvable("symnet reads superscripts as a layer (2), a sample "
+                                       "index, a transpose T or a power", column_of(piece))
+        return layer, sample, transpose, power
+
+    def _sample_name(self, tree, samples) -> str:
+        name = name_of(tree) if isinstance(tree, (Tree, Token)) else None
+        if name not in samples:
+            raise Unresolvable("symnet reads the parentheses after a layer as the sample "
+                               "index; declare it as sample_index", column_of(tree))
+        if name not in self.index_scope:
+            self.index_scope.append(name)
+        return name
+
+    # -- rules --------------------------------------------------------------------------------
+    def _rule_big_sum(self, tree):
+        _, scripts, body = tree.children
+        sub = next((s.children[0] for s in scripts.children if s.data == "sub"), None)
+        sup = next((s.children[0] for s in scripts.children if s.data == "sup"), None)
+        if sub is None:
+            raise Unresolvable("a sum without its index", column_of(tree))
+        indices, limit = self._sum_indices(sub)
+        value = self.resolve(body)
+        if isinstance(value, MatrixValue):
+            raise Unresolvable("a sum over a matrix: write its entries", column_of(tree))
+        for index in indices:
+            value = self._sum(value, index, limit, sup, tree)
+        return value
+
+    def _sum_indices(self, tree):
+        if isinstance(tree, Tree) and tree.data == "script_list" and len(tree.children) == 1 \
+                and isinstance(tree.children[0], Tree) and tree.children[0].data == "limit":
+            variable, _, start = tree.children[0].children
+            names = [name_of(variable)]
+            start_value = self._layer_expression(start)
+            for name in names:
+                if name not in self.index_scope:
+                    self.index_scope.append(name)
+            return names, start_value
+        names = [name for name in self._read_subscript(tree)]
+        if any(isinstance(name, int) for name in names):
+            raise Unresolvable("a sum over a number", column_of(tree))
+        return names, None
+
+    def _sum(self, value: Indexed, index: str, start, upper_tree, tree) -> Indexed:
+        samples = set(self.context.notation.marker("sample_index"))
+        if index in samples and not self.context.batch:
+            raise NeedsBatch
+        if index not in value.free:
+            raise Unresolvable(f"the sum's index {index} does not occur in its body",
+                               column_of(tree))
+        size = value.ranges.get(index)
+        if upper_tree is not None:
+            upper = self._layer_expression(upper_tree) if not (
+                name_of(upper_tree) == self.network.spec.batch) else self.network.batch
+            if name_of(upper_tree) == self.network.spec.batch and not self.context.batch:
+                raise NeedsBatch
+            if upper is not None:
+                limit = upper - ((start or 1) - 1)
+                if size is not None and size != limit:
+                    raise ShapeMismatch(f"the sum runs {index} over {limit} values, but "
+                                        f"{index} indexes {size} entries", column_of(tree))
+                size = limit
+        if size is None:
+            raise Unresolvable(f"the range of {index} is not known from where it is used",
+                               column_of(tree))
+        ranges = {k: v for k, v in value.ranges.items() if k != index}
+        return Indexed(value.free - {index}, ranges, lambda assignment: sp.Add(*(
+            value.at({**assignment, index: k}) for k in range(size))))
+

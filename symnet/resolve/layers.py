@@ -1,0 +1,152 @@
+"""Reading names through the notation table: which entry a written symbol is, which layer its
+superscript names, and the network node or function it stands for."""
+
+from __future__ import annotations
+
+import sympy as sp
+from lark import Token
+
+from ..notation import NODE_KINDS, Entry, normalise
+from .trees import column_of
+from .values import FunctionValue, Indexed, NoSuchLayer, Unresolvable, Value
+
+
+class NotationReader:
+    """Names through the notation table: entries, layers, nodes and functions. A part of `Resolver`."""
+
+    def _composite(self, tree) -> Value | None:
+        """A whole expression the notation table names (`\\text{Loss}(h(\\bar{x};\\theta),y)`)."""
+        entries = self.context.notation.composites()
+        if not entries or getattr(tree.meta, "empty", True):
+            return None
+        text = normalise(self.context.latex[tree.meta.start_pos:tree.meta.end_pos])
+        for entry in entries:
+            if entry.base == text:
+                return self._meaning_value(entry, None, [], None, tree)
+        return None
+
+    def _lookup(self, name: str, layer_tree, tree) -> tuple[Entry, int | None] | None:
+        # layer variables and sample indices are read where they stand (superscripts, sums)
+        entries = [entry for entry in self.context.notation.by_base(normalise(name))
+                   if entry.meaning.kind not in ("layer_variable", "sample_index")]
+        layer = None if layer_tree is None else self._layer_number(layer_tree)
+        for entry in entries:
+            if layer_tree is None and entry.variable is None and entry.layer is None:
+                return entry, None
+            if layer_tree is not None and entry.layer is not None and layer is not None \
+                    and int(entry.layer) == layer:
+                return entry, layer
+            if layer_tree is not None and entry.variable is not None:
+                return entry, layer
+        return None
+
+    def _layer_number(self, tree) -> int | None:
+        """A layer superscript `(2)`, `(L+1)`, `(k-1)` as a number (variables bound)."""
+        value = self._layer_expression(tree)
+        if value is not None:
+            self.sites.append(("layer", column_of(tree), int(value)))
+        shift = self.context.layer_shift.get(column_of(tree) or -1, 0)
+        return None if value is None else int(value) + shift
+
+    def _layer_expression(self, tree):
+        if isinstance(tree, Token):
+            return self._layer_symbol(str(tree), tree)
+        if tree.data == "group":
+            return self._layer_expression(tree.children[0])
+        if tree.data == "number":
+            return int(str(tree.children[0]))
+        if tree.data in ("name", "command", "script_atom"):
+            text = str(tree.children[0])
+            return int(text) if text.isdigit() else self._layer_symbol(text, tree)
+        if tree.data == "binary":
+            left, op, right = tree.children
+            a, b = self._layer_expression(left), self._layer_expression(right)
+            if a is None or b is None:
+                return None
+            return a + b if str(op) == "+" else a - b if str(op) == "-" else None
+        if tree.data == "script_list" and len(tree.children) == 1:
+            return self._layer_expression(tree.children[0])
+        return None
+
+    def _layer_symbol(self, name: str, tree) -> int:
+        if name in self.context.layers:
+            return self.context.layers[name]
+        sizes = self.network.sizes
+        if name in sizes:
+            return sizes[name]
+        raise Unresolvable(f"layer {name!r} is not a number, a size or a layer variable; "
+                           "declare it in [notation] as layer_variable[1..L]", column_of(tree))
+
+    def _node_name(self, kind: str, layer: str | None, bound: int | None, tree) -> str:
+        if kind in ("input",):
+            return "X"
+        if kind == "target":
+            return "Y"
+        if kind == "output":
+            return self.network.output_name()
+        if kind == "loss":
+            return "loss"
+        number = self._meaning_layer(layer, bound, tree)
+        if kind == "activation" and number == 0:
+            return "X"
+        name = f"{NODE_KINDS[kind]}[{number}]"
+        if name not in self.graph.nodes:
+            error = NoSuchLayer if not 0 <= number <= self.network.depth or \
+                number == 0 and kind != "activation" else Unresolvable
+            raise error(f"layer {number} has no {kind}", column_of(tree))
+        return name
+
+    def _meaning_layer(self, layer: str | None, bound: int | None, tree) -> int:
+        depth = self.network.depth
+        if layer is None or layer == "last":
+            return depth
+        if layer.isdigit():
+            return int(layer)
+        if bound is None:
+            variable = layer[0]
+            if variable not in self.context.layers:
+                raise Unresolvable("this symbol needs a layer superscript such as (2)",
+                                   column_of(tree))
+            bound = self.context.layers[variable]
+            return bound + (int(layer[1:]) if len(layer) > 1 else 0)
+        offset = int(layer[1:]) if len(layer) > 1 else 0
+        return bound - offset
+
+    def _meaning_value(self, entry: Entry, bound: int | None, indices, sample, tree) -> Value:
+        meaning = entry.meaning
+        if meaning.kind == "activation_function":
+            number = self._meaning_layer(meaning.layer, bound, tree)
+            return self._activation_function(number, tree)
+        if meaning.kind in ("loss_function", "loss_of_preactivation"):
+            return self._loss_function(meaning.kind == "loss_of_preactivation")
+        if meaning.kind == "learning_rate":
+            return Indexed.scalar(sp.Symbol("_eta", positive=True))
+        if meaning.kind in ("sample_index", "kronecker", "hadamard",
+                            "matmul", "ones", "layer_variable"):
+            raise Unresolvable(f"{entry.key!r} ({meaning.kind}) cannot stand here",
+                               column_of(tree))
+        node = self._node_name(meaning.kind, meaning.layer, bound, tree)
+        return self._node_value(node, meaning.adjoint, indices, sample, tree)
+
+    def _activation_function(self, number: int, tree) -> FunctionValue:
+        if not 1 <= number <= self.network.depth:
+            raise Unresolvable(f"there is no layer {number}", column_of(tree))
+        activation = self.network.layers[number - 1].activation
+        if activation.per_sample is not None:
+            axis = 1 if self.network.spec.samples == "rows" else 0
+            return FunctionValue(activation.name, None, per_sample=(activation.per_sample, axis))
+        if activation.elementwise is not None:
+            return FunctionValue(activation.name, activation.elementwise)
+        return FunctionValue(activation.name, activation.function())
+
+    def _loss_function(self, of_preactivation: bool) -> FunctionValue:
+        loss = self.network.spec.loss.loss
+        output = self.network.layers[-1].activation
+        if of_preactivation:
+            if output.elementwise is None and not output.generic:
+                raise Unresolvable("the loss of a pre-activation needs an element-wise output")
+            squash = output.elementwise or output.function()
+            return FunctionValue(loss.name, lambda z, y: loss.entry(squash(z), y), 2)
+        return FunctionValue(loss.name, loss.entry, 2)
+
+    # -- network quantities -------------------------------------------------------------------

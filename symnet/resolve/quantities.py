@@ -1,0 +1,198 @@
+"""Network quantities as values of a claim: a node's entries or its whole matrix, a written
+symbol with its scripts, sizes, definitions, Kronecker deltas."""
+
+from __future__ import annotations
+
+import sympy as sp
+from lark import Tree
+from sympy.matrices.expressions import MatrixExpr
+
+from ..notation import normalise
+from .algebra import BUILTIN_FUNCTIONS
+from .trees import column_of, name_of
+from .values import (IMPLICIT_SAMPLE, UNIT, Context, FunctionValue, Indexed, IndexMismatch,
+                     MatrixValue, NeedsBatch, Unresolvable, Value)
+
+
+class QuantityReader:
+    """Network quantities and written symbols as values. A part of `Resolver`."""
+
+    def _node_value(self, node: str, adjoint: bool, indices: list, sample, tree) -> Value:
+        graph_node = self.graph.nodes[node]
+        matrix = (self.network.adjoints.bars[node] if adjoint else graph_node.symbols)
+        if node == "loss" and adjoint:
+            matrix = sp.ImmutableMatrix([[1]])
+        has_samples = graph_node.kind in ("input", "target", "preactivation", "activation")
+        sample_axis = None
+        if has_samples and self.network.spec.samples != "single":
+            sample_axis = 0 if self.network.spec.samples == "rows" else 1
+        if sample is not None and sample_axis is None:
+            raise Unresolvable(f"{node} has no sample index", column_of(tree))
+        if sample is not None and not self.context.batch:
+            raise NeedsBatch
+        rows, cols = matrix.shape
+        if not indices:
+            if sample is not None:
+                return self._entries(matrix, [sample], sample_axis, node, adjoint, tree)
+            if sample_axis is not None and not self.context.batch:
+                raise NeedsBatch   # a whole matrix of samples: the claim is about the batch
+            if matrix.shape == (1, 1):
+                return self._entries(matrix, [0, 0], None, node, adjoint, tree)
+            return MatrixValue(sp.Matrix(matrix), self._node_form(node, adjoint))
+        if len(indices) == 2:
+            if sample_axis is not None and not self.context.batch and \
+                    matrix.shape[sample_axis] > 1:
+                raise NeedsBatch
+            return self._entries(matrix, indices, None, node, adjoint, tree)
+        if len(indices) != 1:
+            raise Unresolvable(f"{len(indices)} indices on a matrix", column_of(tree))
+        unit_size = None if sample_axis is None else matrix.shape[1 - sample_axis]
+        if sample_axis is not None and unit_size == 1 and sample is None and \
+                (matrix.shape[sample_axis] > 1 or not self.context.batch):
+            if not self.context.batch:   # z_i of a one-unit layer: i is the sample
+                raise NeedsBatch
+            placed = [indices[0], 0] if sample_axis == 0 else [0, indices[0]]
+            return self._entries(matrix, placed, None, node, adjoint, tree)
+        if sample_axis is not None and matrix.shape[sample_axis] > 1:
+            sample = sample if sample is not None else IMPLICIT_SAMPLE
+            placed = [indices[0], sample] if sample_axis == 1 else [sample, indices[0]]
+            return self._entries(matrix, placed, None, node, adjoint, tree,
+                                 per_sample_loss=adjoint and sample == IMPLICIT_SAMPLE)
+        if cols == 1:
+            return self._entries(matrix, [indices[0], 0], None, node, adjoint, tree)
+        if rows == 1:
+            return self._entries(matrix, [0, indices[0]], None, node, adjoint, tree)
+        raise Unresolvable("one index on a matrix: write both (row and column)", column_of(tree))
+
+    def _node_form(self, node: str, adjoint: bool) -> MatrixExpr | None:
+        forms = self.context.forms
+        if forms is None or not self.context.batch:
+            return None
+        return (forms.adjoint_symbols if adjoint else forms.symbols).get(node)
+
+    def _entries(self, matrix, indices, sample_axis, node, adjoint, tree,
+                 per_sample_loss=False) -> Value:
+        if sample_axis is not None:   # a whole sample: a column (or row) of the matrix
+            sample = indices[0]
+            if isinstance(sample, str):   # A^{(2),m}: its units along a hidden index
+                placed = [UNIT, sample] if sample_axis == 1 else [sample, UNIT]
+                return self._entries(matrix, placed, None, node, adjoint, tree)
+            vector = matrix[:, sample] if sample_axis == 1 else matrix[sample, :]
+            return MatrixValue(sp.Matrix(vector))
+        ranges = {}
+        for axis, index in enumerate(indices):
+            size = matrix.shape[axis]
+            if isinstance(index, int):
+                if not 0 <= index < size:
+                    raise Unresolvable(f"index {index + 1} is out of range (1..{size})",
+                                       column_of(tree))
+            elif ranges.setdefault(index, size) != size:
+                raise IndexMismatch(f"index {index} runs over {ranges[index]} values in one "
+                                    f"place and {size} in another", column_of(tree))
+        # the derivative of one sample's loss is M times that of the mean over M samples
+        factor = 1
+        if per_sample_loss and self.network.spec.loss.reduction == "mean":
+            factor = self.network.batch
+        free = frozenset(ranges)
+
+        def at(assignment, matrix=matrix, indices=indices, factor=factor):
+            position = [i if isinstance(i, int) else assignment[i] for i in indices]
+            return factor * matrix[position[0], position[1]]
+        return Indexed(free, ranges, at, per_sample=IMPLICIT_SAMPLE in indices)
+
+    def _mean_over_samples(self, value: Indexed) -> Indexed:
+        samples = value.ranges.get(IMPLICIT_SAMPLE, self.network.batch)
+        free = value.free - {IMPLICIT_SAMPLE}
+        ranges = {k: v for k, v in value.ranges.items() if k != IMPLICIT_SAMPLE}
+        return Indexed(free, ranges, lambda assignment: sp.Add(*(
+            value.at({**assignment, IMPLICIT_SAMPLE: m}) for m in range(samples))) / samples)
+
+    # -- symbols ------------------------------------------------------------------------------
+    def _symbol(self, tree, subscript=None, superscript=None) -> Value:
+        name = name_of(tree)
+        if name is None:
+            raise Unresolvable("symnet does not read this as a symbol", column_of(tree))
+        primes = 0
+        if superscript is not None and superscript.data == "script_list" and \
+                len(superscript.children) == 1 and isinstance(superscript.children[0], Tree) \
+                and superscript.children[0].data == "primed":   # g^{[1]\prime}: g^{[1]}, primed
+            base, *marks = superscript.children[0].children
+            superscript, primes = Tree("script_list", [base]), len(marks)
+        if superscript is not None and self._bare_layer(name, superscript):
+            layer_tree, sample, transpose, power = superscript, None, False, None
+        else:
+            layer_tree, sample, transpose, power = self._read_superscript(superscript)
+        indices = self._read_subscript(subscript) if subscript is not None else []
+        if sample is not None and not self.context.batch:
+            raise NeedsBatch
+        value = self._symbol_value(name, layer_tree, indices, sample, tree)
+        for _ in range(primes):
+            if not isinstance(value, FunctionValue):
+                raise Unresolvable("a prime on something that is not a function", column_of(tree))
+            value = value.derivative()
+        if transpose:
+            value = self._transpose(value, tree)
+        if power is not None:
+            value = self._power(value, power, tree)
+        return value
+
+    def _symbol_value(self, name, layer_tree, indices, sample, tree) -> Value:
+        if name in self.context.dummies and not indices and layer_tree is None:
+            return Indexed.scalar(self.context.dummies[name])
+        found = self._lookup(name, layer_tree, tree)
+        if found is not None:
+            entry, bound = found
+            if entry.meaning.kind == "kronecker":
+                return self._kronecker(indices, tree)
+            return self._meaning_value(entry, bound, indices, sample, tree)
+        if layer_tree is not None:
+            raise Unresolvable(f"unknown symbol {name!r} with a layer; declare it in "
+                               "[notation]", column_of(tree))
+        if name in self.index_scope and not indices:
+            return Indexed(frozenset({name}), {}, lambda a, n=name: sp.Integer(a[n] + 1))
+        if name == r"\delta" and len(indices) == 2:
+            return self._kronecker(indices, tree)
+        builtin = BUILTIN_FUNCTIONS.get(name) or BUILTIN_FUNCTIONS.get("\\" + name)
+        if builtin is not None and not indices:
+            return builtin
+        if name in self.context.dummies and not indices:
+            return Indexed.scalar(self.context.dummies[name])
+        sized = name if not indices else name + "_" + "".join(
+            str(i + 1) if isinstance(i, int) else i for i in indices)   # N_1: a size's name
+        if sized in self.network.sizes:
+            if self.network.spec.batch == sized and not self.context.batch:
+                raise NeedsBatch
+            form = None if self.context.forms is None else \
+                self.context.forms.spec.size_symbol(sized)
+            return Indexed.scalar(sp.Integer(self._size(sized)), form)
+        if name in self.context.definitions and not indices:
+            definition, latex = self.context.definitions[name]
+            inner = type(self)(Context(self.network, self.context.notation, latex,
+                                     self.context.batch, dict(self.context.layers),
+                                     self.context.dummies))
+            inner.index_scope = self.index_scope
+            return inner.resolve(definition)
+        layered = [entry.key for entry in self.context.notation.by_base(normalise(name))
+                   if entry.variable is not None or entry.layer is not None]
+        if layered:
+            raise Unresolvable(f"{name!r} without its layer (the notation has "
+                               f"{', '.join(layered)})", column_of(tree))
+        raise Unresolvable(f"unknown symbol {name!r}; declare it in [notation]", column_of(tree))
+
+    def _size(self, name: str) -> int:
+        if name == self.network.spec.batch:
+            return self.network.batch
+        return self.network.sizes[name]
+
+    def _kronecker(self, indices, tree) -> Indexed:
+        if len(indices) != 2:
+            raise Unresolvable("a Kronecker delta takes two indices", column_of(tree))
+        first, second = indices
+        free = frozenset(i for i in indices if isinstance(i, str))
+
+        def at(assignment):
+            a = first if isinstance(first, int) else assignment[first]
+            b = second if isinstance(second, int) else assignment[second]
+            return sp.Integer(int(a == b))
+        return Indexed(free, {}, at)
+

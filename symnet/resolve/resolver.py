@@ -1,0 +1,289 @@
+"""Claim syntax tree -> SymPy, at concrete sizes, through the document's notation table.
+
+Every side of a claim becomes either an `Indexed` value (a SymPy expression for each value of its
+free indices: `W_{ij}`, `\\sum_j W_{ij} x_j`) or a `MatrixValue` (vector form: `W^{(2)T} A`),
+written in the engine's entry and adjoint symbols. Partial derivatives between network quantities
+are evaluated here (`sympy.diff` after writing out the nodes in between), so chain-rule steps are
+checkable. One method per syntax-tree rule (`_rule_<name>`), as in SymPy's printers.
+
+Alongside its entries, a whole-matrix value can carry its `form`: the same value as a matrix
+expression of the network's vector form (symbolic sizes), built operation by operation while the
+claim is read, so that a gradient formula can be compiled at the matrix level. An operation that
+has no matrix-expression counterpart leaves the form out (None); the entries are always there.
+
+Samples: a claim that never names a sample is read for one sample (the per-sample network, its
+loss the loss of that sample); a claim that names samples (a sample index, the batch size, a
+whole batch matrix) is read on the batch, and a quantity written without its sample index then
+stands for the average over samples (the convention documents state for omitted sums over m).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from lark import Token, Tree
+
+from .algebra import AlgebraReader
+from .calculus import CalculusReader
+from .indices import IndexReader
+from .layers import NotationReader
+from .quantities import QuantityReader
+from .trees import (after_partial, column_of, factors_of, is_one, letter_of, name_of, product_of,
+                    starts_with_partial)
+from .values import (IMPLICIT_SAMPLE, ONES, UNIT, Context, FunctionValue, Indexed, MatrixValue,
+                     Operator, PoweredFunction, Unresolvable, Value)
+
+
+class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, CalculusReader):
+    """One claim's syntax tree -> values, through the notation; each part reads one kind of thing
+    (names and layers, quantities, indices, algebra, calculus), this class dispatches the
+    syntax-tree rules to them."""
+
+    def __init__(self, context: Context):
+        self.context = context
+        self.network = context.network
+        self.graph = context.network.graph
+        self.index_scope: list[str] = []
+        self.sites: list[tuple] = []   # ("index", column, letter) and ("layer", column, number)
+
+    # -- entry points ---------------------------------------------------------------------
+    def declare_arguments(self, tree) -> None:
+        """`f(x, y) = ...` defines f for every x, y, and `\\partial f(x) / \\partial x` is f's
+        derivative: their argument letters are dummies in this link."""
+        if isinstance(tree, Tree) and tree.data == "frac" and starts_with_partial(
+                tree.children[1]):
+            top, bottom = after_partial(tree.children[1]), after_partial(tree.children[2])
+            name = name_of(bottom) if isinstance(bottom, Tree) and bottom.data == "name" \
+                else None
+            if name and isinstance(top, Tree) and top.data == "call" and any(
+                    name_of(argument) == name for argument in top.children[1:]
+                    if isinstance(argument, Tree)):
+                self.context.dummies[name] = sp.Symbol(f"_{name}", real=True)
+            return
+        if not (isinstance(tree, Tree) and tree.data == "call"):
+            return
+        callee, *arguments = tree.children
+        try:
+            function = self.resolve(callee)
+        except Unresolvable:
+            return
+        if isinstance(function, FunctionValue):
+            for argument in arguments:
+                name = name_of(argument) if isinstance(argument, Tree) else None
+                known = self.context.notation.by_base(name or "") or name in self.network.sizes
+                if name and len(name) == 1 and not known:
+                    self.context.dummies[name] = sp.Symbol(f"_{name}", real=True)
+
+    def side(self, tree, average: bool = True) -> Indexed | MatrixValue:
+        """One side of a relation; a sample index left implicit is averaged over unless
+        `average` is false (then it stays a free index, `_m`)."""
+        value = self.resolve(tree)
+        if isinstance(value, (FunctionValue, Operator, PoweredFunction)) or value is ONES:
+            raise Unresolvable("a function or operator without its argument", column_of(tree))
+        if average and isinstance(value, Indexed) and IMPLICIT_SAMPLE in value.free:
+            value = self._mean_over_samples(value)
+        if isinstance(value, Indexed) and UNIT in value.free:   # a sample's vector, A^{[2](i)}
+            if value.free != {UNIT}:
+                raise Unresolvable("a sample's whole vector next to free indices", column_of(tree))
+            column = sp.Matrix([value.at({UNIT: k}) for k in range(value.ranges[UNIT])])
+            value = MatrixValue(column.T if self.network.spec.samples == "rows" else column)
+        return value
+
+    def resolve(self, tree) -> Value:
+        if isinstance(tree, Token):
+            raise Unresolvable(f"unexpected {str(tree)!r}", tree.column)
+        composite = self._composite(tree)
+        if composite is not None:
+            return composite
+        rule = getattr(self, f"_rule_{tree.data}", None)
+        if rule is None:
+            raise Unresolvable(f"symnet does not read {tree.data.replace('_', ' ')} here",
+                               column_of(tree))
+        return rule(tree)
+
+    # -- notation ---------------------------------------------------------------------------
+    def _rule_name(self, tree):
+        return self._symbol(tree)
+
+    _rule_command = _rule_name
+    _rule_word = _rule_name
+    _rule_accent = _rule_name
+
+    def _rule_script_atom(self, tree):
+        """A one-character subscript standing for itself: `\\nabla_a C`, `\\partial_2`."""
+        text = str(tree.children[0])
+        return Indexed.scalar(sp.Integer(int(text))) if text.isdigit() else self._symbol(tree)
+
+    def _rule_styled(self, tree):
+        if name_of(tree.children[1]) == "1" or (
+                isinstance(tree.children[1], Tree) and tree.children[1].data == "number"
+                and str(tree.children[1].children[0]) == "1"):
+            return ONES
+        return self._symbol(tree)
+
+    def _rule_number(self, tree):
+        number = sp.Rational(str(tree.children[0]))
+        return Indexed.scalar(number, number)
+
+    def _rule_group(self, tree):
+        values = [child for child in tree.children if not isinstance(child, Token)]
+        if len(values) != 1:
+            raise Unresolvable("a list of arguments without a function", column_of(tree))
+        return self.resolve(values[0])
+
+    def _rule_scripted(self, tree):
+        base, scripts = tree.children
+        sub = sup = None
+        for script in scripts.children:
+            if script.data == "sub":
+                sub = script.children[0]
+            else:
+                sup = script.children[0]
+        if isinstance(base, Tree) and base.data == "group":
+            value = self.resolve(base)
+            _, _, transpose, power = self._read_superscript(sup)
+            if sub is not None:
+                raise Unresolvable("a subscript on a parenthesised expression", column_of(tree))
+            if transpose:
+                value = self._transpose(value, tree)
+            if power is not None:
+                value = self._power(value, power, tree)
+            return value
+        if isinstance(base, Tree) and base.data == "norm":
+            value = self.resolve(base)
+            _, _, _, power = self._read_superscript(sup)
+            return value if power is None else self._power(value, power, tree)
+        if isinstance(base, Tree) and base.data in ("partial", "nabla"):
+            return Operator(base.data, sub)
+        return self._symbol(base, sub, sup)
+
+    def _rule_primed(self, tree):
+        base, *primes = tree.children
+        value = self.resolve(base)
+        if not isinstance(value, FunctionValue):
+            raise Unresolvable("a prime on something that is not a function", column_of(tree))
+        for _ in primes:
+            value = value.derivative()
+        return value
+
+    def _rule_scripted_primed(self, tree):
+        base, scripts, *primes = tree.children
+        value = self._rule_scripted(Tree("scripted", [base, scripts], tree.meta))
+        for _ in primes:
+            value = value.derivative()
+        return value
+
+    def _rule_primed_scripted(self, tree):
+        base, *rest = tree.children
+        scripts = rest[-1]
+        value = self.resolve(base)
+        for _ in rest[:-1]:
+            value = value.derivative()
+        sup = next((s.children[0] for s in scripts.children if s.data == "sup"), None)
+        _, _, _, power = self._read_superscript(sup)
+        return value if power is None else PoweredFunction(value, power)
+
+    def _rule_call(self, tree):
+        callee, *arguments = tree.children
+        function = self.resolve(callee)
+        group = Tree("group", arguments, tree.meta)
+        if isinstance(function, (FunctionValue, PoweredFunction)):
+            return self._call(function, group, tree)
+        if isinstance(function, Operator):
+            return self._apply_operator(function, group, tree)
+        if any(isinstance(argument, Token) for argument in arguments):
+            # `\varepsilon(z, y)`: a named value followed by its arguments, as documentation
+            return function
+        return self._multiply(function, self.resolve(group), "", tree)
+
+    def _rule_derivative_operator(self, tree):
+        _, sub, operand = tree.children
+        variable = sub.children[0]
+        if isinstance(variable, Tree) and variable.data == "script_list" and \
+                len(variable.children) == 1:
+            variable = variable.children[0]
+        return self._derivative(operand, variable, tree)
+
+    def _rule_unary(self, tree):
+        op, operand = tree.children
+        value = self.resolve(operand)
+        return value if str(op) == "+" else self._scale(value, -1, tree)
+
+    def _rule_binary(self, tree):
+        left, op, right = tree.children
+        op = str(op)
+        if op in "+-":
+            a, b = self.resolve(left), self.resolve(right)
+            return self._add(a, b if op == "+" else self._scale(b, -1, tree), tree)
+        a, b = self.resolve(left), self.resolve(right)
+        if op == "/":
+            return self._divide(a, b, tree)
+        return self._multiply(a, b, op, tree)
+
+    def _rule_juxtaposition(self, tree):
+        joined = self._joined_letters(tree) or self._applied_inside(tree)
+        if joined is not None:
+            return self.resolve(joined)
+        left, right = tree.children
+        # `\\bar{z}^T 1`, `1 b^T`: a 1 written next to a matrix is the ones vector (nobody
+        # multiplies a matrix by the number 1)
+        if is_one(left):
+            return self._multiply(ONES, self.resolve(right), "", tree)
+        if is_one(right):
+            return self._multiply(self.resolve(left), ONES, "", tree)
+        a = self.resolve(left)
+        if isinstance(a, Operator):
+            return self._apply_operator(a, right, tree)
+        if isinstance(a, (FunctionValue, PoweredFunction)):
+            return self._call(a, right, tree)
+        if a is ONES:
+            b = self.resolve(right)
+            return self._multiply(a, b, "", tree)
+        b = self.resolve(right)
+        if isinstance(b, FunctionValue):
+            raise Unresolvable(f"{b.name} needs an argument", column_of(right))
+        return self._multiply(a, b, "", tree)
+
+    def _joined_letters(self, tree) -> Tree | None:
+        """`d Z^{[2]}` -> `dZ^{[2]}` where the notation names `dZ`: the grammar reads a name
+        of several letters as a product of letters, this puts it back together. None when
+        nothing joins."""
+        factors = factors_of(tree)
+        names = {entry.base for entry in self.context.notation.entries
+                 if not entry.composite and len(entry.base) > 1 and entry.base.isalpha()}
+        if not names:
+            return None
+        for start in range(len(factors)):
+            letters = ""
+            for end in range(start, len(factors)):
+                letter, scripts = letter_of(factors[end])
+                if letter is None:
+                    break
+                letters += letter
+                if end > start and letters in names:
+                    first = factors[start]   # the joined name keeps the first letter's column
+                    token = Token("NAME", letters, column=column_of(first))
+                    name = Tree("name", [token], first.meta)
+                    symbol = name if scripts is None else \
+                        Tree("scripted", [name, scripts], first.meta)
+                    rest = factors[:start] + [symbol] + factors[end + 1:]
+                    return product_of(rest)
+                if scripts is not None:
+                    break
+        return None
+
+    def _applied_inside(self, tree) -> Tree | None:
+        """`y \\log a b` is y (log a) b: a function inside a product applies to the factor after
+        it (the grammar reads the product left to right). None when there is none."""
+        factors = factors_of(tree)
+        for k in range(1, len(factors) - 1):
+            if isinstance(factors[k], Tree) and factors[k].data in ("name", "command"):
+                try:
+                    is_function = isinstance(self.resolve(factors[k]),
+                                             (FunctionValue, PoweredFunction))
+                except Unresolvable:
+                    is_function = False
+                if is_function:
+                    applied = Tree("call", [factors[k], factors[k + 1]])
+                    return product_of(factors[:k] + [applied] + factors[k + 2:])
+        return None
+

@@ -1,0 +1,93 @@
+"""Small questions about claim syntax trees (where a node is, what name it writes, the factors
+of a product): shared by every part of the resolver."""
+
+from __future__ import annotations
+
+from lark import Token, Tree
+
+
+def is_one(tree) -> bool:
+    return isinstance(tree, Tree) and tree.data == "number" and str(tree.children[0]) == "1"
+
+
+def starts_with_partial(tree) -> bool:
+    while isinstance(tree, Tree) and tree.data in ("juxtaposition", "call"):
+        tree = tree.children[0]
+    return isinstance(tree, Tree) and tree.data == "partial"
+
+
+def after_partial(tree):
+    """`\\partial X` -> X (the product after the leading \\partial)."""
+    if isinstance(tree, Tree) and tree.data == "call" and \
+            isinstance(tree.children[0], Tree) and tree.children[0].data == "partial":
+        arguments = [child for child in tree.children[1:] if not isinstance(child, Token)]
+        return arguments[0] if len(arguments) == 1 else None
+    if isinstance(tree, Tree) and tree.data == "juxtaposition":
+        left, right = tree.children
+        if isinstance(left, Tree) and left.data == "partial":
+            return right
+        rest = after_partial(left)
+        return Tree("juxtaposition", [rest, right], tree.meta) if rest is not None else None
+    return None
+
+
+def column_of(tree) -> int | None:
+    if isinstance(tree, Token):
+        return tree.column
+    meta = getattr(tree, "meta", None)
+    return None if meta is None or getattr(meta, "empty", True) else meta.column
+
+
+def factors_of(tree) -> list:
+    """The factors of a product of juxtaposed factors, left to right."""
+    if isinstance(tree, Tree) and tree.data == "juxtaposition":
+        return [factor for child in tree.children for factor in factors_of(child)]
+    return [tree]
+
+
+def product_of(factors: list):
+    product = factors[0]
+    for factor in factors[1:]:
+        product = Tree("juxtaposition", [product, factor])
+    return product
+
+
+def letter_of(tree) -> tuple[str | None, Tree | None]:
+    """A one-letter name (`d`), or a one-letter name with scripts (`Z^{[2]}`) and its scripts."""
+    if isinstance(tree, Tree) and tree.data == "name" and len(str(tree.children[0])) == 1 \
+            and str(tree.children[0]).isalpha():
+        return str(tree.children[0]), None
+    if isinstance(tree, Tree) and tree.data == "scripted":
+        letter, inner = letter_of(tree.children[0])
+        if letter is not None and inner is None:
+            return letter, tree.children[1]
+    return None, None
+
+
+def is_group(tree) -> bool:
+    return isinstance(tree, Tree) and tree.data == "group"
+
+
+def name_of(tree) -> str | None:
+    """The written name of a symbol-like subtree (`W`, `\\sigma`, `\\overline{z}`, `Loss`)."""
+    if isinstance(tree, Token):
+        return str(tree)
+    if tree.data == "script_list" and len(tree.children) == 1:
+        return name_of(tree.children[0])
+    if tree.data in ("name", "command", "script_atom"):
+        return str(tree.children[0])
+    if tree.data == "word":   # \text{Loss} -> Loss
+        token = str(tree.children[0])
+        return token[token.index("{") + 1:-1].strip()
+    if tree.data == "styled":
+        inner = tree.children[1]
+        style = str(tree.children[0])
+        name = name_of(inner)
+        if name is None:
+            return None
+        return rf"{style}{{{name}}}" if style in (r"\mathcal", r"\mathbb") else name
+    if tree.data == "accent":
+        name = name_of(tree.children[1])
+        return None if name is None else rf"{tree.children[0]}{{{name}}}"
+    return None
+

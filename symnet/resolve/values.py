@@ -1,0 +1,201 @@
+"""What a claim's parts resolve to: indexed scalars, whole matrices (with their vector-form
+shadow), functions; the errors that end a reading; and the operations' shared helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+import sympy as sp
+from sympy.matrices.expressions import MatMul, MatrixExpr, OneMatrix
+
+from ..matrix_rules import Elementwise
+from ..network import Network
+from ..notation import Notation
+from .trees import column_of
+
+IMPLICIT_SAMPLE = "_m"
+UNIT = "_unit"   # the units of one sample's vector, as an index (inside a norm)
+
+
+class Unresolvable(Exception):
+    """The claim cannot be read: `message` says what, `column` where (1-based)."""
+
+    def __init__(self, message: str, column: int | None = None):
+        super().__init__(message)
+        self.message, self.column = message, column
+
+
+class NoSuchLayer(Unresolvable):
+    """A layer variable's value names a layer the network does not have (`w^{l+1}` at the
+    last l): the formula is meant for the other values."""
+
+
+class ShapeMismatch(Unresolvable):
+    """The formula combines quantities whose shapes do not fit: the claim is wrong (`shape`)."""
+
+
+class IndexMismatch(ShapeMismatch):
+    """One index letter used over two different ranges: the claim is wrong (`index`)."""
+
+
+class NeedsBatch(Exception):
+    """Raised while reading for one sample when the claim names samples."""
+
+
+@dataclass
+class Indexed:
+    """A scalar for each assignment of the free indices (0-based integers)."""
+
+    free: frozenset[str]
+    ranges: dict[str, int]
+    at: Callable[[Mapping[str, int]], sp.Expr]
+    per_sample: bool = False   # a batch quantity written without its sample index
+    form: sp.Expr | None = None   # a scalar in the vector form's size symbols (`1/M`)
+
+    @classmethod
+    def scalar(cls, value: sp.Expr, form: sp.Expr | None = None) -> "Indexed":
+        return cls(frozenset(), {}, lambda assignment: value, form=form)
+
+
+@dataclass
+class MatrixValue:
+    matrix: sp.Matrix
+    form: MatrixExpr | None = None   # the value as a matrix expression of the vector form
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.matrix.shape
+
+
+@dataclass
+class FunctionValue:
+    """A scalar function of one or more arguments (`\\sigma`, `g'`, `\\mathcal{L}`)."""
+
+    name: str
+    apply: Callable[..., sp.Expr] | None
+    arity: int = 1
+    per_sample: tuple | None = None   # (vector definition, axis of the units): softmax
+    random_matrix: bool = False       # rand(n, m): only its shape means something here
+
+    def derivative(self) -> "FunctionValue":
+        if self.apply is None:
+            raise Unresolvable(f"the derivative of {self.name} is a Jacobian, not a function")
+        variables = sp.symbols(f"_t0:{self.arity}", real=True)
+        derivative = sp.diff(self.apply(*variables), variables[0])
+        return FunctionValue(self.name + "'", sp.Lambda(variables, derivative), self.arity)
+
+
+Value = Indexed | MatrixValue | FunctionValue
+
+
+@dataclass
+class Context:
+    network: Network
+    notation: Notation
+    latex: str
+    batch: bool                              # read on the whole batch
+    layers: dict[str, int] = field(default_factory=dict)   # bound layer variables
+    dummies: dict[str, sp.Symbol] = field(default_factory=dict)
+    layer_shift: dict[int, int] = field(default_factory=dict)   # column -> +/-1 (diagnosis)
+    definitions: dict[str, tuple] = field(default_factory=dict)  # name -> (tree, latex)
+    index_change: tuple[int, str] | None = None   # (column, letter): read another index there
+    forms: Any = None      # the network's VectorForm: values then carry matrix-level forms
+
+
+class Operator:
+    """`\\partial_{x}` or `\\nabla_{x}` waiting for what it differentiates."""
+
+    def __init__(self, kind: str, subscript):
+        self.kind, self.subscript = kind, subscript
+
+
+class PoweredFunction:
+    """`\\tanh^2` before its argument: the function, then the power of its value."""
+
+    def __init__(self, function: FunctionValue, power_tree, exponent=2):
+        self.function, self.power_tree, self.exponent = function, power_tree, exponent
+
+
+class _Ones:
+    """The ones vector `1` / `\\mathbf{1}`: its shape comes from the matrix next to it."""
+
+ONES = _Ones()
+
+
+def as_matrix(value) -> MatrixValue | None:
+    """A matrix as it is, a scalar (no free index) as 1 x 1; None for anything else."""
+    if isinstance(value, MatrixValue):
+        return value
+    if isinstance(value, Indexed) and not value.free:
+        return MatrixValue(sp.Matrix([[value.at({})]]))
+    return None
+
+
+def merge_ranges(*values, tree=None) -> dict[str, int]:
+    """The ranges of the indices of several values; one index with two ranges is an error
+    of the formula (`W_{ij} x_j` with x shorter than a row of W)."""
+    ranges: dict[str, int] = {}
+    for value in values:
+        for index, size in getattr(value, "ranges", {}).items():
+            if ranges.setdefault(index, size) != size:
+                shown = index.lstrip("_")
+                raise IndexMismatch(f"index {shown} runs over {ranges[index]} values in one "
+                                    f"place and {size} in another", column_of(tree))
+    return ranges
+
+
+def map_entries(value: Indexed, function, on_form=None) -> Indexed:
+    form = None if on_form is None or value.free else formed(on_form, value.form)
+    return Indexed(value.free, value.ranges, lambda asg: function(value.at(asg)), form=form)
+
+
+def formed(operation, *forms):
+    """`operation` of the operands' forms; None when an operand has none or the matrix
+    expression refuses (its symbolic shapes disagree where the concrete ones agree)."""
+    if any(form is None for form in forms):
+        return None
+    try:
+        return operation(*forms)
+    except (sp.matrices.exceptions.ShapeError, TypeError, ValueError):
+        return None
+
+
+def scalar_plus_matrix(scalar, matrix) -> MatrixExpr | None:
+    """The form of `1 - tanh^2(G)`: a number added to every entry."""
+    if not (isinstance(scalar, Indexed) and not scalar.free and isinstance(matrix, MatrixValue)):
+        return None
+    return formed(lambda s, m: s * OneMatrix(*m.shape) + m, scalar.form, matrix.form)
+
+
+def broadcast_sum_form(a: MatrixValue, b: MatrixValue) -> MatrixExpr | None:
+    """The form of a + b where NumPy would broadcast a column (a bias) along the samples."""
+    if a.form is None or b.form is None:
+        return None
+    if a.shape == b.shape:
+        return formed(lambda x, y: x + y, a.form, b.form)
+    for wide, narrow in ((a, b), (b, a)):
+        if narrow.shape == (wide.shape[0], 1) and wide.shape[1] > 1:
+            return formed(lambda w, n: w + MatMul(n, OneMatrix(1, w.shape[1])),
+                           wide.form, narrow.form)
+        if narrow.shape == (1, wide.shape[1]) and wide.shape[0] > 1:
+            return formed(lambda w, n: w + MatMul(OneMatrix(w.shape[0], 1), n),
+                           wide.form, narrow.form)
+    return None
+
+
+def entrywise_form(function: FunctionValue, exponent, matrix: MatrixExpr) -> MatrixExpr:
+    variable = sp.Symbol("_u0", real=True)
+    return Elementwise(sp.Lambda((variable,), function.apply(variable) ** exponent), matrix)
+
+
+def broadcast(a: sp.Matrix, b: sp.Matrix, op, tree) -> sp.Matrix:
+    """NumPy-style broadcasting of two matrices (a column vector added to every column)."""
+    rows = a.rows if a.rows == b.rows or b.rows == 1 else b.rows if a.rows == 1 else None
+    cols = a.cols if a.cols == b.cols or b.cols == 1 else b.cols if a.cols == 1 else None
+    if rows is None or cols is None:
+        raise ShapeMismatch(f"a {a.rows}x{a.cols} and a {b.rows}x{b.cols} matrix do not fit",
+                            column_of(tree))
+    return sp.Matrix(rows, cols, lambda i, j: op(a[i if a.rows > 1 else 0, j if a.cols > 1 else 0],
+                                                 b[i if b.rows > 1 else 0,
+                                                   j if b.cols > 1 else 0]))
