@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .notation import build_notation
+from .notation import notation_of
 from .spec import Document
 from .verdict import DocumentState, Networks, Verdict, clear_caches, judge
 
@@ -27,7 +27,7 @@ class DocumentResult:
 
 
 def check_document(document: Document, progress=None) -> DocumentResult:
-    notation = build_notation(dict(document.notation))
+    notation = notation_of(document)
     networks = Networks(document.network)
     result = DocumentResult(document.path, document.title, document.source)
     state = DocumentState()

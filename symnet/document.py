@@ -138,6 +138,10 @@ def _network(table: _Table) -> NetworkSpec:
                              "(a size name such as 'M')", key=table.path("batch"))
         batch = size_of(batch, table.path("batch"))
     weights = table.choice("weights", ("out_in", "in_out"), "out_in")
+    layers_from = table.get("layers_from", int, 0, expected="0 or 1")
+    if layers_from not in (0, 1):
+        raise InputError(f"{layers_from}: expected 0 (the input is layer 0) or 1 (the input "
+                         "is layer 1, as in a^1 = x)", key=table.path("layers_from"))
     raw_layers = table.get("layers", list, expected="an array of layer tables")
     if not raw_layers:
         raise InputError("expected at least one layer", key=table.path("layers"))
@@ -153,7 +157,7 @@ def _network(table: _Table) -> NetworkSpec:
     l2 = table.get("regularization", dict, None)
     l2 = None if l2 is None else _l2(_Table(l2, table.path("regularization")))
     table.finish()
-    return NetworkSpec(samples, sizes, inputs, layers, loss, batch, weights, l2)
+    return NetworkSpec(samples, sizes, inputs, layers, loss, batch, weights, l2, layers_from)
 
 
 def _sizes(raw: dict, key: str) -> dict[str, int]:
@@ -253,17 +257,27 @@ def _notation(raw: Any) -> dict[str, str]:
     return dict(raw)
 
 
+VERDICTS = ("holds", "approximation", "wrong", "unchecked")
+
+
 def _claims(raw: list) -> tuple[ClaimSpec, ...]:
     claims, seen = [], set()
     for number, item in enumerate(raw, start=1):
         table = _Table(item, f"claim[{number}]")
         claim_id = table.get("id", str, expected="a claim id such as 'eq16'")
         latex = table.get("latex", str, expected="the formula's LaTeX, verbatim")
+        expect = table.get("expect", str, None, expected="a verdict such as 'holds'")
+        if expect is not None and expect not in VERDICTS:
+            raise InputError(f"{expect!r}: expected one of {', '.join(VERDICTS)}",
+                             key=table.path("expect"))
+        diagnosis = table.get("expect_diagnosis", str, None,
+                              expected="a diagnosis such as 'sign'")
+        evidence = table.get("evidence", str, None, expected="where the expectation comes from")
         table.finish()
         if claim_id in seen:
             raise InputError(f"duplicate claim id {claim_id!r}", key=table.path("id"))
         seen.add(claim_id)
-        claims.append(ClaimSpec(claim_id, latex))
+        claims.append(ClaimSpec(claim_id, latex, expect, diagnosis, evidence))
     return tuple(claims)
 
 

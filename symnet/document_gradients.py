@@ -25,7 +25,7 @@ from lark import Tree
 
 from .codegen import CodegenError, compile_expression
 from .grammar import ClaimSyntaxError, equations, links, parse_claim
-from .notation import build_notation
+from .notation import notation_of
 from .numeric import Evaluation
 from .printing import text_name
 from .resolve import MatrixValue, NeedsBatch, ShapeMismatch, Unresolvable, as_matrix
@@ -65,7 +65,7 @@ def document_gradients(document: Document, spec: NetworkSpec,
     through the document's own formulas for those (`\\overline{z} = ...`), so that training uses
     the document's chain, errors included; it is not used when the document states no formula
     for one of them."""
-    notation = build_notation(dict(document.notation))
+    notation = notation_of(document)
     form = vector_form(spec)
     networks = Networks(spec)
     stated, notes = _statements(document, notation, networks, form)

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
+from .conventions import SYMBOLS, marks_layers_with_superscripts
 from .errors import InputError
 
 _MEANING = re.compile(r"^(?P<kind>[a-z_]+)(?:\[(?P<layer>[^\]]+)\])?$")
@@ -46,18 +48,23 @@ class Meaning:
 
 @dataclass(frozen=True)
 class Entry:
-    key: str                  # as written in the file
+    key: str                  # as written in the file (or in the conventions table)
     base: str                 # normalised base symbol ("W", "\\overline{z}", "\\sigma")
-    variable: str | None      # the layer variable of a key such as W^{(l)}
-    layer: str | None         # a fixed layer in the key, W^{(0)}
+    variable: str | None      # the layer variable of a key such as W^{(l)} or W^{(l+1)}
+    layer: str | None         # a fixed layer in the key: a number (W^{(0)}) or a name (W^o)
     meaning: Meaning
     composite: bool           # a whole expression, matched textually
     bare: bool = False        # the key's layer is written without parentheses: `w^l`, `a^L`
+    offset: int = 0           # the key's layer is variable + offset: `z^{(l+1)}`
+    subscript: bool = False   # the key's layer is its subscript: `W_l`, `W_2`
+    convention: bool = False  # a row of the conventions table, not of the document
 
 
+_LAYER_TEXT = r"[A-Za-z]+|[0-9]+|[A-Za-z]\s*[+-]\s*[0-9]+"
 _SIMPLE_KEY = re.compile(
     r"^(?P<base>\\?[A-Za-z]+(?:\{\\?[A-Za-z]+\})?|\\[A-Za-z]+\{\\?[A-Za-z]+\})"
-    r"(?:\^\{?[(\[](?P<layer>[^)\]]*)[)\]]\}?|\^\{?(?P<bare>[A-Za-z0-9])\}?)?$")
+    rf"(?:\^\{{?[(\[](?P<layer>{_LAYER_TEXT})[)\]]\}}?|\^\{{?(?P<bare>{_LAYER_TEXT})\}}?"
+    rf"|_\{{?(?P<sub>{_LAYER_TEXT})\}}?)?$")
 
 
 def normalise(latex: str) -> str:
@@ -70,6 +77,7 @@ def normalise(latex: str) -> str:
 @dataclass(frozen=True)
 class Notation:
     entries: tuple[Entry, ...]
+    subscript_layers: bool = False   # `W_2`, `z_l`: the document marks layers as subscripts
 
     def by_base(self, base: str) -> list[Entry]:
         return [entry for entry in self.entries if not entry.composite and entry.base == base]
@@ -102,25 +110,68 @@ def parse_meaning(text: str, key: str) -> Meaning:
     return Meaning(kind, layer)
 
 
-def build_notation(table: dict[str, str]) -> Notation:
-    entries = []
-    for key, text in table.items():
-        meaning = parse_meaning(text, key)
-        match = _SIMPLE_KEY.match(key.strip())
-        # `dW` is two letters to the grammar (d times W); the resolver joins the letters of a
-        # product back into such a name where the notation has it (`dW^{[l]}` too)
-        if match:
-            layer = match.group("layer") or match.group("bare")
-            variable = layer if layer and re.fullmatch(r"[A-Za-z]", layer) else None
-            fixed = None if variable else layer
-            if meaning.layer and meaning.kind != "layer_variable" and meaning.layer != "last" \
-                    and not re.fullmatch(
-                    r"[0-9]+|[A-Za-z]|[A-Za-z][+-][0-9]+", meaning.layer):
-                raise InputError(f"layer {meaning.layer!r}: expected a number, a layer "
-                                 "variable such as l, or l+1", key=f"notation.{key}")
-            entries.append(Entry(key, normalise(match.group("base")), variable, fixed,
-                                 meaning, composite=False,
-                                 bare=match.group("bare") is not None))
+def build_notation(table: dict[str, str], *, conventions: bool = False,
+                   sizes: Iterable[str] = (), claims: Iterable[str] = ()) -> Notation:
+    """The document's rows, then (with `conventions`) the rows of the conventions table that
+    the document does not override: a symbol the document declares, or uses as a size's
+    name, keeps the document's meaning, and so does a meaning the document writes with a
+    symbol of its own."""
+    entries = [_entry(key, parse_meaning(text, key), convention=False)
+               for key, text in table.items()]
+    if not conventions:
+        return Notation(tuple(entries))
+    taken = {entry.base for entry in entries} | {normalise(size) for size in sizes}
+    # a document that names its loss `L` does not also call it `E`: a meaning it gives a
+    # symbol of its own is not given to the conventions' symbols
+    meanings = {(entry.meaning.kind, entry.meaning.adjoint) for entry in entries}
+    for key, text in SYMBOLS.items():
+        entry = _entry(key, parse_meaning(text, key), convention=True)
+        if entry.base not in taken and (entry.meaning.kind, entry.meaning.adjoint) not in \
+                meanings:
+            entries.append(entry)
+    claims = list(claims)
+    return Notation(tuple(entries), subscript_layers=not marks_layers_with_superscripts(claims))
+
+
+def notation_of(document) -> Notation:
+    """A document's notation: its `[notation]` over the conventions table."""
+    return build_notation(dict(document.notation), conventions=True,
+                          sizes=document.network.sizes,
+                          claims=[claim.latex for claim in document.claims])
+
+
+# meanings whose key may carry its layer as a subscript (`W_2`); for the others (`\eta_k`)
+# a subscripted key is a whole expression
+_SUBSCRIPT_LAYERED = set(NODE_KINDS) | {"activation_function"}
+
+
+def _entry(key: str, meaning: Meaning, convention: bool) -> Entry:
+    # `dW` is two letters to the grammar (d times W); the resolver joins the letters of a
+    # product back into such a name where the notation has it (`dW^{[l]}` too)
+    match = _SIMPLE_KEY.match(key.strip())
+    if match and match.group("sub") and meaning.kind not in _SUBSCRIPT_LAYERED:
+        match = None
+    if not match:
+        return Entry(key, normalise(key), None, None, meaning, composite=True,
+                     convention=convention)
+    if meaning.layer and meaning.kind != "layer_variable" and meaning.layer != "last" \
+            and not re.fullmatch(r"[0-9]+|[A-Za-z]|[A-Za-z][+-][0-9]+", meaning.layer):
+        raise InputError(f"layer {meaning.layer!r}: expected a number, a layer "
+                         "variable such as l, or l+1", key=f"notation.{key}")
+    written = match.group("layer") or match.group("bare") or match.group("sub")
+    variable, fixed, offset = None, None, 0
+    if written:
+        written = re.sub(r"\s+", "", written)
+        letter = re.fullmatch(r"([A-Za-z])([+-][0-9]+)?", written)
+        # a letter is the key's layer variable when the meaning's layer uses it (or it is a
+        # letter of a layered meaning such as weight[l]); otherwise a name: `W^o` = weight[2]
+        uses = meaning.layer is not None and letter and meaning.layer[0] == letter.group(1) \
+            and not meaning.layer.isdigit()
+        if letter and (uses or meaning.kind == "layer_variable"):
+            variable = letter.group(1)
+            offset = int(letter.group(2) or 0)
         else:
-            entries.append(Entry(key, normalise(key), None, None, meaning, composite=True))
-    return Notation(tuple(entries))
+            fixed = written
+    return Entry(key, normalise(match.group("base")), variable, fixed, meaning,
+                 composite=False, bare=match.group("bare") is not None, offset=offset,
+                 subscript=match.group("sub") is not None, convention=convention)

@@ -49,6 +49,7 @@ class NetworkSpec:
     batch: SizeRef | None = None      # None for a single sample
     weights: Literal["out_in", "in_out"] = "out_in"  # shape of W: (units, inputs) or transposed
     l2: L2Spec | None = None
+    layers_from: int = 0   # the number the document gives the input layer (1: `a^1 = x`)
 
     def size(self, ref: SizeRef, sizes: Mapping[str, int] | None = None) -> int:
         """The concrete value of a size at `sizes` (default: the file's own sizes)."""
@@ -78,6 +79,9 @@ class NetworkSpec:
 class ClaimSpec:
     id: str
     latex: str
+    expect: str | None = None             # corpus files: the verdict the evidence supports,
+    expect_diagnosis: str | None = None   # its diagnosis for a wrong formula,
+    evidence: str | None = None           # and where that evidence is
 
 
 @dataclass(frozen=True)

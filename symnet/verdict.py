@@ -196,7 +196,7 @@ def judge(claim_id: str, latex: str, notation: Notation,
         return Verdict(claim_id, latex, "holds", "symbolic",
                        message=f"defines {defined} (used by later claims)")
     results = []
-    positions = _positions(latex, notation, networks.spec.sizes)
+    positions = _positions(latex, notation, networks.spec)
     for number, link in enumerate(chain, start=1):
         result = _worst(_at_existing_layers(
             [_judge_link_safely(link, latex, notation, networks, state, position,
@@ -461,27 +461,34 @@ def _layer_variables(notation: Notation, network: Network, position: int = 0):
     at both size sets), never less than a."""
     for entry in notation.entries:
         if entry.meaning.kind == "layer_variable" and entry.meaning.layer:
-            low, high = _layer_range(entry, network.sizes)
+            low, high = _layer_range(entry, network.spec, network.sizes)
             yield entry.base, max(high - position, low)
 
 
-def _layer_range(entry, sizes) -> tuple[int, int]:
+def _layer_range(entry, spec: NetworkSpec, sizes=None) -> tuple[int, int]:
+    """The values a layer variable takes, in the document's numbering (`last` is the output
+    layer)."""
+    sizes = spec.sizes if sizes is None else sizes
+    last = len(spec.expanded_layers(sizes)) + spec.layers_from
     low, _, high = entry.meaning.layer.partition("..")
-    bounds = [int(v) if v.strip().isdigit() else sizes.get(v.strip()) for v in (low, high or low)]
+    bounds = [int(v) if v.strip().isdigit() else last if v.strip() == "last"
+              else sizes.get(v.strip()) for v in (low, high or low)]
     if None in bounds:
         raise Unresolvable(f"layer range {entry.meaning.layer!r} of {entry.key!r}: expected "
                            "numbers or size names such as 1..L")
     return bounds[0], bounds[1]
 
 
-def _positions(latex: str, notation: Notation, sizes) -> list[int]:
+def _positions(latex: str, notation: Notation, spec: NetworkSpec) -> list[int]:
     """The layer positions a claim is checked at: every value of the layer variables it
-    uses in a superscript (at the file's sizes)."""
+    uses in a layer mark (at the file's sizes)."""
     count = 1
+    mark = r"[\^_]" if notation.subscript_layers else r"\^"
     for entry in notation.entries:
         if entry.meaning.kind == "layer_variable" and re.search(
-                r"\^\{?\(?[^)}]*\b" + re.escape(entry.base) + r"\b", latex):
-            low, high = _layer_range(entry, sizes)
+                mark + r"\{?[(\[]?[^)\]}]*(?<![\\A-Za-z])" + re.escape(entry.base) + r"\b",
+                latex):
+            low, high = _layer_range(entry, spec)
             count = max(count, high - low + 1)
     return list(range(count))
 

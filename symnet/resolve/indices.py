@@ -6,8 +6,9 @@ from __future__ import annotations
 import sympy as sp
 from lark import Token, Tree
 
+from ..conventions import LAYER_NAMES
 from ..notation import normalise
-from .trees import column_of, is_group, name_of
+from .trees import column_of, is_group, label_of, name_of
 from .values import Indexed, MatrixValue, NeedsBatch, ShapeMismatch, Unresolvable
 
 
@@ -49,13 +50,38 @@ class IndexReader:
                 self.index_scope.append(item)
         return items
 
-    def _bare_layer(self, name: str, superscript) -> bool:
+    def _bare_layer(self, name: str, superscript, subscript=None) -> bool:
         """A notation that writes layers without parentheses (`w^l`, `a^{l-1}`, `\\delta^L`):
-        the whole superscript of its symbols is the layer, unless it is a transpose."""
+        the whole superscript of its symbols is the layer, unless it is a transpose. By
+        convention, a layered symbol's superscript made of layer letters and numbers is its
+        layer, except a number after a subscript (`w_j^2` is a square)."""
         entries = self.context.notation.by_base(normalise(name))
-        if not any(entry.bare for entry in entries):
+        if name_of(superscript) in ("T", r"\top", r"\intercal"):
             return False
-        return name_of(superscript) not in ("T", r"\top", r"\intercal")
+        if any(entry.bare for entry in entries):
+            return True
+        layered = [entry for entry in entries if entry.variable is not None]
+        if not layered or not all(entry.convention for entry in entries):
+            return False
+        if not _layer_like(superscript) or name_of(superscript) in \
+                self.context.notation.marker("sample_index"):
+            return False
+        return subscript is None or not _is_number(superscript)
+
+    def _subscript_layer(self, name: str, subscript) -> bool:
+        """Whether a symbol's subscript is its layer: the document declares it so (`W_l`), or
+        it writes no layer as a superscript and the subscript is one layer number, letter or
+        name (`W_2`, `z_l`, `W_o`), not an entry index (`W_{ij}`, `z_j`)."""
+        entries = [entry for entry in self.context.notation.by_base(normalise(name))
+                   if entry.variable is not None or entry.layer is not None]
+        if any(entry.subscript for entry in entries):
+            return True
+        if not entries or not self.context.notation.subscript_layers or \
+                not all(entry.convention for entry in entries) or not _layer_like(subscript):
+            return False
+        label = label_of(subscript)
+        return label is None or _is_number(subscript) or label in self.context.layers or \
+            label in self.network.sizes or label in LAYER_NAMES
 
     def _read_superscript(self, tree):
         """`(2)`, `(2),m`, `(1)T`, `T`, `\\top`, `2`, `m` -> (layer, sample, transpose, power)."""
@@ -159,3 +185,27 @@ class IndexReader:
         return Indexed(value.free - {index}, ranges, lambda assignment: sp.Add(*(
             value.at({**assignment, index: k}) for k in range(size))))
 
+
+
+def _layer_like(tree) -> bool:
+    """A layer mark written bare: a number, a letter or a name, or their sum or difference."""
+    if isinstance(tree, Token):
+        return str(tree).isalnum()
+    if tree.data == "script_list":
+        return len(tree.children) == 1 and _layer_like(tree.children[0])
+    if tree.data in ("name", "number", "script_atom"):
+        return str(tree.children[0]).isalnum()
+    if tree.data == "word":
+        return name_of(tree).isalpha()
+    if tree.data == "binary":
+        left, op, right = tree.children
+        return str(op) in "+-" and _layer_like(left) and _layer_like(right)
+    if tree.data == "juxtaposition":   # `out`, `hid`: a layer's name of several letters
+        return label_of(tree) in LAYER_NAMES
+    return False
+
+
+def _is_number(tree) -> bool:
+    text = name_of(tree) if not (isinstance(tree, Tree) and tree.data == "number") \
+        else str(tree.children[0])
+    return text is not None and text.isdigit()

@@ -6,8 +6,9 @@ from __future__ import annotations
 import sympy as sp
 from lark import Token
 
+from ..conventions import LAYER_NAMES
 from ..notation import NODE_KINDS, Entry, normalise
-from .trees import column_of
+from .trees import column_of, label_of
 from .values import FunctionValue, Indexed, NoSuchLayer, Unresolvable, Value
 
 
@@ -26,27 +27,54 @@ class NotationReader:
         return None
 
     def _lookup(self, name: str, layer_tree, tree) -> tuple[Entry, int | None] | None:
+        """The notation entry a written symbol is, and the layer its mark names (in the
+        network's numbering); the document's entries before the conventions'."""
         # layer variables and sample indices are read where they stand (superscripts, sums)
         entries = [entry for entry in self.context.notation.by_base(normalise(name))
                    if entry.meaning.kind not in ("layer_variable", "sample_index")]
-        layer = None if layer_tree is None else self._layer_number(layer_tree)
-        for entry in entries:
-            if layer_tree is None and entry.variable is None and entry.layer is None:
+        if layer_tree is None:
+            return next(((entry, None) for entry in entries
+                         if entry.variable is None and entry.layer is None), None)
+        label = label_of(layer_tree)
+        for entry in entries:   # a fixed layer or a named one: `A^{(0)}`, `W^o`
+            if entry.layer is not None and not entry.layer.isdigit() and label == entry.layer:
                 return entry, None
-            if layer_tree is not None and entry.layer is not None and layer is not None \
-                    and int(entry.layer) == layer:
+        named = LAYER_NAMES.get(label or "")
+        if named and label not in self.context.layers and label not in self.network.sizes:
+            number = self._named_layer(named, label, tree)
+            entry = next((entry for entry in entries if entry.variable is not None), None)
+            return None if entry is None else (entry, number + entry.offset)
+        layer = self._layer_number(layer_tree)
+        for entry in entries:
+            if entry.layer is not None and entry.layer.isdigit() and layer is not None \
+                    and self._network_layer(int(entry.layer)) == layer:
                 return entry, layer
-            if layer_tree is not None and entry.variable is not None:
+        for entry in entries:
+            if entry.variable is not None:
                 return entry, layer
         return None
 
+    def _named_layer(self, named: str, label: str, tree) -> int:
+        depth = self.network.depth
+        if named == "last":
+            return depth
+        if depth != 2:
+            raise Unresolvable(f"{label!r} names the hidden layer, but this network has "
+                               f"{depth - 1}: declare which in [notation]", column_of(tree))
+        return 1
+
+    def _network_layer(self, written: int) -> int:
+        """A layer number as the document writes it -> the network's (0 = the input)."""
+        return written - self.network.spec.layers_from
+
     def _layer_number(self, tree) -> int | None:
-        """A layer superscript `(2)`, `(L+1)`, `(k-1)` as a number (variables bound)."""
+        """A layer superscript `(2)`, `(L+1)`, `(k-1)` as the network's layer number
+        (variables bound)."""
         value = self._layer_expression(tree)
         if value is not None:
             self.sites.append(("layer", column_of(tree), int(value)))
         shift = self.context.layer_shift.get(column_of(tree) or -1, 0)
-        return None if value is None else int(value) + shift
+        return None if value is None else self._network_layer(int(value)) + shift
 
     def _layer_expression(self, tree):
         if isinstance(tree, Token):
@@ -97,23 +125,26 @@ class NotationReader:
         return name
 
     def _meaning_layer(self, layer: str | None, bound: int | None, tree) -> int:
+        """The layer a meaning names (`weight[l+1]`, `activation[2]`, `last`), where `bound`
+        is the value of the key's layer variable (network numbering)."""
         depth = self.network.depth
         if layer is None or layer == "last":
             return depth
         if layer.isdigit():
             return int(layer)
-        if bound is None:
+        offset = int(layer[1:]) if len(layer) > 1 else 0
+        if bound is None:   # `'W' = "weight[k]"`: k bound by the claim's layer variables
             variable = layer[0]
             if variable not in self.context.layers:
                 raise Unresolvable("this symbol needs a layer superscript such as (2)",
                                    column_of(tree))
-            bound = self.context.layers[variable]
-            return bound + (int(layer[1:]) if len(layer) > 1 else 0)
-        offset = int(layer[1:]) if len(layer) > 1 else 0
-        return bound - offset
+            bound = self._network_layer(self.context.layers[variable])
+        return bound + offset
 
     def _meaning_value(self, entry: Entry, bound: int | None, indices, sample, tree) -> Value:
         meaning = entry.meaning
+        if bound is not None:   # the key's variable: `z^{(l+1)}` written z^{(3)} binds l = 2
+            bound -= entry.offset
         if meaning.kind == "activation_function":
             number = self._meaning_layer(meaning.layer, bound, tree)
             return self._activation_function(number, tree)
@@ -126,7 +157,8 @@ class NotationReader:
             raise Unresolvable(f"{entry.key!r} ({meaning.kind}) cannot stand here",
                                column_of(tree))
         node = self._node_name(meaning.kind, meaning.layer, bound, tree)
-        return self._node_value(node, meaning.adjoint, indices, sample, tree)
+        adjoint = meaning.adjoint or getattr(self, "_adjoint_wanted", False)
+        return self._node_value(node, adjoint, indices, sample, tree)
 
     def _activation_function(self, number: int, tree) -> FunctionValue:
         if not 1 <= number <= self.network.depth:

@@ -118,10 +118,13 @@ class QuantityReader:
                 and superscript.children[0].data == "primed":   # g^{[1]\prime}: g^{[1]}, primed
             base, *marks = superscript.children[0].children
             superscript, primes = Tree("script_list", [base]), len(marks)
-        if superscript is not None and self._bare_layer(name, superscript):
+        if superscript is not None and self._bare_layer(name, superscript, subscript):
             layer_tree, sample, transpose, power = superscript, None, False, None
         else:
             layer_tree, sample, transpose, power = self._read_superscript(superscript)
+        if layer_tree is None and subscript is not None and \
+                self._subscript_layer(name, subscript):
+            layer_tree, subscript = subscript, None   # `W_2`, `z_l`: the subscript is the layer
         indices = self._read_subscript(subscript) if subscript is not None else []
         if sample is not None and not self.context.batch:
             raise NeedsBatch

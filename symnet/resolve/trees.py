@@ -91,3 +91,17 @@ def name_of(tree) -> str | None:
         return None if name is None else rf"{tree.children[0]}{{{name}}}"
     return None
 
+
+
+def label_of(tree) -> str | None:
+    """A layer's name as written in a script: `o`, `out` (three letters to the grammar),
+    `\\text{out}`; None for anything else."""
+    if isinstance(tree, Tree) and tree.data == "script_list" and len(tree.children) == 1:
+        return label_of(tree.children[0])
+    if isinstance(tree, Tree) and tree.data == "group" and len(tree.children) == 1:
+        return label_of(tree.children[0])
+    if isinstance(tree, Tree) and tree.data == "juxtaposition":
+        letters = [label_of(child) for child in factors_of(tree)]
+        return None if None in letters else "".join(letters)
+    name = name_of(tree)
+    return name if name is not None and name.isalpha() else None

@@ -1,0 +1,97 @@
+"""The notations people write derivations in, as data: active in every document unless the
+document's `[notation]` says otherwise (its rows win, as a pylatexenc user's macros do).
+
+- `SYMBOLS`: written symbol -> meaning, exactly what a `[notation]` row would say. A layer mark
+  in a key (`W^{(l)}`) stands for every way of marking a layer: `W^{(2)}`, `W^{[2]}`, `W^2`,
+  `W^{l-1}`, and `W_2` in a document that never marks layers with a superscript.
+- `LAYER_NAMES`: named layers (`W^h`, `W^o`, `Z^{out}`).
+- `UNICODE`: characters typed as such (`σ`, `∂`, `Ŷ`, `ᵀ`) -> the LaTeX the grammar reads.
+- `FUNCTION_NAMES`: how documents name the activations (`\\mathrm{softmax}`, `ReLU`).
+
+A row is dropped from a document whose `[notation]` gives the same symbol another meaning, or
+whose sizes use it as a size's name (`L` the number of layers is then not the loss).
+"""
+
+from __future__ import annotations
+
+import re
+
+# written symbol -> meaning; the layer letter of a key is the key's layer variable
+SYMBOLS: dict[str, str] = {
+    # the network's values
+    "x": "input", "X": "input",
+    "y": "target", "Y": "target",
+    r"\hat{y}": "output", r"\hat{Y}": "output",
+    "L": "loss", "J": "loss", "C": "loss", "E": "loss", r"\mathcal{L}": "loss",
+    r"\ell": "loss",
+    # layered quantities
+    "W^{(l)}": "weight[l]", "w^{(l)}": "weight[l]",
+    "b^{(l)}": "bias[l]", "B^{(l)}": "bias[l]",
+    "z^{(l)}": "preactivation[l]", "Z^{(l)}": "preactivation[l]",
+    "a^{(l)}": "activation[l]", "A^{(l)}": "activation[l]",
+    "h^{(l)}": "activation[l]", "H^{(l)}": "activation[l]",
+    # adjoints: deltas and the d-names of code-like derivations (dW = dL/dW)
+    r"\delta^{(l)}": "adjoint(preactivation[l])",
+    "dW^{(l)}": "adjoint(weight[l])", "dw^{(l)}": "adjoint(weight[l])",
+    "db^{(l)}": "adjoint(bias[l])",
+    "dZ^{(l)}": "adjoint(preactivation[l])", "dz^{(l)}": "adjoint(preactivation[l])",
+    "dA^{(l)}": "adjoint(activation[l])", "da^{(l)}": "adjoint(activation[l])",
+    # the learning rate
+    r"\eta": "learning_rate",
+    # layer letters: a formula written for layer l holds at every layer where it makes sense
+    "l": "layer_variable[1..last]",
+}
+
+# a named layer, as a superscript or subscript: `W^o`, `Z^{out}`, `W_h` -> which layer
+LAYER_NAMES: dict[str, str] = {
+    "o": "last", "out": "last", "output": "last", "O": "last", "Out": "last",
+    "h": "hidden", "hidden": "hidden", "H": "hidden", "hid": "hidden",
+}
+
+# the accents that name an adjoint when the accented symbol is a network quantity
+ADJOINT_ACCENTS = (r"\bar", r"\overline")
+
+# characters typed as Unicode -> LaTeX (a trailing space keeps a command from running into a
+# following letter: `σz` -> `\sigma z`)
+UNICODE: dict[str, str] = {
+    "σ": r"\sigma ", "δ": r"\delta ", "η": r"\eta ", "λ": r"\lambda ", "α": r"\alpha ",
+    "β": r"\beta ", "θ": r"\theta ", "ε": r"\epsilon ", "γ": r"\gamma ", "μ": r"\mu ",
+    "Δ": r"\Delta ", "Σ": r"\sum ", "∑": r"\sum ", "∂": r"\partial ", "∇": r"\nabla ",
+    "⊙": r"\odot ", "∘": r"\circ ", "⋅": r"\cdot ", "·": r"\cdot ", "×": r"\times ",
+    "∗": "*", "−": "-", "′": "'", "″": "''", "ᵀ": "^T", "²": "^2", "³": "^3", "≈": r"\approx ",
+    "≡": r"\equiv ", "←": r"\leftarrow ", "→": r"\rightarrow ", "∈": r"\in ", "ℒ": r"\mathcal{L}",
+    "ŷ": r"\hat{y}", "Ŷ": r"\hat{Y}", "ȳ": r"\bar{y}", "x̄": r"\bar{x}",
+    "\u0302": "",   # a combining circumflex left over after a letter
+}
+
+# names of activations as documents write them (`\mathrm{softmax}`, `\operatorname{ReLU}`)
+FUNCTION_NAMES: dict[str, str] = {
+    "relu": "relu", "ReLU": "relu", "ReLu": "relu", "Relu": "relu", "RELU": "relu",
+    "sigmoid": "sigmoid", "sigm": "sigmoid", "logistic": "sigmoid",
+    "tanh": "tanh", "softmax": "softmax", "Softmax": "softmax", "identity": "identity",
+}
+
+_UNICODE = re.compile("|".join(re.escape(character) for character in
+                               sorted(UNICODE, key=len, reverse=True)))
+
+
+def ascii_latex(text: str) -> str:
+    """The formula with Unicode math replaced by the LaTeX it stands for."""
+    if text.isascii():
+        return text
+    return _UNICODE.sub(lambda match: UNICODE[match.group()], text)
+
+
+# a layered symbol written with a superscript layer mark: `W^{(2)}`, `a^{[1]}`, `w^l`, `z^{L-1}`
+# (not `^T`, `^\top`, `^2` after a subscript, which are a transpose and a power)
+_SUPERSCRIPT_LAYER = re.compile(
+    r"(?<![A-Za-z\\])(?:" + "|".join(sorted({re.escape(key.split("^")[0]) for key in SYMBOLS
+                                             if "^" in key}, key=len, reverse=True))
+    + r")(?:_(?:\{[^{}]*\}|\\?[A-Za-z0-9]))?\^(?!\{?\s*(?:T|\\top|\\intercal)\b)"
+      r"(?:\{\s*)?[(\[A-Za-z0-9]")
+
+
+def marks_layers_with_superscripts(claims: list[str]) -> bool:
+    """Whether a document writes its layers as superscripts (`W^{(2)}`, `w^l`): otherwise a
+    single digit or layer letter subscripted to a layered symbol (`W_2`, `z_l`) is its layer."""
+    return any(_SUPERSCRIPT_LAYER.search(ascii_latex(claim)) for claim in claims)
