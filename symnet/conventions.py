@@ -30,12 +30,13 @@ SYMBOLS: dict[str, str] = {
     "z^{(l)}": "preactivation[l]", "Z^{(l)}": "preactivation[l]",
     "a^{(l)}": "activation[l]", "A^{(l)}": "activation[l]",
     "h^{(l)}": "activation[l]", "H^{(l)}": "activation[l]",
-    # adjoints: deltas and the d-names of code-like derivations (dW = dL/dW)
+    # adjoints: deltas, and the d-names of code-like derivations, where dW is the gradient of
+    # the cost and dZ, dA stack each sample's own gradient (`dZ = A - Y`, `dW = dZ A^T / m`)
     r"\delta^{(l)}": "adjoint(preactivation[l])",
     "dW^{(l)}": "adjoint(weight[l])", "dw^{(l)}": "adjoint(weight[l])",
     "db^{(l)}": "adjoint(bias[l])",
-    "dZ^{(l)}": "adjoint(preactivation[l])", "dz^{(l)}": "adjoint(preactivation[l])",
-    "dA^{(l)}": "adjoint(activation[l])", "da^{(l)}": "adjoint(activation[l])",
+    "dZ^{(l)}": "sample_adjoint(preactivation[l])", "dz^{(l)}": "sample_adjoint(preactivation[l])",
+    "dA^{(l)}": "sample_adjoint(activation[l])", "da^{(l)}": "sample_adjoint(activation[l])",
     # the learning rate
     r"\eta": "learning_rate",
     # layer letters: a formula written for layer l holds at every layer where it makes sense

@@ -124,7 +124,7 @@ def _positive(value: int, key: str) -> int:
 
 def _network(table: _Table) -> NetworkSpec:
     samples = table.choice("samples", ("columns", "rows", "single"))
-    sizes = _sizes(table.get("sizes", dict, {}), table.path("sizes"))
+    sizes, aliases = _sizes(table.get("sizes", dict, {}), table.path("sizes"))
     size_of = _size_reader(sizes)
     inputs = size_of(table.get("inputs", (str, int), expected="a size name or a number"),
                      table.path("inputs"))
@@ -157,16 +157,25 @@ def _network(table: _Table) -> NetworkSpec:
     l2 = table.get("regularization", dict, None)
     l2 = None if l2 is None else _l2(_Table(l2, table.path("regularization")))
     table.finish()
-    return NetworkSpec(samples, sizes, inputs, layers, loss, batch, weights, l2, layers_from)
+    return NetworkSpec(samples, sizes, inputs, layers, loss, batch, weights, l2, layers_from,
+                       aliases)
 
 
-def _sizes(raw: dict, key: str) -> dict[str, int]:
+def _sizes(raw: dict, key: str) -> tuple[dict[str, int], dict[str, str]]:
+    """The sizes, and the names given as another size's name (`n = "m"`: the prose says
+    they are equal, so they stay equal wherever symnet checks)."""
+    aliases = {name: value for name, value in raw.items() if isinstance(value, str)}
     for name, value in raw.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InputError(f"expected a positive integer, found {value!r}", key=f"{key}.{name}")
         if not name.isidentifier():
             raise InputError("expected a name of letters, digits and '_'", key=f"{key}.{name}")
-    return dict(raw)
+        if name in aliases:
+            if value not in raw or isinstance(raw[value], str):
+                raise InputError(f"{value!r} is not a size given as a number; expected a "
+                                 "positive integer or the name of one", key=f"{key}.{name}")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InputError(f"expected a positive integer, found {value!r}", key=f"{key}.{name}")
+    sizes = {name: raw[aliases.get(name, name)] for name in raw}
+    return sizes, aliases
 
 
 def _size_reader(sizes: dict[str, int]) -> Callable[[Any, str], SizeRef]:

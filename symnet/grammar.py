@@ -42,11 +42,12 @@ chain: expr (RELATION expr)*
 derivative_operator: (PARTIAL | NABLA) sub power
 
 big_sum: SUM scripts product
+    | SUM product               -> bare_sum
 
 // a name (or primed / scripted name) followed by parentheses is a call or a product, decided
 // by the notation table; the parser always shifts the "(" so `x * g'(z)` reads as x * (g'(z))
 ?postfix: head
-    | head "(" expr (SEPARATOR expr)* ")"  -> call
+    | head "(" argument (SEPARATOR argument)* ")"  -> call
 ?head: atom
     | atom scripts               -> scripted
     | atom PRIME+                -> primed
@@ -60,6 +61,9 @@ sup: "^" script
 script_list: script_item (SEPARATOR script_item)*
     |                            -> empty
 ?script_item: expr | expr RELATION expr -> limit
+    | expr IN expr               -> member
+// `1(z > 0)`, `\mathbb{1}\{y_i = k\}`: a condition as an argument
+?argument: expr | expr (COMPARE | RELATION) expr -> comparison
 script_atom: LETTER | NUMBER | COMMAND | TOP
 
 ?atom: LETTER                    -> name
@@ -67,12 +71,14 @@ script_atom: LETTER | NUMBER | COMMAND | TOP
     | FUNCTION_WORD              -> command
     | TOP                        -> command
     | NUMBER                     -> number
-    | "(" expr (SEPARATOR expr)* ")"   -> group
+    | "(" argument (SEPARATOR argument)* ")"   -> group
     | _GROUP_PAREN expr (SEPARATOR expr)* ")"   -> group
     | "[" expr "]"               -> group
-    | "\\{" expr "\\}"           -> group
+    | "\\{" argument "\\}"           -> group
     | "{" expr "}"
     | FRAC "{" expr "}" "{" expr "}"        -> frac
+    | FRAC_PAIR                            -> frac_pair
+    | FRAC_FIRST "{" expr "}"              -> frac_first
     | WORD                                 -> word
     | ACCENT "{" expr "}"                  -> accent
     | ACCENT LETTER                        -> accent
@@ -85,10 +91,15 @@ script_atom: LETTER | NUMBER | COMMAND | TOP
 // LaTeX commands end where the letters end: \to must not match the start of \top
 RELATION.2: /=|:=|\\(?:approx|simeq|equiv|leftarrow|rightarrow|gets|to|sim)(?![a-zA-Z])/
 ADDOP: "+" | "-"
+COMPARE.2: /[<>]|\\(?:geq?|leq?|neq|ne|gt|lt)(?![a-zA-Z])/
+IN.2: /\\in(?![a-zA-Z])/
 SEPARATOR: "," | ";"
 MULOP.2: /\*|\.\*|\/|\\(?:cdot|times|odot|circ|bullet|ast)(?![a-zA-Z])/
 SUM.2: /\\sum(?![a-zA-Z])/
 FRAC.2: /\\[dt]?frac(?![a-zA-Z])/
+// TeX's short forms: `\frac12`, `\frac1m`, `\frac1{2m}`
+FRAC_PAIR.3: /\\[dt]?frac\s*[0-9A-Za-z]\s*[0-9A-Za-z](?![0-9A-Za-z])/
+FRAC_FIRST.3: /\\[dt]?frac\s*[0-9A-Za-z](?=\s*\{)/
 // \text{Loss}: one token, the word inside read by the resolver
 WORD.2: /\\(?:text|mathrm|operatorname|textrm|mathit)\s*\{[^{}]*\}/
 ACCENT.2: /\\(?:hat|bar|overline|tilde|widehat|vec|dot)(?![a-zA-Z])/
@@ -102,7 +113,7 @@ BAR: "||" | "\\|" | "|" | /\\Vert(?![a-zA-Z])/
 %declare _OPEN_BAR _CLOSE_BAR _GROUP_PAREN
 // exp(x) written without its backslash
 FUNCTION_WORD.3: /(?<![\\a-zA-Z])(exp|log|ln|tanh|sinh|cosh|sin|cos|max|min)(?=\s*\()/
-COMMAND: /\\(?!(?:sum|d?frac|tfrac|text|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|partial|nabla|top|intercal|prime|cdot|times|odot|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|gets|to|sim|Vert)(?![a-zA-Z]))[a-zA-Z]+/
+COMMAND: /\\(?!(?:in|geq?|leq?|neq|ne|gt|lt|sum|d?frac|tfrac|text|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|partial|nabla|top|intercal|prime|cdot|times|odot|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|gets|to|sim|Vert)(?![a-zA-Z]))[a-zA-Z]+/
 LETTER: /[a-zA-Z]/
 NUMBER: /[0-9]+(\.[0-9]+)?/
 
@@ -191,14 +202,53 @@ class ClaimSyntaxError(Exception):
         self.message, self.column = message, column
 
 
+# spellings with a shorter equivalent the grammar reads, padded to the same length:
+# `f^\prime` is `f'`, Julia's broadcast call `\sigma.(x)` is `\sigma(x)`
+_RESPELLED = [(re.compile(r"\^\s*\{?\s*\\prime\s*\}?"), "'"),
+              (re.compile(r"(?<=[A-Za-z}])\.(?=\()"), "")]
+# `\underbrace{x}_{\text{...}}`: the braced formula counts, the label under it does not
+_UNDERBRACE = re.compile(r"\\underbrace(?![a-zA-Z])")
+
+
 def blank_layout(latex: str) -> str:
     """The formula with layout-only LaTeX replaced by as many spaces (columns are kept)."""
     text = _REMARK.sub(lambda match: " " * len(match.group()), latex)
     text = _LAYOUT.sub(lambda match: " " * len(match.group()), text)
+    for pattern, replacement in _RESPELLED:
+        text = pattern.sub(lambda match: replacement.ljust(len(match.group())), text)
+    text = _blank_underbrace_labels(text)
     trailing = _TRAILING.search(text)
     if trailing:
         text = text[:trailing.start()] + " " * len(trailing.group())
     return text
+
+
+def _blank_underbrace_labels(text: str) -> str:
+    for match in reversed(list(_UNDERBRACE.finditer(text))):
+        end = _closing_brace(text, match.end())
+        label = re.match(r"\s*_\s*(?:\\text\s*)?", text[end:]) if end is not None else None
+        if label:
+            stop = _closing_brace(text, end + label.end()) if text[end + label.end():][:1] \
+                == "{" else end + label.end() + 1
+            if stop is not None:
+                text = text[:end] + " " * (stop - end) + text[stop:]
+        text = text[:match.start()] + " " * (match.end() - match.start()) + text[match.end():]
+    return text
+
+
+def _closing_brace(text: str, start: int) -> int | None:
+    """The index just after the `}` matching the `{` at `start` (after spaces)."""
+    position = start
+    while position < len(text) and text[position] == " ":
+        position += 1
+    if position >= len(text) or text[position] != "{":
+        return None
+    depth = 0
+    for index in range(position, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[index], 0)
+        if depth == 0:
+            return index + 1
+    return None
 
 
 @lru_cache(maxsize=4096)

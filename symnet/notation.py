@@ -7,6 +7,8 @@ a value is a meaning:
     weight[l] | bias[l] | preactivation[l] | activation[l]   l: a number, or the key's layer
                                                           variable (`W^{(l)}`), or `last`
     adjoint(<meaning>)                                    d loss / d that quantity
+    sample_adjoint(<meaning>)                             d (each sample's loss) / d it:
+                                                          `dZ = A - Y` of a mean loss
 A layer is written `W^{(l)}`, `W^{[l]}` or `W^l`; a name of several letters (`dW^{[l]}`) is a
 symbol like any other.
     activation_function[l] | loss_function | loss_of_preactivation   functions
@@ -26,7 +28,7 @@ from .conventions import SYMBOLS, marks_layers_with_superscripts
 from .errors import InputError
 
 _MEANING = re.compile(r"^(?P<kind>[a-z_]+)(?:\[(?P<layer>[^\]]+)\])?$")
-_ADJOINT = re.compile(r"^adjoint\((?P<inner>.+)\)$")
+_ADJOINT = re.compile(r"^(?P<kind>adjoint|sample_adjoint)\((?P<inner>.+)\)$")
 
 NODE_KINDS = {"weight": "W", "bias": "b", "preactivation": "Z", "activation": "A"}
 VALUES = {"input", "target", "output", "loss"}
@@ -36,7 +38,7 @@ MARKERS = {"sample_index", "learning_rate", "kronecker", "hadamard", "matmul", "
 
 # what a document may put on the right of `key = ...`, for error messages
 KNOWN = sorted(VALUES | FUNCTIONS | MARKERS | {f"{kind}[l]" for kind in NODE_KINDS}
-               | {"adjoint(...)"})
+               | {"adjoint(...)", "sample_adjoint(...)"})
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Meaning:
     kind: str                 # input, weight, activation_function, sample_index, ...
     layer: str | None = None  # "2", "l", "l+1", "last"
     adjoint: bool = False
+    per_sample: bool = False   # sample_adjoint: d (each sample's own loss) / d node, stacked
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,8 @@ def parse_meaning(text: str, key: str) -> Meaning:
             raise InputError(f"adjoint of {adjoint.group('inner')!r}: expected adjoint of a "
                              "network quantity such as 'preactivation[l]'",
                              key=f"notation.{key}")
-        return Meaning(inner.kind, inner.layer, adjoint=True)
+        return Meaning(inner.kind, inner.layer, adjoint=True,
+                       per_sample=adjoint.group("kind") == "sample_adjoint")
     match = _MEANING.match(text.strip())
     kind = match and match.group("kind")
     if not match or kind not in VALUES | FUNCTIONS | MARKERS | set(NODE_KINDS):

@@ -50,6 +50,7 @@ class NetworkSpec:
     weights: Literal["out_in", "in_out"] = "out_in"  # shape of W: (units, inputs) or transposed
     l2: L2Spec | None = None
     layers_from: int = 0   # the number the document gives the input layer (1: `a^1 = x`)
+    aliases: Mapping[str, str] = field(default_factory=dict)   # n = "m": n is always m
 
     def size(self, ref: SizeRef, sizes: Mapping[str, int] | None = None) -> int:
         """The concrete value of a size at `sizes` (default: the file's own sizes)."""

@@ -98,10 +98,13 @@ class Networks:
         # the second set differs in every size of the network (so a square matrix cannot hide
         # a transpose) and is smaller where it can be without a size of 1 hiding anything; a
         # constant the network is not built from (L, the number of layers) stays what it is
+        # (a layer of one unit stays one: a formula written for a scalar output, `y \log a`,
+        # is meant for one); sizes the document equates (`n = "m"`) stay equal
         structural = spec.structural_sizes()
-        self.size_sets = [dict(spec.sizes), {
-            name: (value - 1 if value > 2 else value + 1) if name in structural else value
-            for name, value in spec.sizes.items()}]
+        second = {name: (value - 1 if value > 2 else value + 1 if value == 2 else value)
+                  if name in structural else value for name, value in spec.sizes.items()}
+        second.update({alias: second[name] for alias, name in spec.aliases.items()})
+        self.size_sets = [dict(spec.sizes), second]
         self._built: dict[tuple[int, bool], Network] = {}
 
     def get(self, size_set: int, batch: bool) -> Network:
@@ -143,9 +146,9 @@ def checking_spec(spec: NetworkSpec) -> NetworkSpec:
 
     def mapped(ref):
         return small.get((ref, ""), ref) if isinstance(ref, int) else ref
-    return replace(spec, inputs=mapped(spec.inputs), batch=mapped(spec.batch),
-                   sizes={name: small.get((value, name), value)
-                          for name, value in spec.sizes.items()},
+    sizes = {name: small.get((value, name), value) for name, value in spec.sizes.items()}
+    sizes.update({alias: sizes[name] for alias, name in spec.aliases.items()})
+    return replace(spec, inputs=mapped(spec.inputs), batch=mapped(spec.batch), sizes=sizes,
                    layers=tuple(replace(layer, units=mapped(layer.units))
                                 for layer in spec.layers))
 

@@ -8,6 +8,7 @@ from lark import Token, Tree
 from sympy.matrices.expressions import HadamardProduct, MatMul, OneMatrix
 
 from ..matrix_rules import Softmax
+from ..conventions import FUNCTION_NAMES
 from ..registry import ACTIVATIONS
 from .trees import column_of, name_of
 from .values import (ONES, UNIT, as_matrix, broadcast, broadcast_sum_form, entrywise_form, formed,
@@ -218,8 +219,16 @@ BUILTIN_FUNCTIONS: dict[str, FunctionValue] = {
     "H": _builtin("Heaviside", lambda z: sp.Heaviside(z, sp.Rational(1, 2))),
     # rand(n, m): a random n x m matrix, for initialisations `W \sim rand(N_1, N_0)`
     **{name: FunctionValue(name, None, 2, random_matrix=True) for name in ("rand", "randn")},
-    # activations by the names documents write them with
+    # element-wise activations by the names documents write them with (conventions table)
     **{alias: _builtin(name, ACTIVATIONS[name].elementwise)
-       for name, aliases in {"relu": ("ReLU", "relu"), "sigmoid": ("sigmoid",),
-                             "tanh": ("tanh",)}.items() for alias in aliases},
+       for alias, name in FUNCTION_NAMES.items() if ACTIVATIONS[name].elementwise is not None},
 }
+
+
+def per_sample_function(name: str, samples: str) -> FunctionValue | None:
+    """An activation that acts on a whole sample (softmax), by a name documents use."""
+    activation = ACTIVATIONS.get(FUNCTION_NAMES.get(name.lstrip("\\"), ""))
+    if activation is None or activation.per_sample is None:
+        return None
+    axis = 1 if samples == "rows" else 0
+    return FunctionValue(activation.name, None, per_sample=(activation.per_sample, axis))

@@ -4,11 +4,13 @@ evaluated by `sympy.diff` after writing out the nodes in between."""
 from __future__ import annotations
 
 import sympy as sp
+from lark import Token, Tree
 from sympy.matrices.expressions import MatrixExpr
 
 from ..engine import derivative
-from .trees import after_partial, column_of, name_of, starts_with_partial
-from .values import Indexed, MatrixValue, merge_ranges, Operator, Unresolvable
+from .trees import (after_d, after_partial, column_of, is_letter_d, is_operator, name_of,
+                    starts_with_d, starts_with_partial)
+from .values import Indexed, MatrixValue, Operator, Unresolvable, merge_ranges
 
 
 class CalculusReader:
@@ -17,7 +19,29 @@ class CalculusReader:
     def _rule_frac(self, tree):
         _, top, bottom = tree.children
         if starts_with_partial(top):
+            if is_operator(top):   # \frac{\partial}{\partial W} L: an operator on what follows
+                return Operator("partial", after_partial(bottom))
             return self._derivative(after_partial(top), after_partial(bottom), tree)
+        if starts_with_d(top) and starts_with_d(bottom):   # \frac{dL}{dW}, \frac{d}{dw}
+            if is_letter_d(top):
+                return Operator("partial", after_d(bottom))
+            return self._derivative(after_d(top), after_d(bottom), tree)
+        return self._divide(self.resolve(top), self.resolve(bottom), tree)
+
+    def _rule_frac_pair(self, tree):
+        """`\\frac12`, `\\frac1m`: TeX's numerator and denominator of one character each."""
+        token = tree.children[0]
+        text = str(token)
+        characters = [(index, char) for index, char in enumerate(text)
+                      if index >= len(text.split("frac")[0]) + 4 and not char.isspace()]
+        top, bottom = (_character_tree(char, token.column + index) for index, char in
+                       characters[-2:])
+        return self._divide(self.resolve(top), self.resolve(bottom), tree)
+
+    def _rule_frac_first(self, tree):
+        token, bottom = tree.children
+        text = str(token).rstrip()
+        top = _character_tree(text[-1], token.column + len(text) - 1)
         return self._divide(self.resolve(top), self.resolve(bottom), tree)
 
     def _rule_partial(self, tree):
@@ -137,3 +161,9 @@ def _descendants(graph, name: str) -> set[str]:
     return found
 
 
+
+
+def _character_tree(char: str, column: int) -> Tree:
+    if char.isdigit():
+        return Tree("number", [Token("NUMBER", char, column=column)])
+    return Tree("name", [Token("LETTER", char, column=column)])

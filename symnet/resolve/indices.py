@@ -135,13 +135,39 @@ class IndexReader:
         sub = next((s.children[0] for s in scripts.children if s.data == "sub"), None)
         sup = next((s.children[0] for s in scripts.children if s.data == "sup"), None)
         if sub is None:
-            raise Unresolvable("a sum without its index", column_of(tree))
-        indices, limit = self._sum_indices(sub)
+            return self._sum_of_everything(self.resolve(body), tree)
+        indices, limit, upper = self._sum_indices(sub)
+        sup = upper if upper is not None else sup
         value = self.resolve(body)
         if isinstance(value, MatrixValue):
             raise Unresolvable("a sum over a matrix: write its entries", column_of(tree))
         for index in indices:
             value = self._sum(value, index, limit, sup, tree)
+        return value
+
+    def _rule_bare_sum(self, tree):
+        return self._sum_of_everything(self.resolve(tree.children[1]), tree)
+
+    def _sum_of_everything(self, value, tree):
+        """`\\sum (y - \\hat{y})^2` with no index: the sum over every entry of the body; of a
+        batch matrix, the sum over its samples (`\\sum \\delta`, NumPy's `sum(axis=0)` with
+        samples as rows), a column."""
+        if isinstance(value, MatrixValue):
+            axis = {"rows": 0, "columns": 1}.get(self.network.spec.samples)
+            batch = self.network.batch
+            if self.context.batch and axis is not None and value.shape[axis] == batch and \
+                    value.shape[1 - axis] > 1:
+                matrix = value.matrix if axis == 1 else value.matrix.T
+                return MatrixValue(sp.Matrix([sp.Add(*matrix.row(k)) for k in
+                                              range(matrix.rows)]))
+            return Indexed.scalar(sp.Add(*value.matrix))
+        if not isinstance(value, Indexed):
+            raise Unresolvable("a sum of something that has no entries", column_of(tree))
+        for index in sorted(value.free):
+            if index not in value.ranges:
+                raise Unresolvable(f"the range of {index} is not known from where it is used",
+                                   column_of(tree))
+            value = self._sum(value, index, None, None, tree)
         return value
 
     def _sum_indices(self, tree):
@@ -153,11 +179,18 @@ class IndexReader:
             for name in names:
                 if name not in self.index_scope:
                     self.index_scope.append(name)
-            return names, start_value
+            return names, start_value, None
+        if _is_member(tree):   # n \in N: over the samples (or units) named N
+            variable, _, whole = tree.children[0].children
+            name = name_of(variable)
+            if name not in self.index_scope:
+                self.index_scope.append(name)
+            sized = name_of(whole) in self.network.sizes
+            return [name], None, whole if sized else None
         names = [name for name in self._read_subscript(tree)]
         if any(isinstance(name, int) for name in names):
             raise Unresolvable("a sum over a number", column_of(tree))
-        return names, None
+        return names, None, None
 
     def _sum(self, value: Indexed, index: str, start, upper_tree, tree) -> Indexed:
         samples = set(self.context.notation.marker("sample_index"))
@@ -209,3 +242,8 @@ def _is_number(tree) -> bool:
     text = name_of(tree) if not (isinstance(tree, Tree) and tree.data == "number") \
         else str(tree.children[0])
     return text is not None and text.isdigit()
+
+
+def _is_member(tree) -> bool:
+    return isinstance(tree, Tree) and tree.data == "script_list" and len(tree.children) == 1 \
+        and isinstance(tree.children[0], Tree) and tree.children[0].data == "member"

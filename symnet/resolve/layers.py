@@ -9,7 +9,8 @@ from lark import Token
 from ..conventions import LAYER_NAMES
 from ..notation import NODE_KINDS, Entry, normalise
 from .trees import column_of, label_of
-from .values import FunctionValue, Indexed, NoSuchLayer, Unresolvable, Value
+from .values import (FunctionValue, Indexed, MatrixValue, NoSuchLayer, Unresolvable, Value,
+                     formed, map_entries)
 
 
 class NotationReader:
@@ -157,8 +158,25 @@ class NotationReader:
             raise Unresolvable(f"{entry.key!r} ({meaning.kind}) cannot stand here",
                                column_of(tree))
         node = self._node_name(meaning.kind, meaning.layer, bound, tree)
-        adjoint = meaning.adjoint or getattr(self, "_adjoint_wanted", False)
-        return self._node_value(node, adjoint, indices, sample, tree)
+        adjoint = meaning.adjoint
+        if self.adjoint_wanted and not adjoint:   # \bar{z}: under a bar, z's adjoint
+            adjoint, self.adjoint_wanted_used = True, True
+        value = self._node_value(node, adjoint, indices, sample, tree)
+        return self._per_sample(value, node) if meaning.per_sample else value
+
+    def _per_sample(self, value: Value, node: str) -> Value:
+        """A node's adjoint for each sample's own loss: M times the adjoint of a mean."""
+        if self.network.spec.loss.reduction != "mean" or \
+                self.graph.nodes[node].kind not in ("preactivation", "activation") or \
+                isinstance(value, Indexed) and value.per_sample:   # already one sample's
+            return value
+        batch = self.network.batch
+        symbol = None if self.context.forms is None else \
+            self.context.forms.spec.size_symbol(self.network.spec.batch)
+        if isinstance(value, MatrixValue):
+            return MatrixValue(value.matrix * batch, formed(lambda m: symbol * m, value.form)
+                               if symbol is not None else None)
+        return map_entries(value, lambda e: batch * e)
 
     def _activation_function(self, number: int, tree) -> FunctionValue:
         if not 1 <= number <= self.network.depth:

@@ -8,7 +8,7 @@ from lark import Tree
 from sympy.matrices.expressions import MatrixExpr
 
 from ..notation import normalise
-from .algebra import BUILTIN_FUNCTIONS
+from .algebra import BUILTIN_FUNCTIONS, per_sample_function
 from .trees import column_of, name_of
 from .values import (IMPLICIT_SAMPLE, UNIT, Context, FunctionValue, Indexed, IndexMismatch,
                      MatrixValue, NeedsBatch, Unresolvable, Value)
@@ -155,7 +155,8 @@ class QuantityReader:
             return Indexed(frozenset({name}), {}, lambda a, n=name: sp.Integer(a[n] + 1))
         if name == r"\delta" and len(indices) == 2:
             return self._kronecker(indices, tree)
-        builtin = BUILTIN_FUNCTIONS.get(name) or BUILTIN_FUNCTIONS.get("\\" + name)
+        builtin = BUILTIN_FUNCTIONS.get(name) or BUILTIN_FUNCTIONS.get("\\" + name) or \
+            per_sample_function(name, self.network.spec.samples)
         if builtin is not None and not indices:
             return builtin
         if name in self.context.dummies and not indices:

@@ -22,15 +22,17 @@ from __future__ import annotations
 import sympy as sp
 from lark import Token, Tree
 
-from .algebra import AlgebraReader
+from ..conventions import ADJOINT_ACCENTS
+from ..notation import normalise
+from .algebra import BUILTIN_FUNCTIONS, AlgebraReader
 from .calculus import CalculusReader
 from .indices import IndexReader
 from .layers import NotationReader
 from .quantities import QuantityReader
-from .trees import (after_partial, column_of, factors_of, is_one, letter_of, name_of, product_of,
+from .trees import (after_partial, column_of, factors_of, is_group, is_one, letter_of, name_of, product_of,
                     starts_with_partial)
 from .values import (IMPLICIT_SAMPLE, ONES, UNIT, Context, FunctionValue, Indexed, MatrixValue,
-                     Operator, PoweredFunction, Unresolvable, Value)
+                     Operator, PoweredFunction, Unresolvable, Value, map_entries)
 
 
 class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, CalculusReader):
@@ -44,6 +46,8 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         self.graph = context.network.graph
         self.index_scope: list[str] = []
         self.sites: list[tuple] = []   # ("index", column, letter) and ("layer", column, number)
+        self.adjoint_wanted = False       # reading under a bar: the node's adjoint is meant
+        self.adjoint_wanted_used = False
 
     # -- entry points ---------------------------------------------------------------------
     def declare_arguments(self, tree) -> None:
@@ -106,7 +110,6 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
 
     _rule_command = _rule_name
     _rule_word = _rule_name
-    _rule_accent = _rule_name
 
     def _rule_script_atom(self, tree):
         """A one-character subscript standing for itself: `\\nabla_a C`, `\\partial_2`."""
@@ -154,7 +157,64 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             return value if power is None else self._power(value, power, tree)
         if isinstance(base, Tree) and base.data in ("partial", "nabla"):
             return Operator(base.data, sub)
+        if isinstance(base, Tree) and base.data == "accent" and self._bar_means_adjoint(base):
+            accent, inner = base.children   # \bar{W}^{(2)}: the adjoint of W^{(2)}
+            return self._adjoint_of(Tree("scripted", [inner, scripts], tree.meta))
+        if self._is_euler(base, sub, sup):   # e^{-z}: the exponential
+            argument = sup.children[0] if sup.data == "script_list" else sup
+            return self._call(BUILTIN_FUNCTIONS[r"\exp"], argument, tree)
         return self._symbol(base, sub, sup)
+
+    def _is_euler(self, base, sub, sup) -> bool:
+        return isinstance(base, Tree) and base.data == "name" and name_of(base) == "e" and \
+            sub is None and sup is not None and not self.context.notation.by_base("e") and \
+            "e" not in self.context.dummies and "e" not in self.index_scope and \
+            name_of(sup) not in ("T", r"\top")
+
+    def _rule_accent(self, tree):
+        """`\\bar{z}`, `\\overline{y_i}`, `\\overline{\\mathcal{L}}`: the notation's symbol if it
+        has one, else the adjoint of the quantity under the bar (a convention)."""
+        if not self._bar_means_adjoint(tree):
+            return self._symbol(tree)
+        return self._adjoint_of(tree.children[1])
+
+    def _bar_means_adjoint(self, tree) -> bool:
+        accent = str(tree.children[0])
+        name = name_of(tree)
+        known = name is not None and (self.context.notation.by_base(normalise(name)) or
+                                      name in self.context.definitions)
+        return not known and accent in ADJOINT_ACCENTS
+
+    def _adjoint_of(self, tree):
+        outer, self.adjoint_wanted = self.adjoint_wanted, True
+        try:
+            value = self.resolve(tree)
+        finally:
+            self.adjoint_wanted = outer
+        if self.adjoint_wanted_used:
+            self.adjoint_wanted_used = False
+            return value
+        raise Unresolvable("a bar over something that is not a network quantity (symnet reads "
+                           "\\bar{x} as the derivative of the loss by x)", column_of(tree))
+
+    def _rule_comparison(self, tree):
+        """`1(z > 0)`: 1 where the condition holds, else 0 (entry by entry)."""
+        left, relation, right = tree.children
+        steps = {">": 0, r"\gt": 0, r"\geq": 1, r"\ge": 1}
+        flipped = {"<": 0, r"\lt": 0, r"\leq": 1, r"\le": 1}
+        relation = str(relation)
+        if relation in flipped:
+            left, right, relation = right, left, ">" if flipped[relation] == 0 else r"\geq"
+        if relation not in steps:
+            raise Unresolvable(f"symnet reads conditions with >, <, \\geq, \\leq, not "
+                               f"{relation}", column_of(tree))
+        at_zero = steps[relation]
+        difference = self._add(self.resolve(left), self._scale(self.resolve(right), -1, tree),
+                               tree)
+        step = FunctionValue("step", lambda z: sp.Heaviside(z, at_zero))
+        if isinstance(difference, MatrixValue):
+            return MatrixValue(difference.matrix.applyfunc(step.apply))
+        return map_entries(difference, step.apply)
 
     def _rule_primed(self, tree):
         base, *primes = tree.children
@@ -190,6 +250,8 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             return self._call(function, group, tree)
         if isinstance(function, Operator):
             return self._apply_operator(function, group, tree)
+        if function is ONES and _is_condition(arguments):   # 1(z > 0), \mathbb{1}(y = k)
+            return self.resolve(arguments[0])
         if any(isinstance(argument, Token) for argument in arguments):
             # `\varepsilon(z, y)`: a named value followed by its arguments, as documentation
             return function
@@ -220,7 +282,8 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         return self._multiply(a, b, op, tree)
 
     def _rule_juxtaposition(self, tree):
-        joined = self._joined_letters(tree) or self._applied_inside(tree)
+        joined = self._joined_letters(tree) or self._glued_layer(tree) or \
+            self._applied_inside(tree)
         if joined is not None:
             return self.resolve(joined)
         left, right = tree.children
@@ -235,6 +298,8 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             return self._apply_operator(a, right, tree)
         if isinstance(a, (FunctionValue, PoweredFunction)):
             return self._call(a, right, tree)
+        if a is ONES and is_group(right) and _is_condition(right.children):   # \mathbb{1}\{..\}
+            return self.resolve(right)
         if a is ONES:
             b = self.resolve(right)
             return self._multiply(a, b, "", tree)
@@ -271,6 +336,36 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                     break
         return None
 
+    def _glued_layer(self, tree) -> Tree | None:
+        """`W2`, `\\delta2`, `a1`: a layered symbol with its layer number glued on, as code-like
+        derivations name them (the grammar reads a product of the symbol and the number)."""
+        factors = factors_of(tree)
+        for k in range(len(factors) - 1):
+            symbol, number, scripts = factors[k], factors[k + 1], None
+            if isinstance(number, Tree) and number.data == "scripted":   # W2^T, a1^2
+                number, scripts = number.children
+            if not (isinstance(symbol, Tree) and symbol.data in ("name", "command") and
+                    isinstance(number, Tree) and number.data == "number" and
+                    str(number.children[0]).isdigit()):
+                continue
+            token, digits = symbol.children[0], number.children[0]
+            layered = [entry for entry in self.context.notation.by_base(str(token))
+                       if entry.variable is not None or entry.layer is not None]
+            if not layered or token.end_column != digits.column:
+                continue
+            mark = Tree("group", [Tree("number", [digits])], number.meta)
+            scripts = [] if scripts is None else scripts.children
+            sup = next((script.children[0] for script in scripts if script.data == "sup"), None)
+            if sup is not None:   # the layer, then what the superscript said
+                inner = sup.children[0] if sup.data == "script_list" and \
+                    len(sup.children) == 1 else sup
+                mark = Tree("script_list", [Tree("juxtaposition", [mark, inner])])
+            scripts = [script for script in scripts if script.data != "sup"] + \
+                [Tree("sup", [mark])]
+            glued = Tree("scripted", [symbol, Tree("scripts", scripts)], symbol.meta)
+            return product_of(factors[:k] + [glued] + factors[k + 2:])
+        return None
+
     def _applied_inside(self, tree) -> Tree | None:
         """`y \\log a b` is y (log a) b: a function inside a product applies to the factor after
         it (the grammar reads the product left to right). None when there is none."""
@@ -287,3 +382,8 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                     return product_of(factors[:k] + [applied] + factors[k + 2:])
         return None
 
+
+
+def _is_condition(arguments) -> bool:
+    return len(arguments) == 1 and isinstance(arguments[0], Tree) and \
+        arguments[0].data == "comparison"

@@ -105,3 +105,24 @@ def label_of(tree) -> str | None:
         return None if None in letters else "".join(letters)
     name = name_of(tree)
     return name if name is not None and name.isalpha() else None
+
+
+def is_operator(tree) -> bool:
+    """`\\partial` alone: the top of `\\frac{\\partial}{\\partial W}`."""
+    return isinstance(tree, Tree) and tree.data == "partial"
+
+
+def is_letter_d(tree) -> bool:
+    return isinstance(tree, Tree) and tree.data in ("name", "word") and name_of(tree) == "d"
+
+
+def starts_with_d(tree) -> bool:
+    """`d L`, `dW`, `\\mathrm{d} w`: a total derivative's `d` and what it differentiates."""
+    return is_letter_d(tree) or isinstance(tree, Tree) and tree.data == "juxtaposition" and \
+        is_letter_d(factors_of(tree)[0])
+
+
+def after_d(tree):
+    """`d X` -> X."""
+    factors = factors_of(tree)
+    return None if len(factors) < 2 else product_of(factors[1:])

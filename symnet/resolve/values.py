@@ -181,6 +181,9 @@ def broadcast_sum_form(a: MatrixValue, b: MatrixValue) -> MatrixExpr | None:
         if narrow.shape == (1, wide.shape[1]) and wide.shape[0] > 1:
             return formed(lambda w, n: w + MatMul(OneMatrix(w.shape[0], 1), n),
                            wide.form, narrow.form)
+        if narrow.shape == (wide.shape[1], 1) and wide.shape[0] > 1:   # a 1-D bias, rows
+            return formed(lambda w, n: w + MatMul(OneMatrix(w.shape[0], 1), n.T),
+                           wide.form, narrow.form)
     return None
 
 
@@ -190,7 +193,14 @@ def entrywise_form(function: FunctionValue, exponent, matrix: MatrixExpr) -> Mat
 
 
 def broadcast(a: sp.Matrix, b: sp.Matrix, op, tree) -> sp.Matrix:
-    """NumPy-style broadcasting of two matrices (a column vector added to every column)."""
+    """NumPy-style broadcasting of two matrices (a column vector added to every column). A
+    vector that fits only as a row is one (`x W + b` with samples as rows: NumPy's 1-D bias
+    is added to every row, as every notebook writes it)."""
+    if not _fits(a, b):
+        if b.cols == 1 and b.rows > 1 and _fits(a, b.T):
+            b = b.T
+        elif a.cols == 1 and a.rows > 1 and _fits(a.T, b):
+            a = a.T
     rows = a.rows if a.rows == b.rows or b.rows == 1 else b.rows if a.rows == 1 else None
     cols = a.cols if a.cols == b.cols or b.cols == 1 else b.cols if a.cols == 1 else None
     if rows is None or cols is None:
@@ -199,3 +209,8 @@ def broadcast(a: sp.Matrix, b: sp.Matrix, op, tree) -> sp.Matrix:
     return sp.Matrix(rows, cols, lambda i, j: op(a[i if a.rows > 1 else 0, j if a.cols > 1 else 0],
                                                  b[i if b.rows > 1 else 0,
                                                    j if b.cols > 1 else 0]))
+
+
+def _fits(a: sp.Matrix, b: sp.Matrix) -> bool:
+    return (a.rows == b.rows or 1 in (a.rows, b.rows)) and (a.cols == b.cols or
+                                                            1 in (a.cols, b.cols))
