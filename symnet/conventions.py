@@ -85,11 +85,13 @@ def ascii_latex(text: str) -> str:
 
 # a layered symbol written with a superscript layer mark: `W^{(2)}`, `a^{[1]}`, `w^l`, `z^{L-1}`
 # (not `^T`, `^\top`, `^2` after a subscript, which are a transpose and a power)
+_LAYERED_BASES = "|".join(sorted({re.escape(key.split("^")[0]) for key in SYMBOLS if "^" in key},
+                                 key=len, reverse=True))
+_NOT_TRANSPOSE = r"\^(?!\{?\s*(?:T|\\top|\\intercal)\b)(?:\{\s*)?"
 _SUPERSCRIPT_LAYER = re.compile(
-    r"(?<![A-Za-z\\])(?:" + "|".join(sorted({re.escape(key.split("^")[0]) for key in SYMBOLS
-                                             if "^" in key}, key=len, reverse=True))
-    + r")(?:_(?:\{[^{}]*\}|\\?[A-Za-z0-9]))?\^(?!\{?\s*(?:T|\\top|\\intercal)\b)"
-      r"(?:\{\s*)?[(\[A-Za-z0-9]")
+    rf"(?<![A-Za-z\\])(?:{_LAYERED_BASES})"
+    rf"(?:{_NOT_TRANSPOSE}[(\[A-Za-z0-9]"                                  # W^{(2)}, w^l, a^2
+    rf"|_(?:\{{[^{{}}]*\}}|\\?[A-Za-z0-9]){_NOT_TRANSPOSE}[(\[A-Za-z])")   # w_j^l, not a_j^2
 
 
 def marks_layers_with_superscripts(claims: list[str]) -> bool:

@@ -429,23 +429,43 @@ def _read(link: Relation, latex: str, notation: Notation, networks: Networks, si
     """Both sides of a link resolved at one size set: for one sample when the link allows
     it, else on the batch (or only as `batch` says, when the caller already knows)."""
     modes = (False, True) if networks.spec.samples != "single" else (True,)
+    failure = None
     for batch in modes if batch is None else (batch,):
-        network = networks.get(size_set, batch)
-        context = Context(network, notation, latex, batch, layer_shift=layer_shift or {},
-                          definitions=definitions, index_change=index_change, forms=forms)
-        for variable, value in _layer_variables(notation, network, position):
-            context.layers[variable] = value
         try:
-            resolver = Resolver(context)
-            resolver.declare_arguments(link.lhs)
-            lhs = resolver.side(link.lhs)
-            written = len(resolver.sites)
-            rhs = resolver.side(link.rhs)
-            return _Reading(network, lhs, rhs, context.dummies, batch,
-                            rhs_sites=resolver.sites[written:], scope=resolver.index_scope)
+            return _read_in(link, latex, notation, networks.get(size_set, batch), batch,
+                            definitions, layer_shift, index_change, position, forms)
         except NeedsBatch:
             continue
-    raise Unresolvable("the claim needs the batch, but the network has a single sample")
+        except (ShapeMismatch, Unresolvable) as error:
+            if not batch or len(modes) == 1:
+                raise
+            failure = error
+    if failure is None:
+        raise Unresolvable("the claim needs the batch, but the network has a single sample")
+    # `\mathcal{L}(z, y) = y \log \sigma(z) + ...`: whole vectors that do not fit as the
+    # batch's are one sample's (the claim names no sample index and no batch size)
+    try:
+        return _read_in(link, latex, notation, networks.get(size_set, False), False,
+                        definitions, layer_shift, index_change, position, forms,
+                        sample_vectors=True)
+    except (NeedsBatch, Unresolvable):
+        raise failure from None
+
+
+def _read_in(link, latex, notation, network, batch, definitions, layer_shift, index_change,
+             position, forms, sample_vectors=False) -> _Reading:
+    context = Context(network, notation, latex, batch, layer_shift=layer_shift or {},
+                      definitions=definitions, index_change=index_change, forms=forms,
+                      sample_vectors=sample_vectors)
+    for variable, value in _layer_variables(notation, network, position):
+        context.layers[variable] = value
+    resolver = Resolver(context)
+    resolver.declare_arguments(link.lhs)
+    lhs = resolver.side(link.lhs)
+    written = len(resolver.sites)
+    rhs = resolver.side(link.rhs)
+    return _Reading(network, lhs, rhs, context.dummies, batch,
+                    rhs_sites=resolver.sites[written:], scope=resolver.index_scope)
 
 
 def read_link(link: Relation, latex: str, notation: Notation, networks: Networks,

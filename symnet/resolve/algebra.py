@@ -126,8 +126,13 @@ class AlgebraReader:
             if value.shape == (1, 1):
                 return Indexed.scalar(value.matrix[0, 0] ** exponent)
             if value.shape[1] == 1 or value.shape[0] == 1:   # |v|^2 of a vector
-                raise Unresolvable("a power of a vector", column_of(tree))
-            raise Unresolvable("a power of a matrix", column_of(tree))
+                raise Unresolvable("a power of a vector (write its norm \\|v\\|^2, or a sum "
+                                   "of its entries)", column_of(tree))
+            # a matrix squared in a backpropagation formula is squared entry by entry (NumPy's
+            # `a1**2`): matrix powers do not occur there
+            return MatrixValue(value.matrix.applyfunc(lambda e: e ** exponent),
+                               formed(lambda m: entrywise_form(IDENTITY, exponent, m),
+                                      value.form))
         return map_entries(value, lambda e: e ** exponent, lambda f: f ** exponent)
 
     def _call(self, function, argument_tree, tree):
@@ -223,6 +228,9 @@ BUILTIN_FUNCTIONS: dict[str, FunctionValue] = {
     **{alias: _builtin(name, ACTIVATIONS[name].elementwise)
        for alias, name in FUNCTION_NAMES.items() if ACTIVATIONS[name].elementwise is not None},
 }
+
+
+IDENTITY = _builtin("identity", lambda u: u)
 
 
 def per_sample_function(name: str, samples: str) -> FunctionValue | None:

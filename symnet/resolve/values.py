@@ -101,6 +101,7 @@ class Context:
     definitions: dict[str, tuple] = field(default_factory=dict)  # name -> (tree, latex)
     index_change: tuple[int, str] | None = None   # (column, letter): read another index there
     forms: Any = None      # the network's VectorForm: values then carry matrix-level forms
+    sample_vectors: bool = False   # for one sample, whole matrices are that sample's vectors
 
 
 class Operator:
