@@ -77,10 +77,21 @@ _UNICODE = re.compile("|".join(re.escape(character) for character in
 
 
 def ascii_latex(text: str) -> str:
-    """The formula with Unicode math replaced by the LaTeX it stands for."""
+    """The formula with Unicode math replaced by the LaTeX it stands for (a `ᵀ` inside a
+    superscript, `A^{(1)ᵀ}`, is that superscript's T)."""
     if text.isascii():
         return text
-    return _UNICODE.sub(lambda match: UNICODE[match.group()], text)
+    pieces, braces = [], []   # for each open brace: does it open a superscript?
+    for match in re.finditer(r"\^\s*\{|\{|\}|" + _UNICODE.pattern + "|.", text, re.S):
+        piece = match.group()
+        if piece.endswith("{"):
+            braces.append(piece.startswith("^"))
+        elif piece == "}" and braces:
+            braces.pop()
+        elif piece in UNICODE:
+            piece = "T" if piece == "ᵀ" and braces and braces[-1] else UNICODE[piece]
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 # a layered symbol written with a superscript layer mark: `W^{(2)}`, `a^{[1]}`, `w^l`, `z^{L-1}`

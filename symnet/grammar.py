@@ -89,7 +89,7 @@ script_atom: LETTER | NUMBER | COMMAND | TOP
     | NABLA                                -> nabla
 
 // LaTeX commands end where the letters end: \to must not match the start of \top
-RELATION.2: /=|:=|\\(?:approx|simeq|equiv|leftarrow|rightarrow|gets|to|sim)(?![a-zA-Z])/
+RELATION.2: /=|:=|\\(?:approx|simeq|equiv|leftarrow|rightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim)(?![a-zA-Z])/
 ADDOP: "+" | "-"
 COMPARE.2: /[<>]|\\(?:geq?|leq?|neq|ne|gt|lt)(?![a-zA-Z])/
 IN.2: /\\in(?![a-zA-Z])/
@@ -112,8 +112,8 @@ PRIME: "'" | "\\prime"
 BAR: "||" | "\\|" | "|" | /\\Vert(?![a-zA-Z])/
 %declare _OPEN_BAR _CLOSE_BAR _GROUP_PAREN
 // exp(x) written without its backslash
-FUNCTION_WORD.3: /(?<![\\a-zA-Z])(exp|log|ln|tanh|sinh|cosh|sin|cos|max|min)(?=\s*\()/
-COMMAND: /\\(?!(?:in|geq?|leq?|neq|ne|gt|lt|sum|d?frac|tfrac|text|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|partial|nabla|top|intercal|prime|cdot|times|odot|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|gets|to|sim|Vert)(?![a-zA-Z]))[a-zA-Z]+/
+FUNCTION_WORD.3: /(?<![\\a-zA-Z])(exp|log|ln|tanh|sinh|cosh|sin|cos|max|min)(?=\s*(?:\^\s*\{?\s*[0-9]+\s*\}?\s*)?\()/
+COMMAND: /\\(?!(?:in|geq?|leq?|neq|ne|gt|lt|sum|d?frac|tfrac|text|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|partial|nabla|top|intercal|prime|cdot|times|odot|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim|Vert)(?![a-zA-Z]))[a-zA-Z]+/
 LETTER: /[a-zA-Z]/
 NUMBER: /[0-9]+(\.[0-9]+)?/
 
@@ -295,7 +295,8 @@ _TOKEN_NAMES = {"RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('", 
                 "ADDOP": "'+' or '-'", "MULOP": "a product such as '\\cdot'",
                 "$END": "the end of the formula", "SEPARATOR": "','", "CIRCUMFLEX": "'^'",
                 "UNDERSCORE": "'_'", "_OPEN_BAR": "'|'", "_CLOSE_BAR": "'|'",
-                "_GROUP_PAREN": "'('", "COMMA": "','"}
+                "_GROUP_PAREN": "'('", "COMMA": "','",
+                "COMPARE": "a comparison such as '>'", "IN": "'\\in'"}
 
 
 # between two equations: a line break, or `, \quad` before a formula (not before a remark)

@@ -124,10 +124,12 @@ def build_notation(table: dict[str, str], *, conventions: bool = False,
                for key, text in table.items()]
     if not conventions:
         return Notation(tuple(entries))
-    taken = {entry.base for entry in entries} | {normalise(size) for size in sizes}
-    # a document that names its loss `L` does not also call it `E`: a meaning it gives a
-    # symbol of its own is not given to the conventions' symbols
-    meanings = {(entry.meaning.kind, entry.meaning.adjoint) for entry in entries}
+    # an entry for one fixed layer (`W^o`, `A^{(0)}`) leaves the symbol's other layers to
+    # the conventions; any other entry takes the symbol, and its meaning: a document that
+    # names its loss `L` does not also call it `E`
+    general = [entry for entry in entries if entry.layer is None]
+    taken = {entry.base for entry in general} | {normalise(size) for size in sizes}
+    meanings = {(entry.meaning.kind, entry.meaning.adjoint) for entry in general}
     for key, text in SYMBOLS.items():
         entry = _entry(key, parse_meaning(text, key), convention=True)
         if entry.base not in taken and (entry.meaning.kind, entry.meaning.adjoint) not in \

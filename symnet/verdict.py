@@ -18,8 +18,9 @@ from typing import Any
 import mpmath
 import numpy as np
 import sympy as sp
-from lark import Tree
+from lark import Token, Tree
 
+from .conventions import ascii_latex
 from .grammar import ClaimSyntaxError, Relation, equations, links, parse_claim, source_of
 from .network import Network, build
 from .notation import Notation
@@ -183,20 +184,24 @@ def judge(claim_id: str, latex: str, notation: Notation,
     this claim's definitions and approximations are added to it."""
     state = DocumentState() if state is None else state
     definitions = state.definitions
+    # Unicode math (σ, ∂, ᵀ) is read as the LaTeX it stands for; the verdict keeps the text as
+    # written (columns in messages are those of the LaTeX reading)
+    written, latex = latex, ascii_latex(latex)
     chain = []
     for equation in equations(latex):
         try:
             chain += links(parse_claim(equation))
         except ClaimSyntaxError as error:
-            return Verdict(claim_id, latex, "unchecked",
+            return Verdict(claim_id, written, "unchecked",
                            message=_where(error.column) + error.message)
+    chain = statements(chain)
     if not chain:
-        return Verdict(claim_id, latex, "unchecked",
+        return Verdict(claim_id, written, "unchecked",
                        message="no relation (=, \\approx, \\leftarrow ...) to check")
     defined = _definition(chain, notation, networks, definitions)
     if defined:
         definitions[defined] = (chain[0].rhs, latex)
-        return Verdict(claim_id, latex, "holds", "symbolic",
+        return Verdict(claim_id, written, "holds", "symbolic",
                        message=f"defines {defined} (used by later claims)")
     results = []
     positions = _positions(latex, notation, networks.spec)
@@ -210,7 +215,7 @@ def judge(claim_id: str, latex: str, notation: Notation,
             result.message = f"link {number} ({source_of(link.lhs, latex).strip()[:30]} " \
                              f"{link.relation} ...): {result.message}".rstrip(": ")
         results.append(result)
-    return _combine(claim_id, latex, results)
+    return _combine(claim_id, written, results)
 
 
 def _at_existing_layers(results: list[LinkResult]) -> list[LinkResult]:
@@ -262,6 +267,51 @@ def _combine(claim_id: str, latex: str, results: list[LinkResult]) -> Verdict:
                    worst.counterexample, worst.residual, worst.relative_size)
 
 
+ARROWS = {r"\rightarrow", r"\to", r"\Rightarrow", r"\Longrightarrow", r"\implies"}
+
+
+def statements(chain: list[Relation]) -> list[Relation]:
+    """The links an arrow leaves to check. Between two statements (`A = \\sigma(Z) \\rightarrow
+    \\frac{\\partial A}{\\partial Z} = \\sigma'(Z)`) an arrow says one follows from the other:
+    each statement is checked, the arrow is not. Alone, `w \\rightarrow w - \\eta \\nabla C` is
+    an update; `w \\rightarrow w' = w - ...` names the new value w', an update of w."""
+    kept = []
+    for number, link in enumerate(chain):
+        if link.relation not in ARROWS:
+            kept.append(link)
+            continue
+        between = 0 < number < len(chain) - 1
+        renamed = number + 1 < len(chain) and _is_primed_copy(link.rhs, link.lhs)
+        if renamed:
+            following = chain[number + 1]
+            chain[number + 1] = Relation(r"\leftarrow", link.lhs, following.rhs)
+        elif not between:
+            kept.append(link)
+    return kept
+
+
+def _is_primed_copy(primed, tree) -> bool:
+    """`w'`, `w_k'`, `W^{(2)\\prime}`: the symbol with a prime."""
+    has_prime = isinstance(primed, Tree) and any(
+        token.type == "PRIME" for token in primed.scan_values(lambda v: isinstance(v, Token)))
+    return has_prime and _written(primed, drop_primes=True) == _written(tree, drop_primes=True)
+
+
+def _written(tree, drop_primes: bool = False) -> str:
+    """A tree without its positions (and primes), to compare two written symbols."""
+    if isinstance(tree, Tree):
+        data = tree.data
+        children = [child for child in tree.children if not (
+            drop_primes and isinstance(child, Token) and child.type == "PRIME")]
+        if drop_primes and data in ("primed", "scripted_primed", "primed_scripted"):
+            data = "scripted" if len(children) > 1 else None
+        if drop_primes and data is None or len(children) == 1 and data == "script_list" \
+                and drop_primes:
+            return _written(children[0], drop_primes)
+        return f"{data}({','.join(_written(child, drop_primes) for child in children)})"
+    return str(tree)
+
+
 def _definition(chain, notation: Notation, networks: Networks, definitions) -> str | None:
     """The name a claim `E = ...` defines: a bare symbol neither the notation, the sizes nor
     an earlier definition knows."""
@@ -283,7 +333,7 @@ def _where(column: int | None) -> str:
 def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networks,
                 state: DocumentState, position: int = 0) -> LinkResult:
     definitions = state.definitions
-    if link.relation not in EXACT | APPROXIMATE | UPDATE | DISTRIBUTED:
+    if link.relation not in EXACT | APPROXIMATE | UPDATE | DISTRIBUTED | ARROWS:
         return LinkResult("unchecked", message=f"symnet does not check the relation "
                                                f"{link.relation}")
     try:
@@ -295,11 +345,23 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
     except Unresolvable as error:
         return LinkResult("unchecked", message=_where(error.column) + error.message,
                           missing_layer=isinstance(error, NoSuchLayer))
+    result = _judge_readings(link, latex, notation, networks, state, position, readings)
+    if readings[0].notes:   # how symnet read an informal notation, said with the verdict
+        result.message = "; ".join(filter(None, [result.message, *readings[0].notes]))
+    return result
+
+
+def _judge_readings(link, latex, notation, networks, state, position, readings) -> LinkResult:
+    definitions = state.definitions
     if link.relation in DISTRIBUTED:
         return _judge_shapes(readings)
     update = link.relation in UPDATE or _is_update(link, readings[0])
     if update:
         return _judge_update(readings)
+    if link.relation in ARROWS:
+        return LinkResult("unchecked", message=f"symnet does not check the relation "
+                                               f"{link.relation} here (it reads it as an "
+                                               "update of a parameter, or between statements)")
     comparison = [_compare(reading, confirm=index == 0)
                   for index, reading in enumerate(readings)]
     if all(c.equal for c in comparison):
@@ -417,6 +479,7 @@ class _Reading:
     overrides: dict = field(default_factory=dict)   # adjoint symbol -> the document's value
     rhs_sites: list = field(default_factory=list)   # indices and layers written on the right
     scope: list = field(default_factory=list)       # the index letters of the link
+    notes: list = field(default_factory=list)       # readings of informal notation
 
     def but(self, **changes) -> "_Reading":
         return _Reading(**{**self.__dict__, **changes})
@@ -463,9 +526,11 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     resolver.declare_arguments(link.lhs)
     lhs = resolver.side(link.lhs)
     written = len(resolver.sites)
+    resolver.counterpart = lhs
     rhs = resolver.side(link.rhs)
     return _Reading(network, lhs, rhs, context.dummies, batch,
-                    rhs_sites=resolver.sites[written:], scope=resolver.index_scope)
+                    rhs_sites=resolver.sites[written:], scope=resolver.index_scope,
+                    notes=list(dict.fromkeys(resolver.notes)))
 
 
 def read_link(link: Relation, latex: str, notation: Notation, networks: Networks,
@@ -777,7 +842,8 @@ def _judge_shapes(readings: list[_Reading]) -> LinkResult:
 def _is_update(link: Relation, reading: _Reading) -> bool:
     """`W = W - \\alpha \\partial_W L`: a parameter, and on the right that parameter plus or
     minus a step."""
-    if not (isinstance(link.lhs, Tree) and link.lhs.data in ("name", "scripted", "command")
+    if not (isinstance(link.lhs, Tree) and link.lhs.data in ("name", "scripted", "command",
+                                                              "call")
             and isinstance(link.rhs, Tree) and link.rhs.data == "binary"
             and str(link.rhs.children[1]) in "+-"):
         return False

@@ -58,6 +58,8 @@ class CalculusReader:
         variable = self.resolve(bottom)
         function = self._argument_or_dummy(top, bottom)
         if isinstance(variable, MatrixValue):
+            if isinstance(function, MatrixValue) and function.shape == variable.shape:
+                return self._entrywise_derivative(function, variable, tree)
             if not isinstance(function, Indexed) or function.free:
                 raise Unresolvable("the derivative of a non-scalar by a matrix", column_of(tree))
             value = function.at({})
@@ -77,6 +79,27 @@ class CalculusReader:
             derivative = self._diff(value, variable.at(asg), tree)
             return factor * derivative if value == loss else derivative
         return Indexed(free, ranges, at)
+
+    def _entrywise_derivative(self, function: MatrixValue, variable: MatrixValue, tree):
+        """`\\frac{\\partial A}{\\partial Z}` of two same-shaped matrices, as tutorials write
+        it in a chain of element-wise products: the Jacobian is diagonal when each entry of A
+        depends on its own entry of Z only, and its diagonal is what the chain uses."""
+        symbols = [self._as_variable(entry, tree) for entry in variable.matrix]
+        owner = self.graph.owner(symbols[0])
+        if owner is None:
+            raise Unresolvable("the derivative of a matrix by an expression", column_of(tree))
+        others = set(symbols)
+        entries = []
+        for value, symbol in zip(function.matrix, symbols):
+            written = self._written_out(value, owner[0])
+            if written.free_symbols & others - {symbol}:
+                raise Unresolvable("the derivative of a matrix by a matrix is a Jacobian that "
+                                   "is not diagonal here; write it entry by entry",
+                                   column_of(tree))
+            entries.append(derivative(written, symbol))
+        self.notes.append("a derivative of a matrix by a matrix read entry by entry (its "
+                          "Jacobian is diagonal)")
+        return MatrixValue(sp.Matrix(variable.shape[0], variable.shape[1], entries))
 
     def _adjoint_form(self, value, variable: MatrixValue) -> MatrixExpr | None:
         """d loss / d (a whole node): that node's adjoint in the vector form."""

@@ -66,7 +66,8 @@ class IndexReader:
         if not _layer_like(superscript) or name_of(superscript) in \
                 self.context.notation.marker("sample_index"):
             return False
-        return subscript is None or not _is_number(superscript)
+        # `w_j^2` is a square, `w^2_j` (the layer written first) a layer
+        return subscript is None or not _is_number(superscript) or self.superscript_first
 
     def _subscript_layer(self, name: str, subscript) -> bool:
         """Whether a symbol's subscript is its layer: the document declares it so (`W_l`), or
@@ -155,8 +156,12 @@ class IndexReader:
         if isinstance(value, MatrixValue):
             axis = {"rows": 0, "columns": 1}.get(self.network.spec.samples)
             batch = self.network.batch
-            if self.context.batch and axis is not None and value.shape[axis] == batch and \
-                    value.shape[1 - axis] > 1:
+            # over the samples only where the other side is a vector (a bias's gradient);
+            # beside a scalar (`L = \\frac12 \\sum (A - Y)^2`), over every entry
+            counterpart = self.counterpart
+            beside_vector = isinstance(counterpart, MatrixValue) and 1 in counterpart.shape
+            if beside_vector and self.context.batch and axis is not None and \
+                    value.shape[axis] == batch and value.shape[1 - axis] > 1:
                 matrix = value.matrix if axis == 1 else value.matrix.T
                 return MatrixValue(sp.Matrix([sp.Add(*matrix.row(k)) for k in
                                               range(matrix.rows)]))

@@ -47,6 +47,9 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         self.index_scope: list[str] = []
         self.sites: list[tuple] = []   # ("index", column, letter) and ("layer", column, number)
         self.adjoint_wanted = False       # reading under a bar: the node's adjoint is meant
+        self.superscript_first = False    # the symbol being read was written w^l_{jk}
+        self.counterpart = None           # the other side's value, once it is read
+        self.notes: list[str] = []        # how an informal notation was read, for the verdict
         self.adjoint_wanted_used = False
 
     # -- entry points ---------------------------------------------------------------------
@@ -141,6 +144,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                 sub = script.children[0]
             else:
                 sup = script.children[0]
+        self.superscript_first = scripts.children[0].data == "sup"   # w^2_{jk}: 2 a layer
         if isinstance(base, Tree) and base.data == "group":
             value = self.resolve(base)
             _, _, transpose, power = self._read_superscript(sup)
@@ -252,10 +256,28 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             return self._apply_operator(function, group, tree)
         if function is ONES and _is_condition(arguments):   # 1(z > 0), \mathbb{1}(y = k)
             return self.resolve(arguments[0])
+        if self._is_time_index(arguments):   # W(t+1), w[k]: the value at a step of training
+            return function
         if any(isinstance(argument, Token) for argument in arguments):
             # `\varepsilon(z, y)`: a named value followed by its arguments, as documentation
             return function
         return self._multiply(function, self.resolve(group), "", tree)
+
+    def _is_time_index(self, arguments) -> bool:
+        """`(t)`, `(t+1)`: one argument made of a letter no notation, size, index or dummy
+        knows (and numbers)."""
+        values = [argument for argument in arguments if not isinstance(argument, Token)]
+        if len(values) != 1:
+            return False
+        letters = [token for token in values[0].scan_values(lambda v: isinstance(v, Token))
+                   if token.type == "LETTER"] if isinstance(values[0], Tree) else []
+        if len(letters) != 1:
+            return False
+        letter = str(letters[0])
+        known = self.context.notation.by_base(letter) or letter in self.network.sizes or \
+            letter in self.context.dummies or letter in self.index_scope or \
+            letter in self.context.layers or letter in self.context.definitions
+        return letter == "t" and not known
 
     def _rule_derivative_operator(self, tree):
         _, sub, operand = tree.children

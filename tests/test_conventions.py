@@ -1,0 +1,228 @@
+"""The notations of the conventions table, each in a small document written for the test with
+no `[notation]` (or only what the test is about): correct formulas hold, and one planted error
+per convention is found, so a convention that is read but misread fails too."""
+
+from __future__ import annotations
+
+import pytest
+
+from symnet.check import check_document
+from symnet.conventions import ascii_latex, marks_layers_with_superscripts
+from symnet.document import parse
+from symnet.errors import InputError
+
+
+def network(samples="columns", hidden="tanh", output="sigmoid", loss="squared_error",
+            scale="1/2", reduction="sum", outputs=2, **extra) -> dict:
+    table = {"samples": samples, "sizes": {"n": 3, "p": 4, "q": outputs, "m": 5},
+             "inputs": "n",
+             "layers": [{"units": "p", "activation": hidden},
+                        {"units": "q", "activation": output}],
+             "loss": {"kind": loss, "scale": scale, "reduction": reduction}, **extra}
+    if samples != "single":
+        table["batch"] = "m"
+    return table
+
+
+def verdicts(claims: list[str], notation: dict | None = None, **setup) -> list:
+    document = parse({"document": {"title": "conventions"}, "network": network(**setup),
+                      "notation": notation or {},
+                      "claim": [{"id": str(k), "latex": latex}
+                                for k, latex in enumerate(claims)]})
+    return check_document(document).claims
+
+
+def outcome(claims: list[str], notation: dict | None = None, **setup) -> list[tuple]:
+    return [(v.verdict, v.diagnosis) for v in verdicts(claims, notation, **setup)]
+
+
+HOLDS = ("holds", None)
+
+# (convention, setup, correct formulas, (formula index, old, new, planted verdict))
+CASES = [
+    ("layer marks in parentheses and brackets", {}, [
+        r"Z^{(1)} = W^{(1)} X + b^{(1)}",
+        r"A^{[1]} = \tanh(Z^{[1]})",
+        r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} A^{(1)T}",
+    ], (2, r"A^{(1)T}", r"A^{(1)}", ("wrong", "shape"))),
+    ("bare layer superscripts", {}, [
+        r"z^2 = W^2 a^1 + b^2",
+        r"\delta^{l} = (W^{l+1})^T \delta^{l+1} \odot (1 - \tanh^2(z^l))",
+        r"\frac{\partial L}{\partial w^2_{jk}} = \sum_m a^1_{km} \delta^2_{jm}",
+    ], (2, r"a^1_{km}", r"a^1_{jm}", ("wrong", "index"))),
+    ("subscript layers and glued layer numbers, samples as rows",
+     {"samples": "rows", "weights": "in_out", "output": "softmax",
+      "loss": "categorical_cross_entropy", "scale": 1}, [
+        r"z_1 = xW_1 + b_1",
+        r"a_1 = \tanh(z_1)",
+        r"\hat{y} = \mathrm{softmax}(a_1 W_2 + b_2)",
+        r"\delta_2 = \hat{y} - y",
+        r"\delta1 = \delta2 W2^T \circ (1 - a1^2)",
+        r"\frac{\partial L}{\partial W_2} = a_1^T \delta_2",
+        r"\frac{\partial L}{\partial b_2} = \sum \delta_2",
+    ], (5, r"a_1^T \delta_2", r"\delta_2^T a_1", ("wrong", "transpose"))),
+    ("named layers", {}, [
+        r"Z^h = W^h X + b^h",
+        r"\hat{Y} = \sigma(W^o A^h + b^{o})",
+        r"\frac{\partial L}{\partial b^o} = \sum \delta^o",
+    ], (1, r"\sigma(", r"\tanh(", ("wrong", "other"))),
+    ("adjoint bars", {}, [
+        r"\bar{W}^{(2)} = \bar{z}^{(2)} a^{(1)T}",
+        r"\overline{a^{(1)}} = W^{(2)T} \overline{z^{(2)}}",
+        r"\overline{\mathcal{L}} = 1",
+    ], (1, r"W^{(2)T}", r"-W^{(2)T}", ("wrong", "sign"))),
+    ("d-names of code-like derivations", {"hidden": "relu", "reduction": "mean",
+                                          "loss": "binary_cross_entropy", "scale": 1,
+                                          "outputs": 1}, [
+        r"dZ^{[2]} = A^{[2]} - Y",
+        r"dW^{[2]} = \frac{1}{m} dZ^{[2]} A^{[1]T}",
+        r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \mathbb{1}(Z^{[1]} > 0)",
+        r"J = -\frac1m \sum_{i \in m} (y_i \log \hat{y}_i + (1 - y_i) \log(1 - \hat{y}_i))",
+    ], (1, r"\frac{1}{m}", "", ("wrong", "factor"))),
+    ("primes, exponentials, short fractions", {"hidden": "sigmoid"}, [
+        r"\sigma^\prime(z) = \sigma(z)(1 - \sigma(z))",
+        r"A^{(1)} = \frac{1}{1 + e^{-Z^{(1)}}}",
+        r"\frac{\partial L}{\partial A^{(2)}} = A^{(2)} - Y",
+        r"L = \frac12 \sum (A^{(2)} - Y)^2",
+        r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \odot \sigma.(Z^{(1)}) \odot (1 - \sigma.(Z^{(1)}))",
+    ], (2, r"A^{(2)} - Y", r"Y - A^{(2)}", ("wrong", "sign"))),
+    ("total derivatives and operators", {}, [
+        r"\frac{dL}{dW^{(2)}} = \delta^{(2)} A^{(1)T}",
+        r"\frac{\partial}{\partial W^{(2)}} L = \delta^{(2)} A^{(1)T}",
+        r"\frac{\partial L}{\partial W^{(2)}} = \underbrace{\delta^{(2)}}_{\text{error}} A^{(1)T}",
+    ], (0, r"\delta^{(2)} A", r"2 \delta^{(2)} A", ("wrong", "factor"))),
+    ("updates: time steps and arrows", {}, [
+        r"W^{(2)}(t+1) = W^{(2)}(t) - \eta \frac{\partial L}{\partial W^{(2)}}",
+        r"w^2 \rightarrow w^2 - \eta \nabla_{w^2} L",
+        r"W^{(2)} \rightarrow W^{(2)\prime} = W^{(2)} - \eta \nabla_{W^{(2)}} L",
+        r"A^{(2)} = \sigma(Z^{(2)}) \rightarrow \frac{\partial A^{(2)}}{\partial Z^{(2)}} = "
+        r"\sigma'(Z^{(2)})",
+    ], (0, r"- \eta", r"+ \eta", ("wrong", "sign"))),
+    ("unicode", {}, [
+        "Z⁽¹⁾ = W^{(1)} X + b^{(1)}".replace("⁽¹⁾", "^{(1)}"),
+        "∂L/∂W^{(2)} = δ^{(2)} A^{(1)ᵀ}".replace("∂L/∂W^{(2)}", r"\frac{∂L}{∂W^{(2)}}"),
+        "Ŷ = σ(Z^{(2)})",
+        "δ^{(1)} = (W^{(2)ᵀ} δ^{(2)}) ⊙ (1 − tanh^2(Z^{(1)}))",
+    ], (3, "1 −", "2 −", ("wrong", "other"))),
+]
+
+
+@pytest.mark.parametrize("name,setup,claims,planted", CASES, ids=[case[0] for case in CASES])
+def test_convention_reads_correct_formulas_and_finds_a_planted_error(name, setup, claims,
+                                                                     planted):
+    results = verdicts(claims, **setup)
+    for claim, result in zip(claims, results):
+        assert (result.verdict, result.diagnosis) == HOLDS, (claim, result.message)
+    index, old, new, expected = planted
+    assert old in claims[index]
+    wrong = verdicts([claims[index].replace(old, new, 1)], **setup)[0]
+    assert (wrong.verdict, wrong.diagnosis) == expected, wrong.message
+
+
+def test_the_documents_notation_wins_over_the_conventions():
+    # `E` is a loss by convention; a document that names its loss `L` uses E for its own
+    claims = [r"E = \sum_j A_j^{(2)}", r"L = \frac12 \sum_j (A_j^{(2)} - Y_j)^2"]
+    assert outcome(claims, {"L": "loss"}, samples="single") == [HOLDS, HOLDS]
+    # a symbol the document declares keeps the document's meaning (here y is the output)
+    assert outcome([r"y = \sigma(z^{(2)})"], {"y": "output"}, samples="single") == [HOLDS]
+    # a size's name is not a convention's symbol: L the number of layers is not the loss
+    document = network(samples="single")
+    document["sizes"]["L"] = 2
+    result = check_document(parse({"document": {"title": "t"}, "network": document,
+                                   "claim": [{"id": "1", "latex": r"\delta^L = (a^L - y) \odot \sigma'(z^L)"}]}))
+    assert [(v.verdict, v.diagnosis) for v in result.claims] == [HOLDS]
+
+
+def test_layers_numbered_from_one():
+    # a^1 = x: the input is layer 1, the first hidden layer 2 (Nielsen's numbering)
+    claims = [r"a^1 = x", r"z^2 = w^2 a^1 + b^2", r"\delta^3 = (a^3 - y) \odot \sigma'(z^3)",
+              r"\frac{\partial C}{\partial w^3_{jk}} = a^2_k \delta^3_j"]
+    setup = {"samples": "single", "layers_from": 1}
+    assert outcome(claims, **setup) == [HOLDS] * 4
+    assert outcome([r"z^2 = w^3 a^1 + b^2"], **setup) == [("wrong", "shape")]
+
+
+def test_weights_numbered_apart_from_activations():
+    # z^{(l+1)} = W^{(l)} a^{(l)} + b^{(l)} with a^{(1)} = x: W^{(l)} feeds layer l+1
+    notation = {"W^{(l)}": "weight[l+1]", "b^{(l)}": "bias[l+1]"}
+    claims = [r"z^{(2)} = W^{(1)} a^{(1)} + b^{(1)}", r"z^{(3)} = W^{(2)} a^{(2)} + b^{(2)}",
+              r"\delta^{(2)} = (W^{(2)T} \delta^{(3)}) \odot (1 - \tanh^2(z^{(2)}))"]
+    setup = {"samples": "single", "layers_from": 1}
+    assert outcome(claims, notation, **setup) == [HOLDS] * 3
+    assert outcome([r"z^{(3)} = W^{(1)} a^{(2)} + b^{(2)}"], notation, **setup)[0][0] == "wrong"
+
+
+def test_a_key_with_a_layer_offset_is_read():
+    notation = {"z^{(l+1)}": "preactivation[l]", "a^{(l+1)}": "activation[l]"}
+    assert outcome([r"z^{(3)} = W^{(2)} a^{(2)} + b^{(2)}"], notation,
+                   samples="single") == [HOLDS]
+
+
+def test_named_layers_next_to_a_layer_variable():
+    # `W^o` declared as the output layer, `A^L` with L the number of layers: no confusion
+    notation = {"W^o": "weight[2]", "A^L": "activation[L]", "A^h": "activation[1]"}
+    document = network(samples="single")
+    document["sizes"]["L"] = 2
+    claims = [r"A^L = \sigma(W^o A^h + b^{(2)})", r"A^L = \sigma(W^L A^{L-1} + b^L)"]
+    result = check_document(parse({"document": {"title": "t"}, "network": document,
+                                   "notation": notation,
+                                   "claim": [{"id": str(k), "latex": c}
+                                             for k, c in enumerate(claims)]}))
+    assert [(v.verdict, v.diagnosis) for v in result.claims] == [HOLDS, HOLDS]
+
+
+def test_a_declared_subscript_layer_composes_with_a_transpose():
+    notation = {"W_2": "weight[2]", "a_1": "activation[1]", "\\delta_2": "adjoint(preactivation[2])"}
+    assert outcome([r"\frac{\partial L}{\partial W_2} = \delta_2 a_1^T",
+                    r"\frac{\partial L}{\partial a_1} = W_2^T \delta_2"], notation,
+                   samples="single") == [HOLDS, HOLDS]
+
+
+def test_a_broadcast_bias_with_samples_as_rows_holds():
+    assert outcome([r"Z^{(1)} = X W^{(1)} + b^{(1)}"], samples="rows",
+                   weights="in_out") == [HOLDS]
+    assert outcome([r"Z^{(1)} = X W^{(1)} + b^{(1)T}"], samples="rows",
+                   weights="in_out") == [HOLDS]
+
+
+def test_sizes_the_document_equates_stay_equal():
+    # the prose says "here n = q": a sum over n entries of the output is right
+    table = network(samples="single")
+    table["sizes"].update({"q": 3, "r": "q"})
+    claim = r"L = \frac12 \sum_{j=1}^{r} (a_j^{(2)} - y_j)^2"
+    result = check_document(parse({"document": {"title": "t"}, "network": table,
+                                   "claim": [{"id": "1", "latex": claim}]}))
+    assert [(v.verdict, v.diagnosis) for v in result.claims] == [HOLDS]
+
+
+def test_a_size_alias_must_name_a_size():
+    table = network()
+    table["sizes"]["r"] = "nothing"
+    with pytest.raises(InputError, match="network.sizes.r"):
+        parse({"document": {"title": "t"}, "network": table})
+
+
+def test_layers_from_accepts_zero_or_one():
+    with pytest.raises(InputError, match="network.layers_from"):
+        parse({"document": {"title": "t"}, "network": network(layers_from=2)})
+
+
+def test_an_ambiguous_hidden_layer_name_is_unchecked_with_the_reason():
+    table = network(samples="single")
+    table["layers"].insert(0, {"units": "p", "activation": "tanh"})
+    result = check_document(parse({"document": {"title": "t"}, "network": table,
+                                   "claim": [{"id": "1", "latex": r"a^h = \tanh(z^h)"}]}))
+    assert result.claims[0].verdict == "unchecked"
+    assert "hidden layer" in result.claims[0].message
+
+
+def test_unicode_is_read_as_the_latex_it_stands_for():
+    assert ascii_latex("σ(z)ᵀ ⊙ ∂L").split() == r"\sigma (z)^T \odot \partial L".split()
+    assert ascii_latex("A^{(1)ᵀ}") == "A^{(1)T}"
+    assert ascii_latex(r"\sigma(z)") == r"\sigma(z)"
+
+
+def test_layer_superscripts_are_told_from_powers_and_transposes():
+    assert marks_layers_with_superscripts([r"W^{(2)}"])
+    assert marks_layers_with_superscripts([r"w^l_{jk}"])
+    assert not marks_layers_with_superscripts([r"W_2^T x + a_1^2"])
