@@ -190,7 +190,8 @@ _LAYOUT = re.compile(r"\\tag\*?\{[^{}]*\}|\\(?:left|right|bigl|bigr|Bigl|Bigr|bi
 # trailing punctuation, and an equation number `(12)` that text extraction glued to the formula
 _TRAILING = re.compile(r"(?:[\s,]+\(\d+\))?[\s.,;]*$")
 # a remark after the formula: `, \quad \text{size } [N \times M]`, `\qquad (As, ...)`
-_REMARK = re.compile(r",?\s*(?:\\q?quad\s*(?:\\text\{|\()|,\s*\\text\{).*$", re.S)
+_REMARK = re.compile(r",?\s*(?:\\q?quad\s*(?:\\text\{|\()|,\s*\\text\{).*$"
+                     r"|\s*\\in\s*\\mathbb\s*\{?R\}?[\s^{}0-9A-Za-z\\,]*$", re.S)
 MAX_LENGTH = 4000   # characters; longer input is not a formula a person wrote
 
 
@@ -300,7 +301,8 @@ _TOKEN_NAMES = {"RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('", 
 
 
 # between two equations: a line break, or `, \quad` before a formula (not before a remark)
-_LINE_BREAK = re.compile(r"\\\\|,\s*\\q?quad(?!\s*(?:\\text|\())")
+_LINE_BREAK = re.compile(r"\\\\|,\s*\\q?quad(?!\s*(?:\\text|\())"
+                         r"|(?:\\q?quad\s*)?\\text\{\s*(?:and|or|,)\s*\}(?:\s*\\q?quad)?")
 _STARTS_WITH_RELATION = re.compile(r"^\s*&?\s*(=|:=|\\approx|\\simeq|\\equiv|\\leftarrow)")
 
 
@@ -309,11 +311,12 @@ def equations(latex: str) -> list[str]:
     (`a = b, \\quad c = d`); a line that starts with a relation (`&= ...`) continues the one
     before. Each comes back as the whole text
     with the other equations blanked, so columns stay those of the claim."""
-    starts = [0]
+    starts, ends = [0], []
     for match in _LINE_BREAK.finditer(latex):
         if not _STARTS_WITH_RELATION.match(latex[match.end():]):
+            ends.append(match.start())    # the separator (`\\`, `\text{and}`) belongs to neither
             starts.append(match.end())
-    bounds = list(zip(starts, starts[1:] + [len(latex)]))
+    bounds = list(zip(starts, ends + [len(latex)]))
     return [" " * start + latex[start:end] + " " * (len(latex) - end) for start, end in bounds]
 
 

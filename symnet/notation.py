@@ -12,7 +12,7 @@ a value is a meaning:
 A layer is written `W^{(l)}`, `W^{[l]}` or `W^l`; a name of several letters (`dW^{[l]}`) is a
 symbol like any other.
     activation_function[l] | loss_function | loss_of_preactivation   functions
-    sample_index | learning_rate | kronecker | hadamard | matmul | ones
+    sample_index | learning_rate | regularization | kronecker | hadamard | matmul | ones
 
 A key of one symbol (with an optional layer superscript) is matched by its base; a longer key
 (a whole expression such as `\\text{Loss}(h(\\bar{x};\\theta),y)`) is matched as written.
@@ -33,7 +33,7 @@ _ADJOINT = re.compile(r"^(?P<kind>adjoint|sample_adjoint)\((?P<inner>.+)\)$")
 NODE_KINDS = {"weight": "W", "bias": "b", "preactivation": "Z", "activation": "A"}
 VALUES = {"input", "target", "output", "loss"}
 FUNCTIONS = {"activation_function", "loss_function", "loss_of_preactivation"}
-MARKERS = {"sample_index", "learning_rate", "kronecker", "hadamard", "matmul", "ones",
+MARKERS = {"sample_index", "learning_rate", "regularization", "kronecker", "hadamard", "matmul", "ones",
            "layer_variable"}   # layer_variable[1..L]: a layer letter, checked at every value
 
 # what a document may put on the right of `key = ...`, for error messages

@@ -610,6 +610,9 @@ def _point(network: Network, seed: int, dummies: dict, digits: int | None = None
     for symbol in sorted(dummies.values(), key=str):
         point[symbol] = number(rng.uniform(0.2, 1.2))
     point[sp.Symbol("_eta", positive=True)] = number(0.1)
+    l2 = network.spec.l2
+    if l2 is not None and isinstance(l2.coefficient, sp.Symbol):   # lambda, a named constant
+        point[l2.coefficient] = number(0.37)
     return point
 
 

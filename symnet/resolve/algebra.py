@@ -157,6 +157,10 @@ class AlgebraReader:
                 raise Unresolvable(f"{function.name} takes {function.arity} argument(s), "
                                    f"found {len(values)}", column_of(tree))
         if any(isinstance(v, MatrixValue) for v in values):
+            if function.of_matrices is not None and len(values) == 2 and \
+                    all(isinstance(v, MatrixValue) for v in values) and \
+                    values[0].shape == values[1].shape:
+                return Indexed.scalar(function.of_matrices(values[0].matrix, values[1].matrix))
             if len(values) != 1:
                 raise Unresolvable("a function of several matrices", column_of(tree))
             return MatrixValue(values[0].matrix.applyfunc(

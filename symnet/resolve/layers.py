@@ -153,6 +153,12 @@ class NotationReader:
             return self._loss_function(meaning.kind == "loss_of_preactivation")
         if meaning.kind == "learning_rate":
             return Indexed.scalar(sp.Symbol("_eta", positive=True))
+        if meaning.kind == "regularization":   # the L2 coefficient, `\\lambda`
+            l2 = self.network.spec.l2
+            if l2 is None:
+                raise Unresolvable(f"{entry.key!r} is the regularization coefficient, but the "
+                                   "network has no regularization", column_of(tree))
+            return Indexed.scalar(l2.coefficient)
         if meaning.kind in ("sample_index", "kronecker", "hadamard",
                             "matmul", "ones", "layer_variable"):
             raise Unresolvable(f"{entry.key!r} ({meaning.kind}) cannot stand here",
@@ -190,13 +196,19 @@ class NotationReader:
         return FunctionValue(activation.name, activation.function())
 
     def _loss_function(self, of_preactivation: bool) -> FunctionValue:
-        loss = self.network.spec.loss.loss
+        spec = self.network.spec.loss
+        loss = spec.loss
         output = self.network.layers[-1].activation
         if of_preactivation:
             if output.elementwise is None and not output.generic:
                 raise Unresolvable("the loss of a pre-activation needs an element-wise output")
             squash = output.elementwise or output.function()
             return FunctionValue(loss.name, lambda z, y: loss.entry(squash(z), y), 2)
-        return FunctionValue(loss.name, loss.entry, 2)
+        samples = self.network.batch if spec.reduction == "mean" else 1
+
+        def of_matrices(prediction, target):   # `L(\\hat{y}, y)` of whole vectors
+            return spec.scale * sp.Add(*(loss.entry(a, y) for a, y in
+                                         zip(prediction, target))) / samples
+        return FunctionValue(loss.name, loss.entry, 2, of_matrices=of_matrices)
 
     # -- network quantities -------------------------------------------------------------------

@@ -76,7 +76,10 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if isinstance(function, FunctionValue):
             for argument in arguments:
                 name = name_of(argument) if isinstance(argument, Tree) else None
-                known = self.context.notation.by_base(name or "") or name in self.network.sizes
+                # a letter the conventions give a meaning (x the input) is still an argument
+                known = any(not entry.convention for entry in
+                            self.context.notation.by_base(name or "")) or \
+                    name in self.network.sizes
                 if name and len(name) == 1 and not known:
                     self.context.dummies[name] = sp.Symbol(f"_{name}", real=True)
 

@@ -77,6 +77,7 @@ class FunctionValue:
     arity: int = 1
     per_sample: tuple | None = None   # (vector definition, axis of the units): softmax
     random_matrix: bool = False       # rand(n, m): only its shape means something here
+    of_matrices: Callable | None = None   # a loss of whole outputs and targets, `l(o, y)`
 
     def derivative(self) -> "FunctionValue":
         if self.apply is None:
