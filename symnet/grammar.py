@@ -61,7 +61,6 @@ sup: "^" script
 script_list: script_item (SEPARATOR script_item)*
     |                            -> empty
 ?script_item: expr | expr RELATION expr -> limit
-    | expr IN expr               -> member
 // `1(z > 0)`, `\mathbb{1}\{y_i = k\}`: a condition as an argument
 ?argument: expr | expr (COMPARE | RELATION) expr -> comparison
 script_atom: LETTER | NUMBER | COMMAND | TOP
@@ -89,10 +88,9 @@ script_atom: LETTER | NUMBER | COMMAND | TOP
     | NABLA                                -> nabla
 
 // LaTeX commands end where the letters end: \to must not match the start of \top
-RELATION.2: /=|:=|\\(?:approx|simeq|equiv|leftarrow|rightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim)(?![a-zA-Z])/
+RELATION.2: /=|:=|\\(?:in|approx|simeq|equiv|leftarrow|rightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim)(?![a-zA-Z])/
 ADDOP: "+" | "-"
 COMPARE.2: /[<>]|\\(?:geq?|leq?|neq|ne|gt|lt)(?![a-zA-Z])/
-IN.2: /\\in(?![a-zA-Z])/
 SEPARATOR: "," | ";"
 MULOP.2: /\*|\.\*|\/|\\(?:cdot|times|odot|circ|bullet|ast)(?![a-zA-Z])/
 SUM.2: /\\sum(?![a-zA-Z])/
@@ -112,7 +110,7 @@ PRIME: "'" | "\\prime"
 BAR: "||" | "\\|" | "|" | /\\Vert(?![a-zA-Z])/
 %declare _OPEN_BAR _CLOSE_BAR _GROUP_PAREN
 // exp(x) written without its backslash
-FUNCTION_WORD.3: /(?<![\\a-zA-Z])(exp|log|ln|tanh|sinh|cosh|sin|cos|max|min)(?=\s*(?:\^\s*\{?\s*[0-9]+\s*\}?\s*)?\()/
+FUNCTION_WORD.3: /(?<![\\a-zA-Z])(exp|log|ln|tanh|sinh|cosh|sin|cos|max|min|sigmoid|softmax|relu|ReLU)(?=\s*(?:\^\s*\{?\s*[0-9]+\s*\}?\s*)?\()/
 COMMAND: /\\(?!(?:in|geq?|leq?|neq|ne|gt|lt|sum|d?frac|tfrac|text|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|partial|nabla|top|intercal|prime|cdot|times|odot|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim|Vert)(?![a-zA-Z]))[a-zA-Z]+/
 LETTER: /[a-zA-Z]/
 NUMBER: /[0-9]+(\.[0-9]+)?/
@@ -190,8 +188,7 @@ _LAYOUT = re.compile(r"\\tag\*?\{[^{}]*\}|\\(?:left|right|bigl|bigr|Bigl|Bigr|bi
 # trailing punctuation, and an equation number `(12)` that text extraction glued to the formula
 _TRAILING = re.compile(r"(?:[\s,]+\(\d+\))?[\s.,;]*$")
 # a remark after the formula: `, \quad \text{size } [N \times M]`, `\qquad (As, ...)`
-_REMARK = re.compile(r",?\s*(?:\\q?quad\s*(?:\\text\{|\()|,\s*\\text\{).*$"
-                     r"|\s*\\in\s*\\mathbb\s*\{?R\}?[\s^{}0-9A-Za-z\\,]*$", re.S)
+_REMARK = re.compile(r",?\s*(?:\\q?quad\s*(?:\\text\{|\()|,\s*\\text\{).*$", re.S)
 MAX_LENGTH = 4000   # characters; longer input is not a formula a person wrote
 
 
@@ -297,7 +294,7 @@ _TOKEN_NAMES = {"RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('", 
                 "$END": "the end of the formula", "SEPARATOR": "','", "CIRCUMFLEX": "'^'",
                 "UNDERSCORE": "'_'", "_OPEN_BAR": "'|'", "_CLOSE_BAR": "'|'",
                 "_GROUP_PAREN": "'('", "COMMA": "','",
-                "COMPARE": "a comparison such as '>'", "IN": "'\\in'"}
+                "COMPARE": "a comparison such as '>'"}
 
 
 # between two equations: a line break, or `, \quad` before a formula (not before a remark)

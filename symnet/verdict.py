@@ -35,7 +35,7 @@ from .spec import NetworkSpec
 EXACT = {"=", ":=", r"\equiv"}
 APPROXIMATE = {r"\approx", r"\simeq"}
 UPDATE = {r"\leftarrow", r"\gets"}
-DISTRIBUTED = {r"\sim"}   # `W \sim rand(n, m)`: only the shapes are checked
+DISTRIBUTED = {r"\sim", r"\in"}   # `W \sim rand(n, m)`, `W \in R^{n \times m}`: shapes
 TOLERANCE = 1e-9
 POINTS = 2
 PROOF_SECONDS = 0.5
@@ -354,7 +354,7 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
 def _judge_readings(link, latex, notation, networks, state, position, readings) -> LinkResult:
     definitions = state.definitions
     if link.relation in DISTRIBUTED:
-        return _judge_shapes(readings)
+        return _judge_shapes(readings, link.relation)
     update = link.relation in UPDATE or _is_update(link, readings[0])
     if update:
         return _judge_update(readings)
@@ -827,18 +827,21 @@ def _prove(reading: _Reading) -> str:
         return "numeric"
 
 
-def _judge_shapes(readings: list[_Reading]) -> LinkResult:
+def _judge_shapes(readings: list[_Reading], relation: str) -> LinkResult:
     """`W \\sim rand(n, m) - 1/2`: the shapes must agree at both size sets; what the entries
     are drawn from is a statement symnet does not check."""
     for reading in readings:
         shapes = [side.shape if isinstance(side, MatrixValue) else (1, 1)
                   for side in (reading.lhs, reading.rhs)]
-        if shapes[0] != shapes[1]:
+        # `z \\in \\mathbb{R}^n` says how long z is, not whether it stands or lies
+        vectors = all(1 in shape for shape in shapes) and \
+            max(shapes[0]) == max(shapes[1])
+        if shapes[0] != shapes[1] and not vectors:
             return LinkResult("wrong", diagnosis="shape", message=f"the left side is "
                               f"{shapes[0][0]}x{shapes[0][1]}, the right side "
                               f"{shapes[1][0]}x{shapes[1][1]}")
-    return LinkResult("holds", proof="symbolic", message="the shapes agree; the distribution "
-                      "of the entries is not checked")
+    return LinkResult("holds", proof="symbolic", message="the shapes agree" + (
+        "; the distribution of the entries is not checked" if relation == r"\sim" else ""))
 
 
 # -- updates ---------------------------------------------------------------------------------

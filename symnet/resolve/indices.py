@@ -176,6 +176,13 @@ class IndexReader:
         return value
 
     def _sum_indices(self, tree):
+        if _is_member(tree):   # n \in N: over the samples (or units) named N
+            variable, _, whole = tree.children[0].children
+            name = name_of(variable)
+            if name not in self.index_scope:
+                self.index_scope.append(name)
+            sized = name_of(whole) in self.network.sizes
+            return [name], None, whole if sized else None
         if isinstance(tree, Tree) and tree.data == "script_list" and len(tree.children) == 1 \
                 and isinstance(tree.children[0], Tree) and tree.children[0].data == "limit":
             variable, _, start = tree.children[0].children
@@ -185,13 +192,6 @@ class IndexReader:
                 if name not in self.index_scope:
                     self.index_scope.append(name)
             return names, start_value, None
-        if _is_member(tree):   # n \in N: over the samples (or units) named N
-            variable, _, whole = tree.children[0].children
-            name = name_of(variable)
-            if name not in self.index_scope:
-                self.index_scope.append(name)
-            sized = name_of(whole) in self.network.sizes
-            return [name], None, whole if sized else None
         names = [name for name in self._read_subscript(tree)]
         if any(isinstance(name, int) for name in names):
             raise Unresolvable("a sum over a number", column_of(tree))
@@ -251,4 +251,5 @@ def _is_number(tree) -> bool:
 
 def _is_member(tree) -> bool:
     return isinstance(tree, Tree) and tree.data == "script_list" and len(tree.children) == 1 \
-        and isinstance(tree.children[0], Tree) and tree.children[0].data == "member"
+        and isinstance(tree.children[0], Tree) and tree.children[0].data == "limit" and \
+        str(tree.children[0].children[1]) == r"\in"

@@ -8,7 +8,7 @@ from lark import Token
 
 from ..conventions import LAYER_NAMES
 from ..notation import NODE_KINDS, Entry, normalise
-from .trees import column_of, label_of
+from .trees import column_of, label_of, name_of
 from .values import (FunctionValue, Indexed, MatrixValue, NoSuchLayer, Unresolvable, Value,
                      formed, map_entries)
 
@@ -95,6 +95,13 @@ class NotationReader:
             return a + b if str(op) == "+" else a - b if str(op) == "-" else None
         if tree.data == "script_list" and len(tree.children) == 1:
             return self._layer_expression(tree.children[0])
+        if tree.data == "scripted":   # a size named with a subscript: D_h, N_1
+            base, scripts = tree.children
+            sub = next((script.children[0] for script in scripts.children
+                        if script.data == "sub"), None)
+            name = f"{name_of(base)}_{label_of(sub) or name_of(sub)}" if sub is not None \
+                and len(scripts.children) == 1 else None
+            return self.network.sizes.get(name) if name else None
         return None
 
     def _layer_symbol(self, name: str, tree) -> int:

@@ -167,10 +167,34 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if isinstance(base, Tree) and base.data == "accent" and self._bar_means_adjoint(base):
             accent, inner = base.children   # \bar{W}^{(2)}: the adjoint of W^{(2)}
             return self._adjoint_of(Tree("scripted", [inner, scripts], tree.meta))
+        if self._is_space(base, sub, sup):   # \mathbb{R}^{n \times m}: a space of matrices
+            return self._space(sup, tree)
         if self._is_euler(base, sub, sup):   # e^{-z}: the exponential
             argument = sup.children[0] if sup.data == "script_list" else sup
             return self._call(BUILTIN_FUNCTIONS[r"\exp"], argument, tree)
         return self._symbol(base, sub, sup)
+
+    def _is_space(self, base, sub, sup) -> bool:
+        return name_of(base) in ("R", r"\mathbb{R}", "\\R") and sub is None and \
+            sup is not None and not self.context.notation.by_base("R") and \
+            "R" not in self.network.sizes
+
+    def _space(self, sup, tree) -> MatrixValue:
+        """`\\mathbb{R}^{n \\times m}` (or `^n`): a matrix of that shape standing for the space,
+        for `W \\in \\mathbb{R}^{n \\times m}` (only shapes are compared)."""
+        dimensions = sup.children[0] if sup.data == "script_list" and \
+            len(sup.children) == 1 else sup
+        factors = []
+        while isinstance(dimensions, Tree) and dimensions.data == "binary" and \
+                str(dimensions.children[1]) in (r"\times", "*", r"\cdot"):
+            factors.insert(0, dimensions.children[2])
+            dimensions = dimensions.children[0]
+        factors.insert(0, dimensions)
+        sizes = [self._layer_expression(factor) for factor in factors]
+        if len(sizes) > 2 or None in sizes or any(size < 1 for size in sizes):
+            raise Unresolvable("symnet reads spaces as R^{n \\times m} with sizes it knows",
+                               column_of(tree))
+        return MatrixValue(sp.zeros(sizes[0], sizes[1] if len(sizes) == 2 else 1))
 
     def _is_euler(self, base, sub, sup) -> bool:
         return isinstance(base, Tree) and base.data == "name" and name_of(base) == "e" and \
