@@ -13,6 +13,7 @@ Run: python benchmarks/corpus.py  (results: corpus.txt next to it).
 from __future__ import annotations
 
 import platform
+import re
 import sys
 import time
 from collections import Counter
@@ -53,7 +54,8 @@ def score(path: Path) -> dict:
 
 def reason(message: str) -> str:
     """An unchecked message without its column and link prefix: what kind of thing failed."""
-    text = message.split(": ", 1)[1] if message.startswith(("column", "link")) else message
+    text = re.sub(r"^link \d+ \(.*?\.\.\.\): ", "", message)
+    text = re.sub(r"^column \d+: ", "", text)
     return text.split(";")[0][:70]
 
 
