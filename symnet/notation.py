@@ -61,6 +61,8 @@ class Entry:
     offset: int = 0           # the key's layer is variable + offset: `z^{(l+1)}`
     subscript: bool = False   # the key's layer is its subscript: `W_l`, `W_2`
     convention: bool = False  # a row of the conventions table, not of the document
+    one_sample: bool = False  # lower case by convention (z, a, dz): one sample's vector when
+                              # the claim is read for one sample
 
 
 _LAYER_TEXT = r"[A-Za-z]+|[0-9]+|[A-Za-z]\s*[+-]\s*[0-9]+"
@@ -178,6 +180,13 @@ def _entry(key: str, meaning: Meaning, convention: bool) -> Entry:
             offset = int(letter.group(2) or 0)
         else:
             fixed = written
-    return Entry(key, normalise(match.group("base")), variable, fixed, meaning,
+    base = normalise(match.group("base"))
+    unaccented = re.sub(r"\\(?:hat|bar|overline|tilde|widehat)", "", base)
+    letters = re.sub(r"[^A-Za-z]", "", re.sub(r"\\[A-Za-z]+", "", unaccented))
+    lower = letters[-1:].islower()
+    one_sample = convention and lower and meaning.kind in (
+        "input", "target", "output", "preactivation", "activation")
+    return Entry(key, base, variable, fixed, meaning,
                  composite=False, bare=match.group("bare") is not None, offset=offset,
-                 subscript=match.group("sub") is not None, convention=convention)
+                 subscript=match.group("sub") is not None, convention=convention,
+                 one_sample=one_sample)

@@ -232,8 +232,10 @@ def _at_existing_layers(results: list[LinkResult]) -> list[LinkResult]:
 
 
 def _worst(results: list[LinkResult]) -> LinkResult:
+    """The verdict that counts; among wrong ones, a shape error first (a formula that does
+    not fit at some layer is wrong in shape, whatever it gives where it happens to fit)."""
     order = ["wrong", "unchecked", "approximation", "holds"]
-    return min(results, key=lambda r: order.index(r.verdict))
+    return min(results, key=lambda r: (order.index(r.verdict), r.diagnosis != "shape"))
 
 
 def _judge_link_safely(link, latex, notation, networks, state, position,
@@ -492,19 +494,25 @@ def _read(link: Relation, latex: str, notation: Notation, networks: Networks, si
     """Both sides of a link resolved at one size set: for one sample when the link allows
     it, else on the batch (or only as `batch` says, when the caller already knows)."""
     modes = (False, True) if networks.spec.samples != "single" else (True,)
-    failure = None
-    for batch in modes if batch is None else (batch,):
+    modes = modes if batch is None else (batch,)
+    errors = {}
+    for batch in modes:
         try:
             return _read_in(link, latex, notation, networks.get(size_set, batch), batch,
                             definitions, layer_shift, index_change, position, forms)
         except NeedsBatch:
             continue
         except (ShapeMismatch, Unresolvable) as error:
-            if not batch or len(modes) == 1:
+            # lower-case names are one sample's vectors in some documents and the batch's
+            # matrices in others (`z_1 = x W_1 + b_1` in a notebook): a reading that fails
+            # for one sample is tried on the batch; the first failure is the one reported
+            if len(modes) == 1 or isinstance(error, NoSuchLayer):
                 raise
-            failure = error
-    if failure is None:
+            errors[batch] = error
+    if not errors:
         raise Unresolvable("the claim needs the batch, but the network has a single sample")
+    if False in errors:
+        raise errors[False]
     # `\mathcal{L}(z, y) = y \log \sigma(z) + ...`: whole vectors that do not fit as the
     # batch's are one sample's (the claim names no sample index and no batch size)
     try:
@@ -512,7 +520,7 @@ def _read(link: Relation, latex: str, notation: Notation, networks: Networks, si
                         definitions, layer_shift, index_change, position, forms,
                         sample_vectors=True)
     except (NeedsBatch, Unresolvable):
-        raise failure from None
+        raise errors[True] from None
 
 
 def _read_in(link, latex, notation, network, batch, definitions, layer_shift, index_change,

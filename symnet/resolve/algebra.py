@@ -46,7 +46,7 @@ class AlgebraReader:
                            form=formed(lambda x, y: x + y, a.form, b.form))
         scalar_form = scalar_plus_matrix(a, b) or scalar_plus_matrix(b, a)
         a, b = self._as_matrix(a, b, tree), self._as_matrix(b, a, tree)
-        return MatrixValue(broadcast(a.matrix, b.matrix, lambda x, y: x + y, tree),
+        return MatrixValue(broadcast(a.matrix, b.matrix, lambda x, y: x + y, tree, bias=True),
                            scalar_form or broadcast_sum_form(a, b))
 
     def _as_matrix(self, value, other, tree) -> MatrixValue:

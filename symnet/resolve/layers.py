@@ -174,13 +174,17 @@ class NotationReader:
         adjoint = meaning.adjoint
         if self.adjoint_wanted and not adjoint:   # \bar{z}: under a bar, z's adjoint
             adjoint, self.adjoint_wanted_used = True, True
-        value = self._node_value(node, adjoint, indices, sample, tree)
+        self.one_sample = entry.one_sample   # z, a, dz by convention: one sample's vector
+        try:
+            value = self._node_value(node, adjoint, indices, sample, tree)
+        finally:
+            self.one_sample = False
         return self._per_sample(value, node) if meaning.per_sample else value
 
     def _per_sample(self, value: Value, node: str) -> Value:
         """A node's adjoint for each sample's own loss: M times the adjoint of a mean."""
         if self.network.spec.loss.reduction != "mean" or \
-                self.graph.nodes[node].kind not in ("preactivation", "activation") or \
+                self.graph.nodes[node].kind not in ("input", "preactivation", "activation") or \
                 isinstance(value, Indexed) and value.per_sample:   # already one sample's
             return value
         batch = self.network.batch

@@ -35,7 +35,7 @@ class QuantityReader:
             if sample is not None:
                 return self._entries(matrix, [sample], sample_axis, node, adjoint, tree)
             if sample_axis is not None and not self.context.batch and \
-                    not self.context.sample_vectors:
+                    not self.context.sample_vectors and not self.one_sample:
                 raise NeedsBatch   # a whole matrix of samples: the claim is about the batch
             if matrix.shape == (1, 1):
                 return self._entries(matrix, [0, 0], None, node, adjoint, tree)

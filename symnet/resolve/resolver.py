@@ -50,6 +50,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         self.superscript_first = False    # the symbol being read was written w^l_{jk}
         self.counterpart = None           # the other side's value, once it is read
         self.notes: list[str] = []        # how an informal notation was read, for the verdict
+        self.one_sample = False           # the symbol being read names one sample's vector
         self.adjoint_wanted_used = False
 
     # -- entry points ---------------------------------------------------------------------
@@ -141,6 +142,10 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
 
     def _rule_scripted(self, tree):
         base, scripts = tree.children
+        joined = self._joined_letters(base) if isinstance(base, Tree) and \
+            base.data == "juxtaposition" else None
+        if joined is not None and isinstance(joined, Tree) and joined.data == "name":
+            base = joined   # {dz}^{[l]}: a name of several letters, braced, with its layer
         sub = sup = None
         for script in scripts.children:
             if script.data == "sub":

@@ -194,11 +194,14 @@ def entrywise_form(function: FunctionValue, exponent, matrix: MatrixExpr) -> Mat
     return Elementwise(sp.Lambda((variable,), function.apply(variable) ** exponent), matrix)
 
 
-def broadcast(a: sp.Matrix, b: sp.Matrix, op, tree) -> sp.Matrix:
-    """NumPy-style broadcasting of two matrices (a column vector added to every column). A
-    vector that fits only as a row is one (`x W + b` with samples as rows: NumPy's 1-D bias
-    is added to every row, as every notebook writes it)."""
-    if not _fits(a, b):
+def broadcast(a: sp.Matrix, b: sp.Matrix, op, tree, bias: bool = False) -> sp.Matrix:
+    """NumPy-style broadcasting of two matrices (a column vector added to every column). In a
+    sum (`bias`), a vector that fits only as a row is one (`x W + b` with samples as rows:
+    NumPy's 1-D bias is added to every row, as every notebook writes it), and so is a column
+    added to a row (never an outer sum in a derivation); in a product, a misfit stays one."""
+    outer = bias and (a.rows == 1 and b.cols == 1 and a.cols == b.rows > 1 or
+                      b.rows == 1 and a.cols == 1 and b.cols == a.rows > 1)   # row + column
+    if bias and not _fits(a, b) or outer:
         if b.cols == 1 and b.rows > 1 and _fits(a, b.T):
             b = b.T
         elif a.cols == 1 and a.rows > 1 and _fits(a.T, b):
