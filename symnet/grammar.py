@@ -92,7 +92,7 @@ RELATION.2: /=|:=|\\(?:in|approx|simeq|equiv|leftarrow|rightarrow|Rightarrow|Lon
 ADDOP: "+" | "-"
 COMPARE.2: /[<>]|\\(?:geq?|leq?|neq|ne|gt|lt)(?![a-zA-Z])/
 SEPARATOR: "," | ";"
-MULOP.2: /\*|\.\*|\/|\\(?:cdot|times|odot|circ|bullet|ast)(?![a-zA-Z])/
+MULOP.2: /\*|\.\*|\.(?![*0-9(])|\/|\\(?:cdot|times|odot|circ|bullet|ast)(?![a-zA-Z])/
 SUM.2: /\\sum(?![a-zA-Z])/
 FRAC.2: /\\[dt]?frac(?![a-zA-Z])/
 // TeX's short forms: `\frac12`, `\frac1m`, `\frac1{2m}`

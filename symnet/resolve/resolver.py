@@ -337,7 +337,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
 
     def _rule_juxtaposition(self, tree):
         joined = self._joined_letters(tree) or self._glued_layer(tree) or \
-            self._applied_inside(tree)
+            self._applied_inside(tree) or self._regrouped(tree)
         if joined is not None:
             return self.resolve(joined)
         left, right = tree.children
@@ -389,6 +389,19 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                 if scripts is not None:
                     break
         return None
+
+    def _regrouped(self, tree) -> Tree | None:
+        """`W \\cdot d Z`: the grammar binds the product to `d` alone; where `d Z` is a name
+        of the notation (`dZ`), the product is of that name."""
+        left, right = tree.children
+        if not (isinstance(left, Tree) and left.data == "binary" and
+                str(left.children[1]) not in "+-"):
+            return None
+        operand, operator, letter = left.children
+        inner = Tree("juxtaposition", [letter, right])
+        if self._joined_letters(inner) is None:
+            return None
+        return Tree("binary", [operand, operator, inner], tree.meta)
 
     def _glued_layer(self, tree) -> Tree | None:
         """`W2`, `\\delta2`, `a1`: a layered symbol with its layer number glued on, as code-like
