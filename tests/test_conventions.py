@@ -134,7 +134,7 @@ def test_the_documents_notation_wins_over_the_conventions():
 
 
 def test_layers_numbered_from_one():
-    # a^1 = x: the input is layer 1, the first hidden layer 2 (Nielsen's numbering)
+    # a^1 = x: the input is layer 1, the first hidden layer 2 (a common textbook numbering)
     claims = [r"a^1 = x", r"z^2 = w^2 a^1 + b^2", r"\delta^3 = (a^3 - y) \odot \sigma'(z^3)",
               r"\frac{\partial C}{\partial w^3_{jk}} = a^2_k \delta^3_j"]
     setup = {"samples": "single", "layers_from": 1}
