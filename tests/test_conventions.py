@@ -24,16 +24,25 @@ def network(samples="columns", hidden="tanh", output="sigmoid", loss="squared_er
     return table
 
 
-def verdicts(claims: list[str], notation: dict | None = None, **setup) -> list:
-    document = parse({"document": {"title": "conventions"}, "network": network(**setup),
+def verdicts_in(table: dict, claims: list[str], notation: dict | None = None) -> list:
+    """The verdicts of `claims` in a document with the network `table`."""
+    document = parse({"document": {"title": "conventions"}, "network": table,
                       "notation": notation or {},
                       "claim": [{"id": str(k), "latex": latex}
                                 for k, latex in enumerate(claims)]})
     return check_document(document).claims
 
 
+def verdicts(claims: list[str], notation: dict | None = None, **setup) -> list:
+    return verdicts_in(network(**setup), claims, notation)
+
+
+def outcomes(results: list) -> list[tuple]:
+    return [(v.verdict, v.diagnosis) for v in results]
+
+
 def outcome(claims: list[str], notation: dict | None = None, **setup) -> list[tuple]:
-    return [(v.verdict, v.diagnosis) for v in verdicts(claims, notation, **setup)]
+    return outcomes(verdicts(claims, notation, **setup))
 
 
 HOLDS = ("holds", None)
@@ -128,9 +137,8 @@ def test_the_documents_notation_wins_over_the_conventions():
     # a size's name is not a convention's symbol: L the number of layers is not the loss
     document = network(samples="single")
     document["sizes"]["L"] = 2
-    result = check_document(parse({"document": {"title": "t"}, "network": document,
-                                   "claim": [{"id": "1", "latex": r"\delta^L = (a^L - y) \odot \sigma'(z^L)"}]}))
-    assert [(v.verdict, v.diagnosis) for v in result.claims] == [HOLDS]
+    claim = r"\delta^L = (a^L - y) \odot \sigma'(z^L)"
+    assert outcomes(verdicts_in(document, [claim])) == [HOLDS]
 
 
 def test_layers_numbered_from_one():
@@ -164,15 +172,12 @@ def test_named_layers_next_to_a_layer_variable():
     document = network(samples="single")
     document["sizes"]["L"] = 2
     claims = [r"A^L = \sigma(W^o A^h + b^{(2)})", r"A^L = \sigma(W^L A^{L-1} + b^L)"]
-    result = check_document(parse({"document": {"title": "t"}, "network": document,
-                                   "notation": notation,
-                                   "claim": [{"id": str(k), "latex": c}
-                                             for k, c in enumerate(claims)]}))
-    assert [(v.verdict, v.diagnosis) for v in result.claims] == [HOLDS, HOLDS]
+    assert outcomes(verdicts_in(document, claims, notation)) == [HOLDS, HOLDS]
 
 
 def test_a_declared_subscript_layer_composes_with_a_transpose():
-    notation = {"W_2": "weight[2]", "a_1": "activation[1]", "\\delta_2": "adjoint(preactivation[2])"}
+    notation = {"W_2": "weight[2]", "a_1": "activation[1]",
+                "\\delta_2": "adjoint(preactivation[2])"}
     assert outcome([r"\frac{\partial L}{\partial W_2} = \delta_2 a_1^T",
                     r"\frac{\partial L}{\partial a_1} = W_2^T \delta_2"], notation,
                    samples="single") == [HOLDS, HOLDS]
@@ -190,9 +195,7 @@ def test_sizes_the_document_equates_stay_equal():
     table = network(samples="single")
     table["sizes"].update({"q": 3, "r": "q"})
     claim = r"L = \frac12 \sum_{j=1}^{r} (a_j^{(2)} - y_j)^2"
-    result = check_document(parse({"document": {"title": "t"}, "network": table,
-                                   "claim": [{"id": "1", "latex": claim}]}))
-    assert [(v.verdict, v.diagnosis) for v in result.claims] == [HOLDS]
+    assert outcomes(verdicts_in(table, [claim])) == [HOLDS]
 
 
 def test_a_size_alias_must_name_a_size():
@@ -210,10 +213,9 @@ def test_layers_from_accepts_zero_or_one():
 def test_an_ambiguous_hidden_layer_name_is_unchecked_with_the_reason():
     table = network(samples="single")
     table["layers"].insert(0, {"units": "p", "activation": "tanh"})
-    result = check_document(parse({"document": {"title": "t"}, "network": table,
-                                   "claim": [{"id": "1", "latex": r"a^h = \tanh(z^h)"}]}))
-    assert result.claims[0].verdict == "unchecked"
-    assert "hidden layer" in result.claims[0].message
+    result = verdicts_in(table, [r"a^h = \tanh(z^h)"])[0]
+    assert result.verdict == "unchecked"
+    assert "hidden layer" in result.message
 
 
 def test_unicode_is_read_as_the_latex_it_stands_for():
