@@ -16,6 +16,8 @@ from functools import lru_cache
 from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
+from .conventions import FUNCTION_NAMES
+
 GRAMMAR = r"""
 ?start: chain
 
@@ -110,13 +112,21 @@ PRIME: "'" | "\\prime"
 BAR: "||" | "\\|" | "|" | /\\Vert(?![a-zA-Z])/
 %declare _OPEN_BAR _CLOSE_BAR _GROUP_PAREN
 // exp(x) written without its backslash
-FUNCTION_WORD.3: /(?<![\\a-zA-Z])(exp|log|ln|tanh|sinh|cosh|sin|cos|max|min|sigmoid|softmax|relu|ReLU)(?=\s*(?:\^\s*\{?\s*[0-9]+\s*\}?\s*)?\()/
+FUNCTION_WORD.3: /(?<![\\a-zA-Z])(<FUNCTION_WORDS>)(?=\s*(?:\^\s*\{?\s*[0-9]+\s*\}?\s*)?\()/
 COMMAND: /\\(?!(?:in|geq?|leq?|neq|ne|gt|lt|sum|d?frac|tfrac|text|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|partial|nabla|top|intercal|prime|cdot|times|odot|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim|Vert)(?![a-zA-Z]))[a-zA-Z]+/
 LETTER: /[a-zA-Z]/
 NUMBER: /[0-9]+(\.[0-9]+)?/
 
 %ignore /[ \t\n\r]+/
 """
+
+# functions written without a backslash before their parenthesis: the usual ones, and the
+# activations by the names of the conventions table
+_FUNCTION_WORDS = {"exp", "log", "ln", "tanh", "sinh", "cosh", "sin", "cos", "max", "min",
+                   *FUNCTION_NAMES}
+GRAMMAR = GRAMMAR.replace("<FUNCTION_WORDS>", "|".join(sorted(_FUNCTION_WORDS, key=len,
+                                                              reverse=True)))
+
 
 class _Disambiguate:
     """Decides, before parsing, what an LALR parser cannot see from one token ahead:

@@ -56,6 +56,10 @@ class NetworkSpec:
         """The concrete value of a size at `sizes` (default: the file's own sizes)."""
         return ref if isinstance(ref, int) else (sizes or self.sizes)[ref]
 
+    def equated(self, sizes: Mapping[str, int]) -> dict[str, int]:
+        """`sizes` with every alias (`n = "m"`) given the value of the size it names."""
+        return {**sizes, **{alias: sizes[name] for alias, name in self.aliases.items()}}
+
     def size_symbol(self, ref: SizeRef) -> sp.Expr:
         """A size as it is displayed: its name as a positive integer symbol, or the number."""
         return sp.Integer(ref) if isinstance(ref, int) else sp.Symbol(ref, integer=True,

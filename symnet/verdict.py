@@ -104,8 +104,7 @@ class Networks:
         structural = spec.structural_sizes()
         second = {name: (value - 1 if value > 2 else value + 1 if value == 2 else value)
                   if name in structural else value for name, value in spec.sizes.items()}
-        second.update({alias: second[name] for alias, name in spec.aliases.items()})
-        self.size_sets = [dict(spec.sizes), second]
+        self.size_sets = [dict(spec.sizes), spec.equated(second)]
         self._built: dict[tuple[int, bool], Network] = {}
 
     def get(self, size_set: int, batch: bool) -> Network:
@@ -147,8 +146,8 @@ def checking_spec(spec: NetworkSpec) -> NetworkSpec:
 
     def mapped(ref):
         return small.get((ref, ""), ref) if isinstance(ref, int) else ref
-    sizes = {name: small.get((value, name), value) for name, value in spec.sizes.items()}
-    sizes.update({alias: sizes[name] for alias, name in spec.aliases.items()})
+    sizes = spec.equated({name: small.get((value, name), value)
+                          for name, value in spec.sizes.items()})
     return replace(spec, inputs=mapped(spec.inputs), batch=mapped(spec.batch), sizes=sizes,
                    layers=tuple(replace(layer, units=mapped(layer.units))
                                 for layer in spec.layers))
@@ -277,7 +276,7 @@ def statements(chain: list[Relation]) -> list[Relation]:
     \\frac{\\partial A}{\\partial Z} = \\sigma'(Z)`) an arrow says one follows from the other:
     each statement is checked, the arrow is not. Alone, `w \\rightarrow w - \\eta \\nabla C` is
     an update; `w \\rightarrow w' = w - ...` names the new value w', an update of w."""
-    kept = []
+    chain, kept = list(chain), []
     for number, link in enumerate(chain):
         if link.relation not in ARROWS:
             kept.append(link)
@@ -307,8 +306,7 @@ def _written(tree, drop_primes: bool = False) -> str:
             drop_primes and isinstance(child, Token) and child.type == "PRIME")]
         if drop_primes and data in ("primed", "scripted_primed", "primed_scripted"):
             data = "scripted" if len(children) > 1 else None
-        if drop_primes and data is None or len(children) == 1 and data == "script_list" \
-                and drop_primes:
+        if drop_primes and (data is None or data == "script_list" and len(children) == 1):
             return _written(children[0], drop_primes)
         return f"{data}({','.join(_written(child, drop_primes) for child in children)})"
     return str(tree)
