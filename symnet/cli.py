@@ -21,7 +21,8 @@ from .check import DocumentResult, check_document
 from .codegen import CodegenError, generate
 from .check import as_text as check_text
 from .derive import as_latex, as_text, derive
-from .document import load
+from .document import load as load_derivation
+from .importing import import_document, imported, is_document
 from .errors import InputError
 from .report import write_index, write_report
 from .train import train
@@ -31,7 +32,8 @@ EXIT_OK, EXIT_WRONG, EXIT_INPUT = 0, 1, 2
 
 
 def derivation_files(paths: list[str]) -> list[Path]:
-    """The files named, and the `*.toml` files (sorted) in the directories named."""
+    """The files named (derivation files, or documents to import: .md, .tex, .ipynb), and the
+    `*.toml` files (sorted) in the directories named."""
     files = []
     for raw in paths:
         path = Path(raw)
@@ -45,6 +47,11 @@ def derivation_files(paths: list[str]) -> list[Path]:
         else:
             raise InputError("no such file or directory", file=raw)
     return files
+
+
+def load(path: str | Path):
+    """A derivation file, or a document (.md, .tex, .ipynb) with its network imported."""
+    return imported(path) if is_document(Path(path)) else load_derivation(path)
 
 
 def write_json(target: str | None, documents: list) -> None:
@@ -110,6 +117,29 @@ def run_check(args: argparse.Namespace) -> int:
     verdicts = [claim.verdict for result in results for claim in result.claims]
     if "wrong" in verdicts or args.strict and "unchecked" in verdicts:
         return EXIT_WRONG
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    if not path.exists():
+        raise InputError("no such file", file=args.path)
+    if sys.stderr.isatty():
+        print(f"importing {path}: reading the formulas and inferring the network ...",
+              file=sys.stderr, flush=True)
+    result = import_document(path)
+    text = result.toml()
+    if args.output in (None, "-"):
+        print(text, end="")
+    else:
+        Path(args.output).write_text(text)
+        print(f"wrote {args.output}: {len(result.formulas)} claims", file=sys.stderr)
+    inference = result.inference
+    if inference.forward_total:
+        print(f"network: {inference.forward_holds} of {inference.forward_total} forward-pass "
+              "and loss formulas hold under it", file=sys.stderr)
+    for question in inference.questions:
+        print(f"symnet could not tell: {question}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -202,7 +232,8 @@ def run_report(args: argparse.Namespace) -> int:
 
 def add_paths(command: argparse.ArgumentParser) -> None:
     command.add_argument("paths", nargs="+", metavar="PATH",
-                         help="derivation files (.toml) or directories of them")
+                         help="derivation files (.toml) or directories of them; a document "
+                              "(.md, .tex, .ipynb) is imported first (see `symnet import`)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -237,6 +268,16 @@ def parser() -> argparse.ArgumentParser:
                                help="check again whenever a file is saved and print only the "
                                     "verdicts that changed (Ctrl-C to stop)")
     check_command.set_defaults(run=run_check)
+    import_command = commands.add_parser(
+        "import", help="write a derivation file from a Markdown, LaTeX or Jupyter document",
+        description="Read every display formula of DOC (and inline formulas that state an "
+                    "equation) as a claim, verbatim, infer the network from the document's "
+                    "forward pass and loss, and write a derivation file. What symnet could not "
+                    "tell is marked '# symnet could not tell: ...' above the guess it took.")
+    import_command.add_argument("path", metavar="DOC", help="a .md, .tex or .ipynb file")
+    import_command.add_argument("-o", "--output", metavar="FILE",
+                                help="where to write the TOML (default: stdout)")
+    import_command.set_defaults(run=run_import)
     codegen_command = commands.add_parser(
         "codegen", help="write the network's forward pass and gradients as a NumPy module",
         description="Write a standalone module (NumPy only) with forward(), loss(), "

@@ -282,11 +282,12 @@ def _claims(raw: list) -> tuple[ClaimSpec, ...]:
         diagnosis = table.get("expect_diagnosis", str, None,
                               expected="a diagnosis such as 'sign'")
         evidence = table.get("evidence", str, None, expected="where the expectation comes from")
+        line = table.get("line", int, None, expected="the line of the source document")
         table.finish()
         if claim_id in seen:
             raise InputError(f"duplicate claim id {claim_id!r}", key=table.path("id"))
         seen.add(claim_id)
-        claims.append(ClaimSpec(claim_id, latex, expect, diagnosis, evidence))
+        claims.append(ClaimSpec(claim_id, latex, expect, diagnosis, evidence, line))
     return tuple(claims)
 
 

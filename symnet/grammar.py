@@ -193,7 +193,7 @@ _PARSER = Lark(GRAMMAR, parser="lalr", lexer="basic", propagate_positions=True,
 
 # Layout that carries no meaning: replaced by spaces (same length) before parsing.
 _LAYOUT = re.compile(r"\\tag\*?\{[^{}]*\}|\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big)(?![a-zA-Z])"
-                     r"|\\(?:quad|qquad|displaystyle|limits|nonumber|notag)(?![a-zA-Z])"
+                     r"|\\(?:quad|qquad|displaystyle|limits|nonumber|notag)(?![a-zA-Z])|\\label\{[^{}]*\}"
                      r"|\\[,;:! ]|&|\\\\|\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}"
                      r"|~|\\(?:text|mathrm)\s*\{\s*\}")   # ~ and \text{ } are spaces
 # trailing punctuation, and an equation number `(12)` that text extraction glued to the formula

@@ -87,6 +87,7 @@ class ClaimSpec:
     expect: str | None = None             # corpus files: the verdict the evidence supports,
     expect_diagnosis: str | None = None   # its diagnosis for a wrong formula,
     evidence: str | None = None           # and where that evidence is
+    line: int | None = None               # the line of the source document it is on (import)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,112 @@
+"""`symnet import`: a derivation file written from the document itself (.md, .tex, .ipynb).
+
+    formulas.py   every formula, verbatim, with its line and id     (the format's own parser)
+    infer.py      the network, from the document's forward pass    (checked by symnet itself)
+    toml.py       the derivation file, questions marked as such
+
+`imported(path)` gives the `Document` that `symnet check DOC.md` judges: the network of the
+derivation file next to the document when there is one (`DOC.toml`, written by `symnet import`
+and perhaps edited since), otherwise the inferred one, and always the claims as the document
+states them now.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from .formulas import READERS, Formula, formulas
+from .infer import Inference, check_with, infer_network
+from .toml import derivation_text
+
+__all__ = ["READERS", "Imported", "import_document", "imported", "is_document"]
+
+
+@dataclass(frozen=True)
+class Imported:
+    path: Path
+    title: str
+    formulas: list[Formula]
+    ids: list[str]
+    inference: Inference
+
+    def toml(self) -> str:
+        return derivation_text(self)
+
+
+def is_document(path: Path) -> bool:
+    return path.suffix.lower() in READERS
+
+
+def import_document(path: str | Path) -> Imported:
+    path = Path(path)
+    found = formulas(path)
+    if not found:
+        raise InputError("no formulas found (display math, or inline math that states an "
+                         "equation)", file=str(path))
+    title = _title(path)
+    inference = infer_network([formula.latex for formula in found], check_with(title))
+    return Imported(path, title, found, claim_ids(found), inference)
+
+
+def claim_ids(found: list[Formula]) -> list[str]:
+    """The document's own ids: `\\tag`, `\\label`, its equation numbers; else the line."""
+    ids, seen, number = [], set(), 0
+    for formula in found:
+        number += formula.numbered   # a labelled equation has its number too
+        if formula.label:
+            claim_id = formula.label
+        elif formula.numbered:
+            claim_id = f"eq{number}"
+        else:
+            claim_id = f"line{formula.line}" if formula.cell is None else \
+                f"cell{formula.cell}-line{formula.line}"
+        unique, suffix = claim_id, 2
+        while unique in seen:
+            unique, suffix = f"{claim_id}-{suffix}", suffix + 1
+        seen.add(unique)
+        ids.append(unique)
+    return ids
+
+
+def _title(path: Path) -> str:
+    """The document's first heading (`# ...`, `\\title{...}`, `\\section{...}`), else its name."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return path.stem
+    if path.suffix == ".ipynb":
+        match = re.search(r'"#\s+([^"\\]+)', text)
+    elif path.suffix == ".tex":
+        match = re.search(r"\\(?:title|section)\*?\{([^{}]+)\}", text)
+    else:
+        match = re.search(r"^#\s+(.+)$", text, re.M)
+    return match.group(1).strip() if match else path.stem
+
+
+def imported(path: str | Path):
+    """The `Document` to check for a .md/.tex/.ipynb file (see the module's docstring)."""
+    from ..document import load, parse
+    from ..spec import ClaimSpec
+    path = Path(path)
+    found = formulas(path)
+    ids = claim_ids(found)
+    claims = tuple(ClaimSpec(claim_id, formula.latex, line=formula.line)
+                   for claim_id, formula in zip(ids, found))
+    beside = path.with_suffix(".toml")
+    if beside.exists():
+        document = load(beside)
+        return type(document)(str(path), document.title, document.source or str(path),
+                              document.network, document.notation, claims, document.training)
+    result = import_document(path)
+    if result.inference.questions:
+        raise InputError("symnet could not tell " + "; ".join(result.inference.questions) +
+                         f". Run `symnet import {path} -o {beside}`, answer the questions in "
+                         "it and check again", file=str(path))
+    document = parse({"document": {"title": result.title, "source": str(path)},
+                      "network": result.inference.network,
+                      "notation": result.inference.notation}, str(path))
+    return type(document)(str(path), document.title, document.source, document.network,
+                          document.notation, claims, document.training)

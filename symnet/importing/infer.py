@@ -1,0 +1,364 @@
+"""The network a document describes, read from its own forward pass and loss.
+
+Two steps. First the formulas' syntax trees are read for what they name: the layer numbers on
+weights and activations (`W^{[2]}`, `a_1`), the function applied to make each layer's activation
+(`A^{[1]} = \\mathrm{ReLU}(Z^{[1]})`), the loss's form (a log, a square, a leading 1/2, a 1/m).
+That gives a first network. Then symnet checks the document's own forward-pass and loss formulas
+under that network and under its neighbours (samples as columns, rows or one; biases or not;
+the loss's scale and reduction) and keeps the network under which most of them hold: the checker
+decides what the notation means, so whatever it reads, inference reads too.
+
+What stays undecided is returned as a question with the guess taken, for the TOML to show.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from lark import Token, Tree
+
+from ..conventions import FUNCTION_NAMES, SYMBOLS, ascii_latex
+from ..errors import InputError
+from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
+from ..resolve.trees import name_of
+
+# letters that carry a layer mark, by what they are (from the conventions table)
+_LAYERED = {key.split("^")[0]: meaning.split("[")[0] for key, meaning in SYMBOLS.items()
+            if "^{(l)}" in key and not key.startswith(("d", "\\delta"))}
+_ACTIVATION_LETTERS = {letter for letter, kind in _LAYERED.items() if kind == "activation"}
+_OUTPUT_NAMES = {name for name, meaning in SYMBOLS.items() if meaning == "output"} | {"o", "O"}
+_LOSS_NAMES = {name for name, meaning in SYMBOLS.items() if meaning == "loss"}
+# how a document names an activation function when it applies it
+_ACTIVATION_CALLS = {r"\sigma": "sigmoid", r"\tanh": "tanh", "tanh": "tanh", r"\max": "relu",
+                     "max": "relu", **FUNCTION_NAMES}
+_DERIVATIVE = re.compile(r"\\partial|\\nabla|\\delta|\\frac\s*\{\s*d|(?<![A-Za-z\\])d[A-Za-z]"
+                         r"|\\bar|\\overline|'|\\prime|\\leftarrow|:=|\\gets")
+_HALF = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*(?:\{\s*2\s*([A-Za-z])?\s*\}|2)")
+_ONE_OVER = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*\{?\s*([A-Za-z])\s*\}?")
+
+
+@dataclass
+class Features:
+    """What the formulas name, before any checking."""
+
+    layer_numbers: set[int] = field(default_factory=set)
+    layer_letters: set[str] = field(default_factory=set)
+    activations: dict[str, str] = field(default_factory=dict)   # "1", "l", "L", "out" -> name
+    input_batch: bool | None = None     # `X` (a batch) or `x` (one sample)
+    input_first: bool = False           # `X W`: samples as rows
+    starts_at_one: bool = False         # `a^{1} = x`
+    bias: bool = False
+    loss: dict | None = None
+    sample_letters: set[str] = field(default_factory=set)   # `y^{(i)}`, `a^{[2](i)}`
+    forward: list[str] = field(default_factory=list)   # formulas of the forward pass and loss
+
+
+@dataclass
+class Inference:
+    network: dict                       # the [network] table, as a TOML reader returns it
+    notation: dict                      # the [notation] rows the conventions do not cover
+    questions: list[str]                # what symnet could not tell, with the guess it took
+    forward_holds: int = 0
+    forward_total: int = 0
+
+
+def read_features(formulas: list[str]) -> Features:
+    features = Features()
+    for latex in formulas:
+        for equation in equations(ascii_latex(latex)):
+            tree = _parsed(equation)
+            if tree is None:
+                continue
+            _read_layers(tree, features)
+            parts = links(tree)
+            if not parts or _DERIVATIVE.search(source_of(parts[0].lhs, equation)):
+                continue
+            sides = [(link.rhs, source_of(link.rhs, equation)) for link in parts
+                     if not re.fullmatch(r"\s*\\[lc]?dots\s*", source_of(link.rhs, equation))]
+            if sides and _read_statement(parts[0].lhs, sides, features):
+                features.forward.append(latex)
+    return features
+
+
+def _parsed(equation: str):
+    """The equation's tree; failing that, its first line's (`J &= ... \\\\ &= \\ldots`)."""
+    for text in (equation, equation.split("\\\\")[0]):
+        try:
+            return parse_claim(text)
+        except ClaimSyntaxError:
+            continue
+    return None
+
+
+def _read_layers(tree, features: Features) -> None:
+    """Layer numbers and letters on layered letters (`W^{[2]}`, `a_1`), the input's case."""
+    for node in tree.iter_subtrees():
+        if node.data == "name" and str(node.children[0]) in ("x", "X"):
+            features.input_batch = features.input_batch or str(node.children[0]) == "X"
+        if node.data != "scripted":
+            continue
+        if name_of(node.children[0]) in _LAYERED or name_of(node.children[0]) in ("x", "y"):
+            features.sample_letters |= _sample_marks(node.children[1])
+        if name_of(node.children[0]) not in _LAYERED:
+            continue
+        for script in node.children[1].children:
+            marks = [token for token in script.scan_values(lambda v: isinstance(v, Token))]
+            if len(marks) == 1 and marks[0].type == "NUMBER":
+                features.layer_numbers.add(int(float(marks[0])))
+            elif len(marks) == 1 and str(marks[0]) in ("l", "L") and script.data == "sup":
+                features.layer_letters.add(str(marks[0]))
+        if name_of(node.children[0]) in ("b", "B"):
+            features.bias = True
+
+
+def _sample_marks(scripts) -> set[str]:
+    """The letter of a sample mark in a superscript: `y^{(i)}`, `a^{[2](i)}` (a layer letter
+    such as l is not one)."""
+    found = set()
+    for sup in scripts.children:
+        if not (isinstance(sup, Tree) and sup.data == "sup"):
+            continue
+        for node in sup.iter_subtrees():
+            if node.data == "group" and len(node.children) == 1 and \
+                    isinstance(node.children[0], Tree) and node.children[0].data == "name":
+                letter = name_of(node.children[0])
+                if letter not in ("l", "L", "T") and letter not in _LAYERED:
+                    found.add(letter)
+    return found
+
+
+def _layer_of(tree) -> str | None:
+    """The layer mark of `A^{[2]}`, `a_l`, `A^L` as written ("2", "l", "L"), or None."""
+    if not (isinstance(tree, Tree) and tree.data == "scripted"):
+        return None
+    marks = [str(token) for token in tree.children[1].scan_values(
+        lambda v: isinstance(v, Token) and v.type in ("NUMBER", "LETTER", "NAME")
+        or isinstance(v, Token) and str(v).isalnum())]
+    return marks[0] if len(marks) == 1 else None
+
+
+def _read_statement(lhs, sides: list, features: Features) -> bool:
+    """A forward-pass or loss statement's facts (from the last right side but for the loss,
+    which any side may show in a recognised form); whether it is one."""
+    rhs = sides[-1][0]
+    base = name_of(lhs.children[0]) if isinstance(lhs, Tree) and lhs.data in (
+        "scripted", "call") else name_of(lhs) if isinstance(lhs, Tree) else None
+    if base in _LOSS_NAMES:
+        features.loss = next((loss for loss in map(_loss_of, [text for _, text in sides])
+                              if loss), features.loss)
+        return True
+    if base in _OUTPUT_NAMES and not _is_call(rhs):
+        features.activations["out"] = "identity"   # `\hat{y} = z^{(2)}`, `\hat{Y} = A W + b`
+    if base in _LAYERED and _LAYERED[base] == "preactivation" or base in _OUTPUT_NAMES | \
+            _ACTIVATION_LETTERS and not _is_call(rhs):
+        factors = [name_of(node.children[0]) if node.data == "scripted" else name_of(node)
+                   for node in rhs.iter_subtrees_topdown() if node.data in ("scripted", "name")]
+        weights = [i for i, name in enumerate(factors) if name in ("W", "w")]
+        inputs = [i for i, name in enumerate(factors) if name in ("x", "X") or
+                  name in _ACTIVATION_LETTERS]
+        if weights and inputs and inputs[0] < weights[0]:
+            features.input_first = True
+        return bool(weights)
+    if (base in _ACTIVATION_LETTERS or base in _OUTPUT_NAMES) and _is_call(rhs):
+        if base in _ACTIVATION_LETTERS and _is_input(rhs):
+            features.starts_at_one = True
+            return False
+        layer = _layer_of(lhs) or ("out" if base in _OUTPUT_NAMES else "only")
+        features.activations[layer] = _activation_of(rhs.children[0])
+        return True
+    if base in _ACTIVATION_LETTERS and _is_input(rhs):
+        features.starts_at_one = True
+    return False
+
+
+def _is_call(tree) -> bool:
+    return isinstance(tree, Tree) and tree.data == "call"
+
+
+def _is_input(tree) -> bool:
+    return isinstance(tree, Tree) and tree.data == "name" and name_of(tree) in ("x", "X")
+
+
+def _activation_of(head) -> str:
+    """The registry name of an applied function, or `generic:NAME`."""
+    if isinstance(head, Tree) and head.data in ("scripted", "primed"):
+        head = head.children[0]
+    name = name_of(head) if isinstance(head, Tree) else str(head)
+    if name in _ACTIVATION_CALLS:
+        return _ACTIVATION_CALLS[name]
+    return f"generic:{name}" if name and re.fullmatch(r"\\?[A-Za-z]+", name) else "generic:g"
+
+
+def _loss_of(text: str) -> dict | None:
+    """The loss's kind, scale and reduction from its written form; None when not recognised."""
+    if "log" in text or r"\ln" in text:
+        binary = re.search(r"\(\s*1\s*-", text) is not None
+        kind = "binary_cross_entropy" if binary else "categorical_cross_entropy"
+    elif "^2" in text or "^{2}" in text or "^ 2" in text:
+        kind = "squared_error"
+    else:
+        return None
+    scale, reduction, batch = Fraction(1), "sum", None
+    half = _HALF.match(text)
+    if half:
+        scale, batch = Fraction(1, 2), half.group(1)
+    else:
+        one_over = _ONE_OVER.match(text)
+        batch = one_over.group(1) if one_over else None
+    if batch:
+        reduction = "mean"
+    return {"kind": kind, "scale": scale, "reduction": reduction, "batch": batch}
+
+
+# --- the first network, and its neighbours --------------------------------------------------
+
+def first_network(features: Features) -> tuple[dict, list[str]]:
+    questions = []
+    numbers = sorted(n for n in features.layer_numbers if 0 < n < 10)
+    count = max(numbers) - (1 if features.starts_at_one else 0) if numbers else 0
+    if count < 1:
+        count = 2
+        questions.append("the number of layers (no layer is numbered); guessed 2")
+    loss = features.loss
+    if loss is None:
+        loss = {"kind": "squared_error", "scale": Fraction(1, 2), "reduction": "sum",
+                "batch": None}
+        questions.append("the loss (no formula defines it); guessed squared error, "
+                         "scale 1/2, summed")
+    layers = []
+    for number in range(1, count + 1):
+        last = number == count
+        name = features.activations.get(str(number + (1 if features.starts_at_one else 0)))
+        if name is None and last:
+            name = features.activations.get("L") or features.activations.get("out")
+        if name is None and count == 1:
+            name = features.activations.get("only")
+        if name is None:
+            name = features.activations.get("l")
+        if name is None and last and loss["kind"] != "squared_error":
+            name = "sigmoid" if loss["kind"] == "binary_cross_entropy" else "softmax"
+        if name is None:
+            name = "sigmoid"
+            questions.append(f"the activation of layer {number} (no formula applies one); "
+                             "guessed sigmoid")
+        units = ("n_out" if loss["kind"] != "binary_cross_entropy" or name == "softmax"
+                 else 1) if last else f"n_{number}"
+        layer = {"units": units}
+        if name.startswith("generic:"):
+            layer.update(activation="generic", function=name.split(":", 1)[1])
+        else:
+            layer["activation"] = name
+        if not features.bias:
+            layer["bias"] = False
+        layers.append(layer)
+    sizes = {"n_0": 3, **{f"n_{number}": 3 + number for number in range(1, count)},
+             "n_out": 2}
+    if any(layer.get("activation") == "softmax" for layer in layers[-1:]):
+        sizes["n_out"] = 3
+    batch = loss.get("batch") or ("m" if features.input_batch else None)
+    samples = "single"
+    if features.input_batch:
+        samples = "rows" if features.input_first else "columns"
+    network = {"samples": samples, "sizes": sizes, "inputs": "n_0", "layers": layers,
+               "loss": {"kind": loss["kind"], "scale": _fraction_text(loss["scale"]),
+                        "reduction": loss["reduction"]}}
+    if features.input_first:
+        network["weights"] = "in_out"
+    if features.starts_at_one:
+        network["layers_from"] = 1
+    if batch:
+        sizes[batch] = 5
+        if samples != "single":
+            network["batch"] = batch
+    if samples == "single" and loss["reduction"] == "mean":
+        questions.append(f"how the samples are laid out: the loss averages over {batch} "
+                         "samples but the formulas write one; guessed one sample")
+    return _used_sizes(network), questions
+
+
+def _used_sizes(network: dict) -> dict:
+    """Sizes not used by the layers are dropped unless a formula may name them (the batch)."""
+    used = {network["inputs"], network.get("batch")} | {
+        layer["units"] for layer in network["layers"]}
+    network["sizes"] = {name: value for name, value in network["sizes"].items()
+                        if name in used or not name.startswith("n_")}
+    return network
+
+
+def _fraction_text(value: Fraction) -> str | int:
+    return int(value) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+def neighbours(network: dict) -> list[tuple[str, dict]]:
+    """Networks that differ from `network` in one reading, with what the difference is."""
+    found = []
+    batch = network.get("batch") or next((name for name in network["sizes"]
+                                          if not name.startswith("n_")), "m")
+    for samples, weights in (("columns", "out_in"), ("rows", "in_out"), ("single", "out_in"),
+                             ("single", "in_out"), ("rows", "out_in")):
+        if (samples, weights) == (network["samples"], network.get("weights", "out_in")):
+            continue
+        changed = {**network, "samples": samples, "weights": weights,
+                   "sizes": {**network["sizes"], batch: network["sizes"].get(batch, 5)}}
+        changed.pop("batch", None)
+        if samples != "single":
+            changed["batch"] = batch
+        found.append((f"samples as {samples}, W {weights.replace('_', ' x ')}", changed))
+    flipped = [{**layer, "bias": not layer.get("bias", True)} for layer in network["layers"]]
+    found.append(("biases " + ("removed" if network["layers"][0].get("bias", True)
+                               else "added"), {**network, "layers": flipped}))
+    loss = network["loss"]
+    for scale in (1, "1/2"):
+        for reduction in ("sum", "mean"):
+            if (scale, reduction) != (loss["scale"], loss["reduction"]):
+                found.append((f"loss scale {scale}, {reduction}",
+                              {**network, "loss": {**loss, "scale": scale,
+                                                   "reduction": reduction}}))
+    return found
+
+
+def infer_network(formulas: list[str], check) -> Inference:
+    """The network under which the document's forward pass and loss hold best.
+
+    `check(network, notation, formulas)` -> how many of `formulas` hold under `network` (a
+    [network] table), or None if the network cannot be built."""
+    features = read_features(formulas)
+    network, questions = first_network(features)
+    notation = {letter: "sample_index" for letter in sorted(features.sample_letters)}
+    forward = features.forward
+    if not forward:
+        questions.append("the forward pass: no formula computes a layer or the loss, so "
+                         "nothing confirmed the guesses")
+        return Inference(network, notation, questions)
+    best = check(network, notation, forward) or 0
+    for _ in range(3):   # a few rounds: a change can make another one pay
+        improved = False
+        for _, candidate in neighbours(network):
+            score = check(candidate, notation, forward)
+            if score is not None and score > best:
+                network, best, improved = candidate, score, True
+        if not improved:
+            break
+    if best < len(forward):
+        questions.append(f"{len(forward) - best} of the {len(forward)} forward-pass and loss "
+                         "formulas do not hold under the network below (see `symnet check`)")
+    return Inference(network, notation, questions, best, len(forward))
+
+
+def check_with(document_title: str):
+    """A `check` for `infer` that builds the network and judges the formulas with symnet."""
+    from ..check import check_document
+    from ..document import parse
+
+    def check(network: dict, notation: dict, formulas: list[str]) -> int | None:
+        data = {"document": {"title": document_title}, "network": network, "notation": notation,
+                "claim": [{"id": f"f{number}", "latex": latex}
+                          for number, latex in enumerate(formulas, start=1)]}
+        try:
+            document = parse(data)
+        except InputError:
+            return None
+        return check_document(document).count("holds")
+    return check

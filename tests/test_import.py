@@ -1,0 +1,211 @@
+"""`symnet import`: formulas read from Markdown, LaTeX and notebooks, the network inferred from
+the document's forward pass, and `symnet check DOC` on the document itself. Every document here
+is written for the test."""
+
+import json
+import tomllib
+
+import pytest
+
+from symnet.cli import main
+from symnet.errors import InputError
+from symnet.importing import claim_ids, import_document, imported
+from symnet.importing.formulas import formulas
+
+MARKDOWN = r"""# Two layers, samples as columns
+
+Prices in dollars: \$5 and \$6 are not math. The input is $X$, and $i = 1, \ldots, m$.
+The first layer computes $Z^{[1]} = W^{[1]} X + b^{[1]}$ from the input.
+
+$$
+Z^{[1]} = W^{[1]} X + b^{[1]}
+$$ (first)
+
+```python
+# code, not formulas
+cost = "$$ J = 0 $$"
+```
+
+    $$ indented = code $$
+
+```math
+A^{[1]} = \mathrm{ReLU}(Z^{[1]})
+```
+
+\begin{align}
+Z^{[2]} &= W^{[2]} A^{[1]} + b^{[2]} \\
+A^{[2]} &= \sigma(Z^{[2]}) \tag{out}
+\end{align}
+
+$$J = -\frac{1}{m} \sum_{i=1}^{m} \left( y^{(i)} \log a^{[2](i)} + (1 - y^{(i)}) \log (1 - a^{[2](i)}) \right)$$
+
+- the gradients: $$dZ^{[2]} = A^{[2]} - Y$$
+"""
+
+LATEX = r"""\documentclass{article}
+\title{One sample, a tanh layer}
+\begin{document}
+\maketitle
+% a comment with $z = w$ is not a formula
+We write $x$ for the input and \verb|$a = b$| for code.
+\begin{equation}\label{eq:z}
+z^{(1)} = W^{(1)} x + b^{(1)}
+\end{equation}
+\begin{align}
+a^{(1)} &= \tanh(z^{(1)}) \\
+z^{(2)} &= W^{(2)} a^{(1)} + b^{(2)} \nonumber \\
+\hat{y} &= z^{(2)}
+\end{align}
+\begin{align*}
+L &= \frac{1}{2} \| \hat{y} - y \|^2 \\
+  &= \frac{1}{2} \sum_k (\hat{y}_k - y_k)^2
+\end{align*}
+\begin{verbatim}
+$$ w = 0 $$
+\end{verbatim}
+\[ \delta^{(2)} = \hat{y} - y \]
+$$ \frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} a^{(1)T} $$
+\end{document}
+"""
+
+
+def notebook(cells) -> str:
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": kind, "metadata": {}, "source": source, "id": f"c{number}",
+         **({"outputs": [{"output_type": "stream", "name": "stdout",
+                          "text": "$$ a = b $$"}], "execution_count": 1}
+            if kind == "code" else {})}
+        for number, (kind, source) in enumerate(cells)]})
+
+
+NOTEBOOK = notebook([
+    ("markdown", "# Rows of samples\n\nThe forward pass, samples as rows:\n\n"
+                 "$$Z_1 = X W_1 + b_1$$\n\n$$A_1 = \\tanh(Z_1)$$"),
+    ("code", "import numpy as np\nprint('$$ a = b $$')"),
+    ("markdown", "$$\\hat{Y} = A_1 W_2 + b_2$$\n\n"
+                 "$$L = \\frac{1}{2} \\sum (\\hat{Y} - Y)^2$$"),
+])
+
+
+@pytest.fixture
+def documents(tmp_path):
+    (tmp_path / "two.md").write_text(MARKDOWN)
+    (tmp_path / "tanh.tex").write_text(LATEX)
+    (tmp_path / "rows.ipynb").write_text(NOTEBOOK)
+    return tmp_path
+
+
+def test_markdown_formulas_skip_code_and_escaped_dollars(documents):
+    found = formulas(documents / "two.md")
+    assert [formula.latex for formula in found] == [
+        r"Z^{[1]} = W^{[1]} X + b^{[1]}",
+        r"Z^{[1]} = W^{[1]} X + b^{[1]}",
+        r"A^{[1]} = \mathrm{ReLU}(Z^{[1]})",
+        r"Z^{[2]} &= W^{[2]} A^{[1]} + b^{[2]}",
+        r"A^{[2]} &= \sigma(Z^{[2]}) \tag{out}",
+        r"J = -\frac{1}{m} \sum_{i=1}^{m} \left( y^{(i)} \log a^{[2](i)} + (1 - y^{(i)}) \log (1 - a^{[2](i)})"
+        r" \right)",
+        r"dZ^{[2]} = A^{[2]} - Y",
+    ]
+    assert [formula.line for formula in found] == [4, 7, 18, 22, 23, 26, 28]
+    assert claim_ids(found) == ["line4", "first", "line18", "eq1", "out", "line26", "line28"]
+
+
+def test_latex_formulas_split_aligned_blocks_and_keep_continuations(documents):
+    found = formulas(documents / "tanh.tex")
+    assert [formula.latex for formula in found] == [
+        r"z^{(1)} = W^{(1)} x + b^{(1)}",
+        r"a^{(1)} &= \tanh(z^{(1)})",
+        r"z^{(2)} &= W^{(2)} a^{(1)} + b^{(2)} \nonumber",
+        r"\hat{y} &= z^{(2)}",
+        "L &= \\frac{1}{2} \\| \\hat{y} - y \\|^2 \\\\\n  &= \\frac{1}{2} \\sum_k "
+        "(\\hat{y}_k - y_k)^2",
+        r"\delta^{(2)} = \hat{y} - y",
+        r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} a^{(1)T}",
+    ]
+    assert [formula.line for formula in found] == [8, 11, 12, 13, 16, 22, 23]
+    # equation numbers as LaTeX gives them: \nonumber and starred environments take none
+    assert claim_ids(found) == ["eq:z", "eq2", "line12", "eq3", "line16", "line22", "line23"]
+
+
+def test_notebook_formulas_come_from_markdown_cells_only(documents):
+    found = formulas(documents / "rows.ipynb")
+    assert [(formula.cell, formula.latex) for formula in found] == [
+        (1, "Z_1 = X W_1 + b_1"), (1, r"A_1 = \tanh(Z_1)"),
+        (3, r"\hat{Y} = A_1 W_2 + b_2"), (3, r"L = \frac{1}{2} \sum (\hat{Y} - Y)^2")]
+    assert claim_ids(found)[0] == "cell1-line5"
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("two.md", {"samples": "columns", "activations": ["relu", "sigmoid"],
+                "loss": ("binary_cross_entropy", 1, "mean"), "bias": True}),
+    ("tanh.tex", {"samples": "single", "activations": ["tanh", "identity"],
+                  "loss": ("squared_error", "1/2", "sum"), "bias": True}),
+    ("rows.ipynb", {"samples": "rows", "activations": ["tanh", "identity"],
+                    "loss": ("squared_error", "1/2", "sum"), "bias": True}),
+])
+def test_the_network_is_read_from_the_forward_pass(documents, name, expected):
+    result = import_document(documents / name)
+    network = result.inference.network
+    assert network["samples"] == expected["samples"]
+    assert [layer["activation"] for layer in network["layers"]] == expected["activations"]
+    loss = network["loss"]
+    assert (loss["kind"], loss["scale"], loss["reduction"]) == expected["loss"]
+    assert all(layer.get("bias", True) == expected["bias"] for layer in network["layers"])
+    assert result.inference.forward_holds == result.inference.forward_total > 0
+    assert not result.inference.questions
+
+
+def test_imported_toml_loads_and_keeps_every_claim_verbatim(documents, capsys):
+    out = documents / "two.toml"
+    assert main(["import", str(documents / "two.md"), "-o", str(out)]) == 0
+    data = tomllib.loads(out.read_text())
+    assert [claim["latex"] for claim in data["claim"]] == \
+        [formula.latex for formula in formulas(documents / "two.md")]
+    assert data["claim"][1] == {"id": "first", "latex": r"Z^{[1]} = W^{[1]} X + b^{[1]}",
+                                "line": 7}
+    assert main(["check", str(out)]) in (0, 1)
+
+
+def test_check_reads_the_document_with_the_toml_beside_it(documents, capsys):
+    main(["import", str(documents / "tanh.tex"), "-o", str(documents / "tanh.toml")])
+    capsys.readouterr()
+    assert main(["check", str(documents / "tanh.tex")]) == 0
+    report = capsys.readouterr().out
+    assert "eq:z" in report and "wrong" not in report
+    # the document edited: a sign flipped, checked again in one step, the TOML untouched
+    path = documents / "tanh.tex"
+    path.write_text(path.read_text().replace(r"\delta^{(2)} = \hat{y} - y",
+                                             r"\delta^{(2)} = y - \hat{y}"))
+    assert main(["check", str(path)]) == 1
+    assert "sign" in capsys.readouterr().out
+
+
+def test_check_infers_the_network_when_no_toml_is_beside_it(documents, capsys):
+    assert main(["check", str(documents / "rows.ipynb")]) == 0
+    assert "4 claims: 4 holds" in capsys.readouterr().out
+
+
+def test_what_cannot_be_inferred_is_a_question_not_a_silent_guess(tmp_path, capsys):
+    path = tmp_path / "loose.md"
+    path.write_text("# Only gradients\n\n$$\\delta = (a - y) \\odot \\sigma'(z)$$\n")
+    result = import_document(path)
+    assert any("loss" in question for question in result.inference.questions)
+    assert "# symnet could not tell: the loss" in result.toml()
+    with pytest.raises(InputError, match="could not tell"):
+        imported(path)
+    assert main(["check", str(path)]) == 2
+    assert "symnet import" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("empty.md", "# Nothing\n\nNo math at all, just \\$5.\n", "no formulas found"),
+    ("notes.rst", "z = w", "cannot import a .rst file"),
+    ("broken.ipynb", "{not json", "not a Jupyter notebook"),
+])
+def test_unusable_documents_get_one_line_and_exit_2(tmp_path, capsys, name, text, message):
+    path = tmp_path / name
+    path.write_text(text)
+    assert main(["import", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert message in error and error.count("\n") == 1 and name in error
