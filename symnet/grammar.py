@@ -314,13 +314,18 @@ _LINE_BREAK = re.compile(r"\\\\|,\s*\\q?quad(?!\s*(?:\\text|\())"
 _STARTS_WITH_RELATION = re.compile(r"^\s*&?\s*(=|:=|\\approx|\\simeq|\\equiv|\\leftarrow)")
 
 
-def equations(latex: str) -> list[str]:
+ROWS = re.compile(r"\\\\")
+
+
+def equations(latex: str, separators: re.Pattern = _LINE_BREAK) -> list[str]:
     """The separate equations of an aligned block (`a &= b \\\\ c &= d`) or of a line
     (`a = b, \\quad c = d`); a line that starts with a relation (`&= ...`) continues the one
     before. Each comes back as the whole text
-    with the other equations blanked, so columns stay those of the claim."""
+    with the other equations blanked, so columns stay those of the claim. With
+    `separators=ROWS`, only the rows of an aligned block are split (`symnet import`: a row is
+    a claim)."""
     starts, ends = [0], []
-    for match in _LINE_BREAK.finditer(latex):
+    for match in separators.finditer(latex):
         if not _STARTS_WITH_RELATION.match(latex[match.end():]):
             ends.append(match.start())    # the separator (`\\`, `\text{and}`) belongs to neither
             starts.append(match.end())

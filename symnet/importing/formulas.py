@@ -3,8 +3,8 @@
 One reader per format, in `READERS` by file suffix; each uses the format's own parser
 (markdown-it-py with mdit-py-plugins' math rules, pylatexenc, nbformat), so a `$$` inside a code
 block, an escaped dollar or a `%` comment is what the format says it is. A display block is
-split into equations the way `symnet check` splits a claim (`grammar.equations`): a line that
-starts with `&=` continues the equation before it.
+split into its rows the way `symnet check` splits an aligned claim (`grammar.equations`): a row
+that starts with `&=` continues the equation before it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import InputError
-from ..grammar import equations
+from ..grammar import ROWS, equations
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _split(blocks: Iterator[_Block]) -> list[Formula]:
                 found.append(Formula(block.body.strip(), block.line, None, False))
             continue
         body = _ENVIRONMENT_MARK.sub("", block.body)
-        for piece in equations(body):
+        for piece in equations(body, ROWS):
             label = _TAG.search(piece) or _LABEL.search(piece)
             piece = _LABEL.sub(lambda match: " " * len(match.group()), piece)
             latex = piece.strip()

@@ -52,6 +52,11 @@ class Features:
     bias: bool = False
     loss: dict | None = None
     sample_letters: set[str] = field(default_factory=set)   # `y^{(i)}`, `a^{[2](i)}`
+    weighted: bool = False              # a formula computes a layer from a weight
+    loss_names: set[str] = field(default_factory=set)   # losses differentiated (`\partial C`)
+    l2: dict | None = None              # `\frac{\lambda}{2} \|W\|^2`
+    stacked: bool = False               # capital A, Z: every sample's vectors side by side
+    own_symbols: dict[str, str] = field(default_factory=dict)   # `Y = W X`: Y is the output
     forward: list[str] = field(default_factory=list)   # formulas of the forward pass and loss
 
 
@@ -72,6 +77,7 @@ def read_features(formulas: list[str]) -> Features:
             if tree is None:
                 continue
             _read_layers(tree, features)
+            features.l2 = features.l2 or _regularization(equation)
             parts = links(tree)
             if not parts or _DERIVATIVE.search(source_of(parts[0].lhs, equation)):
                 continue
@@ -97,6 +103,14 @@ def _read_layers(tree, features: Features) -> None:
     for node in tree.iter_subtrees():
         if node.data == "name" and str(node.children[0]) in ("x", "X"):
             features.input_batch = features.input_batch or str(node.children[0]) == "X"
+        if node.data == "name" and str(node.children[0]) in ("A", "Z"):
+            features.input_batch = features.stacked = True
+        if node.data == "frac" and len(node.children) == 3:
+            numerator = _unbraced(node.children[1])
+            if isinstance(numerator, Tree) and numerator.data == "juxtaposition":
+                named = _base(numerator.children[-1])
+                if named in _LOSS_NAMES:
+                    features.loss_names.add(named)
         if node.data != "scripted":
             continue
         if name_of(node.children[0]) in _LAYERED or name_of(node.children[0]) in ("x", "y"):
@@ -111,6 +125,15 @@ def _read_layers(tree, features: Features) -> None:
                 features.layer_letters.add(str(marks[0]))
         if name_of(node.children[0]) in ("b", "B"):
             features.bias = True
+
+
+def _regularization(text: str) -> dict | None:
+    """`\\frac{\\lambda}{2} \\|W\\|^2`, `\\lambda \\sum w^2`: an L2 penalty on the weights."""
+    found = re.search(r"\\frac\s*\{\s*\\lambda\s*\}\s*\{\s*(2)?[^{}]*\}|\\lambda", text)
+    if not found or not re.search(r"\\\||\\Vert|\^\s*\{?\s*2", text[found.end():]) or \
+            not re.search(r"(?<![A-Za-z\\])[Ww]", text[found.end():]):
+        return None
+    return {"l2": "lambda", "scale": "1/2" if found.group(1) else 1}
 
 
 def _sample_marks(scripts) -> set[str]:
@@ -142,24 +165,32 @@ def _layer_of(tree) -> str | None:
 def _read_statement(lhs, sides: list, features: Features) -> bool:
     """A forward-pass or loss statement's facts (from the last right side but for the loss,
     which any side may show in a recognised form); whether it is one."""
-    rhs = sides[-1][0]
-    base = name_of(lhs.children[0]) if isinstance(lhs, Tree) and lhs.data in (
-        "scripted", "call") else name_of(lhs) if isinstance(lhs, Tree) else None
+    rhs = _unbraced(sides[-1][0])
+    lhs = _unbraced(lhs)
+    base = _base(lhs)
     if base in _LOSS_NAMES:
         features.loss = next((loss for loss in map(_loss_of, [text for _, text in sides])
-                              if loss), features.loss)
+                              if loss), features.loss or _generic_loss(rhs))
         return True
     if base in _OUTPUT_NAMES and not _is_call(rhs):
         features.activations["out"] = "identity"   # `\hat{y} = z^{(2)}`, `\hat{Y} = A W + b`
+    affine = not _is_call(rhs) and _weight_times_input(rhs)
+    if base and affine and base not in _LAYERED and base not in _OUTPUT_NAMES and \
+            isinstance(lhs, Tree) and lhs.data == "name":
+        # `Y = W X`: a name the conventions do not give a layer, computed from a weight and
+        # the input, is what the network outputs
+        features.own_symbols[base] = "output"
+        features.activations["out"] = "identity"
     if base in _LAYERED and _LAYERED[base] == "preactivation" or base in _OUTPUT_NAMES | \
-            _ACTIVATION_LETTERS and not _is_call(rhs):
-        factors = [name_of(node.children[0]) if node.data == "scripted" else name_of(node)
-                   for node in rhs.iter_subtrees_topdown() if node.data in ("scripted", "name")]
+            _ACTIVATION_LETTERS and not _is_call(rhs) or base in features.own_symbols:
+        factors = [_base(node) for node in rhs.iter_subtrees_topdown()
+                   if node.data in ("scripted", "name")]
         weights = [i for i, name in enumerate(factors) if name in ("W", "w")]
         inputs = [i for i, name in enumerate(factors) if name in ("x", "X") or
                   name in _ACTIVATION_LETTERS]
         if weights and inputs and inputs[0] < weights[0]:
             features.input_first = True
+        features.weighted |= bool(weights)
         return bool(weights)
     if (base in _ACTIVATION_LETTERS or base in _OUTPUT_NAMES) and _is_call(rhs):
         if base in _ACTIVATION_LETTERS and _is_input(rhs):
@@ -171,6 +202,33 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
     if base in _ACTIVATION_LETTERS and _is_input(rhs):
         features.starts_at_one = True
     return False
+
+
+def _unbraced(tree):
+    """`{{z}^{[l]}}` -> `{z}^{[l]}`; `{z}` -> `z` (braces some editors write around a name)."""
+    while isinstance(tree, Tree) and tree.data == "group" and len(tree.children) == 1:
+        tree = tree.children[0]
+    if isinstance(tree, Tree) and tree.data == "scripted":
+        return Tree("scripted", [_unbraced(tree.children[0]), *tree.children[1:]], tree.meta)
+    return tree
+
+
+def _base(tree) -> str | None:
+    """The written name of a statement's left side: `A` of `A^{[1]}`, `\\ell` of `\\ell(y, a)`."""
+    tree = _unbraced(tree)
+    if not isinstance(tree, Tree):
+        return None
+    if tree.data in ("scripted", "call"):
+        return name_of(_unbraced(tree.children[0])) if isinstance(
+            _unbraced(tree.children[0]), Tree) else None
+    return name_of(tree)
+
+
+def _weight_times_input(tree) -> bool:
+    names = [_base(node) for node in tree.iter_subtrees_topdown()
+             if node.data in ("scripted", "name")]
+    return any(name in ("W", "w") for name in names) and any(name in ("x", "X")
+                                                             for name in names)
 
 
 def _is_call(tree) -> bool:
@@ -189,6 +247,16 @@ def _activation_of(head) -> str:
     if name in _ACTIVATION_CALLS:
         return _ACTIVATION_CALLS[name]
     return f"generic:{name}" if name and re.fullmatch(r"\\?[A-Za-z]+", name) else "generic:g"
+
+
+def _generic_loss(rhs) -> dict | None:
+    """`L = l(\\mathbf{o}, y)`: a loss known by its name only."""
+    if _is_call(rhs):
+        name = _base(rhs.children[0]) if isinstance(rhs.children[0], Tree) else None
+        if name and name not in _ACTIVATION_CALLS and name not in (r"\log", r"\exp"):
+            return {"kind": "generic", "function": name, "scale": Fraction(1),
+                    "reduction": "sum", "batch": None}
+    return None
 
 
 def _loss_of(text: str) -> dict | None:
@@ -218,10 +286,21 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
     questions = []
     numbers = sorted(n for n in features.layer_numbers if 0 < n < 10)
     count = max(numbers) - (1 if features.starts_at_one else 0) if numbers else 0
-    if count < 1:
+    if count < 1 and features.layer_letters:
         count = 2
-        questions.append("the number of layers (no layer is numbered); guessed 2")
+        questions.append("the number of layers (the formulas are written for a layer l); "
+                         "guessed 2")
+    elif count < 1:
+        count = 1     # an unmarked W is the only layer
+        if not features.weighted:
+            questions.append("the layers (no formula computes one); guessed one layer")
     loss = features.loss
+    if loss is None and len(features.loss_names) == 1:
+        name = next(iter(features.loss_names))
+        loss = {"kind": "generic", "function": name, "scale": Fraction(1), "reduction": "sum",
+                "batch": None}
+        questions.append(f"the loss ({name} is differentiated but never written out); "
+                         f"taken as a generic loss {name}, summed")
     if loss is None:
         loss = {"kind": "squared_error", "scale": Fraction(1, 2), "reduction": "sum",
                 "batch": None}
@@ -233,11 +312,12 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
         name = features.activations.get(str(number + (1 if features.starts_at_one else 0)))
         if name is None and last:
             name = features.activations.get("L") or features.activations.get("out")
-        if name is None and count == 1:
-            name = features.activations.get("only")
+        if name is None and (count == 1 or count == 2 and number == 1):
+            name = features.activations.get("only")   # `h = \phi(z)`: the one hidden layer
         if name is None:
             name = features.activations.get("l")
-        if name is None and last and loss["kind"] != "squared_error":
+        if name is None and last and loss["kind"] in ("binary_cross_entropy",
+                                                       "categorical_cross_entropy"):
             name = "sigmoid" if loss["kind"] == "binary_cross_entropy" else "softmax"
         if name is None:
             name = "sigmoid"
@@ -250,7 +330,7 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
             layer.update(activation="generic", function=name.split(":", 1)[1])
         else:
             layer["activation"] = name
-        if not features.bias:
+        if features.weighted and not features.bias:
             layer["bias"] = False
         layers.append(layer)
     sizes = {"n_0": 3, **{f"n_{number}": 3 + number for number in range(1, count)},
@@ -259,11 +339,18 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
         sizes["n_out"] = 3
     batch = loss.get("batch") or ("m" if features.input_batch else None)
     samples = "single"
-    if features.input_batch:
+    # a capital X alone is not a batch: it is one when the loss averages or the formulas
+    # index samples, or compute capital (stacked) layers
+    if features.input_batch and (loss.get("batch") or features.sample_letters or
+                                 features.stacked):
         samples = "rows" if features.input_first else "columns"
     network = {"samples": samples, "sizes": sizes, "inputs": "n_0", "layers": layers,
                "loss": {"kind": loss["kind"], "scale": _fraction_text(loss["scale"]),
                         "reduction": loss["reduction"]}}
+    if loss["kind"] == "generic":
+        network["loss"]["function"] = loss["function"]
+    if features.l2:
+        network["regularization"] = features.l2
     if features.input_first:
         network["weights"] = "in_out"
     if features.starts_at_one:
@@ -327,6 +414,7 @@ def infer_network(formulas: list[str], check) -> Inference:
     features = read_features(formulas)
     network, questions = first_network(features)
     notation = {letter: "sample_index" for letter in sorted(features.sample_letters)}
+    notation.update(features.own_symbols)
     forward = features.forward
     if not forward:
         questions.append("the forward pass: no formula computes a layer or the loss, so "

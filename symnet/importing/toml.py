@@ -50,6 +50,8 @@ def derivation_text(imported) -> str:
     lines += [f"  {_value(layer)}," for layer in network["layers"]]
     lines.append("]")
     lines.append(f"loss = {_value(network['loss'])}")
+    if "regularization" in network:
+        lines.append(f"regularization = {_value(network['regularization'])}")
     if imported.inference.notation:
         lines += ["", "# the document's own symbols (the conventions cover the others)",
                   "[notation]"]
