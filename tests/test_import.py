@@ -209,3 +209,16 @@ def test_unusable_documents_get_one_line_and_exit_2(tmp_path, capsys, name, text
     assert main(["import", str(path)]) == 2
     error = capsys.readouterr().err
     assert message in error and error.count("\n") == 1 and name in error
+
+
+def test_corpus_documents_written_out_come_back_verbatim():
+    """Every corpus document written out as Markdown or LaTeX (benchmarks/import_sources/)
+    gives back its claims, verbatim and in order."""
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    sources = sorted((root / "benchmarks" / "import_sources").iterdir())
+    assert sources
+    for source in sources:
+        expected = tomllib.loads((root / "corpus" / f"{source.stem}.toml").read_text())
+        assert [formula.latex for formula in formulas(source)] == \
+            [claim["latex"].strip() for claim in expected["claim"]], source.name
