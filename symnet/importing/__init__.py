@@ -40,9 +40,10 @@ def is_document(path: Path) -> bool:
     return path.suffix.lower() in READERS
 
 
-def import_document(path: str | Path) -> Imported:
+def import_document(path: str | Path, found: list[Formula] | None = None) -> Imported:
+    """The document's formulas (read here unless given) and the network they describe."""
     path = Path(path)
-    found = formulas(path)
+    found = formulas(path) if found is None else found
     if not found:
         raise InputError("no formulas found (display math, or inline math that states an "
                          "equation)", file=str(path))
@@ -100,7 +101,7 @@ def imported(path: str | Path):
         document = load(beside)
         return type(document)(str(path), document.title, document.source or str(path),
                               document.network, document.notation, claims, document.training)
-    result = import_document(path)
+    result = import_document(path, found)   # the formulas just read, not read again
     if result.inference.questions:
         raise InputError("symnet could not tell " + "; ".join(result.inference.questions) +
                          f". Run `symnet import {path} -o {beside}`, answer the questions in "
