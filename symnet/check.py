@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .correct import Style, correct
 from .notation import notation_of
 from .spec import Document
 from .verdict import DocumentState, Networks, Verdict, clear_caches, judge
@@ -31,10 +32,14 @@ def check_document(document: Document, progress=None) -> DocumentResult:
     networks = Networks(document.network)
     result = DocumentResult(document.path, document.title, document.source)
     state = DocumentState()
+    style = Style.of(claim.latex for claim in document.claims)
     for claim in document.claims:
         if progress:
             progress(claim.id)
-        result.claims.append(judge(claim.id, claim.latex, notation, networks, state))
+        before = state.copy()
+        verdict = judge(claim.id, claim.latex, notation, networks, state)
+        verdict.correction = correct(verdict, notation, networks, before, style)
+        result.claims.append(verdict)
     clear_caches()
     return result
 
@@ -50,8 +55,14 @@ def as_text(result: DocumentResult) -> str:
         if claim.proof and claim.verdict == "holds":
             reason = f"({claim.proof})" + (f" {reason}" if reason else "")
         lines.append(f"  {claim.id:<{width}}  {claim.verdict:<13} {reason}"[:200])
+        if claim.correction is not None:
+            lines.append(f"  {'':<{width}}  {'fix:':<13} {_one_line(claim.correction.latex)}")
     lines.append("  " + summary(result))
     return "\n".join(lines)
+
+
+def _one_line(latex: str) -> str:
+    return " ".join(latex.replace("&", " ").split())
 
 
 def summary(result: DocumentResult) -> str:

@@ -55,6 +55,8 @@ class Verdict:
     counterexample: dict | None = None
     residual: str | None = None       # LaTeX of the dropped term (approximation)
     relative_size: float | None = None
+    links: list = field(default_factory=list, repr=False)   # LinkResult of each link
+    correction: Any = None            # correct.Correction: the line that holds, when found
 
     def to_json(self) -> dict:
         keys = ("id", "latex", "verdict", "proof", "diagnosis", "factor", "depends_on",
@@ -64,6 +66,9 @@ class Verdict:
         if self.residual is not None:
             result["residual"] = self.residual
             result["relative_size"] = self.relative_size
+        if self.correction is not None:
+            result["correction"] = self.correction.latex
+            result["correction_edit"] = self.correction.edit
         return result
 
 
@@ -74,6 +79,12 @@ class DocumentState:
 
     definitions: dict = field(default_factory=dict)       # name -> (tree, latex)
     approximations: list = field(default_factory=list)    # (claim id, Relation, latex)
+    # False when only "does it hold?" is asked (a candidate correction): no diagnosis, no
+    # symbolic proof, no search for the loss it would be exact for
+    diagnose: bool = True
+
+    def copy(self) -> "DocumentState":
+        return DocumentState(dict(self.definitions), list(self.approximations), self.diagnose)
 
 
 @dataclass
@@ -88,6 +99,7 @@ class LinkResult:
     residual: str | None = None
     relative_size: float | None = None
     missing_layer: bool = False     # unreadable only because a layer variable overshot
+    scale: Any = None               # for diagnosis = factor: right side / exact, a SymPy number
 
 
 class Networks:
@@ -186,14 +198,11 @@ def judge(claim_id: str, latex: str, notation: Notation,
     # Unicode math (σ, ∂, ᵀ) is read as the LaTeX it stands for; the verdict keeps the text as
     # written (columns in messages are those of the LaTeX reading)
     written, latex = latex, ascii_latex(latex)
-    chain = []
-    for equation in equations(latex):
-        try:
-            chain += links(parse_claim(equation))
-        except ClaimSyntaxError as error:
-            return Verdict(claim_id, written, "unchecked",
-                           message=_where(error.column) + error.message)
-    chain = statements(chain)
+    try:
+        chain = chain_of(latex)
+    except ClaimSyntaxError as error:
+        return Verdict(claim_id, written, "unchecked",
+                       message=_where(error.column) + error.message)
     if not chain:
         return Verdict(claim_id, written, "unchecked",
                        message="no relation (=, \\approx, \\leftarrow ...) to check")
@@ -215,6 +224,15 @@ def judge(claim_id: str, latex: str, notation: Notation,
                              f"{link.relation} ...): {result.message}".rstrip(": ")
         results.append(result)
     return _combine(claim_id, written, results)
+
+
+def chain_of(latex: str) -> list[Relation]:
+    """The links a claim states (its LaTeX read as ASCII), arrows between statements left
+    out. Raises ClaimSyntaxError."""
+    chain = []
+    for equation in equations(latex):
+        chain += links(parse_claim(equation))
+    return statements(chain)
 
 
 def _at_existing_layers(results: list[LinkResult]) -> list[LinkResult]:
@@ -265,7 +283,7 @@ def _combine(claim_id: str, latex: str, results: list[LinkResult]) -> Verdict:
     depends_on = sorted({name for r in results for name in r.depends_on})
     return Verdict(claim_id, latex, worst.verdict, proof if worst.verdict != "unchecked"
                    else None, worst.diagnosis, worst.factor, depends_on, messages,
-                   worst.counterexample, worst.residual, worst.relative_size)
+                   worst.counterexample, worst.residual, worst.relative_size, links=results)
 
 
 ARROWS = {r"\rightarrow", r"\to", r"\Rightarrow", r"\Longrightarrow", r"\implies"}
@@ -365,11 +383,18 @@ def _judge_readings(link, latex, notation, networks, state, position, readings) 
     comparison = [_compare(reading, confirm=index == 0)
                   for index, reading in enumerate(readings)]
     if all(c.equal for c in comparison):
-        proof = _prove(readings[0])
+        proof = _prove(readings[0]) if state.diagnose else "numeric"
         return LinkResult("holds", proof=proof,
                           message="" if link.relation not in APPROXIMATE
                           else "exact, although written as an approximation")
     failing = next(c for c in comparison if not c.equal)
+    if not state.diagnose:   # the same order of readings as below, without explanations
+        if link.relation in APPROXIMATE and failing.shape_ok:
+            return LinkResult("approximation")
+        chained = state.approximations and _under_approximations(readings, state, notation)
+        if chained and all(_compare(reading, confirm=False).equal for reading in chained[0]):
+            return LinkResult("approximation", depends_on=chained[1])
+        return LinkResult("wrong")
     identity = (_what_it_is(link, latex, notation, networks, definitions, position,
                             readings[0].batch)
                 if _is_loss_derivative(readings[0]) else "")
@@ -931,12 +956,13 @@ def _diagnose(link, latex, notation, networks, readings, comparison,
         return LinkResult("wrong", diagnosis=kind, message=first.message)
     ratios = [_ratio(c) if c.shape_ok and c.lhs is not None else None for c in comparison]
     if all(r is not None for r in ratios):
-        factor = _factor_latex(ratios, networks)
-        if factor == "-1":
+        scale = _factor(ratios, networks)
+        if scale == -1:
             return LinkResult("wrong", diagnosis="sign", message="the right side has the "
                               "opposite sign", counterexample=_counterexample(reading, first))
-        if factor is not None:
-            return LinkResult("wrong", diagnosis="factor", factor=factor,
+        if scale is not None:
+            factor = to_latex(scale)
+            return LinkResult("wrong", diagnosis="factor", factor=factor, scale=scale,
                               message=f"the right side is {factor} times the exact value",
                               counterexample=_counterexample(reading, first))
     transposed = _transposed(reading)
@@ -988,18 +1014,18 @@ def _one_change(link, latex, notation, networks, reading: _Reading,
     return None
 
 
-def _factor_latex(ratios: list[float], networks: Networks) -> str | None:
-    """The factor as LaTeX: the same number at both size sets, or k * size^p."""
+def _factor(ratios: list[float], networks: Networks) -> sp.Expr | None:
+    """The factor: the same number at both size sets, or k * size^p."""
     first, second = ratios
     if abs(first - second) <= 1e-7 * max(abs(first), 1):
-        return to_latex(sp.nsimplify(first, rational=True, tolerance=1e-9))
+        return sp.nsimplify(first, rational=True, tolerance=1e-9)
     small, large = networks.size_sets
     for name in small:
         for power in (1, -1, 2, -2):
             k1, k2 = first / small[name] ** power, second / large[name] ** power
             if abs(k1 - k2) <= 1e-7 * max(abs(k1), 1):
                 size = sp.Symbol(name)
-                return to_latex(sp.nsimplify(k1, rational=True, tolerance=1e-9) * size ** power)
+                return sp.nsimplify(k1, rational=True, tolerance=1e-9) * size ** power
     return None
 
 

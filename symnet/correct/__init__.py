@@ -1,0 +1,104 @@
+"""The corrected line: for a wrong claim (or an approximation), the formula that holds, as close
+to what the document wrote as symnet can find.
+
+The diagnosis says where to look (a sign, a factor, a transpose, an index or a layer mark); the
+edits of `edits` propose the smallest changes of the written LaTeX that could explain it, and
+each one is judged by symnet, with what the earlier claims established, before it is kept. A
+chain with several wrong links is put right link by link. No edit that holds, no correction:
+a correction is never shown unchecked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..conventions import ascii_latex
+from ..grammar import ClaimSyntaxError
+from ..notation import NODE_KINDS, Notation
+from ..verdict import DocumentState, LinkResult, Networks, Verdict, chain_of, judge
+from .edits import Site, Style, candidates
+
+__all__ = ["Correction", "Style", "correct"]
+
+MAX_TRIES = 24     # candidate edits judged per wrong link
+MAX_LINKS = 3      # wrong links put right in one claim
+
+
+@dataclass(frozen=True)
+class Correction:
+    latex: str       # the whole claim, corrected
+    edit: str        # what was changed, in words ("the sign of the right side; ...")
+
+
+def correct(verdict: Verdict, notation: Notation, networks: Networks, state: DocumentState,
+            style: Style) -> Correction | None:
+    """The corrected claim, or None when no small edit makes it hold. `state` is what the
+    claims before this one established (it is not changed)."""
+    if verdict.verdict not in ("wrong", "approximation") or not verdict.links:
+        return None
+    latex, current, done = ascii_latex(verdict.latex), verdict, []
+    for _ in range(MAX_LINKS):
+        try:
+            chain = chain_of(latex)
+        except ClaimSyntaxError:
+            return None
+        if len(chain) != len(current.links):
+            return None
+        number = next((n for n, result in enumerate(current.links) if _needs_fix(result)),
+                      None)
+        if number is None:
+            return None
+        result = current.links[number]
+        site = Site(chain[number], latex, style, result.scale,
+                    tuple(networks.spec.sizes), _column(result.message), _layered(notation))
+        for tries, edit in enumerate(candidates(site, result.diagnosis)):
+            if tries == MAX_TRIES:
+                return None
+            edited = edit.apply(latex)
+            quick = judge(verdict.id, edited, notation, networks, _asking(state))
+            if _accepted(quick):
+                return Correction(edited, "; ".join(done + [edit.what]))
+            if _improves(quick, current, number):
+                latex, current = edited, quick
+                done.append(edit.what)
+                break
+        else:
+            return None
+    return None
+
+
+def _asking(state: DocumentState) -> DocumentState:
+    quick = state.copy()
+    quick.diagnose = False
+    return quick
+
+
+def _needs_fix(result: LinkResult) -> bool:
+    return result.verdict == "wrong" or (result.verdict == "approximation"
+                                         and not result.depends_on)
+
+
+def _accepted(verdict: Verdict) -> bool:
+    """Every link holds (or holds under an earlier claim's approximation)."""
+    return bool(verdict.links) and not any(_needs_fix(result) or result.verdict == "unchecked"
+                                           for result in verdict.links)
+
+
+def _improves(edited: Verdict, before: Verdict, number: int) -> bool:
+    """The edit puts link `number` right without breaking a link that held."""
+    if len(edited.links) != len(before.links) or _needs_fix(edited.links[number]) or \
+            edited.links[number].verdict == "unchecked":
+        return False
+    return all(not (_needs_fix(new) or new.verdict == "unchecked")
+               for new, old in zip(edited.links, before.links) if old.verdict == "holds")
+
+
+def _layered(notation: Notation) -> frozenset:
+    return frozenset(entry.base for entry in notation.entries
+                     if entry.meaning.kind in NODE_KINDS and not entry.composite)
+
+
+def _column(message: str) -> int | None:
+    found = re.search(r"column (\d+)", message)
+    return int(found.group(1)) if found else None

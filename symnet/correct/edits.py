@@ -1,0 +1,404 @@
+"""Small edits of a written formula: the candidates for its correction.
+
+Each generator reads the syntax tree of one link of a claim and proposes edits of the LaTeX as
+written (flip the sign, put the factor right, add or remove a transpose, change an index letter
+or a layer mark, add a prime, write a product as a Hadamard product), so that a correction keeps
+the document's symbols, layout and spacing everywhere but where the error is. Generators only
+propose: every edit is checked by symnet before it is shown (`symnet.correct`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+import sympy as sp
+from lark import Token, Tree
+
+from ..grammar import Relation, source_of
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replacements `(start, end, text)` in the claim's LaTeX, and what they change."""
+
+    what: str
+    changes: tuple[tuple[int, int, str], ...]
+
+    def apply(self, latex: str) -> str:
+        for start, end, text in sorted(self.changes, reverse=True):
+            latex = latex[:start] + text + latex[end:]
+        return latex
+
+
+@dataclass(frozen=True)
+class Style:
+    """How the document writes what an edit may add: its transpose mark, its Hadamard
+    product, and how it glues a transpose to a superscript (`W^{(2)T}` or `(W^{(2)})^T`)."""
+
+    transpose: str = "T"
+    hadamard: str = r"\odot"
+    transpose_inside: bool = True
+
+    @classmethod
+    def of(cls, claims: Iterable[str]) -> "Style":
+        text = " ".join(claims)
+        marks = {mark: len(re.findall(pattern, text)) for mark, pattern in (
+            ("T", r"\^\{?T\b|[)\]]T\}"), (r"\top", r"\\top\b"), (r"\intercal", r"\\intercal"))}
+        products = {symbol: text.count(symbol) for symbol in (r"\odot", r"\circ", r"\bullet")}
+        inside = len(re.findall(r"[)\]](?:T|\\top)\}", text)) >= len(
+            re.findall(r"\)\^\{?(?:T|\\top)", text))
+        return cls(max(marks, key=lambda mark: (marks[mark], mark == "T")),
+                   max(products, key=lambda symbol: (products[symbol], symbol == r"\odot"))
+                   if any(products.values()) else r"\odot", inside)
+
+
+@dataclass(frozen=True)
+class Site:
+    """One wrong link of a claim, as the generators see it."""
+
+    link: Relation
+    latex: str
+    style: Style
+    scale: sp.Expr | None = None     # right side / exact, for a wrong factor
+    sizes: tuple[str, ...] = ()      # the document's size names (they may appear in factors)
+    column: int | None = None        # where symnet located the error, if it did
+    layered: frozenset = frozenset()  # the symbols the notation gives a layer (W, z, ...)
+
+    def text(self, node) -> str:
+        return source_of(node, self.latex)
+
+
+# -- the parts of a syntax tree the edits act on ---------------------------------------------
+def _span(node, latex: str | None = None) -> tuple[int, int]:
+    """Where a node was written; with `latex`, a `\\left` (blanked for the parser) before it
+    belongs to it."""
+    if isinstance(node, Token):
+        return node.start_pos, node.end_pos
+    start, end = node.meta.start_pos, node.meta.end_pos
+    if latex is not None:
+        sized = re.search(r"\\(?:left|bigl|Bigl|biggl|Biggl|big|Big)\s*$", latex[:start])
+        start = sized.start() if sized else start
+    return start, end
+
+
+def _is_product(node) -> bool:
+    return isinstance(node, Tree) and (node.data == "juxtaposition" or (
+        node.data == "binary" and getattr(node.children[1], "type", "") == "MULOP"))
+
+
+def _factors(node) -> list:
+    """The operands of a product, left to right (nested products flattened)."""
+    if not _is_product(node):
+        return [node]
+    operands = [node.children[0], node.children[-1]]
+    return [factor for operand in operands for factor in _factors(operand)]
+
+
+def _terms(node) -> list[tuple[Token | None, Tree]]:
+    """The terms of a sum with the sign written before each (None for the first)."""
+    if isinstance(node, Tree) and node.data == "binary" and \
+            getattr(node.children[1], "type", "") == "ADDOP":
+        return _terms(node.children[0]) + [(node.children[1], node.children[2])]
+    if isinstance(node, Tree) and node.data == "unary":
+        return [(node.children[0], node.children[1])]
+    return [(None, node)]
+
+
+def _subtrees(node) -> Iterator[Tree]:
+    if isinstance(node, Tree):
+        yield from node.iter_subtrees_topdown()
+
+
+MATRIX_LIKE = {"name", "scripted", "command", "group", "accent", "styled", "frac", "primed",
+               "word"}
+
+
+def _is_transposed(node) -> Token | None:
+    """The transpose mark of `W^T`, `W^{(2)T}`, `(A)^\\top`, if the node carries one."""
+    if not (isinstance(node, Tree) and node.data == "scripted"):
+        return None
+    for script in node.children[1].children:
+        if script.data != "sup":
+            continue
+        for token in script.scan_values(lambda v: isinstance(v, Token)):
+            if str(token) in ("T", r"\top", r"\intercal"):
+                return token
+    return None
+
+
+def _with_transpose_toggled(node, site: Site) -> tuple[str, str] | None:
+    """The node's text with its transpose removed or added, and what that does."""
+    start, end = _span(node, site.latex)
+    text = site.latex[start:end]
+    mark = _is_transposed(node)
+    if mark is not None:
+        sup = next(s for s in node.children[1].children if s.data == "sup")
+        sup_start, sup_end = _span(sup)
+        if site.text(sup).replace(" ", "") in (f"^{mark}", f"^{{{mark}}}"):
+            cut = (sup_start - start, sup_end - start)
+        else:
+            cut = (mark.start_pos - start, mark.end_pos - start)
+        return text[:cut[0]] + text[cut[1]:], f"transpose removed from {text}"
+    if not (isinstance(node, Tree) and node.data in MATRIX_LIKE):
+        return None
+    mark = site.style.transpose
+    sups = [s for s in node.children[1].children if s.data == "sup"] \
+        if node.data == "scripted" else []
+    if sups:
+        braced = site.text(sups[0]).rstrip().endswith("}")
+        if braced and site.style.transpose_inside:
+            end = _span(sups[0])[1] - start
+            close = text.rindex("}", 0, end + 1)
+            glue = " " if mark.startswith("\\") else ""
+            return text[:close] + glue + mark + text[close:], f"transpose added to {text}"
+        return rf"\left({text}\right)^{_script(mark)}", f"transpose added to {text}"
+    return text + f"^{_script(mark)}", f"transpose added to {text}"
+
+
+def _script(mark: str) -> str:
+    return mark if len(mark) == 1 else "{" + mark + "}"
+
+
+# -- the generators ----------------------------------------------------------------------------
+def negated(site: Site) -> Iterator[Edit]:
+    """The right side with the opposite sign, term by term (`a - b` -> `-a + b`); in an update
+    (`W \\leftarrow W + \\eta ...`), the step's sign."""
+    terms = _terms(site.link.rhs)
+    old = _plain(site.text(site.link.lhs))
+    kept = terms[1:] if len(terms) > 1 and _plain(site.text(terms[0][1])) == old else terms
+    changes = []
+    for sign, term in kept:
+        if sign is None:
+            changes.append((_span(term)[0], _span(term)[0], "-"))
+        elif str(sign) == "-" and (sign, term) == terms[0]:
+            changes.append((sign.start_pos, sign.end_pos, ""))
+        else:
+            changes.append((sign.start_pos, sign.end_pos, "+" if str(sign) == "-" else "-"))
+    what = "the sign of the step" if kept is not terms else "the sign of the right side"
+    yield Edit(what, tuple(changes))
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def rescaled(site: Site) -> Iterator[Edit]:
+    """The right side divided by the wrong factor: a leading coefficient put right
+    (`\\frac{1}{2}` -> `\\frac{1}{2 M}`) or, without one, the missing factor written first."""
+    if site.scale is None or site.scale == 0:
+        return
+    rhs = site.link.rhs
+    terms = _terms(rhs)
+    if len(terms) == 1 and terms[0][0] is None:
+        first = _factors(rhs)[0]
+        value = _coefficient(first, site)
+        if value is not None and len(_factors(rhs)) > 1:
+            new = sp.nsimplify(value / site.scale)
+            start, end = _span(first)
+            following = _span(_factors(rhs)[1])[0]
+            if new == 1:
+                yield Edit(f"{site.text(first)} removed", ((start, following, ""),))
+            else:
+                yield Edit(f"{site.text(first)} -> {_coefficient_latex(new)}",
+                           ((start, end, _coefficient_latex(new)),))
+    start, end = _span(rhs, site.latex)
+    inner = site.latex[start:end]
+    wrapped = rf"\left({inner}\right)" if len(terms) > 1 or terms[0][0] is not None else inner
+    factor = _coefficient_latex(1 / site.scale)
+    yield Edit(f"{factor} written first", ((start, end, f"{factor} {wrapped}"),))
+
+
+def _coefficient(node, site: Site) -> sp.Expr | None:
+    """A constant factor as written (`2`, `\\frac{1}{2M}`, `\\frac12`, `M`), or None."""
+    if isinstance(node, Tree) and node.data == "number":
+        return sp.Rational(str(node.children[0]))
+    if isinstance(node, Tree) and node.data == "name" and str(node.children[0]) in site.sizes:
+        return sp.Symbol(str(node.children[0]))
+    if isinstance(node, Tree) and node.data == "frac":
+        top, bottom = (_coefficient(part, site) for part in node.children[1:3])
+        return None if top is None or bottom is None else top / bottom
+    if isinstance(node, Tree) and node.data == "frac_pair":
+        digits = re.sub(r"\\[dt]?frac|\s", "", str(node.children[0]))
+        parts = [sp.Rational(c) if c.isdigit() else sp.Symbol(c) if c in site.sizes else None
+                 for c in digits]
+        return None if None in parts else parts[0] / parts[1]
+    if isinstance(node, Tree) and node.data == "frac_first":
+        top = re.sub(r"\\[dt]?frac|\s", "", str(node.children[0]))
+        bottom = _coefficient(node.children[1], site)
+        return None if bottom is None or not top.isdigit() else sp.Rational(top) / bottom
+    if _is_product(node):
+        parts = [_coefficient(part, site) for part in _factors(node)]
+        return None if None in parts else sp.Mul(*parts)
+    return None
+
+
+def _coefficient_latex(value: sp.Expr) -> str:
+    top, bottom = sp.fraction(sp.nsimplify(value))
+    if bottom == 1:
+        return sp.latex(top)
+    return rf"\frac{{{sp.latex(top)}}}{{{sp.latex(bottom)}}}"
+
+
+def transposes(site: Site) -> Iterator[Edit]:
+    """One operand of a product on the right side with its transpose added or removed."""
+    for node in _subtrees(site.link.rhs):
+        if not _is_product(node):
+            continue
+        for operand in (node.children[0], node.children[-1]):
+            if _is_product(operand):
+                continue
+            toggled = _with_transpose_toggled(operand, site)
+            if toggled:
+                start, end = _span(operand, site.latex)
+                yield Edit(toggled[1], ((start, end, toggled[0]),))
+
+
+def reversed_product(site: Site) -> Iterator[Edit]:
+    """`A^T B` -> `B^T A`: the right side's product transposed factor by factor."""
+    rhs = site.link.rhs
+    factors = _factors(rhs)
+    if len(factors) < 2:
+        return
+    constant = [f for f in factors if _coefficient(f, site) is not None]
+    matrices = [f for f in factors if _coefficient(f, site) is None]
+    if len(matrices) < 2 or factors[:len(constant)] != constant:
+        return
+    toggled = [_with_transpose_toggled(f, site) for f in reversed(matrices)]
+    if None in toggled:
+        return
+    start, end = _span(matrices[0], site.latex)[0], _span(rhs)[1]
+    yield Edit("the product transposed", ((start, end, " ".join(t[0] for t in toggled)),))
+
+
+def transposed_whole(site: Site) -> Iterator[Edit]:
+    start, end = _span(site.link.rhs, site.latex)
+    yield Edit("the right side transposed",
+               ((start, end, rf"\left({site.latex[start:end]}\right)^"
+                             f"{_script(site.style.transpose)}"),))
+
+
+def index_letters(site: Site) -> Iterator[Edit]:
+    """One index letter of a subscript changed to another index letter of the link; the
+    letters nearest to where symnet located the error are tried first."""
+    letters, sites = [], []
+    for side in (site.link.lhs, site.link.rhs):
+        for node in _subtrees(side):
+            for script in (node.children[1].children if node.data == "scripted" else []):
+                if script.data != "sub":
+                    continue
+                for token in script.scan_values(lambda v: isinstance(v, Token)):
+                    if token.type == "LETTER":
+                        sites.append(token)
+                        letters.append(str(token))
+            if node.data == "big_sum":
+                for token in node.children[1].scan_values(lambda v: isinstance(v, Token)):
+                    if token.type == "LETTER":
+                        letters.append(str(token))
+    letters = list(dict.fromkeys(letters))
+    if site.column is not None:
+        sites.sort(key=lambda token: abs(token.start_pos - site.column))
+    for token in sites:
+        for letter in letters:
+            if letter != str(token):
+                yield Edit(f"index {token} -> {letter} (column {token.start_pos + 1})",
+                           ((token.start_pos, token.end_pos, letter),))
+
+
+def layers(site: Site) -> Iterator[Edit]:
+    """One layer mark (`(2)`, `[l-1]`, `^{(k+1)}`) moved by one layer."""
+    marks = []
+    for side in (site.link.rhs, site.link.lhs):
+        for node in _subtrees(side):
+            if node.data != "sup":
+                continue
+            for group in _subtrees(node):
+                if group.data == "group" and len(group.children) == 1:
+                    marks.append(group.children[0])
+    if site.column is not None:
+        marks.sort(key=lambda mark: abs(_span(mark)[0] - site.column))
+    for mark in marks:
+        text = _plain(site.text(mark))
+        number = re.fullmatch(r"([A-Za-z]?)([+-]?[0-9]*)", text)
+        if not number or not text:
+            continue
+        letter, offset = number.group(1), number.group(2)
+        value = int(offset) if offset not in ("", "+", "-") else 0
+        for shift in (1, -1):
+            new = value + shift
+            if letter:
+                written = letter + (f"{new:+d}" if new else "")
+            elif new < 0:
+                continue
+            else:
+                written = str(new)
+            start, end = _span(mark)
+            yield Edit(f"layer ({text}) -> ({written})", ((start, end, written),))
+
+
+def missing_layers(site: Site) -> Iterator[Edit]:
+    """A layer mark written elsewhere in the link given to a layered symbol written without
+    one (`W_{ij}` -> `W_{ij}^{(k+1)}`)."""
+    marks = []
+    for side in (site.link.lhs, site.link.rhs):
+        for node in _subtrees(side):
+            if node.data == "sup" and any(group.data == "group" for group in _subtrees(node)):
+                marks.append(_plain(site.text(node)))
+    marks = list(dict.fromkeys(marks))
+    for node in _subtrees(site.link.rhs):
+        if node.data == "scripted" and any(s.data == "sup" for s in node.children[1].children):
+            continue
+        base = node if node.data in ("name", "command") else \
+            node.children[0] if node.data == "scripted" else None
+        if base is None or site.text(base).strip() not in site.layered:
+            continue
+        end = _span(node)[1]
+        for mark in marks:
+            yield Edit(f"layer {mark} added to {site.text(node)}", ((end, end, mark),))
+
+
+def primes(site: Site) -> Iterator[Edit]:
+    """A function applied on the right side written with its derivative's prime."""
+    for node in _subtrees(site.link.rhs):
+        if node.data == "call" and node.children[0].data in ("command", "name", "scripted"):
+            head = node.children[0]
+            _, end = _span(head)
+            yield Edit(f"prime added to {site.text(head)}", ((end, end, "'"),))
+
+
+def hadamard(site: Site) -> Iterator[Edit]:
+    """A product on the right side written as a Hadamard (element-wise) product."""
+    symbol = site.style.hadamard
+    for node in _subtrees(site.link.rhs):
+        if node.data == "juxtaposition":
+            right = node.children[-1]
+            start = _span(right)[0]
+            yield Edit(f"{symbol} before {site.text(right)}",
+                       ((start, start, f"{symbol} "),))
+        elif _is_product(node) and str(node.children[1]) != symbol:
+            token = node.children[1]
+            yield Edit(f"{token} -> {symbol}", ((token.start_pos, token.end_pos, symbol),))
+
+
+Generator = Callable[[Site], Iterator[Edit]]
+
+# which edits may explain a diagnosis, most likely first; every edit is verified by symnet
+BY_DIAGNOSIS: dict[str, tuple[Generator, ...]] = {
+    "sign": (negated,),
+    "factor": (rescaled,),
+    "transpose": (reversed_product, transposes, transposed_whole),
+    "shape": (transposes, hadamard, reversed_product, index_letters, layers, missing_layers),
+    "index": (index_letters, layers, missing_layers, transposes, hadamard),
+    "other": (primes, hadamard, layers, missing_layers, index_letters, negated, transposes),
+    None: (primes, hadamard, layers, missing_layers, index_letters, negated, transposes),
+}
+
+
+def candidates(site: Site, diagnosis: str | None) -> Iterator[Edit]:
+    seen = set()
+    for generator in BY_DIAGNOSIS.get(diagnosis, BY_DIAGNOSIS[None]):
+        for edit in generator(site):
+            if edit.changes not in seen:
+                seen.add(edit.changes)
+                yield edit

@@ -1,0 +1,141 @@
+"""Corrections: a planted error of each diagnosis, in documents written for the test on several
+networks and sample conventions. The correction must hold when symnet checks it afresh, and it
+must differ from the wrong claim only where the error was planted."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from symnet.check import as_text, check_document
+from symnet.document import parse
+
+from test_conventions import network
+
+COLUMNS = {}
+ROWS = {"samples": "rows", "weights": "in_out", "output": "softmax",
+        "loss": "categorical_cross_entropy", "scale": 1}
+SINGLE = {"samples": "single", "hidden": "sigmoid"}
+MEAN_RELU = {"hidden": "relu", "reduction": "mean", "loss": "binary_cross_entropy", "scale": 1,
+             "outputs": 1}
+
+# (what is planted, network, the correct formula, (written instead, planted), diagnosis)
+CASES = [
+    ("sign of a gradient", COLUMNS, r"\frac{\partial L}{\partial A^{(2)}} = A^{(2)} - Y",
+     (r"A^{(2)} - Y", r"Y - A^{(2)}"), "sign"),
+    ("sign of an update step", COLUMNS,
+     r"W^{(2)} \leftarrow W^{(2)} - \eta \frac{\partial L}{\partial W^{(2)}}",
+     (r"- \eta", r"+ \eta"), "sign"),
+    ("sign, samples as rows", ROWS, r"\frac{\partial L}{\partial b_2} = \sum \delta_2",
+     (r"\sum \delta_2", r"-\sum \delta_2"), "sign"),
+    ("missing mean factor", MEAN_RELU, r"dW^{[2]} = \frac{1}{m} dZ^{[2]} A^{[1]T}",
+     (r"\frac{1}{m} ", ""), "factor"),
+    ("spurious factor 2", COLUMNS, r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} A^{(1)T}",
+     (r"\delta^{(2)} A", r"2 \delta^{(2)} A"), "factor"),
+    ("wrong coefficient, one sample", SINGLE,
+     r"L = \frac{1}{2} \sum_j (a_j^{(2)} - y_j)^2", (r"\frac{1}{2}", r"\frac{1}{4}"), "factor"),
+    ("product transposed, samples as rows", ROWS,
+     r"\frac{\partial L}{\partial W_2} = a_1^T \delta_2", (r"a_1^T \delta_2", r"\delta_2^T a_1"),
+     "transpose"),
+    ("missing transpose", COLUMNS, r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} A^{(1)T}",
+     (r"A^{(1)T}", r"A^{(1)}"), "shape"),
+    ("missing transpose, one sample", SINGLE,
+     r"\frac{\partial L}{\partial a^{(1)}} = W^{(2)T} \delta^{(2)}", (r"W^{(2)T}", r"W^{(2)}"),
+     "shape"),
+    ("index letter", {"samples": "single"},
+     r"\frac{\partial L}{\partial w^2_{jk}} = a^1_k \delta^2_j", (r"a^1_k", r"a^1_j"), "index"),
+    ("index letter in a sum over samples", COLUMNS,
+     r"\frac{\partial L}{\partial w^2_{jk}} = \sum_m a^1_{km} \delta^2_{jm}",
+     (r"a^1_{km}", r"a^1_{jm}"), "index"),
+    ("missing prime", SINGLE,
+     r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \odot \sigma'(z^{(1)})",
+     (r"\sigma'(z", r"\sigma(z"), None),
+    ("Hadamard product written as a product", SINGLE,
+     r"\delta^{(1)} = (W^{(2)T} \delta^{(2)}) \odot \sigma'(z^{(1)})",
+     (r" \odot \sigma", r" \sigma"), None),
+    ("Hadamard product written as a dot", MEAN_RELU,
+     r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \mathbb{1}(Z^{[1]} > 0)",
+     (r"\odot", r"\cdot"), None),
+]
+
+
+def checked(setup: dict, claims: list[str]):
+    document = parse({"document": {"title": "corrections"}, "network": network(**setup),
+                      "claim": [{"id": f"c{k}", "latex": latex}
+                                for k, latex in enumerate(claims)]})
+    return check_document(document)
+
+
+def _changed_window(before: str, after: str) -> tuple[int, int]:
+    """The part of `before` an edit replaced: everything between the common prefix and the
+    common suffix of the two texts."""
+    prefix = 0
+    while prefix < min(len(before), len(after)) and before[prefix] == after[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < min(len(before), len(after)) - prefix and \
+            before[-1 - suffix] == after[-1 - suffix]:
+        suffix += 1
+    return prefix, len(before) - suffix
+
+
+@pytest.mark.parametrize("name,setup,claim,planted,diagnosis", CASES,
+                         ids=[case[0] for case in CASES])
+def test_the_correction_holds_and_changes_only_the_planted_error(name, setup, claim, planted,
+                                                                 diagnosis):
+    assert checked(setup, [claim]).claims[0].verdict == "holds"
+    old, new = planted
+    wrong_claim = claim.replace(old, new, 1)
+    verdict = checked(setup, [wrong_claim]).claims[0]
+    assert verdict.verdict == "wrong", verdict.message
+    if diagnosis:
+        assert verdict.diagnosis == diagnosis, verdict.message
+    assert verdict.correction is not None, f"no correction for {wrong_claim}"
+    corrected = verdict.correction.latex
+    assert corrected != wrong_claim
+    assert checked(setup, [corrected]).claims[0].verdict == "holds", corrected
+    # the edit stays where the error is: the planted span, give or take the sign or factor
+    # written next to it
+    where = wrong_claim.index(new) if new else claim.index(old)
+    start, end = _changed_window(wrong_claim, corrected)
+    assert where - 2 <= start and end <= where + len(new) + 2, (wrong_claim, corrected)
+
+
+def test_no_correction_is_shown_when_no_small_edit_holds():
+    # the right side has nothing to do with the gradient: nothing small explains it
+    verdict = checked(COLUMNS, [r"\frac{\partial L}{\partial W^{(2)}} = W^{(1)} X X^T"])
+    assert verdict.claims[0].verdict == "wrong"
+    assert verdict.claims[0].correction is None
+
+
+def test_a_chain_is_corrected_link_by_link():
+    # both links carry the factor error of the first: putting the first right fixes the chain
+    claim = r"L = \sum (A^{(2)} - Y)^2 = \frac{1}{2} \sum (A^{(2)} - Y)^2"
+    verdict = checked(COLUMNS, [claim]).claims[0]
+    assert verdict.verdict == "wrong"
+    assert verdict.correction is not None
+    assert checked(COLUMNS, [verdict.correction.latex]).claims[0].verdict == "holds"
+
+
+def test_the_correction_uses_what_earlier_claims_defined():
+    claims = [r"E = \frac{1}{2} \sum (A^{(2)} - Y)^2",
+              r"\frac{\partial E}{\partial A^{(2)}} = Y - A^{(2)}"]
+    result = checked(COLUMNS, claims)
+    assert result.claims[1].verdict == "wrong"
+    assert result.claims[1].correction is not None
+    assert checked(COLUMNS, [claims[0], result.claims[1].correction.latex]).claims[1].verdict \
+        == "holds"
+
+
+def test_the_correction_is_shown_in_text_and_json():
+    result = checked(COLUMNS, [r"\frac{\partial L}{\partial A^{(2)}} = Y - A^{(2)}"])
+    text = as_text(result)
+    assert "fix:" in text and r"-Y + A^{(2)}" in text
+    data = json.loads(json.dumps(result.to_json()))
+    assert data["claims"][0]["correction"] == r"\frac{\partial L}{\partial A^{(2)}} = -Y + A^{(2)}"
+    assert "sign" in data["claims"][0]["correction_edit"]
+    holds = checked(COLUMNS, [r"\frac{\partial L}{\partial A^{(2)}} = A^{(2)} - Y"])
+    assert "correction" not in holds.to_json()["claims"][0]
+    assert os.linesep not in data["claims"][0]["correction"]
