@@ -32,13 +32,14 @@ def check_document(document: Document, progress=None) -> DocumentResult:
     networks = Networks(document.network)
     result = DocumentResult(document.path, document.title, document.source)
     state = DocumentState()
-    style = Style.of(claim.latex for claim in document.claims)
+    claims = tuple(claim.latex for claim in document.claims)
+    style = Style.of(claims)
     for claim in document.claims:
         if progress:
             progress(claim.id)
         before = state.copy()
         verdict = judge(claim.id, claim.latex, notation, networks, state)
-        verdict.correction = correct(verdict, notation, networks, before, style)
+        verdict.correction = correct(verdict, notation, networks, before, style, claims)
         result.claims.append(verdict)
     clear_caches()
     return result

@@ -269,7 +269,7 @@ def _judge_link_safely(link, latex, notation, networks, state, position,
         result = LinkResult("unchecked", message=f"symnet failed on this link "
                             f"({type(error).__name__}: {error}); please report it")
     if several and result.verdict != "holds":
-        values = ", ".join(f"{name} = {value}" for name, value in _layer_variables(
+        values = ", ".join(f"{name} = {value}" for name, value in layer_variables(
             notation, networks.get(0, True), position))
         result.message = f"with {values}: {result.message}"
     return result
@@ -477,7 +477,7 @@ def _overrides(link: Relation, latex: str, reading: _Reading, notation: Notation
     """adjoint symbol -> the approximation's value for it, in the reading's network."""
     context = Context(reading.network, notation, latex, reading.batch,
                       definitions=state.definitions)
-    for variable, value in _layer_variables(notation, reading.network):
+    for variable, value in layer_variables(notation, reading.network):
         context.layers[variable] = value
     resolver = Resolver(context)
     lhs, rhs = resolver.side(link.lhs, average=False), resolver.side(link.rhs, average=False)
@@ -551,7 +551,7 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     context = Context(network, notation, latex, batch, layer_shift=layer_shift or {},
                       definitions=definitions, index_change=index_change, forms=forms,
                       sample_vectors=sample_vectors)
-    for variable, value in _layer_variables(notation, network, position):
+    for variable, value in layer_variables(notation, network, position):
         context.layers[variable] = value
     resolver = Resolver(context)
     resolver.declare_arguments(link.lhs)
@@ -574,7 +574,20 @@ def read_link(link: Relation, latex: str, notation: Notation, networks: Networks
                  forms=forms)
 
 
-def _layer_variables(notation: Notation, network: Network, position: int = 0):
+def read_left(link: Relation, latex: str, notation: Notation, networks: Networks,
+              definitions: dict, batch: bool) -> _Reading:
+    """The left side of a link alone, resolved at the first size set (the right side may be
+    what is wrong)."""
+    network = networks.get(0, batch)
+    context = Context(network, notation, latex, batch, definitions=definitions)
+    for variable, value in layer_variables(notation, network):
+        context.layers[variable] = value
+    resolver = Resolver(context)
+    resolver.declare_arguments(link.lhs)
+    return _Reading(network, resolver.side(link.lhs), None, context.dummies, batch)
+
+
+def layer_variables(notation: Notation, network: Network, position: int = 0):
     """Bound layer variables: a variable declared layer_variable[a..b] takes the value
     b - position (positions count from the deepest layer, so that they mean the same layer
     at both size sets), never less than a."""

@@ -103,11 +103,27 @@ def test_the_correction_holds_and_changes_only_the_planted_error(name, setup, cl
     assert where - 2 <= start and end <= where + len(new) + 2, (wrong_claim, corrected)
 
 
-def test_no_correction_is_shown_when_no_small_edit_holds():
-    # the right side has nothing to do with the gradient: nothing small explains it
-    verdict = checked(COLUMNS, [r"\frac{\partial L}{\partial W^{(2)}} = W^{(1)} X X^T"])
-    assert verdict.claims[0].verdict == "wrong"
-    assert verdict.claims[0].correction is None
+def test_without_a_small_edit_the_correction_is_symnets_derivation_in_the_documents_notation():
+    # the right side has nothing to do with the gradient: no small edit explains it
+    verdict = checked(COLUMNS, [r"\frac{\partial L}{\partial W^{(2)}} = W^{(1)} X X^T"]).claims[0]
+    assert verdict.verdict == "wrong"
+    assert verdict.correction.edit == "the right side as symnet derives it"
+    # the document writes no delta: the gradient it uses is written as a derivative
+    assert verdict.correction.latex == \
+        r"\frac{\partial L}{\partial W^{(2)}} = \frac{\partial L}{\partial Z^{(2)}} A^{(1)T}"
+    # the document's own symbols: d-names, brackets, samples as rows with W as in x out
+    setup = {**MEAN_RELU, "samples": "rows", "weights": "in_out"}
+    claims = [r"Z^{[1]} = X W^{[1]} + b^{[1]}", r"dW^{[2]} = A^{[1]} Y"]
+    verdict = checked(setup, claims).claims[1]
+    assert verdict.correction.latex == r"dW^{[2]} = A^{[1]T} \frac{\partial L}{\partial Z^{[2]}}"
+    assert checked(setup, [verdict.correction.latex]).claims[0].verdict == "holds"
+
+
+def test_no_correction_is_shown_when_nothing_symnet_finds_holds():
+    # a left side that is no quantity of the network, and no small edit that holds
+    verdict = checked(SINGLE, [r"\sigma'(z) = \sigma(z)(1 + \sigma(z))"]).claims[0]
+    assert verdict.verdict == "wrong"
+    assert verdict.correction is None
 
 
 def test_a_chain_is_corrected_link_by_link():

@@ -13,14 +13,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lark import Tree
+
 from ..conventions import ascii_latex
 from ..grammar import ClaimSyntaxError
 from ..notation import NODE_KINDS, Notation
-from ..verdict import DocumentState, LinkResult, Networks, Verdict, chain_of, judge
-from .edits import Site, Style, candidates
+from ..resolve import NeedsBatch, ShapeMismatch, Unresolvable
+from ..verdict import (DocumentState, LinkResult, Networks, Verdict, chain_of, judge,
+                       layer_variables, read_left)
+from .counterpart import counterpart_latex
+from .edits import Site, Style, candidates, span
 
-__all__ = ["Correction", "Style", "correct"]
+__all__ = ["Correction", "Style", "correct", "counterpart"]
 
+DERIVATIVES = {"frac", "derivative_operator", "call", "frac_pair", "frac_first"}
 MAX_TRIES = 24     # candidate edits judged per wrong link
 MAX_LINKS = 3      # wrong links put right in one claim
 
@@ -32,11 +38,18 @@ class Correction:
 
 
 def correct(verdict: Verdict, notation: Notation, networks: Networks, state: DocumentState,
-            style: Style) -> Correction | None:
+            style: Style, claims: tuple[str, ...] = ()) -> Correction | None:
     """The corrected claim, or None when no small edit makes it hold. `state` is what the
     claims before this one established (it is not changed)."""
     if verdict.verdict not in ("wrong", "approximation") or not verdict.links:
         return None
+    return _edited(verdict, notation, networks, state, style) or \
+        _derived(verdict, notation, networks, state, style, claims)
+
+
+def _edited(verdict: Verdict, notation: Notation, networks: Networks, state: DocumentState,
+            style: Style) -> Correction | None:
+    """The claim put right by small edits, link by link."""
     latex, current, done = ascii_latex(verdict.latex), verdict, []
     for _ in range(MAX_LINKS):
         try:
@@ -65,6 +78,73 @@ def correct(verdict: Verdict, notation: Notation, networks: Networks, state: Doc
                 break
         else:
             return None
+    return None
+
+
+def _derived(verdict: Verdict, notation: Notation, networks: Networks, state: DocumentState,
+             style: Style, claims) -> Correction | None:
+    """No small edit explains the difference: the first wrong link's right side replaced by
+    symnet's own derivation of its left side, in the document's notation."""
+    latex = ascii_latex(verdict.latex)
+    try:
+        chain = chain_of(latex)
+    except ClaimSyntaxError:
+        return None
+    if len(chain) != len(verdict.links):
+        return None
+    number = next((n for n, result in enumerate(verdict.links) if _needs_fix(result)), None)
+    if number is None:
+        return None
+    link = chain[number]
+    derived = _counterpart_of(link, latex, notation, networks, state, style, claims)
+    if derived is None or derived[2]:   # entries: the claim's index form has no such line
+        return None
+    start, end = span(link.rhs, latex)
+    edited = latex[:start] + derived[1] + latex[end:]
+    if _accepted(judge(verdict.id, edited, notation, networks, _asking(state))):
+        return Correction(edited, "the right side as symnet derives it")
+    return None
+
+
+def counterpart(claim_id: str, latex: str, notation: Notation, networks: Networks,
+                state: DocumentState, style: Style, claims=()) -> str | None:
+    """`lhs = ...`: symnet's derivation of the claim's (first) left side in the document's
+    notation (of the whole quantity, when the claim gives its entries), confirmed by judging
+    it; None when symnet cannot name the left side or its rendering does not hold."""
+    latex = ascii_latex(latex)
+    try:
+        chain = chain_of(latex)
+    except ClaimSyntaxError:
+        return None
+    if not chain:
+        return None
+    link = chain[0]
+    derived = _counterpart_of(link, latex, notation, networks, state, style, claims)
+    if derived is None:
+        return None
+    lhs, rhs, entries = derived
+    if not entries:
+        start, end = span(link.lhs, latex)
+        lhs = latex[start:end].strip()
+    stated = f"{lhs} = {rhs}"
+    if _accepted(judge(claim_id, stated, notation, networks, _asking(state))):
+        return stated
+    return None
+
+
+def _counterpart_of(link, latex, notation, networks, state, style, claims):
+    # the batch's matrices first (what the document's capitals are), then as symnet reads it
+    symbol = not (isinstance(link.lhs, Tree) and link.lhs.data in DERIVATIVES)
+    for batch in ((True, False) if networks.spec.samples != "single" else (True,)):
+        try:
+            reading = read_left(link, latex, notation, networks, state.definitions, batch)
+            layers = dict(layer_variables(notation, reading.network))
+            found = counterpart_latex(reading, notation, networks.spec, list(claims), latex,
+                                      style, layers, symbol)
+        except (Unresolvable, NeedsBatch, ShapeMismatch, ClaimSyntaxError):
+            continue
+        if found is not None:
+            return found
     return None
 
 

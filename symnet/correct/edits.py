@@ -71,7 +71,7 @@ class Site:
 
 
 # -- the parts of a syntax tree the edits act on ---------------------------------------------
-def _span(node, latex: str | None = None) -> tuple[int, int]:
+def span(node, latex: str | None = None) -> tuple[int, int]:
     """Where a node was written; with `latex`, a `\\left` (blanked for the parser) before it
     belongs to it."""
     if isinstance(node, Token):
@@ -130,12 +130,12 @@ def _is_transposed(node) -> Token | None:
 
 def _with_transpose_toggled(node, site: Site) -> tuple[str, str] | None:
     """The node's text with its transpose removed or added, and what that does."""
-    start, end = _span(node, site.latex)
+    start, end = span(node, site.latex)
     text = site.latex[start:end]
     mark = _is_transposed(node)
     if mark is not None:
         sup = next(s for s in node.children[1].children if s.data == "sup")
-        sup_start, sup_end = _span(sup)
+        sup_start, sup_end = span(sup)
         if site.text(sup).replace(" ", "") in (f"^{mark}", f"^{{{mark}}}"):
             cut = (sup_start - start, sup_end - start)
         else:
@@ -149,7 +149,7 @@ def _with_transpose_toggled(node, site: Site) -> tuple[str, str] | None:
     if sups:
         braced = site.text(sups[0]).rstrip().endswith("}")
         if braced and site.style.transpose_inside:
-            end = _span(sups[0])[1] - start
+            end = span(sups[0])[1] - start
             close = text.rindex("}", 0, end + 1)
             glue = " " if mark.startswith("\\") else ""
             return text[:close] + glue + mark + text[close:], f"transpose added to {text}"
@@ -171,7 +171,7 @@ def negated(site: Site) -> Iterator[Edit]:
     changes = []
     for sign, term in kept:
         if sign is None:
-            changes.append((_span(term)[0], _span(term)[0], "-"))
+            changes.append((span(term)[0], span(term)[0], "-"))
         elif str(sign) == "-" and (sign, term) == terms[0]:
             changes.append((sign.start_pos, sign.end_pos, ""))
         else:
@@ -196,14 +196,14 @@ def rescaled(site: Site) -> Iterator[Edit]:
         value = _coefficient(first, site)
         if value is not None and len(_factors(rhs)) > 1:
             new = sp.nsimplify(value / site.scale)
-            start, end = _span(first)
-            following = _span(_factors(rhs)[1])[0]
+            start, end = span(first)
+            following = span(_factors(rhs)[1])[0]
             if new == 1:
                 yield Edit(f"{site.text(first)} removed", ((start, following, ""),))
             else:
                 yield Edit(f"{site.text(first)} -> {_coefficient_latex(new)}",
                            ((start, end, _coefficient_latex(new)),))
-    start, end = _span(rhs, site.latex)
+    start, end = span(rhs, site.latex)
     inner = site.latex[start:end]
     wrapped = rf"\left({inner}\right)" if len(terms) > 1 or terms[0][0] is not None else inner
     factor = _coefficient_latex(1 / site.scale)
@@ -251,7 +251,7 @@ def transposes(site: Site) -> Iterator[Edit]:
                 continue
             toggled = _with_transpose_toggled(operand, site)
             if toggled:
-                start, end = _span(operand, site.latex)
+                start, end = span(operand, site.latex)
                 yield Edit(toggled[1], ((start, end, toggled[0]),))
 
 
@@ -268,12 +268,12 @@ def reversed_product(site: Site) -> Iterator[Edit]:
     toggled = [_with_transpose_toggled(f, site) for f in reversed(matrices)]
     if None in toggled:
         return
-    start, end = _span(matrices[0], site.latex)[0], _span(rhs)[1]
+    start, end = span(matrices[0], site.latex)[0], span(rhs)[1]
     yield Edit("the product transposed", ((start, end, " ".join(t[0] for t in toggled)),))
 
 
 def transposed_whole(site: Site) -> Iterator[Edit]:
-    start, end = _span(site.link.rhs, site.latex)
+    start, end = span(site.link.rhs, site.latex)
     yield Edit("the right side transposed",
                ((start, end, rf"\left({site.latex[start:end]}\right)^"
                              f"{_script(site.style.transpose)}"),))
@@ -317,7 +317,7 @@ def layers(site: Site) -> Iterator[Edit]:
                 if group.data == "group" and len(group.children) == 1:
                     marks.append(group.children[0])
     if site.column is not None:
-        marks.sort(key=lambda mark: abs(_span(mark)[0] - site.column))
+        marks.sort(key=lambda mark: abs(span(mark)[0] - site.column))
     for mark in marks:
         text = _plain(site.text(mark))
         number = re.fullmatch(r"([A-Za-z]?)([+-]?[0-9]*)", text)
@@ -333,7 +333,7 @@ def layers(site: Site) -> Iterator[Edit]:
                 continue
             else:
                 written = str(new)
-            start, end = _span(mark)
+            start, end = span(mark)
             yield Edit(f"layer ({text}) -> ({written})", ((start, end, written),))
 
 
@@ -353,7 +353,7 @@ def missing_layers(site: Site) -> Iterator[Edit]:
             node.children[0] if node.data == "scripted" else None
         if base is None or site.text(base).strip() not in site.layered:
             continue
-        end = _span(node)[1]
+        end = span(node)[1]
         for mark in marks:
             yield Edit(f"layer {mark} added to {site.text(node)}", ((end, end, mark),))
 
@@ -363,7 +363,7 @@ def primes(site: Site) -> Iterator[Edit]:
     for node in _subtrees(site.link.rhs):
         if node.data == "call" and node.children[0].data in ("command", "name", "scripted"):
             head = node.children[0]
-            _, end = _span(head)
+            _, end = span(head)
             yield Edit(f"prime added to {site.text(head)}", ((end, end, "'"),))
 
 
@@ -373,7 +373,7 @@ def hadamard(site: Site) -> Iterator[Edit]:
     for node in _subtrees(site.link.rhs):
         if node.data == "juxtaposition":
             right = node.children[-1]
-            start = _span(right)[0]
+            start = span(right)[0]
             yield Edit(f"{symbol} before {site.text(right)}",
                        ((start, start, f"{symbol} "),))
         elif _is_product(node) and str(node.children[1]) != symbol:

@@ -1,0 +1,282 @@
+"""symnet's counterpart of a claim: what symnet derives for the claim's left side, written in the
+document's notation (its symbols, its layer marks, its transpose and Hadamard signs).
+
+The left side is identified from how symnet read it (the entries of one network quantity, or
+of its adjoint); the right side is that quantity's step in the vector form (`vector_form`),
+with every matrix symbol renamed to the document's symbol for it. The rendering is then judged
+as a claim `lhs = counterpart`: only a counterpart symnet confirms is given in the document's
+notation. A left side symnet cannot name as one quantity has no counterpart.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import replace
+from math import prod
+
+import sympy as sp
+from sympy.matrices.expressions import MatrixSymbol, OneMatrix, Transpose
+
+from ..notation import NODE_KINDS, Entry, Notation, normalise
+from ..printing import SymnetLatexPrinter
+from ..resolve import Indexed, MatrixValue
+from ..spec import NetworkSpec
+from ..vector_form import VectorForm, vector_form
+from .edits import Style
+
+KIND_OF_NODE = {letter: kind for kind, letter in NODE_KINDS.items()}
+
+
+_FORMS: dict[int, tuple[NetworkSpec, VectorForm]] = {}
+
+
+def _form(spec: NetworkSpec) -> VectorForm:
+    """The vector form, kept per spec (every claim of a document asks for it)."""
+    kept = _FORMS.get(id(spec))
+    if kept is None or kept[0] is not spec:
+        kept = _FORMS[id(spec)] = (spec, vector_form(spec))
+    return kept[1]
+
+
+def quantity(reading) -> tuple[str, bool, bool] | None:
+    """(node, adjoint?, entries?) when the left side of a reading is one network quantity (or
+    its adjoint): as a whole matrix, or entry by entry (`W_{ij}`, then entries? is True)."""
+    lhs, network = reading.lhs, reading.network
+    if isinstance(lhs, MatrixValue):
+        entries, whole = list(lhs.matrix), True
+    elif isinstance(lhs, Indexed) and lhs.free and all(n in lhs.ranges for n in lhs.free):
+        names = sorted(lhs.free)
+        if prod(lhs.ranges[n] for n in names) > 4096:
+            return None
+        entries = [lhs.at(dict(zip(names, combo)))
+                   for combo in itertools.product(*(range(lhs.ranges[n]) for n in names))]
+        whole = False
+    else:
+        return None
+    for name, node in network.graph.nodes.items():
+        for adjoint, symbols in ((False, node.symbols), (True, network.adjoints.bars[name])):
+            if (list(symbols) == entries) if whole else \
+                    (len(set(entries)) == len(symbols) and set(entries) == set(symbols)):
+                return name, adjoint, not whole
+    return None
+
+
+def _step_value(form: VectorForm, node: str, adjoint: bool):
+    if adjoint:
+        return form.adjoint(node).value if node != "loss" else None
+    step = next((step for step in form.forward if step.node == node), None)
+    return None if step is None else step.value
+
+
+class _Renderer:
+    """A network quantity -> the document's LaTeX for it."""
+
+    def __init__(self, notation: Notation, spec: NetworkSpec, claims: list[str], claim: str,
+                 layer_values: dict[str, int], batch: bool):
+        self.notation, self.spec, self.batch = notation, spec, batch
+        self.text = " ".join(normalise(text) for text in claims)
+        self.claim = normalise(claim)
+        # the claim's own layer variables (document numbers): `\delta^{(l)}` is answered in l
+        mark = r"[\^_]" if notation.subscript_layers else r"\^"
+        self.layer_values = {variable: value for variable, value in layer_values.items()
+                             if re.search(mark + r"\{?[(\[]?[^)\]}]*(?<![\\A-Za-z])"
+                                          + re.escape(variable) + r"(?![A-Za-z])", claim)}
+        self.mark = _layer_style(claims, notation.subscript_layers)
+
+    def _entries(self, kind: str, adjoint: bool) -> list[Entry]:
+        """The document's symbols for a meaning, best first: the claim's own, the document's
+        declared ones it uses, the case that matches (capitals for the batch), conventions."""
+        found = [entry for entry in self.notation.entries
+                 if entry.meaning.kind == kind and entry.meaning.adjoint == adjoint
+                 and not entry.meaning.per_sample]
+        # a convention's symbol the document never writes is not the document's notation
+        # (its gradients are then written as derivatives); a node needs some symbol
+        written = [entry for entry in found if not entry.convention or self._writes(entry)]
+        found = written if written or adjoint else found
+
+        def rank(entry: Entry):
+            letters = re.sub(r"\\[A-Za-z]+|[^A-Za-z]", "", entry.base)
+            upper = letters[-1:].isupper()
+            return (entry.convention, not self._writes(entry, self.claim),
+                    not self._writes(entry), upper != self.batch, entry.composite)
+        return sorted(found, key=rank)
+
+    def _writes(self, entry: Entry, text: str | None = None) -> bool:
+        text = self.text if text is None else text
+        return re.search(r"(?<![A-Za-z])" + re.escape(entry.base) + r"(?![A-Za-z])",
+                         text) is not None
+
+    def layer_text(self, number: int) -> str:
+        """A document layer number, relative to the claim's layer variable when it is near."""
+        for variable, value in self.layer_values.items():
+            if abs(number - value) <= 1:
+                shift = number - value
+                return variable + (f"{shift:+d}" if shift else "")
+        return str(number)
+
+    def node(self, name: str, adjoint: bool = False) -> str | None:
+        if name == "loss":
+            return None if adjoint else self._plain("loss")
+        if name in ("X", "Y"):
+            return self._plain("input" if name == "X" else "target", adjoint)
+        letter, number = name[0], int(name[2:-1])
+        kind = KIND_OF_NODE[letter]
+        written = self._layered(kind, number, adjoint)
+        if written is None and kind == "activation" and number == len(
+                self.spec.expanded_layers()):
+            written = self._plain("output", adjoint)
+        return written
+
+    def adjoint(self, name: str) -> str | None:
+        own = self.node(name, adjoint=True)
+        if own is not None:
+            return own
+        loss, value = self.node("loss"), self.node(name)
+        if loss is None or value is None:
+            return None
+        return rf"\frac{{\partial {loss}}}{{\partial {value}}}"
+
+    def _plain(self, kind: str, adjoint: bool = False) -> str | None:
+        entries = self._entries(kind, adjoint)
+        return entries[0].key if entries else None
+
+    def _layered(self, kind: str, number: int, adjoint: bool) -> str | None:
+        for entry in self._entries(kind, adjoint):
+            layer = entry.meaning.layer
+            if entry.composite or layer is None:
+                continue
+            if layer.isdigit() or layer == "last":
+                target = int(layer) if layer.isdigit() else len(self.spec.expanded_layers())
+                if target == number:
+                    return entry.key
+                continue
+            if entry.variable is None:
+                continue
+            offset = int(layer[1:]) if len(layer) > 1 else 0
+            written = number - offset + entry.offset + self.spec.layers_from
+            mark = self.layer_text(written)
+            if entry.convention:
+                base = re.match(r"\\?[A-Za-z]+(?:\{\\?[A-Za-z]+\})?|\\[A-Za-z]+\{\\?[A-Za-z]+\}",
+                                entry.key).group(0)
+                return base + self.mark(mark)
+            return _with_layer(entry, mark)
+        return None
+
+
+def _with_layer(entry: Entry, mark: str) -> str:
+    """The document's key with its layer variable replaced by `mark`."""
+    base = re.match(r"\\?[A-Za-z]+(?:\{\\?[A-Za-z]+\})?|\\[A-Za-z]+\{\\?[A-Za-z]+\}", entry.key)
+    head, tail = entry.key[:base.end()], entry.key[base.end():]
+    tail = re.sub(rf"(?<![A-Za-z\\]){entry.variable}\s*(?:[+-]\s*[0-9]+)?(?![A-Za-z])",
+                  lambda _: mark, tail, count=1)
+    return head + tail
+
+
+def _layer_style(claims: list[str], subscripts: bool):
+    """How the document marks a layer: `^{(2)}`, `^{[2]}`, `^{2}` or `_{2}`."""
+    text = " ".join(claims)
+    counts = {"(": len(re.findall(r"\^\{?\(", text)), "[": len(re.findall(r"\^\{?\[", text)),
+              "": len(re.findall(r"\^\{?[0-9lLk]\b", text))}
+    if subscripts and not any(counts.values()):
+        return lambda mark: f"_{{{mark}}}"
+    opening = max(counts, key=lambda key: (counts[key], key == "("))
+    closing = {"(": ")", "[": "]", "": ""}[opening]
+    return lambda mark: f"^{{{opening}{mark}{closing}}}"
+
+
+class _DocumentPrinter(SymnetLatexPrinter):
+    """symnet's printer, with the document's transpose mark, and a transpose of a written name
+    that is not a plain symbol put in parentheses."""
+
+    def __init__(self, style: Style, ones: str | None):
+        super().__init__()
+        self.style, self.ones = style, ones
+
+    def _print_MatMul(self, expr) -> str:
+        # a bias broadcast over the samples (`b 1^T`, `1 b^T`) is written as the bias alone,
+        # as documents do (symnet reads `W A + b` so)
+        matrices = expr.args
+        if len(matrices) == 2 and not self.ones:
+            for bias, ones in (matrices, matrices[::-1]):
+                if _is_ones_row(ones):
+                    inner = bias.arg if isinstance(bias, Transpose) else bias
+                    if isinstance(inner, MatrixSymbol):
+                        return self._print(inner)
+        return super()._print_MatMul(expr)
+
+    def _print_OneMatrix(self, expr) -> str:
+        return self.ones if self.ones else super()._print_OneMatrix(expr)
+
+    def _print_Transpose(self, expr) -> str:
+        inner = self._print(expr.arg)
+        mark = self.style.transpose
+        if isinstance(expr.arg, MatrixSymbol) and not inner.startswith(r"\frac"):
+            if inner.endswith("}") and "^{" in inner and self.style.transpose_inside:
+                glue = " " if mark.startswith("\\") else ""
+                return inner[:-1] + glue + mark + "}"
+            if "^" not in inner:
+                return f"{inner}^{{{mark}}}"
+        return rf"\left({inner}\right)^{{{mark}}}"
+
+    def _print_HadamardProduct(self, expr) -> str:
+        parts = [rf"\left({self._print(arg)}\right)" if isinstance(arg, sp.MatAdd)
+                 else self._print(arg) for arg in expr.args]
+        return f" {self.style.hadamard} ".join(parts)
+
+
+def _is_ones_row(matrix) -> bool:
+    return isinstance(matrix, Transpose) and isinstance(matrix.arg, OneMatrix) or \
+        isinstance(matrix, OneMatrix) and matrix.shape[1] == 1
+
+
+def counterpart_latex(reading, notation: Notation, spec: NetworkSpec, claims: list[str],
+                      claim: str, style: Style, layer_values: dict[str, int],
+                      written_as_symbol: bool = True) -> tuple[str, str, bool] | None:
+    """(left side, right side, entries?): the quantity the reading's left side is (or gives
+    entries of: entries? is True) and its step in the vector form, both in the document's
+    notation. Unconfirmed: the caller judges it."""
+    found = quantity(reading)
+    if found is None:
+        return None
+    node, adjoint, entries = found
+    if not adjoint and not written_as_symbol:   # `dz/dW_{1j} = h_j`: a value, not h itself
+        return None
+    form_spec = spec if reading.batch or spec.samples == "single" else _one_sample(spec)
+    form = _form(form_spec)
+    value = _step_value(form, node, adjoint)
+    if value is None:
+        return None
+    renderer = _Renderer(notation, spec, claims, claim, layer_values, reading.batch)
+    renamed = {}
+    for name, symbol in form.symbols.items():
+        written = renderer.node(name)
+        if written is not None:
+            renamed[symbol] = MatrixSymbol(written, *symbol.shape)
+    for name, symbol in form.adjoint_symbols.items():
+        written = renderer.adjoint(name)
+        if written is not None:
+            renamed[symbol] = MatrixSymbol(written, *symbol.shape)
+    matrices = {symbol for symbol in value.free_symbols if isinstance(symbol, MatrixSymbol)}
+    if not matrices <= set(renamed) or renamed.get(
+            (form.adjoint_symbols if adjoint else form.symbols)[node]) is None:
+        return None
+    hadamard = notation.marker("hadamard")
+    ones = notation.marker("ones")
+    printer = _DocumentPrinter(replace(style, hadamard=hadamard[0]) if hadamard else style,
+                               ones[0] if ones else None)
+    lhs = (form.adjoint_symbols if adjoint else form.symbols)[node]
+    return printer.doprint(renamed[lhs]), printer.doprint(value.xreplace(renamed)), entries
+
+
+_SINGLE: dict[int, tuple[NetworkSpec, NetworkSpec]] = {}
+
+
+def _one_sample(spec: NetworkSpec) -> NetworkSpec:
+    kept = _SINGLE.get(id(spec))
+    if kept is None or kept[0] is not spec:
+        kept = _SINGLE[id(spec)] = (spec, replace(spec, samples="single"))
+    return kept[1]
+
+
+
