@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .correct import Style, correct
+from .correct import Style, correct, counterpart
 from .notation import notation_of
 from .spec import Document
 from .verdict import DocumentState, Networks, Verdict, clear_caches, judge
@@ -27,7 +27,10 @@ class DocumentResult:
                 "claims": [claim.to_json() for claim in self.claims]}
 
 
-def check_document(document: Document, progress=None) -> DocumentResult:
+def check_document(document: Document, progress=None, counterparts: bool = False
+                   ) -> DocumentResult:
+    """Every claim judged in order, with its correction when it is wrong; with
+    `counterparts`, also symnet's own line for each claim's left side (for the report)."""
     notation = notation_of(document)
     networks = Networks(document.network)
     result = DocumentResult(document.path, document.title, document.source)
@@ -40,6 +43,9 @@ def check_document(document: Document, progress=None) -> DocumentResult:
         before = state.copy()
         verdict = judge(claim.id, claim.latex, notation, networks, state)
         verdict.correction = correct(verdict, notation, networks, before, style, claims)
+        if counterparts and verdict.verdict != "unchecked":
+            verdict.counterpart = counterpart(claim.id, claim.latex, notation, networks,
+                                              before, style, claims)
         result.claims.append(verdict)
     clear_caches()
     return result

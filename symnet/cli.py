@@ -199,7 +199,7 @@ def _report_file(path: Path, directory: Path, steps: int):
     """One document's check, training runs and report, in a worker process."""
     started = time.perf_counter()
     document = load(path)
-    result = check_document(document)
+    result = check_document(document, counterparts=True)
     written = write_report(document, directory, steps=steps, result=result)
     return result, written, time.perf_counter() - started
 

@@ -9,19 +9,23 @@ only when symnet's grammar reads it (else it is shown as escaped text).
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import sympy as sp
 
 from . import __version__
 from .check import DocumentResult, check_document
 from .derive import derive
 from .errors import InputError
-from .grammar import ClaimSyntaxError, blank_layout, parse_claim
+from .conventions import ascii_latex
+from .grammar import ClaimSyntaxError, blank_layout, parse_claim, source_of
+from .verdict import chain_of
 from .spec import Document
 from .train import train
 
@@ -66,16 +70,82 @@ class WrittenReport:
 
 def _claim_view(claim) -> dict:
     data = claim.to_json() | {"residual": claim.residual}
-    try:
-        parse_claim(claim.latex)
-        data["math"] = " ".join(blank_layout(claim.latex).split())
-    except ClaimSyntaxError:
-        data["math"] = None
-    message = claim.message
-    message = message[:1].upper() + message[1:]   # a sentence of symnet's own words
-    data["short_message"] = message if len(message) <= MESSAGE_LENGTH else \
-        message[:MESSAGE_LENGTH] + " ..."
+    data["math"] = _typeset(claim.latex)
+    data["message_tex"] = tex_message(claim.message[:1].upper() + claim.message[1:])
+    data["links"] = _link_views(claim)
+    data["counterexample_rows"] = _counterexample_rows(claim.counterexample)
+    correction = claim.correction
+    data["correction_math"] = correction and _typeset(correction.latex)
+    data["correction_text"] = correction and correction.latex
+    data["correction_edit"] = correction and tex_message(correction.edit)
+    data["counterpart_math"] = claim.counterpart and _typeset(claim.counterpart)
     return data
+
+
+def _typeset(latex: str) -> str | None:
+    """A formula as math mode material when symnet's grammar reads it (so TeX will too)."""
+    latex = ascii_latex(latex)
+    try:
+        parse_claim(latex)
+    except ClaimSyntaxError:
+        return None
+    return " ".join(blank_layout(latex).split())
+
+
+def tex_message(text: str, limit: int = MESSAGE_LENGTH) -> str:
+    """symnet's words as TeX: the math it writes between dollar signs typeset, a fragment of
+    the document quoted in '...' as typewriter text, the rest escaped; cut after `limit`
+    characters of words, never inside a formula."""
+    pieces, length = [], 0
+    for part in re.split(r"(\$[^$]+\$)", text):
+        if length > limit:
+            pieces.append(" \\ldots")
+            break
+        if len(part) > 2 and part.startswith("$") and part.endswith("$"):
+            math = part[1:-1].strip()
+            typeset = math if re.fullmatch(r"\\[A-Za-z]+", math) else _typeset(math)
+            pieces.append(f"${typeset}$" if typeset else rf"\texttt{{{tex_breakable(math)}}}")
+            continue
+        for number, piece in enumerate(re.split(r"'([^'\s][^']*)'", part)):
+            pieces.append(rf"`\texttt{{{tex_breakable(piece)}}}'" if number % 2 else
+                          tex_escape(piece).replace("->", r"$\rightarrow$"))
+        length += len(part)
+    return "".join(pieces)
+
+
+def _link_views(claim) -> list[dict]:
+    """Each link of a chain as a typeset line with its own verdict (one link: none)."""
+    if len(claim.links) < 2:
+        return []
+    try:
+        latex = ascii_latex(claim.latex)
+        chain = chain_of(latex)
+    except ClaimSyntaxError:
+        return []
+    if len(chain) != len(claim.links):
+        return []
+    views = []
+    for link, result in zip(chain, claim.links):
+        written = f"{source_of(link.lhs, latex)} {link.relation} {source_of(link.rhs, latex)}"
+        message = result.message[:1].upper() + result.message[1:]
+        views.append({"math": _typeset(written), "text": written, "verdict": result.verdict,
+                      "diagnosis": result.diagnosis, "message": tex_message(message)})
+    return views
+
+
+def _counterexample_rows(counterexample: dict | None) -> dict | None:
+    """A counterexample as the cells of a short table: sizes, the entry, both sides."""
+    if not counterexample:
+        return None
+    sizes = ", ".join(f"{sp.latex(sp.Symbol(name))} = {value}"
+                      for name, value in counterexample["sizes"].items())
+    entry = counterexample["entry"]
+    where = (", ".join(f"{sp.latex(sp.Symbol(name))} = {value}"
+                       for name, value in entry.items()) if isinstance(entry, dict)
+             else r"\text{row } %d,\ \text{column } %d" % tuple(entry))
+    where = where or r"\text{the only one (a scalar)}"
+    return {"sizes": sizes, "entry": where, "left": f"{counterexample['left']:.6g}",
+            "right": f"{counterexample['right']:.6g}"}
 
 
 def _run_view(run) -> dict:
@@ -83,7 +153,9 @@ def _run_view(run) -> dict:
         "fd": max(run.finite_difference.values()),
         "curve": _coordinates(run.loss),
         "accuracy_curve": _coordinates(run.accuracy),
-        "angle_curve": _coordinates(run.angle, first=1) if run.gradient == "document" else "",
+        # a thousandth of a degree is signal; below that the BLAS thread schedule speaks
+        "angle_curve": _coordinates([round(angle, 3) for angle in run.angle], first=1)
+        if run.gradient == "document" else "",
         # rounding makes equal gradients ~1e-6 degrees apart: never scale that up to a plot
         "angle_top": f"{max([1.0] + [1.1 * angle for angle in run.angle]):.3g}",
         "used": ", ".join(f"{name} from {claim}"
@@ -125,7 +197,7 @@ def training_runs(document: Document, steps: int) -> tuple[list, str]:
 def write_report(document: Document, directory: Path, *, steps: int = 100,
                  result: DocumentResult | None = None) -> WrittenReport:
     directory.mkdir(parents=True, exist_ok=True)
-    result = result or check_document(document)
+    result = result or check_document(document, counterparts=True)
     runs, note = training_runs(document, steps)
     tex = directory / f"{Path(document.path).stem}.tex"
     tex.write_text(render(document, result, runs, note))
@@ -136,15 +208,20 @@ def compile_pdf(tex: Path) -> tuple[Path | None, str, list[str]]:
     """The PDF (or None), a line to show, and the overfull boxes LaTeX reported."""
     if shutil.which("latexmk") is None:
         return None, TEX_HINT, []
+    # pdfTeX writes the same bytes for the same source when the date is fixed: a report
+    # regenerated from an unchanged document leaves `git status` clean
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "0"),
+                   "FORCE_SOURCE_DATE": "1"}
     completed = subprocess.run(
         ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex.name],
-        cwd=tex.parent, capture_output=True, text=True)
+        cwd=tex.parent, capture_output=True, text=True, env=environment)
     pdf = tex.with_suffix(".pdf")
     log = tex.with_suffix(".log")
     if completed.returncode != 0 or not pdf.exists():
         return None, f"LaTeX failed on {tex.name}; see {log}", []
     overfull = re.findall(r"Overfull \\hbox \(([\d.]+pt) too wide\)", log.read_text(errors="replace"))
-    subprocess.run(["latexmk", "-c", tex.name], cwd=tex.parent, capture_output=True)
+    subprocess.run(["latexmk", "-c", tex.name], cwd=tex.parent, capture_output=True,
+                   env=environment)
     return pdf, f"wrote {pdf}", overfull
 
 

@@ -12,7 +12,7 @@ import itertools
 import re
 import signal
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import mpmath
@@ -57,19 +57,33 @@ class Verdict:
     relative_size: float | None = None
     links: list = field(default_factory=list, repr=False)   # LinkResult of each link
     correction: Any = None            # correct.Correction: the line that holds, when found
+    counterpart: str | None = None    # symnet's `lhs = ...` in the document's notation
 
     def to_json(self) -> dict:
+        """The verdict as JSON data; measured numbers rounded to what they can say (the last
+        digits of a float differ with the BLAS thread schedule, and a report must not)."""
         keys = ("id", "latex", "verdict", "proof", "diagnosis", "factor", "depends_on",
-                "message", "counterexample")
-        data = asdict(self)
-        result = {key: data[key] for key in keys}
+                "message")
+        result = {key: getattr(self, key) for key in keys}
+        result["depends_on"] = list(self.depends_on)
+        counterexample = self.counterexample and dict(self.counterexample)
+        if counterexample:
+            counterexample["left"] = _significant(counterexample["left"], 6)
+            counterexample["right"] = _significant(counterexample["right"], 6)
+        result["counterexample"] = counterexample
         if self.residual is not None:
             result["residual"] = self.residual
-            result["relative_size"] = self.relative_size
+            result["relative_size"] = _significant(self.relative_size, 3)
         if self.correction is not None:
             result["correction"] = self.correction.latex
             result["correction_edit"] = self.correction.edit
+        if self.counterpart is not None:
+            result["counterpart"] = self.counterpart
         return result
+
+
+def _significant(value: float | None, digits: int) -> float | None:
+    return None if value is None else float(f"{value:.{digits}g}")
 
 
 @dataclass
@@ -211,7 +225,7 @@ def judge(claim_id: str, latex: str, notation: Notation,
         definitions[defined] = (chain[0].rhs, latex)
         return Verdict(claim_id, written, "holds", "symbolic",
                        message=f"defines {defined} (used by later claims)")
-    results = []
+    results, messages = [], []
     positions = _positions(latex, notation, networks.spec)
     for number, link in enumerate(chain, start=1):
         result = _worst(_at_existing_layers(
@@ -219,11 +233,13 @@ def judge(claim_id: str, latex: str, notation: Notation,
                                 len(positions) > 1) for position in positions]))
         if result.verdict == "approximation" and link.relation in APPROXIMATE:
             state.approximations.append((claim_id, link, latex))
-        if len(chain) > 1:
-            result.message = f"link {number} ({source_of(link.lhs, latex).strip()[:30]} " \
-                             f"{link.relation} ...): {result.message}".rstrip(": ")
+        message = result.message
+        if len(chain) > 1:   # the link's own result keeps its own words
+            message = f"link {number} ({source_of(link.lhs, latex).strip()[:30]} " \
+                      f"{link.relation} ...): {message}".rstrip(": ")
         results.append(result)
-    return _combine(claim_id, written, results)
+        messages.append(message)
+    return _combine(claim_id, written, results, messages)
 
 
 def chain_of(latex: str) -> list[Relation]:
@@ -275,11 +291,12 @@ def _judge_link_safely(link, latex, notation, networks, state, position,
     return result
 
 
-def _combine(claim_id: str, latex: str, results: list[LinkResult]) -> Verdict:
+def _combine(claim_id: str, latex: str, results: list[LinkResult],
+             messages: list[str]) -> Verdict:
     worst = _worst(results)
     proofs = {r.proof for r in results if r.verdict in ("holds", "approximation")}
     proof = None if not proofs else "symbolic" if proofs == {"symbolic"} else "numeric"
-    messages = "; ".join(r.message for r in results if r.message)
+    messages = "; ".join(message for message in messages if message)
     depends_on = sorted({name for r in results for name in r.depends_on})
     return Verdict(claim_id, latex, worst.verdict, proof if worst.verdict != "unchecked"
                    else None, worst.diagnosis, worst.factor, depends_on, messages,
@@ -402,7 +419,7 @@ def _judge_readings(link, latex, notation, networks, state, position, readings) 
         residual, size = _residual(readings[comparison.index(failing)], failing)
         return LinkResult("approximation", proof="numeric", residual=residual,
                           relative_size=size,
-                          message=f"drops {residual} (relative size {size:.2g})" + identity)
+                          message=f"drops ${residual}$ (relative size {size:.2g})" + identity)
     if state.approximations:
         chained = _under_approximations(readings, state, notation)
         if chained is not None:
@@ -976,7 +993,7 @@ def _diagnose(link, latex, notation, networks, readings, comparison,
         if scale is not None:
             factor = to_latex(scale)
             return LinkResult("wrong", diagnosis="factor", factor=factor, scale=scale,
-                              message=f"the right side is {factor} times the exact value",
+                              message=f"the right side is ${factor}$ times the exact value",
                               counterexample=_counterexample(reading, first))
     transposed = _transposed(reading)
     if transposed is not None and transposed.equal:

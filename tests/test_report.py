@@ -101,3 +101,47 @@ def test_report_command_writes_the_reports_and_exits_0(tmp_path, monkeypatch, ca
     assert {p.name for p in tmp_path.iterdir()} >= {f"{path.stem}.tex", "index.tex",
                                                     "check.json"}
     assert "no PDF" in capsys.readouterr().out
+
+
+# a document with one error of each kind the report has to typeset: a factor (a formula in the
+# message), a chain (links with their own verdicts), a counterexample and a correction
+WRONG = {"document": {"title": "planted errors"},
+         "network": {"samples": "columns", "batch": "M", "sizes": {"n": 3, "p": 4, "M": 5},
+                     "inputs": "n",
+                     "layers": [{"units": "p", "activation": "tanh"},
+                                {"units": 2, "activation": "sigmoid"}],
+                     "loss": {"kind": "squared_error", "scale": "1/2", "reduction": "mean"}},
+         "claim": [{"id": "chain", "latex": r"L = \frac{1}{2} \sum (A^{(2)} - Y)^2 = "
+                                           r"\frac{1}{2M} \sum (A^{(2)} - Y)^2"},
+                   {"id": "transpose", "latex": r"\frac{\partial L}{\partial W^{(2)}} = "
+                                                r"\delta^{(2)} A^{(1)}"},
+                   {"id": "sign", "latex": r"\frac{\partial L}{\partial A^{(2)}} = "
+                                           r"\frac{1}{M} (Y - A^{(2)})"}]}
+
+
+def test_report_shows_corrections_counterparts_and_links_as_mathematics(tmp_path, monkeypatch):
+    monkeypatch.setattr(report_module.shutil, "which", lambda name: None)
+    tex = write_report(parse(WRONG, "wrong.toml"), tmp_path, steps=2).tex.read_text()
+    claims = tex[tex.index("The document's formulas"):tex.index(r"\section*{Training}")]
+    assert claims.count("checked by symnet") == 3          # every wrong claim is corrected
+    assert r"\fitmath{L = \frac{1}{2 M} \sum" in claims     # the chain's first link put right
+    assert "symnet derives:" in claims                     # counterparts next to the claims
+    assert r"\begin{longtable}" in claims and "link" not in claims.lower().replace(
+        "longtable", "")                                   # links typeset, not quoted
+    # no Python syntax and no LaTeX source quoted as text
+    assert "{'" not in claims and "textbackslash" not in claims
+    assert r"\toprule" in claims                           # the counterexample is a table
+
+
+@pytest.mark.skipif(not HAS_TEX, reason="TeX Live is not installed")
+def test_reports_are_reproducible_byte_for_byte(tmp_path):
+    document = parse(WRONG, "wrong.toml")
+    first = write_report(document, tmp_path / "a", steps=5)
+    second = write_report(document, tmp_path / "b", steps=5)
+    assert first.pdf is not None, first.message
+    assert first.tex.read_bytes() == second.tex.read_bytes()
+    assert first.pdf.read_bytes() == second.pdf.read_bytes()
+    text = subprocess.run(["pdftotext", str(first.pdf), "-"], capture_output=True,
+                          text=True).stdout
+    for source in ("\\frac", "\\partial", "{'", "^{"):
+        assert source not in text

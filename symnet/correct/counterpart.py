@@ -189,9 +189,9 @@ class _DocumentPrinter(SymnetLatexPrinter):
     """symnet's printer, with the document's transpose mark, and a transpose of a written name
     that is not a plain symbol put in parentheses."""
 
-    def __init__(self, style: Style, ones: str | None):
+    def __init__(self, style: Style, ones: str | None, biases: set[str]):
         super().__init__()
-        self.style, self.ones = style, ones
+        self.style, self.ones, self.biases = style, ones, biases
 
     def _print_MatMul(self, expr) -> str:
         # a bias broadcast over the samples (`b 1^T`, `1 b^T`) is written as the bias alone,
@@ -201,7 +201,7 @@ class _DocumentPrinter(SymnetLatexPrinter):
             for bias, ones in (matrices, matrices[::-1]):
                 if _is_ones_row(ones):
                     inner = bias.arg if isinstance(bias, Transpose) else bias
-                    if isinstance(inner, MatrixSymbol):
+                    if isinstance(inner, MatrixSymbol) and inner.name in self.biases:
                         return self._print(inner)
         return super()._print_MatMul(expr)
 
@@ -227,7 +227,7 @@ class _DocumentPrinter(SymnetLatexPrinter):
 
 def _is_ones_row(matrix) -> bool:
     return isinstance(matrix, Transpose) and isinstance(matrix.arg, OneMatrix) or \
-        isinstance(matrix, OneMatrix) and matrix.shape[1] == 1
+        isinstance(matrix, OneMatrix) and 1 in matrix.shape
 
 
 def counterpart_latex(reading, notation: Notation, spec: NetworkSpec, claims: list[str],
@@ -263,8 +263,10 @@ def counterpart_latex(reading, notation: Notation, spec: NetworkSpec, claims: li
         return None
     hadamard = notation.marker("hadamard")
     ones = notation.marker("ones")
+    biases = {renamed[symbol].name for name, symbol in form.symbols.items()
+              if name.startswith("b[") and symbol in renamed}
     printer = _DocumentPrinter(replace(style, hadamard=hadamard[0]) if hadamard else style,
-                               ones[0] if ones else None)
+                               ones[0] if ones else None, biases)
     lhs = (form.adjoint_symbols if adjoint else form.symbols)[node]
     return printer.doprint(renamed[lhs]), printer.doprint(value.xreplace(renamed)), entries
 

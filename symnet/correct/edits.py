@@ -140,7 +140,7 @@ def _with_transpose_toggled(node, site: Site) -> tuple[str, str] | None:
             cut = (sup_start - start, sup_end - start)
         else:
             cut = (mark.start_pos - start, mark.end_pos - start)
-        return text[:cut[0]] + text[cut[1]:], f"transpose removed from {text}"
+        return text[:cut[0]] + text[cut[1]:], f"transpose removed from ${text}$"
     if not (isinstance(node, Tree) and node.data in MATRIX_LIKE):
         return None
     mark = site.style.transpose
@@ -152,9 +152,9 @@ def _with_transpose_toggled(node, site: Site) -> tuple[str, str] | None:
             end = span(sups[0])[1] - start
             close = text.rindex("}", 0, end + 1)
             glue = " " if mark.startswith("\\") else ""
-            return text[:close] + glue + mark + text[close:], f"transpose added to {text}"
-        return rf"\left({text}\right)^{_script(mark)}", f"transpose added to {text}"
-    return text + f"^{_script(mark)}", f"transpose added to {text}"
+            return text[:close] + glue + mark + text[close:], f"transpose added to ${text}$"
+        return rf"\left({text}\right)^{_script(mark)}", f"transpose added to ${text}$"
+    return text + f"^{_script(mark)}", f"transpose added to ${text}$"
 
 
 def _script(mark: str) -> str:
@@ -199,15 +199,15 @@ def rescaled(site: Site) -> Iterator[Edit]:
             start, end = span(first)
             following = span(_factors(rhs)[1])[0]
             if new == 1:
-                yield Edit(f"{site.text(first)} removed", ((start, following, ""),))
+                yield Edit(f"${site.text(first)}$ removed", ((start, following, ""),))
             else:
-                yield Edit(f"{site.text(first)} -> {_coefficient_latex(new)}",
+                yield Edit(f"${site.text(first)}$ -> ${_coefficient_latex(new)}$",
                            ((start, end, _coefficient_latex(new)),))
     start, end = span(rhs, site.latex)
     inner = site.latex[start:end]
     wrapped = rf"\left({inner}\right)" if len(terms) > 1 or terms[0][0] is not None else inner
     factor = _coefficient_latex(1 / site.scale)
-    yield Edit(f"{factor} written first", ((start, end, f"{factor} {wrapped}"),))
+    yield Edit(f"${factor}$ written first", ((start, end, f"{factor} {wrapped}"),))
 
 
 def _coefficient(node, site: Site) -> sp.Expr | None:
@@ -302,7 +302,7 @@ def index_letters(site: Site) -> Iterator[Edit]:
     for token in sites:
         for letter in letters:
             if letter != str(token):
-                yield Edit(f"index {token} -> {letter} (column {token.start_pos + 1})",
+                yield Edit(f"index ${token}$ -> ${letter}$ (column {token.start_pos + 1})",
                            ((token.start_pos, token.end_pos, letter),))
 
 
@@ -334,7 +334,7 @@ def layers(site: Site) -> Iterator[Edit]:
             else:
                 written = str(new)
             start, end = span(mark)
-            yield Edit(f"layer ({text}) -> ({written})", ((start, end, written),))
+            yield Edit(f"layer $({text})$ -> $({written})$", ((start, end, written),))
 
 
 def missing_layers(site: Site) -> Iterator[Edit]:
@@ -355,7 +355,7 @@ def missing_layers(site: Site) -> Iterator[Edit]:
             continue
         end = span(node)[1]
         for mark in marks:
-            yield Edit(f"layer {mark} added to {site.text(node)}", ((end, end, mark),))
+            yield Edit(f"layer ${mark}$ added to ${site.text(node)}$", ((end, end, mark),))
 
 
 def primes(site: Site) -> Iterator[Edit]:
@@ -364,7 +364,7 @@ def primes(site: Site) -> Iterator[Edit]:
         if node.data == "call" and node.children[0].data in ("command", "name", "scripted"):
             head = node.children[0]
             _, end = span(head)
-            yield Edit(f"prime added to {site.text(head)}", ((end, end, "'"),))
+            yield Edit(f"prime added to ${site.text(head)}$", ((end, end, "'"),))
 
 
 def hadamard(site: Site) -> Iterator[Edit]:
@@ -374,11 +374,11 @@ def hadamard(site: Site) -> Iterator[Edit]:
         if node.data == "juxtaposition":
             right = node.children[-1]
             start = span(right)[0]
-            yield Edit(f"{symbol} before {site.text(right)}",
+            yield Edit(f"${symbol}$ before ${site.text(right)}$",
                        ((start, start, f"{symbol} "),))
         elif _is_product(node) and str(node.children[1]) != symbol:
             token = node.children[1]
-            yield Edit(f"{token} -> {symbol}", ((token.start_pos, token.end_pos, symbol),))
+            yield Edit(f"${token}$ -> ${symbol}$", ((token.start_pos, token.end_pos, symbol),))
 
 
 Generator = Callable[[Site], Iterator[Edit]]
