@@ -82,14 +82,38 @@ def _claim_view(claim) -> dict:
     return data
 
 
+# commands a formula symnet cannot read may still use and be typeset with (anything else, and
+# unbalanced braces, is shown as text: a formula must not be able to break the report)
+SAFE_COMMANDS = set("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota
+kappa lambda mu nu xi pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta
+Lambda Xi Pi Sigma Phi Psi Omega frac dfrac tfrac partial nabla sum prod int log ln exp max
+min tanh sinh cosh sin cos text mathrm operatorname mathbf boldsymbol bm mathcal mathbb hat
+bar overline tilde widehat vec dot ddot cdot times odot circ bullet ast top intercal prime
+left right big Big bigl bigr quad qquad approx simeq equiv leftarrow rightarrow Rightarrow
+to gets in sim leq geq neq ne lt gt ldots cdots dots mid underbrace Vert vert sqrt""".split())
+
+
 def _typeset(latex: str) -> str | None:
-    """A formula as math mode material when symnet's grammar reads it (so TeX will too)."""
+    """A formula as math-mode material: when symnet's grammar reads it (so TeX will too), or
+    when it uses only common math commands with balanced braces; else None."""
     latex = ascii_latex(latex)
     try:
         parse_claim(latex)
     except ClaimSyntaxError:
-        return None
+        text = " ".join(re.sub(r"\\tag\*?\{[^{}]*\}|&|\\\\", " ", latex).split())
+        return text if text and _plain_math(text) else None
     return " ".join(blank_layout(latex).split())
+
+
+def _plain_math(text: str) -> bool:
+    depth = 0
+    for char in re.sub(r"\\[{}]", "", text):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    commands = set(re.findall(r"\\([A-Za-z]+)", text))
+    return depth == 0 and commands <= SAFE_COMMANDS and not re.search(r"[$#%&^_]\s*$|[$#%]",
+                                                                      text)
 
 
 def tex_message(text: str, limit: int = MESSAGE_LENGTH) -> str:

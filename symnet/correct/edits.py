@@ -355,7 +355,8 @@ def missing_layers(site: Site) -> Iterator[Edit]:
             continue
         end = span(node)[1]
         for mark in marks:
-            yield Edit(f"layer ${mark}$ added to ${site.text(node)}$", ((end, end, mark),))
+            yield Edit(f"${site.text(node)}$ -> ${site.text(node)}{mark}$",
+                       ((end, end, mark),))
 
 
 def primes(site: Site) -> Iterator[Edit]:
