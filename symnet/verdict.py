@@ -871,14 +871,19 @@ def _budget(seconds: float):
 
 
 def _prove(reading: _Reading) -> str:
-    """`symbolic` when the difference of the two sides expands to 0 within the budget, with
-    every adjoint written out; `numeric` otherwise."""
+    """`symbolic` when the difference of the two sides is 0 as algebra, within the budget:
+    first with the adjoints and nodes written out one step at a time (a formula usually holds
+    one or two steps from its symbols), then with every adjoint written out in full; `numeric`
+    otherwise."""
     try:
         with _budget(PROOF_SECONDS):
             left, right = _side_entries(reading)
+            differences = [sp.sympify(a - b) for a, b in zip(left, right)]
+            if all(_vanishes_stepwise(d, reading.network) for d in differences):
+                return "symbolic"
             explicit = reading.network.adjoints.explicit_map()
-            for a, b in zip(left, right):
-                difference = sp.sympify(a - b).xreplace(explicit)
+            for difference in differences:
+                difference = difference.xreplace(explicit)
                 if sp.count_ops(difference) > PROOF_MAX_OPS:
                     return "numeric"
                 if sp.expand(difference) != 0 and sp.simplify(difference) != 0:
@@ -886,6 +891,49 @@ def _prove(reading: _Reading) -> str:
         return "symbolic"
     except (TimeoutError, RecursionError, Unresolvable):
         return "numeric"
+
+
+PROOF_STEPS = 12
+CANCEL_MAX_OPS = 200
+
+
+def _vanishes_stepwise(difference: sp.Expr, network: Network) -> bool:
+    """0 after writing symbols out by their one-step definitions, the last computed first (a
+    gradient before the adjoints it is made of, those before the nodes): the two sides of a
+    true formula usually meet a few steps from what was written."""
+    local, rank = _definitions(network), _computation_order(network)
+    for _ in range(PROOF_STEPS):
+        if sp.count_ops(difference) > PROOF_MAX_OPS:
+            return False
+        expanded = sp.expand(difference)
+        if expanded == 0:
+            return True
+        # fractions (a cross entropy's derivative) cancel only over a common denominator;
+        # worth trying on small differences only
+        if sp.count_ops(expanded) < CANCEL_MAX_OPS and expanded.has(sp.Pow) and \
+                sp.cancel(expanded) == 0:
+            return True
+        known = [symbol for symbol in expanded.free_symbols if symbol in local]
+        if not known:   # only leaves left: an identity of functions (tanh as exponentials)
+            return sp.cancel(expanded.rewrite(sp.exp)) == 0 or sp.simplify(expanded) == 0
+        last = max(rank.get(symbol, -1) for symbol in known)
+        difference = expanded.xreplace({symbol: local[symbol] for symbol in known
+                                        if rank.get(symbol, -1) == last})
+    return False
+
+
+def _computation_order(network: Network) -> dict:
+    """Entry symbol -> when it is computed: the forward nodes in order, then the adjoints from
+    the loss back."""
+    found = network.__dict__.get("_order")
+    if found is None:
+        names = list(network.graph.nodes)
+        found = {symbol: number for number, name in enumerate(names)
+                 for symbol in network.graph.nodes[name].symbols}
+        found.update({bar: len(names) + number for number, name in enumerate(reversed(names))
+                      for bar in network.adjoints.bars[name]})
+        network.__dict__["_order"] = found
+    return found
 
 
 def _judge_shapes(readings: list[_Reading], relation: str) -> LinkResult:

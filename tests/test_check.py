@@ -375,3 +375,19 @@ def test_checking_sizes_keep_small_networks_and_shrink_large_ones_in_order():
     assert sizes["N_2"] == 2                      # small sizes stay as written
     assert max(sizes.values()) <= 8 and checked.layers[1].units < sizes["M"] < sizes["N_1"] \
         < sizes["N_0"]                            # order kept, equal names told apart
+
+
+def test_formulas_that_hold_a_few_steps_from_their_symbols_are_proved_symbolically():
+    from test_conventions import verdicts
+    claims = [r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} A^{(1)T}",
+              r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \odot (1 - \tanh^2(Z^{(1)}))",
+              r"\tanh(x) = \frac{\exp(x) - \exp(-x)}{\exp(x) + \exp(-x)}"]
+    results = verdicts(claims)
+    assert [(v.verdict, v.proof) for v in results] == [("holds", "symbolic")] * 3
+    # a sigmoid output with the cross entropy: the fractions cancel
+    results = verdicts([r"\delta^{(2)} = A^{(2)} - Y"], loss="binary_cross_entropy",
+                       scale=1, outputs=1)
+    assert (results[0].verdict, results[0].proof) == ("holds", "symbolic")
+    # a wrong formula is never "proved"
+    assert verdicts([r"\delta^{(2)} = A^{(2)} + Y"], loss="binary_cross_entropy", scale=1,
+                    outputs=1)[0].proof is None
