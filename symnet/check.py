@@ -42,13 +42,23 @@ def check_document(document: Document, progress=None, counterparts: bool = False
             progress(claim.id)
         before = state.copy()
         verdict = judge(claim.id, claim.latex, notation, networks, state)
-        verdict.correction = correct(verdict, notation, networks, before, style, claims)
+        verdict.correction = _safely(correct, verdict, notation, networks, before, style,
+                                     claims)
         if counterparts and verdict.verdict != "unchecked":
-            verdict.counterpart = counterpart(claim.id, claim.latex, notation, networks,
-                                              before, style, claims)
+            verdict.counterpart = _safely(counterpart, claim.id, claim.latex, notation,
+                                          networks, before, style, claims)
         result.claims.append(verdict)
     clear_caches()
     return result
+
+
+def _safely(find, *arguments):
+    """A correction or counterpart, or None: what symnet adds to a verdict must never cost
+    the verdicts (judge keeps a bug in one claim from hiding the others the same way)."""
+    try:
+        return find(*arguments)
+    except Exception:   # noqa: BLE001 - a bug here leaves the line out, and only the line
+        return None
 
 
 def as_text(result: DocumentResult) -> str:
