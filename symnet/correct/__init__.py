@@ -52,18 +52,12 @@ def _edited(verdict: Verdict, notation: Notation, networks: Networks, state: Doc
     """The claim put right by small edits, link by link."""
     latex, current, done = ascii_latex(verdict.latex), verdict, []
     for _ in range(MAX_LINKS):
-        try:
-            chain = chain_of(latex)
-        except ClaimSyntaxError:
+        found = _first_to_fix(latex, current)
+        if found is None:
             return None
-        if len(chain) != len(current.links):
-            return None
-        number = next((n for n, result in enumerate(current.links) if _needs_fix(result)),
-                      None)
-        if number is None:
-            return None
+        link, number = found
         result = current.links[number]
-        site = Site(chain[number], latex, style, result.scale,
+        site = Site(link, latex, style, result.scale,
                     tuple(networks.spec.sizes), _column(result.message), _layered(notation))
         for tries, edit in enumerate(candidates(site, result.diagnosis)):
             if tries == MAX_TRIES:
@@ -86,16 +80,10 @@ def _derived(verdict: Verdict, notation: Notation, networks: Networks, state: Do
     """No small edit explains the difference: the first wrong link's right side replaced by
     symnet's own derivation of its left side, in the document's notation."""
     latex = ascii_latex(verdict.latex)
-    try:
-        chain = chain_of(latex)
-    except ClaimSyntaxError:
+    found = _first_to_fix(latex, verdict)
+    if found is None:
         return None
-    if len(chain) != len(verdict.links):
-        return None
-    number = next((n for n, result in enumerate(verdict.links) if _needs_fix(result)), None)
-    if number is None:
-        return None
-    link = chain[number]
+    link = found[0]
     derived = _counterpart_of(link, latex, notation, networks, state, style, claims)
     if derived is None or derived[2]:   # entries: the claim's index form has no such line
         return None
@@ -146,6 +134,19 @@ def _counterpart_of(link, latex, notation, networks, state, style, claims):
         if found is not None:
             return found
     return None
+
+
+def _first_to_fix(latex: str, verdict: Verdict):
+    """(link, its number): the first link of the claim that is wrong (or an approximation of
+    its own), read from `latex`; None when there is none or the text no longer reads."""
+    try:
+        chain = chain_of(latex)
+    except ClaimSyntaxError:
+        return None
+    if len(chain) != len(verdict.links):
+        return None
+    number = next((n for n, result in enumerate(verdict.links) if _needs_fix(result)), None)
+    return None if number is None else (chain[number], number)
 
 
 def _asking(state: DocumentState) -> DocumentState:

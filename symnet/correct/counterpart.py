@@ -22,21 +22,27 @@ from ..notation import NODE_KINDS, Entry, Notation, normalise
 from ..printing import SymnetLatexPrinter
 from ..resolve import Indexed, MatrixValue
 from ..spec import NetworkSpec
+from ..verdict import marks_layer_with
 from ..vector_form import VectorForm, vector_form
 from .edits import Style
 
 KIND_OF_NODE = {letter: kind for kind, letter in NODE_KINDS.items()}
 
 
-_FORMS: dict[int, tuple[NetworkSpec, VectorForm]] = {}
+_KEPT: dict[tuple[str, int], tuple[NetworkSpec, object]] = {}
+
+
+def _per_spec(kind: str, spec: NetworkSpec, make):
+    """What `make(spec)` gives, kept per spec object (every claim of a document asks for it;
+    a spec holds dicts, so it is kept by identity, with the spec to check the identity)."""
+    kept = _KEPT.get((kind, id(spec)))
+    if kept is None or kept[0] is not spec:
+        kept = _KEPT[(kind, id(spec))] = (spec, make(spec))
+    return kept[1]
 
 
 def _form(spec: NetworkSpec) -> VectorForm:
-    """The vector form, kept per spec (every claim of a document asks for it)."""
-    kept = _FORMS.get(id(spec))
-    if kept is None or kept[0] is not spec:
-        kept = _FORMS[id(spec)] = (spec, vector_form(spec))
-    return kept[1]
+    return _per_spec("vector form", spec, vector_form)
 
 
 def quantity(reading) -> tuple[str, bool, bool] | None:
@@ -78,10 +84,8 @@ class _Renderer:
         self.text = " ".join(normalise(text) for text in claims)
         self.claim = normalise(claim)
         # the claim's own layer variables (document numbers): `\delta^{(l)}` is answered in l
-        mark = r"[\^_]" if notation.subscript_layers else r"\^"
         self.layer_values = {variable: value for variable, value in layer_values.items()
-                             if re.search(mark + r"\{?[(\[]?[^)\]}]*(?<![\\A-Za-z])"
-                                          + re.escape(variable) + r"(?![A-Za-z])", claim)}
+                             if marks_layer_with(claim, variable, notation)}
         self.mark = _layer_style(claims, notation.subscript_layers)
 
     def _entries(self, kind: str, adjoint: bool) -> list[Entry]:
@@ -271,14 +275,8 @@ def counterpart_latex(reading, notation: Notation, spec: NetworkSpec, claims: li
     return printer.doprint(renamed[lhs]), printer.doprint(value.xreplace(renamed)), entries
 
 
-_SINGLE: dict[int, tuple[NetworkSpec, NetworkSpec]] = {}
-
-
 def _one_sample(spec: NetworkSpec) -> NetworkSpec:
-    kept = _SINGLE.get(id(spec))
-    if kept is None or kept[0] is not spec:
-        kept = _SINGLE[id(spec)] = (spec, replace(spec, samples="single"))
-    return kept[1]
+    return _per_spec("one sample", spec, lambda spec: replace(spec, samples="single"))
 
 
 
