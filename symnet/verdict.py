@@ -38,7 +38,10 @@ UPDATE = {r"\leftarrow", r"\gets"}
 DISTRIBUTED = {r"\sim", r"\in"}   # `W \sim rand(n, m)`, `W \in R^{n \times m}`: shapes
 TOLERANCE = 1e-9
 POINTS = 2
-PROOF_SECONDS = 0.5
+# the proof's work is bounded by PROOF_MAX_OPS and its steps (the slowest seed proof takes
+# 0.35 s); the clock is only the guard against a hang, set well above, so that whether a claim
+# is proved does not depend on how loaded the machine is (reports must not change with it)
+PROOF_SECONDS = 2.0
 PROOF_MAX_OPS = 400   # larger differences are left to the numbers
 
 
@@ -632,14 +635,20 @@ def _positions(latex: str, notation: Notation, spec: NetworkSpec) -> list[int]:
     """The layer positions a claim is checked at: every value of the layer variables it
     uses in a layer mark (at the file's sizes)."""
     count = 1
-    mark = r"[\^_]" if notation.subscript_layers else r"\^"
     for entry in notation.entries:
-        if entry.meaning.kind == "layer_variable" and re.search(
-                mark + r"\{?[(\[]?[^)\]}]*(?<![\\A-Za-z])" + re.escape(entry.base) + r"\b",
-                latex):
+        if entry.meaning.kind == "layer_variable" and marks_layer_with(latex, entry.base,
+                                                                       notation):
             low, high = _layer_range(entry, spec)
             count = max(count, high - low + 1)
     return list(range(count))
+
+
+def marks_layer_with(latex: str, variable: str, notation: Notation) -> bool:
+    """The claim writes `variable` in a layer mark (`^{(l-1)}`, `_l` where layers are
+    subscripts)."""
+    mark = r"[\^_]" if notation.subscript_layers else r"\^"
+    return re.search(mark + r"\{?[(\[]?[^)\]}]*(?<![\\A-Za-z])" + re.escape(variable)
+                     + r"\b", latex) is not None
 
 
 # -- numbers ---------------------------------------------------------------------------------
