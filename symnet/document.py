@@ -14,6 +14,7 @@ from typing import Any, Callable
 import sympy as sp
 
 from .errors import InputError
+from .macros import Macro, expand, macro
 from .notation import build_notation
 from .registry import ACTIVATIONS, LOSSES, generic_activation, generic_loss
 from .spec import (ClaimSpec, Document, L2Spec, LayerSpec, LossSpec, NetworkSpec, SizeRef,
@@ -85,8 +86,10 @@ def parse(data: dict, path: str = "<string>") -> Document:
     source = header.get("source", str, "")
     header.finish()
     network = _network(_Table(top.get("network", dict), "network"))
-    notation = _notation(top.get("notation", dict, {}))
-    claims = _claims(top.get("claim", list, [], expected="an array of [[claim]] tables"))
+    macros = _macros(top.get("macros", dict, {}))
+    notation = _notation({expand(symbol, macros): meaning
+                          for symbol, meaning in top.get("notation", dict, {}).items()})
+    claims = _claims(top.get("claim", list, [], expected="an array of [[claim]] tables"), macros)
     training = _training(_Table(top.get("training", dict, {}), "training"), network)
     top.finish()
     return Document(path, title, source, network, notation, claims, training)
@@ -269,7 +272,16 @@ def _notation(raw: Any) -> dict[str, str]:
 VERDICTS = ("holds", "approximation", "wrong", "unchecked")
 
 
-def _claims(raw: list) -> tuple[ClaimSpec, ...]:
+def _macros(raw: dict) -> dict[str, Macro]:
+    """The document's LaTeX macros: a claim is read with them expanded (the file keeps it
+    verbatim)."""
+    table = _Table(raw, "macros")
+    for name in raw:
+        table.get(name, str, expected=r"the macro's body, such as '\frac{\partial #1}{#2}'")
+    return {name: macro(name, body, key=table.path(name)) for name, body in raw.items()}
+
+
+def _claims(raw: list, macros: dict[str, Macro]) -> tuple[ClaimSpec, ...]:
     claims, seen = [], set()
     for number, item in enumerate(raw, start=1):
         table = _Table(item, f"claim[{number}]")
@@ -287,6 +299,10 @@ def _claims(raw: list) -> tuple[ClaimSpec, ...]:
         if claim_id in seen:
             raise InputError(f"duplicate claim id {claim_id!r}", key=table.path("id"))
         seen.add(claim_id)
+        try:
+            latex = expand(latex, macros)
+        except InputError as error:
+            raise error.located(key=table.path("latex")) from None
         claims.append(ClaimSpec(claim_id, latex, expect, diagnosis, evidence, line))
     return tuple(claims)
 

@@ -237,8 +237,10 @@ def judge(claim_id: str, latex: str, notation: Notation,
         if result.verdict == "approximation" and link.relation in APPROXIMATE:
             state.approximations.append((claim_id, link, latex))
         message = result.message
-        if len(chain) > 1:   # the link's own result keeps its own words
-            message = f"link {number} ({source_of(link.lhs, latex).strip()[:30]} " \
+        # a link that does not hold is named; a holding link's remarks (how symnet read it)
+        # are said once for the chain
+        if len(chain) > 1 and result.verdict != "holds":
+            message = f"link {number} ({' '.join(source_of(link.lhs, latex).split())[:30]} " \
                       f"{link.relation} ...): {message}".rstrip(": ")
         results.append(result)
         messages.append(message)
@@ -299,7 +301,7 @@ def _combine(claim_id: str, latex: str, results: list[LinkResult],
     worst = _worst(results)
     proofs = {r.proof for r in results if r.verdict in ("holds", "approximation")}
     proof = None if not proofs else "symbolic" if proofs == {"symbolic"} else "numeric"
-    messages = "; ".join(message for message in messages if message)
+    messages = "; ".join(dict.fromkeys(message for message in messages if message))
     depends_on = sorted({name for r in results for name in r.depends_on})
     return Verdict(claim_id, latex, worst.verdict, proof if worst.verdict != "unchecked"
                    else None, worst.diagnosis, worst.factor, depends_on, messages,
@@ -579,6 +581,7 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     written = len(resolver.sites)
     resolver.counterpart = lhs
     rhs = resolver.side(link.rhs)
+    lhs, rhs = _one_d_aligned(lhs, rhs)
     return _Reading(network, lhs, rhs, context.dummies, batch,
                     rhs_sites=resolver.sites[written:], scope=resolver.index_scope,
                     notes=list(dict.fromkeys(resolver.notes)))
@@ -1027,6 +1030,22 @@ def _ratio(comparison: _Comparison) -> float | None:
     if np.ptp(ratios) <= 1e-7 * max(abs(ratios).max(), 1):
         return float(ratios.mean())
     return None
+
+
+def _one_d_aligned(lhs, rhs):
+    """A 1-D side (a bias's gradient, samples as rows) takes the orientation of the other."""
+    if isinstance(lhs, MatrixValue) and isinstance(rhs, MatrixValue) and \
+            lhs.shape == rhs.shape[::-1] and 1 in lhs.shape:
+        if lhs.one_d:
+            return _transposed_value(lhs), rhs
+        if rhs.one_d:
+            return lhs, _transposed_value(rhs)
+    return lhs, rhs
+
+
+def _transposed_value(value: MatrixValue) -> MatrixValue:
+    return MatrixValue(value.matrix.T, value.form.T if value.form is not None else None,
+                       one_d=True)
 
 
 def _diagnose(link, latex, notation, networks, readings, comparison,

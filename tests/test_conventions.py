@@ -228,3 +228,102 @@ def test_layer_superscripts_are_told_from_powers_and_transposes():
     assert marks_layers_with_superscripts([r"W^{(2)}"])
     assert marks_layers_with_superscripts([r"w^l_{jk}"])
     assert not marks_layers_with_superscripts([r"W_2^T x + a_1^2"])
+
+
+def test_a_chain_of_jacobians_is_read_as_the_chain_rule():
+    # row vectors (x W + b): each derivative of a matrix by a matrix is contracted with the
+    # factor before it; a factor that does not fit it is a shape error, alone it is unread
+    notation = {"W": "weight[1]", "U": "weight[2]", r"\theta": "preactivation[2]",
+                "h": "activation[1]",
+                "z": "preactivation[1]", r"\delta_1": "adjoint(preactivation[2])",
+                r"\delta_2": "adjoint(preactivation[1])"}
+    table = network(samples="rows", output="softmax", loss="categorical_cross_entropy",
+                    scale="1", weights="in_out", outputs=3)
+    table["batch"] = 1
+    claims = [
+        r"\frac{\partial J}{\partial U} = \frac{\partial J}{\partial \hat{y}} "
+        r"\frac{\partial \hat{y}}{\partial \theta} \frac{\partial \theta}{\partial U}",
+        r"\frac{\partial J}{\partial U} = \delta_1 \frac{\partial \theta}{\partial U} "
+        r"= h^T \delta_1",
+        r"\delta_2 = \delta_1 \frac{\partial \theta}{\partial h} \frac{\partial h}{\partial z}"
+        r" = \delta_1 U^T \frac{\partial h}{\partial z}",
+        r"\frac{\partial J}{\partial W} = \delta_1 \frac{\partial z}{\partial W}",
+        r"\frac{\partial J}{\partial U} = \delta_1 \frac{\partial \theta}{\partial U} "
+        r"= \delta_1 h^T",
+        r"\frac{\partial \theta}{\partial U} = h",
+    ]
+    results = verdicts_in(table, claims, notation)
+    assert outcomes(results)[:5] == [HOLDS, HOLDS, HOLDS, ("wrong", "shape"),
+                                     ("wrong", "shape")]
+    assert "chain rule" in results[0].message
+    assert results[5].verdict == "unchecked" and "not diagonal" in results[5].message
+
+
+def test_a_bias_gradient_with_samples_as_rows_is_a_1d_vector():
+    notation = {r"\delta": "adjoint(preactivation[2])"}
+    table = network(samples="rows", weights="in_out")
+    table["batch"] = 1
+    assert outcomes(verdicts_in(table, [r"\frac{\partial L}{\partial b^{(2)}} = \delta",
+                                        r"\frac{\partial L}{\partial b^{(2)}} = \delta^T",
+                                        r"\frac{\partial L}{\partial b^{(2)}} = -\delta"],
+                                notation)) == [HOLDS, HOLDS, ("wrong", "sign")]
+    # the gradient of a weight keeps its orientation
+    assert outcome([r"\frac{\partial L}{\partial W^{(2)}} = \delta^T A^{(1)}"],
+                   notation, samples="rows", weights="in_out")[0] == ("wrong", "transpose")
+
+
+def test_a_loss_written_with_the_target_first():
+    notation = {"CE": "loss_function"}
+    setup = dict(samples="single", output="softmax", loss="categorical_cross_entropy",
+                 scale="1", outputs=3)
+    results = verdicts([r"J = CE(y, \hat{y})", r"J = CE(\hat{y}, y)", r"J = CE(y, y)"],
+                       notation, **setup)
+    assert outcomes(results)[:2] == [HOLDS, HOLDS]
+    assert "target" in results[0].message
+    assert results[2].verdict == "wrong"
+
+
+def test_the_signum_of_a_relu_activation_is_its_derivative():
+    assert outcome([r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \circ \text{sgn}(a^{(1)})",
+                    r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \circ \text{sgn}(z^{(1)} - 1)"],
+                   samples="single", hidden="relu") == [HOLDS, ("wrong", "other")]
+
+
+def test_prod_is_the_product_the_chain_rule_needs():
+    claims = [
+        r"\frac{\partial L}{\partial W^{(2)}} = \text{prod}\left(\frac{\partial L}"
+        r"{\partial z^{(2)}}, \frac{\partial z^{(2)}}{\partial W^{(2)}}\right)",
+        r"\frac{\partial L}{\partial a^{(1)}} = \text{prod}\left(\frac{\partial L}"
+        r"{\partial z^{(2)}}, W^{(2)}\right)",
+        r"\frac{\partial L}{\partial a^{(1)}} = \text{prod}\left(\frac{\partial L}"
+        r"{\partial z^{(2)}}, 2 W^{(2)}\right)",
+        r"\frac{\partial L}{\partial z^{(1)}} = \text{prod}\left(\frac{\partial L}"
+        r"{\partial a^{(1)}}, \frac{\partial a^{(1)}}{\partial z^{(1)}}\right)",
+    ]
+    # sizes that stay different at the second size set: prod's reading is the same at both
+    assert outcome(claims, samples="single", outputs=5) == [HOLDS, HOLDS, ("wrong", "factor"),
+                                                           HOLDS]
+    # where two products give the gradient's shape (a square weight), prod is ambiguous
+    square = outcome(claims[1:2], samples="single", outputs=4)
+    assert square == [("unchecked", None)]
+
+
+def test_a_derivative_by_a_quantity_an_earlier_claim_defined():
+    # L = D + s with D and s defined by the document: dL/ds = 1, dL/dD = 1
+    table = network(samples="single", regularization={"l2": "lambda", "scale": "1/2"})
+    claims = [r"D = \frac12 \|\hat{y} - y\|^2",
+              r"s = \frac{\lambda}{2} (\|W^{(1)}\|_F^2 + \|W^{(2)}\|_F^2)",
+              r"L = D + s",
+              r"\frac{\partial L}{\partial s} = 1",
+              r"\frac{\partial L}{\partial D} = 2",
+              r"\frac{\partial s}{\partial W^{(2)}} = \lambda W^{(2)}",
+              r"\frac{\partial D}{\partial s} = 1"]
+    results = verdicts_in(table, claims)
+    assert outcomes(results)[2:6] == [HOLDS, HOLDS, ("wrong", "factor"), HOLDS]
+    assert results[6].verdict == "unchecked" and "not written in terms of" in results[6].message
+
+
+def test_a_braced_symbol_with_its_layer_then_transposed():
+    assert outcome([r"\frac{\partial L}{\partial a^{(1)}} = {W^{(2)}}^\top \delta^{(2)}",
+                    r"\frac{\partial L}{\partial a^{(1)}} = {W^{(2)}} \delta^{(2)}"],
+                   samples="single", outputs=5) == [HOLDS, ("wrong", "shape")]

@@ -222,3 +222,37 @@ def test_corpus_documents_written_out_come_back_verbatim():
         expected = tomllib.loads((root / "corpus" / f"{source.stem}.toml").read_text())
         assert [formula.latex for formula in formulas(source)] == \
             [claim["latex"].strip() for claim in expected["claim"]], source.name
+
+
+MACROS = r"""\documentclass{article}
+\newcommand{\bW}{\mathbf{W}}
+\newcommand{\bz}{\mathbf{z}}
+\newcommand{\pd}[2]{\frac{\partial #1}{\partial #2}}
+\newcommand{\unused}{\mathbf{u}}
+\title{Notes with their own macros}
+\begin{document}
+\begin{align}
+\bz^{(1)} &= \bW^{(1)} x + b^{(1)} \\
+a^{(1)} &= \tanh(\bz^{(1)}) \\
+\hat{y} &= \bW^{(2)} a^{(1)} + b^{(2)}
+\end{align}
+\[ L = \frac{1}{2} \| \hat{y} - y \|^2 \]
+\[ \pd{L}{\bW^{(2)}} = (\hat{y} - y) a^{(1)T} \]
+\[ \pd{L}{\bW^{(2)}} = a^{(1)} (\hat{y} - y)^T \]
+\end{document}
+"""
+
+
+def test_a_documents_macros_are_imported_and_its_formulas_read_with_them(tmp_path, capsys):
+    path = tmp_path / "macros.tex"
+    path.write_text(MACROS)
+    result = import_document(path)
+    assert result.macros == {r"\bz": r"\mathbf{z}", r"\bW": r"\mathbf{W}",
+                             r"\pd": r"\frac{\partial #1}{\partial #2}"}
+    text = result.toml()
+    assert "[macros]" in text and r"\pd{L}{\bW^{(2)}}" in text   # claims stay verbatim
+    (tmp_path / "macros.toml").write_text(text)
+    assert main(["check", str(tmp_path / "macros.toml")]) == 1
+    out = capsys.readouterr().out
+    assert "5 holds, 1 wrong" in out
+    assert main(["check", str(path)]) == 1

@@ -13,10 +13,11 @@ states them now.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..macros import definitions_in, expand, macro
 from .formulas import READERS, Formula, formulas
 from .infer import Inference, check_with, infer_network
 from .toml import derivation_text
@@ -31,6 +32,7 @@ class Imported:
     formulas: list[Formula]
     ids: list[str]
     inference: Inference
+    macros: dict[str, str] = field(default_factory=dict)   # the document's, that formulas use
 
     def toml(self) -> str:
         return derivation_text(self)
@@ -48,8 +50,36 @@ def import_document(path: str | Path, found: list[Formula] | None = None) -> Imp
         raise InputError("no formulas found (display math, or inline math that states an "
                          "equation)", file=str(path))
     title = _title(path)
-    inference = infer_network([formula.latex for formula in found], check_with(title))
-    return Imported(path, title, found, claim_ids(found), inference)
+    macros = document_macros(path, found)
+    inference = infer_network([_expanded(formula.latex, macros) for formula in found],
+                              check_with(title))
+    return Imported(path, title, found, claim_ids(found), inference, macros)
+
+
+def document_macros(path: Path, found: list[Formula]) -> dict[str, str]:
+    """The macros the document defines (`\\newcommand`, `\\def`, `\\DeclareMathOperator`, in a
+    preamble or a math block) that its formulas use, directly or through another macro."""
+    try:
+        defined = definitions_in(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return {}
+    used, text = {}, " ".join(formula.latex for formula in found)
+    while True:
+        more = {name: body for name, body in defined.items()
+                if name not in used and re.search(re.escape(name) + r"(?![A-Za-z])", text)}
+        if not more:
+            return used
+        used.update(more)
+        text = " ".join(more.values())
+
+
+def _expanded(latex: str, macros: dict[str, str]) -> str:
+    """The formula as symnet reads it; as written where a macro is used wrongly (the check
+    then reports it)."""
+    try:
+        return expand(latex, {name: macro(name, body) for name, body in macros.items()})
+    except InputError:
+        return latex
 
 
 def claim_ids(found: list[Formula]) -> list[str]:
@@ -94,7 +124,8 @@ def imported(path: str | Path):
     path = Path(path)
     found = formulas(path)
     ids = claim_ids(found)
-    claims = tuple(ClaimSpec(claim_id, formula.latex, line=formula.line)
+    macros = document_macros(path, found)
+    claims = tuple(ClaimSpec(claim_id, _expanded(formula.latex, macros), line=formula.line)
                    for claim_id, formula in zip(ids, found))
     beside = path.with_suffix(".toml")
     if beside.exists():

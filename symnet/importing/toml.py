@@ -57,6 +57,11 @@ def derivation_text(imported) -> str:
                   "[notation]"]
         lines += [f"{toml_string(symbol)} = {_value(meaning)}"
                   for symbol, meaning in imported.inference.notation.items()]
+    if imported.macros:
+        lines += ["", "# the document's own macros: claims are read with them expanded",
+                  "[macros]"]
+        lines += [f"{toml_string(name)} = {toml_string(body)}"
+                  for name, body in imported.macros.items()]
     for formula, claim_id in zip(imported.formulas, imported.ids):
         lines += ["", "[[claim]]", f"id = {toml_string(claim_id)}",
                   f"latex = {toml_string(formula.latex)}", f"line = {formula.line}"]

@@ -12,7 +12,7 @@ from ..conventions import FUNCTION_NAMES
 from ..registry import ACTIVATIONS
 from .trees import column_of, name_of
 from .values import (ONES, UNIT, as_matrix, broadcast, broadcast_sum_form, entrywise_form, formed,
-                     FunctionValue, Indexed, map_entries, MatrixValue,
+                     FunctionValue, Jacobian, Indexed, map_entries, MatrixValue,
                      merge_ranges, PoweredFunction, scalar_plus_matrix,
                      ShapeMismatch, Unresolvable)
 
@@ -63,6 +63,12 @@ class AlgebraReader:
     def _multiply(self, a, b, op, tree):
         hadamard = op in (r"\odot", r"\circ", r"\bullet", ".*") or (
             op == "*" and "*" in self.context.notation.marker("hadamard"))
+        if isinstance(a, Jacobian) or isinstance(b, Jacobian):
+            if not hadamard:
+                chained = self._chained(a, b, tree)
+                if chained is not None:
+                    return chained
+            a, b = self._diagonal_of(a, tree), self._diagonal_of(b, tree)
         if isinstance(a, Indexed) and isinstance(b, Indexed):
             return Indexed(a.free | b.free, merge_ranges(a, b, tree=tree),
                            lambda asg: a.at(asg) * b.at(asg),
@@ -92,6 +98,80 @@ class AlgebraReader:
                                     f"{b.shape[0]}x{b.shape[1]} matrix", column_of(tree))
             return MatrixValue(a.matrix * b.matrix, formed(MatMul, a.form, b.form))
         raise Unresolvable("an indexed quantity multiplied with a matrix", column_of(tree))
+
+    def _chained(self, a, b, tree) -> MatrixValue | Jacobian | None:
+        """A product with a Jacobian `\\frac{\\partial B}{\\partial C}` as the chain rule reads
+        it: a factor shaped like B before it (or a vector with B's entries) is contracted with
+        it over B's entries, giving a matrix shaped like C; two Jacobians compose. None where
+        the product is not a chain (a Jacobian first, before a matrix)."""
+        if isinstance(a, Jacobian) and isinstance(b, Jacobian):
+            if a.by.shape != b.of_shape:
+                raise ShapeMismatch(_chain_mismatch(a.by.shape, b), column_of(tree))
+            return Jacobian(a.of_shape, b.by, a.matrix * b.matrix)
+        if not isinstance(a, MatrixValue):
+            return None
+        if a.shape != b.of_shape and not (1 in a.shape and 1 in b.of_shape and
+                                          len(a.matrix) == b.matrix.rows):
+            if b.diagonal is not None and a.shape[1] == b.diagonal.shape[0]:
+                return None   # not a chain: a matrix times the diagonal, an ordinary product
+            raise ShapeMismatch(_chain_mismatch(a.shape, b), column_of(tree))
+        row = sp.Matrix(1, len(a.matrix), list(a.matrix)) * b.matrix
+        self.notes.append("a derivative of a matrix by a matrix read as the chain rule does: "
+                          "the factor before it contracted with its Jacobian")
+        return MatrixValue(sp.Matrix(*b.by.shape, list(row)), one_d=self.is_one_d(b.by))
+
+    def _chain_product(self, values, tree):
+        """`\\text{prod}(a, b)` (Dive into Deep Learning): a times b "after the necessary
+        operations, such as transposition and swapping input positions": a Jacobian is
+        contracted with the other factor, a scalar scales, two matrices are multiplied in the
+        one way their shapes allow, or that gives the other side's shape (more than one is
+        ambiguous, and said so)."""
+        if len(values) != 2:
+            raise Unresolvable(f"prod takes 2 arguments, found {len(values)}", column_of(tree))
+        a, b = values
+        if isinstance(b, Jacobian) != isinstance(a, Jacobian):
+            jacobian, other = (b, a) if isinstance(b, Jacobian) else (a, b)
+            if isinstance(other, Indexed) and not other.free:
+                other = MatrixValue(sp.Matrix([[other.at({})]]))
+            return self._multiply(other, jacobian, "", tree)
+        a, b = self._diagonal_of(a, tree), self._diagonal_of(b, tree)
+        if not (isinstance(a, MatrixValue) and isinstance(b, MatrixValue)):
+            return self._multiply(a, b, "", tree)
+        if a.shape == (1, 1) or b.shape == (1, 1):
+            scalar, matrix = (a, b) if a.shape == (1, 1) else (b, a)
+            return self._scale(matrix, scalar.matrix[0, 0], tree)
+        products = {f"{x}{y}": (p, q) for x, y, p, q in (
+            ("a", "b", a.matrix, b.matrix), ("b", "a", b.matrix, a.matrix),
+            ("a", "b^T", a.matrix, b.matrix.T), ("a^T", "b", a.matrix.T, b.matrix),
+            ("b", "a^T", b.matrix, a.matrix.T), ("b^T", "a", b.matrix.T, a.matrix))
+            if p.shape[1] == q.shape[0]}
+        results = {}   # each different value, with the first way that gives it
+        for name, (p, q) in products.items():
+            results.setdefault(sp.ImmutableMatrix(p * q), name)
+        wanted = getattr(self.counterpart, "shape", None)   # the gradient's own shape
+        if len({value.shape for value in results}) > 1 and \
+                any(value.shape == wanted for value in results):
+            results = {value: name for value, name in results.items() if value.shape == wanted}
+        if len(results) != 1:
+            raise Unresolvable("prod of a " + "x".join(map(str, a.shape)) + " and a " +
+                               "x".join(map(str, b.shape)) + " matrix: " +
+                               ("no product fits" if not results else
+                                "several products fit (" + ", ".join(results.values()) + ")"),
+                               column_of(tree))
+        return MatrixValue(sp.Matrix(next(iter(results))))
+
+    def _diagonal_of(self, value, tree):
+        """A Jacobian outside a chain of products: its diagonal, where that is all it has."""
+        if not isinstance(value, Jacobian):
+            return value
+        if value.diagonal is None:
+            raise Unresolvable("the derivative of a matrix by a matrix is a Jacobian that is not "
+                               "diagonal here; symnet reads it after a factor it is contracted "
+                               "with (a chain of products), or write it entry by entry",
+                               column_of(tree))
+        self.notes.append("a derivative of a matrix by a matrix read entry by entry (its "
+                          "Jacobian is diagonal)")
+        return value.diagonal
 
     def _divide(self, a, b, tree):
         if isinstance(b, Indexed) and not b.free and isinstance(a, MatrixValue):
@@ -142,6 +222,9 @@ class AlgebraReader:
         exponent = 1
         if isinstance(function, PoweredFunction):
             function, exponent = function.function, function.exponent
+        if function.chain_product:
+            return self._chain_product([self.resolve(arg, factor=True) for arg in arguments],
+                                       tree)
         values = [self._argument(arg) for arg in arguments]
         if function.random_matrix:
             sizes = [v.at({}) for v in values if isinstance(v, Indexed) and not v.free]
@@ -160,7 +243,13 @@ class AlgebraReader:
             if function.of_matrices is not None and len(values) == 2 and \
                     all(isinstance(v, MatrixValue) for v in values) and \
                     values[0].shape == values[1].shape:
-                return Indexed.scalar(function.of_matrices(values[0].matrix, values[1].matrix))
+                prediction, target = values
+                if self._is_target(prediction) and not self._is_target(target):
+                    # `CE(y, \hat{y})`: the target written first, as many notes do
+                    prediction, target = target, prediction
+                    self.notes.append(f"{function.name}'s arguments read as (target, "
+                                      "prediction): the first is the target")
+                return Indexed.scalar(function.of_matrices(prediction.matrix, target.matrix))
             if len(values) != 1:
                 raise Unresolvable("a function of several matrices", column_of(tree))
             return MatrixValue(values[0].matrix.applyfunc(
@@ -170,6 +259,12 @@ class AlgebraReader:
         ranges = merge_ranges(*values, tree=tree)
         return Indexed(free, ranges, lambda asg: function.apply(
             *(v.at(asg) for v in values)) ** exponent)
+
+    def _is_target(self, value: MatrixValue) -> bool:
+        owners = {self.graph.owner(entry) for entry in value.matrix
+                  if isinstance(entry, sp.Symbol)}
+        return len(owners) == len(value.matrix) and all(
+            owner is not None and self.graph.nodes[owner[0]].kind == "target" for owner in owners)
 
     def _call_per_sample(self, function, values, tree):
         """softmax(Z): each sample (a column, or a row) through the vector definition."""
@@ -214,6 +309,12 @@ class AlgebraReader:
         return self._derivative(right, operator.subscript, tree)
 
 
+def _chain_mismatch(shape: tuple[int, int], jacobian: Jacobian) -> str:
+    rows, columns = jacobian.of_shape
+    return (f"a {shape[0]}x{shape[1]} matrix before a derivative of a {rows}x{columns} matrix: "
+            f"the chain rule contracts the factor before it over that matrix's entries")
+
+
 def _builtin(name: str, definition, arity: int = 1) -> FunctionValue:
     return FunctionValue(name, definition, arity)
 
@@ -226,6 +327,10 @@ BUILTIN_FUNCTIONS: dict[str, FunctionValue] = {
     r"\sigma": _builtin("sigmoid", ACTIVATIONS["sigmoid"].elementwise),
     r"\max": _builtin("max", sp.Max, 2),
     "H": _builtin("Heaviside", lambda z: sp.Heaviside(z, sp.Rational(1, 2))),
+    # the signum: `\sgn(\relu(x))` is how some notes write ReLU's derivative
+    **{name: _builtin("sgn", sp.sign)
+       for name in (r"\sgn", "sgn", "sign", r"\operatorname{sgn}")},
+    **{name: FunctionValue("prod", None, 2, chain_product=True) for name in ("prod",)},
     # rand(n, m): a random n x m matrix, for initialisations `W \sim rand(N_1, N_0)`
     **{name: FunctionValue(name, None, 2, random_matrix=True) for name in ("rand", "randn")},
     # element-wise activations by the names documents write them with (conventions table)

@@ -10,7 +10,7 @@ from sympy.matrices.expressions import MatrixExpr
 from ..engine import derivative
 from .trees import (after_d, after_partial, column_of, is_letter_d, is_operator, name_of,
                     starts_with_d, starts_with_partial)
-from .values import Indexed, MatrixValue, Operator, Unresolvable, merge_ranges
+from .values import Indexed, Jacobian, MatrixValue, Operator, Unresolvable, merge_ranges
 
 
 class CalculusReader:
@@ -55,16 +55,19 @@ class CalculusReader:
         if top is None or bottom is None:
             raise Unresolvable("symnet reads derivatives written \\frac{\\partial f}"
                                "{\\partial x}", column_of(tree))
+        if name_of(bottom) in self.context.definitions:
+            return self._by_defined(top, bottom, tree)
         variable = self.resolve(bottom)
         function = self._argument_or_dummy(top, bottom)
         if isinstance(variable, MatrixValue):
-            if isinstance(function, MatrixValue) and function.shape == variable.shape:
-                return self._entrywise_derivative(function, variable, tree)
+            if isinstance(function, MatrixValue):
+                return self._jacobian(function, variable, tree)
             if not isinstance(function, Indexed) or function.free:
                 raise Unresolvable("the derivative of a non-scalar by a matrix", column_of(tree))
             value = function.at({})
             return MatrixValue(variable.matrix.applyfunc(
-                lambda s: self._diff(value, s, tree)), self._adjoint_form(value, variable))
+                lambda s: self._diff(value, s, tree)), self._adjoint_form(value, variable),
+                one_d=self.is_one_d(variable))
         if isinstance(function, MatrixValue):
             raise Unresolvable("the derivative of a matrix by an entry", column_of(tree))
         free = function.free | variable.free
@@ -80,26 +83,62 @@ class CalculusReader:
             return factor * derivative if value == loss else derivative
         return Indexed(free, ranges, at)
 
-    def _entrywise_derivative(self, function: MatrixValue, variable: MatrixValue, tree):
-        """`\\frac{\\partial A}{\\partial Z}` of two same-shaped matrices, as tutorials write
-        it in a chain of element-wise products: the Jacobian is diagonal when each entry of A
-        depends on its own entry of Z only, and its diagonal is what the chain uses."""
+    def _by_defined(self, top, bottom, tree) -> Indexed:
+        """`\\frac{\\partial J}{\\partial s}` where an earlier claim defined `s` (`J = L + s`
+        with `s = \\frac{\\lambda}{2} ...`): J written out, the value of s in it made a
+        variable, and the derivative by that variable taken. Read only where s's value
+        appears in J as written; else the derivative has no meaning the document fixed."""
+        function, variable = self.resolve(top), self.resolve(bottom)
+        if not all(isinstance(value, Indexed) and not value.free
+                   for value in (function, variable)):
+            raise Unresolvable("a derivative by a quantity an earlier claim defined is read "
+                               "between scalars only", column_of(tree))
+        whole, part = (self._in_leaves(value.at({})) for value in (function, variable))
+        stand_in = sp.Dummy(name_of(bottom))
+        for written, pattern in ((whole, part), (sp.expand(whole), sp.expand(part))):
+            replaced = written.subs(pattern, stand_in)
+            if replaced.has(stand_in):
+                return Indexed.scalar(sp.diff(replaced, stand_in).subs(stand_in, part))
+        raise Unresolvable(f"{name_of(top)} is not written in terms of {name_of(bottom)}, so "
+                           f"its derivative by {name_of(bottom)} means nothing fixed",
+                           column_of(tree))
+
+    def _in_leaves(self, expression: sp.Expr) -> sp.Expr:
+        """Every node in the expression replaced by its definition, down to the leaves."""
+        for _ in range(len(self.graph.nodes) + 1):
+            replacements = {}
+            for symbol in expression.free_symbols:
+                owner = self.graph.owner(symbol)
+                if owner and self.graph.nodes[owner[0]].definition is not None:
+                    replacements[symbol] = self.graph.nodes[owner[0]].definition[owner[1]]
+            if not replacements:
+                return expression
+            expression = expression.xreplace(replacements)
+        return expression
+
+    def _jacobian(self, function: MatrixValue, variable: MatrixValue, tree) -> Jacobian:
+        """`\\frac{\\partial A}{\\partial Z}` of two matrices: the Jacobian, every entry by
+        `sympy.diff`. Tutorials write it in a chain of products, where it is contracted with
+        the factor before it, or in a chain of element-wise products, where its diagonal is
+        meant: that reading needs each entry of A to depend on its own entry of Z only."""
         symbols = [self._as_variable(entry, tree) for entry in variable.matrix]
         owner = self.graph.owner(symbols[0])
         if owner is None:
             raise Unresolvable("the derivative of a matrix by an expression", column_of(tree))
-        others = set(symbols)
-        entries = []
-        for value, symbol in zip(function.matrix, symbols):
-            written = self._written_out(value, owner[0])
-            if written.free_symbols & others - {symbol}:
-                raise Unresolvable("the derivative of a matrix by a matrix is a Jacobian that "
-                                   "is not diagonal here; write it entry by entry",
-                                   column_of(tree))
-            entries.append(derivative(written, symbol))
-        self.notes.append("a derivative of a matrix by a matrix read entry by entry (its "
-                          "Jacobian is diagonal)")
-        return MatrixValue(sp.Matrix(variable.shape[0], variable.shape[1], entries))
+        written = [self._written_out(value, owner[0]) for value in function.matrix]
+        jacobian = sp.Matrix(len(written), len(symbols),
+                             lambda b, c: derivative(written[b], symbols[c]))
+        diagonal = None
+        if function.shape == variable.shape and jacobian == sp.diag(*jacobian.diagonal()):
+            diagonal = MatrixValue(sp.Matrix(*variable.shape, list(jacobian.diagonal())))
+        return Jacobian(function.shape, variable, jacobian, diagonal)
+
+    def is_one_d(self, variable: MatrixValue) -> bool:
+        """A bias with samples as rows: a 1-D vector (NumPy adds it to every row)."""
+        if self.network.spec.samples != "rows" or not isinstance(variable.matrix[0], sp.Symbol):
+            return False
+        owner = self.graph.owner(variable.matrix[0])
+        return owner is not None and self.graph.nodes[owner[0]].kind == "bias"
 
     def _adjoint_form(self, value, variable: MatrixValue) -> MatrixExpr | None:
         """d loss / d (a whole node): that node's adjoint in the vector form."""

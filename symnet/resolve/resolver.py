@@ -99,17 +99,19 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             value = MatrixValue(column.T if self.network.spec.samples == "rows" else column)
         return value
 
-    def resolve(self, tree) -> Value:
+    def resolve(self, tree, factor: bool = False) -> Value:
+        """The value of `tree`; a Jacobian only for a `factor` of a product, which contracts
+        it (everywhere else a Jacobian means its diagonal, or is not read)."""
         if isinstance(tree, Token):
             raise Unresolvable(f"unexpected {str(tree)!r}", tree.column)
-        composite = self._composite(tree)
-        if composite is not None:
-            return composite
-        rule = getattr(self, f"_rule_{tree.data}", None)
-        if rule is None:
-            raise Unresolvable(f"symnet does not read {tree.data.replace('_', ' ')} here",
-                               column_of(tree))
-        return rule(tree)
+        value = self._composite(tree)
+        if value is None:
+            rule = getattr(self, f"_rule_{tree.data}", None)
+            if rule is None:
+                raise Unresolvable(f"symnet does not read {tree.data.replace('_', ' ')} here",
+                                   column_of(tree))
+            value = rule(tree)
+        return value if factor else self._diagonal_of(value, tree)
 
     # -- notation ---------------------------------------------------------------------------
     def _rule_name(self, tree):
@@ -153,7 +155,9 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             else:
                 sup = script.children[0]
         self.superscript_first = scripts.children[0].data == "sup"   # w^2_{jk}: 2 a layer
-        if isinstance(base, Tree) and base.data == "group":
+        # `(A + B)^T`, and `{W^{(2)}}^\top`: a symbol braced with its own scripts, then
+        # transposed or raised as a whole
+        if isinstance(base, Tree) and base.data in ("group", "scripted"):
             value = self.resolve(base)
             _, _, transpose, power = self._read_superscript(sup)
             if sub is not None:
@@ -330,9 +334,9 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if op in "+-":
             a, b = self.resolve(left), self.resolve(right)
             return self._add(a, b if op == "+" else self._scale(b, -1, tree), tree)
-        a, b = self.resolve(left), self.resolve(right)
         if op == "/":
-            return self._divide(a, b, tree)
+            return self._divide(self.resolve(left), self.resolve(right), tree)
+        a, b = self.resolve(left, factor=True), self.resolve(right, factor=True)
         return self._multiply(a, b, op, tree)
 
     def _rule_juxtaposition(self, tree):
@@ -347,7 +351,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             return self._multiply(ONES, self.resolve(right), "", tree)
         if is_one(right):
             return self._multiply(self.resolve(left), ONES, "", tree)
-        a = self.resolve(left)
+        a = self.resolve(left, factor=True)
         if isinstance(a, Operator):
             return self._apply_operator(a, right, tree)
         if isinstance(a, (FunctionValue, PoweredFunction)):
@@ -357,7 +361,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if a is ONES:
             b = self.resolve(right)
             return self._multiply(a, b, "", tree)
-        b = self.resolve(right)
+        b = self.resolve(right, factor=True)
         if isinstance(b, FunctionValue):
             raise Unresolvable(f"{b.name} needs an argument", column_of(right))
         return self._multiply(a, b, "", tree)
@@ -374,7 +378,10 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         for start in range(len(factors)):
             letters = ""
             for end in range(start, len(factors)):
-                letter, scripts = letter_of(factors[end])
+                # the last letter may be called: `CE(y, \hat{y})` is the name CE applied
+                factor = factors[end]
+                called = isinstance(factor, Tree) and factor.data == "call"
+                letter, scripts = letter_of(factor.children[0] if called else factor)
                 if letter is None:
                     break
                 letters += letter
@@ -384,9 +391,11 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                     name = Tree("name", [token], first.meta)
                     symbol = name if scripts is None else \
                         Tree("scripted", [name, scripts], first.meta)
+                    if called:
+                        symbol = Tree("call", [symbol, *factor.children[1:]], factor.meta)
                     rest = factors[:start] + [symbol] + factors[end + 1:]
                     return product_of(rest)
-                if scripts is not None:
+                if scripts is not None or called:
                     break
         return None
 

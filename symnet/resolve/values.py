@@ -62,10 +62,27 @@ class Indexed:
 class MatrixValue:
     matrix: sp.Matrix
     form: MatrixExpr | None = None   # the value as a matrix expression of the vector form
+    # a bias's gradient with samples as rows: NumPy's 1-D vector, a row or a column as the
+    # other side of the claim has it (`x W + b` and `\\frac{\\partial J}{\\partial b} = \\delta`)
+    one_d: bool = False
 
     @property
     def shape(self) -> tuple[int, int]:
         return self.matrix.shape
+
+
+@dataclass
+class Jacobian:
+    """`\\frac{\\partial B}{\\partial C}` of two matrices, as tutorials use it in a chain of
+    products (`\\frac{\\partial J}{\\partial h} \\frac{\\partial h}{\\partial z}`): row b, column
+    c is d(entry b of B) / d(entry c of C), both in row-major order. It only means something
+    contracted with the factor before it (`chained`); `diagonal` is what an element-wise
+    product uses when each entry of B depends on its own entry of C only."""
+
+    of_shape: tuple[int, int]
+    by: MatrixValue
+    matrix: sp.Matrix
+    diagonal: MatrixValue | None = None
 
 
 @dataclass
@@ -78,6 +95,7 @@ class FunctionValue:
     per_sample: tuple | None = None   # (vector definition, axis of the units): softmax
     random_matrix: bool = False       # rand(n, m): only its shape means something here
     of_matrices: Callable | None = None   # a loss of whole outputs and targets, `l(o, y)`
+    chain_product: bool = False       # D2L's prod(a, b): the product the chain rule needs
 
     def derivative(self) -> "FunctionValue":
         if self.apply is None:
@@ -87,7 +105,7 @@ class FunctionValue:
         return FunctionValue(self.name + "'", sp.Lambda(variables, derivative), self.arity)
 
 
-Value = Indexed | MatrixValue | FunctionValue
+Value = Indexed | MatrixValue | FunctionValue | Jacobian
 
 
 @dataclass
