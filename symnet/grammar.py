@@ -101,7 +101,7 @@ FRAC.2: /\\[dt]?frac(?![a-zA-Z])/
 FRAC_PAIR.3: /\\[dt]?frac\s*[0-9A-Za-z]\s*[0-9A-Za-z](?![0-9A-Za-z])/
 FRAC_FIRST.3: /\\[dt]?frac\s*[0-9A-Za-z](?=\s*\{)/
 // \text{Loss}: one token, the word inside read by the resolver
-WORD.2: /\\(?:text|mathrm|operatorname|textrm|mathit)\s*\{[^{}]*\}/
+WORD.2: /\\(?:text|mbox|mathrm|operatorname|textrm|mathit)\s*\{[^{}]*\}/
 ACCENT.2: /\\(?:hat|bar|overline|tilde|widehat|vec|dot)(?![a-zA-Z])/
 STYLE.2: /\\(?:mathbf|boldsymbol|bm|mathcal|mathbb|pmb)(?![a-zA-Z])/
 PARTIAL.2: /\\partial(?![a-zA-Z])/
@@ -113,7 +113,7 @@ BAR: "||" | "\\|" | "|" | /\\Vert(?![a-zA-Z])/
 %declare _OPEN_BAR _CLOSE_BAR _GROUP_PAREN
 // exp(x) written without its backslash
 FUNCTION_WORD.3: /(?<![\\a-zA-Z])(<FUNCTION_WORDS>)(?=\s*(?:\^\s*\{?\s*[0-9]+\s*\}?\s*)?\()/
-COMMAND: /\\(?!(?:in|geq?|leq?|neq|ne|gt|lt|sum|d?frac|tfrac|text|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|partial|nabla|top|intercal|prime|cdot|times|odot|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim|Vert)(?![a-zA-Z]))[a-zA-Z]+/
+COMMAND: /\\(?!(?:in|geq?|leq?|neq|ne|gt|lt|sum|d?frac|tfrac|text|mbox|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|partial|nabla|top|intercal|prime|cdot|times|odot|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim|Vert)(?![a-zA-Z]))[a-zA-Z]+/
 LETTER: /[a-zA-Z]/
 NUMBER: /[0-9]+(\.[0-9]+)?/
 
@@ -195,11 +195,15 @@ _PARSER = Lark(GRAMMAR, parser="lalr", lexer="basic", propagate_positions=True,
 _LAYOUT = re.compile(r"\\tag\*?\{[^{}]*\}|\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big)(?![a-zA-Z])"
                      r"|\\(?:quad|qquad|displaystyle|limits|nonumber|notag)(?![a-zA-Z])|\\label\{[^{}]*\}"
                      r"|\\[,;:! ]|&|\\\\|\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}"
-                     r"|~|\\(?:text|mathrm)\s*\{\s*\}")   # ~ and \text{ } are spaces
+                     r"|~|\\(?:text|mbox|mathrm)\s*\{\s*\}")   # ~ and \text{ } are spaces
 # trailing punctuation, and an equation number `(12)` that text extraction glued to the formula
 _TRAILING = re.compile(r"(?:[\s,]+\(\d+\))?[\s.,;]*$")
 # a remark after the formula: `, \quad \text{size } [N \times M]`, `\qquad (As, ...)`
-_REMARK = re.compile(r",?\s*(?:\\q?quad\s*(?:\\text\{|\()|,\s*\\text\{).*$", re.S)
+_REMARK = re.compile(r",?\s*(?:\\q?quad\s*(?:\\(?:text|mbox)\{|\()|,\s*\\(?:text|mbox)\{).*$",
+                     re.S)
+# prose at the start of a line: `\mbox{Let }\delta_3 = ...`, `\text{Hidden layer output} = h
+# = ...`, `\text{Output} = x_3 = ...` (a label, when a relation follows in the same line)
+_PROSE_START = re.compile(r"\s*\\(?:text|mbox)\s*\{([^{}]*)\}(\s*&?\s*=)?")
 MAX_LENGTH = 4000   # characters; longer input is not a formula a person wrote
 
 
@@ -222,6 +226,7 @@ _UNDERBRACE = re.compile(r"\\underbrace(?![a-zA-Z])")
 def blank_layout(latex: str) -> str:
     """The formula with layout-only LaTeX replaced by as many spaces (columns are kept)."""
     text = _REMARK.sub(lambda match: " " * len(match.group()), latex)
+    text = _blank_prose(text)
     text = _LAYOUT.sub(lambda match: " " * len(match.group()), text)
     for pattern, replacement in _RESPELLED:
         text = pattern.sub(lambda match: replacement.ljust(len(match.group())), text)
@@ -229,6 +234,24 @@ def blank_layout(latex: str) -> str:
     trailing = _TRAILING.search(text)
     if trailing:
         text = text[:trailing.start()] + " " * len(trailing.group())
+    return text
+
+
+def _blank_prose(text: str) -> str:
+    """Words at the start of a line are prose (`\\mbox{Let }`), and so is a one-word label
+    before `=` where the line goes on to a relation of its own (`\\text{Output} = x_3 = ...`);
+    a single `\\text{Loss} = ...` is a name the claim defines, and stays."""
+    starts = [0] + [match.end() for match in re.finditer(r"\\\\", text)]
+    for start in reversed(starts):
+        match = _PROSE_START.match(text, start)
+        if match is None:
+            continue
+        words, relation = match.group(1), match.group(2)
+        line = re.split(r"\\\\", text[match.end():], maxsplit=1)[0]
+        several_words = re.search(r"\s", words.strip()) or words.endswith(" ")
+        if not several_words and (relation is None or "=" not in line):
+            continue
+        text = text[:start] + " " * (match.end() - start) + text[match.end():]
     return text
 
 
@@ -329,7 +352,9 @@ def equations(latex: str, separators: re.Pattern = _LINE_BREAK) -> list[str]:
         if not _STARTS_WITH_RELATION.match(latex[match.end():]):
             ends.append(match.start())    # the separator (`\\`, `\text{and}`) belongs to neither
             starts.append(match.end())
-    bounds = list(zip(starts, ends + [len(latex)]))
+    # a line break at the end of a block (`... \\` before `\end{align}`) ends nothing
+    bounds = [(start, end) for start, end in zip(starts, ends + [len(latex)])
+              if latex[start:end].strip() or len(starts) == 1]
     return [" " * start + latex[start:end] + " " * (len(latex) - end) for start, end in bounds]
 
 

@@ -20,13 +20,14 @@ import numpy as np
 import sympy as sp
 from lark import Token, Tree
 
-from .conventions import ascii_latex
+from .conventions import FUNCTION_NAMES, ascii_latex
 from .grammar import ClaimSyntaxError, Relation, equations, links, parse_claim, source_of
 from .network import Network, build
 from .notation import Notation
 from .numeric import Evaluation, NotNumeric
 from .printing import latex as to_latex
 from .registry import ACTIVATIONS, LOSSES
+from .resolve.trees import name_of
 from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, MatrixValue,
                       NeedsBatch, NoSuchLayer, Resolver, ShapeMismatch, Unresolvable,
                       merge_ranges)
@@ -231,6 +232,13 @@ def judge(claim_id: str, latex: str, notation: Notation,
     results, messages = [], []
     positions = _positions(latex, notation, networks.spec)
     for number, link in enumerate(chain, start=1):
+        label = _new_name(link.lhs, notation, networks, definitions) \
+            if isinstance(link.lhs, Tree) and link.lhs.data == "word" else None
+        if label is not None:   # `\mbox{Input} = x_0` in a block: prose naming a quantity
+            definitions[label] = (link.rhs, latex)
+            results.append(LinkResult("holds", "symbolic"))
+            messages.append(f"'{label}' names what follows it")
+            continue
         result = _worst(_at_existing_layers(
             [_judge_link_safely(link, latex, notation, networks, state, position,
                                 len(positions) > 1) for position in positions]))
@@ -357,12 +365,17 @@ def _definition(chain, notation: Notation, networks: Networks, definitions) -> s
     an earlier definition knows."""
     if len(chain) != 1 or chain[0].relation not in ("=", ":="):
         return None
-    lhs = chain[0].lhs
-    if not (isinstance(lhs, Tree) and lhs.data in ("name", "command")):
+    return _new_name(chain[0].lhs, notation, networks, definitions)
+
+
+def _new_name(lhs, notation: Notation, networks: Networks, definitions) -> str | None:
+    """`E` in `E = ...`, `Input` in `\\text{Input} = x_0`: a bare symbol (or word) that
+    neither the notation, the sizes, an earlier definition nor a function name knows."""
+    if not (isinstance(lhs, Tree) and lhs.data in ("name", "command", "word")):
         return None
-    name = str(lhs.children[0])
+    name = name_of(lhs)
     known = {entry.base for entry in notation.entries} | set(networks.spec.sizes) | \
-        set(definitions) | set(BUILTIN_FUNCTIONS)
+        set(definitions) | set(BUILTIN_FUNCTIONS) | set(FUNCTION_NAMES)
     return None if name in known else name
 
 

@@ -327,3 +327,11 @@ def test_a_braced_symbol_with_its_layer_then_transposed():
     assert outcome([r"\frac{\partial L}{\partial a^{(1)}} = {W^{(2)}}^\top \delta^{(2)}",
                     r"\frac{\partial L}{\partial a^{(1)}} = {W^{(2)}} \delta^{(2)}"],
                    samples="single", outputs=5) == [HOLDS, ("wrong", "shape")]
+
+
+def test_a_word_naming_a_quantity_in_a_block_is_prose_and_the_rest_is_checked():
+    claims = [r"\mbox{Input} = x \\ \mbox{Hidden output} = a^{(1)} = \tanh(W^{(1)} x + b^{(1)})",
+              r"\mbox{Input} = x \\ \mbox{Output} = \hat{y} = \sigma(W^{(2)} a^{(1)})"]
+    results = verdicts(claims, samples="single")
+    assert outcomes(results) == [HOLDS, ("wrong", "other")]
+    assert "'Input' names" in results[0].message

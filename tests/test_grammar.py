@@ -99,3 +99,20 @@ def test_parentheses_followed_by_a_script_are_a_group_not_a_call():
     assert rhs.data == "juxtaposition" and rhs.children[1].data == "scripted"
     call = links(parse_claim(r"x = g'(z) y"))[0].rhs
     assert call.data == "juxtaposition" and call.children[0].data == "call"
+
+
+@pytest.mark.parametrize("latex, kept", [
+    (r"\mbox{Let }\delta_3 = a", r"\delta_3 = a"),                       # words before a symbol
+    (r"\text{Hidden layer output} = x_1 = f(z)", r"x_1 = f(z)"),         # a label in a chain
+    (r"\mbox{Output} = x_3 = f_3(W_3x_2)", r"x_3 = f_3(W_3x_2)"),
+    (r"\text{Loss} = \frac12 e^2", r"\text{Loss} = \frac12 e^2"),       # a name it defines
+    (r"w = w - a \quad \mbox{for all the weights } w", r"w = w - a"),   # a remark after
+])
+def test_prose_around_a_formula_is_blanked_keeping_columns(latex, kept):
+    blanked = blank_layout(latex)
+    assert len(blanked) == len(latex) and blanked.strip() == kept
+
+
+def test_a_line_break_that_ends_a_block_ends_no_equation():
+    from symnet.grammar import equations
+    assert [text.strip() for text in equations(r"a &= b \\ c &= d \\")] == [r"a &= b", r"c &= d"]
