@@ -330,7 +330,8 @@ BUILTIN_FUNCTIONS: dict[str, FunctionValue] = {
     # the signum: `\sgn(\relu(x))` is how some notes write ReLU's derivative
     **{name: _builtin("sgn", sp.sign)
        for name in (r"\sgn", "sgn", "sign", r"\operatorname{sgn}")},
-    **{name: FunctionValue("prod", None, 2, chain_product=True) for name in ("prod",)},
+    # Dive into Deep Learning's prod(a, b): the product the chain rule needs
+    "prod": FunctionValue("prod", None, 2, chain_product=True),
     # rand(n, m): a random n x m matrix, for initialisations `W \sim rand(N_1, N_0)`
     **{name: FunctionValue(name, None, 2, random_matrix=True) for name in ("rand", "randn")},
     # element-wise activations by the names documents write them with (conventions table)
