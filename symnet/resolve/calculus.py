@@ -13,6 +13,9 @@ from .trees import (after_d, after_partial, column_of, is_letter_d, is_operator,
 from .values import Indexed, Jacobian, MatrixValue, Operator, Unresolvable, merge_ranges
 
 
+EXPAND_OPS = 300   # operations up to which `J` is also matched expanded (`J = L + s`)
+
+
 class CalculusReader:
     """Derivatives between network quantities. A part of `Resolver`."""
 
@@ -95,7 +98,10 @@ class CalculusReader:
                                "between scalars only", column_of(tree))
         whole, part = (self._in_leaves(value.at({})) for value in (function, variable))
         stand_in = sp.Dummy(name_of(bottom))
-        for written, pattern in ((whole, part), (sp.expand(whole), sp.expand(part))):
+        forms = [(whole, part)]
+        if sp.count_ops(whole) < EXPAND_OPS:   # expanding a large loss could take minutes
+            forms.append((sp.expand(whole), sp.expand(part)))
+        for written, pattern in forms:
             replaced = written.subs(pattern, stand_in)
             if replaced.has(stand_in):
                 return Indexed.scalar(sp.diff(replaced, stand_in).subs(stand_in, part))
