@@ -1179,7 +1179,7 @@ def _counterexample(reading: _Reading, comparison: _Comparison) -> dict | None:
     label = comparison.labels[worst]
     network = reading.network
     sizes = {name: value for name, value in network.sizes.items()}
-    if network.spec.batch is not None:
+    if isinstance(network.spec.batch, str):   # a named batch size (`batch = 1` names none)
         sizes[network.spec.batch] = network.batch
     point = {symbol.name: round(float(value), 6) for symbol, value in
              list(comparison.point.items())[:24] if not symbol.name.startswith("_eta")}
