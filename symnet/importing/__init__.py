@@ -12,6 +12,7 @@ states them now.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,9 +78,15 @@ def _expanded(latex: str, macros: dict[str, str]) -> str:
     """The formula as symnet reads it; as written where a macro is used wrongly (the check
     then reports it)."""
     try:
-        return expand(latex, {name: macro(name, body) for name, body in macros.items()})
+        return expand(latex, _definitions(tuple(macros.items())))
     except InputError:
         return latex
+
+
+@functools.lru_cache(maxsize=8)
+def _definitions(macros: tuple[tuple[str, str], ...]) -> dict:
+    """The macros read once per document, not once per formula."""
+    return {name: macro(name, body) for name, body in macros}
 
 
 def claim_ids(found: list[Formula]) -> list[str]:
