@@ -451,8 +451,11 @@ def _judge_readings(link, latex, notation, networks, state, position, readings) 
 
 
 def _is_loss_derivative(reading: _Reading) -> bool:
-    """The left side is a derivative of the loss (it is written in adjoint symbols)."""
-    entries, _ = _side_entries(reading)
+    """The left side is a derivative of the loss (it is written in adjoint symbols). Only the
+    left side is written out: the right one may have an index the left does not bind."""
+    lhs = reading.lhs
+    names = lhs.free if isinstance(lhs, Indexed) else None
+    entries, _ = _entries(_scalar_form(lhs), merge_ranges(lhs, reading.rhs), names)
     owners = reading.network.adjoints.owner_of_bar
     return bool(entries) and bool(sp.sympify(entries[0]).free_symbols & owners.keys())
 

@@ -391,3 +391,9 @@ def test_formulas_that_hold_a_few_steps_from_their_symbols_are_proved_symbolical
     # a wrong formula is never "proved"
     assert verdicts([r"\delta^{(2)} = A^{(2)} + Y"], loss="binary_cross_entropy", scale=1,
                     outputs=1)[0].proof is None
+
+
+def test_an_index_only_the_right_side_has_is_a_verdict_not_a_failure():
+    # found by the fuzz test above: the left side was written out over the right one's indices
+    result = verdicts("columns", {"x": r"1 = Z_i^{(1),m}"})["x"]
+    assert result.verdict == "wrong" and "free indices differ" in result.message
