@@ -7,6 +7,7 @@ document's `[notation]` says otherwise (its rows win, as a pylatexenc user's mac
 - `LAYER_NAMES`: named layers (`W^h`, `W^o`, `Z^{out}`).
 - `UNICODE`: characters typed as such (`σ`, `∂`, `Ŷ`, `ᵀ`) -> the LaTeX the grammar reads.
 - `FUNCTION_NAMES`: how documents name the activations (`\\mathrm{softmax}`, `ReLU`).
+- `LOSS_NAMES`: how documents name a standard loss they call (`CE(y, \\hat{y})`).
 
 A row is dropped from a document whose `[notation]` gives the same symbol another meaning, or
 whose sizes use it as a size's name (`L` the number of layers is then not the loss).
@@ -70,6 +71,15 @@ FUNCTION_NAMES: dict[str, str] = {
     "relu": "relu", "ReLU": "relu", "ReLu": "relu", "Relu": "relu", "RELU": "relu",
     "sigmoid": "sigmoid", "sigm": "sigmoid", "logistic": "sigmoid",
     "tanh": "tanh", "softmax": "softmax", "Softmax": "softmax", "identity": "identity",
+}
+
+# standard losses by the names documents call them with (`CE(y, \\hat{y})`, `\\mathrm{BCE}(a, y)`)
+# -> the registry's loss; `cross_entropy` is the one the output layer fits (categorical after a
+# softmax, binary after an element-wise output such as a sigmoid)
+LOSS_NAMES: dict[str, str] = {
+    "CE": "cross_entropy", "XE": "cross_entropy", "NLL": "cross_entropy",
+    "CrossEntropy": "cross_entropy", "BCE": "binary_cross_entropy",
+    "CCE": "categorical_cross_entropy",
 }
 
 _UNICODE = re.compile("|".join(re.escape(character) for character in

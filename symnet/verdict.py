@@ -20,7 +20,7 @@ import numpy as np
 import sympy as sp
 from lark import Token, Tree
 
-from .conventions import FUNCTION_NAMES, ascii_latex
+from .conventions import FUNCTION_NAMES, LOSS_NAMES, ascii_latex
 from .grammar import ClaimSyntaxError, Relation, equations, links, parse_claim, source_of
 from .network import Network, build
 from .notation import Notation
@@ -375,7 +375,7 @@ def _new_name(lhs, notation: Notation, networks: Networks, definitions) -> str |
         return None
     name = name_of(lhs)
     known = {entry.base for entry in notation.entries} | set(networks.spec.sizes) | \
-        set(definitions) | set(BUILTIN_FUNCTIONS) | set(FUNCTION_NAMES)
+        set(definitions) | set(BUILTIN_FUNCTIONS) | set(FUNCTION_NAMES) | set(LOSS_NAMES)
     return None if name in known else name
 
 

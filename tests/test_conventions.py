@@ -335,3 +335,30 @@ def test_a_word_naming_a_quantity_in_a_block_is_prose_and_the_rest_is_checked():
     results = verdicts(claims, samples="single")
     assert outcomes(results) == [HOLDS, ("wrong", "other")]
     assert "'Input' names" in results[0].message
+
+
+def test_a_standard_loss_called_by_its_name_is_that_loss(tmp_path):
+    """`CE(y, \\hat{y})`, `\\mathrm{CE}(\\hat{y}, y)`: the cross entropy the output fits, whatever
+    loss the document declares; `BCE` on a softmax output is not the declared loss."""
+    path = tmp_path / "named.toml"
+    path.write_text(r"""
+[document]
+title = "named losses"
+[network]
+samples = "single"
+sizes = { n = 3, h = 4, c = 3 }
+inputs = "n"
+layers = [{ units = "h", activation = "relu" }, { units = "c", activation = "softmax" }]
+loss = { kind = "categorical_cross_entropy", scale = 1, reduction = "sum" }
+[[claim]]
+id = "CE"
+latex = 'J = CE(y, \hat{y})'
+[[claim]]
+id = "mathrm"
+latex = 'J = \mathrm{CE}(\hat{y}, y)'
+[[claim]]
+id = "BCE"
+latex = 'J = BCE(y, \hat{y})'
+""")
+    verdicts = {claim.id: claim.verdict for claim in check_document(load(path)).claims}
+    assert verdicts == {"CE": "holds", "mathrm": "holds", "BCE": "wrong"}

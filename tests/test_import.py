@@ -256,3 +256,54 @@ def test_a_documents_macros_are_imported_and_its_formulas_read_with_them(tmp_pat
     out = capsys.readouterr().out
     assert "5 holds, 1 wrong" in out
     assert main(["check", str(path)]) == 1
+
+
+OWN_NAMES = r"""# A two-layer network in the document's own names
+
+$$ s = V u + c_1 $$
+$$ r = \mathrm{ReLU}(s) $$
+$$ q = P r + c_2 $$
+$$ p = \mathrm{softmax}(q) $$
+$$ J = \mathrm{CE}(k, p) $$
+$$ \frac{\partial J}{\partial q} = p - k $$
+"""
+
+CHAIN_OF_FUNCTIONS = r"""# Layers as subscripts, each with its own function, no biases
+
+$$ \text{Input} = v_0 $$
+$$ \text{Hidden} = v_1 = g_1(M_1 v_0) $$
+$$ \text{Out} = v_2 = g_2(M_2 v_1) $$
+$$ E = \sum_{n \in S} \| o^{(n)} - t^{(n)} \|^2 $$
+"""
+
+
+def test_a_forward_pass_in_the_documents_own_names_is_read_as_a_chain(tmp_path):
+    """Names no convention numbers (`s = V u + c_1`, `r = ReLU(s)`) are read in the order the
+    forward pass computes them; a loss called by its name (`CE`) is that loss."""
+    (tmp_path / "own.md").write_text(OWN_NAMES)
+    inference = import_document(tmp_path / "own.md").inference
+    network = inference.network
+    assert [layer["activation"] for layer in network["layers"]] == ["relu", "softmax"]
+    assert network["loss"]["kind"] == "categorical_cross_entropy"
+    assert inference.notation["s"] == "preactivation[1]"
+    assert inference.notation["V"] == "weight[1]" and inference.notation["P"] == "weight[2]"
+    assert inference.notation["r"] == "activation[1]"
+    assert inference.notation["q"] == "preactivation[2]"
+    assert inference.forward_holds == inference.forward_total == 5
+    assert not inference.questions
+
+
+def test_layers_applied_straight_to_products_with_their_own_functions(tmp_path):
+    """`v_1 = g_1(M_1 v_0)`: a layer without a bias, a generic function per layer, the input
+    named by its place in the chain; a loss over a named set of samples makes a batch, and
+    the names it compares are the output and the target."""
+    (tmp_path / "chain.md").write_text(CHAIN_OF_FUNCTIONS)
+    inference = import_document(tmp_path / "chain.md").inference
+    network = inference.network
+    assert [layer["activation"] for layer in network["layers"]] == ["generic", "generic"]
+    assert not any(layer.get("bias", True) for layer in network["layers"])
+    assert network["samples"] == "columns" and network["batch"] == "S"
+    assert inference.notation["v_0"] == "input"
+    assert inference.notation["g_2"] == "activation_function[2]"
+    assert (inference.notation["o"], inference.notation["t"]) == ("output", "target")
+    assert inference.forward_holds == inference.forward_total == 3

@@ -19,10 +19,11 @@ from fractions import Fraction
 
 from lark import Token, Tree
 
-from ..conventions import FUNCTION_NAMES, SYMBOLS, ascii_latex
+from ..conventions import FUNCTION_NAMES, LOSS_NAMES, SYMBOLS, ascii_latex
 from ..errors import InputError
 from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
 from ..resolve.trees import name_of
+from .chain import Chain, covered
 
 # letters that carry a layer mark, by what they are (from the conventions table)
 _LAYERED = {key.split("^")[0]: meaning.split("[")[0] for key, meaning in SYMBOLS.items()
@@ -35,6 +36,7 @@ _ACTIVATION_CALLS = {r"\sigma": "sigmoid", r"\tanh": "tanh", "tanh": "tanh", r"\
                      "max": "relu", **FUNCTION_NAMES}
 _DERIVATIVE = re.compile(r"\\partial|\\nabla|\\delta|\\frac\s*\{\s*d|(?<![A-Za-z\\])d[A-Za-z]"
                          r"|\\bar|\\overline|'|\\prime|\\leftarrow|:=|\\gets")
+_OVER_SET = re.compile(r"\\sum_\{\s*([A-Za-z])\s*\\in\s*([A-Za-z]+)\s*\}")
 _HALF = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*(?:\{\s*2\s*([A-Za-z])?\s*\}|2)")
 _ONE_OVER = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*\{?\s*([A-Za-z])\s*\}?")
 
@@ -58,6 +60,9 @@ class Features:
     stacked: bool = False               # capital A, Z: every sample's vectors side by side
     own_symbols: dict[str, str] = field(default_factory=dict)   # `Y = W X`: Y is the output
     forward: list[str] = field(default_factory=list)   # formulas of the forward pass and loss
+    chain_layers: int = 0               # layers the chain of named steps found
+    batch_name: str | None = None       # `\sum_{i \in Batch}`: the samples' set, named
+    compared: list[str] = field(default_factory=list)   # `\|z - t\|^2`: output, target
 
 
 @dataclass
@@ -70,7 +75,7 @@ class Inference:
 
 
 def read_features(formulas: list[str]) -> Features:
-    features = Features()
+    features, chain = Features(), Chain()
     for latex in formulas:
         for equation in equations(ascii_latex(latex)):
             tree = _parsed(equation)
@@ -78,14 +83,47 @@ def read_features(formulas: list[str]) -> Features:
                 continue
             _read_layers(tree, features)
             features.l2 = features.l2 or _regularization(equation)
+            over = _OVER_SET.search(equation)   # `\sum_{i \in Batch}`: a sum over the samples
+            if over and over.group(2) not in SYMBOLS:
+                features.batch_name = features.batch_name or over.group(2)
+                if re.search(r"\^\s*\{?\s*\(\s*" + over.group(1) + r"\s*\)", equation):
+                    features.sample_letters.add(over.group(1))   # `o^{(n)}`: sample n's
             parts = links(tree)
             if not parts or _DERIVATIVE.search(source_of(parts[0].lhs, equation)):
                 continue
+            # `\mbox{Output} = x_3 = f_3(W_3 x_2)`: the statement after the label
+            named = [link for link in parts if not _is_word(link.lhs)]
+            stepped = bool(named) and chain.step(named[0].lhs, named[-1].rhs, equation)
             sides = [(link.rhs, source_of(link.rhs, equation)) for link in parts
                      if not re.fullmatch(r"\s*\\[lc]?dots\s*", source_of(link.rhs, equation))]
-            if sides and _read_statement(parts[0].lhs, sides, features):
+            if sides and _read_statement(parts[0].lhs, sides, features) or stepped:
                 features.forward.append(latex)
+    _read_chain(chain, features)
     return features
+
+
+def _read_chain(chain: Chain, features: Features) -> None:
+    """What the chain of named steps adds: the rows for the document's own names, each layer's
+    function where no conventional name gave it, the layers' count and biases."""
+    features.own_symbols = {**chain.rows, **features.own_symbols}
+    numbered = {_letter(name) for name in chain.rows}
+    if not numbered & set(features.compared):   # `\|x_L - t\|`: x is the chain's, by layer
+        for role, name in zip(("output", "target"), features.compared):
+            features.own_symbols.setdefault(name, role)
+    elif len(features.compared) == 2 and len(numbered & set(features.compared)) == 1:
+        # `CE(k, p)` with p the chain's last activation: the other name is the target
+        other = next(name for name in features.compared if name not in numbered)
+        features.own_symbols.setdefault(other, "target")
+    features.chain_layers = chain.layers
+    features.weighted |= chain.layers > 0
+    features.bias |= chain.biased
+    if features.starts_at_one:   # the conventions number such documents' layers
+        return
+    for layer, head in chain.functions.items():
+        found = features.activations.setdefault(str(layer), _activation_of(head))
+        if found.startswith("generic:") and isinstance(head, Tree) and head.data == "scripted":
+            features.own_symbols.setdefault(chain.head_texts[layer],
+                                            f"activation_function[{layer}]")
 
 
 def _parsed(equation: str):
@@ -171,6 +209,7 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
     if base in _LOSS_NAMES:
         features.loss = next((loss for loss in map(_loss_of, [text for _, text in sides])
                               if loss), features.loss or _generic_loss(rhs))
+        features.compared = features.compared or _compared(rhs)
         return True
     if base in _OUTPUT_NAMES and not _is_call(rhs):
         features.activations["out"] = "identity"   # `\hat{y} = z^{(2)}`, `\hat{Y} = A W + b`
@@ -204,6 +243,29 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
     return False
 
 
+def _letter(written: str) -> str:
+    """`x_1` -> `x`: the name a numbered row is written with."""
+    return re.split(r"[_^]", written, maxsplit=1)[0].strip()
+
+
+def _compared(tree) -> list[str]:
+    """`\\|z - t\\|^2`, `(o_k - t_k)^2`: the loss compares two names the conventions do not
+    know; the first is what the network outputs, the second its target (how losses are
+    written: prediction minus target)."""
+    for node in tree.iter_subtrees_topdown():
+        arguments = [_unbraced(child) for child in node.children[1:]
+                     if isinstance(child, Tree)] if node.data == "call" else []
+        if node.data == "binary" and str(node.children[1]) == "-" or len(arguments) == 2:
+            sides = arguments or [_unbraced(node.children[0]), _unbraced(node.children[2])]
+            names = [name_of(side.children[0] if side.data == "scripted" else side)
+                     for side in sides if isinstance(side, Tree) and
+                     side.data in ("name", "scripted")]
+            if len(names) == 2 and None not in names and not any(map(covered, sides)):
+                return names
+            return []
+    return []
+
+
 def _unbraced(tree):
     """`{{z}^{[l]}}` -> `{z}^{[l]}`; `{z}` -> `z` (braces some editors write around a name)."""
     while isinstance(tree, Tree) and tree.data == "group" and len(tree.children) == 1:
@@ -229,6 +291,10 @@ def _weight_times_input(tree) -> bool:
              if node.data in ("scripted", "name")]
     return any(name in ("W", "w") for name in names) and any(name in ("x", "X")
                                                              for name in names)
+
+
+def _is_word(tree) -> bool:
+    return isinstance(tree, Tree) and tree.data == "word"
 
 
 def _is_call(tree) -> bool:
@@ -259,8 +325,16 @@ def _generic_loss(rhs) -> dict | None:
     return None
 
 
+_NAMED_LOSS = re.compile(r"(?<![A-Za-z\\])(" + "|".join(sorted(LOSS_NAMES, key=len, reverse=True))
+                         + r")\s*\}?\s*\(")
+
+
 def _loss_of(text: str) -> dict | None:
     """The loss's kind, scale and reduction from its written form; None when not recognised."""
+    named = _NAMED_LOSS.search(text)
+    if named:   # `CE(y, \hat{y})`: a standard loss by its name (conventions table)
+        return {"kind": LOSS_NAMES[named.group(1)], "scale": Fraction(1), "reduction": "sum",
+                "batch": None}
     if "log" in text or r"\ln" in text:
         binary = re.search(r"\(\s*1\s*-", text) is not None
         kind = "binary_cross_entropy" if binary else "categorical_cross_entropy"
@@ -286,6 +360,7 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
     questions = []
     numbers = sorted(n for n in features.layer_numbers if 0 < n < 10)
     count = max(numbers) - (1 if features.starts_at_one else 0) if numbers else 0
+    count = max(count, features.chain_layers)
     if count < 1 and features.layer_letters:
         count = 2
         questions.append("the number of layers (the formulas are written for a layer l); "
@@ -316,15 +391,15 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
             name = features.activations.get("only")   # `h = \phi(z)`: the one hidden layer
         if name is None:
             name = features.activations.get("l")
-        if name is None and last and loss["kind"] in ("binary_cross_entropy",
-                                                       "categorical_cross_entropy"):
+        if name is None and last and loss["kind"].endswith("cross_entropy"):
             name = "sigmoid" if loss["kind"] == "binary_cross_entropy" else "softmax"
         if name is None:
             name = "sigmoid"
             questions.append(f"the activation of layer {number} (no formula applies one); "
                              "guessed sigmoid")
-        units = ("n_out" if loss["kind"] != "binary_cross_entropy" or name == "softmax"
-                 else 1) if last else f"n_{number}"
+        binary = loss["kind"] == "binary_cross_entropy" or (
+            loss["kind"] == "cross_entropy" and name == "sigmoid")
+        units = ("n_out" if not binary or name == "softmax" else 1) if last else f"n_{number}"
         layer = {"units": units}
         if name.startswith("generic:"):
             layer.update(activation="generic", function=name.split(":", 1)[1])
@@ -333,16 +408,21 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
         if features.weighted and not features.bias:
             layer["bias"] = False
         layers.append(layer)
+    if loss["kind"] == "cross_entropy":   # `CE`: the one the output layer fits
+        binary = layers[-1].get("activation") == "sigmoid"
+        loss = {**loss, "kind": "binary_cross_entropy" if binary else
+                "categorical_cross_entropy"}
     sizes = {"n_0": 3, **{f"n_{number}": 3 + number for number in range(1, count)},
              "n_out": 2}
     if any(layer.get("activation") == "softmax" for layer in layers[-1:]):
         sizes["n_out"] = 3
-    batch = loss.get("batch") or ("m" if features.input_batch else None)
+    batch = loss.get("batch") or features.batch_name or ("m" if features.input_batch else None)
     samples = "single"
     # a capital X alone is not a batch: it is one when the loss averages or the formulas
-    # index samples, or compute capital (stacked) layers
+    # index samples, or compute capital (stacked) layers; a sum over a named set of samples
+    # is one too
     if features.input_batch and (loss.get("batch") or features.sample_letters or
-                                 features.stacked):
+                                 features.stacked) or features.batch_name:
         samples = "rows" if features.input_first else "columns"
     network = {"samples": samples, "sizes": sizes, "inputs": "n_0", "layers": layers,
                "loss": {"kind": loss["kind"], "scale": _fraction_text(loss["scale"]),

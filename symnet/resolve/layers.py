@@ -6,8 +6,9 @@ from __future__ import annotations
 import sympy as sp
 from lark import Token
 
-from ..conventions import LAYER_NAMES
+from ..conventions import LAYER_NAMES, LOSS_NAMES
 from ..notation import NODE_KINDS, Entry, normalise
+from ..registry import LOSSES
 from .trees import column_of, label_of, name_of
 from .values import (FunctionValue, Indexed, MatrixValue, NoSuchLayer, Unresolvable, Value,
                      formed, map_entries)
@@ -216,10 +217,22 @@ class NotationReader:
             squash = output.elementwise or output.function()
             return FunctionValue(loss.name, lambda z, y: loss.entry(squash(z), y), 2)
         samples = self.network.batch if spec.reduction == "mean" else 1
+        return _loss_value(loss, spec.scale / samples)
 
-        def of_matrices(prediction, target):   # `L(\\hat{y}, y)` of whole vectors
-            return spec.scale * sp.Add(*(loss.entry(a, y) for a, y in
-                                         zip(prediction, target))) / samples
-        return FunctionValue(loss.name, loss.entry, 2, of_matrices=of_matrices)
+    def _named_loss(self, name: str) -> FunctionValue:
+        """`CE(y, \\hat{y})`: a standard loss called by its name (conventions table), whatever
+        loss the network declares; summed over the entries it is given."""
+        kind = LOSS_NAMES[name]
+        if kind == "cross_entropy":   # the one the output fits
+            softmax = self.network.layers[-1].activation.per_sample is not None
+            kind = "categorical_cross_entropy" if softmax else "binary_cross_entropy"
+        return _loss_value(LOSSES[kind], sp.Integer(1))
+
+
+def _loss_value(loss, scale) -> FunctionValue:
+    """A loss of one prediction and target entry, or of whole outputs and targets."""
+    def of_matrices(prediction, target):   # `L(\\hat{y}, y)` of whole vectors
+        return scale * sp.Add(*(loss.entry(a, y) for a, y in zip(prediction, target)))
+    return FunctionValue(loss.name, loss.entry, 2, of_matrices=of_matrices)
 
     # -- network quantities -------------------------------------------------------------------

@@ -7,6 +7,7 @@ import sympy as sp
 from lark import Tree
 from sympy.matrices.expressions import MatrixExpr
 
+from ..conventions import LOSS_NAMES
 from ..notation import normalise
 from .algebra import BUILTIN_FUNCTIONS, per_sample_function
 from .trees import column_of, name_of
@@ -160,6 +161,8 @@ class QuantityReader:
             per_sample_function(name, self.network.spec.samples)
         if builtin is not None and not indices:
             return builtin
+        if name in LOSS_NAMES and not indices:
+            return self._named_loss(name)
         if name in self.context.dummies and not indices:
             return Indexed.scalar(self.context.dummies[name])
         sized = name if not indices else name + "_" + "".join(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import sympy as sp
 from lark import Token, Tree
 
-from ..conventions import ADJOINT_ACCENTS
+from ..conventions import ADJOINT_ACCENTS, LOSS_NAMES
 from ..notation import normalise
 from .algebra import BUILTIN_FUNCTIONS, AlgebraReader
 from .calculus import CalculusReader
@@ -372,7 +372,8 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         nothing joins."""
         factors = factors_of(tree)
         names = {entry.base for entry in self.context.notation.entries
-                 if not entry.composite and len(entry.base) > 1 and entry.base.isalpha()}
+                 if not entry.composite and len(entry.base) > 1 and entry.base.isalpha()} | \
+            set(LOSS_NAMES)
         if not names:
             return None
         for start in range(len(factors)):

@@ -1,0 +1,133 @@
+"""The forward pass as a chain of named steps, for documents whose names the conventions do not
+number: `z = x W + b_1`, `h = \\mathrm{ReLU}(z)`, `\\theta = h U + b_2`. Each step that multiplies
+the value flowing through by a matrix (plus perhaps a bias) starts a layer; a function applied to
+it makes the layer's activation. The names a step gives are the document's own `[notation]`
+rows: where the conventions already read a name (`W^{[2]}`, `b_1`, `x`), no row is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lark import Tree
+
+from ..conventions import SYMBOLS
+from ..grammar import source_of
+from ..resolve.trees import factors_of, name_of
+
+# letters the conventions give a layer (`W^{(l)}` ...) and names they read without one (`x`)
+_LAYERED_LETTERS = {key.split("^")[0] for key in SYMBOLS if "^{(l)}" in key}
+_PLAIN_NAMES = {key for key in SYMBOLS if "^" not in key}
+_INPUTS = {name for name, meaning in SYMBOLS.items() if meaning == "input"}
+_PRODUCTS = {r"\cdot", r"\times", "*", ""}
+
+
+@dataclass
+class Chain:
+    """What the walk found: rows for the document's own names, each layer's applied function
+    (its head as written), and whether a step had a bias."""
+
+    rows: dict[str, str] = field(default_factory=dict)
+    functions: dict[int, Tree] = field(default_factory=dict)
+    head_texts: dict[int, str] = field(default_factory=dict)
+    layers: int = 0
+    biased: bool = False
+    unbiased: bool = False
+    flowing: set[str] = field(default_factory=set)   # the value the next step takes, as written
+
+    def step(self, lhs, rhs, latex: str) -> bool:
+        """One statement `lhs = rhs` of the forward pass; whether it was a step of the chain."""
+        written = _text(lhs, latex)
+        if rhs is not None and isinstance(rhs, Tree) and rhs.data == "call" and \
+                len(rhs.children) == 2:
+            head, argument = rhs.children
+            if _text(argument, latex) in self.flowing or \
+                    self._affine(argument, latex):   # `h = \mathrm{ReLU}(z)`, `x_1 = f_1(W_1 x_0)`
+                self._activation(written, lhs, head, _text(head, latex))
+                return True
+            return False
+        if self._affine(rhs, latex):
+            self._name(written, lhs, f"preactivation[{self.layers}]")
+            self.flowing = {written}
+            return True
+        return False
+
+    def _activation(self, written: str, lhs, head, head_text: str) -> None:
+        self.functions[self.layers] = head
+        self.head_texts[self.layers] = head_text
+        self._name(written, lhs, f"activation[{self.layers}]")
+        self.flowing = {written}
+
+    def _affine(self, tree, latex: str) -> bool:
+        """`x W + b`, `W_1 x_0`: a product of the flowing value and a matrix, perhaps plus a
+        bias. Starts the next layer and names its weight and bias."""
+        bias = None
+        if isinstance(tree, Tree) and tree.data == "binary" and str(tree.children[1]) == "+":
+            tree, bias = tree.children[0], tree.children[2]
+        factors = _factors(tree)
+        if len(factors) != 2:
+            return False
+        texts = [_text(factor, latex) for factor in factors]
+        flowing = [number for number, (text, factor) in enumerate(zip(texts, factors))
+                   if self._carries(text, factor, factors[1 - number])]
+        if len(flowing) != 1:
+            return False
+        self.layers += 1
+        weight = factors[1 - flowing[0]]
+        if self.layers == 1 and not covered(factors[flowing[0]]):
+            self.rows[texts[flowing[0]]] = "input"     # `x_0`, `v_1`: the input by position
+        self._name(_text(weight, latex), weight, f"weight[{self.layers}]")
+        if bias is not None:
+            self._name(_text(bias, latex), bias, f"bias[{self.layers}]")
+        self.biased |= bias is not None
+        self.unbiased |= bias is None
+        return True
+
+    def _carries(self, text: str, tree, other) -> bool:
+        """Whether this factor is the value flowing in; before the first layer, the input: `x`,
+        `x_0`, or a vector (lower case) multiplied by a matrix (upper case)."""
+        if self.layers == 0 and not self.flowing:
+            return _base(tree) in _INPUTS or _base(other) not in _INPUTS and \
+                _base(tree) not in _LAYERED_LETTERS and not _is_matrix(tree) and \
+                _is_matrix(other)
+        return text in self.flowing
+
+    def _name(self, written: str, tree, meaning: str) -> None:
+        if not covered(tree) and written:
+            self.rows.setdefault(written, meaning)
+
+
+def _factors(tree) -> list:
+    if isinstance(tree, Tree) and tree.data == "binary" and str(tree.children[1]) in _PRODUCTS:
+        return [*_factors(tree.children[0]), *_factors(tree.children[2])]
+    if isinstance(tree, Tree) and tree.data == "group" and len(tree.children) == 1:
+        return _factors(tree.children[0])
+    return factors_of(tree) if isinstance(tree, Tree) and tree.data == "juxtaposition" \
+        else [tree]
+
+
+def _text(tree, latex: str) -> str:
+    return " ".join(source_of(tree, latex).split())
+
+
+def _base(tree) -> str | None:
+    while isinstance(tree, Tree) and tree.data in ("scripted", "group") and tree.children:
+        tree = tree.children[0]
+    if isinstance(tree, Tree) and tree.data == "styled":
+        tree = tree.children[1]
+    return name_of(tree) if isinstance(tree, Tree) else None
+
+
+def _is_matrix(tree) -> bool:
+    base = _base(tree)
+    return base is not None and base[:1].isupper()
+
+
+def covered(tree) -> bool:
+    """The conventions read this name: a plain name they know (`x`, `\\hat{y}`), or a letter
+    they give a layer, written with a layer mark (`W_1`, `a^{[2]}`)."""
+    base = _base(tree)
+    if isinstance(tree, Tree) and tree.data == "scripted":   # `x^{(i)}`: one sample of x
+        subscripted = any(script.data == "sub" for script in tree.children[1].children)
+        return base in _LAYERED_LETTERS or base in _PLAIN_NAMES and not subscripted
+    return base in _PLAIN_NAMES and base not in _LAYERED_LETTERS
