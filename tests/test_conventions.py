@@ -8,7 +8,7 @@ import pytest
 
 from symnet.check import check_document
 from symnet.conventions import ascii_latex, marks_layers_with_superscripts
-from symnet.document import parse
+from symnet.document import load, parse
 from symnet.errors import InputError
 
 
