@@ -362,3 +362,32 @@ latex = 'J = BCE(y, \hat{y})'
 """)
     verdicts = {claim.id: claim.verdict for claim in check_document(load(path)).claims}
     assert verdicts == {"CE": "holds", "mathrm": "holds", "BCE": "wrong"}
+
+
+def test_a_sample_mark_in_a_network_of_one_sample_is_that_sample(tmp_path):
+    """`x^{(i)}` where the network takes one sample at a time: the i-th is the one; and
+    `\\operatorname{e}^{-z}` is the exponential, as `e^{-z}` is."""
+    path = tmp_path / "one.toml"
+    path.write_text(r"""
+[document]
+title = "one sample at a time"
+[network]
+samples = "single"
+sizes = { n = 3, h = 4, k = 2 }
+inputs = "n"
+layers = [{ units = "h", activation = "sigmoid" }, { units = "k", activation = "identity" }]
+loss = { kind = "squared_error", scale = "1/2", reduction = "sum" }
+[notation]
+'i' = "sample_index"
+[[claim]]
+id = "hidden"
+latex = '\mathbf{a}_1^{(i)} = \sigma(\mathbf{W}_1 \mathbf{x}^{(i)} + \mathbf{b}_1)'
+[[claim]]
+id = "wrong layer"
+latex = '\hat{\mathbf{y}}^{(i)} = \mathbf{W}_2 \mathbf{x}^{(i)} + \mathbf{b}_2'
+[[claim]]
+id = "sigmoid"
+latex = '\sigma(z) = \frac{1}{1 + \operatorname{e}^{-z}}'
+""")
+    verdicts = {claim.id: claim.verdict for claim in check_document(load(path)).claims}
+    assert verdicts == {"hidden": "holds", "wrong layer": "wrong", "sigmoid": "holds"}

@@ -27,6 +27,8 @@ class QuantityReader:
         sample_axis = None
         if has_samples and self.network.spec.samples != "single":
             sample_axis = 0 if self.network.spec.samples == "rows" else 1
+        if sample is not None and sample_axis is None and has_samples:
+            sample = None   # `x^{(i)}` in a network of one sample: that sample, the i-th
         if sample is not None and sample_axis is None:
             raise Unresolvable(f"{node} has no sample index", column_of(tree))
         if sample is not None and not self.context.batch:

@@ -206,7 +206,8 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         return MatrixValue(sp.zeros(sizes[0], sizes[1] if len(sizes) == 2 else 1))
 
     def _is_euler(self, base, sub, sup) -> bool:
-        return isinstance(base, Tree) and base.data == "name" and name_of(base) == "e" and \
+        return isinstance(base, Tree) and base.data in ("name", "word", "styled") and \
+            name_of(base) == "e" and \
             sub is None and sup is not None and not self.context.notation.by_base("e") and \
             "e" not in self.context.dummies and "e" not in self.index_scope and \
             name_of(sup) not in ("T", r"\top")
