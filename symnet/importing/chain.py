@@ -38,7 +38,7 @@ class Chain:
     def step(self, lhs, rhs, latex: str) -> bool:
         """One statement `lhs = rhs` of the forward pass; whether it was a step of the chain."""
         written = _text(lhs, latex)
-        if rhs is not None and isinstance(rhs, Tree) and rhs.data == "call" and \
+        if isinstance(rhs, Tree) and rhs.data == "call" and \
                 len(rhs.children) == 2:
             head, argument = rhs.children
             if _text(argument, latex) in self.flowing or \

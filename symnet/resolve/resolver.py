@@ -374,7 +374,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         factors = factors_of(tree)
         names = {entry.base for entry in self.context.notation.entries
                  if not entry.composite and len(entry.base) > 1 and entry.base.isalpha()} | \
-            set(LOSS_NAMES)
+            {name for name in LOSS_NAMES if name in self.context.latex}   # `CE(y, \hat{y})`
         if not names:
             return None
         for start in range(len(factors)):
