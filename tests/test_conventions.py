@@ -8,7 +8,7 @@ import pytest
 
 from symnet.check import check_document
 from symnet.conventions import ascii_latex, marks_layers_with_superscripts
-from symnet.document import load, parse
+from symnet.document import parse
 from symnet.errors import InputError
 
 
@@ -337,57 +337,21 @@ def test_a_word_naming_a_quantity_in_a_block_is_prose_and_the_rest_is_checked():
     assert "'Input' names" in results[0].message
 
 
-def test_a_standard_loss_called_by_its_name_is_that_loss(tmp_path):
+def test_a_standard_loss_called_by_its_name_is_that_loss():
     """`CE(y, \\hat{y})`, `\\mathrm{CE}(\\hat{y}, y)`: the cross entropy the output fits, whatever
     loss the document declares; `BCE` on a softmax output is not the declared loss."""
-    path = tmp_path / "named.toml"
-    path.write_text(r"""
-[document]
-title = "named losses"
-[network]
-samples = "single"
-sizes = { n = 3, h = 4, c = 3 }
-inputs = "n"
-layers = [{ units = "h", activation = "relu" }, { units = "c", activation = "softmax" }]
-loss = { kind = "categorical_cross_entropy", scale = 1, reduction = "sum" }
-[[claim]]
-id = "CE"
-latex = 'J = CE(y, \hat{y})'
-[[claim]]
-id = "mathrm"
-latex = 'J = \mathrm{CE}(\hat{y}, y)'
-[[claim]]
-id = "BCE"
-latex = 'J = BCE(y, \hat{y})'
-""")
-    verdicts = {claim.id: claim.verdict for claim in check_document(load(path)).claims}
-    assert verdicts == {"CE": "holds", "mathrm": "holds", "BCE": "wrong"}
+    results = verdicts([r"J = CE(y, \hat{y})", r"J = \mathrm{CE}(\hat{y}, y)",
+                        r"J = BCE(y, \hat{y})"], samples="single", hidden="relu",
+                       output="softmax", loss="categorical_cross_entropy", scale=1, outputs=3)
+    assert [claim.verdict for claim in results] == ["holds", "holds", "wrong"]
 
 
-def test_a_sample_mark_in_a_network_of_one_sample_is_that_sample(tmp_path):
+def test_a_sample_mark_in_a_network_of_one_sample_is_that_sample():
     """`x^{(i)}` where the network takes one sample at a time: the i-th is the one; and
     `\\operatorname{e}^{-z}` is the exponential, as `e^{-z}` is."""
-    path = tmp_path / "one.toml"
-    path.write_text(r"""
-[document]
-title = "one sample at a time"
-[network]
-samples = "single"
-sizes = { n = 3, h = 4, k = 2 }
-inputs = "n"
-layers = [{ units = "h", activation = "sigmoid" }, { units = "k", activation = "identity" }]
-loss = { kind = "squared_error", scale = "1/2", reduction = "sum" }
-[notation]
-'i' = "sample_index"
-[[claim]]
-id = "hidden"
-latex = '\mathbf{a}_1^{(i)} = \sigma(\mathbf{W}_1 \mathbf{x}^{(i)} + \mathbf{b}_1)'
-[[claim]]
-id = "wrong layer"
-latex = '\hat{\mathbf{y}}^{(i)} = \mathbf{W}_2 \mathbf{x}^{(i)} + \mathbf{b}_2'
-[[claim]]
-id = "sigmoid"
-latex = '\sigma(z) = \frac{1}{1 + \operatorname{e}^{-z}}'
-""")
-    verdicts = {claim.id: claim.verdict for claim in check_document(load(path)).claims}
-    assert verdicts == {"hidden": "holds", "wrong layer": "wrong", "sigmoid": "holds"}
+    results = verdicts([
+        r"\mathbf{a}_1^{(i)} = \sigma(\mathbf{W}_1 \mathbf{x}^{(i)} + \mathbf{b}_1)",
+        r"\hat{\mathbf{y}}^{(i)} = \mathbf{W}_2 \mathbf{x}^{(i)} + \mathbf{b}_2",
+        r"\sigma(z) = \frac{1}{1 + \operatorname{e}^{-z}}",
+    ], {"i": "sample_index"}, samples="single", hidden="sigmoid", output="identity")
+    assert [claim.verdict for claim in results] == ["holds", "wrong", "holds"]

@@ -24,15 +24,13 @@ _PRODUCTS = {r"\cdot", r"\times", "*", ""}
 
 @dataclass
 class Chain:
-    """What the walk found: rows for the document's own names, each layer's applied function
-    (its head as written), and whether a step had a bias."""
+    """What the chain found: rows for the document's own names, each layer's applied function
+    (its tree and its text as written), and whether a step had a bias."""
 
     rows: dict[str, str] = field(default_factory=dict)
-    functions: dict[int, Tree] = field(default_factory=dict)
-    head_texts: dict[int, str] = field(default_factory=dict)
+    functions: dict[int, tuple[Tree, str]] = field(default_factory=dict)
     layers: int = 0
     biased: bool = False
-    unbiased: bool = False
     flowing: set[str] = field(default_factory=set)   # the value the next step takes, as written
 
     def step(self, lhs, rhs, latex: str) -> bool:
@@ -53,8 +51,7 @@ class Chain:
         return False
 
     def _activation(self, written: str, lhs, head, head_text: str) -> None:
-        self.functions[self.layers] = head
-        self.head_texts[self.layers] = head_text
+        self.functions[self.layers] = head, head_text
         self._name(written, lhs, f"activation[{self.layers}]")
         self.flowing = {written}
 
@@ -80,7 +77,6 @@ class Chain:
         if bias is not None:
             self._name(_text(bias, latex), bias, f"bias[{self.layers}]")
         self.biased |= bias is not None
-        self.unbiased |= bias is None
         return True
 
     def _carries(self, text: str, tree, other) -> bool:
@@ -111,10 +107,9 @@ def _text(tree, latex: str) -> str:
 
 
 def _base(tree) -> str | None:
+    """`x` of `\\mathbf{x}^{(i)}`, `W` of `W_1` (`name_of` takes off the style)."""
     while isinstance(tree, Tree) and tree.data in ("scripted", "group") and tree.children:
         tree = tree.children[0]
-    if isinstance(tree, Tree) and tree.data == "styled":
-        tree = tree.children[1]
     return name_of(tree) if isinstance(tree, Tree) else None
 
 

@@ -119,11 +119,10 @@ def _read_chain(chain: Chain, features: Features) -> None:
     features.bias |= chain.biased
     if features.starts_at_one:   # the conventions number such documents' layers
         return
-    for layer, head in chain.functions.items():
+    for layer, (head, written) in chain.functions.items():
         found = features.activations.setdefault(str(layer), _activation_of(head))
         if found.startswith("generic:") and isinstance(head, Tree) and head.data == "scripted":
-            features.own_symbols.setdefault(chain.head_texts[layer],
-                                            f"activation_function[{layer}]")
+            features.own_symbols.setdefault(written, f"activation_function[{layer}]")
 
 
 def _parsed(equation: str):
