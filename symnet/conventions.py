@@ -44,9 +44,10 @@ SYMBOLS: dict[str, str] = {
     "l": "layer_variable[1..last]",
 }
 
-# a named layer, as a superscript or subscript: `W^o`, `Z^{out}`, `W_h` -> which layer
+# a named layer, as a superscript or subscript: `W^o`, `Z^{out}`, `W_h` -> which layer; `L`,
+# the number of layers, marks the last one (`a^L`, `W^{L-1}`) unless the document declares it
 LAYER_NAMES: dict[str, str] = {
-    "o": "last", "out": "last", "output": "last", "O": "last", "Out": "last",
+    "o": "last", "out": "last", "output": "last", "O": "last", "Out": "last", "L": "last",
     "h": "hidden", "hidden": "hidden", "H": "hidden", "hid": "hidden",
 }
 
@@ -57,10 +58,10 @@ ADJOINT_ACCENTS = (r"\bar", r"\overline")
 # following letter: `σz` -> `\sigma z`)
 UNICODE: dict[str, str] = {
     "σ": r"\sigma ", "δ": r"\delta ", "η": r"\eta ", "λ": r"\lambda ", "α": r"\alpha ",
-    "β": r"\beta ", "θ": r"\theta ", "ε": r"\epsilon ", "γ": r"\gamma ", "μ": r"\mu ",
+    "β": r"\beta ", "φ": r"\phi ", "ϕ": r"\phi ", "θ": r"\theta ", "ε": r"\epsilon ", "γ": r"\gamma ", "μ": r"\mu ",
     "Δ": r"\Delta ", "Σ": r"\sum ", "∑": r"\sum ", "∂": r"\partial ", "∇": r"\nabla ",
     "⊙": r"\odot ", "∘": r"\circ ", "⋅": r"\cdot ", "·": r"\cdot ", "×": r"\times ",
-    "∗": "*", "−": "-", "′": "'", "″": "''", "ᵀ": "^T", "²": "^2", "³": "^3", "≈": r"\approx ",
+    "∗": "*", "−": "-", "′": "'", "’": "'", "″": "''", "ᵀ": "^T", "²": "^2", "³": "^3", "≈": r"\approx ",
     "≡": r"\equiv ", "←": r"\leftarrow ", "→": r"\rightarrow ", "∈": r"\in ", "ℒ": r"\mathcal{L}",
     "ŷ": r"\hat{y}", "Ŷ": r"\hat{Y}", "ȳ": r"\bar{y}", "x̄": r"\bar{x}",
     "\u0302": "",   # a combining circumflex left over after a letter

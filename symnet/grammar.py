@@ -192,7 +192,7 @@ _PARSER = Lark(GRAMMAR, parser="lalr", lexer="basic", propagate_positions=True,
                postlex=_Disambiguate())
 
 # Layout that carries no meaning: replaced by spaces (same length) before parsing.
-_LAYOUT = re.compile(r"\\tag\*?\{[^{}]*\}|\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big)(?![a-zA-Z])"
+_LAYOUT = re.compile(r"\\tag\*?\{[^{}]*\}|\\(?:left|right|[bB]igg?[lrm]?)(?![a-zA-Z])"
                      r"|\\(?:quad|qquad|displaystyle|limits|nonumber|notag)(?![a-zA-Z])|\\label\{[^{}]*\}"
                      r"|\\[,;:! ]|&|\\\\|\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}"
                      r"|~|\\(?:text|mbox|mathrm)\s*\{\s*\}")   # ~ and \text{ } are spaces
@@ -203,7 +203,10 @@ _REMARK = re.compile(r",?\s*(?:\\q?quad\s*(?:\\(?:text|mbox)\{|\()|,\s*\\(?:text
                      re.S)
 # prose at the start of a line: `\mbox{Let }\delta_3 = ...`, `\text{Hidden layer output} = h
 # = ...`, `\text{Output} = x_3 = ...` (a label, when a relation follows in the same line)
-_PROSE_START = re.compile(r"\s*\\(?:text|mbox)\s*\{([^{}]*)\}(\s*&?\s*=)?")
+_PROSE_START = re.compile(r"\s*\\(?:text|mbox)\s*\{([^{}]*)\}(\s*&?\s*=)?(\s*\\q?quad)?")
+# an arrow or a "therefore" that opens a line says how it follows from the one before
+_LEADING_CONNECTIVE = re.compile(r"(?:^|(?<=\\\\))\s*&?\s*\\(?:Rightarrow|Longrightarrow|implies"
+                                 r"|therefore|because|hence)(?![a-zA-Z])")
 MAX_LENGTH = 4000   # characters; longer input is not a formula a person wrote
 
 
@@ -227,6 +230,7 @@ def blank_layout(latex: str) -> str:
     """The formula with layout-only LaTeX replaced by as many spaces (columns are kept)."""
     text = _REMARK.sub(lambda match: " " * len(match.group()), latex)
     text = _blank_prose(text)
+    text = _LEADING_CONNECTIVE.sub(lambda match: " " * len(match.group()), text)
     text = _LAYOUT.sub(lambda match: " " * len(match.group()), text)
     for pattern, replacement in _RESPELLED:
         text = pattern.sub(lambda match: replacement.ljust(len(match.group())), text)
@@ -246,9 +250,9 @@ def _blank_prose(text: str) -> str:
         match = _PROSE_START.match(text, start)
         if match is None:
             continue
-        words, relation = match.group(1), match.group(2)
+        words, relation, spaced = match.group(1), match.group(2), match.group(3)
         line = re.split(r"\\\\", text[match.end():], maxsplit=1)[0]
-        several_words = re.search(r"\s", words.strip()) or words.endswith(" ")
+        several_words = re.search(r"\s", words.strip()) or words.endswith(" ") or spaced
         if not several_words and (relation is None or "=" not in line):
             continue
         text = text[:start] + " " * (match.end() - start) + text[match.end():]
@@ -338,6 +342,22 @@ _STARTS_WITH_RELATION = re.compile(r"^\s*&?\s*(=|:=|\\approx|\\simeq|\\equiv|\\l
 
 
 ROWS = re.compile(r"\\\\")
+# what holds rows of its own (`\begin{pmatrix} a \\ b \end{pmatrix}`, `cases`) or a group: a
+# separator inside one does not end an equation
+HOLDS_ROWS = r"(?:[pbBvV]?matrix|smallmatrix|[dr]?cases|array|subarray)\*?"
+_NESTING = re.compile(rf"\\(?:begin|end)\{{{HOLDS_ROWS}\}}|(?<!\\)[{{}}]")
+
+
+def _depths(latex: str) -> list[int]:
+    """The nesting depth (environments and braces) at each character of `latex`."""
+    depths, depth, at = [], 0, 0
+    for match in _NESTING.finditer(latex):
+        depths.extend([depth] * (match.start() - at))
+        opening = match.group().startswith("\\begin") or match.group() == "{"
+        depth = depth + 1 if opening else max(depth - 1, 0)
+        depths.extend([depth if opening else depth + 1] * (match.end() - match.start()))
+        at = match.end()
+    return depths + [depth] * (len(latex) - at + 1)
 
 
 def equations(latex: str, separators: re.Pattern = _LINE_BREAK) -> list[str]:
@@ -348,8 +368,9 @@ def equations(latex: str, separators: re.Pattern = _LINE_BREAK) -> list[str]:
     `separators=ROWS`, only the rows of an aligned block are split (`symnet import`: a row is
     a claim)."""
     starts, ends = [0], []
+    depths = _depths(latex)
     for match in separators.finditer(latex):
-        if not _STARTS_WITH_RELATION.match(latex[match.end():]):
+        if depths[match.start()] == 0 and not _STARTS_WITH_RELATION.match(latex[match.end():]):
             ends.append(match.start())    # the separator (`\\`, `\text{and}`) belongs to neither
             starts.append(match.end())
     # a line break at the end of a block (`... \\` before `\end{align}`) ends nothing

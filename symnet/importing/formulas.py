@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import InputError
-from ..grammar import ROWS, equations
+from ..grammar import HOLDS_ROWS, ROWS, equations
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,9 @@ _UNNUMBERED = {"displaymath", "math"}
 _TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
 _LABEL = re.compile(r"\\label\{([^{}]*)\}")
 _NO_NUMBER = re.compile(r"\\(?:nonumber|notag)(?![a-zA-Z])")
-_ENVIRONMENT_MARK = re.compile(r"\\(?:begin|end)\{[A-Za-z]+\*?\}(?:\{[0-9]+\})?")
+# the marks of an environment whose rows are equations (`align`, `aligned`, `split`); a matrix
+# or `cases` inside a formula keeps its own
+_ENVIRONMENT_MARK = re.compile(rf"\\(?:begin|end)\{{(?!{HOLDS_ROWS}\}})[A-Za-z]+\*?\}}(?:\{{[0-9]+\}})?")
 # a statement: an equation, a definition or an update; `a > 0` and `x \in X` are not claims
 _STATES = re.compile(r"(?<![<>!\\])=|\\(?:leftarrow|gets|approx|coloneqq)(?![a-zA-Z])")
 # `i = 1, \ldots, N`, `N = 3`: a range or a value given in prose, not a formula to check
@@ -121,7 +123,13 @@ def _markdown_blocks(text: str) -> Iterator[_Block]:
         return last_line + 1
 
     for token in _markdown_parser().parse(text):
-        if token.type in ("math_block", "math_block_label", "math_block_eqno"):
+        if token.type == "math_block" and "$$" in token.content:
+            # `$$E$$ is the loss: $$E: \ldots$$` on one line is a sentence with two formulas,
+            # not one display (the plugin takes a line that starts and ends with `$$` as one)
+            line = line_of(token, token.content)
+            for piece in token.content.split("$$")[::2]:
+                yield _Block(piece, line, False)
+        elif token.type in ("math_block", "math_block_label", "math_block_eqno"):
             line = line_of(token, token.content)
             label = token.info if token.type == "math_block_label" else None
             yield _Block(token.content, line, True, label=label or None)
@@ -134,11 +142,17 @@ def _markdown_blocks(text: str) -> Iterator[_Block]:
                          and environment not in _UNNUMBERED)
         elif token.type == "inline":
             line = line_of(token, token.content)
-            for child in token.children or []:
+            children = token.children or []
+            # `$$…$$` is a display only when it stands alone in its paragraph; inside a
+            # sentence it is inline math, as kramdown (Jekyll blogs) reads it
+            alone = [child for child in children
+                     if child.type not in ("softbreak", "hardbreak") and
+                     not (child.type == "text" and not child.content.strip())]
+            for child in children:
                 if child.type in ("math_inline", "math_inline_double"):
                     offset = _line_offset(token.content, child.content)
                     yield _Block(child.content, line + offset,
-                                 child.type == "math_inline_double")
+                                 child.type == "math_inline_double" and len(alone) == 1)
 
 
 def _line_offset(paragraph: str, content: str) -> int:

@@ -46,7 +46,9 @@ class Features:
     """What the formulas name, before any checking."""
 
     layer_numbers: set[int] = field(default_factory=set)
+    subscript_numbers: set[int] = field(default_factory=set)   # `W_2`, or an entry `h_1^l`
     layer_letters: set[str] = field(default_factory=set)
+    reaches_next: bool = False          # `\delta^{l+1}`: layer l's formula uses layer l+1
     activations: dict[str, str] = field(default_factory=dict)   # "1", "l", "L", "out" -> name
     input_batch: bool | None = None     # `X` (a batch) or `x` (one sample)
     input_first: bool = False           # `X W`: samples as rows
@@ -88,7 +90,8 @@ def read_features(formulas: list[str]) -> Features:
                 features.batch_name = features.batch_name or over.group(2)
                 if re.search(r"\^\s*\{?\s*\(\s*" + over.group(1) + r"\s*\)", equation):
                     features.sample_letters.add(over.group(1))   # `o^{(n)}`: sample n's
-            parts = links(tree)
+            # `u = h W + b \in \mathbb{R}^{1 \times m}`: the space says a shape, not a step
+            parts = [link for link in links(tree) if link.relation != r"\in"]
             if not parts or _DERIVATIVE.search(source_of(parts[0].lhs, equation)):
                 continue
             # `\mbox{Output} = x_3 = f_3(W_3 x_2)`: the statement after the label
@@ -157,9 +160,13 @@ def _read_layers(tree, features: Features) -> None:
         for script in node.children[1].children:
             marks = [token for token in script.scan_values(lambda v: isinstance(v, Token))]
             if len(marks) == 1 and marks[0].type == "NUMBER":
-                features.layer_numbers.add(int(float(marks[0])))
+                numbers = features.layer_numbers if script.data == "sup" else \
+                    features.subscript_numbers
+                numbers.add(int(float(marks[0])))
             elif len(marks) == 1 and str(marks[0]) in ("l", "L") and script.data == "sup":
                 features.layer_letters.add(str(marks[0]))
+            elif [str(mark) for mark in marks] == ["l", "+", "1"]:
+                features.reaches_next = True
         if name_of(node.children[0]) in ("b", "B"):
             features.bias = True
 
@@ -210,6 +217,15 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
                               if loss), features.loss or _generic_loss(rhs))
         features.compared = features.compared or _compared(rhs)
         return True
+    mark = _layer_of(lhs)
+    own_preactivation = bool(base and mark) and base not in _LAYERED and \
+        base not in _OUTPUT_NAMES | _LOSS_NAMES and not _is_call(rhs) and _layered_affine(rhs)
+    if own_preactivation:   # `u^l = h^{l-1} W^l + b^l`: the document's own letter for it
+        features.own_symbols[f"{base}^{_layer_style(lhs)}"] = "preactivation[l]"
+    if base in _ACTIVATION_LETTERS and mark in ("L", "out") and isinstance(rhs, Tree) and \
+            rhs.data in ("name", "styled") and not _is_input(rhs):
+        features.own_symbols[name_of(rhs)] = "output"   # `h^L = \mathbf{y}`: y is the output
+        return True
     if base in _OUTPUT_NAMES and not _is_call(rhs):
         features.activations["out"] = "identity"   # `\hat{y} = z^{(2)}`, `\hat{Y} = A W + b`
     affine = not _is_call(rhs) and _weight_times_input(rhs)
@@ -220,7 +236,8 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
         features.own_symbols[base] = "output"
         features.activations["out"] = "identity"
     if base in _LAYERED and _LAYERED[base] == "preactivation" or base in _OUTPUT_NAMES | \
-            _ACTIVATION_LETTERS and not _is_call(rhs) or base in features.own_symbols:
+            _ACTIVATION_LETTERS and not _is_call(rhs) or base in features.own_symbols or \
+            own_preactivation:
         factors = [_base(node) for node in rhs.iter_subtrees_topdown()
                    if node.data in ("scripted", "name")]
         weights = [i for i, name in enumerate(factors) if name in ("W", "w")]
@@ -231,14 +248,11 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
         features.weighted |= bool(weights)
         return bool(weights)
     if (base in _ACTIVATION_LETTERS or base in _OUTPUT_NAMES) and _is_call(rhs):
-        if base in _ACTIVATION_LETTERS and _is_input(rhs):
-            features.starts_at_one = True
-            return False
         layer = _layer_of(lhs) or ("out" if base in _OUTPUT_NAMES else "only")
         features.activations[layer] = _activation_of(rhs.children[0])
         return True
-    if base in _ACTIVATION_LETTERS and _is_input(rhs):
-        features.starts_at_one = True
+    if base in _ACTIVATION_LETTERS and _is_input(rhs) and mark != "0":
+        features.starts_at_one = True   # `a^1 = x` (`h^0 = x` is the 0-based input)
     return False
 
 
@@ -292,6 +306,23 @@ def _weight_times_input(tree) -> bool:
                                                              for name in names)
 
 
+def _layer_style(tree) -> str:
+    """A notation key's layer mark as `tree` writes its layer: `{(l)}` for `u^{(l)}` and
+    `u^{[l]}`, `l` for a bare `u^l` (a key in parentheses does not read bare marks)."""
+    grouped = any(node.data == "group" for script in tree.children[1].children
+                  if script.data == "sup" for node in script.iter_subtrees())
+    return "{(l)}" if grouped else "l"
+
+
+def _layered_affine(tree) -> bool:
+    """`h^{l-1} W^l + b^l`, `W^{[l]} a^{[l-1]}`: a weight times an activation (or the input),
+    both with layer marks (or the input without one)."""
+    names = [(_base(node), node.data == "scripted") for node in tree.iter_subtrees_topdown()
+             if node.data in ("scripted", "name")]
+    return any(name in ("W", "w") and mark for name, mark in names) and \
+        any(name in _ACTIVATION_LETTERS and mark or name in ("x", "X") for name, mark in names)
+
+
 def _is_word(tree) -> bool:
     return isinstance(tree, Tree) and tree.data == "word"
 
@@ -301,7 +332,8 @@ def _is_call(tree) -> bool:
 
 
 def _is_input(tree) -> bool:
-    return isinstance(tree, Tree) and tree.data == "name" and name_of(tree) in ("x", "X")
+    return isinstance(tree, Tree) and tree.data in ("name", "styled") and \
+        name_of(tree) in ("x", "X")
 
 
 def _activation_of(head) -> str:
@@ -357,13 +389,19 @@ def _loss_of(text: str) -> dict | None:
 
 def first_network(features: Features) -> tuple[dict, list[str]]:
     questions = []
-    numbers = sorted(n for n in features.layer_numbers if 0 < n < 10)
+    # a number subscripted to a layered letter is its layer only in a document that marks
+    # no layer with a superscript (`W_2`, not the entry `h_1^{L-1}`)
+    marked = features.layer_numbers or features.layer_letters
+    numbers = sorted(n for n in features.layer_numbers | (
+        set() if marked else features.subscript_numbers) if 0 < n < 10)
     count = max(numbers) - (1 if features.starts_at_one else 0) if numbers else 0
     count = max(count, features.chain_layers)
     if count < 1 and features.layer_letters:
-        count = 2
+        # a formula that takes layer l from layer l+1 is exercised at a hidden layer only
+        # when another hidden layer follows it
+        count = 3 if features.reaches_next else 2
         questions.append("the number of layers (the formulas are written for a layer l); "
-                         "guessed 2")
+                         f"guessed {count}")
     elif count < 1:
         count = 1     # an unmarked W is the only layer
         if not features.weighted:
@@ -423,6 +461,8 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
     if features.input_batch and (loss.get("batch") or features.sample_letters or
                                  features.stacked) or features.batch_name:
         samples = "rows" if features.input_first else "columns"
+    elif features.input_first:   # `h W`: one sample as a row vector
+        samples, batch = "rows", 1
     network = {"samples": samples, "sizes": sizes, "inputs": "n_0", "layers": layers,
                "loss": {"kind": loss["kind"], "scale": _fraction_text(loss["scale"]),
                         "reduction": loss["reduction"]}}
@@ -434,7 +474,9 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
         network["weights"] = "in_out"
     if features.starts_at_one:
         network["layers_from"] = 1
-    if batch:
+    if isinstance(batch, int):
+        network["batch"] = batch
+    elif batch:
         sizes[batch] = 5
         if samples != "single":
             network["batch"] = batch
@@ -460,18 +502,23 @@ def _fraction_text(value: Fraction) -> str | int:
 def neighbours(network: dict) -> list[tuple[str, dict]]:
     """Networks that differ from `network` in one reading, with what the difference is."""
     found = []
-    batch = network.get("batch") or next((name for name in network["sizes"]
-                                          if not name.startswith("n_")), "m")
-    for samples, weights in (("columns", "out_in"), ("rows", "in_out"), ("single", "out_in"),
-                             ("single", "in_out"), ("rows", "out_in")):
-        if (samples, weights) == (network["samples"], network.get("weights", "out_in")):
+    named = network.get("batch") if isinstance(network.get("batch"), str) else None
+    batch = named or next((name for name in network["sizes"] if not name.startswith("n_")), "m")
+    # (samples, weights, batch): a batch, one sample as a column, one sample as a row
+    for samples, weights, size in (("columns", "out_in", batch), ("rows", "in_out", batch),
+                                   ("single", "out_in", None), ("single", "in_out", None),
+                                   ("rows", "out_in", batch), ("rows", "in_out", 1)):
+        if (samples, weights, size) == (network["samples"], network.get("weights", "out_in"),
+                                        network.get("batch") if samples != "single" else None):
             continue
-        changed = {**network, "samples": samples, "weights": weights,
-                   "sizes": {**network["sizes"], batch: network["sizes"].get(batch, 5)}}
+        changed = {**network, "samples": samples, "weights": weights}
         changed.pop("batch", None)
-        if samples != "single":
-            changed["batch"] = batch
-        found.append((f"samples as {samples}, W {weights.replace('_', ' x ')}", changed))
+        if size == batch:
+            changed["sizes"] = {**network["sizes"], batch: network["sizes"].get(batch, 5)}
+        if size is not None:
+            changed["batch"] = size
+        layout = "one sample as a row" if size == 1 else f"samples as {samples}"
+        found.append((f"{layout}, W {weights.replace('_', ' x ')}", changed))
     flipped = [{**layer, "bias": not layer.get("bias", True)} for layer in network["layers"]]
     found.append(("biases " + ("removed" if network["layers"][0].get("bias", True)
                                else "added"), {**network, "layers": flipped}))

@@ -4,7 +4,7 @@ superscript names, and the network node or function it stands for."""
 from __future__ import annotations
 
 import sympy as sp
-from lark import Token
+from lark import Token, Tree
 
 from ..conventions import LAYER_NAMES, LOSS_NAMES
 from ..notation import NODE_KINDS, Entry, normalise
@@ -100,10 +100,21 @@ class NotationReader:
             base, scripts = tree.children
             sub = next((script.children[0] for script in scripts.children
                         if script.data == "sub"), None)
-            name = f"{name_of(base)}_{label_of(sub) or name_of(sub)}" if sub is not None \
-                and len(scripts.children) == 1 else None
-            return self.network.sizes.get(name) if name else None
+            if sub is None or len(scripts.children) != 1:
+                return None
+            name = f"{name_of(base)}_{label_of(sub) or name_of(sub)}"
+            if name not in self.network.sizes and self._reads_as_layer(sub):
+                # `m_l`, `n_{l-1}`: the size of the layer a layer variable names
+                name = f"{name_of(base)}_{self._layer_expression(sub)}"
+            return self.network.sizes.get(name)
         return None
+
+    def _reads_as_layer(self, tree) -> bool:
+        """Whether `tree` is a layer expression in this claim's layer variables (`l`, `l-1`)."""
+        letters = {str(token) for token in (tree.scan_values(lambda v: isinstance(v, Token))
+                                            if isinstance(tree, Tree) else [tree])
+                   if str(token).isalpha()}
+        return bool(letters) and letters <= set(self.context.layers)
 
     def _layer_symbol(self, name: str, tree) -> int:
         if name in self.context.layers:
@@ -111,6 +122,8 @@ class NotationReader:
         sizes = self.network.sizes
         if name in sizes:
             return sizes[name]
+        if LAYER_NAMES.get(name) == "last":   # `W^{L-1}`: counted from the last layer
+            return self.network.depth + self.network.spec.layers_from
         raise Unresolvable(f"layer {name!r} is not a number, a size or a layer variable; "
                            "declare it in [notation] as layer_variable[1..L]", column_of(tree))
 

@@ -184,6 +184,12 @@ class QuantityReader:
             return inner.resolve(definition)
         layered = [entry.key for entry in self.context.notation.by_base(normalise(name))
                    if entry.variable is not None or entry.layer is not None]
+        declared = [number for number, layer in enumerate(self.network.layers, start=1)
+                    if layer.activation.generic and layer.activation.name == name]
+        if declared and not layered and not indices:
+            # `\phi`: the generic function the [network] declares its layers with (one
+            # undefined function of that name, whichever layer applies it)
+            return self._activation_function(declared[0], tree)
         if layered:
             raise Unresolvable(f"{name!r} without its layer (the notation has "
                                f"{', '.join(layered)})", column_of(tree))
