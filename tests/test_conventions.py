@@ -355,3 +355,29 @@ def test_a_sample_mark_in_a_network_of_one_sample_is_that_sample():
         r"\sigma(z) = \frac{1}{1 + \operatorname{e}^{-z}}",
     ], {"i": "sample_index"}, samples="single", hidden="sigmoid", output="identity")
     assert [claim.verdict for claim in results] == ["holds", "wrong", "holds"]
+
+
+def test_one_sample_as_a_row_with_the_last_layer_L_and_a_function_by_its_name():
+    """A document that writes one sample as a row (`s^l = h^{l-1} W^l + b^l`), its layers'
+    generic function by the name the [network] gives it (`\\psi`), `L` for the last layer,
+    `k_l` for the width of layer l, and prose around its rows (`\\text{Likewise,}\\quad`,
+    `\\Rightarrow`, `\\bigg[`, a typographic prime)."""
+    table = {"samples": "rows", "batch": 1, "weights": "in_out",
+             "sizes": {"k_0": 3, "k_1": 4, "k_2": 2}, "inputs": "k_0",
+             "layers": [{"units": "k_1", "activation": "generic", "function": r"\psi"},
+                        {"units": "k_2", "activation": "generic", "function": r"\psi"}],
+             "loss": {"kind": "generic", "function": "C"}}
+    claims = [
+        r"s^l = h^{l-1} W^l + b^l \in \mathbb{R}^{1 \times k_l}",
+        r"h^l = \psi(s^l)",
+        r"\frac{\partial C}{\partial W^L} = (h^{L-1})^\top \bigg[ \frac{\partial C}{\partial h^L}"
+        r" \odot \psi’(s^L) \bigg]",
+        r"\text{Likewise,}\quad \frac{\partial C}{\partial b^L} = \frac{\partial C}{\partial h^L}"
+        r" \odot \psi'(s^L)",
+        r"\Rightarrow \frac{\partial C}{\partial s^{L-1}} = \frac{\partial C}{\partial s^L} "
+        r"(W^L)^\top \odot \psi'(s^{L-1})",
+    ]
+    notation = {"s^l": "preactivation[l]"}
+    assert outcomes(verdicts_in(table, claims, notation)) == [HOLDS] * 5
+    planted = [claims[4].replace(r"(W^L)^\top", "W^L"), claims[0].replace("k_l", "k_{l-1}")]
+    assert outcomes(verdicts_in(table, planted, notation)) == [("wrong", "shape")] * 2

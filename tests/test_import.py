@@ -307,3 +307,41 @@ def test_layers_applied_straight_to_products_with_their_own_functions(tmp_path):
     assert inference.notation["g_2"] == "activation_function[2]"
     assert (inference.notation["o"], inference.notation["t"]) == ("output", "target")
     assert inference.forward_holds == inference.forward_total == 3
+
+
+KRAMDOWN_ROWS = r"""# One sample as a row
+
+For one sample $$\mathbf{x} \in \mathbb{R}^{1 \times n_0}$$ and a layer $$l$$:
+
+* the weighted input $$r^l = h^{l-1} W^l + b^l$$
+* the output $$h^l = \varphi(r^l)$$, with $$h^0 = \mathbf{x}$$ and $$h^L = \mathbf{p}$$
+
+$$\frac{\partial E}{\partial W^L} = \begin{pmatrix} a & b \\ c & d \end{pmatrix}$$
+
+$$\delta^l = \delta^{l+1} (W^{l+1})^\top \odot \varphi'(r^l)$$
+"""
+
+
+def test_kramdown_math_in_sentences_is_inline_and_matrices_keep_their_rows(tmp_path):
+    """`$$..$$` inside a sentence is inline math (kept only when it states something); a
+    matrix's rows inside a display are not rows of an aligned block."""
+    (tmp_path / "rows.md").write_text(KRAMDOWN_ROWS)
+    assert [formula.latex for formula in formulas(tmp_path / "rows.md")] == [
+        r"r^l = h^{l-1} W^l + b^l", r"h^l = \varphi(r^l)", r"h^0 = \mathbf{x}",
+        r"h^L = \mathbf{p}",
+        r"\frac{\partial E}{\partial W^L} = \begin{pmatrix} a & b \\ c & d \end{pmatrix}",
+        r"\delta^l = \delta^{l+1} (W^{l+1})^\top \odot \varphi'(r^l)"]
+
+
+def test_a_layered_forward_pass_in_own_letters_with_one_sample_as_a_row(tmp_path):
+    """`r^l = h^{l-1} W^l + b^l`: r is the document's preactivation letter (written as the
+    document marks layers), the sample a row; `h^L = \\mathbf{p}` names the output; a formula
+    that reaches layer l+1 makes three layers, so it is checked at a hidden layer."""
+    (tmp_path / "rows.md").write_text(KRAMDOWN_ROWS)
+    inference = import_document(tmp_path / "rows.md").inference
+    network = inference.network
+    assert (network["samples"], network["batch"], network["weights"]) == ("rows", 1, "in_out")
+    assert [layer["function"] for layer in network["layers"]] == [r"\varphi"] * 3
+    assert inference.notation["r^l"] == "preactivation[l]"
+    assert inference.notation["p"] == "output"
+    assert "layers_from" not in network     # h^0 = x is the input of a 0-based document
