@@ -381,3 +381,17 @@ def test_one_sample_as_a_row_with_the_last_layer_L_and_a_function_by_its_name():
     assert outcomes(verdicts_in(table, claims, notation)) == [HOLDS] * 5
     planted = [claims[4].replace(r"(W^L)^\top", "W^L"), claims[0].replace("k_l", "k_{l-1}")]
     assert outcomes(verdicts_in(table, planted, notation)) == [("wrong", "shape")] * 2
+
+
+@pytest.mark.parametrize("samples", ["columns", "rows"])
+def test_a_sum_over_the_batch_makes_its_letter_the_sample(samples):
+    """`\\sum_{k \\in m} \\|\\hat{y}_k - y_k\\|^2` with m the batch: k is a sample (a subscript
+    or a mark in parentheses), not an entry index, without declaring it."""
+    setup = {"samples": samples}
+    if samples == "rows":
+        setup["weights"] = "in_out"
+    claims = [r"L = \frac12 \sum_{k \in m} \| \hat{y}_k - y_k \|^2",
+              r"L = \frac{1}{2} \sum_{k=1}^{m} \| \hat{y}^{(k)} - y^{(k)} \|^2"]
+    assert outcome(claims, **setup) == [HOLDS, HOLDS]
+    planted = [claim.replace(r"\frac12", "").replace(r"\frac{1}{2}", "") for claim in claims]
+    assert outcome(planted, **setup) == [("wrong", "factor")] * 2

@@ -91,7 +91,7 @@ class IndexReader:
         parts = [part for part in tree.children if not isinstance(part, Token)] \
             if tree.data == "script_list" else [tree]
         layer, sample, transpose, power = None, None, False, None
-        samples = set(self.context.notation.marker("sample_index"))
+        samples = set(self.context.notation.marker("sample_index")) | self.batch_letters
         for part in parts:
             pieces = part.children if isinstance(part, Tree) and part.data == "juxtaposition" \
                 else [part]
@@ -139,7 +139,16 @@ class IndexReader:
             return self._sum_of_everything(self.resolve(body), tree)
         indices, limit, upper = self._sum_indices(sub)
         sup = upper if upper is not None else sup
-        value = self.resolve(body)
+        over_batch = self.network.spec.batch is not None and \
+            name_of(sup) == self.network.spec.batch if sup is not None else False
+        # `\sum_{n \in S}`, `\sum_{n=1}^{M}` with S, M the batch: n is a sample in the body
+        # (`o_n`, `t^{(n)}`), as a declared sample index would be
+        bound = [index for index in indices if over_batch and index not in self.batch_letters]
+        self.batch_letters.update(bound)
+        try:
+            value = self.resolve(body)
+        finally:
+            self.batch_letters.difference_update(bound)
         if isinstance(value, MatrixValue):
             raise Unresolvable("a sum over a matrix: write its entries", column_of(tree))
         for index in indices:
@@ -198,7 +207,9 @@ class IndexReader:
         return names, None, None
 
     def _sum(self, value: Indexed, index: str, start, upper_tree, tree) -> Indexed:
-        samples = set(self.context.notation.marker("sample_index"))
+        samples = set(self.context.notation.marker("sample_index")) | (
+            {index} if upper_tree is not None and
+            name_of(upper_tree) == self.network.spec.batch else set())
         if index in samples and not self.context.batch:
             raise NeedsBatch
         if index not in value.free:

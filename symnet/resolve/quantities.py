@@ -34,6 +34,11 @@ class QuantityReader:
         if sample is not None and not self.context.batch:
             raise NeedsBatch
         rows, cols = matrix.shape
+        if sample is None and sample_axis is not None and len(indices) == 1 and \
+                indices[0] in self.batch_letters and matrix.shape[1 - sample_axis] > 1:
+            sample, indices = indices[0], []   # `o_n` in a sum over the batch: sample n's o
+            if not self.context.batch:
+                raise NeedsBatch
         if not indices:
             if sample is not None:
                 return self._entries(matrix, [sample], sample_axis, node, adjoint, tree)
