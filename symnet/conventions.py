@@ -58,10 +58,12 @@ ADJOINT_ACCENTS = (r"\bar", r"\overline")
 # following letter: `σz` -> `\sigma z`)
 UNICODE: dict[str, str] = {
     "σ": r"\sigma ", "δ": r"\delta ", "η": r"\eta ", "λ": r"\lambda ", "α": r"\alpha ",
-    "β": r"\beta ", "φ": r"\phi ", "ϕ": r"\phi ", "θ": r"\theta ", "ε": r"\epsilon ", "γ": r"\gamma ", "μ": r"\mu ",
+    "β": r"\beta ", "φ": r"\phi ", "ϕ": r"\phi ", "θ": r"\theta ", "ε": r"\epsilon ",
+    "γ": r"\gamma ", "μ": r"\mu ",
     "Δ": r"\Delta ", "Σ": r"\sum ", "∑": r"\sum ", "∂": r"\partial ", "∇": r"\nabla ",
     "⊙": r"\odot ", "∘": r"\circ ", "⋅": r"\cdot ", "·": r"\cdot ", "×": r"\times ",
-    "∗": "*", "−": "-", "′": "'", "’": "'", "″": "''", "ᵀ": "^T", "²": "^2", "³": "^3", "≈": r"\approx ",
+    "∗": "*", "−": "-", "′": "'", "’": "'", "″": "''", "ᵀ": "^T", "²": "^2", "³": "^3",
+    "≈": r"\approx ",
     "≡": r"\equiv ", "←": r"\leftarrow ", "→": r"\rightarrow ", "∈": r"\in ", "ℒ": r"\mathcal{L}",
     "ŷ": r"\hat{y}", "Ŷ": r"\hat{Y}", "ȳ": r"\bar{y}", "x̄": r"\bar{x}",
     "\u0302": "",   # a combining circumflex left over after a letter

@@ -47,7 +47,8 @@ _LABEL = re.compile(r"\\label\{([^{}]*)\}")
 _NO_NUMBER = re.compile(r"\\(?:nonumber|notag)(?![a-zA-Z])")
 # the marks of an environment whose rows are equations (`align`, `aligned`, `split`); a matrix
 # or `cases` inside a formula keeps its own
-_ENVIRONMENT_MARK = re.compile(rf"\\(?:begin|end)\{{(?!{HOLDS_ROWS}\}})[A-Za-z]+\*?\}}(?:\{{[0-9]+\}})?")
+_ENVIRONMENT_MARK = re.compile(rf"\\(?:begin|end)\{{(?!{HOLDS_ROWS}\}})[A-Za-z]+\*?\}}"
+                               r"(?:\{[0-9]+\})?")
 # a statement: an equation, a definition or an update; `a > 0` and `x \in X` are not claims
 _STATES = re.compile(r"(?<![<>!\\])=|\\(?:leftarrow|gets|approx|coloneqq)(?![a-zA-Z])")
 # `i = 1, \ldots, N`, `N = 3`: a range or a value given in prose, not a formula to check

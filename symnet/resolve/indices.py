@@ -139,8 +139,8 @@ class IndexReader:
             return self._sum_of_everything(self.resolve(body), tree)
         indices, limit, upper = self._sum_indices(sub)
         sup = upper if upper is not None else sup
-        over_batch = self.network.spec.batch is not None and \
-            name_of(sup) == self.network.spec.batch if sup is not None else False
+        batch = self.network.spec.batch
+        over_batch = sup is not None and batch is not None and name_of(sup) == batch
         # `\sum_{n \in S}`, `\sum_{n=1}^{M}` with S, M the batch: n is a sample in the body
         # (`o_n`, `t^{(n)}`), as a declared sample index would be
         bound = [index for index in indices if over_batch and index not in self.batch_letters]
