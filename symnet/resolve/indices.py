@@ -207,9 +207,7 @@ class IndexReader:
         return names, None, None
 
     def _sum(self, value: Indexed, index: str, start, upper_tree, tree) -> Indexed:
-        samples = set(self.context.notation.marker("sample_index")) | (
-            {index} if upper_tree is not None and
-            name_of(upper_tree) == self.network.spec.batch else set())
+        samples = set(self.context.notation.marker("sample_index"))
         if index in samples and not self.context.batch:
             raise NeedsBatch
         if index not in value.free:

@@ -27,6 +27,9 @@ class QuantityReader:
         sample_axis = None
         if has_samples and self.network.spec.samples != "single":
             sample_axis = 0 if self.network.spec.samples == "rows" else 1
+        if sample is None and sample_axis is not None and len(indices) == 1 and \
+                indices[0] in self.batch_letters and matrix.shape[1 - sample_axis] > 1:
+            sample, indices = indices[0], []   # `o_n` in a sum over the batch: sample n's o
         if sample is not None and sample_axis is None and has_samples:
             sample = None   # `x^{(i)}` in a network of one sample: that sample, the i-th
         if sample is not None and sample_axis is None:
@@ -34,11 +37,6 @@ class QuantityReader:
         if sample is not None and not self.context.batch:
             raise NeedsBatch
         rows, cols = matrix.shape
-        if sample is None and sample_axis is not None and len(indices) == 1 and \
-                indices[0] in self.batch_letters and matrix.shape[1 - sample_axis] > 1:
-            sample, indices = indices[0], []   # `o_n` in a sum over the batch: sample n's o
-            if not self.context.batch:
-                raise NeedsBatch
         if not indices:
             if sample is not None:
                 return self._entries(matrix, [sample], sample_axis, node, adjoint, tree)
