@@ -88,6 +88,7 @@ script_atom: LETTER | NUMBER | COMMAND | TOP
     | _OPEN_BAR expr _CLOSE_BAR            -> norm
     | PARTIAL                              -> partial
     | NABLA                                -> nabla
+    | SLICE                                -> slice
 
 // LaTeX commands end where the letters end: \to must not match the start of \top
 RELATION.2: /=|:=|\\(?:in|approx|simeq|equiv|leftarrow|rightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim)(?![a-zA-Z])/
@@ -96,6 +97,8 @@ COMPARE.2: /[<>]|\\(?:geq?|leq?|neq|ne|gt|lt)(?![a-zA-Z])/
 SEPARATOR: "," | ";"
 MULOP.2: /\*|\.\*|\.(?![*0-9(])|\/|\\(?:cdot|times|odot|circ|bullet|ast)(?![a-zA-Z])/
 SUM.2: /\\sum(?![a-zA-Z])/
+// `\delta_{q\cdot}`, `W_{:,j}`: a whole row or column (an index standing for all of them)
+SLICE.3: /\\cdot(?=\s*[},])|(?<=[{,]):(?=\s*[},])/
 FRAC.2: /\\[dt]?frac(?![a-zA-Z])/
 // TeX's short forms: `\frac12`, `\frac1m`, `\frac1{2m}`
 FRAC_PAIR.3: /\\[dt]?frac\s*[0-9A-Za-z]\s*[0-9A-Za-z](?![0-9A-Za-z])/
@@ -108,12 +111,13 @@ PARTIAL.2: /\\partial(?![a-zA-Z])/
 NABLA.2: /\\nabla(?![a-zA-Z])/
 TOP.2: /\\(?:top|intercal)(?![a-zA-Z])/
 PRIME: "'" | "\\prime"
-// |x|, ||x||, \|x\|, \Vert x \Vert: whether a bar opens or closes is decided after lexing
-BAR: "||" | "\\|" | "|" | /\\Vert(?![a-zA-Z])/
+// |x|, ||x||, \|x\|, \Vert x \Vert, \lVert x \rVert: whether a bar opens or closes is
+// decided after lexing
+BAR: "||" | "\\|" | "|" | /\\[lr]?Vert(?![a-zA-Z])|\\[lr]vert(?![a-zA-Z])/
 %declare _OPEN_BAR _CLOSE_BAR _GROUP_PAREN
 // exp(x) written without its backslash
 FUNCTION_WORD.3: /(?<![\\a-zA-Z])(<FUNCTION_WORDS>)(?=\s*(?:\^\s*\{?\s*[0-9]+\s*\}?\s*)?\()/
-COMMAND: /\\(?!(?:in|geq?|leq?|neq|ne|gt|lt|sum|d?frac|tfrac|text|mbox|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|partial|nabla|top|intercal|prime|cdot|times|odot|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim|Vert)(?![a-zA-Z]))[a-zA-Z]+/
+COMMAND: /\\(?!(?:in|geq?|leq?|neq|ne|gt|lt|sum|d?frac|tfrac|text|mbox|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|partial|nabla|top|intercal|prime|cdot|times|odot|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim|[lr]?Vert|[lr]vert)(?![a-zA-Z]))[a-zA-Z]+/
 LETTER: /[a-zA-Z]/
 NUMBER: /[0-9]+(\.[0-9]+)?/
 
@@ -126,6 +130,10 @@ _FUNCTION_WORDS = {"exp", "log", "ln", "tanh", "sinh", "cosh", "sin", "cos", "ma
                    *FUNCTION_NAMES}
 GRAMMAR = GRAMMAR.replace("<FUNCTION_WORDS>", "|".join(sorted(_FUNCTION_WORDS, key=len,
                                                               reverse=True)))
+
+
+# `\lVert`, `\rvert`: the left and right forms of a bar are one kind of bar
+_BAR_KIND = re.compile(r"\\[lr](?=[vV]ert)")
 
 
 class _Disambiguate:
@@ -173,13 +181,16 @@ class _Disambiguate:
         previous = None
         for token in stream:
             if token.type == "BAR":
+                kind = _BAR_KIND.sub(r"\\", str(token)).replace("\\vert", "|")
                 after_operand = previous is not None and not (
                     previous.type in self._OPENS_AFTER_TYPES or str(previous) in self._OPENS_AFTER)
-                if after_operand and open_bars and open_bars[-1] == str(token):
+                closes = after_operand and not str(token).startswith("\\l") or \
+                    str(token).startswith("\\r")
+                if closes and open_bars and open_bars[-1] == kind:
                     open_bars.pop()
                     token = Token.new_borrow_pos("_CLOSE_BAR", str(token), token)
                 else:
-                    open_bars.append(str(token))
+                    open_bars.append(kind)
                     token = Token.new_borrow_pos("_OPEN_BAR", str(token), token)
             previous = token
             yield token
@@ -231,6 +242,7 @@ def blank_layout(latex: str) -> str:
     text = _REMARK.sub(lambda match: " " * len(match.group()), latex)
     text = _blank_prose(text)
     text = _LEADING_CONNECTIVE.sub(lambda match: " " * len(match.group()), text)
+    text = _one_entry_matrices(text)
     text = _LAYOUT.sub(lambda match: " " * len(match.group()), text)
     for pattern, replacement in _RESPELLED:
         text = pattern.sub(lambda match: replacement.ljust(len(match.group())), text)
@@ -257,6 +269,30 @@ def _blank_prose(text: str) -> str:
             continue
         text = text[:start] + " " * (match.end() - start) + text[match.end():]
     return text
+
+
+def _one_entry_matrices(text: str) -> str:
+    """`\\begin{pmatrix} X \\end{pmatrix}_{ij}` and plain TeX's `\\pmatrix{X}_j`: a matrix of
+    one entry is a pair of parentheses (around an expression whose entry is taken)."""
+    for match in reversed(list(_ONE_ENTRY_OPEN.finditer(text))):
+        if match.group("plain"):
+            end = _closing_brace(text, match.end() - 1)
+            if end is None:
+                continue
+            close = end - 1
+        else:
+            closing = text.find(rf"\end{{{match.group('env')}}}", match.end())
+            if closing < 0:
+                continue
+            close, end = closing, closing + len(rf"\end{{{match.group('env')}}}")
+        if re.search(r"&|\\\\", text[match.end():close]):
+            continue   # rows or columns: a matrix of several entries
+        text = (text[:match.start()] + " " * (match.end() - match.start() - 1) + "(" +
+                text[match.end():close] + ")" + " " * (end - close - 1) + text[end:])
+    return text
+
+
+_ONE_ENTRY_OPEN = re.compile(r"\\(?P<plain>[pb]matrix)\s*\{|\\begin\{(?P<env>[pb]matrix)\}")
 
 
 def _blank_underbrace_labels(text: str) -> str:

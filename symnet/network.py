@@ -109,15 +109,30 @@ def build(spec: NetworkSpec, sizes: Mapping[str, int] | None = None, *,
 def _loss_value(network: Network, output: str) -> sp.Expr:
     """The loss as one sum of terms (so each entry's derivative touches only its own terms)."""
     spec, graph = network.spec, network.graph
-    weight = spec.loss.scale / (network.batch if spec.loss.reduction == "mean" else 1)
-    loss = spec.loss.loss
-    terms = [weight * loss.entry(prediction, target)
-             for prediction, target in zip(graph.nodes[output].symbols, graph.nodes["Y"].symbols)]
+    terms = _loss_terms(network, graph.nodes[output].symbols, graph.nodes["Y"].symbols)
     if spec.l2 is not None:
         terms += [spec.l2.coefficient * spec.l2.scale * entry ** 2
                   for node in graph.nodes.values() if node.kind == "weight"
                   for entry in node.symbols]
     return sp.Add(*terms)
+
+
+def _loss_terms(network: Network, predictions, targets) -> list[sp.Expr]:
+    spec = network.spec
+    weight = spec.loss.scale / (network.batch if spec.loss.reduction == "mean" else 1)
+    return [weight * spec.loss.loss.entry(prediction, target)
+            for prediction, target in zip(predictions, targets)]
+
+
+def sample_loss(network: Network, sample: int) -> sp.Expr:
+    """One sample's term of the loss (without regularisation): the loss is their sum."""
+    graph, rows = network.graph, network.spec.samples == "rows"
+    predictions, targets = (graph.nodes[name].symbols for name in (network.output_name(), "Y"))
+    if rows:
+        predictions, targets = predictions[sample, :], targets[sample, :]
+    elif network.batch > 1:
+        predictions, targets = predictions[:, sample], targets[:, sample]
+    return sp.Add(*_loss_terms(network, predictions, targets))
 
 
 def _loss_inputs(network: Network, output: str) -> list[str]:

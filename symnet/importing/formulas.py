@@ -96,14 +96,31 @@ def _split(blocks: Iterator[_Block]) -> list[Formula]:
 
 def _markdown_parser():
     from markdown_it import MarkdownIt
-    from mdit_py_plugins.amsmath import amsmath_plugin
+    from mdit_py_plugins.amsmath import amsmath_block, amsmath_plugin
     from mdit_py_plugins.dollarmath import dollarmath_plugin
     from mdit_py_plugins.texmath import texmath_plugin
-    return (MarkdownIt("commonmark")
-            .use(dollarmath_plugin, allow_labels=True, allow_space=True, allow_digits=True,
-                 double_inline=True)
-            .use(amsmath_plugin)
-            .use(texmath_plugin, delimiters="brackets"))
+    parser = (MarkdownIt("commonmark")
+              .use(dollarmath_plugin, allow_labels=True, allow_space=True, allow_digits=True,
+                   double_inline=True)
+              .use(amsmath_plugin)
+              .use(texmath_plugin, delimiters="brackets"))
+    parser.block.ruler.at("amsmath", _environment_outside_dollars(amsmath_block))
+    return parser
+
+
+def _environment_outside_dollars(rule):
+    """The amsmath block rule, except where the environment it would take reaches over a `$$`
+    line: `$$ \\begin{align} .. \\end{align}\\\\ $$` (its end not at the end of its line) is
+    dollar math, and the rule would otherwise run on to the next `\\end{align}` in the file."""
+    def block(state, start: int, end: int, silent: bool) -> bool:
+        if not rule(state, start, end, True):
+            return False
+        taken, state.line = state.line, start
+        if any(line.strip() == "$$" for line in
+               state.getLines(start, taken, 0, False).splitlines()):
+            return False
+        return rule(state, start, end, silent)
+    return block
 
 
 def _markdown_blocks(text: str) -> Iterator[_Block]:
@@ -144,16 +161,18 @@ def _markdown_blocks(text: str) -> Iterator[_Block]:
         elif token.type == "inline":
             line = line_of(token, token.content)
             children = token.children or []
-            # `$$…$$` is a display only when it stands alone in its paragraph; inside a
-            # sentence it is inline math, as kramdown (Jekyll blogs) reads it
+            # `$$…$$` is a display when it stands alone in its paragraph or on lines of its
+            # own; inside a sentence it is inline math, as kramdown (Jekyll blogs) reads it
             alone = [child for child in children
                      if child.type not in ("softbreak", "hardbreak") and
                      not (child.type == "text" and not child.content.strip())]
             for child in children:
                 if child.type in ("math_inline", "math_inline_double"):
                     offset = _line_offset(token.content, child.content)
+                    own_lines = child.content.startswith("\n")
                     yield _Block(child.content, line + offset,
-                                 child.type == "math_inline_double" and len(alone) == 1)
+                                 child.type == "math_inline_double" and
+                                 (len(alone) == 1 or own_lines))
 
 
 def _line_offset(paragraph: str, content: str) -> int:

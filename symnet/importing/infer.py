@@ -36,6 +36,11 @@ _ACTIVATION_CALLS = {r"\sigma": "sigmoid", r"\tanh": "tanh", "tanh": "tanh", r"\
                      "max": "relu", **FUNCTION_NAMES}
 _DERIVATIVE = re.compile(r"\\partial|\\nabla|\\delta|\\frac\s*\{\s*d|(?<![A-Za-z\\])d[A-Za-z]"
                          r"|\\bar|\\overline|'|\\prime|\\leftarrow|:=|\\gets")
+# `\mathbb{R}^{n \times m_l}`: the document names layer l's width m_l
+_SPACE = re.compile(r"\\mathbb\s*\{\s*R\s*\}\s*\^\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+_LAYER_WIDTH = re.compile(r"(?<![A-Za-z\\])([A-Za-z])_\{?\s*([A-Za-z])(?![A-Za-z])")
+# the names import gives sizes: a layer's width (`n_1`, `m_2`, `n_out`)
+_LAYER_SIZE = re.compile(r"^[A-Za-z]_(?:[0-9]+|out)$")
 _OVER_SET = re.compile(r"\\sum_\{\s*([A-Za-z])\s*\\in\s*([A-Za-z]+)\s*\}")
 _HALF = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*(?:\{\s*2\s*([A-Za-z])?\s*\}|2)")
 _ONE_OVER = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*\{?\s*([A-Za-z])\s*\}?")
@@ -65,6 +70,8 @@ class Features:
     chain_layers: int = 0               # layers the chain of named steps found
     batch_name: str | None = None       # `\sum_{i \in Batch}`: the samples' set, named
     compared: list[str] = field(default_factory=list)   # `\|z - t\|^2`: output, target
+    widths: set[tuple[str, str]] = field(default_factory=set)   # `m_l` in a space: (m, l)
+    size_letter: str = "n"              # the letter the sizes are named with: n_0, n_1, ...
 
 
 @dataclass
@@ -85,6 +92,8 @@ def read_features(formulas: list[str]) -> Features:
                 continue
             _read_layers(tree, features)
             features.l2 = features.l2 or _regularization(equation)
+            for space in _SPACE.finditer(equation):
+                features.widths |= set(_LAYER_WIDTH.findall(space.group(1)))
             over = _OVER_SET.search(equation)   # `\sum_{i \in Batch}`: a sum over the samples
             if over and over.group(2) not in SYMBOLS:
                 features.batch_name = features.batch_name or over.group(2)
@@ -102,6 +111,9 @@ def read_features(formulas: list[str]) -> Features:
             if sides and _read_statement(parts[0].lhs, sides, features) or stepped:
                 features.forward.append(latex)
     _read_chain(chain, features)
+    letters = {letter for letter, layer in features.widths if layer in features.layer_letters}
+    if len(letters) == 1:
+        features.size_letter = letters.pop()
     return features
 
 
@@ -110,7 +122,11 @@ def _read_chain(chain: Chain, features: Features) -> None:
     function where no conventional name gave it, the layers' count and biases."""
     features.own_symbols = {**chain.rows, **features.own_symbols}
     numbered = {_letter(name) for name in chain.rows}
-    if not numbered & set(features.compared):   # `\|x_L - t\|`: x is the chain's, by layer
+    roles = [features.own_symbols.get(name) for name in features.compared]
+    if roles.count("output") == 1 and roles.count(None) == 1:
+        # `\|t_q - y_q\|` where y is the output: t is the target, whatever the order
+        features.own_symbols[features.compared[roles.index(None)]] = "target"
+    elif not numbered & set(features.compared):   # `\|x_L - t\|`: x is the chain's, by layer
         for role, name in zip(("output", "target"), features.compared):
             features.own_symbols.setdefault(name, role)
     elif len(features.compared) == 2 and len(numbered & set(features.compared)) == 1:
@@ -213,6 +229,8 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
     lhs = _unbraced(lhs)
     base = _base(lhs)
     if base in _LOSS_NAMES:
+        if _sum_of_its_samples(base, rhs):
+            features.own_symbols[base] = "loss"   # `E = \sum_q E^q`: E^q is sample q's term
         features.loss = next((loss for loss in map(_loss_of, [text for _, text in sides])
                               if loss), features.loss or _generic_loss(rhs))
         features.compared = features.compared or _compared(rhs)
@@ -226,6 +244,10 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
             rhs.data in ("name", "styled") and not _is_input(rhs):
         features.own_symbols[name_of(rhs)] = "output"   # `h^L = \mathbf{y}`: y is the output
         return True
+    if _is_call(rhs) and isinstance(lhs, Tree) and lhs.data == "name" and \
+            base not in _OUTPUT_NAMES and base not in _LOSS_NAMES and \
+            any(_layer_of(_unbraced(argument)) in ("L", "out") for argument in rhs.children[1:]):
+        features.own_symbols[base] = "output"   # `y = \phi(U^L)`: y is what the network outputs
     if base in _OUTPUT_NAMES and not _is_call(rhs):
         features.activations["out"] = "identity"   # `\hat{y} = z^{(2)}`, `\hat{Y} = A W + b`
     affine = not _is_call(rhs) and _weight_times_input(rhs)
@@ -254,6 +276,16 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
     if base in _ACTIVATION_LETTERS and _is_input(rhs) and mark != "0":
         features.starts_at_one = True   # `a^1 = x` (`h^0 = x` is the 0-based input)
     return False
+
+
+def _sum_of_its_samples(base: str, rhs) -> bool:
+    """`\\sum_{q=1}^{n} E^q` for the loss E: the loss written as the sum of its samples' terms
+    (symnet reads `E^q` so only where the document names E its loss)."""
+    if not (isinstance(rhs, Tree) and rhs.data == "big_sum"):
+        return False
+    body = _unbraced(rhs.children[-1])
+    return isinstance(body, Tree) and body.data == "scripted" and _base(body) == base and \
+        body.children[1].children[0].data == "sup"
 
 
 def _letter(written: str) -> str:
@@ -436,7 +468,9 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
                              "guessed sigmoid")
         binary = loss["kind"] == "binary_cross_entropy" or (
             loss["kind"] == "cross_entropy" and name == "sigmoid")
-        units = ("n_out" if not binary or name == "softmax" else 1) if last else f"n_{number}"
+        output = "n_out" if features.size_letter == "n" else f"{features.size_letter}_{count}"
+        units = (output if not binary or name == "softmax" else 1) if last else \
+            f"{features.size_letter}_{number}"
         layer = {"units": units}
         if name.startswith("generic:"):
             layer.update(activation="generic", function=name.split(":", 1)[1])
@@ -449,10 +483,11 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
         binary = layers[-1].get("activation") == "sigmoid"
         loss = {**loss, "kind": "binary_cross_entropy" if binary else
                 "categorical_cross_entropy"}
-    sizes = {"n_0": 3, **{f"n_{number}": 3 + number for number in range(1, count)},
-             "n_out": 2}
+    letter = features.size_letter
+    sizes = {f"{letter}_0": 3, **{f"{letter}_{number}": 3 + number
+                                  for number in range(1, count)}, output: 2}
     if any(layer.get("activation") == "softmax" for layer in layers[-1:]):
-        sizes["n_out"] = 3
+        sizes[output] = 3
     batch = loss.get("batch") or features.batch_name or ("m" if features.input_batch else None)
     samples = "single"
     # a capital X alone is not a batch: it is one when the loss averages or the formulas
@@ -461,9 +496,9 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
     if features.input_batch and (loss.get("batch") or features.sample_letters or
                                  features.stacked) or features.batch_name:
         samples = "rows" if features.input_first else "columns"
-    elif features.input_first:   # `h W`: one sample as a row vector
-        samples, batch = "rows", 1
-    network = {"samples": samples, "sizes": sizes, "inputs": "n_0", "layers": layers,
+    elif features.input_first:   # `h W`: one sample as a row vector, or the loss's batch
+        samples, batch = "rows", loss.get("batch") or 1
+    network = {"samples": samples, "sizes": sizes, "inputs": f"{letter}_0", "layers": layers,
                "loss": {"kind": loss["kind"], "scale": _fraction_text(loss["scale"]),
                         "reduction": loss["reduction"]}}
     if loss["kind"] == "generic":
@@ -491,7 +526,7 @@ def _used_sizes(network: dict) -> dict:
     used = {network["inputs"], network.get("batch")} | {
         layer["units"] for layer in network["layers"]}
     network["sizes"] = {name: value for name, value in network["sizes"].items()
-                        if name in used or not name.startswith("n_")}
+                        if name in used or not _LAYER_SIZE.match(name)}
     return network
 
 
@@ -503,7 +538,8 @@ def neighbours(network: dict) -> list[tuple[str, dict]]:
     """Networks that differ from `network` in one reading, with what the difference is."""
     found = []
     named = network.get("batch") if isinstance(network.get("batch"), str) else None
-    batch = named or next((name for name in network["sizes"] if not name.startswith("n_")), "m")
+    batch = named or next((name for name in network["sizes"] if not _LAYER_SIZE.match(name)),
+                          "m")
     # (samples, weights, batch): a batch, one sample as a column, one sample as a row
     for samples, weights, size in (("columns", "out_in", batch), ("rows", "in_out", batch),
                                    ("single", "out_in", None), ("single", "in_out", None),

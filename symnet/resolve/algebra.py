@@ -80,6 +80,9 @@ class AlgebraReader:
         if a is ONES and isinstance(b, MatrixValue):
             if hadamard:
                 return b
+            if b.shape[1] == 1 and (b.one_d or self.is_one_d(b)):
+                # `\mathbf{1} b` with samples as rows: the bias, a row, on every row
+                return MatrixValue(b.matrix.T, formed(lambda m: m.T, b.form))
             form = formed(lambda m: MatMul(OneMatrix(1, m.shape[0]), m), b.form)
             return MatrixValue(sp.ones(1, b.shape[0]) * b.matrix, form) \
                 if b.shape[0] != 1 else MatrixValue(sp.ones(1, 1) * b.matrix, b.form)

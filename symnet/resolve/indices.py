@@ -9,7 +9,7 @@ from lark import Token, Tree
 from ..conventions import LAYER_NAMES
 from ..notation import normalise
 from .trees import column_of, is_group, label_of, name_of
-from .values import Indexed, MatrixValue, NeedsBatch, ShapeMismatch, Unresolvable
+from .values import EVERY, Indexed, MatrixValue, NeedsBatch, ShapeMismatch, Unresolvable
 
 
 class IndexReader:
@@ -34,7 +34,9 @@ class IndexReader:
                 else:
                     items.append(text)
                 return
-            if node.data in ("script_list", "juxtaposition"):
+            if node.data == "slice":   # `q\cdot`: every entry along this axis
+                items.append(EVERY)
+            elif node.data in ("script_list", "juxtaposition"):
                 for child in node.children:
                     walk(child)
             elif node.data in ("script_atom", "name", "command", "number"):

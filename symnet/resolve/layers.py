@@ -110,11 +110,14 @@ class NotationReader:
         return None
 
     def _reads_as_layer(self, tree) -> bool:
-        """Whether `tree` is a layer expression in this claim's layer variables (`l`, `l-1`)."""
+        """Whether `tree` is a layer expression in this claim's layer variables or the last
+        layer's name (`l`, `l-1`, `L`)."""
         letters = {str(token) for token in (tree.scan_values(lambda v: isinstance(v, Token))
                                             if isinstance(tree, Tree) else [tree])
                    if str(token).isalpha()}
-        return bool(letters) and letters <= set(self.context.layers)
+        last = {name for name, meaning in LAYER_NAMES.items()
+                if meaning == "last" and name not in self.network.sizes}
+        return bool(letters) and letters <= set(self.context.layers) | last
 
     def _layer_symbol(self, name: str, tree) -> int:
         if name in self.context.layers:
@@ -184,6 +187,9 @@ class NotationReader:
                             "matmul", "ones", "layer_variable"):
             raise Unresolvable(f"{entry.key!r} ({meaning.kind}) cannot stand here",
                                column_of(tree))
+        if meaning.kind == "loss" and sample is not None and not meaning.adjoint and \
+                not self.adjoint_wanted:
+            return self._sample_loss(entry, sample, tree)
         node = self._node_name(meaning.kind, meaning.layer, bound, tree)
         adjoint = meaning.adjoint
         if self.adjoint_wanted and not adjoint:   # \bar{z}: under a bar, z's adjoint

@@ -8,6 +8,7 @@ from lark import Tree
 from sympy.matrices.expressions import MatrixExpr
 
 from ..conventions import LOSS_NAMES
+from ..network import sample_loss
 from ..notation import normalise
 from .algebra import BUILTIN_FUNCTIONS, per_sample_function
 from .trees import column_of, name_of
@@ -107,6 +108,34 @@ class QuantityReader:
             return factor * matrix[position[0], position[1]]
         return Indexed(free, ranges, at, per_sample=IMPLICIT_SAMPLE in indices)
 
+    def _marks_a_sample_of_the_loss(self, name: str, superscript) -> bool:
+        letter = _lone_letter(superscript)
+        if letter is None or letter in ("T", "l", "L") or letter in self.context.layers:
+            return False
+        found = self._lookup(name, None, superscript)
+        return found is not None and found[0].meaning.kind == "loss" and \
+            not found[0].meaning.adjoint
+
+    def _sample_loss(self, entry, sample, tree) -> Indexed:
+        """`E^q`, `L^{(i)}`: one sample's term of the loss, the loss being their sum (`E =
+        \\sum_q E^q`). Of a mean loss, `E^q` may also be the sample's loss before the
+        averaging (`E = \\frac1n \\sum_q E^q`): the first is read only where the document
+        declares the letter as its loss."""
+        spec = self.network.spec
+        if spec.l2 is not None:
+            raise Unresolvable("one sample's loss, but the regularization belongs to no sample",
+                               column_of(tree))
+        if spec.loss.reduction == "mean" and entry.convention:
+            raise Unresolvable(
+                f"{entry.key} with a sample mark is one sample's loss: of a mean loss either its "
+                f"term (the loss is their sum) or its loss before averaging; declare '{entry.key}' "
+                '= "loss" in [notation] for the first', column_of(tree))
+        network = self.network
+        if isinstance(sample, int):
+            return Indexed.scalar(sample_loss(network, sample))
+        return Indexed(frozenset({sample}), {sample: network.batch},
+                       lambda assignment: sample_loss(network, assignment[sample]))
+
     def _mean_over_samples(self, value: Indexed) -> Indexed:
         samples = value.ranges.get(IMPLICIT_SAMPLE, self.network.batch)
         free = value.free - {IMPLICIT_SAMPLE}
@@ -127,6 +156,11 @@ class QuantityReader:
             superscript, primes = Tree("script_list", [base]), len(marks)
         if superscript is not None and self._bare_layer(name, superscript, subscript):
             layer_tree, sample, transpose, power = superscript, None, False, None
+        elif self._marks_a_sample_of_the_loss(name, superscript):
+            # `E^q`, `L^{(i)}`: the loss has no layers, so a letter on it names a sample
+            layer_tree, sample, transpose, power = None, _lone_letter(superscript), False, None
+            if sample not in self.index_scope:
+                self.index_scope.append(sample)
         else:
             layer_tree, sample, transpose, power = self._read_superscript(superscript)
         if layer_tree is None and subscript is not None and \
@@ -215,3 +249,14 @@ class QuantityReader:
             return sp.Integer(int(a == b))
         return Indexed(free, {}, at)
 
+
+def _lone_letter(script) -> str | None:
+    """`q` of `^q`, `^{q}`, `^{(q)}`; None for anything else."""
+    while isinstance(script, Tree) and (script.data == "script_list" and
+                                        len(script.children) == 1 or
+                                        script.data == "group" and len(script.children) == 1):
+        script = script.children[0]
+    if isinstance(script, Tree) and script.data in ("script_atom", "name") and \
+            str(script.children[0]).isalpha() and len(str(script.children[0])) == 1:
+        return str(script.children[0])
+    return None

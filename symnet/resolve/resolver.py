@@ -127,11 +127,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         return Indexed.scalar(sp.Integer(int(text))) if text.isdigit() else self._symbol(tree)
 
     def _rule_styled(self, tree):
-        if name_of(tree.children[1]) == "1" or (
-                isinstance(tree.children[1], Tree) and tree.children[1].data == "number"
-                and str(tree.children[1].children[0]) == "1"):
-            return ONES
-        return self._symbol(tree)
+        return ONES if _styled_one(tree) else self._symbol(tree)
 
     def _rule_number(self, tree):
         number = sp.Rational(str(tree.children[0]))
@@ -161,13 +157,19 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if isinstance(base, Tree) and base.data in ("group", "scripted"):
             value = self.resolve(base)
             _, _, transpose, power = self._read_superscript(sup)
-            if sub is not None:
-                raise Unresolvable("a subscript on a parenthesised expression", column_of(tree))
+            if sub is not None:   # `(\mathbf{1}^\top \delta)_j`: an entry of what it computes
+                value = self._entry_of(value, sub, tree)
             if transpose:
                 value = self._transpose(value, tree)
             if power is not None:
                 value = self._power(value, power, tree)
             return value
+        if self._is_ones(base):
+            # `\mathbf{1}^\top M`, `\mathbf{1}_n b`: the ones vector, its length from the
+            # matrix next to it (a subscript only says what that length is)
+            _, _, transpose, power = self._read_superscript(sup)
+            if power is None and (transpose or sup is None):
+                return ONES
         if isinstance(base, Tree) and base.data == "norm":
             value = self.resolve(base)
             _, _, _, power = self._read_superscript(sup)
@@ -183,6 +185,23 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             argument = sup.children[0] if sup.data == "script_list" else sup
             return self._call(BUILTIN_FUNCTIONS[r"\exp"], argument, tree)
         return self._symbol(base, sub, sup)
+
+    def _entry_of(self, value, sub, tree) -> Value:
+        if not isinstance(value, MatrixValue):
+            raise Unresolvable("a subscript on a parenthesised expression that is not a "
+                               "matrix", column_of(tree))
+        indices = self._read_subscript(sub)
+        rows, cols = value.shape
+        if len(indices) == 1 and 1 in (rows, cols):
+            indices = [indices[0], 0] if cols == 1 else [0, indices[0]]
+        if len(indices) != 2:
+            raise Unresolvable(f"{len(indices)} indices on a {rows}x{cols} matrix",
+                               column_of(tree))
+        return self._entries(value.matrix, indices, None, None, False, tree)
+
+    def _is_ones(self, base) -> bool:
+        return is_one(base) or isinstance(base, Tree) and base.data == "styled" and \
+            _styled_one(base)
 
     def _is_space(self, base, sub, sup) -> bool:
         return name_of(base) in ("R", r"\mathbb{R}", "\\R") and sub is None and \
@@ -466,3 +485,10 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
 def _is_condition(arguments) -> bool:
     return len(arguments) == 1 and isinstance(arguments[0], Tree) and \
         arguments[0].data == "comparison"
+
+
+def _styled_one(tree) -> bool:
+    """`\\mathbf{1}`, `\\boldsymbol{1}`: the ones vector."""
+    inner = tree.children[1]
+    return name_of(inner) == "1" or (isinstance(inner, Tree) and inner.data == "number"
+                                     and str(inner.children[0]) == "1")

@@ -15,6 +15,7 @@ from ..notation import Notation
 from .trees import column_of
 
 IMPLICIT_SAMPLE = "_m"
+EVERY = "_every"   # `\delta_{q\cdot}`: the index standing for every entry of a row or column
 UNIT = "_unit"   # the units of one sample's vector, as an index (inside a norm)
 
 
