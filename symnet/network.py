@@ -125,14 +125,38 @@ def _loss_terms(network: Network, predictions, targets) -> list[sp.Expr]:
 
 
 def sample_loss(network: Network, sample: int) -> sp.Expr:
-    """One sample's term of the loss (without regularisation): the loss is their sum."""
-    graph, rows = network.graph, network.spec.samples == "rows"
-    predictions, targets = (graph.nodes[name].symbols for name in (network.output_name(), "Y"))
-    if rows:
-        predictions, targets = predictions[sample, :], targets[sample, :]
-    elif network.batch > 1:
-        predictions, targets = predictions[:, sample], targets[:, sample]
-    return sp.Add(*_loss_terms(network, predictions, targets))
+    """One sample's term of the loss (without regularisation): the loss is their sum. Kept,
+    with the sample it is of (see `sample_of_loss`)."""
+    found = network.__dict__.setdefault("_sample_losses", {})
+    if sample not in found:
+        graph, rows = network.graph, network.spec.samples == "rows"
+        predictions, targets = (graph.nodes[name].symbols
+                                for name in (network.output_name(), "Y"))
+        if rows:
+            predictions, targets = predictions[sample, :], targets[sample, :]
+        elif network.batch > 1:
+            predictions, targets = predictions[:, sample], targets[:, sample]
+        found[sample] = sp.Add(*_loss_terms(network, predictions, targets))
+    return found[sample]
+
+
+def sample_of_loss(network: Network, expression: sp.Expr) -> int | None:
+    """The sample whose loss term `expression` is (a value `sample_loss` gave), else None."""
+    return next((sample for sample, term in network.__dict__.get("_sample_losses", {}).items()
+                 if term == expression), None)
+
+
+def sample_of(network: Network, symbol: sp.Symbol) -> int | None:
+    """The sample an entry of an input, pre-activation or activation belongs to; None for
+    anything else (a parameter belongs to every sample)."""
+    owner = network.graph.owner(symbol)
+    if owner is None or network.batch == 1:
+        return None
+    node = network.graph.nodes[owner[0]]
+    if node.kind not in ("input", "target", "preactivation", "activation"):
+        return None
+    rows, cols = node.shape
+    return owner[1] // cols if network.spec.samples == "rows" else owner[1] % cols
 
 
 def _loss_inputs(network: Network, output: str) -> list[str]:

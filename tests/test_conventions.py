@@ -395,3 +395,53 @@ def test_a_sum_over_the_batch_makes_its_letter_the_sample(samples):
     assert outcome(claims, **setup) == [HOLDS, HOLDS]
     planted = [claim.replace(r"\frac12", "").replace(r"\frac{1}{2}", "") for claim in claims]
     assert outcome(planted, **setup) == [("wrong", "factor")] * 2
+
+
+def test_a_batch_as_rows_with_per_sample_terms_and_row_slices():
+    """A document that stacks its samples as rows (`G^k = F^{k-1} V^k + \\mathbf{1} c^k`, the
+    bias a row repeated by a column of ones), writes its loss as the sum of the samples' terms
+    (`J = \\sum_{r=1}^{B} J^r`, J declared its loss), a whole row as `\\delta_{r\\cdot}`, an
+    entry of a parenthesised product as `(\\mathbf{1}^\\top \\Delta)_i` or `\\pmatrix{..}_i`,
+    and its norm as `\\lVert .. \\rVert`."""
+    table = {"samples": "rows", "batch": "B", "weights": "in_out",
+             "sizes": {"B": 4, "d_0": 3, "d_1": 5, "d_2": 2}, "inputs": "d_0",
+             "layers": [{"units": "d_1", "activation": "tanh"},
+                        {"units": "d_2", "activation": "sigmoid"}],
+             "loss": {"kind": "squared_error", "scale": "1/2", "reduction": "mean"}}
+    notation = {"G^k": "preactivation[k]", "F^k": "activation[k]", "V^k": "weight[k]",
+                "c^k": "bias[k]", "J": "loss", r"\Delta^k": "adjoint(preactivation[k])",
+                "k": "layer_variable[1..2]"}
+    claims = [
+        r"G^k = F^{k-1} V^k + \mathbf{1} c^k \in \mathbb{R}^{B \times d_k}",
+        r"J = \frac{1}{2B} \sum_{r=1}^{B} \lVert F^2_{r\cdot} - Y_{r\cdot} \rVert^2",
+        r"J = \sum_{r=1}^{B} J^r",
+        r"\frac{\partial J^r}{\partial G^2_{ri}} = \frac{\partial J}{\partial G^2_{ri}}",
+        r"\Delta^2_{r\cdot} = \frac{\partial J^r}{\partial F^2_{r\cdot}} \odot F^2_{r\cdot}"
+        r" \odot (1 - F^2_{r\cdot})",
+        r"\begin{pmatrix} \frac{\partial J}{\partial V^2} \end{pmatrix}_{ji} = "
+        r"\sum_r F^1_{rj} \Delta^2_{ri}",
+        r"\pmatrix{\frac{\partial J}{\partial c^2}}_i = (\mathbf{1}^\top \Delta^2)_i",
+        r"\frac{\partial J}{\partial c^k} = \mathbf{1}_B^\top \Delta^k",
+        r"\frac{\partial J}{\partial V^1_{ij}} = \sum_r \frac{\partial J^r}{\partial V^1_{ij}}",
+    ]
+    assert outcomes(verdicts_in(table, claims, notation)) == [HOLDS] * 9
+    planted = [claims[1].replace(r"\frac{1}{2B}", r"\frac{1}{2}"),
+               claims[3].replace(r"\frac{\partial J}", r"2 \frac{\partial J}"),
+               claims[4].replace(r"\odot F^2_{r\cdot} \odot", r"\odot"),
+               claims[5].replace(r"\Delta^2_{ri}", r"\Delta^2_{rj}")
+               .replace(r"F^1_{rj}", r"F^1_{ri}"),
+               claims[6].replace(r"\mathbf{1}^\top", r"-\mathbf{1}^\top"),
+               claims[8].replace(r"\sum_r", r"\frac{1}{B} \sum_r")]
+    assert outcomes(verdicts_in(table, planted, notation)) == [
+        ("wrong", "factor"), ("wrong", "factor"), ("wrong", "other"), ("wrong", "index"),
+        ("wrong", "sign"), ("wrong", "factor")]
+
+
+def test_a_sample_mark_on_a_conventional_mean_loss_is_unchecked_with_both_readings():
+    """`E = \\frac1m \\sum_i E^i` (the sample's loss before averaging) and `E = \\sum_i E^i`
+    (its term of the mean) both occur: without the document naming E its loss, neither is
+    guessed."""
+    results = verdicts([r"L = \sum_{i=1}^{m} L^i"], samples="rows", weights="in_out",
+                       reduction="mean")
+    assert results[0].verdict == "unchecked"
+    assert "declare 'L' = \"loss\"" in results[0].message

@@ -22,7 +22,9 @@ NOTATION = [
     r"\overline{z} = \bar z = \bar{z} = \delta^l",
     r"\sigma(x) = \tanh(x) = \tanh^2(x) = \exp(x) = \log(x) = \ln(x) = \max(0, z)",
     r"g'(z) = \sigma'(z) = g''(z)",
-    r"\|x\|^2 = ||x||^2 = |x|^2 = \Vert x \Vert",
+    r"\|x\|^2 = ||x||^2 = |x|^2 = \Vert x \Vert = \lVert x \rVert = \lvert x \rvert",
+    r"\delta_{q\cdot} = W_{:,j} = W_{j,:}",              # a whole row or column
+    r"\pmatrix{\frac{\partial E}{\partial b}}_j = \begin{pmatrix} x \end{pmatrix}_{ij}",
     r"1 = \mathbf{1}",
     r"\left( x \right) = \text{Loss}(x) = \mathrm{d} = \mathbf{x} = \hat{y}",
     r"a = b \approx c \equiv d := e \simeq f",

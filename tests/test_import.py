@@ -345,3 +345,46 @@ def test_a_layered_forward_pass_in_own_letters_with_one_sample_as_a_row(tmp_path
     assert inference.notation["r^l"] == "preactivation[l]"
     assert inference.notation["p"] == "output"
     assert "layers_from" not in network     # h^0 = x is the input of a 0-based document
+
+
+KRAMDOWN_BATCH = r"""# A batch as rows
+
+The $$l$$th layer of a batch of $$B$$ samples:
+$$
+\begin{align}
+G^l = H^{l-1}W^l + \mathbf{1}b^l \in \mathbb{R}^{B \times d_l}
+\end{align}\\
+$$
+where $$\mathbf{1}$$ is a column of ones and $$H^l = \psi(G^l)$$.
+
+The loss sums the samples' terms, $$J = \sum_{r=1}^{B} J^r$$, with
+$$
+\begin{align}
+J = \frac{1}{2B}\sum_{r=1}^{B} \lVert s_r - o_r \rVert^2
+\end{align}
+$$
+and the output is $$o = \psi(G^L)$$.
+
+$$\delta^l = \big\{\delta^{l+1}(W^{l+1})^\top\big\}\odot\psi'(G^l)$$
+"""
+
+
+def test_a_batch_as_rows_with_its_loss_as_a_sum_of_sample_terms(tmp_path):
+    """`$$ \\begin{align} .. \\end{align}\\\\ $$` after a line of prose is one display (the
+    amsmath rule used to run on to the next `\\end{align}`); `o = \\psi(G^L)` names o the
+    output, so s, the other name the loss compares, is the target; a loss averaging over B
+    with samples as rows makes B the batch; `J = \\sum_r J^r` declares J the loss (its sample
+    terms are read); `d_l` in a space names the sizes; and the imported file checks."""
+    (tmp_path / "batch.md").write_text(KRAMDOWN_BATCH)
+    result = import_document(tmp_path / "batch.md")
+    assert [formula.latex for formula in result.formulas] == [
+        r"G^l = H^{l-1}W^l + \mathbf{1}b^l \in \mathbb{R}^{B \times d_l}",
+        r"H^l = \psi(G^l)", r"J = \sum_{r=1}^{B} J^r",
+        r"J = \frac{1}{2B}\sum_{r=1}^{B} \lVert s_r - o_r \rVert^2", r"o = \psi(G^L)",
+        r"\delta^l = \big\{\delta^{l+1}(W^{l+1})^\top\big\}\odot\psi'(G^l)"]
+    network, notation = result.inference.network, result.inference.notation
+    assert (network["samples"], network["batch"], network["weights"]) == ("rows", "B", "in_out")
+    assert network["loss"] == {"kind": "squared_error", "scale": "1/2", "reduction": "mean"}
+    assert [layer["units"] for layer in network["layers"]] == ["d_1", "d_2", "d_3"]
+    assert (notation["o"], notation["s"], notation["J"]) == ("output", "target", "loss")
+    assert result.inference.forward_holds == result.inference.forward_total >= 3

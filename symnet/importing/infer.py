@@ -245,7 +245,7 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
         features.own_symbols[name_of(rhs)] = "output"   # `h^L = \mathbf{y}`: y is the output
         return True
     if _is_call(rhs) and isinstance(lhs, Tree) and lhs.data == "name" and \
-            base not in _OUTPUT_NAMES and base not in _LOSS_NAMES and \
+            SYMBOLS.get(base) not in ("output", "loss") and \
             any(_layer_of(_unbraced(argument)) in ("L", "out") for argument in rhs.children[1:]):
         features.own_symbols[base] = "output"   # `y = \phi(U^L)`: y is what the network outputs
     if base in _OUTPUT_NAMES and not _is_call(rhs):

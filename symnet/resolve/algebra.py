@@ -11,9 +11,9 @@ from ..matrix_rules import Softmax
 from ..conventions import FUNCTION_NAMES
 from ..registry import ACTIVATIONS
 from .trees import column_of, name_of
-from .values import (ONES, UNIT, as_matrix, broadcast, broadcast_sum_form, entrywise_form, formed,
-                     FunctionValue, Jacobian, Indexed, map_entries, MatrixValue,
-                     merge_ranges, PoweredFunction, scalar_plus_matrix,
+from .values import (EVERY, ONES, UNIT, as_matrix, broadcast, broadcast_sum_form,
+                     entrywise_form, formed, FunctionValue, Jacobian, Indexed, map_entries,
+                     MatrixValue, merge_ranges, PoweredFunction, scalar_plus_matrix,
                      ShapeMismatch, Unresolvable)
 
 
@@ -24,11 +24,14 @@ class AlgebraReader:
         value = self.resolve(tree.children[0])
         if isinstance(value, MatrixValue):
             return Indexed.scalar(sp.sqrt(sum(entry ** 2 for entry in value.matrix)))
-        if isinstance(value, Indexed) and UNIT in value.free:   # |A^{(2),m} - Y^m|
-            units = value.ranges[UNIT]
-            ranges = {k: v for k, v in value.ranges.items() if k != UNIT}
-            return Indexed(value.free - {UNIT}, ranges, lambda asg: sp.sqrt(sp.Add(*(
-                value.at({**asg, UNIT: k}) ** 2 for k in range(units)))))
+        # |A^{(2),m} - Y^m|, \|o_{r\cdot} - t_{r\cdot}\|: the norm of one sample's vector
+        vector = next((index for index in (UNIT, EVERY) if isinstance(value, Indexed) and
+                       index in value.free), None)
+        if vector is not None:
+            units = value.ranges[vector]
+            ranges = {k: v for k, v in value.ranges.items() if k != vector}
+            return Indexed(value.free - {vector}, ranges, lambda asg: sp.sqrt(sp.Add(*(
+                value.at({**asg, vector: k}) ** 2 for k in range(units)))))
         return map_entries(value, lambda e: sp.sqrt(e ** 2))
 
     def _scale(self, value, factor, tree):

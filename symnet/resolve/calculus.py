@@ -8,6 +8,7 @@ from lark import Token, Tree
 from sympy.matrices.expressions import MatrixExpr
 
 from ..engine import derivative
+from ..network import sample_of, sample_of_loss
 from .trees import (after_d, after_partial, column_of, is_letter_d, is_operator, name_of,
                     starts_with_d, starts_with_partial)
 from .values import Indexed, Jacobian, MatrixValue, Operator, Unresolvable, merge_ranges
@@ -177,9 +178,28 @@ class CalculusReader:
                 return adjoints.bars[name][position]
         if isinstance(variable, sp.Symbol) and variable.name.startswith("_"):
             return derivative(expression, variable)
+        sample = sample_of_loss(self.network, expression)
+        if sample is not None and self.graph.owner(variable) is not None:
+            return self._diff_sample_loss(sample, variable)
         owner = self.graph.owner(variable)
         target = owner[0]
         return derivative(self._written_out(expression, target), variable)
+
+    def _diff_sample_loss(self, sample: int, variable: sp.Symbol) -> sp.Expr:
+        """d (sample's loss term) / d variable from the adjoints: the other samples' terms do
+        not depend on this sample's entries, so there the term's derivative is the loss's
+        (0 at another sample's); a parameter reaches the term only through this sample's
+        entries of the nodes that read it."""
+        network, adjoints = self.network, self.network.adjoints
+        name, position = self.graph.owner(variable)
+        if sample_of(network, variable) is not None:
+            return adjoints.bars[name][position] if sample_of(network, variable) == sample \
+                else sp.Integer(0)
+        return sp.Add(*(adjoints.bars[node.name][index] * derivative(definition, variable)
+                        for node in self.graph.nodes.values() if name in node.inputs
+                        for index, (symbol, definition) in
+                        enumerate(zip(node.symbols, node.definition))
+                        if sample_of(network, symbol) == sample))
 
     def _as_variable(self, variable, tree) -> sp.Symbol:
         if isinstance(variable, sp.Symbol):
