@@ -128,6 +128,7 @@ def sample_loss(network: Network, sample: int) -> sp.Expr:
     """One sample's term of the loss (without regularisation): the loss is their sum. Kept,
     with the sample it is of (see `sample_of_loss`)."""
     found = network.__dict__.setdefault("_sample_losses", {})
+    samples = network.__dict__.setdefault("_loss_samples", {})
     if sample not in found:
         graph, rows = network.graph, network.spec.samples == "rows"
         predictions, targets = (graph.nodes[name].symbols
@@ -137,20 +138,20 @@ def sample_loss(network: Network, sample: int) -> sp.Expr:
         elif network.batch > 1:
             predictions, targets = predictions[:, sample], targets[:, sample]
         found[sample] = sp.Add(*_loss_terms(network, predictions, targets))
+        samples[found[sample]] = sample
     return found[sample]
 
 
 def sample_of_loss(network: Network, expression: sp.Expr) -> int | None:
     """The sample whose loss term `expression` is (a value `sample_loss` gave), else None."""
-    return next((sample for sample, term in network.__dict__.get("_sample_losses", {}).items()
-                 if term == expression), None)
+    return network.__dict__.get("_loss_samples", {}).get(expression)
 
 
 def sample_of(network: Network, symbol: sp.Symbol) -> int | None:
     """The sample an entry of an input, pre-activation or activation belongs to; None for
     anything else (a parameter belongs to every sample)."""
     owner = network.graph.owner(symbol)
-    if owner is None or network.batch == 1:
+    if owner is None:
         return None
     node = network.graph.nodes[owner[0]]
     if node.kind not in ("input", "target", "preactivation", "activation"):
