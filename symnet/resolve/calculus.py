@@ -192,9 +192,9 @@ class CalculusReader:
         entries of the nodes that read it."""
         network, adjoints = self.network, self.network.adjoints
         name, position = self.graph.owner(variable)
-        if sample_of(network, variable) is not None:
-            return adjoints.bars[name][position] if sample_of(network, variable) == sample \
-                else sp.Integer(0)
+        own = sample_of(network, variable)
+        if own is not None:
+            return adjoints.bars[name][position] if own == sample else sp.Integer(0)
         return sp.Add(*(adjoints.bars[node.name][index] * derivative(definition, variable)
                         for node in self.graph.nodes.values() if name in node.inputs
                         for index, (symbol, definition) in

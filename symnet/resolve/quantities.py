@@ -108,13 +108,15 @@ class QuantityReader:
             return factor * matrix[position[0], position[1]]
         return Indexed(free, ranges, at, per_sample=IMPLICIT_SAMPLE in indices)
 
-    def _marks_a_sample_of_the_loss(self, name: str, superscript) -> bool:
+    def _loss_sample_mark(self, name: str, superscript) -> str | None:
+        """The sample letter of `E^q` when `name` is the loss, else None."""
         letter = _lone_letter(superscript)
         if letter is None or letter in ("T", "l", "L") or letter in self.context.layers:
-            return False
+            return None
         found = self._lookup(name, None, superscript)
-        return found is not None and found[0].meaning.kind == "loss" and \
+        is_loss = found is not None and found[0].meaning.kind == "loss" and \
             not found[0].meaning.adjoint
+        return letter if is_loss else None
 
     def _sample_loss(self, entry, sample, tree) -> Indexed:
         """`E^q`, `L^{(i)}`: one sample's term of the loss, the loss being their sum (`E =
@@ -156,9 +158,9 @@ class QuantityReader:
             superscript, primes = Tree("script_list", [base]), len(marks)
         if superscript is not None and self._bare_layer(name, superscript, subscript):
             layer_tree, sample, transpose, power = superscript, None, False, None
-        elif self._marks_a_sample_of_the_loss(name, superscript):
+        elif (loss_sample := self._loss_sample_mark(name, superscript)) is not None:
             # `E^q`, `L^{(i)}`: the loss has no layers, so a letter on it names a sample
-            layer_tree, sample, transpose, power = None, _lone_letter(superscript), False, None
+            layer_tree, sample, transpose, power = None, loss_sample, False, None
             if sample not in self.index_scope:
                 self.index_scope.append(sample)
         else:
