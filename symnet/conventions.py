@@ -85,6 +85,9 @@ LOSS_NAMES: dict[str, str] = {
     "CCE": "categorical_cross_entropy",
 }
 
+# the words that mark the last case of a `cases` block as the rest
+OTHERWISE = frozenset({"otherwise", "else", "elsewhere", "o.w.", "otherwise."})
+
 _UNICODE = re.compile("|".join(re.escape(character) for character in
                                sorted(UNICODE, key=len, reverse=True)))
 

@@ -89,6 +89,10 @@ script_atom: LETTER | NUMBER | COMMAND | TOP
     | PARTIAL                              -> partial
     | NABLA                                -> nabla
     | SLICE                                -> slice
+    | _CASES_OPEN case_row (_ROW_BREAK case_row)* _ROW_BREAK? _CASES_CLOSE -> cases
+
+// `\begin{cases} 1 & z > 0 \\ 0 & \text{otherwise} \end{cases}`: a value and its condition
+case_row: expr _CELL argument
 
 // LaTeX commands end where the letters end: \to must not match the start of \top
 RELATION.2: /=|:=|\\(?:in|approx|simeq|equiv|leftarrow|rightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim)(?![a-zA-Z])/
@@ -111,6 +115,10 @@ PARTIAL.2: /\\partial(?![a-zA-Z])/
 NABLA.2: /\\nabla(?![a-zA-Z])/
 TOP.2: /\\(?:top|intercal)(?![a-zA-Z])/
 PRIME: "'" | "\\prime"
+_CASES_OPEN.3: /\\begin\{[dr]?cases\*?\}/
+_CASES_CLOSE.3: /\\end\{[dr]?cases\*?\}/
+_ROW_BREAK: "\\\\"
+_CELL: "&"
 // |x|, ||x||, \|x\|, \Vert x \Vert, \lVert x \rVert: whether a bar opens or closes is
 // decided after lexing
 BAR: "||" | "\\|" | "|" | /\\[lr]?Vert(?![a-zA-Z])|\\[lr]vert(?![a-zA-Z])/
@@ -148,7 +156,7 @@ class _Disambiguate:
     always_accept = ("BAR",)   # used by no rule: the parser sees _OPEN_BAR and _CLOSE_BAR
     _OPENS_AFTER = {"(", "[", "{", "\\{", "^", "_"}
     _OPENS_AFTER_TYPES = {"ADDOP", "MULOP", "RELATION", "SEPARATOR", "SUM", "FRAC", "ACCENT",
-                          "STYLE", "_OPEN_BAR"}
+                          "STYLE", "_OPEN_BAR", "_CASES_OPEN", "_CELL", "_ROW_BREAK", "COMPARE"}
     _SCRIPTS = {"^", "_", "'", "\\prime"}
 
     def process(self, stream):
@@ -203,9 +211,9 @@ _PARSER = Lark(GRAMMAR, parser="lalr", lexer="basic", propagate_positions=True,
                postlex=_Disambiguate())
 
 # Layout that carries no meaning: replaced by spaces (same length) before parsing.
-_LAYOUT = re.compile(r"\\tag\*?\{[^{}]*\}|\\(?:left|right|[bB]igg?[lrm]?)(?![a-zA-Z])"
+_LAYOUT = re.compile(r"\\\\|\\tag\*?\{[^{}]*\}|\\(?:left|right|[bB]igg?[lrm]?)(?![a-zA-Z])"
                      r"|\\(?:quad|qquad|displaystyle|limits|nonumber|notag)(?![a-zA-Z])|\\label\{[^{}]*\}"
-                     r"|\\[,;:! ]|&|\\\\|\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}"
+                     r"|\\[,;:! ]"
                      r"|~|\\(?:text|mbox|mathrm)\s*\{\s*\}")   # ~ and \text{ } are spaces
 # trailing punctuation, and an equation number `(12)` that text extraction glued to the formula
 _TRAILING = re.compile(r"(?:[\s,]+\(\d+\))?[\s.,;]*$")
@@ -243,7 +251,11 @@ def blank_layout(latex: str) -> str:
     text = _blank_prose(text)
     text = _LEADING_CONNECTIVE.sub(lambda match: " " * len(match.group()), text)
     text = _one_entry_matrices(text)
-    text = _LAYOUT.sub(lambda match: " " * len(match.group()), text)
+    # (a line break is matched, so that `\\ 1` is not read as `\` and a control space;
+    # `_blank_alignment` decides about it)
+    text = _LAYOUT.sub(lambda match: match.group() if match.group() == "\\\\" else
+                       " " * len(match.group()), text)
+    text = _blank_alignment(text)
     for pattern, replacement in _RESPELLED:
         text = pattern.sub(lambda match: replacement.ljust(len(match.group())), text)
     text = _blank_underbrace_labels(text)
@@ -268,6 +280,28 @@ def _blank_prose(text: str) -> str:
         if not several_words and (relation is None or "=" not in line):
             continue
         text = text[:start] + " " * (match.end() - start) + text[match.end():]
+    return text
+
+
+# `&`, `\\` and environments align the lines of a block; inside `cases` they separate a value
+# from its condition and one case from the next, and words such as `\text{if }` are prose
+_ALIGNMENT = re.compile(r"&|\\\\|\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}")
+_CASES = re.compile(r"\\begin\{[dr]?cases\*?\}.*?\\end\{[dr]?cases\*?\}", re.S)
+_CASE_PROSE = re.compile(r"\\(?:text|mbox|mathrm|textrm)\s*\{\s*,?\s*(?:if|for|when|where)?\s*\}"
+                         r"|,(?=\s*(?:&|\\\\|\\end\{))|(?<=&)\s*,|\.(?=\s*(?:\\\\|\\end\{))")
+
+
+def _blank_alignment(text: str) -> str:
+    kept = [match.span() for match in _CASES.finditer(text)]
+
+    def blank(match) -> str:
+        inside = any(start <= match.start() < end for start, end in kept)
+        return match.group() if inside and _ALIGNMENT.fullmatch(match.group()) else \
+            " " * len(match.group())
+    text = _ALIGNMENT.sub(blank, text)
+    for start, end in kept:
+        text = text[:start] + _CASE_PROSE.sub(lambda match: " " * len(match.group()),
+                                              text[start:end]) + text[end:]
     return text
 
 
@@ -355,12 +389,14 @@ def parse_claim(latex: str) -> Tree:
 
 def _expected(names) -> str:
     readable = sorted({_TOKEN_NAMES.get(name, name.lower()) for name in names or ()
-                       if not name.startswith("__")})
+                       if not name.startswith("__") and name not in _UNSUGGESTED})
     if not readable:
         return "this is not notation symnet reads"
     return "expected " + ", ".join(readable[:6]) + (" ..." if len(readable) > 6 else "")
 
 
+# the marks of a `cases` block: LALR's merged states expect them where they would not help
+_UNSUGGESTED = {"_CASES_OPEN", "_CASES_CLOSE", "_ROW_BREAK", "_CELL"}
 _TOKEN_NAMES = {"RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('", "RSQB": "']'",
                 "LETTER": "a letter", "NUMBER": "a number", "DIGIT": "a digit",
                 "COMMAND": "a LaTeX command", "RELATION": "a relation such as '='",

@@ -543,6 +543,7 @@ class _Reading:
     rhs_sites: list = field(default_factory=list)   # indices and layers written on the right
     scope: list = field(default_factory=list)       # the index letters of the link
     notes: list = field(default_factory=list)       # readings of informal notation
+    signed: frozenset = frozenset()                 # dummies sampled on both sides of 0
 
     def but(self, **changes) -> "_Reading":
         return _Reading(**{**self.__dict__, **changes})
@@ -600,7 +601,8 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     lhs, rhs = _one_d_aligned(lhs, rhs)
     return _Reading(network, lhs, rhs, context.dummies, batch,
                     rhs_sites=resolver.sites[written:], scope=resolver.index_scope,
-                    notes=list(dict.fromkeys(resolver.notes)))
+                    notes=list(dict.fromkeys(resolver.notes)),
+                    signed=frozenset(context.signed))
 
 
 def read_link(link: Relation, latex: str, notation: Notation, networks: Networks,
@@ -682,9 +684,12 @@ class _Comparison:
     point: dict | None = None
 
 
-def _point(network: Network, seed: int, dummies: dict, digits: int | None = None) -> dict:
+def _point(network: Network, seed: int, dummies: dict, digits: int | None = None,
+           signed: frozenset = frozenset()) -> dict:
     """Random values for the leaves (targets in (0, 1)), the link's dummy variables and the
-    learning rate; the leaves depend only on the seed, so every link sees the same network."""
+    learning rate; the leaves depend only on the seed, so every link sees the same network.
+    The dummies are positive (`log x`), those a condition tests (`signed`) are negative at
+    every other seed, so both cases of `1 if x > 0, else 0` are exercised."""
     rng = np.random.default_rng(seed)
     number = (lambda x: mpmath.mpf(float(x))) if digits else float
     point = {}
@@ -697,7 +702,8 @@ def _point(network: Network, seed: int, dummies: dict, digits: int | None = None
         for symbol, value in zip(node.symbols, values.flat):
             point[symbol] = number(value)
     for symbol in sorted(dummies.values(), key=str):
-        point[symbol] = number(rng.uniform(0.2, 1.2))
+        sign = -1 if symbol in signed and seed % 2 else 1
+        point[symbol] = number(sign * rng.uniform(0.2, 1.2))
     point[sp.Symbol("_eta", positive=True)] = number(0.1)
     l2 = network.spec.l2
     if l2 is not None and isinstance(l2.coefficient, sp.Symbol):   # lambda, a named constant
@@ -837,7 +843,7 @@ def _evaluate(reading: _Reading, seeds=None, digits=None) -> _Comparison:
     right, _ = _entries(_scalar_form(rhs), ranges, names)
     lefts, rights, point0 = [], [], None
     for seed in seeds:
-        point = _point(reading.network, seed, reading.dummies, digits)
+        point = _point(reading.network, seed, reading.dummies, digits, reading.signed)
         values = _values(reading.network, point, reading.overrides, key=(seed, digits))
         point0 = point0 or point
         lefts.append([_number(e, values) for e in left])

@@ -88,6 +88,11 @@ CASES = [
         r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \mathbb{1}(Z^{[1]} > 0)",
         r"J = -\frac1m \sum_{i \in m} (y_i \log \hat{y}_i + (1 - y_i) \log(1 - \hat{y}_i))",
     ], (1, r"\frac{1}{m}", "", ("wrong", "factor"))),
+    ("piecewise definitions with cases", {"hidden": "relu"}, [
+        r"\operatorname{ReLU}'(z) = \begin{cases} 1 & \text{if } z > 0 \\ 0 & \text{otherwise} \end{cases}",
+        r"\max(0, x) = \begin{cases} x, & x > 0, \\ 0, & x \leq 0. \end{cases}",
+        r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \odot \begin{cases} 1 & Z^{(1)} > 0 \\ 0 & \text{else} \end{cases}",
+    ], (0, r"\text{if } z > 0", r"\text{if } z < 0", ("wrong", "other"))),
     ("primes, exponentials, short fractions", {"hidden": "sigmoid"}, [
         r"\sigma^\prime(z) = \sigma(z)(1 - \sigma(z))",
         r"A^{(1)} = \frac{1}{1 + e^{-Z^{(1)}}}",

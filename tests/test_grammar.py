@@ -30,6 +30,7 @@ NOTATION = [
     r"a = b \approx c \equiv d := e \simeq f",
     r"W \leftarrow W - \eta \nabla_W L",
     r"a &= b \\ &= c \tag{3}",
+    r"f'(z) = \begin{cases} 1, & \text{if } z > 0 \\ 0 & \text{otherwise} \end{cases}",  # cases
 ]
 
 

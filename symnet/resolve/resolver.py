@@ -22,7 +22,7 @@ from __future__ import annotations
 import sympy as sp
 from lark import Token, Tree
 
-from ..conventions import ADJOINT_ACCENTS, LOSS_NAMES
+from ..conventions import ADJOINT_ACCENTS, LOSS_NAMES, OTHERWISE
 from ..notation import normalise
 from .algebra import BUILTIN_FUNCTIONS, AlgebraReader
 from .calculus import CalculusReader
@@ -270,12 +270,39 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             raise Unresolvable(f"symnet reads conditions with >, <, \\geq, \\leq, not "
                                f"{relation}", column_of(tree))
         at_zero = steps[relation]
+        # a function's argument tested by a condition is sampled on both sides of 0
+        self.context.signed.update(self.context.dummies[str(letter)] for letter in tree.scan_values(
+            lambda token: isinstance(token, Token) and token.type == "LETTER")
+            if str(letter) in self.context.dummies)
         difference = self._add(self.resolve(left), self._scale(self.resolve(right), -1, tree),
                                tree)
         step = FunctionValue("step", lambda z: sp.Heaviside(z, at_zero))
         if isinstance(difference, MatrixValue):
             return MatrixValue(difference.matrix.applyfunc(step.apply))
         return map_entries(difference, step.apply)
+
+    def _rule_cases(self, tree):
+        """`\\begin{cases} 1 & z > 0 \\\\ 0 & \\text{otherwise} \\end{cases}`: the value of the
+        first case whose condition holds (entry by entry); the last case is what is left."""
+        rows = [(row.children[0], row.children[1]) for row in tree.children]
+        *earlier, (value, condition) = rows
+        if not (isinstance(condition, Tree) and condition.data == "word" and
+                name_of(condition).lower() in OTHERWISE):
+            earlier.append((value, condition))
+            value = None
+        result = self.resolve(value) if value is not None else None
+        for value, condition in reversed(earlier):
+            if not (isinstance(condition, Tree) and condition.data == "comparison"):
+                raise Unresolvable("a case whose condition is not a comparison (symnet reads "
+                                   "z > 0, z \\leq 0, \\text{otherwise})", column_of(condition))
+            holds = self.resolve(condition)
+            chosen = self._multiply(holds, self.resolve(value), r"\odot", tree)
+            if result is not None:
+                rest = self._add(Indexed.scalar(sp.Integer(1), sp.Integer(1)),
+                                 self._scale(holds, -1, tree), tree)
+                chosen = self._add(chosen, self._multiply(rest, result, r"\odot", tree), tree)
+            result = chosen
+        return result
 
     def _rule_primed(self, tree):
         base, *primes = tree.children

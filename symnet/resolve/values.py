@@ -117,6 +117,7 @@ class Context:
     batch: bool                              # read on the whole batch
     layers: dict[str, int] = field(default_factory=dict)   # bound layer variables
     dummies: dict[str, sp.Symbol] = field(default_factory=dict)
+    signed: set = field(default_factory=set)   # dummies a condition tests (`z > 0`)
     layer_shift: dict[int, int] = field(default_factory=dict)   # column -> +/-1 (diagnosis)
     definitions: dict[str, tuple] = field(default_factory=dict)  # name -> (tree, latex)
     index_change: tuple[int, str] | None = None   # (column, letter): read another index there
