@@ -450,3 +450,25 @@ def test_a_sample_mark_on_a_conventional_mean_loss_is_unchecked_with_both_readin
                        reduction="mean")
     assert results[0].verdict == "unchecked"
     assert "declare 'L' = \"loss\"" in results[0].message
+
+
+def test_a_prime_before_the_layer_mark_and_softmax_written_of_an_entry():
+    # index-form notes name each layer's function f^{(l)} and write its derivative f'^{(l)};
+    # `f^{(2)}(z_j^{(2)})` with a softmax f^{(2)} means the j-th entry of softmax(z^{(2)})
+    setup = dict(samples="single", hidden="relu", output="softmax",
+                 loss="categorical_cross_entropy", scale=1, outputs=3)
+    notation = {"f^{(l)}": "activation_function[l]"}
+    claims = [r"a_j^{(2)} = f^{(2)}\bigl(z_j^{(2)}\bigr)",
+              r"\frac{\partial z_k^{(2)}}{\partial z_j^{(1)}} = W_{kj}^{(2)} f'^{(1)}(z_j^{(1)})",
+              r"\delta_j^{(1)} = f'^{(1)}(z_j^{(1)}) \sum_k W_{kj}^{(2)} \delta_k^{(2)}"]
+    results = verdicts(claims, notation, **setup)
+    assert outcomes(results) == [HOLDS] * 3, [r.message for r in results]
+    assert "entry" in results[0].message
+    # the layer mark after the prime is read: layer 2's function is the softmax, and the
+    # prime is read (without it, the ReLU itself is a wrong factor)
+    other = verdicts([claims[2].replace("f'^{(1)}", "f'^{(2)}")], notation, **setup)[0]
+    assert other.verdict == "unchecked" and "softmax" in other.message
+    unprimed = verdicts([claims[2].replace("f'^{(1)}", "f^{(1)}")], notation, **setup)[0]
+    assert unprimed.verdict == "wrong", unprimed.message
+    planted = verdicts([claims[2].replace(r"W_{kj}", r"W_{jk}")], notation, **setup)[0]
+    assert (planted.verdict, planted.diagnosis) == ("wrong", "index"), planted.message

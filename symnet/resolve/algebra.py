@@ -275,6 +275,16 @@ class AlgebraReader:
     def _call_per_sample(self, function, values, tree):
         """softmax(Z): each sample (a column, or a row) through the vector definition."""
         definition, axis = function.per_sample
+        if len(values) == 1 and isinstance(values[0], Indexed) and len(values[0].free) == 1 \
+                and next(iter(values[0].free)) in values[0].ranges:
+            # `softmax(z_j)`: of one number it would be 1; written of the j-th entry, it is the
+            # j-th entry of the function of the vector
+            entry = values[0]
+            index = next(iter(entry.free))
+            vector = definition([entry.at({index: k}) for k in range(entry.ranges[index])])
+            self.notes.append(f"{function.name} of an entry read as that entry of "
+                              f"{function.name} of the whole vector")
+            return Indexed(entry.free, entry.ranges, lambda asg: vector[asg[index]])
         if not values or not isinstance(values[0], MatrixValue):
             raise Unresolvable(f"{function.name} acts on a whole sample: give it the matrix "
                                "(or the vector of one sample)", column_of(tree))

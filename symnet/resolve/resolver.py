@@ -321,14 +321,19 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         return value
 
     def _rule_primed_scripted(self, tree):
+        """`f'^2(z)`: a power of the derivative; `f'^{(l)}(z)`: the derivative of the function
+        of layer l (the prime written before the layer mark)."""
         base, *rest = tree.children
         scripts = rest[-1]
-        value = self.resolve(base)
+        sup = next((s.children[0] for s in scripts.children if s.data == "sup"), None)
+        layer, _, _, power = self._read_superscript(sup)
+        if layer is not None:
+            value = self._rule_scripted(Tree("scripted", [base, scripts], tree.meta))
+        else:
+            value = self.resolve(base)
         for _ in rest[:-1]:
             value = value.derivative()
-        sup = next((s.children[0] for s in scripts.children if s.data == "sup"), None)
-        _, _, _, power = self._read_superscript(sup)
-        return value if power is None else PoweredFunction(value, power)
+        return value if power is None or layer is not None else PoweredFunction(value, power)
 
     def _rule_call(self, tree):
         callee, *arguments = tree.children
