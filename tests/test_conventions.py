@@ -472,3 +472,6 @@ def test_a_prime_before_the_layer_mark_and_softmax_written_of_an_entry():
     assert unprimed.verdict == "wrong", unprimed.message
     planted = verdicts([claims[2].replace(r"W_{kj}", r"W_{jk}")], notation, **setup)[0]
     assert (planted.verdict, planted.diagnosis) == ("wrong", "index"), planted.message
+    # `\sigma(Z, i)` with i bound nowhere is not a component (it was once read as a number)
+    unbound = verdicts([r"f^{(2)}(z^{(2)}, i) \equiv f^{(2)}(z_i^{(2)})"], notation, **setup)[0]
+    assert unbound.verdict == "unchecked" and "failed" not in unbound.message, unbound.message

@@ -299,6 +299,9 @@ class AlgebraReader:
             if not (axis == 0 and result.cols == 1 or axis == 1 and result.rows == 1):
                 raise Unresolvable(f"{function.name}(Z, i) of a whole batch: the component "
                                    "of which sample?", column_of(tree))
+            if not index.free and not sp.sympify(index.at({})).is_Integer:
+                raise Unresolvable(f"{function.name}(Z, i): the component is neither a number "
+                                   "nor an index of the formula", column_of(tree))
             vector = list(result)
             return Indexed(index.free, index.ranges,
                            lambda asg: vector[int(index.at(asg)) - 1])
