@@ -6,6 +6,8 @@ and saying what was expected. Layers are counted from 1, as the network numbers 
 
 from __future__ import annotations
 
+import re
+
 import tomllib
 from fractions import Fraction
 from pathlib import Path
@@ -244,10 +246,15 @@ def _registry_row(table: _Table, key: str, rows: dict, generic, default_function
     return rows[name]
 
 
+# `\ell`, and a letter in a calligraphic or blackboard face as documents name losses
+_COMMAND_NAME = re.compile(r"\\[A-Za-z]+|\\math(?:cal|bb)\{[A-Za-z]\}")
+
+
 def _function_name(table: _Table, default: str) -> str:
     name = table.get("function", str, default, expected="a function name such as 'g'")
-    if not (name.isidentifier() or name.startswith("\\") and name[1:].isalpha()):
-        raise InputError(f"expected a name such as 'g' or '\\ell', found {name!r}",
+    if not (name.isidentifier() or _COMMAND_NAME.fullmatch(name)):
+        raise InputError(f"expected a name such as 'g', '\\ell' or '\\mathcal{{L}}', "
+                         f"found {name!r}",
                          key=table.path("function"))
     return name
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from symnet.check import check_document
 from symnet.document import load, parse
 from symnet.errors import InputError
 
@@ -119,4 +120,20 @@ def test_generic_functions_take_their_names():
     assert network.layers[0].activation.name == "f" and network.loss.loss.name == "\\ell"
     data["network"]["layers"][0]["function"] = "f(x)"
     with pytest.raises(InputError, match="network.layers\\[1\\].function"):
+        parse(data)
+
+
+def test_a_generic_loss_may_be_named_in_a_calligraphic_face():
+    # `symnet import` names a loss the way the document writes it: \mathcal{L}(\hat{y}, y)
+    data = {"document": {"title": "t"}, "network": {
+        "samples": "single", "inputs": 2, "layers": [{"units": 2, "activation": "sigmoid"}],
+        "loss": {"kind": "generic", "function": "\\mathcal{L}"}},
+        "claim": [{"id": "1", "latex": r"\frac{\partial \mathcal{L}}{\partial z_j^{(1)}} = "
+                                      r"\frac{\partial \mathcal{L}}{\partial a_j^{(1)}} "
+                                      r"\sigma'(z_j^{(1)})"}]}
+    document = parse(data)
+    assert document.network.loss.loss.name == "\\mathcal{L}"
+    assert check_document(document).claims[0].verdict == "holds"
+    data["network"]["loss"]["function"] = "\\mathcal{LL}"
+    with pytest.raises(InputError, match="network.loss.function"):
         parse(data)
