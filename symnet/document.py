@@ -7,7 +7,6 @@ and saying what was expected. Layers are counted from 1, as the network numbers 
 from __future__ import annotations
 
 import re
-
 import tomllib
 from fractions import Fraction
 from pathlib import Path

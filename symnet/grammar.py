@@ -211,7 +211,8 @@ _PARSER = Lark(GRAMMAR, parser="lalr", lexer="basic", propagate_positions=True,
                postlex=_Disambiguate())
 
 # Layout that carries no meaning: replaced by spaces (same length) before parsing.
-_LAYOUT = re.compile(r"\\\\|\\tag\*?\{[^{}]*\}|\\(?:left|right|[bB]igg?[lrm]?)(?![a-zA-Z])"
+_LAYOUT = re.compile(r"\\\\"
+                     r"|\\tag\*?\{[^{}]*\}|\\(?:left|right|[bB]igg?[lrm]?)(?![a-zA-Z])"
                      r"|\\(?:quad|qquad|displaystyle|limits|nonumber|notag)(?![a-zA-Z])|\\label\{[^{}]*\}"
                      r"|\\[,;:! ]"
                      r"|~|\\(?:text|mbox|mathrm)\s*\{\s*\}")   # ~ and \text{ } are spaces

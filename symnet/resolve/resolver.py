@@ -271,9 +271,10 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                                f"{relation}", column_of(tree))
         at_zero = steps[relation]
         # a function's argument tested by a condition is sampled on both sides of 0
-        self.context.signed.update(self.context.dummies[str(letter)] for letter in tree.scan_values(
-            lambda token: isinstance(token, Token) and token.type == "LETTER")
-            if str(letter) in self.context.dummies)
+        letters = tree.scan_values(lambda token: isinstance(token, Token) and
+                                   token.type == "LETTER")
+        self.context.signed.update(self.context.dummies[str(letter)] for letter in letters
+                                   if str(letter) in self.context.dummies)
         difference = self._add(self.resolve(left), self._scale(self.resolve(right), -1, tree),
                                tree)
         step = FunctionValue("step", lambda z: sp.Heaviside(z, at_zero))
