@@ -992,7 +992,7 @@ def _is_update(link: Relation, reading: _Reading) -> bool:
     """`W = W - \\alpha \\partial_W L`: a parameter, and on the right that parameter plus or
     minus a step."""
     if not (isinstance(link.lhs, Tree) and link.lhs.data in ("name", "scripted", "command",
-                                                              "call")
+                                                              "call", "juxtaposition")
             and isinstance(link.rhs, Tree) and link.rhs.data == "binary"
             and str(link.rhs.children[1]) in "+-"):
         return False

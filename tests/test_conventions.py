@@ -112,6 +112,16 @@ CASES = [
         r"A^{(2)} = \sigma(Z^{(2)}) \rightarrow \frac{\partial A^{(2)}}{\partial Z^{(2)}} = "
         r"\sigma'(Z^{(2)})",
     ], (0, r"- \eta", r"+ \eta", ("wrong", "sign"))),
+    ("layers in square brackets after the name", {"hidden": "relu", "reduction": "mean",
+                                                  "loss": "binary_cross_entropy", "scale": 1,
+                                                  "outputs": 1}, [
+        r"Z[1] = W[1]X + b[1]",
+        r"dZ[2] = A[2] - Y",
+        r"dW[2] = \frac{1}{m} dZ[2] A[1]^T",
+        r"db[2] = \frac{1}{m} \sum_{i=1}^{m} dZ[2]",
+        r"A[1] = g_{\text{ReLU}}(Z[1]) = \max(0, Z[1])",
+        r"W[2] := W[2] - \eta dW[2]",
+    ], (2, r"A[1]^T", r"A[1]", ("wrong", "shape"))),
     ("unicode", {}, [
         "Z⁽¹⁾ = W^{(1)} X + b^{(1)}".replace("⁽¹⁾", "^{(1)}"),
         "∂L/∂W^{(2)} = δ^{(2)} A^{(1)ᵀ}".replace("∂L/∂W^{(2)}", r"\frac{∂L}{∂W^{(2)}}"),
@@ -475,3 +485,30 @@ def test_a_prime_before_the_layer_mark_and_softmax_written_of_an_entry():
     # `\sigma(Z, i)` with i bound nowhere is not a component (it was once read as a number)
     unbound = verdicts([r"f^{(2)}(z^{(2)}, i) \equiv f^{(2)}(z_i^{(2)})"], notation, **setup)[0]
     assert unbound.verdict == "unchecked" and "failed" not in unbound.message, unbound.message
+
+
+def test_a_layered_function_written_bare_takes_its_arguments_layer():
+    results = verdicts([r"A[l] = g(Z[l])", r"A^{[1]} = g(Z^{[1]})", r"A^{[2]} = g(Z^{[1]})",
+                        r"A^{[1]} = g(X)"], {"g^{[l]}": "activation_function[l]"},
+                       hidden="relu")
+    assert outcomes(results[:3]) == [HOLDS, HOLDS, ("wrong", "shape")]
+    assert results[3].verdict == "unchecked" and "'g' without its layer" in results[3].message
+
+
+def test_plain_text_formulas_of_one_sample():
+    """A README's table: `dL/dW2` for the derivative, layers glued on (`h2(1-h2)`), a function
+    by its capitalised name, a vector squared for the sum of its squares, and two vectors side
+    by side multiplied entry by entry; each reading said in the verdict."""
+    claims = [r"L = (y - a2)^2", r"a2 = Sigmoid(z2)", r"dL/da2 = 2(a2 - y)",
+              r"da1/dz1 = a1(1-a1)", r"dL/dW2 = -(y-a2)"]
+    results = verdicts(claims, samples="single", hidden="sigmoid", scale=1)
+    assert outcomes(results) == [HOLDS] * 4 + [("wrong", "shape")]
+    assert "sum of its entries' powers" in results[0].message
+    assert "element-wise product" in results[3].message
+    planted = verdicts([claims[2].replace("2(a2", "(a2")], samples="single", hidden="sigmoid",
+                       scale=1)
+    assert outcomes(planted) == [("wrong", "factor")]
+    # side by side in a batch formula is still a product (only a vector is read entry-wise)
+    batch = verdicts([r"\delta^{(1)} = (W^{(2)T} \delta^{(2)}) \sigma'(Z^{(1)})"],
+                     {r"\delta^{(l)}": "adjoint(preactivation[l])"}, hidden="sigmoid")
+    assert outcomes(batch) == [("wrong", "shape")]

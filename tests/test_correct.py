@@ -52,8 +52,9 @@ CASES = [
     ("missing prime", SINGLE,
      r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \odot \sigma'(z^{(1)})",
      (r"\sigma'(z", r"\sigma(z"), None),
-    ("Hadamard product written as a product", SINGLE,
-     r"\delta^{(1)} = (W^{(2)T} \delta^{(2)}) \odot \sigma'(z^{(1)})",
+    # (two vectors side by side are read as the element-wise product: batch matrices here)
+    ("Hadamard product written as a product", {"hidden": "sigmoid"},
+     r"\delta^{(1)} = (W^{(2)T} \delta^{(2)}) \odot \sigma'(Z^{(1)})",
      (r" \odot \sigma", r" \sigma"), None),
     ("Hadamard product written as a dot", MEAN_RELU,
      r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \mathbb{1}(Z^{[1]} > 0)",

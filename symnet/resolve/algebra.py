@@ -95,6 +95,15 @@ class AlgebraReader:
             form = formed(lambda m: MatMul(m, OneMatrix(m.shape[1], 1)), a.form)
             return MatrixValue(a.matrix * sp.ones(a.shape[1], 1), form) if not hadamard else a
         if isinstance(a, MatrixValue) and isinstance(b, MatrixValue):
+            one_sample = self.context.batch or self.network.spec.batch is None
+            if op == "" and a.shape == b.shape and 1 in a.shape and a.shape != (1, 1) and \
+                    one_sample:
+                # `h(1 - h)`: two vectors of one shape side by side have no matrix product;
+                # they are multiplied entry by entry, as NumPy's `*` would (not where a batch
+                # formula is only being tried on one sample)
+                self.notes.append("two vectors of the same shape written side by side read "
+                                  "as their element-wise product")
+                hadamard = True
             if hadamard:
                 form = formed(HadamardProduct, a.form, b.form) if a.shape == b.shape else None
                 return MatrixValue(broadcast(a.matrix, b.matrix, lambda x, y: x * y, tree),
@@ -211,10 +220,15 @@ class AlgebraReader:
         if isinstance(value, MatrixValue):
             if value.shape == (1, 1):
                 return Indexed.scalar(value.matrix[0, 0] ** exponent)
-            if value.shape[1] == 1 or value.shape[0] == 1:   # |v|^2 of a vector
-                raise Unresolvable("a power of a vector (write its norm \\|v\\|^2, or a sum "
-                                   "of its entries)", column_of(tree))
-            # a matrix squared in a backpropagation formula is squared entry by entry (NumPy's
+            other = self.counterpart
+            beside_scalar = isinstance(other, Indexed) and not other.free or \
+                isinstance(other, MatrixValue) and other.shape == (1, 1)
+            if 1 in value.shape and beside_scalar:
+                # `E = (y - h)^2` of vectors, beside a number: the sum of the entries' powers
+                self.notes.append("a power of a vector beside a number read as the sum of its "
+                                  "entries' powers")
+                return Indexed.scalar(sp.Add(*(e ** exponent for e in value.matrix)))
+            # a matrix (or a vector beside a vector) squared in a backpropagation formula is squared entry by entry (NumPy's
             # `a1**2`): matrix powers do not occur there
             return MatrixValue(value.matrix.applyfunc(lambda e: e ** exponent),
                                formed(lambda m: entrywise_form(IDENTITY, exponent, m),
@@ -256,6 +270,13 @@ class AlgebraReader:
                     self.notes.append(f"{function.name}'s arguments read as (target, "
                                       "prediction): the first is the target")
                 return Indexed.scalar(function.of_matrices(prediction.matrix, target.matrix))
+            matrices = [k for k, v in enumerate(values) if isinstance(v, MatrixValue)]
+            numbers = [v.at({}) for v in values if isinstance(v, Indexed) and not v.free]
+            if len(values) > 1 and len(matrices) == 1 and len(numbers) == len(values) - 1:
+                # `\max(0, Z)`: the numbers go with every entry of the one matrix
+                k = matrices[0]
+                return MatrixValue(values[k].matrix.applyfunc(lambda e: function.apply(
+                    *numbers[:k], e, *numbers[k:]) ** exponent))
             if len(values) != 1:
                 raise Unresolvable("a function of several matrices", column_of(tree))
             return MatrixValue(values[0].matrix.applyfunc(

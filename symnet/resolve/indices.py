@@ -152,7 +152,12 @@ class IndexReader:
         finally:
             self.batch_letters.difference_update(bound)
         if isinstance(value, MatrixValue):
-            raise Unresolvable("a sum over a matrix: write its entries", column_of(tree))
+            # `\sum_{i=1}^{m} dZ` with m the batch: the index is the sample, left implicit in
+            # the body (NumPy's `sum(dZ, axis=1)`)
+            summed = self._over_samples(value, units=1) if over_batch else None
+            if summed is None:
+                raise Unresolvable("a sum over a matrix: write its entries", column_of(tree))
+            return summed
         for index in indices:
             value = self._sum(value, index, limit, sup, tree)
         return value
@@ -165,18 +170,12 @@ class IndexReader:
         batch matrix, the sum over its samples (`\\sum \\delta`, NumPy's `sum(axis=0)` with
         samples as rows), a column."""
         if isinstance(value, MatrixValue):
-            axis = {"rows": 0, "columns": 1}.get(self.network.spec.samples)
-            batch = self.network.batch
             # over the samples only where the other side is a vector (a bias's gradient);
             # beside a scalar (`L = \\frac12 \\sum (A - Y)^2`), over every entry
             counterpart = self.counterpart
             beside_vector = isinstance(counterpart, MatrixValue) and 1 in counterpart.shape
-            if beside_vector and self.context.batch and axis is not None and \
-                    value.shape[axis] == batch and value.shape[1 - axis] > 1:
-                matrix = value.matrix if axis == 1 else value.matrix.T
-                return MatrixValue(sp.Matrix([sp.Add(*matrix.row(k)) for k in
-                                              range(matrix.rows)]))
-            return Indexed.scalar(sp.Add(*value.matrix))
+            summed = self._over_samples(value) if beside_vector else None
+            return summed if summed is not None else Indexed.scalar(sp.Add(*value.matrix))
         if not isinstance(value, Indexed):
             raise Unresolvable("a sum of something that has no entries", column_of(tree))
         for index in sorted(value.free):
@@ -185,6 +184,16 @@ class IndexReader:
                                    column_of(tree))
             value = self._sum(value, index, None, None, tree)
         return value
+
+    def _over_samples(self, value: MatrixValue, units: int = 2) -> MatrixValue | None:
+        """The sum of a batch matrix over its samples, a column; None when it is not one (or
+        has fewer than `units` units: a bare sum of a row is the sum of everything)."""
+        axis = {"rows": 0, "columns": 1}.get(self.network.spec.samples)
+        if not (self.context.batch and axis is not None and
+                value.shape[axis] == self.network.batch and value.shape[1 - axis] >= units):
+            return None
+        matrix = value.matrix if axis == 1 else value.matrix.T
+        return MatrixValue(sp.Matrix([sp.Add(*matrix.row(k)) for k in range(matrix.rows)]))
 
     def _sum_indices(self, tree):
         if _is_member(tree):   # n \in N: over the samples (or units) named N

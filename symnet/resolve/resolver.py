@@ -22,14 +22,15 @@ from __future__ import annotations
 import sympy as sp
 from lark import Token, Tree
 
-from ..conventions import ADJOINT_ACCENTS, LOSS_NAMES, OTHERWISE
+from ..conventions import ADJOINT_ACCENTS, FUNCTION_NAMES, LOSS_NAMES, OTHERWISE
 from ..notation import normalise
 from .algebra import BUILTIN_FUNCTIONS, AlgebraReader
 from .calculus import CalculusReader
 from .indices import IndexReader
 from .layers import NotationReader
 from .quantities import QuantityReader
-from .trees import (after_partial, column_of, factors_of, is_group, is_one, letter_of, name_of, product_of,
+from .trees import (after_partial, column_of, factors_of, is_group, is_letter_d, is_one,
+                    label_of, letter_of, name_of, product_of, starts_with_d,
                     starts_with_partial)
 from .values import (IMPLICIT_SAMPLE, ONES, UNIT, Context, FunctionValue, Indexed, MatrixValue,
                      Operator, PoweredFunction, Unresolvable, Value, map_entries)
@@ -184,7 +185,18 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if self._is_euler(base, sub, sup):   # e^{-z}: the exponential
             argument = sup.children[0] if sup.data == "script_list" else sup
             return self._call(BUILTIN_FUNCTIONS[r"\exp"], argument, tree)
-        return self._symbol(base, sub, sup)
+        named = self._function_named_by(base, sub, sup)
+        return named if named is not None else self._symbol(base, sub, sup)
+
+    def _function_named_by(self, base, sub, sup) -> Value | None:
+        """`g_{\\text{ReLU}}`, `g_{softmax}`: a function letter with the name of an activation
+        as its subscript is that activation (a `[notation]` key written so wins before)."""
+        label = label_of(sub) if sub is not None and sup is None else None
+        if label not in FUNCTION_NAMES or not (isinstance(base, Tree) and
+                                               base.data in ("name", "command")):
+            return None
+        return self.resolve(Tree("name", [Token("NAME", label, column=column_of(sub))],
+                                 sub.meta))
 
     def _entry_of(self, value, sub, tree) -> Value:
         if not isinstance(value, MatrixValue):
@@ -338,7 +350,13 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
 
     def _rule_call(self, tree):
         callee, *arguments = tree.children
-        function = self.resolve(callee)
+        try:
+            function = self.resolve(callee)
+        except Unresolvable:
+            borrowed = self._with_layer_of(callee, arguments)
+            if borrowed is None:
+                raise
+            function = self.resolve(borrowed)
         group = Tree("group", arguments, tree.meta)
         if isinstance(function, (FunctionValue, PoweredFunction)):
             return self._call(function, group, tree)
@@ -352,6 +370,26 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             # `\varepsilon(z, y)`: a named value followed by its arguments, as documentation
             return function
         return self._multiply(function, self.resolve(group), "", tree)
+
+    def _with_layer_of(self, callee, arguments) -> Tree | None:
+        """`g(Z^{[l]})`, `g(Z[l])` with g a layered function written bare: the function of its
+        argument's layer, `g^{[l]}`. None when the argument has no layer mark."""
+        values = [argument for argument in arguments if not isinstance(argument, Token)]
+        if not (isinstance(callee, Tree) and callee.data in ("name", "command") and
+                len(values) == 1):
+            return None
+        argument = values[0]
+        if isinstance(argument, Tree) and argument.data == "juxtaposition":
+            argument = self._glued_layer(argument)
+        if not (isinstance(argument, Tree) and argument.data == "scripted"):
+            return None
+        base, scripts = argument.children
+        marks = [script for script in scripts.children if script.data == "sup"]
+        layered = any(entry.variable is not None or entry.layer is not None
+                      for entry in self.context.notation.by_base(name_of(base) or ""))
+        if not (marks and layered):
+            return None
+        return Tree("scripted", [callee, Tree("scripts", marks)], callee.meta)
 
     def _is_time_index(self, arguments) -> bool:
         """`(t)`, `(t+1)`: one argument made of a letter no notation, size, index or dummy
@@ -389,13 +427,15 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             a, b = self.resolve(left), self.resolve(right)
             return self._add(a, b if op == "+" else self._scale(b, -1, tree), tree)
         if op == "/":
+            if starts_with_d(left) and starts_with_d(right):   # dL/dw: a derivative
+                return self.resolve(_derivative_frac(left, right, tree))
             return self._divide(self.resolve(left), self.resolve(right), tree)
         a, b = self.resolve(left, factor=True), self.resolve(right, factor=True)
         return self._multiply(a, b, op, tree)
 
     def _rule_juxtaposition(self, tree):
-        joined = self._joined_letters(tree) or self._glued_layer(tree) or \
-            self._applied_inside(tree) or self._regrouped(tree)
+        joined = self._slashed_derivative(tree) or self._joined_letters(tree) or \
+            self._glued_layer(tree) or self._applied_inside(tree) or self._regrouped(tree)
         if joined is not None:
             return self.resolve(joined)
         left, right = tree.children
@@ -442,7 +482,12 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                 letters += letter
                 if end > start and letters in names:
                     first = factors[start]   # the joined name keeps the first letter's column
-                    token = Token("NAME", letters, column=column_of(first))
+                    # and ends where the last letter ends (`dW[l]`: a bracket glued to it)
+                    last = factor.children[0] if called else factor
+                    last = last.children[0] if last.data == "scripted" else last
+                    token = Token("NAME", letters, column=column_of(first),
+                                  end_column=getattr(last.meta, "end_column", None),
+                                  end_pos=getattr(last.meta, "end_pos", None))
                     name = Tree("name", [token], first.meta)
                     symbol = name if scripts is None else \
                         Tree("scripted", [name, scripts], first.meta)
@@ -453,6 +498,27 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                 if scripts is not None or called:
                     break
         return None
+
+    def _slashed_derivative(self, tree) -> Tree | None:
+        """`dLoss/dW2`, `dh2/dz2` in plain text: the grammar divides by the `d` alone and
+        multiplies the rest on; the letters written against that `d` are the denominator."""
+        factors = factors_of(tree)
+        slash = factors[0]
+        if not (isinstance(slash, Tree) and slash.data == "binary" and
+                str(slash.children[1]) == "/" and starts_with_d(slash.children[0]) and
+                is_letter_d(slash.children[2])):
+            return None
+        denominator, end = [slash.children[2]], _end_of(slash.children[2])
+        for factor in factors[1:]:
+            if end is None or _start_of(factor) != end:
+                break
+            denominator.append(factor)
+            end = _end_of(factor)
+        if len(denominator) == 1:
+            return None
+        rest = factors[len(denominator):]
+        frac = _derivative_frac(slash.children[0], product_of(denominator), slash)
+        return product_of([frac, *rest])
 
     def _regrouped(self, tree) -> Tree | None:
         """`W \\cdot d Z`: the grammar binds the product to `d` alone; where `d Z` is a name
@@ -469,22 +535,25 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
 
     def _glued_layer(self, tree) -> Tree | None:
         """`W2`, `\\delta2`, `a1`: a layered symbol with its layer number glued on, as code-like
-        derivations name them (the grammar reads a product of the symbol and the number)."""
+        derivations name them (the grammar reads a product of the symbol and the number); and
+        `W[l]`, `dZ[l+1]`, `A[L-1]^T`: its layer in square brackets right after the name."""
         factors = factors_of(tree)
         for k in range(len(factors) - 1):
-            symbol, number, scripts = factors[k], factors[k + 1], None
+            symbol, number, scripts, applied = factors[k], factors[k + 1], None, []
             if isinstance(number, Tree) and number.data == "scripted":   # W2^T, a1^2
                 number, scripts = number.children
-            if not (isinstance(symbol, Tree) and symbol.data in ("name", "command") and
-                    isinstance(number, Tree) and number.data == "number" and
-                    str(number.children[0]).isdigit()):
+            if isinstance(number, Tree) and number.data == "call":   # h2(1 - h2): a product
+                number, *arguments = number.children
+                applied = [Tree("group", arguments, factors[k + 1].meta)]
+            if not (isinstance(symbol, Tree) and symbol.data in ("name", "command")):
                 continue
-            token, digits = symbol.children[0], number.children[0]
+            token = symbol.children[0]
+            glued = self._glued_mark(number, token)
             layered = [entry for entry in self.context.notation.by_base(str(token))
                        if entry.variable is not None or entry.layer is not None]
-            if not layered or token.end_column != digits.column:
+            if glued is None or not layered:
                 continue
-            mark = Tree("group", [Tree("number", [digits])], number.meta)
+            mark = glued
             scripts = [] if scripts is None else scripts.children
             sup = next((script.children[0] for script in scripts if script.data == "sup"), None)
             if sup is not None:   # the layer, then what the superscript said
@@ -494,7 +563,21 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             scripts = [script for script in scripts if script.data != "sup"] + \
                 [Tree("sup", [mark])]
             glued = Tree("scripted", [symbol, Tree("scripts", scripts)], symbol.meta)
-            return product_of(factors[:k] + [glued] + factors[k + 2:])
+            return product_of(factors[:k] + [glued, *applied] + factors[k + 2:])
+        return None
+
+    def _glued_mark(self, mark, name: Token) -> Tree | None:
+        """The layer mark written against a name: digits (`W2`) or a bracket (`W[l]`) that
+        starts where the name ends. None for anything else."""
+        if not isinstance(mark, Tree) or getattr(name, "end_column", None) is None:
+            return None
+        if mark.data == "number" and str(mark.children[0]).isdigit() and \
+                name.end_column == mark.children[0].column:
+            return Tree("group", [mark], mark.meta)
+        start = getattr(mark.meta, "start_pos", None) if mark.data == "group" else None
+        if start is not None and start == getattr(name, "end_pos", None) and \
+                self.context.latex[start:start + 1] == "[":
+            return mark
         return None
 
     def _applied_inside(self, tree) -> Tree | None:
@@ -513,6 +596,20 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                     return product_of(factors[:k] + [applied] + factors[k + 2:])
         return None
 
+
+
+def _derivative_frac(top, bottom, tree) -> Tree:
+    return Tree("frac", [Token("FRAC", r"\frac"), top, bottom], tree.meta)
+
+
+def _start_of(tree) -> int | None:
+    return tree.start_pos if isinstance(tree, Token) else \
+        getattr(getattr(tree, "meta", None), "start_pos", None)
+
+
+def _end_of(tree) -> int | None:
+    return tree.end_pos if isinstance(tree, Token) else \
+        getattr(getattr(tree, "meta", None), "end_pos", None)
 
 
 def _is_condition(arguments) -> bool:
