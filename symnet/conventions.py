@@ -73,7 +73,8 @@ UNICODE: dict[str, str] = {
 FUNCTION_NAMES: dict[str, str] = {
     "relu": "relu", "ReLU": "relu", "ReLu": "relu", "Relu": "relu", "RELU": "relu",
     "sigmoid": "sigmoid", "Sigmoid": "sigmoid", "sigm": "sigmoid", "logistic": "sigmoid",
-    "tanh": "tanh", "Tanh": "tanh", "softmax": "softmax", "Softmax": "softmax", "identity": "identity",
+    "tanh": "tanh", "Tanh": "tanh", "softmax": "softmax", "Softmax": "softmax",
+    "identity": "identity",
 }
 
 # standard losses by the names documents call them with (`CE(y, \\hat{y})`, `\\mathrm{BCE}(a, y)`)

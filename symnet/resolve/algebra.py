@@ -228,8 +228,8 @@ class AlgebraReader:
                 self.notes.append("a power of a vector beside a number read as the sum of its "
                                   "entries' powers")
                 return Indexed.scalar(sp.Add(*(e ** exponent for e in value.matrix)))
-            # a matrix (or a vector beside a vector) squared in a backpropagation formula is squared entry by entry (NumPy's
-            # `a1**2`): matrix powers do not occur there
+            # a matrix (or a vector beside a vector) squared in a backpropagation formula is
+            # squared entry by entry (NumPy's `a1**2`): matrix powers do not occur there
             return MatrixValue(value.matrix.applyfunc(lambda e: e ** exponent),
                                formed(lambda m: entrywise_form(IDENTITY, exponent, m),
                                       value.form))
