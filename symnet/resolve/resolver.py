@@ -29,9 +29,9 @@ from .calculus import CalculusReader
 from .indices import IndexReader
 from .layers import NotationReader
 from .quantities import QuantityReader
-from .trees import (after_partial, column_of, factors_of, is_group, is_letter_d, is_one,
-                    label_of, letter_of, name_of, product_of, starts_with_d,
-                    starts_with_partial)
+from .trees import (after_partial, column_of, end_of, factors_of, is_group, is_letter_d,
+                    is_one, label_of, letter_of, name_of, product_of, start_of,
+                    starts_with_d, starts_with_partial)
 from .values import (IMPLICIT_SAMPLE, ONES, UNIT, Context, FunctionValue, Indexed, MatrixValue,
                      Operator, PoweredFunction, Unresolvable, Value, map_entries)
 
@@ -508,12 +508,12 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                 str(slash.children[1]) == "/" and starts_with_d(slash.children[0]) and
                 is_letter_d(slash.children[2])):
             return None
-        denominator, end = [slash.children[2]], _end_of(slash.children[2])
+        denominator, end = [slash.children[2]], end_of(slash.children[2])
         for factor in factors[1:]:
-            if end is None or _start_of(factor) != end:
+            if end is None or start_of(factor) != end:
                 break
             denominator.append(factor)
-            end = _end_of(factor)
+            end = end_of(factor)
         if len(denominator) == 1:
             return None
         rest = factors[len(denominator):]
@@ -574,8 +574,8 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if mark.data == "number" and str(mark.children[0]).isdigit() and \
                 name.end_column == mark.children[0].column:
             return Tree("group", [mark], mark.meta)
-        start = getattr(mark.meta, "start_pos", None) if mark.data == "group" else None
-        if start is not None and start == getattr(name, "end_pos", None) and \
+        start = start_of(mark) if mark.data == "group" else None
+        if start is not None and start == end_of(name) and \
                 self.context.latex[start:start + 1] == "[":
             return mark
         return None
@@ -600,16 +600,6 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
 
 def _derivative_frac(top, bottom, tree) -> Tree:
     return Tree("frac", [Token("FRAC", r"\frac"), top, bottom], tree.meta)
-
-
-def _start_of(tree) -> int | None:
-    return tree.start_pos if isinstance(tree, Token) else \
-        getattr(getattr(tree, "meta", None), "start_pos", None)
-
-
-def _end_of(tree) -> int | None:
-    return tree.end_pos if isinstance(tree, Token) else \
-        getattr(getattr(tree, "meta", None), "end_pos", None)
 
 
 def _is_condition(arguments) -> bool:

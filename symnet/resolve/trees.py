@@ -38,6 +38,17 @@ def column_of(tree) -> int | None:
     return None if meta is None or getattr(meta, "empty", True) else meta.column
 
 
+def start_of(tree) -> int | None:
+    """Where a subtree starts in the claim's text (an offset, across lines)."""
+    return tree.start_pos if isinstance(tree, Token) else \
+        getattr(getattr(tree, "meta", None), "start_pos", None)
+
+
+def end_of(tree) -> int | None:
+    return tree.end_pos if isinstance(tree, Token) else \
+        getattr(getattr(tree, "meta", None), "end_pos", None)
+
+
 def factors_of(tree) -> list:
     """The factors of a product of juxtaposed factors, left to right."""
     if isinstance(tree, Tree) and tree.data == "juxtaposition":
