@@ -43,8 +43,11 @@ chain: expr (RELATION expr)*
 // \partial_{W} L, \nabla_W L: the derivative of what follows by the subscript
 derivative_operator: (PARTIAL | NABLA) sub power
 
-big_sum: SUM scripts product
-    | SUM product               -> bare_sum
+big_sum: SUM scripts sum_body
+    | SUM sum_body              -> bare_sum
+// `\sum_i -\log p_i`: a body may start with its sign
+?sum_body: product
+    | ADDOP product              -> unary
 
 // a name (or primed / scripted name) followed by parentheses is a call or a product, decided
 // by the notation table; the parser always shifts the "(" so `x * g'(z)` reads as x * (g'(z))
@@ -239,9 +242,14 @@ class ClaimSyntaxError(Exception):
 
 
 # spellings with a shorter equivalent the grammar reads, padded to the same length:
-# `f^\prime` is `f'`, Julia's broadcast call `\sigma.(x)` is `\sigma(x)`
+# `f^\prime` is `f'`, Julia's broadcast call `\sigma.(x)` is `\sigma(x)`, and Newton's dot over
+# a function that is called, `\dot\sigma(z)`, is its derivative `\sigma'(z)` (over anything
+# else, a time derivative, it stays an unknown accent)
 _RESPELLED = [(re.compile(r"\^\s*\{?\s*\\prime\s*\}?"), "'"),
-              (re.compile(r"(?<=[A-Za-z}])\.(?=\()"), "")]
+              (re.compile(r"(?<=[A-Za-z}])\.(?=\()"), ""),
+              (re.compile(r"\\dot\s*(?:\{\s*(?P<braced>\\[a-zA-Z]+|[A-Za-z])\s*\}|"
+                          r"(?P<bare>\\[a-zA-Z]+|[A-Za-z]))(?=\s*(?:\\left)?\s*\()"),
+               lambda match: (match.group("braced") or match.group("bare")) + "'")]
 # `\underbrace{x}_{\text{...}}`: the braced formula counts, the label under it does not
 _UNDERBRACE = re.compile(r"\\underbrace(?![a-zA-Z])")
 
@@ -258,7 +266,7 @@ def blank_layout(latex: str) -> str:
                        " " * len(match.group()), text)
     text = _blank_alignment(text)
     for pattern, replacement in _RESPELLED:
-        text = pattern.sub(lambda match: replacement.ljust(len(match.group())), text)
+        text = pattern.sub(lambda match: _respelling(replacement, match), text)
     text = _blank_underbrace_labels(text)
     trailing = _TRAILING.search(text)
     if trailing:
@@ -328,6 +336,12 @@ def _one_entry_matrices(text: str) -> str:
 
 
 _ONE_ENTRY_OPEN = re.compile(r"\\(?P<plain>[pb]matrix)\s*\{|\\begin\{(?P<env>[pb]matrix)\}")
+
+
+def _respelling(replacement, match: re.Match) -> str:
+    """What `match` is respelled as (a string, or made from the match), padded to its length."""
+    text = replacement(match) if callable(replacement) else replacement
+    return text.ljust(len(match.group()))
 
 
 def _blank_underbrace_labels(text: str) -> str:
@@ -454,11 +468,15 @@ def equations(latex: str, separators: re.Pattern = _LINE_BREAK) -> list[str]:
 
 @dataclass(frozen=True)
 class Relation:
-    """One link `lhs REL rhs` of a chain, with the relation as written."""
+    """One link `lhs REL rhs` of a chain, with the relation as written (and, for a link read
+    as what it states, how it was read, or why it cannot be)."""
 
     relation: str
     lhs: Tree
     rhs: Tree
+    note: str = ""
+    unreadable: str = ""
+    one_sample: bool = False   # both sides are one sample's
 
 
 def links(tree: Tree) -> list[Relation]:

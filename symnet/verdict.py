@@ -32,10 +32,10 @@ from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, Matrix
                       NeedsBatch, NoSuchLayer, Resolver, ShapeMismatch, Unresolvable,
                       merge_ranges)
 from .spec import NetworkSpec
+from .statements import ARROWS, UPDATE, increments, statements
 
 EXACT = {"=", ":=", r"\equiv"}
 APPROXIMATE = {r"\approx", r"\simeq"}
-UPDATE = {r"\leftarrow", r"\gets"}
 DISTRIBUTED = {r"\sim", r"\in"}   # `W \sim rand(n, m)`, `W \in R^{n \times m}`: shapes
 TOLERANCE = 1e-9
 POINTS = 2
@@ -217,7 +217,7 @@ def judge(claim_id: str, latex: str, notation: Notation,
     # written (columns in messages are those of the LaTeX reading)
     written, latex = latex, ascii_latex(latex)
     try:
-        chain = chain_of(latex)
+        chain = increments(chain_of(latex), notation)
     except ClaimSyntaxError as error:
         return Verdict(claim_id, written, "unchecked",
                        message=_where(error.column) + error.message)
@@ -316,50 +316,6 @@ def _combine(claim_id: str, latex: str, results: list[LinkResult],
                    worst.counterexample, worst.residual, worst.relative_size, links=results)
 
 
-ARROWS = {r"\rightarrow", r"\to", r"\Rightarrow", r"\Longrightarrow", r"\implies"}
-
-
-def statements(chain: list[Relation]) -> list[Relation]:
-    """The links an arrow leaves to check. Between two statements (`A = \\sigma(Z) \\rightarrow
-    \\frac{\\partial A}{\\partial Z} = \\sigma'(Z)`) an arrow says one follows from the other:
-    each statement is checked, the arrow is not. Alone, `w \\rightarrow w - \\eta \\nabla C` is
-    an update; `w \\rightarrow w' = w - ...` names the new value w', an update of w."""
-    chain, kept = list(chain), []
-    for number, link in enumerate(chain):
-        if link.relation not in ARROWS:
-            kept.append(link)
-            continue
-        between = 0 < number < len(chain) - 1
-        renamed = number + 1 < len(chain) and _is_primed_copy(link.rhs, link.lhs)
-        if renamed:
-            following = chain[number + 1]
-            chain[number + 1] = Relation(r"\leftarrow", link.lhs, following.rhs)
-        elif not between:
-            kept.append(link)
-    return kept
-
-
-def _is_primed_copy(primed, tree) -> bool:
-    """`w'`, `w_k'`, `W^{(2)\\prime}`: the symbol with a prime."""
-    has_prime = isinstance(primed, Tree) and any(
-        token.type == "PRIME" for token in primed.scan_values(lambda v: isinstance(v, Token)))
-    return has_prime and _written(primed, drop_primes=True) == _written(tree, drop_primes=True)
-
-
-def _written(tree, drop_primes: bool = False) -> str:
-    """A tree without its positions (and primes), to compare two written symbols."""
-    if isinstance(tree, Tree):
-        data = tree.data
-        children = [child for child in tree.children if not (
-            drop_primes and isinstance(child, Token) and child.type == "PRIME")]
-        if drop_primes and data in ("primed", "scripted_primed", "primed_scripted"):
-            data = "scripted" if len(children) > 1 else None
-        if drop_primes and (data is None or data == "script_list" and len(children) == 1):
-            return _written(children[0], drop_primes)
-        return f"{data}({','.join(_written(child, drop_primes) for child in children)})"
-    return str(tree)
-
-
 def _definition(chain, notation: Notation, networks: Networks, definitions) -> str | None:
     """The name a claim `E = ...` defines: a bare symbol neither the notation, the sizes nor
     an earlier definition knows."""
@@ -386,12 +342,16 @@ def _where(column: int | None) -> str:
 def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networks,
                 state: DocumentState, position: int = 0) -> LinkResult:
     definitions = state.definitions
+    if link.unreadable:
+        return LinkResult("unchecked", message=link.unreadable)
     if link.relation not in EXACT | APPROXIMATE | UPDATE | DISTRIBUTED | ARROWS:
         return LinkResult("unchecked", message=f"symnet does not check the relation "
                                                f"{link.relation}")
     try:
+        # (a term accumulated in a loop over the samples is one sample's)
+        batch = False if link.one_sample and networks.spec.samples != "single" else None
         readings = [_read(link, latex, notation, networks, size_set, definitions,
-                          position=position) for size_set in (0, 1)]
+                          position=position, batch=batch) for size_set in (0, 1)]
     except ShapeMismatch as error:
         kind = "index" if isinstance(error, IndexMismatch) else "shape"
         return LinkResult("wrong", diagnosis=kind, message=_where(error.column) + error.message)
@@ -399,8 +359,9 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
         return LinkResult("unchecked", message=_where(error.column) + error.message,
                           missing_layer=isinstance(error, NoSuchLayer))
     result = _judge_readings(link, latex, notation, networks, state, position, readings)
-    if readings[0].notes:   # how symnet read an informal notation, said with the verdict
-        result.message = "; ".join(filter(None, [result.message, *readings[0].notes]))
+    notes = [link.note, *readings[0].notes]
+    if any(notes):   # how symnet read an informal notation, said with the verdict
+        result.message = "; ".join(filter(None, [result.message, *notes]))
     return result
 
 
@@ -561,7 +522,8 @@ def _read(link: Relation, latex: str, notation: Notation, networks: Networks, si
     for batch in modes:
         try:
             return _read_in(link, latex, notation, networks.get(size_set, batch), batch,
-                            definitions, layer_shift, index_change, position, forms)
+                            definitions, layer_shift, index_change, position, forms,
+                            sample_vectors=link.one_sample)
         except NeedsBatch:
             continue
         except (ShapeMismatch, Unresolvable) as error:
@@ -571,6 +533,9 @@ def _read(link: Relation, latex: str, notation: Notation, networks: Networks, si
             if len(modes) == 1 or isinstance(error, NoSuchLayer):
                 raise
             errors[batch] = error
+    if not errors and link.one_sample:
+        raise Unresolvable("a term accumulated over the samples is one sample's, but this one "
+                           "is written of the batch")
     if not errors:
         raise Unresolvable("the claim needs the batch, but the network has a single sample")
     if False in errors:

@@ -99,6 +99,8 @@ CASES = [
         r"\frac{\partial L}{\partial A^{(2)}} = A^{(2)} - Y",
         r"L = \frac12 \sum (A^{(2)} - Y)^2",
         r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \odot \sigma.(Z^{(1)}) \odot (1 - \sigma.(Z^{(1)}))",
+        r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \odot \dot\sigma(Z^{(1)})",
+        r"\dot{\sigma}(z) = \sigma(z)(1 - \sigma(z))",
     ], (2, r"A^{(2)} - Y", r"Y - A^{(2)}", ("wrong", "sign"))),
     ("total derivatives and operators", {}, [
         r"\frac{dL}{dW^{(2)}} = \delta^{(2)} A^{(1)T}",
@@ -127,6 +129,7 @@ CASES = [
         "∂L/∂W^{(2)} = δ^{(2)} A^{(1)ᵀ}".replace("∂L/∂W^{(2)}", r"\frac{∂L}{∂W^{(2)}}"),
         "Ŷ = σ(Z^{(2)})",
         "δ^{(1)} = (W^{(2)ᵀ} δ^{(2)}) ⊙ (1 − tanh^2(Z^{(1)}))",
+        "∇_{W^{(2)}} L = δ^{(2)} A^{(1)ᵀ}",
     ], (3, "1 −", "2 −", ("wrong", "other"))),
 ]
 
@@ -512,3 +515,62 @@ def test_plain_text_formulas_of_one_sample():
     batch = verdicts([r"\delta^{(1)} = (W^{(2)T} \delta^{(2)}) \sigma'(Z^{(1)})"],
                      {r"\delta^{(l)}": "adjoint(preactivation[l])"}, hidden="sigmoid")
     assert outcomes(batch) == [("wrong", "shape")]
+
+
+@pytest.mark.parametrize("samples", ["columns", "single"])
+def test_an_increment_is_an_accumulated_gradient_or_the_step_of_an_update(samples):
+    # `\Delta W := \Delta W + ...` in a loop over the samples adds one sample's gradient;
+    # `\Delta W = -\eta ...` is the change an update makes
+    accumulations = [r"\Delta W^{(2)} := \Delta W^{(2)} + \delta^{(2)} a^{(1)T}",
+                     r"\Delta b^{(1)} := \Delta b^{(1)} + \delta^{(1)}"]
+    step = r"\Delta W^{(1)} = -\eta \frac{\partial L}{\partial W^{(1)}}"
+    setup = {"hidden": "sigmoid", "samples": samples}
+    results = verdicts([*accumulations, step], **setup)
+    assert outcomes(results) == [HOLDS] * 3
+    assert "accumulated over the samples" in results[0].message
+    assert "step of an update" in results[2].message
+    assert outcome([accumulations[0].replace(r"\delta^{(2)} a^{(1)T}",
+                                             r"a^{(1)} \delta^{(2)T}")],
+                   **setup) == [("wrong", "transpose")]
+    assert outcome([step.replace("-", "")], **setup) == [("wrong", "sign")]
+    # without a rate it may be either: both readings named, nothing guessed
+    ambiguous = verdicts([r"\Delta W^{(2)} = \delta^{(2)} a^{(1)T}"], **setup)[0]
+    assert ambiguous.verdict == "unchecked"
+    assert "step of an update" in ambiguous.message and "accumulated" in ambiguous.message
+    # the document's own meaning of the symbol wins
+    assert outcome([r"\Delta W^{(2)} = \delta^{(2)} a^{(1)T}"],
+                   {r"\Delta W^{(2)}": "adjoint(weight[2])"}, **setup) == [HOLDS]
+
+
+@pytest.mark.parametrize("samples", ["columns", "rows", "single"])
+def test_a_label_written_as_the_class_index(samples):
+    # `p_{y_i}`, `\mathbb{1}(y_i = k)`: y_i is sample i's class, the one where its one-hot
+    # target is 1
+    notation = {"p": "output", "z": "preactivation[2]"}
+    setup = {"output": "softmax", "loss": "categorical_cross_entropy", "scale": 1,
+             "outputs": 3, "samples": samples, **({"weights": "in_out"} if samples == "rows"
+                                                  else {})}
+    if samples == "single":
+        claims = [r"L = -\log p_{y}", r"L = -z_y + \log \sum_j e^{z_j}",
+                  r"\frac{\partial L}{\partial z_k} = p_k - 1(y = k)"]
+    else:
+        notation["i"] = "sample_index"
+        claims = [r"L_i = -\log\left(\frac{e^{z_{y_i}}}{\sum_j e^{z_j}}\right)",
+                  r"L = \sum_i -\log p_{y_i}",
+                  r"\frac{\partial L_i}{\partial z_k} = p_k - \mathbb{1}(y_i = k)"]
+    assert outcome(claims, notation, **setup) == [HOLDS] * 3
+    assert outcome([claims[2].replace("p_k -", "-p_k +")], notation,
+                   **setup) == [("wrong", "sign")]
+    assert outcome([claims[0].replace("-", "", 1)], notation, **setup)[0][0] == "wrong"
+
+
+def test_an_entry_beside_one_samples_loss_is_that_samples():
+    # `\frac{\partial E^q}{\partial z_k} = a_k - y_k`: z_k and a_k are sample q's
+    setup = {"output": "softmax", "loss": "categorical_cross_entropy", "scale": 1,
+             "outputs": 3}
+    notation = {"a": "output", "z": "preactivation[2]"}
+    claims = [r"\frac{\partial L_q}{\partial z_k} = a_k - y_k",
+              r"\frac{\partial E^q}{\partial z_k} = a_k - y_k"]
+    assert outcome(claims, notation, **setup) == [HOLDS, HOLDS]
+    assert outcome([r"\frac{\partial L_q}{\partial z_k} = y_k - a_k"], notation,
+                   **setup) == [("wrong", "sign")]

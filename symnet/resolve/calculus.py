@@ -11,7 +11,8 @@ from ..engine import derivative
 from ..network import sample_of, sample_of_loss
 from .trees import (after_d, after_partial, column_of, is_letter_d, is_operator, name_of,
                     starts_with_d, starts_with_partial)
-from .values import Indexed, Jacobian, MatrixValue, Operator, Unresolvable, merge_ranges
+from .values import (IMPLICIT_SAMPLE, Indexed, Jacobian, MatrixValue, Operator, Unresolvable,
+                     merge_ranges)
 
 
 EXPAND_OPS = 300   # operations up to which `J` is also matched expanded (`J = L + s`)
@@ -80,12 +81,28 @@ class CalculusReader:
         factor = (self.network.batch if variable.per_sample and
                   self.network.spec.loss.reduction == "mean" else 1)
         loss = self.graph.nodes["loss"].symbols[0, 0]
+        # `\frac{\partial L_i}{\partial z_k}`: the entry's sample, left implicit, is the loss's
+        sample = self._sample_of_loss_term(function) if IMPLICIT_SAMPLE in variable.free \
+            else None
+        if sample is not None:
+            free, ranges = free - {IMPLICIT_SAMPLE}, \
+                {k: v for k, v in ranges.items() if k != IMPLICIT_SAMPLE}
 
         def at(asg):
+            if sample is not None:
+                asg = {**asg, IMPLICIT_SAMPLE: asg[sample]}
             value = function.at(asg)
             derivative = self._diff(value, variable.at(asg), tree)
             return factor * derivative if value == loss else derivative
         return Indexed(free, ranges, at)
+
+    def _sample_of_loss_term(self, function: Indexed) -> str | None:
+        """The letter of `L_i`, `E^q`: one sample's term of the loss, else None."""
+        if len(function.free) != 1:
+            return None
+        letter = next(iter(function.free))
+        return letter if sample_of_loss(self.network, function.at({letter: 0})) is not None \
+            else None
 
     def _by_defined(self, top, bottom, tree) -> Indexed:
         """`\\frac{\\partial J}{\\partial s}` where an earlier claim defined `s` (`J = L + s`

@@ -8,8 +8,9 @@ from lark import Token, Tree
 
 from ..conventions import LAYER_NAMES
 from ..notation import normalise
-from .trees import column_of, is_group, label_of, name_of
-from .values import EVERY, Indexed, MatrixValue, NeedsBatch, ShapeMismatch, Unresolvable
+from .trees import column_of, is_group, label_of, lone_letter, name_of
+from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, NO_SAMPLE, Indexed, MatrixValue, NeedsBatch, ShapeMismatch,
+                     Unresolvable)
 
 
 class IndexReader:
@@ -20,6 +21,11 @@ class IndexReader:
         items = []
 
         def walk(node):
+            sample = self._class_label(node)
+            if sample is not None:   # `p_{y_i}`: the entry at sample i's class
+                items.append(CLASS)
+                self.class_samples.add(sample)
+                return
             if isinstance(node, Token):
                 text = str(node)
                 if text in ",;":
@@ -51,6 +57,48 @@ class IndexReader:
             if isinstance(item, str) and item not in self.index_scope:
                 self.index_scope.append(item)
         return items
+
+    def _class_label(self, node) -> str | None:
+        """`y`, `y_i`, `y^{(i)}` written where an index goes, in a network whose targets are
+        one-hot: the class of the sample (its letter, `NO_SAMPLE` for the one implied)."""
+        if not self.network.spec.loss.loss.distribution_targets or isinstance(node, Token):
+            return None
+        base, sample = node, NO_SAMPLE
+        if node.data == "scripted":
+            base, scripts = node.children
+            if len(scripts.children) != 1:
+                return None
+            sample = lone_letter(scripts.children[0].children[0])
+            if sample is None:
+                return None
+        name = name_of(base) if isinstance(base, Tree) and base.data in (
+            "name", "script_atom", "command") else None
+        entries = self.context.notation.by_base(normalise(name)) if name else []
+        return sample if entries and entries[0].meaning.kind == "target" else None
+
+    def _by_class(self, value: Indexed, tree) -> Indexed:
+        """A side written for the sample's class `y` is, for a one-hot target Y, the sum over
+        the classes c of Y_c times the side at c (the same for every Y that is one-hot; the
+        targets symnet samples sum to 1, so that terms without y keep their value)."""
+        if len(self.class_samples) != 1:
+            raise Unresolvable("the classes of two different samples in one formula",
+                               column_of(tree))
+        sample = next(iter(self.class_samples))
+        target = next(name for name, node in self.graph.nodes.items() if node.kind == "target")
+        labels = self._node_value(target, False, [CLASS],
+                                  None if sample == NO_SAMPLE else sample, tree)
+        # (`p_{y_i}`: p's sample is left implicit, it is the label's)
+        implied = sample != NO_SAMPLE and IMPLICIT_SAMPLE in value.free
+        free = (value.free | labels.free) - {CLASS} - ({IMPLICIT_SAMPLE} if implied else set())
+        ranges = {k: v for k, v in {**labels.ranges, **value.ranges}.items() if k in free}
+        classes = labels.ranges[CLASS]
+
+        def at(assignment):
+            inner = {**assignment, IMPLICIT_SAMPLE: assignment[sample]} if implied else \
+                assignment
+            return sp.Add(*(labels.at({**assignment, CLASS: c}) * value.at({**inner, CLASS: c})
+                            for c in range(classes)))
+        return Indexed(free, ranges, at, per_sample=IMPLICIT_SAMPLE in free)
 
     def _bare_layer(self, name: str, superscript, subscript=None) -> bool:
         """A notation that writes layers without parentheses (`w^l`, `a^{l-1}`, `\\delta^L`):
@@ -218,6 +266,8 @@ class IndexReader:
         return names, None, None
 
     def _sum(self, value: Indexed, index: str, start, upper_tree, tree) -> Indexed:
+        if CLASS in value.free and index in self.class_samples:   # `\sum_i -\log p_{y_i}`
+            value = self._by_class(value, tree)
         samples = set(self.context.notation.marker("sample_index"))
         if index in samples and not self.context.batch:
             raise NeedsBatch

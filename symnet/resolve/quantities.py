@@ -11,7 +11,7 @@ from ..conventions import LOSS_NAMES
 from ..network import sample_loss
 from ..notation import normalise
 from .algebra import BUILTIN_FUNCTIONS, per_sample_function
-from .trees import column_of, name_of
+from .trees import column_of, lone_letter, name_of
 from .values import (IMPLICIT_SAMPLE, UNIT, Context, FunctionValue, Indexed, IndexMismatch,
                      MatrixValue, NeedsBatch, Unresolvable, Value)
 
@@ -110,7 +110,7 @@ class QuantityReader:
 
     def _loss_sample_mark(self, name: str, superscript) -> str | None:
         """The sample letter of `E^q` when `name` is the loss, else None."""
-        letter = _lone_letter(superscript)
+        letter = lone_letter(superscript)
         if letter is None or letter in ("T", "l", "L") or letter in self.context.layers:
             return None
         found = self._lookup(name, None, superscript)
@@ -158,9 +158,15 @@ class QuantityReader:
             superscript, primes = Tree("script_list", [base]), len(marks)
         if superscript is not None and self._bare_layer(name, superscript, subscript):
             layer_tree, sample, transpose, power = superscript, None, False, None
-        elif (loss_sample := self._loss_sample_mark(name, superscript)) is not None:
-            # `E^q`, `L^{(i)}`: the loss has no layers, so a letter on it names a sample
+        elif (loss_sample := self._loss_sample_mark(name, superscript)) is not None or (
+                superscript is None and subscript is not None and
+                (loss_sample := self._loss_sample_mark(name, subscript)) is not None):
+            # `E^q`, `L^{(i)}`, `L_i`: the loss has no layers or entries, so a letter on it
+            # names a sample
             layer_tree, sample, transpose, power = None, loss_sample, False, None
+            if superscript is None:
+                subscript = None
+            self.loss_samples.add(sample)
             if sample not in self.index_scope:
                 self.index_scope.append(sample)
         else:
@@ -250,15 +256,3 @@ class QuantityReader:
             b = second if isinstance(second, int) else assignment[second]
             return sp.Integer(int(a == b))
         return Indexed(free, {}, at)
-
-
-def _lone_letter(script) -> str | None:
-    """`q` of `^q`, `^{q}`, `^{(q)}`; None for anything else."""
-    while isinstance(script, Tree) and (script.data == "script_list" and
-                                        len(script.children) == 1 or
-                                        script.data == "group" and len(script.children) == 1):
-        script = script.children[0]
-    if isinstance(script, Tree) and script.data in ("script_atom", "name") and \
-            str(script.children[0]).isalpha() and len(str(script.children[0])) == 1:
-        return str(script.children[0])
-    return None

@@ -32,7 +32,7 @@ from .quantities import QuantityReader
 from .trees import (after_partial, column_of, end_of, factors_of, is_group, is_letter_d,
                     is_one, label_of, letter_of, name_of, product_of, start_of,
                     starts_with_d, starts_with_partial)
-from .values import (IMPLICIT_SAMPLE, ONES, UNIT, Context, FunctionValue, Indexed, MatrixValue,
+from .values import (CLASS, IMPLICIT_SAMPLE, ONES, UNIT, Context, FunctionValue, Indexed, MatrixValue,
                      Operator, PoweredFunction, Unresolvable, Value, map_entries)
 
 
@@ -53,6 +53,8 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         self.counterpart = None           # the other side's value, once it is read
         self.notes: list[str] = []        # how an informal notation was read, for the verdict
         self.one_sample = False           # the symbol being read names one sample's vector
+        self.class_samples: set[str] = set()   # the samples whose class labels are indices
+        self.loss_samples: set[str] = set()    # the sample letters of loss terms (`L_i`)
         self.adjoint_wanted_used = False
 
     # -- entry points ---------------------------------------------------------------------
@@ -92,14 +94,31 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         value = self.resolve(tree)
         if isinstance(value, (FunctionValue, Operator, PoweredFunction)) or value is ONES:
             raise Unresolvable("a function or operator without its argument", column_of(tree))
+        if isinstance(value, Indexed) and CLASS in value.free:
+            value = self._by_class(value, tree)
         if average and isinstance(value, Indexed) and IMPLICIT_SAMPLE in value.free:
-            value = self._mean_over_samples(value)
+            value = self._of_the_loss_sample(value) or self._mean_over_samples(value)
         if isinstance(value, Indexed) and UNIT in value.free:   # a sample's vector, A^{[2](i)}
             if value.free != {UNIT}:
                 raise Unresolvable("a sample's whole vector next to free indices", column_of(tree))
             column = sp.Matrix([value.at({UNIT: k}) for k in range(value.ranges[UNIT])])
             value = MatrixValue(column.T if self.network.spec.samples == "rows" else column)
         return value
+
+    def _of_the_loss_sample(self, value: Indexed) -> Indexed | None:
+        """`\\frac{\\partial L_i}{\\partial z_k} = a_k - y_k`: beside one sample's loss term, a
+        quantity whose sample is left implicit is that sample's."""
+        if len(self.loss_samples) != 1:
+            return None
+        sample = next(iter(self.loss_samples))
+        if sample in value.free:
+            return None
+        free = (value.free - {IMPLICIT_SAMPLE}) | {sample}
+        ranges = {**{k: v for k, v in value.ranges.items() if k != IMPLICIT_SAMPLE},
+                  sample: value.ranges.get(IMPLICIT_SAMPLE, self.network.batch)}
+        return Indexed(free, ranges,
+                       lambda assignment: value.at({**assignment,
+                                                    IMPLICIT_SAMPLE: assignment[sample]}))
 
     def resolve(self, tree, factor: bool = False) -> Value:
         """The value of `tree`; a Jacobian only for a `factor` of a product, which contracts
@@ -271,8 +290,13 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                            "\\bar{x} as the derivative of the loss by x)", column_of(tree))
 
     def _rule_comparison(self, tree):
-        """`1(z > 0)`: 1 where the condition holds, else 0 (entry by entry)."""
+        """`1(z > 0)`: 1 where the condition holds, else 0 (entry by entry); `1(y_i = k)`
+        of a class label, 1 where the sample's class is k."""
         left, relation, right = tree.children
+        if str(relation) == "=":
+            indices = self._read_subscript(Tree("script_list", [left, right]))
+            if CLASS in indices:
+                return self._kronecker(indices, tree)
         steps = {">": 0, r"\gt": 0, r"\geq": 1, r"\ge": 1}
         flipped = {"<": 0, r"\lt": 0, r"\leq": 1, r"\le": 1}
         relation = str(relation)

@@ -137,3 +137,15 @@ def after_d(tree):
     """`d X` -> X."""
     factors = factors_of(tree)
     return None if len(factors) < 2 else product_of(factors[1:])
+
+
+def lone_letter(script) -> str | None:
+    """`q` of `^q`, `^{q}`, `^{(q)}`; None for anything else."""
+    while isinstance(script, Tree) and (script.data == "script_list" and
+                                        len(script.children) == 1 or
+                                        script.data == "group" and len(script.children) == 1):
+        script = script.children[0]
+    if isinstance(script, Tree) and script.data in ("script_atom", "name") and \
+            str(script.children[0]).isalpha() and len(str(script.children[0])) == 1:
+        return str(script.children[0])
+    return None

@@ -17,6 +17,8 @@ from .trees import column_of
 IMPLICIT_SAMPLE = "_m"
 EVERY = "_every"   # `\delta_{q\cdot}`: the index standing for every entry of a row or column
 UNIT = "_unit"   # the units of one sample's vector, as an index (inside a norm)
+CLASS = "_class"   # the class a sample is labelled with (`p_{y_i}`), as an index
+NO_SAMPLE = ""     # the sample of a class label written without one (`p_y`)
 
 
 class Unresolvable(Exception):
