@@ -574,3 +574,15 @@ def test_an_entry_beside_one_samples_loss_is_that_samples():
     assert outcome(claims, notation, **setup) == [HOLDS, HOLDS]
     assert outcome([r"\frac{\partial L_q}{\partial z_k} = y_k - a_k"], notation,
                    **setup) == [("wrong", "sign")]
+
+
+def test_the_cost_of_example_0_with_its_arguments_left_out():
+    # `C_0(...)`: the cost of the first example, counted from 0, as a function of whatever
+    single = [r"C_0(...) = \frac12 \sum_j (a^{(2)}_j - y_j)^2",
+              r"\frac{\partial C_0}{\partial a^{(2)}_j} = a^{(2)}_j - y_j"]
+    assert outcome(single, samples="single") == [HOLDS, HOLDS]
+    assert outcome([single[1].replace("=", "= 2(", 1) + ")"],
+                   samples="single") == [("wrong", "factor")]
+    first = r"C_0(\ldots) = \frac12 \sum_j (A^{(2)}_{j1} - Y_{j1})^2"
+    assert outcome([first]) == [HOLDS]
+    assert outcome([first.replace("j1", "j2")])[0][0] == "wrong"

@@ -109,8 +109,9 @@ class QuantityReader:
         return Indexed(free, ranges, at, per_sample=IMPLICIT_SAMPLE in indices)
 
     def _loss_sample_mark(self, name: str, superscript) -> str | None:
-        """The sample letter of `E^q` when `name` is the loss, else None."""
-        letter = lone_letter(superscript)
+        """The sample letter of `E^q` when `name` is the loss (0 for `C_0`, the first sample
+        counted from 0), else None."""
+        letter = 0 if _is_zero(superscript) else lone_letter(superscript)
         if letter is None or letter in ("T", "l", "L") or letter in self.context.layers:
             return None
         found = self._lookup(name, None, superscript)
@@ -166,9 +167,10 @@ class QuantityReader:
             layer_tree, sample, transpose, power = None, loss_sample, False, None
             if superscript is None:
                 subscript = None
-            self.loss_samples.add(sample)
-            if sample not in self.index_scope:
-                self.index_scope.append(sample)
+            if isinstance(sample, str):
+                self.loss_samples.add(sample)
+                if sample not in self.index_scope:
+                    self.index_scope.append(sample)
         else:
             layer_tree, sample, transpose, power = self._read_superscript(superscript)
         if layer_tree is None and subscript is not None and \
@@ -256,3 +258,12 @@ class QuantityReader:
             b = second if isinstance(second, int) else assignment[second]
             return sp.Integer(int(a == b))
         return Indexed(free, {}, at)
+
+
+def _is_zero(script) -> bool:
+    """`_0`, `^{(0)}`: the number 0 alone."""
+    while isinstance(script, Tree) and script.data in ("script_list", "group") and \
+            len(script.children) == 1:
+        script = script.children[0]
+    return isinstance(script, Tree) and script.data in ("number", "script_atom") and \
+        str(script.children[0]) == "0"
