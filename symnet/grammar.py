@@ -98,7 +98,7 @@ script_atom: LETTER | NUMBER | COMMAND | TOP
 case_row: expr _CELL argument
 
 // LaTeX commands end where the letters end: \to must not match the start of \top
-RELATION.2: /=|:=|\\(?:in|approx|simeq|equiv|leftarrow|rightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim)(?![a-zA-Z])/
+RELATION.2: /=|:=|\\(?:in|approx|simeq|equiv|leftarrow|rightarrow|longleftarrow|longrightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim)(?![a-zA-Z])/
 ADDOP: "+" | "-"
 COMPARE.2: /[<>]|\\(?:geq?|leq?|neq|ne|gt|lt)(?![a-zA-Z])/
 SEPARATOR: "," | ";"
@@ -128,7 +128,7 @@ BAR: "||" | "\\|" | "|" | /\\[lr]?Vert(?![a-zA-Z])|\\[lr]vert(?![a-zA-Z])/
 %declare _OPEN_BAR _CLOSE_BAR _GROUP_PAREN
 // exp(x) written without its backslash
 FUNCTION_WORD.3: /(?<![\\a-zA-Z])(<FUNCTION_WORDS>)(?=\s*(?:\^\s*\{?\s*[0-9]+\s*\}?\s*)?\()/
-COMMAND: /\\(?!(?:in|geq?|leq?|neq|ne|gt|lt|sum|d?frac|tfrac|text|mbox|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|partial|nabla|top|intercal|prime|cdot|times|odot|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim|[lr]?Vert|[lr]vert)(?![a-zA-Z]))[a-zA-Z]+/
+COMMAND: /\\(?!(?:in|geq?|leq?|neq|ne|gt|lt|sum|d?frac|tfrac|text|mbox|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|partial|nabla|top|intercal|prime|cdot|times|odot|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|longleftarrow|longrightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim|[lr]?Vert|[lr]vert)(?![a-zA-Z]))[a-zA-Z]+/
 LETTER: /[a-zA-Z]/
 NUMBER: /[0-9]+(\.[0-9]+)?/
 
@@ -218,7 +218,9 @@ _LAYOUT = re.compile(r"\\\\"
                      r"|\\tag\*?\{[^{}]*\}|\\(?:left|right|[bB]igg?[lrm]?)(?![a-zA-Z])"
                      r"|\\(?:quad|qquad|displaystyle|limits|nonumber|notag)(?![a-zA-Z])|\\label\{[^{}]*\}"
                      r"|\\[,;:! ]"
-                     r"|~|\\(?:text|mbox|mathrm)\s*\{\s*\}")   # ~ and \text{ } are spaces
+                     r"|~|\\(?:text|mbox|mathrm)\s*\{\s*\}"   # ~ and \text{ } are spaces
+                     # a colour says nothing: `\textcolor{red}{\partial C}` is `{\partial C}`
+                     r"|\\(?:textcolor|color)\s*\{[^{}]*\}")
 # trailing punctuation, and an equation number `(12)` that text extraction glued to the formula
 _TRAILING = re.compile(r"(?:[\s,]+\(\d+\))?[\s.,;]*$")
 # a remark after the formula: `, \quad \text{size } [N \times M]`, `\qquad (As, ...)`

@@ -11,8 +11,9 @@ from lark import Token, Tree
 from .grammar import Relation
 from .notation import Notation
 
-UPDATE = {r"\leftarrow", r"\gets"}
-ARROWS = {r"\rightarrow", r"\to", r"\Rightarrow", r"\Longrightarrow", r"\implies"}
+UPDATE = {r"\leftarrow", r"\longleftarrow", r"\gets"}
+ARROWS = {r"\rightarrow", r"\longrightarrow", r"\to", r"\Rightarrow", r"\Longrightarrow",
+          r"\implies"}
 INCREMENT = r"\Delta"
 
 
@@ -54,7 +55,7 @@ def increments(chain: list[Relation], notation: Notation) -> list[Relation]:
 
 def _increment(link: Relation, rates: set[str]) -> Relation | None:
     target = _incremented(link.lhs)
-    if target is None or link.relation not in ("=", ":=", r"\leftarrow", r"\gets"):
+    if target is None or link.relation not in {"=", ":="} | UPDATE:
         return None
     rhs = link.rhs
     if isinstance(rhs, Tree) and rhs.data == "binary" and str(rhs.children[1]) == "+" and \

@@ -29,7 +29,7 @@ from .printing import latex as to_latex
 from .registry import ACTIVATIONS, LOSSES
 from .resolve.trees import name_of
 from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, MatrixValue,
-                      NeedsBatch, NoSuchLayer, Resolver, ShapeMismatch, Unresolvable,
+                      NeedsBatch, NoSuchLayer, OutOfRange, Resolver, ShapeMismatch, Unresolvable,
                       merge_ranges)
 from .spec import NetworkSpec
 from .statements import ARROWS, UPDATE, increments, statements
@@ -350,8 +350,16 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
     try:
         # (a term accumulated in a loop over the samples is one sample's)
         batch = False if link.one_sample and networks.spec.samples != "single" else None
-        readings = [_read(link, latex, notation, networks, size_set, definitions,
-                          position=position, batch=batch) for size_set in (0, 1)]
+        readings = [_read(link, latex, notation, networks, 0, definitions,
+                          position=position, batch=batch)]
+        try:
+            readings.append(_read(link, latex, notation, networks, 1, definitions,
+                                  position=position, batch=batch))
+        except OutOfRange:
+            # entries written by their numbers (`w_{j1} a_1 + w_{j2} a_2 + w_{j3} a_3`) are
+            # the document's sizes': the second, smaller size set has no such entries
+            readings[0].notes.append("its entries are numbered for the document's sizes: "
+                                     "checked at those only")
     except ShapeMismatch as error:
         kind = "index" if isinstance(error, IndexMismatch) else "shape"
         return LinkResult("wrong", diagnosis=kind, message=_where(error.column) + error.message)

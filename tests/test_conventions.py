@@ -583,6 +583,40 @@ def test_the_cost_of_example_0_with_its_arguments_left_out():
     assert outcome(single, samples="single") == [HOLDS, HOLDS]
     assert outcome([single[1].replace("=", "= 2(", 1) + ")"],
                    samples="single") == [("wrong", "factor")]
-    first = r"C_0(\ldots) = \frac12 \sum_j (A^{(2)}_{j1} - Y_{j1})^2"
+    # (a claim that counts its examples from 0 counts its entries so too)
+    first = r"C_0(\ldots) = \frac12 \sum_j (A^{(2)}_{j0} - Y_{j0})^2"
     assert outcome([first]) == [HOLDS]
-    assert outcome([first.replace("j1", "j2")])[0][0] == "wrong"
+    assert outcome([first.replace("j0", "j2")])[0][0] == "wrong"
+
+
+def test_colours_and_long_arrows_between_statements():
+    # `\textcolor{blue}{w}` is w; `\longrightarrow` joins a definition to its derivative (of a
+    # one-unit output layer)
+    claims = [r"\textcolor{green}{z^{(2)}} = \textcolor{blue}{w^{(2)}} a^{(1)} + b^{(2)} "
+              r"\quad \longrightarrow \quad \frac{\textcolor{green}{\partial z^{(2)}}}"
+              r"{\textcolor{pink}{\partial b^{(2)}}} = 1",
+              r"\frac{\textcolor{red}{\partial C}}{\partial a^{(2)}} = \color{red} a^{(2)} - y"]
+    assert outcome(claims, samples="single", outputs=1) == [HOLDS, HOLDS]
+    assert outcome([claims[0].replace("= 1", "= 2")], samples="single",
+                   outputs=1)[0][0] == "wrong"
+
+
+def test_entries_numbered_from_zero():
+    # a claim that writes an entry 0 numbers its entries from 0; entries written one by one
+    # exist at the document's sizes only, where they are checked
+    claim = (r"z_j^{(2)} = w_{j0}^{(2)} a_0^{(1)} + w_{j1}^{(2)} a_1^{(1)} + "
+             r"w_{j2}^{(2)} a_2^{(1)} + w_{j3}^{(2)} a_3^{(1)} + b_j^{(2)}")
+    result = verdicts([claim], samples="single")[0]
+    assert (result.verdict, result.diagnosis) == HOLDS
+    assert "document's sizes" in result.message
+    assert outcome([claim.replace("a_3^{(1)}", "a_2^{(1)}")], samples="single")[0][0] == "wrong"
+
+
+@pytest.mark.parametrize("samples", ["single", "columns"])
+def test_a_sum_whose_upper_limit_is_an_expression(samples):
+    body = (r"\frac{\partial z_j^{(2)}}{\partial a_k^{(1)}} \frac{\partial a_j^{(2)}}"
+            r"{\partial z_j^{(2)}} \frac{\partial C}{\partial a_j^{(2)}}")
+    claims = [r"\frac{\partial C}{\partial a_k^{(1)}} = \sum_{j=0}^{q-1} " + body,
+              r"\frac{\partial C}{\partial a_k^{(1)}} = \sum_{j=0}^{q} " + body]
+    assert outcome(claims[:1], samples=samples) == [HOLDS]
+    assert outcome(claims[1:], samples=samples)[0] == ("wrong", "shape")

@@ -36,7 +36,8 @@ class IndexReader:
                 elif not text.isdigit():
                     self.sites.append(("index", node.column, text))
                 if text.isdigit():
-                    items.extend(int(d) - 1 for d in text)
+                    origin = self.context.index_origin
+                    items.extend(int(d) - origin for d in text)
                 else:
                     items.append(text)
                 return
@@ -276,12 +277,13 @@ class IndexReader:
                                column_of(tree))
         size = value.ranges.get(index)
         if upper_tree is not None:
-            upper = self._layer_expression(upper_tree) if not (
-                name_of(upper_tree) == self.network.spec.batch) else self.network.batch
-            if name_of(upper_tree) == self.network.spec.batch and not self.context.batch:
+            batch = self.network.spec.batch
+            over_batch = batch is not None and name_of(upper_tree) == batch
+            upper = self.network.batch if over_batch else self._layer_expression(upper_tree)
+            if over_batch and not self.context.batch:
                 raise NeedsBatch
             if upper is not None:
-                limit = upper - ((start or 1) - 1)
+                limit = upper - ((1 if start is None else start) - 1)
                 if size is not None and size != limit:
                     raise ShapeMismatch(f"the sum runs {index} over {limit} values, but "
                                         f"{index} indexes {size} entries", column_of(tree))

@@ -13,7 +13,7 @@ from ..notation import normalise
 from .algebra import BUILTIN_FUNCTIONS, per_sample_function
 from .trees import column_of, lone_letter, name_of
 from .values import (IMPLICIT_SAMPLE, UNIT, Context, FunctionValue, Indexed, IndexMismatch,
-                     MatrixValue, NeedsBatch, Unresolvable, Value)
+                     MatrixValue, NeedsBatch, OutOfRange, Unresolvable, Value)
 
 
 class QuantityReader:
@@ -92,8 +92,9 @@ class QuantityReader:
             size = matrix.shape[axis]
             if isinstance(index, int):
                 if not 0 <= index < size:
-                    raise Unresolvable(f"index {index + 1} is out of range (1..{size})",
-                                       column_of(tree))
+                    origin = self.context.index_origin
+                    raise OutOfRange(f"index {index + origin} is out of range "
+                                     f"({origin}..{size - 1 + origin})", column_of(tree))
             elif ranges.setdefault(index, size) != size:
                 raise IndexMismatch(f"index {index} runs over {ranges[index]} values in one "
                                     f"place and {size} in another", column_of(tree))

@@ -3,6 +3,7 @@ shadow), functions; the errors that end a reading; and the operations' shared he
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -32,6 +33,10 @@ class Unresolvable(Exception):
 class NoSuchLayer(Unresolvable):
     """A layer variable's value names a layer the network does not have (`w^{l+1}` at the
     last l): the formula is meant for the other values."""
+
+
+class OutOfRange(Unresolvable):
+    """An entry written by its number that the matrix does not have (at these sizes)."""
 
 
 class ShapeMismatch(Unresolvable):
@@ -111,6 +116,13 @@ class FunctionValue:
 Value = Indexed | MatrixValue | FunctionValue | Jacobian
 
 
+# what shows entries counted from 0: a sum from 0, an index pair with a 0 (`w_{j0}`, `W_{0,1}`),
+# an entry 0 of a layered symbol (`a_0^{(L-1)}`); not a size's name (`N_0`) or a layer (`x_0`)
+_ZERO_INDEX = re.compile(r"\\sum\s*_\s*\{\s*[A-Za-z]\w*\s*=\s*0\s*\}"
+                         r"|_\s*\{\s*(?=[^{}]*0)(?:[A-Za-z0-9]\s*,?\s*){2,}\}"
+                         r"|_\s*(?:0|\{\s*0\s*\})\s*\^")
+
+
 @dataclass
 class Context:
     network: Network
@@ -125,6 +137,12 @@ class Context:
     index_change: tuple[int, str] | None = None   # (column, letter): read another index there
     forms: Any = None      # the network's VectorForm: values then carry matrix-level forms
     sample_vectors: bool = False   # for one sample, whole matrices are that sample's vectors
+
+    @property
+    def index_origin(self) -> int:
+        """What the claim numbers the first entry: 0 where it writes an index 0 (`w_{j0}`,
+        `a_0^{(1)}`, `\\sum_{j=0}`), else 1."""
+        return 0 if _ZERO_INDEX.search(self.latex) else 1
 
 
 class Operator:
