@@ -124,6 +124,14 @@ CASES = [
         r"A[1] = g_{\text{ReLU}}(Z[1]) = \max(0, Z[1])",
         r"W[2] := W[2] - \eta dW[2]",
     ], (2, r"A[1]^T", r"A[1]", ("wrong", "shape"))),
+    ("element-wise products, logarithms, norms, a sum with only an upper limit",
+     {"samples": "single"}, [
+        r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \bullet (1 - \tanh^2(z^{(1)}))",
+        r"\delta^{(1)} = (W^{(2)T} \delta^{(2)}) .* (1 - a^{(1)} .* a^{(1)})",
+        r"L = \frac12 \Vert a^{(2)} - y \Vert_2^2",
+        r"L = \frac12 \sum_i^q (a^{(2)}_i - y_i)^2",
+        r"\ln(a^{(2)}_j) = -\ln(1 + e^{-z^{(2)}_j})",
+    ], (2, r"\frac12 ", "", ("wrong", "factor"))),
     ("unicode", {}, [
         "Z⁽¹⁾ = W^{(1)} X + b^{(1)}".replace("⁽¹⁾", "^{(1)}"),
         "∂L/∂W^{(2)} = δ^{(2)} A^{(1)ᵀ}".replace("∂L/∂W^{(2)}", r"\frac{∂L}{∂W^{(2)}}"),
