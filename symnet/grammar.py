@@ -245,9 +245,8 @@ class ClaimSyntaxError(Exception):
 
 # spellings with a shorter equivalent the grammar reads, padded to the same length:
 # `f^\prime` is `f'`, Julia's broadcast call `\sigma.(x)` is `\sigma(x)`, `C(...)` is `C`, and
-# Newton's dot over
-# a function that is called, `\dot\sigma(z)`, is its derivative `\sigma'(z)` (over anything
-# else, a time derivative, it stays an unknown accent)
+# Newton's dot over a function that is called, `\dot\sigma(z)`, is its derivative `\sigma'(z)`
+# (over anything else, a time derivative, it stays an unknown accent)
 _RESPELLED = [(re.compile(r"\^\s*\{?\s*\\prime\s*\}?"), "'"),
               (re.compile(r"(?<=[A-Za-z}])\.(?=\()"), ""),
               # `C(...)`, `J(\ldots)`: a function's arguments left out, the function itself

@@ -18,7 +18,7 @@ from typing import Any
 import mpmath
 import numpy as np
 import sympy as sp
-from lark import Token, Tree
+from lark import Tree
 
 from .conventions import FUNCTION_NAMES, LOSS_NAMES, ascii_latex
 from .grammar import ClaimSyntaxError, Relation, equations, links, parse_claim, source_of

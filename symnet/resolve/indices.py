@@ -9,8 +9,8 @@ from lark import Token, Tree
 from ..conventions import LAYER_NAMES
 from ..notation import normalise
 from .trees import column_of, is_group, label_of, lone_letter, name_of
-from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, NO_SAMPLE, Indexed, MatrixValue, NeedsBatch, ShapeMismatch,
-                     Unresolvable)
+from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, NO_SAMPLE, Indexed, MatrixValue,
+                     NeedsBatch, ShapeMismatch, Unresolvable)
 
 
 class IndexReader:

@@ -32,8 +32,8 @@ from .quantities import QuantityReader
 from .trees import (after_partial, column_of, end_of, factors_of, is_group, is_letter_d,
                     is_one, label_of, letter_of, name_of, product_of, start_of,
                     starts_with_d, starts_with_partial)
-from .values import (CLASS, IMPLICIT_SAMPLE, ONES, UNIT, Context, FunctionValue, Indexed, MatrixValue,
-                     Operator, PoweredFunction, Unresolvable, Value, map_entries)
+from .values import (CLASS, IMPLICIT_SAMPLE, ONES, UNIT, Context, FunctionValue, Indexed,
+                     MatrixValue, Operator, PoweredFunction, Unresolvable, Value, map_entries)
 
 
 class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, CalculusReader):
