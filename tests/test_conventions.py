@@ -628,3 +628,16 @@ def test_a_sum_whose_upper_limit_is_an_expression(samples):
               r"\frac{\partial C}{\partial a_k^{(1)}} = \sum_{j=0}^{q} " + body]
     assert outcome(claims[:1], samples=samples) == [HOLDS]
     assert outcome(claims[1:], samples=samples)[0] == ("wrong", "shape")
+
+
+def test_a_loss_of_one_samples_vectors_in_a_batch_network_keeps_its_sign_error():
+    # `\mathcal{L}(z, y) = y \log \sigma(z) + ...` (the minus sign missing), samples as rows and
+    # a one-unit output: z and y are one sample's, not the batch's 5x1 columns, so the error is
+    # the sign, not a shape
+    table = network(samples="rows", weights="out_in", output="sigmoid",
+                    loss="binary_cross_entropy", scale=1, reduction="mean", outputs=1)
+    notation = {r"\mathcal{L}": "loss_of_preactivation", "z": "preactivation[2]"}
+    claim = r"\mathcal{L}(z, y) = -(y \log(\sigma(z)) + (1 - y) \log(1 - \sigma(z)))"
+    assert outcomes(verdicts_in(table, [claim], notation)) == [HOLDS]
+    wrong = claim.replace("-(", "(", 1)
+    assert outcomes(verdicts_in(table, [wrong], notation)) == [("wrong", "sign")]
