@@ -46,6 +46,11 @@ def outcome(claims: list[str], notation: dict | None = None, **setup) -> list[tu
 
 
 HOLDS = ("holds", None)
+# the network of code-like derivations (dZ, dW, 1/m): ReLU, one sigmoid unit, mean cross-entropy
+CODE_LIKE = {"hidden": "relu", "reduction": "mean", "loss": "binary_cross_entropy", "scale": 1,
+             "outputs": 1}
+# a softmax classifier of three classes
+SOFTMAX_CE = {"output": "softmax", "loss": "categorical_cross_entropy", "scale": 1, "outputs": 3}
 
 # (convention, setup, correct formulas, (formula index, old, new, planted verdict))
 CASES = [
@@ -80,9 +85,7 @@ CASES = [
         r"\overline{a^{(1)}} = W^{(2)T} \overline{z^{(2)}}",
         r"\overline{\mathcal{L}} = 1",
     ], (1, r"W^{(2)T}", r"-W^{(2)T}", ("wrong", "sign"))),
-    ("d-names of code-like derivations", {"hidden": "relu", "reduction": "mean",
-                                          "loss": "binary_cross_entropy", "scale": 1,
-                                          "outputs": 1}, [
+    ("d-names of code-like derivations", CODE_LIKE, [
         r"dZ^{[2]} = A^{[2]} - Y",
         r"dW^{[2]} = \frac{1}{m} dZ^{[2]} A^{[1]T}",
         r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \mathbb{1}(Z^{[1]} > 0)",
@@ -114,9 +117,7 @@ CASES = [
         r"A^{(2)} = \sigma(Z^{(2)}) \rightarrow \frac{\partial A^{(2)}}{\partial Z^{(2)}} = "
         r"\sigma'(Z^{(2)})",
     ], (0, r"- \eta", r"+ \eta", ("wrong", "sign"))),
-    ("layers in square brackets after the name", {"hidden": "relu", "reduction": "mean",
-                                                  "loss": "binary_cross_entropy", "scale": 1,
-                                                  "outputs": 1}, [
+    ("layers in square brackets after the name", CODE_LIKE, [
         r"Z[1] = W[1]X + b[1]",
         r"dZ[2] = A[2] - Y",
         r"dW[2] = \frac{1}{m} dZ[2] A[1]^T",
@@ -555,9 +556,8 @@ def test_a_label_written_as_the_class_index(samples):
     # `p_{y_i}`, `\mathbb{1}(y_i = k)`: y_i is sample i's class, the one where its one-hot
     # target is 1
     notation = {"p": "output", "z": "preactivation[2]"}
-    setup = {"output": "softmax", "loss": "categorical_cross_entropy", "scale": 1,
-             "outputs": 3, "samples": samples, **({"weights": "in_out"} if samples == "rows"
-                                                  else {})}
+    setup = {**SOFTMAX_CE, "samples": samples,
+             **({"weights": "in_out"} if samples == "rows" else {})}
     if samples == "single":
         claims = [r"L = -\log p_{y}", r"L = -z_y + \log \sum_j e^{z_j}",
                   r"\frac{\partial L}{\partial z_k} = p_k - 1(y = k)"]
@@ -574,8 +574,7 @@ def test_a_label_written_as_the_class_index(samples):
 
 def test_an_entry_beside_one_samples_loss_is_that_samples():
     # `\frac{\partial E^q}{\partial z_k} = a_k - y_k`: z_k and a_k are sample q's
-    setup = {"output": "softmax", "loss": "categorical_cross_entropy", "scale": 1,
-             "outputs": 3}
+    setup = SOFTMAX_CE
     notation = {"a": "output", "z": "preactivation[2]"}
     claims = [r"\frac{\partial L_q}{\partial z_k} = a_k - y_k",
               r"\frac{\partial E^q}{\partial z_k} = a_k - y_k"]

@@ -11,8 +11,8 @@ from ..engine import derivative
 from ..network import sample_of, sample_of_loss
 from .trees import (after_d, after_partial, column_of, is_letter_d, is_operator, name_of,
                     starts_with_d, starts_with_partial)
-from .values import (IMPLICIT_SAMPLE, Indexed, Jacobian, MatrixValue, Operator, Unresolvable,
-                     merge_ranges)
+from .values import (Indexed, Jacobian, MatrixValue, Operator, Unresolvable, merge_ranges,
+                     of_sample)
 
 
 EXPAND_OPS = 300   # operations up to which `J` is also matched expanded (`J = L + s`)
@@ -75,22 +75,18 @@ class CalculusReader:
                 one_d=self.is_one_d(variable))
         if isinstance(function, MatrixValue):
             raise Unresolvable("the derivative of a matrix by an entry", column_of(tree))
-        free = function.free | variable.free
-        ranges = merge_ranges(function, variable, tree=tree)
         # d(loss of one sample) / d(that sample's entry) = M d(mean loss) / d(entry)
         factor = (self.network.batch if variable.per_sample and
                   self.network.spec.loss.reduction == "mean" else 1)
-        loss = self.graph.nodes["loss"].symbols[0, 0]
         # `\frac{\partial L_i}{\partial z_k}`: the entry's sample, left implicit, is the loss's
-        sample = self._sample_of_loss_term(function) if IMPLICIT_SAMPLE in variable.free \
-            else None
+        sample = self._sample_of_loss_term(function)
         if sample is not None:
-            free, ranges = free - {IMPLICIT_SAMPLE}, \
-                {k: v for k, v in ranges.items() if k != IMPLICIT_SAMPLE}
+            variable = of_sample(variable, sample, self.network.batch)
+        free = function.free | variable.free
+        ranges = merge_ranges(function, variable, tree=tree)
+        loss = self.graph.nodes["loss"].symbols[0, 0]
 
         def at(asg):
-            if sample is not None:
-                asg = {**asg, IMPLICIT_SAMPLE: asg[sample]}
             value = function.at(asg)
             derivative = self._diff(value, variable.at(asg), tree)
             return factor * derivative if value == loss else derivative

@@ -10,7 +10,7 @@ from ..conventions import LAYER_NAMES
 from ..notation import normalise
 from .trees import column_of, is_group, label_of, lone_letter, name_of
 from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, NO_SAMPLE, Indexed, MatrixValue,
-                     NeedsBatch, ShapeMismatch, Unresolvable)
+                     NeedsBatch, ShapeMismatch, Unresolvable, of_sample)
 
 
 class IndexReader:
@@ -88,18 +88,14 @@ class IndexReader:
         target = next(name for name, node in self.graph.nodes.items() if node.kind == "target")
         labels = self._node_value(target, False, [CLASS],
                                   None if sample == NO_SAMPLE else sample, tree)
-        # (`p_{y_i}`: p's sample is left implicit, it is the label's)
-        implied = sample != NO_SAMPLE and IMPLICIT_SAMPLE in value.free
-        free = (value.free | labels.free) - {CLASS} - ({IMPLICIT_SAMPLE} if implied else set())
+        if sample != NO_SAMPLE:   # `p_{y_i}`: p's sample is left implicit, it is the label's
+            value = of_sample(value, sample, self.network.batch)
+        free = (value.free | labels.free) - {CLASS}
         ranges = {k: v for k, v in {**labels.ranges, **value.ranges}.items() if k in free}
         classes = labels.ranges[CLASS]
-
-        def at(assignment):
-            inner = {**assignment, IMPLICIT_SAMPLE: assignment[sample]} if implied else \
-                assignment
-            return sp.Add(*(labels.at({**assignment, CLASS: c}) * value.at({**inner, CLASS: c})
-                            for c in range(classes)))
-        return Indexed(free, ranges, at, per_sample=IMPLICIT_SAMPLE in free)
+        return Indexed(free, ranges, lambda assignment: sp.Add(*(
+            labels.at({**assignment, CLASS: c}) * value.at({**assignment, CLASS: c})
+            for c in range(classes))), per_sample=IMPLICIT_SAMPLE in free)
 
     def _bare_layer(self, name: str, superscript, subscript=None) -> bool:
         """A notation that writes layers without parentheses (`w^l`, `a^{l-1}`, `\\delta^L`):

@@ -33,7 +33,8 @@ from .trees import (after_partial, column_of, end_of, factors_of, is_group, is_l
                     is_one, label_of, letter_of, name_of, product_of, start_of,
                     starts_with_d, starts_with_partial)
 from .values import (CLASS, IMPLICIT_SAMPLE, ONES, UNIT, Context, FunctionValue, Indexed,
-                     MatrixValue, Operator, PoweredFunction, Unresolvable, Value, map_entries)
+                     MatrixValue, Operator, PoweredFunction, Unresolvable, Value, map_entries,
+                     of_sample)
 
 
 class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, CalculusReader):
@@ -113,12 +114,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         sample = next(iter(self.loss_samples))
         if sample in value.free:
             return None
-        free = (value.free - {IMPLICIT_SAMPLE}) | {sample}
-        ranges = {**{k: v for k, v in value.ranges.items() if k != IMPLICIT_SAMPLE},
-                  sample: value.ranges.get(IMPLICIT_SAMPLE, self.network.batch)}
-        return Indexed(free, ranges,
-                       lambda assignment: value.at({**assignment,
-                                                    IMPLICIT_SAMPLE: assignment[sample]}))
+        return of_sample(value, sample, self.network.batch)
 
     def resolve(self, tree, factor: bool = False) -> Value:
         """The value of `tree`; a Jacobian only for a `factor` of a product, which contracts

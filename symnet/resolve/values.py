@@ -116,6 +116,18 @@ class FunctionValue:
 Value = Indexed | MatrixValue | FunctionValue | Jacobian
 
 
+def of_sample(value: Indexed, letter: str, samples: int) -> Indexed:
+    """`value` with its implicit sample made the sample `letter` names (of `samples`): `z_k`
+    beside `L_i` is `z_{k,i}`. A value that has the letter already keeps both."""
+    if IMPLICIT_SAMPLE not in value.free:
+        return value
+    free = (value.free - {IMPLICIT_SAMPLE}) | {letter}
+    ranges = {**{k: v for k, v in value.ranges.items() if k != IMPLICIT_SAMPLE},
+              letter: value.ranges.get(IMPLICIT_SAMPLE, samples)}
+    return Indexed(free, ranges, lambda assignment: value.at(
+        {**assignment, IMPLICIT_SAMPLE: assignment[letter]}))
+
+
 # what shows entries counted from 0: a sum from 0, an index pair with a 0 (`w_{j0}`, `W_{0,1}`),
 # an entry 0 of a layered symbol (`a_0^{(L-1)}`); not a size's name (`N_0`) or a layer (`x_0`)
 _ZERO_INDEX = re.compile(r"\\sum\s*_\s*\{\s*[A-Za-z]\w*\s*=\s*0\s*\}"
