@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 
 from symnet.check import as_text, check_document
 from symnet.document import parse
 
-from test_conventions import network
+from test_conventions import SOFTMAX_CE, network
 
 COLUMNS = {}
 ROWS = {"samples": "rows", "weights": "in_out", "output": "softmax",
@@ -156,3 +157,66 @@ def test_the_correction_is_shown_in_text_and_json():
     holds = checked(COLUMNS, [r"\frac{\partial L}{\partial A^{(2)}} = A^{(2)} - Y"])
     assert "correction" not in holds.to_json()["claims"][0]
     assert os.linesep not in data["claims"][0]["correction"]
+
+
+# (network, the claim written entry by entry, what it must not be)
+INDEX_FORM = [
+    ("an approximation, samples as columns", COLUMNS,
+     r"\frac{\partial L}{\partial Z_{jm}^{(2)}} \approx A_{jm}^{(2)} - Y_{jm}", "approximation"),
+    ("an approximation, one sample", SINGLE,
+     r"\frac{\partial L}{\partial z_j^{(2)}} \approx a_j^{(2)} - y_j", "approximation"),
+    ("a sum over the wrong index, one sample", SINGLE,
+     r"\frac{\partial L}{\partial a_j^{(1)}} = \sum_k W_{jk}^{(2)} a_k^{(2)}", "wrong"),
+    ("unrelated entries, samples as columns", COLUMNS,
+     r"\frac{\partial L}{\partial W_{ij}^{(2)}} = \sum_m A_{jm}^{(1)} Y_{im}", "wrong"),
+    ("a softmax layer, Greek indices", SOFTMAX_CE | {"loss": "squared_error", "scale": "1/2",
+                                                     "samples": "single"},
+     r"\frac{\partial L}{\partial z_{\alpha}^{(2)}} \approx a_{\alpha}^{(2)} - y_{\alpha}",
+     "approximation"),
+]
+
+
+@pytest.mark.parametrize("name,setup,claim,verdict", INDEX_FORM,
+                         ids=[case[0] for case in INDEX_FORM])
+def test_a_claim_written_entry_by_entry_is_corrected_entry_by_entry(name, setup, claim, verdict):
+    found = checked(setup, [claim]).claims[0]
+    assert found.verdict == verdict, found.message
+    corrected = found.correction.latex
+    # the left side as written, an equality, and entries with the claim's letters (a sum over
+    # a letter the claim does not use), no whole matrix
+    left = claim.split(r" \approx" if verdict == "approximation" else " =")[0]
+    assert corrected.startswith(left + " = "), corrected
+    right = corrected[len(left) + 3:]
+    assert re.search(r"_\{[^}]*\}", right) and r"\mathbf{1}" not in right, right
+    letters = set(re.findall(r"\\[A-Za-z]+|[A-Za-z]", claim))   # (a command is one token)
+    for letter in re.findall(r"\\sum_\{(\\?[a-z]+)\}", right):
+        assert letter not in letters, (letter, claim)
+    assert checked(setup, [corrected]).claims[0].verdict == "holds", corrected
+
+
+def test_a_claim_exact_only_under_an_earlier_approximation_gets_the_exact_line():
+    claims = [r"\frac{\partial L}{\partial z_j^{(2)}} \approx a_j^{(2)} - y_j",
+              r"\frac{\partial L}{\partial W_{jk}^{(2)}} = \frac{\partial L}{\partial z_j^{(2)}}"
+              r" a_k^{(1)} = (a_j^{(2)} - y_j) a_k^{(1)}"]
+    later = checked(SINGLE, claims).claims[1]
+    assert later.verdict == "approximation" and later.depends_on == ["c0"]
+    assert later.correction.edit.startswith("the exact right side")
+    # the exact line holds on its own, without the earlier approximation
+    assert checked(SINGLE, [later.correction.latex]).claims[0].verdict == "holds"
+    assert "y_j" not in later.correction.latex
+
+
+def test_symnets_counterpart_is_written_in_the_claims_own_form():
+    claims = [r"\frac{\partial L}{\partial z_j^{(2)}} = (a_j^{(2)} - y_j) \sigma'(z_j^{(2)})",
+              r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} a^{(1)T}"]
+    document = parse({"document": {"title": "counterparts"}, "network": network(**SINGLE),
+                      "claim": [{"id": f"c{k}", "latex": latex}
+                                for k, latex in enumerate(claims)]})
+    entry, whole = check_document(document, counterparts=True).claims
+    # entry by entry, with the claim's left side and letters; the whole matrix for a matrix
+    assert entry.counterpart.startswith(r"\frac{\partial L}{\partial z_j^{(2)}} = ")
+    assert "_{j}" in entry.counterpart and r"\odot" not in entry.counterpart
+    assert whole.counterpart.startswith(r"\frac{\partial L}{\partial W^{(2)}} = ")
+    assert "_{" not in whole.counterpart.split(" = ")[1]
+    for line in (entry.counterpart, whole.counterpart):
+        assert checked(SINGLE, [line]).claims[0].verdict == "holds", line

@@ -43,6 +43,9 @@ def correct(verdict: Verdict, notation: Notation, networks: Networks, state: Doc
     claims before this one established (it is not changed)."""
     if verdict.verdict not in ("wrong", "approximation") or not verdict.links:
         return None
+    if not any(_needs_fix(result) for result in verdict.links):
+        # it holds only under an earlier claim's approximation: the exact line is symnet's
+        return _derived(verdict, notation, networks, state, style, claims, exact=True)
     return _edited(verdict, notation, networks, state, style) or \
         _derived(verdict, notation, networks, state, style, claims)
 
@@ -76,29 +79,52 @@ def _edited(verdict: Verdict, notation: Notation, networks: Networks, state: Doc
 
 
 def _derived(verdict: Verdict, notation: Notation, networks: Networks, state: DocumentState,
-             style: Style, claims) -> Correction | None:
+             style: Style, claims, exact: bool = False) -> Correction | None:
     """No small edit explains the difference: the first wrong link's right side replaced by
-    symnet's own derivation of its left side, in the document's notation."""
+    symnet's own derivation of its left side, in the document's notation. `exact`: the first
+    link that does not hold exactly, and the result must hold without the document's
+    approximations."""
     latex = ascii_latex(verdict.latex)
-    found = _first_to_fix(latex, verdict)
+    found = _first_to_fix(latex, verdict, exact)
     if found is None:
         return None
-    link = found[0]
-    derived = _counterpart_of(link, latex, notation, networks, state, style, claims)
-    if derived is None or derived[2]:   # entries: the claim's index form has no such line
+    link, number = found
+    derived = _counterpart_of(link, latex, notation, networks, state, style, claims,
+                              entries=True)
+    if derived is None and number and all(result.verdict == "holds"
+                                          for result in verdict.links[:number]):
+        # in a chain `a = b \approx c` whose first links hold, c should be what a is
+        derived = _counterpart_of(chain_of(latex)[0], latex, notation, networks, state,
+                                  style, claims, entries=True)
+    if derived is None:
+        return None
+    rhs = derived.rhs_entry if derived.entries else derived.rhs
+    if rhs is None:   # the claim's index form, and no index form of symnet's line
         return None
     start, end = span(link.rhs, latex)
-    edited = latex[:start] + derived[1] + latex[end:]
-    if _accepted(judge(verdict.id, edited, notation, networks, _asking(state))):
-        return Correction(edited, "the right side as symnet derives it")
+    _, lhs_end = span(link.lhs, latex)
+    # what holds is stated as an equality, whatever relation the claim wrote
+    relation = latex[lhs_end:start].replace(r"\approx", "=").replace(r"\simeq", "=")
+    edited = latex[:lhs_end] + relation + rhs
+    what = "the exact right side, as symnet derives it" if exact else \
+        "the right side as symnet derives it"
+    if _accepted(judge(verdict.id, edited + latex[end:], notation, networks, _asking(state)),
+                 exact):
+        return Correction(edited + latex[end:], what)
+    # the links after it restate the document's approximation: the exact line ends here
+    if end < len(latex.rstrip()) and _accepted(
+            judge(verdict.id, edited, notation, networks, _asking(state)), exact=True):
+        return Correction(edited, what + "; the later links, which hold only under the "
+                                         "approximation, left out")
     return None
 
 
 def counterpart(claim_id: str, latex: str, notation: Notation, networks: Networks,
                 state: DocumentState, style: Style, claims=()) -> str | None:
     """`lhs = ...`: symnet's derivation of the claim's (first) left side in the document's
-    notation (of the whole quantity, when the claim gives its entries), confirmed by judging
-    it; None when symnet cannot name the left side or its rendering does not hold."""
+    notation (entry by entry when the claim gives entries, else of the whole quantity),
+    confirmed by judging it; None when symnet cannot name the left side or its rendering does
+    not hold."""
     latex = ascii_latex(latex)
     try:
         chain = chain_of(latex)
@@ -107,21 +133,26 @@ def counterpart(claim_id: str, latex: str, notation: Notation, networks: Network
     if not chain:
         return None
     link = chain[0]
-    derived = _counterpart_of(link, latex, notation, networks, state, style, claims)
+    derived = _counterpart_of(link, latex, notation, networks, state, style, claims,
+                              entries=True)
     if derived is None:
         return None
-    lhs, rhs, entries = derived
-    if not entries:
-        start, end = span(link.lhs, latex)
-        lhs = latex[start:end].strip()
-    stated = f"{lhs} = {rhs}"
-    if _accepted(judge(claim_id, stated, notation, networks, _asking(state))):
-        return stated
+    start, end = span(link.lhs, latex)
+    written = latex[start:end].strip()
+    lines = [f"{written} = {derived.rhs_entry}"] if derived.rhs_entry else []
+    lines.append(f"{derived.lhs if derived.entries else written} = {derived.rhs}")
+    for stated in lines:
+        if _accepted(judge(claim_id, stated, notation, networks, _asking(state))):
+            return stated
     return None
 
 
-def _counterpart_of(link, latex, notation, networks, state, style, claims):
+def _counterpart_of(link, latex, notation, networks, state, style, claims,
+                    entries: bool = False):
+    """symnet's line for the link's left side; with `entries`, the first reading that also
+    writes it in the claim's index form, when the claim is written entry by entry."""
     # the batch's matrices first (what the document's capitals are), then as symnet reads it
+    first = None
     symbol = not (isinstance(link.lhs, Tree) and link.lhs.data in DERIVATIVES)
     for batch in ((True, False) if networks.spec.samples != "single" else (True,)):
         try:
@@ -131,21 +162,24 @@ def _counterpart_of(link, latex, notation, networks, state, style, claims):
                                       style, layers, symbol)
         except (Unresolvable, NeedsBatch, ShapeMismatch, ClaimSyntaxError):
             continue
-        if found is not None:
+        if found is not None and (not entries or not found.entries or found.rhs_entry):
             return found
-    return None
+        first = first or found
+    return first
 
 
-def _first_to_fix(latex: str, verdict: Verdict):
+def _first_to_fix(latex: str, verdict: Verdict, exact: bool = False):
     """(link, its number): the first link of the claim that is wrong (or an approximation of
-    its own), read from `latex`; None when there is none or the text no longer reads."""
+    its own; with `exact`, any link that does not hold), read from `latex`; None when there is
+    none or the text no longer reads."""
     try:
         chain = chain_of(latex)
     except ClaimSyntaxError:
         return None
     if len(chain) != len(verdict.links):
         return None
-    number = next((n for n, result in enumerate(verdict.links) if _needs_fix(result)), None)
+    number = next((n for n, result in enumerate(verdict.links)
+                   if (result.verdict != "holds" if exact else _needs_fix(result))), None)
     return None if number is None else (chain[number], number)
 
 
@@ -160,8 +194,11 @@ def _needs_fix(result: LinkResult) -> bool:
                                          and not result.depends_on)
 
 
-def _accepted(verdict: Verdict) -> bool:
-    """Every link holds (or holds under an earlier claim's approximation)."""
+def _accepted(verdict: Verdict, exact: bool = False) -> bool:
+    """Every link holds (or, unless `exact`, holds under an earlier claim's approximation)."""
+    if exact:
+        return bool(verdict.links) and all(result.verdict == "holds"
+                                           for result in verdict.links)
     return bool(verdict.links) and not any(_needs_fix(result) or result.verdict == "unchecked"
                                            for result in verdict.links)
 

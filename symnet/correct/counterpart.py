@@ -12,21 +12,29 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from math import prod
 
 import sympy as sp
 from sympy.matrices.expressions import MatrixSymbol, OneMatrix, Transpose
 
-from ..notation import NODE_KINDS, Entry, Notation, normalise
+from ..notation import NODE_KINDS, Entry, Notation
 from ..printing import SymnetLatexPrinter
 from ..resolve import Indexed, MatrixValue
 from ..spec import NetworkSpec
 from ..verdict import marks_layer_with
 from ..vector_form import VectorForm, vector_form
 from .edits import Style
+from .entries import EntryWriter, IndexPrinter, Unwritable, index_letters
 
 KIND_OF_NODE = {letter: kind for kind, letter in NODE_KINDS.items()}
+_STYLING = re.compile(r"\\(?:left|right|mathbf|boldsymbol|bm|mathrm|text|operatorname)\b")
+
+
+def _spaced(latex: str) -> str:
+    """The LaTeX without styling, braces as spaces: each symbol stands apart (`\\partial L`,
+    `\\sum_k W`), which `normalise`, made for comparing keys, does not keep."""
+    return re.sub(r"[{}\s]+", " ", _STYLING.sub("", latex))
 
 
 _KEPT: dict[tuple[str, int], tuple[NetworkSpec, object]] = {}
@@ -80,9 +88,11 @@ class _Renderer:
 
     def __init__(self, notation: Notation, spec: NetworkSpec, claims: list[str], claim: str,
                  layer_values: dict[str, int], batch: bool):
-        self.notation, self.spec, self.batch = notation, spec, batch
-        self.text = " ".join(normalise(text) for text in claims)
-        self.claim = normalise(claim)
+        # capitals are the batch's: a network of one sample is written in lower case
+        self.notation, self.spec = notation, spec
+        self.batch = batch and spec.samples != "single"
+        self.text = " ".join(_spaced(text) for text in claims)
+        self.claim = _spaced(claim)
         # the claim's own layer variables (document numbers): `\delta^{(l)}` is answered in l
         self.layer_values = {variable: value for variable, value in layer_values.items()
                              if marks_layer_with(claim, variable, notation)}
@@ -108,8 +118,9 @@ class _Renderer:
 
     def _writes(self, entry: Entry, text: str | None = None) -> bool:
         text = self.text if text is None else text
-        return re.search(r"(?<![A-Za-z])" + re.escape(entry.base) + r"(?![A-Za-z])",
-                         text) is not None
+        # (a base is normalised: `\\mathcal{L}` is `\\mathcalL`, written `\\mathcal L` here)
+        written = r"\s*".join(re.escape(character) for character in entry.base)
+        return re.search(rf"(?<![A-Za-z]){written}(?![A-Za-z])", text) is not None
 
     def layer_text(self, number: int) -> str:
         """A document layer number, relative to the claim's layer variable when it is near."""
@@ -234,12 +245,23 @@ def _is_ones_row(matrix) -> bool:
         isinstance(matrix, OneMatrix) and 1 in matrix.shape
 
 
+@dataclass(frozen=True)
+class Derived:
+    """symnet's line for a claim's left side, in the document's notation: `lhs = rhs` of the
+    whole quantity, and when the claim gives its entries (`entries`), the right side of one
+    entry in the claim's own index letters (`rhs_entry`, None when it has no index form)."""
+
+    lhs: str
+    rhs: str
+    entries: bool
+    rhs_entry: str | None = None
+
+
 def counterpart_latex(reading, notation: Notation, spec: NetworkSpec, claims: list[str],
                       claim: str, style: Style, layer_values: dict[str, int],
-                      written_as_symbol: bool = True) -> tuple[str, str, bool] | None:
-    """(left side, right side, entries?): the quantity the reading's left side is (or gives
-    entries of: entries? is True) and its step in the vector form, both in the document's
-    notation. Unconfirmed: the caller judges it."""
+                      written_as_symbol: bool = True) -> Derived | None:
+    """The quantity the reading's left side is (or gives entries of) and its step in the
+    vector form, in the document's notation. Unconfirmed: the caller judges it."""
     found = quantity(reading)
     if found is None:
         return None
@@ -262,8 +284,8 @@ def counterpart_latex(reading, notation: Notation, spec: NetworkSpec, claims: li
         if written is not None:
             renamed[symbol] = MatrixSymbol(written, *symbol.shape)
     matrices = {symbol for symbol in value.free_symbols if isinstance(symbol, MatrixSymbol)}
-    if not matrices <= set(renamed) or renamed.get(
-            (form.adjoint_symbols if adjoint else form.symbols)[node]) is None:
+    target = (form.adjoint_symbols if adjoint else form.symbols)[node]
+    if not matrices <= set(renamed) or renamed.get(target) is None:
         return None
     hadamard = notation.marker("hadamard")
     ones = notation.marker("ones")
@@ -271,8 +293,57 @@ def counterpart_latex(reading, notation: Notation, spec: NetworkSpec, claims: li
               if name.startswith("b[") and symbol in renamed}
     printer = _DocumentPrinter(replace(style, hadamard=hadamard[0]) if hadamard else style,
                                ones[0] if ones else None, biases)
-    lhs = (form.adjoint_symbols if adjoint else form.symbols)[node]
-    return printer.doprint(renamed[lhs]), printer.doprint(value.xreplace(renamed)), entries
+    rhs_entry = None
+    if entries:
+        axes = _axes(reading, node, adjoint, target.shape)
+        if axes is not None:
+            names = {symbol: written.name for symbol, written in renamed.items()}
+            rhs_entry = _entry_latex(value, axes, names, claims, claim, notation, spec)
+    return Derived(printer.doprint(renamed[target]), printer.doprint(value.xreplace(renamed)),
+                   entries, rhs_entry)
+
+
+def _axes(reading, node: str, adjoint: bool, form_shape) -> tuple | None:
+    """(row letter, column letter) of the claim's left side on the vector form's matrix (None
+    for an axis of length one); None when an axis longer than one has no letter."""
+    lhs, network = reading.lhs, reading.network
+    symbols = network.adjoints.bars[node] if adjoint else network.graph.nodes[node].symbols
+    columns = symbols.shape[1]
+    position = {symbol: divmod(number, columns) for number, symbol in enumerate(symbols)}
+    zero = {name: 0 for name in lhs.free}
+    start = position.get(lhs.at(zero))
+    axes = [None, None]
+    for name in lhs.free:
+        if lhs.ranges[name] < 2:
+            continue
+        moved = position.get(lhs.at({**zero, name: 1}))
+        if start is None or moved is None:
+            return None
+        axes[0 if moved[0] != start[0] else 1] = sp.Symbol(name)
+    # one sample is a column in the vector form and may be a row in the network
+    if (symbols.shape[0] == 1) != (form_shape[0] == 1):
+        axes.reverse()
+    if any(size != 1 and letter is None for size, letter in zip(form_shape, axes)):
+        return None
+    return tuple(axes)
+
+
+def _entry_latex(value, axes, names, claims, claim, notation: Notation,
+                 spec: NetworkSpec) -> str | None:
+    """One entry of `value` in the claim's index letters, sums over letters the document does
+    not use."""
+    taken = set(re.findall(r"\\[A-Za-z]+|[A-Za-z]", claim))
+    for text in claims:
+        for script in re.findall(r"_\{([^{}]*)\}|_(\\[A-Za-z]+|[A-Za-z])", text):
+            taken.update(re.findall(r"\\[A-Za-z]+|[A-Za-z]", "".join(script)))
+    taken |= {entry.base for entry in notation.entries} | set(spec.sizes)
+    # `W_{i,j}` or `W_{ij}`, as the claim writes an entry (a sum's `_{m,\alpha}` aside)
+    glue = "," if re.search(r"(?<!\\sum)_\{[^{}]*,", claim) else ""
+    writer = EntryWriter(names, index_letters(claim, taken), glue)
+    try:
+        return IndexPrinter().doprint(writer.entry(value, *axes))
+    except Unwritable:
+        return None
 
 
 def _one_sample(spec: NetworkSpec) -> NetworkSpec:

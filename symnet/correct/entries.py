@@ -1,0 +1,155 @@
+"""One entry of a vector-form expression in index notation, for a claim written entry by entry:
+`(W^{T} \\delta)_j` is written `\\sum_{k} W_{kj} \\delta_{k}`.
+
+Each matrix class has its rule (`_entry_<Class>`, as SymPy's printers dispatch), giving a
+scalar SymPy expression whose symbols are the document's entries (`A_{\\beta}^{(2)}`, named in
+LaTeX) and whose sums are unevaluated `Sum`s over fresh index letters; SymPy's LaTeX printer
+then writes the arithmetic. Axes of length one carry no index.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+import sympy as sp
+from sympy.matrices.expressions import MatrixExpr, MatrixSymbol
+
+from ..printing import SymnetLatexPrinter
+
+# index letters for the sums, by the kind of letter the claim indexes with
+GREEK = [r"\beta", r"\gamma", r"\mu", r"\nu", r"\kappa", r"\rho", r"\tau"]
+LATIN = ["k", "p", "q", "r", "s", "t", "u", "v"]
+_BASE = re.compile(r"\\?[A-Za-z]+(?:\{\\?[A-Za-z]+\})?|\\[A-Za-z]+\{\\?[A-Za-z]+\}")
+_DERIVATIVE = re.compile(r"^(\\frac\{\\partial (?:[^{}]|\{[^{}]*\})*\}\{\\partial )(.*)\}$")
+
+
+class Unwritable(Exception):
+    """The expression has a part without an index form here."""
+
+
+def with_subscript(name: str, indices: list[str], glue: str) -> str:
+    """`A^{(2)}` and [\\beta] -> `A_{\\beta}^{(2)}`; inside a derivative's denominator for
+    `\\frac{\\partial L}{\\partial A^{(2)}}`. A name with a subscript of its own (a layer
+    written `W_1`) has no place for the entry's."""
+    if not indices:
+        return name
+    derivative = _DERIVATIVE.match(name)
+    if derivative:
+        return derivative.group(1) + with_subscript(derivative.group(2), indices, glue) + "}"
+    base = _BASE.match(name)
+    if base is None or name[base.end():].lstrip().startswith("_"):
+        raise Unwritable(f"no place for an index in {name}")
+    return f"{name[:base.end()]}_{{{glue.join(indices)}}}{name[base.end():]}"
+
+
+def index_letters(claim: str, taken: set[str]) -> list[str]:
+    """Fresh letters for sums: Greek when the claim indexes with Greek letters."""
+    greek = re.search(r"_\{?\\(alpha|beta|gamma|mu|nu|kappa)", claim) is not None
+    pool = GREEK if greek else LATIN
+    return [letter for letter in pool if letter not in taken]
+
+
+class EntryWriter:
+    """Entries of matrix expressions whose symbols the document names (`names`)."""
+
+    def __init__(self, names: dict[MatrixSymbol, str], letters: list[str], glue: str = ""):
+        self.names, self.glue = names, glue
+        self._letters: Iterator[str] = iter(letters)
+
+    def entry(self, expr: MatrixExpr, row: sp.Symbol | None, col: sp.Symbol | None) -> sp.Expr:
+        rule = getattr(self, f"_entry_{type(expr).__name__}", None)
+        if rule is None:
+            raise Unwritable(f"no index form for {type(expr).__name__}")
+        return rule(expr, row, col)
+
+    def _fresh(self) -> sp.Symbol:
+        letter = next(self._letters, None)
+        if letter is None:
+            raise Unwritable("more sums than index letters")
+        return sp.Symbol(letter)
+
+    def _sum(self, body: sp.Expr, index: sp.Symbol, size) -> sp.Expr:
+        return sp.Sum(body, (index, 1, size))
+
+    def _entry_MatrixSymbol(self, expr, row, col):
+        if expr not in self.names:
+            raise Unwritable(f"no name for {expr.name}")
+        indices = [str(index) for index, size in zip((row, col), expr.shape) if size != 1]
+        return sp.Symbol(with_subscript(self.names[expr], indices, self.glue))
+
+    def _entry_MatAdd(self, expr, row, col):
+        return sp.Add(*(self.entry(term, row, col) for term in expr.args))
+
+    def _entry_MatMul(self, expr, row, col):
+        coefficient, matrices = expr.as_coeff_matrices()
+        product, sums, current = sp.Integer(1), [], row
+        for number, matrix in enumerate(matrices):
+            following = col
+            if number < len(matrices) - 1:
+                inner = matrix.shape[1]
+                following = None if inner == 1 else self._fresh()
+                if following is not None:
+                    sums.append((following, inner))
+            product *= self.entry(matrix, current, following)
+            current = following
+        for index, size in reversed(sums):
+            product = self._sum(product, index, size)
+        return coefficient * product
+
+    def _entry_Transpose(self, expr, row, col):
+        return self.entry(expr.arg, col, row)
+
+    def _entry_OneMatrix(self, expr, row, col):
+        return sp.Integer(1)
+
+    def _entry_Identity(self, expr, row, col):
+        return sp.KroneckerDelta(row, col)
+
+    def _entry_ZeroMatrix(self, expr, row, col):
+        return sp.Integer(0)
+
+    def _entry_HadamardProduct(self, expr, row, col):
+        return sp.Mul(*(self.entry(factor, row, col) for factor in expr.args))
+
+    def _entry_HadamardPower(self, expr, row, col):
+        base, exponent = expr.args
+        return self.entry(base, row, col) ** exponent
+
+    def _entry_Elementwise(self, expr, row, col):
+        return expr.function(*(self.entry(matrix, row, col) for matrix in expr.matrices))
+
+    def _entry_Softmax(self, expr, row, col):
+        index = self._fresh()
+        along = (index, col) if expr.axis == 0 else (row, index)
+        size = expr.matrix.shape[expr.axis]
+        return sp.exp(self.entry(expr.matrix, row, col)) / self._sum(
+            sp.exp(self.entry(expr.matrix, *along)), index, size)
+
+    def _entry_EntrySum(self, expr, row, col):
+        rows, cols = expr.matrix.shape
+        first = None if rows == 1 else self._fresh()
+        second = None if cols == 1 else self._fresh()
+        value = self.entry(expr.matrix, first, second)
+        for index, size in ((second, cols), (first, rows)):
+            if index is not None:
+                value = self._sum(value, index, size)
+        return value
+
+
+class IndexPrinter(SymnetLatexPrinter):
+    """Sums as documents write them, by their index alone (the range is the index's)."""
+
+    def _print_Sum(self, expr) -> str:
+        body = self._print(expr.function)
+        if isinstance(expr.function, sp.Add):
+            body = rf"\left({body}\right)"
+        indices = ", ".join(self._print(limit[0]) for limit in expr.limits)
+        return rf"\sum_{{{indices}}} {body}"
+
+    def _print_Pow(self, expr, exp=None) -> str:
+        # an entry named with a superscript (`A_{\beta}^{(2)}`) cannot take a second one
+        if expr.base.is_Symbol and "^" in expr.base.name and expr.exp.is_Integer \
+                and expr.exp > 0:
+            return rf"\left({expr.base.name}\right)^{{{expr.exp}}}"
+        return super()._print_Pow(expr, exp)
