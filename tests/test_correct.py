@@ -208,15 +208,18 @@ def test_a_claim_exact_only_under_an_earlier_approximation_gets_the_exact_line()
 
 def test_symnets_counterpart_is_written_in_the_claims_own_form():
     claims = [r"\frac{\partial L}{\partial z_j^{(2)}} = (a_j^{(2)} - y_j) \sigma'(z_j^{(2)})",
-              r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} a^{(1)T}"]
+              r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} a^{(1)T}",
+              r"L = \frac{1}{2} \left\| a^{(2)} - y \right\|^2"]
     document = parse({"document": {"title": "counterparts"}, "network": network(**SINGLE),
                       "claim": [{"id": f"c{k}", "latex": latex}
                                 for k, latex in enumerate(claims)]})
-    entry, whole = check_document(document, counterparts=True).claims
+    entry, whole, loss = check_document(document, counterparts=True).claims
     # entry by entry, with the claim's left side and letters; the whole matrix for a matrix
     assert entry.counterpart.startswith(r"\frac{\partial L}{\partial z_j^{(2)}} = ")
     assert "_{j}" in entry.counterpart and r"\odot" not in entry.counterpart
     assert whole.counterpart.startswith(r"\frac{\partial L}{\partial W^{(2)}} = ")
     assert "_{" not in whole.counterpart.split(" = ")[1]
-    for line in (entry.counterpart, whole.counterpart):
+    # a scalar, the loss, as a sum over its entries
+    assert loss.counterpart.startswith(r"L = \frac{1}{2} \sum_{")
+    for line in (entry.counterpart, whole.counterpart, loss.counterpart):
         assert checked(SINGLE, [line]).claims[0].verdict == "holds", line

@@ -55,11 +55,12 @@ def _form(spec: NetworkSpec) -> VectorForm:
 
 def quantity(reading) -> tuple[str, bool, bool] | None:
     """(node, adjoint?, entries?) when the left side of a reading is one network quantity (or
-    its adjoint): as a whole matrix, or entry by entry (`W_{ij}`, then entries? is True)."""
+    its adjoint): as a whole matrix, or entry by entry (`W_{ij}`, or a scalar such as the
+    loss: then entries? is True)."""
     lhs, network = reading.lhs, reading.network
     if isinstance(lhs, MatrixValue):
         entries, whole = list(lhs.matrix), True
-    elif isinstance(lhs, Indexed) and lhs.free and all(n in lhs.ranges for n in lhs.free):
+    elif isinstance(lhs, Indexed) and all(n in lhs.ranges for n in lhs.free):
         names = sorted(lhs.free)
         if prod(lhs.ranges[n] for n in names) > 4096:
             return None
@@ -294,8 +295,9 @@ def counterpart_latex(reading, notation: Notation, spec: NetworkSpec, claims: li
     printer = _DocumentPrinter(replace(style, hadamard=hadamard[0]) if hadamard else style,
                                ones[0] if ones else None, biases)
     rhs_entry = None
-    if entries:
-        axes = _axes(reading, node, adjoint, target.shape)
+    scalar = all(size == 1 for size in target.shape)
+    if entries or scalar:
+        axes = (None, None) if scalar else _axes(reading, node, adjoint, target.shape)
         if axes is not None:
             names = {symbol: written.name for symbol, written in renamed.items()}
             rhs_entry = _entry_latex(value, axes, names, claims, claim, notation, spec)

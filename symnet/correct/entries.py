@@ -144,12 +144,29 @@ class IndexPrinter(SymnetLatexPrinter):
         body = self._print(expr.function)
         if isinstance(expr.function, sp.Add):
             body = rf"\left({body}\right)"
-        indices = ", ".join(self._print(limit[0]) for limit in expr.limits)
+        # (the first limit is the innermost sum; written outermost first)
+        indices = ", ".join(self._print(limit[0]) for limit in reversed(expr.limits))
         return rf"\sum_{{{indices}}} {body}"
 
-    def _print_Pow(self, expr, exp=None) -> str:
+    def _print_Mul(self, expr) -> str:
+        # a sum takes everything after it as its body: sums come last, a coefficient in front
+        # (`\frac{1}{2 M} \sum_{k} ...`, not SymPy's `\frac{\sum_{k} ...}{2 M}`)
+        sums = [factor for factor in expr.args if isinstance(factor, sp.Sum)]
+        if not sums:
+            return super()._print_Mul(expr)
+        rest = sp.Mul(*(factor for factor in expr.args if not isinstance(factor, sp.Sum)))
+        written = [rf"\left({self._print(term)}\right)" for term in sums[:-1]] + \
+            [self._print(sums[-1])]
+        if rest == -1:
+            return "- " + " ".join(written)
+        if rest != 1:
+            coefficient = self._print(rest)
+            written.insert(0, rf"\left({coefficient}\right)" if rest.is_Add else coefficient)
+        return " ".join(written)
+
+    def _print_Pow(self, expr) -> str:
         # an entry named with a superscript (`A_{\beta}^{(2)}`) cannot take a second one
         if expr.base.is_Symbol and "^" in expr.base.name and expr.exp.is_Integer \
                 and expr.exp > 0:
             return rf"\left({expr.base.name}\right)^{{{expr.exp}}}"
-        return super()._print_Pow(expr, exp)
+        return super()._print_Pow(expr)
