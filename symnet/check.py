@@ -70,7 +70,8 @@ def as_text(result: DocumentResult) -> str:
             reason = f"{claim.diagnosis}" + (f" {claim.factor}" if claim.factor else "") + \
                 (f": {reason}" if reason else "")
         if claim.proof and claim.verdict == "holds":
-            reason = f"({claim.proof})" + (f" {reason}" if reason else "")
+            proof = claim.proof + (", for all sizes" if claim.all_sizes else "")
+            reason = f"({proof})" + (f" {reason}" if reason else "")
         lines.append(f"  {claim.id:<{width}}  {claim.verdict:<13} {reason}"[:200])
         if claim.correction is not None:
             lines.append(f"  {'':<{width}}  {'fix:':<13} {_one_line(claim.correction.latex)}")

@@ -8,7 +8,7 @@ display (`symnet derive`) and for code generation; tests check it against the en
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import sympy as sp
@@ -60,6 +60,21 @@ class VectorForm:
         return {name: (evaluator.values.get(self.symbols[name]),
                        evaluator.values.get(self.adjoint_symbols[name]))
                 for name in self.symbols}
+
+
+_KEPT: dict[tuple[int, bool], tuple[NetworkSpec, VectorForm]] = {}
+
+
+def vector_form_of(spec: NetworkSpec, one_sample: bool = False) -> VectorForm:
+    """`vector_form(spec)` (of one sample's vectors, with `one_sample`), kept per spec object:
+    every claim of a document asks for it. (A spec holds dicts: it is kept by identity, with
+    the spec to check the identity.)"""
+    one_sample = one_sample and spec.samples != "single"
+    kept = _KEPT.get((id(spec), one_sample))
+    if kept is None or kept[0] is not spec:
+        form = vector_form(replace(spec, samples="single") if one_sample else spec)
+        kept = _KEPT[(id(spec), one_sample)] = (spec, form)
+    return kept[1]
 
 
 def vector_form(spec: NetworkSpec) -> VectorForm:

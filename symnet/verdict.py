@@ -22,6 +22,7 @@ from lark import Tree
 
 from .conventions import FUNCTION_NAMES, LOSS_NAMES, ascii_latex
 from .grammar import ClaimSyntaxError, Relation, equations, links, parse_claim, source_of
+from .matrix_proof import holds_for_all_sizes
 from .network import Network, build
 from .notation import Notation
 from .numeric import Evaluation, NotNumeric
@@ -33,6 +34,7 @@ from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, Matrix
                       merge_ranges)
 from .spec import NetworkSpec
 from .statements import ARROWS, UPDATE, increments, statements
+from .vector_form import vector_form_of
 
 EXACT = {"=", ":=", r"\equiv"}
 APPROXIMATE = {r"\approx", r"\simeq"}
@@ -62,6 +64,7 @@ class Verdict:
     links: list = field(default_factory=list, repr=False)   # LinkResult of each link
     correction: Any = None            # correct.Correction: the line that holds, when found
     counterpart: str | None = None    # symnet's `lhs = ...` in the document's notation
+    all_sizes: bool = False           # proof: symbolic as matrix algebra, for every size
 
     def to_json(self) -> dict:
         """The verdict as JSON data; measured numbers rounded to what they can say (the last
@@ -83,6 +86,8 @@ class Verdict:
             result["correction_edit"] = self.correction.edit
         if self.counterpart is not None:
             result["counterpart"] = self.counterpart
+        if self.proof == "symbolic":
+            result["for_all_sizes"] = self.all_sizes
         return result
 
 
@@ -117,6 +122,7 @@ class LinkResult:
     residual: str | None = None
     relative_size: float | None = None
     missing_layer: bool = False     # unreadable only because a layer variable overshot
+    all_sizes: bool = False         # proved as matrix algebra, for every size
     scale: Any = None               # for diagnosis = factor: right side / exact, a SymPy number
 
 
@@ -311,9 +317,11 @@ def _combine(claim_id: str, latex: str, results: list[LinkResult],
     proof = None if not proofs else "symbolic" if proofs == {"symbolic"} else "numeric"
     messages = "; ".join(dict.fromkeys(message for message in messages if message))
     depends_on = sorted({name for r in results for name in r.depends_on})
+    all_sizes = proof == "symbolic" and all(r.all_sizes for r in results)
     return Verdict(claim_id, latex, worst.verdict, proof if worst.verdict != "unchecked"
                    else None, worst.diagnosis, worst.factor, depends_on, messages,
-                   worst.counterexample, worst.residual, worst.relative_size, links=results)
+                   worst.counterexample, worst.residual, worst.relative_size, links=results,
+                   all_sizes=all_sizes and worst.verdict == "holds")
 
 
 def _definition(chain, notation: Notation, networks: Networks, definitions) -> str | None:
@@ -387,8 +395,12 @@ def _judge_readings(link, latex, notation, networks, state, position, readings) 
     comparison = [_compare(reading, confirm=index == 0)
                   for index, reading in enumerate(readings)]
     if all(c.equal for c in comparison):
-        proof = _prove(readings[0]) if state.diagnose else "numeric"
-        return LinkResult("holds", proof=proof,
+        # a proof as matrix algebra holds at every size, the sizes checked among them
+        every_size = state.diagnose and _for_all_sizes(link, latex, notation, networks,
+                                                       definitions, position, readings[0])
+        proof = "symbolic" if every_size else _prove(readings[0]) if state.diagnose \
+            else "numeric"
+        return LinkResult("holds", proof=proof, all_sizes=every_size,
                           message="" if link.relation not in APPROXIMATE
                           else "exact, although written as an approximation")
     failing = next(c for c in comparison if not c.equal)
@@ -417,6 +429,28 @@ def _judge_readings(link, latex, notation, networks, state, position, readings) 
     result = _diagnose(link, latex, notation, networks, readings, comparison, position)
     result.message += identity
     return result
+
+
+def _for_all_sizes(link, latex, notation, networks: Networks, definitions, position,
+                   reading: _Reading) -> bool:
+    """A link between whole matrices proved as matrix algebra in the vector form's symbolic
+    sizes (`matrix_proof`), within the proof's time budget."""
+    if not (isinstance(reading.lhs, MatrixValue) and isinstance(reading.rhs, MatrixValue)):
+        return False
+    # as symnet read it, else on the batch (one sample's reading may not carry matrix forms)
+    for batch in dict.fromkeys([reading.batch, True]):
+        form = vector_form_of(networks.spec, one_sample=not batch)
+        try:
+            with _budget(PROOF_SECONDS):
+                formed = _read(link, latex, notation, networks, 0, definitions,
+                               position=position, batch=batch, forms=form)
+                lhs, rhs = (getattr(side, "form", None) for side in (formed.lhs, formed.rhs))
+                if lhs is not None and rhs is not None and \
+                        holds_for_all_sizes(lhs, rhs, form):
+                    return True
+        except Exception:   # noqa: BLE001 - not shown is not proved; the verdict stands
+            continue
+    return False
 
 
 def _is_loss_derivative(reading: _Reading) -> bool:

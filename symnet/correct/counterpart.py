@@ -23,7 +23,7 @@ from ..printing import SymnetLatexPrinter
 from ..resolve import Indexed, MatrixValue
 from ..spec import NetworkSpec
 from ..verdict import marks_layer_with
-from ..vector_form import VectorForm, vector_form
+from ..vector_form import VectorForm, vector_form_of
 from .edits import Style
 from .entries import EntryWriter, IndexPrinter, Unwritable, index_letters
 
@@ -35,22 +35,6 @@ def _spaced(latex: str) -> str:
     """The LaTeX without styling, braces as spaces: each symbol stands apart (`\\partial L`,
     `\\sum_k W`), which `normalise`, made for comparing keys, does not keep."""
     return re.sub(r"[{}\s]+", " ", _STYLING.sub("", latex))
-
-
-_KEPT: dict[tuple[str, int], tuple[NetworkSpec, object]] = {}
-
-
-def _per_spec(kind: str, spec: NetworkSpec, make):
-    """What `make(spec)` gives, kept per spec object (every claim of a document asks for it;
-    a spec holds dicts, so it is kept by identity, with the spec to check the identity)."""
-    kept = _KEPT.get((kind, id(spec)))
-    if kept is None or kept[0] is not spec:
-        kept = _KEPT[(kind, id(spec))] = (spec, make(spec))
-    return kept[1]
-
-
-def _form(spec: NetworkSpec) -> VectorForm:
-    return _per_spec("vector form", spec, vector_form)
 
 
 def quantity(reading) -> tuple[str, bool, bool] | None:
@@ -269,8 +253,7 @@ def counterpart_latex(reading, notation: Notation, spec: NetworkSpec, claims: li
     node, adjoint, entries = found
     if not adjoint and not written_as_symbol:   # `dz/dW_{1j} = h_j`: a value, not h itself
         return None
-    form_spec = spec if reading.batch or spec.samples == "single" else _one_sample(spec)
-    form = _form(form_spec)
+    form = vector_form_of(spec, one_sample=not reading.batch)
     value = _step_value(form, node, adjoint)
     if value is None:
         return None
@@ -346,10 +329,3 @@ def _entry_latex(value, axes, names, claims, claim, notation: Notation,
         return IndexPrinter().doprint(writer.entry(value, *axes))
     except Unwritable:
         return None
-
-
-def _one_sample(spec: NetworkSpec) -> NetworkSpec:
-    return _per_spec("one sample", spec, lambda spec: replace(spec, samples="single"))
-
-
-
