@@ -223,3 +223,20 @@ def test_symnets_counterpart_is_written_in_the_claims_own_form():
     assert loss.counterpart.startswith(r"L = \frac{1}{2} \sum_{")
     for line in (entry.counterpart, whole.counterpart, loss.counterpart):
         assert checked(SINGLE, [line]).claims[0].verdict == "holds", line
+
+
+@pytest.mark.parametrize("wrong_claim,setup", [
+    # a product written for the element-wise one and the function for its derivative
+    (r"\delta^{(1)} = (W^{(2)T} \delta^{(2)}) \cdot \sigma(Z^{(1)})", {"hidden": "sigmoid"}),
+    # the sign and the derivative's prime, one sample
+    (r"\delta^{(1)} = - (W^{(2)T} \delta^{(2)}) \odot \sigma(z^{(1)})", SINGLE),
+    # a factor and a transpose, samples as columns
+    (r"\frac{\partial L}{\partial W^{(2)}} = 2 \delta^{(2)} A^{(1)}", COLUMNS),
+])
+def test_two_errors_in_one_link_are_both_put_right(wrong_claim, setup):
+    verdict = checked(setup, [wrong_claim]).claims[0]
+    assert verdict.verdict == "wrong"
+    correction = verdict.correction
+    assert correction is not None and correction.edit.count(";") == 1, correction
+    assert checked(setup, [correction.latex]).claims[0].verdict == "holds", correction.latex
+    assert r"\frac{\partial L}{\partial A" not in correction.latex   # edited, not re-derived

@@ -10,6 +10,7 @@ a correction is never shown unchecked.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ __all__ = ["Correction", "Style", "correct", "counterpart"]
 DERIVATIVES = {"frac", "derivative_operator", "call", "frac_pair", "frac_first"}
 MAX_TRIES = 24     # candidate edits judged per wrong link
 MAX_LINKS = 3      # wrong links put right in one claim
+PAIRED = 4         # first and second edits tried together when no single edit holds
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,8 @@ def _edited(verdict: Verdict, notation: Notation, networks: Networks, state: Doc
         result = current.links[number]
         site = Site(link, latex, style, result.scale,
                     tuple(networks.spec.sizes), _column(result.message), _layered(notation))
-        for tries, edit in enumerate(candidates(site, result.diagnosis)):
-            if tries == MAX_TRIES:
-                return None
+        tried = []
+        for edit in itertools.islice(candidates(site, result.diagnosis), MAX_TRIES):
             edited = edit.apply(latex)
             quick = judge(verdict.id, edited, notation, networks, _asking(state))
             if _accepted(quick):
@@ -73,8 +74,45 @@ def _edited(verdict: Verdict, notation: Notation, networks: Networks, state: Doc
                 latex, current = edited, quick
                 done.append(edit.what)
                 break
+            tried.append((edit, quick))
         else:
-            return None
+            pair = _two_edits(verdict.id, latex, number, _halfway(tried, result, number),
+                              notation, networks, state, style)
+            return None if pair is None else Correction(pair[0], "; ".join([*done, *pair[1:]]))
+    return None
+
+
+def _halfway(tried: list, result: LinkResult, number: int) -> list:
+    """The single edits worth a second one: for a link that did not fit (`shape`), those after
+    which it fits and is only wrong in value; else the likeliest ones."""
+    if result.diagnosis != "shape":
+        return [edit for edit, _ in tried[:PAIRED]]
+    return [edit for edit, quick in tried
+            if len(quick.links) > number and quick.links[number].verdict == "wrong"
+            and quick.links[number].diagnosis != "shape"][:PAIRED]
+
+
+def _two_edits(claim_id: str, latex: str, number: int, firsts: list, notation: Notation,
+               networks: Networks, state: DocumentState, style: Style):
+    """(corrected claim, what, what): two edits in one link (`W^T \\delta \\cdot g(Z)` for
+    `W^T \\delta \\odot g'(Z)`); the second is one the once-edited link's own diagnosis
+    points to."""
+    for first in firsts:
+        edited = first.apply(latex)
+        try:
+            link = chain_of(edited)[number]
+        except (ClaimSyntaxError, IndexError):
+            continue
+        diagnosed = judge(claim_id, edited, notation, networks, state.copy())
+        if len(diagnosed.links) <= number or diagnosed.links[number].verdict != "wrong":
+            continue
+        result = diagnosed.links[number]
+        site = Site(link, edited, style, result.scale, tuple(networks.spec.sizes),
+                    _column(result.message), _layered(notation))
+        for second in itertools.islice(candidates(site, result.diagnosis), PAIRED):
+            twice = second.apply(edited)
+            if _accepted(judge(claim_id, twice, notation, networks, _asking(state))):
+                return twice, first.what, second.what
     return None
 
 
