@@ -72,10 +72,13 @@ _SIMPLE_KEY = re.compile(
     rf"|_\{{?(?P<sub>{_LAYER_TEXT})\}}?)?$")
 
 
+# commands that style a symbol or a bracket without changing what it means
+STYLING = re.compile(r"\\(?:left|right|mathbf|boldsymbol|bm|mathrm|text|operatorname)\b")
+
+
 def normalise(latex: str) -> str:
     """LaTeX with spacing and styling that does not change meaning removed."""
-    text = re.sub(r"\\(?:left|right|mathbf|boldsymbol|bm|mathrm|text|operatorname)\b", "",
-                  latex)
+    text = STYLING.sub("", latex)
     return re.sub(r"\s+|[{}]", "", text)
 
 

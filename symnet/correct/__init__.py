@@ -62,8 +62,7 @@ def _edited(verdict: Verdict, notation: Notation, networks: Networks, state: Doc
             return None
         link, number = found
         result = current.links[number]
-        site = Site(link, latex, style, result.scale,
-                    tuple(networks.spec.sizes), _column(result.message), _layered(notation))
+        site = _site(link, latex, result, style, networks, notation)
         tried = []
         for edit in itertools.islice(candidates(site, result.diagnosis), MAX_TRIES):
             edited = edit.apply(latex)
@@ -107,8 +106,7 @@ def _two_edits(claim_id: str, latex: str, number: int, firsts: list, notation: N
         if len(diagnosed.links) <= number or diagnosed.links[number].verdict != "wrong":
             continue
         result = diagnosed.links[number]
-        site = Site(link, edited, style, result.scale, tuple(networks.spec.sizes),
-                    _column(result.message), _layered(notation))
+        site = _site(link, edited, result, style, networks, notation)
         for second in itertools.islice(candidates(site, result.diagnosis), PAIRED):
             twice = second.apply(edited)
             if _accepted(judge(claim_id, twice, notation, networks, _asking(state))):
@@ -248,6 +246,13 @@ def _improves(edited: Verdict, before: Verdict, number: int) -> bool:
         return False
     return all(not (_needs_fix(new) or new.verdict == "unchecked")
                for new, old in zip(edited.links, before.links) if old.verdict == "holds")
+
+
+def _site(link, latex: str, result: LinkResult, style: Style, networks: Networks,
+          notation: Notation) -> Site:
+    """Where the edits of a wrong link look, and what its diagnosis found (scale, column)."""
+    return Site(link, latex, style, result.scale, tuple(networks.spec.sizes),
+                _column(result.message), _layered(notation))
 
 
 def _layered(notation: Notation) -> frozenset:

@@ -18,7 +18,7 @@ from math import prod
 import sympy as sp
 from sympy.matrices.expressions import MatrixSymbol, OneMatrix, Transpose
 
-from ..notation import NODE_KINDS, Entry, Notation
+from ..notation import NODE_KINDS, STYLING, Entry, Notation
 from ..printing import SymnetLatexPrinter
 from ..resolve import Indexed, MatrixValue
 from ..spec import NetworkSpec
@@ -28,13 +28,12 @@ from .edits import Style
 from .entries import EntryWriter, IndexPrinter, Unwritable, index_letters
 
 KIND_OF_NODE = {letter: kind for kind, letter in NODE_KINDS.items()}
-_STYLING = re.compile(r"\\(?:left|right|mathbf|boldsymbol|bm|mathrm|text|operatorname)\b")
 
 
 def _spaced(latex: str) -> str:
     """The LaTeX without styling, braces as spaces: each symbol stands apart (`\\partial L`,
     `\\sum_k W`), which `normalise`, made for comparing keys, does not keep."""
-    return re.sub(r"[{}\s]+", " ", _STYLING.sub("", latex))
+    return re.sub(r"[{}\s]+", " ", STYLING.sub("", latex))
 
 
 def quantity(reading) -> tuple[str, bool, bool] | None:
