@@ -45,8 +45,10 @@ def check_document(document: Document, progress=None, counterparts: bool = False
         verdict.correction = _safely(correct, verdict, notation, networks, before, style,
                                      claims)
         if counterparts and verdict.verdict != "unchecked":
-            verdict.counterpart = _safely(counterpart, claim.id, claim.latex, notation,
-                                          networks, before, style, claims)
+            found = _safely(counterpart, claim.id, claim.latex, notation, networks, before,
+                            style, claims)
+            verdict.counterpart = found and found.latex
+            verdict.no_counterpart = "" if found is None else found.reason
         result.claims.append(verdict)
     clear_caches()
     return result

@@ -79,6 +79,7 @@ def _claim_view(claim) -> dict:
     data["correction_text"] = correction and correction.latex
     data["correction_edit"] = correction and tex_message(correction.edit)
     data["counterpart_math"] = claim.counterpart and _typeset(claim.counterpart)
+    data["no_counterpart_tex"] = tex_message(claim.no_counterpart)
     return data
 
 

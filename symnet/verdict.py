@@ -64,6 +64,7 @@ class Verdict:
     links: list = field(default_factory=list, repr=False)   # LinkResult of each link
     correction: Any = None            # correct.Correction: the line that holds, when found
     counterpart: str | None = None    # symnet's `lhs = ...` in the document's notation
+    no_counterpart: str = ""          # why there is none (when counterparts were asked for)
     all_sizes: bool = False           # proof: symbolic as matrix algebra, for every size
 
     def to_json(self) -> dict:
@@ -86,6 +87,8 @@ class Verdict:
             result["correction_edit"] = self.correction.edit
         if self.counterpart is not None:
             result["counterpart"] = self.counterpart
+        elif self.no_counterpart:
+            result["no_counterpart"] = self.no_counterpart
         if self.proof == "symbolic":
             result["for_all_sizes"] = self.all_sizes
         return result
@@ -238,7 +241,7 @@ def judge(claim_id: str, latex: str, notation: Notation,
     results, messages = [], []
     positions = _positions(latex, notation, networks.spec)
     for number, link in enumerate(chain, start=1):
-        label = _new_name(link.lhs, notation, networks, definitions) \
+        label = new_name(link.lhs, notation, networks, definitions) \
             if isinstance(link.lhs, Tree) and link.lhs.data == "word" else None
         if label is not None:   # `\mbox{Input} = x_0` in a block: prose naming a quantity
             definitions[label] = (link.rhs, latex)
@@ -329,10 +332,10 @@ def _definition(chain, notation: Notation, networks: Networks, definitions) -> s
     an earlier definition knows."""
     if len(chain) != 1 or chain[0].relation not in ("=", ":="):
         return None
-    return _new_name(chain[0].lhs, notation, networks, definitions)
+    return new_name(chain[0].lhs, notation, networks, definitions)
 
 
-def _new_name(lhs, notation: Notation, networks: Networks, definitions) -> str | None:
+def new_name(lhs, notation: Notation, networks: Networks, definitions) -> str | None:
     """`E` in `E = ...`, `Input` in `\\text{Input} = x_0`: a bare symbol (or word) that
     neither the notation, the sizes, an earlier definition nor a function name knows."""
     if not (isinstance(lhs, Tree) and lhs.data in ("name", "command", "word")):

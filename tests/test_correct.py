@@ -122,8 +122,9 @@ def test_without_a_small_edit_the_correction_is_symnets_derivation_in_the_docume
 
 
 def test_no_correction_is_shown_when_nothing_symnet_finds_holds():
-    # a left side that is no quantity of the network, and no small edit that holds
-    verdict = checked(SINGLE, [r"\sigma'(z) = \sigma(z)(1 + \sigma(z))"]).claims[0]
+    # a left side that is no quantity of the network (nor a function of one variable), and
+    # no small edit that holds
+    verdict = checked(SINGLE, [r"\sum_j a_j^{(2)} = 1"]).claims[0]
     assert verdict.verdict == "wrong"
     assert verdict.correction is None
 
@@ -223,6 +224,62 @@ def test_symnets_counterpart_is_written_in_the_claims_own_form():
     assert loss.counterpart.startswith(r"L = \frac{1}{2} \sum_{")
     for line in (entry.counterpart, whole.counterpart, loss.counterpart):
         assert checked(SINGLE, [line]).claims[0].verdict == "holds", line
+
+
+def _counterparts(setup: dict, claims: list[str]) -> list:
+    document = parse({"document": {"title": "counterparts"}, "network": network(**setup),
+                      "claim": [{"id": f"c{k}", "latex": latex}
+                                for k, latex in enumerate(claims)]})
+    return check_document(document, counterparts=True).claims
+
+
+# (network, claim, what symnet's line must contain, its line's right side must not contain)
+LEFT_SIDES = [
+    # a derivative of one node by another: the local Jacobian entry, in the claim's letters
+    (SINGLE, r"\frac{\partial z_j^{(2)}}{\partial W_{jk}^{(2)}} = 0", "= a_{k}^{(1)}", "W"),
+    (SINGLE, r"\frac{\partial z_j^{(2)}}{\partial a_k^{(1)}} = 0", "_{jk}^{(2)}", "a_"),
+    (SINGLE, r"\frac{\partial a_p^{(1)}}{\partial z_q^{(1)}} = 0", r"\delta_{pq}", "W"),
+    ({**COLUMNS, **SOFTMAX_CE}, r"\frac{\partial A_{i}^{(2)}}{\partial Z_{k}^{(2)}} = 0",
+     r"\delta_{ik}", "Z"),
+    (COLUMNS, r"\frac{\partial Z_{im}^{(2)}}{\partial W_{ij}^{(2)}} = 0", "= A_{jm}^{(1)}",
+     "W"),
+    # an update: the descent step, at the document's rate
+    (SINGLE, r"w^{(2)} \leftarrow w^{(2)} + \eta \nabla_{w^{(2)}} L", r"- \eta", "+"),
+    (COLUMNS, r"b^{(1)} = b^{(1)} + \eta \frac{\partial L}{\partial b^{(1)}}", r"- \eta", "+"),
+    # a function of one variable and its derivative, written out
+    (SINGLE, r"\sigma(u) = 0", r"= \frac{1}{1 + e^{- u}}", r"\sigma"),
+    (SINGLE, r"\tanh(s) = 0", "e^{s}", r"\tanh"),
+    (SINGLE, r"\frac{\partial \tanh(t)}{\partial t} = 0", "t", "0"),
+    # a left side symnet reads as a number: the loss by itself
+    (SINGLE, r"\bar{L} = 0", "= 1", "0"),
+]
+
+
+@pytest.mark.parametrize("setup,claim,contains,not_on_the_right", LEFT_SIDES)
+def test_left_sides_that_are_not_a_quantity_get_symnets_line(setup, claim, contains,
+                                                             not_on_the_right):
+    verdict = _counterparts(setup, [claim])[0]
+    line = verdict.counterpart
+    assert line is not None, verdict.no_counterpart
+    assert contains in line
+    lhs, rhs = re.split(r" = | \\leftarrow ", line, maxsplit=1)
+    assert claim.startswith(lhs) and not_on_the_right not in rhs.replace(lhs, "")
+    assert checked(setup, [line]).claims[0].verdict == "holds", line
+    # the claim is wrong: its correction is the same line
+    assert verdict.verdict == "wrong" and verdict.correction is not None
+    assert checked(setup, [verdict.correction.latex]).claims[0].verdict == "holds"
+
+
+def test_a_claim_without_counterpart_says_why():
+    claims = [r"Q = \sum_j a_j^{(2)} (a_j^{(2)} - y_j)", r"a^{(0)} = x",
+              r"\sum_j a_j^{(2)} = 1"]
+    verdicts = _counterparts(SINGLE, claims)
+    reasons = [verdict.no_counterpart for verdict in verdicts]
+    assert all(verdict.counterpart is None for verdict in verdicts)
+    assert "defines Q" in reasons[0]
+    assert "input" in reasons[1]
+    assert "cannot name its left side" in reasons[2]
+    assert json.loads(json.dumps(verdicts[0].to_json()))["no_counterpart"] == reasons[0]
 
 
 @pytest.mark.parametrize("wrong_claim,setup", [

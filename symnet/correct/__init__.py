@@ -14,20 +14,16 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from lark import Tree
-
 from ..conventions import ascii_latex
 from ..grammar import ClaimSyntaxError
 from ..notation import NODE_KINDS, Notation
-from ..resolve import NeedsBatch, ShapeMismatch, Unresolvable
-from ..verdict import (DocumentState, LinkResult, Networks, Verdict, chain_of, judge,
-                       layer_variables, read_left)
-from .counterpart import counterpart_latex
+from ..verdict import DocumentState, LinkResult, Networks, Verdict, chain_of, judge
+from .counterpart import Derived
 from .edits import Site, Style, candidates, span
+from .left_sides import Counterpart, LeftSide, lines, why_none
 
-__all__ = ["Correction", "Style", "correct", "counterpart"]
+__all__ = ["Correction", "Counterpart", "Style", "correct", "counterpart"]
 
-DERIVATIVES = {"frac", "derivative_operator", "call", "frac_pair", "frac_first"}
 MAX_TRIES = 24     # candidate edits judged per wrong link
 MAX_LINKS = 3      # wrong links put right in one claim
 PAIRED = 4         # first and second edits tried together when no single edit holds
@@ -49,7 +45,8 @@ def correct(verdict: Verdict, notation: Notation, networks: Networks, state: Doc
         # it holds only under an earlier claim's approximation: the exact line is symnet's
         return _derived(verdict, notation, networks, state, style, claims, exact=True)
     return _edited(verdict, notation, networks, state, style) or \
-        _derived(verdict, notation, networks, state, style, claims)
+        _derived(verdict, notation, networks, state, style, claims) or \
+        _whole_line(verdict, notation, networks, state, style, claims)
 
 
 def _edited(verdict: Verdict, notation: Notation, networks: Networks, state: DocumentState,
@@ -125,13 +122,12 @@ def _derived(verdict: Verdict, notation: Notation, networks: Networks, state: Do
     if found is None:
         return None
     link, number = found
-    derived = _counterpart_of(link, latex, notation, networks, state, style, claims,
-                              entries=True)
+    derived = _counterpart_of(link, latex, notation, networks, state, style, claims)
     if derived is None and number and all(result.verdict == "holds"
                                           for result in verdict.links[:number]):
         # in a chain `a = b \approx c` whose first links hold, c should be what a is
         derived = _counterpart_of(chain_of(latex)[0], latex, notation, networks, state,
-                                  style, claims, entries=True)
+                                  style, claims)
     if derived is None:
         return None
     rhs = derived.rhs_entry if derived.entries else derived.rhs
@@ -156,52 +152,51 @@ def _derived(verdict: Verdict, notation: Notation, networks: Networks, state: Do
 
 
 def counterpart(claim_id: str, latex: str, notation: Notation, networks: Networks,
-                state: DocumentState, style: Style, claims=()) -> str | None:
-    """`lhs = ...`: symnet's derivation of the claim's (first) left side in the document's
-    notation (entry by entry when the claim gives entries, else of the whole quantity),
-    confirmed by judging it; None when symnet cannot name the left side or its rendering does
-    not hold."""
+                state: DocumentState, style: Style, claims=()) -> Counterpart:
+    """`lhs = ...`: symnet's own line for the claim's (first) left side in the document's
+    notation (entry by entry when the claim gives entries), confirmed by judging it; else
+    why there is none."""
     latex = ascii_latex(latex)
     try:
         chain = chain_of(latex)
     except ClaimSyntaxError:
-        return None
+        return Counterpart(None, "the claim does not read")
     if not chain:
-        return None
-    link = chain[0]
-    derived = _counterpart_of(link, latex, notation, networks, state, style, claims,
-                              entries=True)
-    if derived is None:
-        return None
-    start, end = span(link.lhs, latex)
-    written = latex[start:end].strip()
-    lines = [f"{written} = {derived.rhs_entry}"] if derived.rhs_entry else []
-    lines.append(f"{derived.lhs if derived.entries else written} = {derived.rhs}")
-    for stated in lines:
-        if _accepted(judge(claim_id, stated, notation, networks, _asking(state))):
-            return stated
-    return None
+        return Counterpart(None, "the claim states no relation")
+    side = LeftSide(chain[0], latex, notation, networks, state, style, tuple(claims))
+    return _confirmed(claim_id, side)
 
 
-def _counterpart_of(link, latex, notation, networks, state, style, claims,
-                    entries: bool = False):
-    """symnet's line for the link's left side; with `entries`, the first reading that also
-    writes it in the claim's index form, when the claim is written entry by entry."""
-    # the batch's matrices first (what the document's capitals are), then as symnet reads it
-    first = None
-    symbol = not (isinstance(link.lhs, Tree) and link.lhs.data in DERIVATIVES)
-    for batch in ((True, False) if networks.spec.samples != "single" else (True,)):
-        try:
-            reading = read_left(link, latex, notation, networks, state.definitions, batch)
-            layers = dict(layer_variables(notation, reading.network))
-            found = counterpart_latex(reading, notation, networks.spec, list(claims), latex,
-                                      style, layers, symbol)
-        except (Unresolvable, NeedsBatch, ShapeMismatch, ClaimSyntaxError):
+def _confirmed(claim_id: str, side: LeftSide) -> Counterpart:
+    """The first of symnet's lines for the left side that holds when judged."""
+    proposed = set()
+    for stated in itertools.islice(lines(side), MAX_TRIES):
+        if stated in proposed:
             continue
-        if found is not None and (not entries or not found.entries or found.rhs_entry):
-            return found
-        first = first or found
-    return first
+        proposed.add(stated)
+        if _accepted(judge(claim_id, stated, side.notation, side.networks,
+                           _asking(side.state))):
+            return Counterpart(stated)
+    return Counterpart(None, "symnet's own line for it did not hold when checked" if proposed
+                       else why_none(side))
+
+
+def _whole_line(verdict: Verdict, notation: Notation, networks: Networks,
+                state: DocumentState, style: Style, claims) -> Correction | None:
+    """A one-link claim that neither an edit nor its quantity's step puts right (a derivative
+    of one node by another, a function's definition): symnet's own line for its left side."""
+    latex = ascii_latex(verdict.latex)
+    chain = chain_of(latex)
+    if len(chain) != 1:
+        return None
+    side = LeftSide(chain[0], latex, notation, networks, state, style, tuple(claims))
+    found = _confirmed(verdict.id, side)
+    return found.latex and Correction(found.latex, "the right side as symnet derives it")
+
+
+def _counterpart_of(link, latex, notation, networks, state, style, claims) -> Derived | None:
+    side = LeftSide(link, latex, notation, networks, state, style, tuple(claims))
+    return side.derived(link.lhs, entries=True)
 
 
 def _first_to_fix(latex: str, verdict: Verdict, exact: bool = False):

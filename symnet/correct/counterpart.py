@@ -25,7 +25,7 @@ from ..spec import NetworkSpec
 from ..verdict import marks_layer_with
 from ..vector_form import VectorForm, vector_form_of
 from .edits import Style
-from .entries import EntryWriter, IndexPrinter, Unwritable, index_letters
+from .entries import EntryWriter, IndexPrinter, JacobianWriter, Unwritable, index_letters
 
 KIND_OF_NODE = {letter: kind for kind, letter in NODE_KINDS.items()}
 
@@ -250,6 +250,8 @@ def counterpart_latex(reading, notation: Notation, spec: NetworkSpec, claims: li
     if found is None:
         return None
     node, adjoint, entries = found
+    if node == "loss" and adjoint:   # the loss by itself
+        return Derived("", "1", False)
     if not adjoint and not written_as_symbol:   # `dz/dW_{1j} = h_j`: a value, not h itself
         return None
     form = vector_form_of(spec, one_sample=not reading.batch)
@@ -257,15 +259,7 @@ def counterpart_latex(reading, notation: Notation, spec: NetworkSpec, claims: li
     if value is None:
         return None
     renderer = _Renderer(notation, spec, claims, claim, layer_values, reading.batch)
-    renamed = {}
-    for name, symbol in form.symbols.items():
-        written = renderer.node(name)
-        if written is not None:
-            renamed[symbol] = MatrixSymbol(written, *symbol.shape)
-    for name, symbol in form.adjoint_symbols.items():
-        written = renderer.adjoint(name)
-        if written is not None:
-            renamed[symbol] = MatrixSymbol(written, *symbol.shape)
+    renamed = _document_symbols(form, renderer)
     matrices = {symbol for symbol in value.free_symbols if isinstance(symbol, MatrixSymbol)}
     target = (form.adjoint_symbols if adjoint else form.symbols)[node]
     if not matrices <= set(renamed) or renamed.get(target) is None:
@@ -285,6 +279,68 @@ def counterpart_latex(reading, notation: Notation, spec: NetworkSpec, claims: li
             rhs_entry = _entry_latex(value, axes, names, claims, claim, notation, spec)
     return Derived(printer.doprint(renamed[target]), printer.doprint(value.xreplace(renamed)),
                    entries, rhs_entry)
+
+
+def gradient_latex(reading, found, notation: Notation, spec: NetworkSpec, claims: list[str],
+                   claim: str, layer_values: dict[str, int], written: str) -> str | None:
+    """The document's name for the gradient of the quantity a reading's left side is (`found`
+    by `quantity`): its adjoint symbol, or the derivative of its loss by `written`."""
+    node, _, entries = found
+    renderer = _Renderer(notation, spec, claims, claim, layer_values, reading.batch)
+    if not entries:
+        return renderer.adjoint(node)
+    loss = renderer.node("loss")
+    return None if loss is None else rf"\frac{{\partial {loss}}}{{\partial {written}}}"
+
+
+def _document_symbols(form: VectorForm, renderer: _Renderer) -> dict:
+    """The vector form's matrix symbols -> the same matrices named as the document does."""
+    renamed = {}
+    for name, symbol in form.symbols.items():
+        written = renderer.node(name)
+        if written is not None:
+            renamed[symbol] = MatrixSymbol(written, *symbol.shape)
+    for name, symbol in form.adjoint_symbols.items():
+        written = renderer.adjoint(name)
+        if written is not None:
+            renamed[symbol] = MatrixSymbol(written, *symbol.shape)
+    return renamed
+
+
+def local_derivative_latex(top, bottom, notation: Notation, spec: NetworkSpec,
+                           claims: list[str], claim: str, layer_values: dict[str, int]
+                           ) -> list[str]:
+    """`\\frac{\\partial Z_{i}}{\\partial W_{ij}}`: the derivative of an entry of one
+    network quantity by an entry of another that its step reads, in the claim's index letters
+    (`top`, `bottom`: readings of the numerator and the denominator). Unconfirmed; with the
+    row of a one-row matrix left out (`W_{j}`), and written (`W_{1j}`)."""
+    if not (isinstance(top.lhs, Indexed) and isinstance(bottom.lhs, Indexed)):
+        return []   # the Jacobian of whole matrices has no line in the document's notation
+    found, by = quantity(top), quantity(bottom)
+    if found is None or by is None or found[1] or by[1] or found[0] == "loss":
+        return []   # (the loss's derivative is the gradient: a quantity of its own)
+    form = vector_form_of(spec, one_sample=not top.batch)
+    value = _step_value(form, found[0], False)
+    if value is None or by[0] not in form.symbols:
+        return []
+    output, variable = form.symbols[found[0]], form.symbols[by[0]]
+    axes = _axes(top, found[0], False, output.shape)
+    by_axes = _axes(bottom, by[0], False, variable.shape)
+    if axes is None or by_axes is None:
+        return []
+    renderer = _Renderer(notation, spec, claims, claim, layer_values, top.batch)
+    names = {symbol: written.name for symbol, written in
+             _document_symbols(form, renderer).items()}
+    written = []
+    for unit_index in (False, True):
+        writer = JacobianWriter(names, _index_letters(claims, claim, notation, spec),
+                                _glue(claim), output, unit_index)
+        try:
+            written.append(IndexPrinter().doprint(
+                writer.partial(value, *axes, variable, *by_axes)))
+        except Unwritable:
+            pass
+    return list(dict.fromkeys(written))
 
 
 def _axes(reading, node: str, adjoint: bool, form_shape) -> tuple | None:
@@ -316,15 +372,23 @@ def _entry_latex(value, axes, names, claims, claim, notation: Notation,
                  spec: NetworkSpec) -> str | None:
     """One entry of `value` in the claim's index letters, sums over letters the document does
     not use."""
+    writer = EntryWriter(names, _index_letters(claims, claim, notation, spec), _glue(claim))
+    try:
+        return IndexPrinter().doprint(writer.entry(value, *axes))
+    except Unwritable:
+        return None
+
+
+def _index_letters(claims, claim: str, notation: Notation, spec: NetworkSpec) -> list[str]:
+    """Letters for sums that neither the claim nor any subscript of the document uses."""
     taken = set(re.findall(r"\\[A-Za-z]+|[A-Za-z]", claim))
     for text in claims:
         for script in re.findall(r"_\{([^{}]*)\}|_(\\[A-Za-z]+|[A-Za-z])", text):
             taken.update(re.findall(r"\\[A-Za-z]+|[A-Za-z]", "".join(script)))
     taken |= {entry.base for entry in notation.entries} | set(spec.sizes)
-    # `W_{i,j}` or `W_{ij}`, as the claim writes an entry (a sum's `_{m,\alpha}` aside)
-    glue = "," if re.search(r"(?<!\\sum)_\{[^{}]*,", claim) else ""
-    writer = EntryWriter(names, index_letters(claim, taken), glue)
-    try:
-        return IndexPrinter().doprint(writer.entry(value, *axes))
-    except Unwritable:
-        return None
+    return index_letters(claim, taken)
+
+
+def _glue(claim: str) -> str:
+    """`W_{i,j}` or `W_{ij}`, as the claim writes an entry (a sum's `_{m,\\alpha}` aside)."""
+    return "," if re.search(r"(?<!\\sum)_\{[^{}]*,", claim) else ""

@@ -88,12 +88,12 @@ def _is_product(node) -> bool:
         node.data == "binary" and getattr(node.children[1], "type", "") == "MULOP"))
 
 
-def _factors(node) -> list:
+def factors(node) -> list:
     """The operands of a product, left to right (nested products flattened)."""
     if not _is_product(node):
         return [node]
     operands = [node.children[0], node.children[-1]]
-    return [factor for operand in operands for factor in _factors(operand)]
+    return [factor for operand in operands for factor in factors(operand)]
 
 
 def _terms(node) -> list[tuple[Token | None, Tree]]:
@@ -192,12 +192,12 @@ def rescaled(site: Site) -> Iterator[Edit]:
     rhs = site.link.rhs
     terms = _terms(rhs)
     if len(terms) == 1 and terms[0][0] is None:
-        first = _factors(rhs)[0]
+        first = factors(rhs)[0]
         value = _coefficient(first, site)
-        if value is not None and len(_factors(rhs)) > 1:
+        if value is not None and len(factors(rhs)) > 1:
             new = sp.nsimplify(value / site.scale)
             start, end = span(first)
-            following = span(_factors(rhs)[1])[0]
+            following = span(factors(rhs)[1])[0]
             if new == 1:
                 yield Edit(f"${site.text(first)}$ removed", ((start, following, ""),))
             else:
@@ -229,7 +229,7 @@ def _coefficient(node, site: Site) -> sp.Expr | None:
         bottom = _coefficient(node.children[1], site)
         return None if bottom is None or not top.isdigit() else sp.Rational(top) / bottom
     if _is_product(node):
-        parts = [_coefficient(part, site) for part in _factors(node)]
+        parts = [_coefficient(part, site) for part in factors(node)]
         return None if None in parts else sp.Mul(*parts)
     return None
 
@@ -258,12 +258,12 @@ def transposes(site: Site) -> Iterator[Edit]:
 def reversed_product(site: Site) -> Iterator[Edit]:
     """`A^T B` -> `B^T A`: the right side's product transposed factor by factor."""
     rhs = site.link.rhs
-    factors = _factors(rhs)
-    if len(factors) < 2:
+    written = factors(rhs)
+    if len(written) < 2:
         return
-    constant = [f for f in factors if _coefficient(f, site) is not None]
-    matrices = [f for f in factors if _coefficient(f, site) is None]
-    if len(matrices) < 2 or factors[:len(constant)] != constant:
+    constant = [f for f in written if _coefficient(f, site) is not None]
+    matrices = [f for f in written if _coefficient(f, site) is None]
+    if len(matrices) < 2 or written[:len(constant)] != constant:
         return
     toggled = [_with_transpose_toggled(f, site) for f in reversed(matrices)]
     if None in toggled:

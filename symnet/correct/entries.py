@@ -53,8 +53,11 @@ def index_letters(claim: str, taken: set[str]) -> list[str]:
 class EntryWriter:
     """Entries of matrix expressions whose symbols the document names (`names`)."""
 
-    def __init__(self, names: dict[MatrixSymbol, str], letters: list[str], glue: str = ""):
-        self.names, self.glue = names, glue
+    def __init__(self, names: dict[MatrixSymbol, str], letters: list[str], glue: str = "",
+                 unit_index: bool = False):
+        # `unit_index`: the row of a one-row matrix (or column of a one-column one) written
+        # `1` (`W_{1j}`), as documents write a weight matrix of one row
+        self.names, self.glue, self.unit_index = names, glue, unit_index
         self._letters: Iterator[str] = iter(letters)
 
     def entry(self, expr: MatrixExpr, row: sp.Symbol | None, col: sp.Symbol | None) -> sp.Expr:
@@ -76,6 +79,9 @@ class EntryWriter:
         if expr not in self.names:
             raise Unwritable(f"no name for {expr.name}")
         indices = [str(index) for index, size in zip((row, col), expr.shape) if size != 1]
+        if self.unit_index and len(indices) == 1:
+            indices = [str(index) if size != 1 else "1"
+                       for index, size in zip((row, col), expr.shape)]
         return sp.Symbol(with_subscript(self.names[expr], indices, self.glue))
 
     def _entry_MatAdd(self, expr, row, col):
@@ -137,6 +143,91 @@ class EntryWriter:
         return value
 
 
+def _delta(first: sp.Symbol | None, second: sp.Symbol | None) -> sp.Expr:
+    """Kronecker's delta of two index letters; an axis of length one has no letter (and 1)."""
+    return sp.Integer(1) if first is None or second is None else sp.KroneckerDelta(first, second)
+
+
+class JacobianWriter(EntryWriter):
+    """The local derivative of one entry of a step by one entry of a matrix the step reads:
+    `\\partial (W A)_{ab} / \\partial W_{cd}` is `\\delta_{ac} A_{db}`. One rule per matrix
+    class (`_partial_<Class>`); `output` is the step's own matrix (a softmax's derivative is
+    written in its outputs)."""
+
+    def __init__(self, names: dict[MatrixSymbol, str], letters: list[str], glue: str,
+                 output: MatrixSymbol, unit_index: bool = False):
+        super().__init__(names, letters, glue, unit_index)
+        self.output = output
+
+    def partial(self, expr: MatrixExpr, row, col, by: MatrixSymbol, by_row, by_col) -> sp.Expr:
+        if not expr.has(by):
+            return sp.Integer(0)
+        rule = getattr(self, f"_partial_{type(expr).__name__}", None)
+        if rule is None:
+            raise Unwritable(f"no local derivative of {type(expr).__name__}")
+        return rule(expr, row, col, by, by_row, by_col)
+
+    def _partial_MatrixSymbol(self, expr, row, col, by, by_row, by_col):
+        return _delta(row, by_row) * _delta(col, by_col)
+
+    def _partial_Transpose(self, expr, row, col, by, by_row, by_col):
+        return self.partial(expr.arg, col, row, by, by_row, by_col)
+
+    def _partial_MatAdd(self, expr, row, col, by, by_row, by_col):
+        return sp.Add(*(self.partial(term, row, col, by, by_row, by_col) for term in expr.args))
+
+    def _partial_MatMul(self, expr, row, col, by, by_row, by_col):
+        # d(P Y Q)_{ab} / dY_{cd} = P_{ac} Q_{db}; d(P Y^T Q)_{ab} / dY_{cd} = P_{ad} Q_{cb}
+        coefficient, matrices = expr.as_coeff_matrices()
+        total = sp.Integer(0)
+        for number, matrix in enumerate(matrices):
+            if not matrix.has(by):
+                continue
+            if matrix == by:
+                inner = (by_row, by_col)
+            elif isinstance(matrix, sp.Transpose) and matrix.arg == by:
+                inner = (by_col, by_row)
+            else:
+                raise Unwritable("a product whose factor is computed from the variable")
+            before, after = matrices[:number], matrices[number + 1:]
+            left = self.entry(sp.MatMul(*before), row, inner[0]) if before else \
+                _delta(row, inner[0])
+            right = self.entry(sp.MatMul(*after), inner[1], col) if after else \
+                _delta(inner[1], col)
+            total += left * right
+        return coefficient * total
+
+    def _partial_HadamardProduct(self, expr, row, col, by, by_row, by_col):
+        factors = expr.args
+        return sp.Add(*(self.partial(factor, row, col, by, by_row, by_col) * sp.Mul(*(
+            self.entry(other, row, col) for other in factors if other is not factor))
+            for factor in factors if factor.has(by)))
+
+    def _partial_Elementwise(self, expr, row, col, by, by_row, by_col):
+        function, entries = expr.function, [self.entry(m, row, col) for m in expr.matrices]
+        variables = sp.symbols(f"_x:{len(entries)}")
+        total = sp.Integer(0)
+        for variable, matrix in zip(variables, expr.matrices):
+            if matrix.has(by):
+                outer = sp.diff(function(*variables), variable).subs(
+                    dict(zip(variables, entries)), simultaneous=True)
+                total += outer * self.partial(matrix, row, col, by, by_row, by_col)
+        return total
+
+    def _partial_Softmax(self, expr, row, col, by, by_row, by_col):
+        if expr.matrix != by:
+            raise Unwritable("a softmax of a computed matrix")
+        # along the units: dA_{ab} / dZ_{cb} = A_{ab} (delta_{ac} - A_{cb}), other samples 0
+        if expr.axis == 0:
+            same, unit = _delta(col, by_col), (by_row, col)
+            own = _delta(row, by_row)
+        else:
+            same, unit = _delta(row, by_row), (row, by_col)
+            own = _delta(col, by_col)
+        output = self.entry(self.output, row, col)
+        return same * output * (own - self.entry(self.output, *unit))
+
+
 class IndexPrinter(SymnetLatexPrinter):
     """Sums as documents write them, by their index alone (the range is the index's)."""
 
@@ -163,6 +254,14 @@ class IndexPrinter(SymnetLatexPrinter):
             coefficient = self._print(rest)
             written.insert(0, rf"\left({coefficient}\right)" if rest.is_Add else coefficient)
         return " ".join(written)
+
+    def _print_Heaviside(self, expr, exp=None) -> str:
+        # the step function as derivations write it (and symnet's grammar reads it)
+        written = rf"H\left({self._print(expr.args[0])}\right)"
+        return written if exp is None else rf"{written}^{{{exp}}}"
+
+    def _print_KroneckerDelta(self, expr, exp=None) -> str:
+        return rf"\delta_{{{''.join(self._print(index) for index in expr.args)}}}"
 
     def _print_Pow(self, expr) -> str:
         # an entry named with a superscript (`A_{\beta}^{(2)}`) cannot take a second one
