@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from math import prod
 
 import sympy as sp
-from sympy.matrices.expressions import MatrixSymbol, OneMatrix, Transpose
+from sympy.matrices.expressions import HadamardPower, MatrixSymbol, OneMatrix, Transpose
 
 from ..notation import NODE_KINDS, STYLING, Entry, Notation
 from ..printing import SymnetLatexPrinter
@@ -167,8 +167,10 @@ def _with_layer(entry: Entry, mark: str) -> str:
     """The document's key with its layer variable replaced by `mark`."""
     base = re.match(r"\\?[A-Za-z]+(?:\{\\?[A-Za-z]+\})?|\\[A-Za-z]+\{\\?[A-Za-z]+\}", entry.key)
     head, tail = entry.key[:base.end()], entry.key[base.end():]
-    tail = re.sub(rf"(?<![A-Za-z\\]){entry.variable}\s*(?:[+-]\s*[0-9]+)?(?![A-Za-z])",
-                  lambda _: mark, tail, count=1)
+    # (a mark of several characters in a script written without braces gets them: `x_{i-1}`)
+    tail = re.sub(rf"(?<![A-Za-z\\])([_^]?){entry.variable}\s*(?:[+-]\s*[0-9]+)?(?![A-Za-z])",
+                  lambda found: found.group(1) + (f"{{{mark}}}" if found.group(1) and
+                                                   len(mark) > 1 else mark), tail, count=1)
     return head + tail
 
 
@@ -217,6 +219,13 @@ class _DocumentPrinter(SymnetLatexPrinter):
             if "^" not in inner:
                 return f"{inner}^{{{mark}}}"
         return rf"\left({inner}\right)^{{{mark}}}"
+
+    def _print_EntrySum(self, expr) -> str:
+        # the sum of squared entries, as documents write it: a squared norm
+        matrix = expr.matrix
+        if isinstance(matrix, HadamardPower) and matrix.args[1] == 2:
+            return rf"\left\| {self._print(matrix.args[0])} \right\|^{{2}}"
+        return super()._print_EntrySum(expr)
 
     def _print_HadamardProduct(self, expr) -> str:
         parts = [rf"\left({self._print(arg)}\right)" if isinstance(arg, sp.MatAdd)
@@ -314,7 +323,7 @@ def local_derivative_latex(top, bottom, notation: Notation, spec: NetworkSpec,
     network quantity by an entry of another that its step reads, in the claim's index letters
     (`top`, `bottom`: readings of the numerator and the denominator). Unconfirmed; with the
     row of a one-row matrix left out (`W_{j}`), and written (`W_{1j}`)."""
-    if not (isinstance(top.lhs, Indexed) and isinstance(bottom.lhs, Indexed)):
+    if not (_one_entry(top.lhs) and _one_entry(bottom.lhs)):
         return []   # the Jacobian of whole matrices has no line in the document's notation
     found, by = quantity(top), quantity(bottom)
     if found is None or by is None or found[1] or by[1] or found[0] == "loss":
@@ -324,8 +333,8 @@ def local_derivative_latex(top, bottom, notation: Notation, spec: NetworkSpec,
     if value is None or by[0] not in form.symbols:
         return []
     output, variable = form.symbols[found[0]], form.symbols[by[0]]
-    axes = _axes(top, found[0], False, output.shape)
-    by_axes = _axes(bottom, by[0], False, variable.shape)
+    axes, by_axes = (_axes(top, found[0], False, output.shape),
+                     _axes(bottom, by[0], False, variable.shape))
     if axes is None or by_axes is None:
         return []
     renderer = _Renderer(notation, spec, claims, claim, layer_values, top.batch)
@@ -343,10 +352,18 @@ def local_derivative_latex(top, bottom, notation: Notation, spec: NetworkSpec,
     return list(dict.fromkeys(written))
 
 
+def _one_entry(value) -> bool:
+    """Entries of a quantity given by index letters, or a quantity of one entry."""
+    return isinstance(value, Indexed) or (isinstance(value, MatrixValue)
+                                          and value.matrix.shape == (1, 1))
+
+
 def _axes(reading, node: str, adjoint: bool, form_shape) -> tuple | None:
     """(row letter, column letter) of the claim's left side on the vector form's matrix (None
     for an axis of length one); None when an axis longer than one has no letter."""
     lhs, network = reading.lhs, reading.network
+    if isinstance(lhs, MatrixValue):
+        return (None, None) if tuple(form_shape) == (1, 1) else None
     symbols = network.adjoints.bars[node] if adjoint else network.graph.nodes[node].symbols
     columns = symbols.shape[1]
     position = {symbol: divmod(number, columns) for number, symbol in enumerate(symbols)}
@@ -360,10 +377,13 @@ def _axes(reading, node: str, adjoint: bool, form_shape) -> tuple | None:
         if start is None or moved is None:
             return None
         axes[0 if moved[0] != start[0] else 1] = sp.Symbol(name)
-    # one sample is a column in the vector form and may be a row in the network
-    if (symbols.shape[0] == 1) != (form_shape[0] == 1):
+    # one sample is a column in the vector form and may be a row in the network (the form's
+    # sizes are symbols: the network's own say which axes have length one)
+    shape = list(symbols.shape)
+    if (shape[0] == 1 and shape[1] != 1) and form_shape[1] == 1:
         axes.reverse()
-    if any(size != 1 and letter is None for size, letter in zip(form_shape, axes)):
+        shape.reverse()
+    if any(size != 1 and letter is None for size, letter in zip(shape, axes)):
         return None
     return tuple(axes)
 

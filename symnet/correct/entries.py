@@ -78,10 +78,12 @@ class EntryWriter:
     def _entry_MatrixSymbol(self, expr, row, col):
         if expr not in self.names:
             raise Unwritable(f"no name for {expr.name}")
-        indices = [str(index) for index, size in zip((row, col), expr.shape) if size != 1]
+        # an axis of length one has no letter (its size may be a symbol of value 1)
+        axes = [index for index, size in zip((row, col), expr.shape)
+                if size != 1 and index is not None]
+        indices = [str(index) for index in axes]
         if self.unit_index and len(indices) == 1:
-            indices = [str(index) if size != 1 else "1"
-                       for index, size in zip((row, col), expr.shape)]
+            indices = [str(index) if index in axes else "1" for index in (row, col)]
         return sp.Symbol(with_subscript(self.names[expr], indices, self.glue))
 
     def _entry_MatAdd(self, expr, row, col):
@@ -259,6 +261,22 @@ class IndexPrinter(SymnetLatexPrinter):
         # the step function as derivations write it (and symnet's grammar reads it)
         written = rf"H\left({self._print(expr.args[0])}\right)"
         return written if exp is None else rf"{written}^{{{exp}}}"
+
+    def _print_Add(self, expr, order=None) -> str:
+        # a positive term first, as people write (`\\delta_{ik} - A_{k}`, not `- A_{k} + ...`)
+        terms = list(expr.as_ordered_terms())
+        first = next((term for term in terms if not term.could_extract_minus_sign()), None)
+        if first is None or first is terms[0]:
+            return super()._print_Add(expr, order)
+        terms.remove(first)
+        written = self._print(first)
+        for term in terms:
+            negative = term.could_extract_minus_sign()
+            part = self._print(-term if negative else term)
+            if isinstance(-term if negative else term, sp.Add):
+                part = rf"\left({part}\right)"
+            written += (" - " if negative else " + ") + part
+        return written
 
     def _print_KroneckerDelta(self, expr, exp=None) -> str:
         return rf"\delta_{{{''.join(self._print(index) for index in expr.args)}}}"

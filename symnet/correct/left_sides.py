@@ -219,10 +219,10 @@ def why_none(side: LeftSide) -> str:
     """Why symnet has no line of its own for this left side."""
     link = side.link
     if link.relation == r"\sim":
-        return "it says how a quantity is drawn at random: there is nothing to derive"
+        return "it says how a quantity is drawn at random"
     defined = new_name(link.lhs, side.notation, side.networks, side.state.definitions)
     if defined is not None and link.relation in ("=", ":="):
-        return f"it defines {defined}, a name of the document's own: there is nothing to derive"
+        return f"it defines {defined}, a name of the document's own"
     for reading in side.readings(link.lhs):
         found = quantity(reading)
         if found is not None and found[0] in ("X", "Y"):
