@@ -741,16 +741,20 @@ def _values(network: Network, point: dict, overrides: dict | None = None,
     return Evaluation(values, digits, definitions)
 
 
+def forward_definitions(network: Network) -> dict:
+    """Every non-leaf entry symbol -> its forward expression."""
+    return {symbol: value for node in network.graph.nodes.values()
+            if node.definition is not None
+            for symbol, value in zip(node.symbols, node.definition)}
+
+
 def _definitions(network: Network) -> dict:
     """Every non-leaf entry symbol -> its forward expression, every adjoint symbol -> its
     backward step."""
     found = network.__dict__.get("_definitions")
     if found is None:
-        found = {}
+        found = forward_definitions(network)
         graph, adjoints = network.graph, network.adjoints
-        for node in graph.nodes.values():
-            if node.definition is not None:
-                found.update(zip(node.symbols, node.definition))
         for name in graph.nodes:
             found.update(zip(adjoints.bars[name], adjoints.local[name]))
         network.__dict__["_definitions"] = found

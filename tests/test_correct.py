@@ -250,8 +250,9 @@ LEFT_SIDES = [
     (SINGLE, r"\sigma(u) = 0", r"= \frac{1}{1 + e^{- u}}", r"\sigma"),
     (SINGLE, r"\tanh(s) = 0", "e^{s}", r"\tanh"),
     (SINGLE, r"\frac{\partial \tanh(t)}{\partial t} = 0", "t", "0"),
-    # a left side symnet reads as a number: the loss by itself
+    # a left side symnet reads as a number: the loss by itself, the outputs of a softmax
     (SINGLE, r"\bar{L} = 0", "= 1", "0"),
+    ({**COLUMNS, **SOFTMAX_CE}, r"\sum_k A_{k}^{(2)} = 0", "= 1", "0"),
 ]
 
 

@@ -16,7 +16,8 @@ from ..grammar import ClaimSyntaxError, Relation
 from ..notation import Notation
 from ..resolve import Indexed, MatrixValue, NeedsBatch, ShapeMismatch, Unresolvable
 from ..resolve.trees import after_partial, is_operator, name_of, starts_with_partial
-from ..verdict import DocumentState, Networks, layer_variables, new_name, read_left
+from ..verdict import (DocumentState, Networks, forward_definitions, layer_variables, new_name,
+                       read_left)
 from .counterpart import (KIND_OF_NODE, Derived, counterpart_latex, gradient_latex,
                           local_derivative_latex, quantity)
 from .edits import Style, factors, span
@@ -24,6 +25,7 @@ from .entries import IndexPrinter
 
 DERIVATIVES = {"frac", "derivative_operator", "call", "frac_pair", "frac_first"}
 UPDATES = ("weight", "bias")
+SMALL = 200   # operations up to which a left side is put over one denominator (cheap)
 
 
 @dataclass(frozen=True)
@@ -153,9 +155,15 @@ def _local_derivative(side: LeftSide) -> Iterator[str]:
 
 def _constant(side: LeftSide) -> Iterator[str]:
     """A left side symnet reads as a number (`\\overline{\\varepsilon}`, the loss by
-    itself, is 1)."""
+    itself, is 1; `\\sum_{\\alpha} A_{\\alpha}` of a softmax, once its fractions are
+    put together)."""
     for reading in side.readings(side.link.lhs):
         value = _first_entry(reading.lhs)
+        if value is not None and not value.is_number and sp.count_ops(value) <= SMALL:
+            # the nodes written out one step (a softmax's outputs by their fractions)
+            value = value.xreplace(forward_definitions(reading.network))
+            if sp.count_ops(value) <= SMALL:
+                value = sp.cancel(sp.together(value))
         if value is not None and value.is_number and (
                 not isinstance(reading.lhs, MatrixValue) or reading.lhs.matrix.shape == (1, 1)):
             yield f"{side.written} = {IndexPrinter().doprint(value)}"
