@@ -259,8 +259,6 @@ def counterpart_latex(reading, notation: Notation, spec: NetworkSpec, claims: li
     if found is None:
         return None
     node, adjoint, entries = found
-    if node == "loss" and adjoint:   # the loss by itself
-        return Derived("", "1", False)
     if not adjoint and not written_as_symbol:   # `dz/dW_{1j} = h_j`: a value, not h itself
         return None
     form = vector_form_of(spec, one_sample=not reading.batch)
