@@ -1,13 +1,21 @@
-"""`symnet check`: every claim of every document judged, as data, with text and JSON views."""
+"""`symnet check`: every claim of every document judged, as data, with text and JSON views.
+
+A document is prepared in order first (its networks, and what the claims before each one
+established: definitions and approximations); its claims are then judged, corrected and given
+symnet's own line each on its own, in forked worker processes when there are several cores.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Callable, Iterator
 
 from .correct import Style, correct, counterpart
-from .notation import notation_of
+from .notation import Notation, notation_of
 from .spec import Document
-from .verdict import DocumentState, Networks, Verdict, clear_caches, judge
+from .verdict import DocumentState, Networks, Verdict, clear_caches, establish, judge
 
 SYMBOLS = {"holds": "ok", "approximation": "~", "wrong": "X", "unchecked": "?"}
 
@@ -27,31 +35,98 @@ class DocumentResult:
                 "claims": [claim.to_json() for claim in self.claims]}
 
 
-def check_document(document: Document, progress=None, counterparts: bool = False
-                   ) -> DocumentResult:
-    """Every claim judged in order, with its correction when it is wrong; with
-    `counterparts`, also symnet's own line for each claim's left side (for the report)."""
-    notation = notation_of(document)
-    networks = Networks(document.network)
-    result = DocumentResult(document.path, document.title, document.source)
-    state = DocumentState()
-    claims = tuple(claim.latex for claim in document.claims)
-    style = Style.of(claims)
-    for claim in document.claims:
-        if progress:
-            progress(claim.id)
-        before = state.copy()
-        verdict = judge(claim.id, claim.latex, notation, networks, state)
-        verdict.correction = _safely(correct, verdict, notation, networks, before, style,
-                                     claims)
-        if counterparts and verdict.verdict != "unchecked":
-            found = _safely(counterpart, claim.id, claim.latex, notation, networks, before,
-                            style, claims)
+@dataclass
+class PreparedDocument:
+    """A document whose claims can be judged in any order: its networks, and the state (what
+    earlier claims defined and approximated) before each claim."""
+
+    document: Document
+    notation: Notation
+    networks: Networks
+    style: Style
+    before: list[DocumentState]
+    counterparts: bool = False
+
+    @classmethod
+    def of(cls, document: Document, counterparts: bool = False) -> "PreparedDocument":
+        notation = notation_of(document)
+        networks = Networks(document.network)
+        state, before = DocumentState(), []
+        for claim in document.claims:
+            before.append(state.copy())
+            establish(claim.id, claim.latex, notation, networks, state)
+        return cls(document, notation, networks, Style.of(_texts(document)), before,
+                   counterparts)
+
+    def verdict(self, number: int) -> Verdict:
+        """Claim `number` judged, with its correction when it is wrong (and, with
+        `counterparts`, symnet's own line for its left side, for the report)."""
+        claim, before, claims = self.document.claims[number], self.before[number], \
+            _texts(self.document)
+        verdict = judge(claim.id, claim.latex, self.notation, self.networks, before.copy())
+        verdict.correction = _safely(correct, verdict, self.notation, self.networks, before,
+                                     self.style, claims)
+        if self.counterparts and verdict.verdict != "unchecked":
+            found = _safely(counterpart, claim.id, claim.latex, self.notation, self.networks,
+                            before, self.style, claims)
             verdict.counterpart = found and found.latex
             verdict.no_counterpart = "" if found is None else found.reason
-        result.claims.append(verdict)
+        return verdict
+
+
+def _texts(document: Document) -> tuple[str, ...]:
+    return tuple(claim.latex for claim in document.claims)
+
+
+def check_document(document: Document, counterparts: bool = False,
+                   workers: int = 1) -> DocumentResult:
+    """Every claim judged, with its correction when it is wrong; with `counterparts`, also
+    symnet's own line for each claim's left side (for the report)."""
+    return check_documents([document], counterparts, workers)[0]
+
+
+def check_documents(documents: list[Document], counterparts: bool = False, workers: int = 1,
+                    progress: Callable[[int, int], None] | None = None
+                    ) -> list[DocumentResult]:
+    """Every claim of every document, on `workers` processes; `progress(done, total)` after
+    each claim."""
+    prepared = [PreparedDocument.of(document, counterparts) for document in documents]
+    tasks = [(index, number) for index, ready in enumerate(prepared)
+             for number in range(len(ready.document.claims))]
+    results = [DocumentResult(document.path, document.title, document.source)
+               for document in documents]
+    for done, ((index, _), verdict) in enumerate(zip(tasks, _verdicts(prepared, tasks,
+                                                                        workers)), start=1):
+        results[index].claims.append(verdict)
+        if progress:
+            progress(done, len(tasks))
     clear_caches()
-    return result
+    return results
+
+
+# the running check's documents: forked workers inherit them (with every network and cache
+# built so far), so only the task numbers and the verdicts cross between processes
+_PREPARED: list[PreparedDocument] = []
+
+
+def _verdicts(prepared: list[PreparedDocument], tasks: list[tuple[int, int]],
+              workers: int) -> Iterator[Verdict]:
+    if workers < 2 or len(tasks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (prepared[index].verdict(number) for index, number in tasks)
+        return
+    global _PREPARED
+    _PREPARED = prepared
+    try:
+        with ProcessPoolExecutor(min(workers, len(tasks)),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from pool.map(_verdict_in_worker, tasks)
+    finally:
+        _PREPARED = []
+
+
+def _verdict_in_worker(task: tuple[int, int]) -> Verdict:
+    index, number = task
+    return _PREPARED[index].verdict(number)
 
 
 def _safely(find, *arguments):

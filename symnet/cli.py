@@ -17,7 +17,7 @@ import numpy as np
 from pathlib import Path
 
 from . import __version__
-from .check import DocumentResult, check_document
+from .check import check_document, check_documents
 from .codegen import CodegenError, generate
 from .check import as_text as check_text
 from .derive import as_latex, as_text, derive
@@ -86,30 +86,26 @@ def run_derive(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check_file(path: Path) -> DocumentResult:
-    """One document, in a worker process (documents are independent)."""
-    return check_document(load(path))
-
-
 def run_check(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise InputError(f"--jobs {args.jobs}: expected a number of processes, at least 1")
     files = derivation_files(args.paths)
-    for path in files:
-        load(path)   # every file valid before any work, or exit 2
+    documents = [load(path) for path in files]   # every file valid before any work, or exit 2
     if args.watch:
         if args.json:
             raise InputError("--watch prints what changes as text; use --json without --watch")
-        watch_and_check(files)
+        watch_and_check(files, workers=args.jobs or os.cpu_count() or 1)
         return EXIT_OK
-    workers = min(len(files), os.cpu_count() or 1, args.jobs or os.cpu_count() or 1)
-    if sys.stderr.isatty():
+    workers = args.jobs or os.cpu_count() or 1
+    shown = sys.stderr.isatty()
+    if shown:
         print(f"checking {len(files)} document(s) on {workers} core(s) ...", file=sys.stderr)
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            results = list(pool.map(_check_file, files))
-    else:
-        results = [_check_file(path) for path in files]
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r  {done}/{total} claims", end="" if done < total else "\n",
+              file=sys.stderr, flush=True)
+
+    results = check_documents(documents, workers=workers, progress=progress if shown else None)
     for result in results:
         if args.json != "-":
             print(check_text(result))
@@ -263,7 +259,7 @@ def parser() -> argparse.ArgumentParser:
     check_command.add_argument("--strict", action="store_true",
                                help="also exit 1 when a claim is unchecked")
     check_command.add_argument("-j", "--jobs", type=int, metavar="N",
-                               help="documents checked in parallel (default: one per core)")
+                               help="worker processes judging claims in parallel (default: one per core)")
     check_command.add_argument("--watch", action="store_true",
                                help="check again whenever a file is saved and print only the "
                                     "verdicts that changed (Ctrl-C to stop)")

@@ -258,9 +258,8 @@ def judge(claim_id: str, latex: str, notation: Notation,
     results, messages = [], []
     positions = _positions(latex, notation, networks.spec)
     for number, link in enumerate(chain, start=1):
-        label = new_name(link.lhs, notation, networks, definitions) \
-            if isinstance(link.lhs, Tree) and link.lhs.data == "word" else None
-        if label is not None:   # `\mbox{Input} = x_0` in a block: prose naming a quantity
+        label = _label(link, notation, networks, definitions)
+        if label is not None:
             definitions[label] = (link.rhs, latex)
             results.append(LinkResult("holds", "symbolic"))
             messages.append(f"'{label}' names what follows it")
@@ -279,6 +278,38 @@ def judge(claim_id: str, latex: str, notation: Notation,
         results.append(result)
         messages.append(message)
     return _combine(claim_id, written, results, messages)
+
+
+def establish(claim_id: str, latex: str, notation: Notation, networks: Networks,
+              state: DocumentState) -> None:
+    """Add to `state` what judging the claim would (its definitions and approximations) at
+    the cost of what can add to it: only a link written as an approximation needs judging,
+    and then without explanations; the names a claim defines need reading only. Later claims
+    can then be judged in any order, each from the state before it."""
+    try:
+        chain = increments(chain_of(ascii_latex(latex)), notation)
+    except ClaimSyntaxError:
+        return
+    if any(link.relation in APPROXIMATE for link in chain):
+        # a view of the same definitions and approximations, judged without explanations
+        judge(claim_id, latex, notation, networks, replace(state, diagnose=False))
+        return
+    definitions = state.definitions
+    defined = _definition(chain, notation, networks, definitions)
+    if defined:
+        definitions[defined] = (chain[0].rhs, ascii_latex(latex))
+        return
+    for link in chain:
+        label = _label(link, notation, networks, definitions)
+        if label is not None:
+            definitions[label] = (link.rhs, ascii_latex(latex))
+
+
+def _label(link: Relation, notation: Notation, networks: Networks, definitions) -> str | None:
+    """`\\mbox{Input} = x_0` in a block: prose naming a quantity, the name it gives."""
+    if isinstance(link.lhs, Tree) and link.lhs.data == "word":
+        return new_name(link.lhs, notation, networks, definitions)
+    return None
 
 
 def chain_of(latex: str) -> list[Relation]:
@@ -418,7 +449,7 @@ def _judge_readings(link, latex, notation, networks, state, position, readings) 
         # a proof as matrix algebra holds at every size, the sizes checked among them
         every_size = state.diagnose and _for_all_sizes(link, latex, notation, networks,
                                                        definitions, position, readings[0])
-        proof = "symbolic" if every_size else _prove(readings[0]) if state.diagnose \
+        proof = "symbolic" if every_size else _prove(_smallest(readings)) if state.diagnose \
             else "numeric"
         return LinkResult("holds", proof=proof, all_sizes=every_size,
                           message="" if link.relation not in APPROXIMATE
@@ -956,6 +987,14 @@ def _prove(reading: _Reading) -> str:
         return "symbolic"
     except (TimeoutError, RecursionError, Unresolvable):
         return "numeric"
+
+
+def _smallest(readings: list[_Reading]) -> _Reading:
+    """The reading at the size set with the fewest network entries: a proof as algebra there
+    is as much a proof as at the other (both sets are checked in numbers), and the work of
+    expanding products of sums grows quickly with the sizes."""
+    return min(readings, key=lambda reading: sum(
+        len(node.symbols) for node in reading.network.graph.nodes.values()))
 
 
 PROOF_STEPS = 12

@@ -36,12 +36,12 @@ def changes(before: DocumentResult | None, after: DocumentResult) -> list[str]:
 
 
 def watch_and_check(files: list[Path], events: Iterable | None = None,
-                    out: Callable[[str], None] = print) -> None:
+                    out: Callable[[str], None] = print, workers: int = 1) -> None:
     """Check every file, then again after each batch of file events (default: `watchfiles`
     on the files, until interrupted), printing only what changed."""
     results: dict[Path, DocumentResult] = {}
     for path in files:
-        results[path] = check_document(load(path))
+        results[path] = check_document(load(path), workers=workers)
         out(as_text(results[path]))
     out(f"watching {len(files)} file(s) for changes (Ctrl-C to stop) ...")
     if events is None:
@@ -53,7 +53,7 @@ def watch_and_check(files: list[Path], events: Iterable | None = None,
                    if Path(name).resolve() in resolved}
         for path in sorted(touched):
             try:
-                result = check_document(load(path))
+                result = check_document(load(path), workers=workers)
             except InputError as error:   # a half-saved file: say so, keep watching
                 out(f"symnet: error: {error}")
                 continue

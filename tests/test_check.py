@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symnet.check import check_document
+from symnet.check import check_document, check_documents
 from symnet.cli import main
 from symnet.document import parse
 
@@ -149,6 +149,32 @@ def test_later_claim_that_holds_under_an_earlier_approximation_depends_on_it():
     assert (results["wrong-anyway"].verdict, results["wrong-anyway"].diagnosis) == \
         ("wrong", "factor")
     assert results["wrong-anyway"].depends_on == ["approx"]
+
+
+def test_claims_judged_on_several_workers_get_the_verdicts_judged_in_order():
+    """Claims are judged independently from the state before each (an earlier claim's
+    definition and approximation): forked workers must give what one process gives."""
+    claims = {
+        "approx": r"\delta^{(2)} \approx \frac{1}{M} (A^{(2)} - Y)",
+        "defines": r"D = \frac{1}{M} (A^{(2)} - Y)",
+        "uses": r"\frac{\partial L}{\partial W^{(2)}} = D A^{(1)T}",
+        "wrong": r"\frac{\partial L}{\partial W^{(2)}} = -\delta^{(2)} A^{(1)T}",
+        "holds": CORRECT["columns"]["delta1"],
+        "unreadable": r"\frac{\partial L}{",
+    }
+    document = parse({"document": {"title": "order"}, "network": NETWORKS["columns"],
+                      "notation": NOTATION,
+                      "claim": [{"id": key, "latex": value} for key, value in claims.items()]})
+    done = []
+    alone, parallel = (check_documents([document], workers=workers,
+                                       progress=lambda n, total: done.append((n, total)))[0]
+                       for workers in (1, 2))
+    assert [claim.to_json() for claim in parallel.claims] == \
+        [claim.to_json() for claim in alone.claims]
+    assert parallel.claims[2].verdict == "approximation" and \
+        parallel.claims[2].depends_on == ["approx"]
+    assert parallel.claims[3].correction is not None
+    assert done[-1] == (len(claims), len(claims)) and len(done) == 2 * len(claims)
 
 
 @pytest.mark.parametrize("latex,expected", [
