@@ -207,6 +207,18 @@ def test_a_claim_exact_only_under_an_earlier_approximation_gets_the_exact_line()
     assert "y_j" not in later.correction.latex
 
 
+def test_an_approximation_is_corrected_by_its_exact_line_before_any_edit():
+    """`\\approx` drops a term on purpose: the correction is the exact line, even where an
+    edit of what the document kept (here its sign) would also hold."""
+    identity = {"samples": "single", "output": "identity"}
+    found = checked(identity, [r"\frac{\partial L}{\partial z_j^{(2)}} \approx "
+                               r"(y_j - a_j^{(2)})"]).claims[0]
+    assert found.verdict == "approximation", found.message
+    assert found.correction.edit == "the right side as symnet derives it"
+    assert r"\approx" not in found.correction.latex
+    assert checked(identity, [found.correction.latex]).claims[0].verdict == "holds"
+
+
 def test_symnets_counterpart_is_written_in_the_claims_own_form():
     claims = [r"\frac{\partial L}{\partial z_j^{(2)}} = (a_j^{(2)} - y_j) \sigma'(z_j^{(2)})",
               r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} a^{(1)T}",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import partial
 from dataclasses import dataclass
 
 from ..conventions import ascii_latex
@@ -44,9 +45,15 @@ def correct(verdict: Verdict, notation: Notation, networks: Networks, state: Doc
     if not any(_needs_fix(result) for result in verdict.links):
         # it holds only under an earlier claim's approximation: the exact line is symnet's
         return _derived(verdict, notation, networks, state, style, claims, exact=True)
-    return _edited(verdict, notation, networks, state, style) or \
-        _derived(verdict, notation, networks, state, style, claims) or \
-        _whole_line(verdict, notation, networks, state, style, claims)
+    tries = [partial(_edited, verdict, notation, networks, state, style),
+             partial(_derived, verdict, notation, networks, state, style, claims),
+             partial(_whole_line, verdict, notation, networks, state, style, claims)]
+    if next(result for result in verdict.links if _needs_fix(result)).verdict == \
+            "approximation":
+        # a term the document dropped on purpose (`\approx`) is not put back by a small edit
+        # of what it kept: the exact line is tried first
+        tries[:2] = tries[1::-1]
+    return next(filter(None, (attempt() for attempt in tries)), None)
 
 
 def _edited(verdict: Verdict, notation: Notation, networks: Networks, state: DocumentState,
