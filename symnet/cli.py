@@ -328,5 +328,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The `symnet` command: `main`, then the process ends without freeing what it built.
+    A check leaves millions of SymPy objects behind; freeing them one by one took 0.2 s of
+    a 3 s check (the output is flushed first; nothing else is pending at that point)."""
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -47,8 +47,12 @@ def quantity(reading) -> tuple[str, bool, bool] | None:
         names = sorted(lhs.free)
         if prod(lhs.ranges[n] for n in names) > 4096:
             return None
-        entries = [lhs.at(dict(zip(names, combo)))
-                   for combo in itertools.product(*(range(lhs.ranges[n]) for n in names))]
+        entries = []
+        for combo in itertools.product(*(range(lhs.ranges[n]) for n in names)):
+            entry = lhs.at(dict(zip(names, combo)))
+            if not isinstance(entry, sp.Symbol):   # (a quantity's entries are its symbols)
+                return None
+            entries.append(entry)
         whole = False
     else:
         return None
