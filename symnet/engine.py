@@ -136,8 +136,28 @@ def local_derivatives(expression: sp.Expr, owned: dict) -> dict[sp.Symbol, sp.Ex
 def derivative(expression: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
     """`sympy.diff`, kept: the networks checked for one document (two size sets, batch and one
     sample, other losses and output activations) and the claims read in them differentiate
-    the same expressions again and again."""
-    return sp.diff(expression, symbol)
+    the same expressions again and again. Expressions that differ only in the names of their
+    symbols (the softmax of each sample, the units of a layer) are differentiated once."""
+    if not isinstance(symbol, sp.Symbol):
+        return sp.diff(expression, symbol)
+    if symbol not in expression.free_symbols:
+        return sp.Integer(0)
+    names = [symbol, *sorted(expression.free_symbols - {symbol}, key=str)]
+    stand_ins = [_stand_in(number, tuple(sorted(name.assumptions0.items())))
+                 for number, name in enumerate(names)]
+    pattern = expression.xreplace(dict(zip(names, stand_ins)))
+    return _pattern_derivative(pattern, stand_ins[0]).xreplace(dict(zip(stand_ins, names)))
+
+
+@lru_cache(maxsize=1024)
+def _stand_in(number: int, assumptions: tuple) -> sp.Symbol:
+    # with the assumptions of the symbol it stands for: they decide what diff gives
+    return sp.Symbol(f"_s{number}", **dict(assumptions))
+
+
+@lru_cache(maxsize=65536)
+def _pattern_derivative(pattern: sp.Expr, symbol: sp.Symbol) -> sp.Expr:
+    return sp.diff(pattern, symbol)
 
 
 def substitute(expression: sp.Basic, values: dict, memo: dict) -> sp.Basic:
