@@ -7,7 +7,7 @@ import sympy as sp
 from lark import Token, Tree
 from sympy.matrices.expressions import MatrixExpr
 
-from ..engine import derivative
+from ..engine import derivative, substitute
 from ..network import sample_of, sample_of_loss
 from .trees import (after_d, after_partial, column_of, is_letter_d, is_operator, name_of,
                     starts_with_d, starts_with_partial)
@@ -239,6 +239,8 @@ class CalculusReader:
         return cache[key]
 
     def _write_out(self, expression: sp.Expr, target: str) -> sp.Expr:
+        # (rebuilt without evaluation, as the engine writes nodes out: re-evaluating `Max(0,
+        # big)` asks SymPy's assumptions about the large argument)
         dependent = _descendants(self.graph, target)
         for _ in range(len(self.graph.nodes)):
             replacements = {}
@@ -250,7 +252,7 @@ class CalculusReader:
                         replacements[symbol] = node.definition[owner[1]]
             if not replacements:
                 return expression
-            expression = expression.xreplace(replacements)
+            expression = substitute(expression, replacements, {})
         return expression
 
 
