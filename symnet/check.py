@@ -95,11 +95,13 @@ def check_documents(documents: list[Document], counterparts: bool = False, worke
              for number in range(len(ready.document.claims))]
     results = [DocumentResult(document.path, document.title, document.source)
                for document in documents]
-    for done, ((index, _), verdict) in enumerate(zip(tasks, _verdicts(prepared, tasks,
-                                                                        workers)), start=1):
-        results[index].claims.append(verdict)
+    verdicts: dict[tuple[int, int], Verdict] = {}
+    for task, verdict in _verdicts(prepared, tasks, workers):
+        verdicts[task] = verdict
         if progress:
-            progress(done, len(tasks))
+            progress(len(verdicts), len(tasks))
+    for index, number in tasks:
+        results[index].claims.append(verdicts[index, number])
     clear_caches()
     return results
 
@@ -110,16 +112,21 @@ _PREPARED: list[PreparedDocument] = []
 
 
 def _verdicts(prepared: list[PreparedDocument], tasks: list[tuple[int, int]],
-              workers: int) -> Iterator[Verdict]:
+              workers: int) -> Iterator[tuple[tuple[int, int], Verdict]]:
+    """(task, verdict) for every task, in an order of their own."""
     if workers < 2 or len(tasks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (prepared[index].verdict(number) for index, number in tasks)
+        yield from ((task, prepared[task[0]].verdict(task[1])) for task in tasks)
         return
+    # the longest claims first (their chains of links take longest): no worker is left with
+    # a long one at the end while the others wait
+    ordered = sorted(tasks, key=lambda task: -len(prepared[task[0]].document.claims[task[1]]
+                                                   .latex))
     global _PREPARED
     _PREPARED = prepared
     try:
         with ProcessPoolExecutor(min(workers, len(tasks)),
                                  mp_context=multiprocessing.get_context("fork")) as pool:
-            yield from pool.map(_verdict_in_worker, tasks)
+            yield from zip(ordered, pool.map(_verdict_in_worker, ordered))
     finally:
         _PREPARED = []
 
