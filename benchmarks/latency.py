@@ -1,6 +1,7 @@
 """How long a person waits: each command of the latency issue timed as a fresh process (imports
-and caches included), beside the figure measured before the work, and the claim parser alone,
-Earley (the parser symnet had) against LALR (the one it has), on the same grammar in one run.
+and caches included; the median of three runs), beside the figure measured before the work, and
+the claim parser alone, Earley (the parser symnet had) against LALR (the one it has), on the same
+grammar in one run.
 
 The large network is the seed-003 document with its sizes set to 784-256-10 and M = 256,
 written to a temporary directory.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "derivations" / "003_hidden_layers.toml"
 LARGE_SIZES = "sizes = { N_0 = 784, N_1 = 256, N_2 = 10, M = 256 }"
 PARSER_ROUNDS = 3
+RUNS = 3
 
 
 def timed(*arguments: str) -> tuple[float, str]:
@@ -78,8 +81,8 @@ def parser_speed() -> list[str]:
 
 def main() -> None:
     tex = shutil.which("latexmk") is not None
-    lines = ["# latency: wall time of each command as a fresh process (cold); before = measured "
-             "when the latency issue was filed",
+    lines = ["# latency: wall time of each command as a fresh process (cold, the median of "
+             f"{RUNS} runs); before = measured when the latency issue was filed",
              f"# {platform.machine()}, Python {platform.python_version()}, "
              f"{time.strftime('%Y-%m-%d')}, TeX {'installed' if tex else 'NOT installed'}",
              f"{'command':<58}{'before':>9}{'now':>9}   target"]
@@ -98,10 +101,11 @@ def main() -> None:
             ("symnet derive 003 at 784-256-10", ["derive", str(large)], "hangs", None),
         ]
         for label, arguments, before, target in rows:
-            seconds, _ = timed(*arguments)
+            # the median of RUNS fresh processes: one run is a tenth of a second either way
+            seconds = statistics.median(timed(*arguments)[0] for _ in range(RUNS))
             verdict = "(says what it does)" if target is None else \
                 f"< {target} s: {'met' if seconds < target else 'NOT met'}"
-            lines.append(f"{label:<58}{before:>9}{seconds:>7.1f} s   {verdict}")
+            lines.append(f"{label:<58}{before:>9}{seconds:>7.2f} s   {verdict}")
             print(lines[-1], flush=True)
     lines += parser_speed()
     print("\n".join(lines[-3:]))
