@@ -259,7 +259,8 @@ def parser() -> argparse.ArgumentParser:
     check_command.add_argument("--strict", action="store_true",
                                help="also exit 1 when a claim is unchecked")
     check_command.add_argument("-j", "--jobs", type=int, metavar="N",
-                               help="worker processes judging claims in parallel (default: one per core)")
+                               help="worker processes judging claims in parallel (default: one "
+                                    "per core)")
     check_command.add_argument("--watch", action="store_true",
                                help="check again whenever a file is saved and print only the "
                                     "verdicts that changed (Ctrl-C to stop)")
