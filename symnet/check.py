@@ -44,6 +44,7 @@ class PreparedDocument:
     notation: Notation
     networks: Networks
     style: Style
+    claims: tuple[str, ...]          # every claim's LaTeX (corrections reuse the document's)
     before: list[DocumentState]
     counterparts: bool = False
 
@@ -55,27 +56,22 @@ class PreparedDocument:
         for claim in document.claims:
             before.append(state.copy())
             establish(claim.id, claim.latex, notation, networks, state)
-        return cls(document, notation, networks, Style.of(_texts(document)), before,
-                   counterparts)
+        claims = tuple(claim.latex for claim in document.claims)
+        return cls(document, notation, networks, Style.of(claims), claims, before, counterparts)
 
     def verdict(self, number: int) -> Verdict:
         """Claim `number` judged, with its correction when it is wrong (and, with
         `counterparts`, symnet's own line for its left side, for the report)."""
-        claim, before, claims = self.document.claims[number], self.before[number], \
-            _texts(self.document)
+        claim, before = self.document.claims[number], self.before[number]
         verdict = judge(claim.id, claim.latex, self.notation, self.networks, before.copy())
         verdict.correction = _safely(correct, verdict, self.notation, self.networks, before,
-                                     self.style, claims)
+                                     self.style, self.claims)
         if self.counterparts and verdict.verdict != "unchecked":
             found = _safely(counterpart, claim.id, claim.latex, self.notation, self.networks,
-                            before, self.style, claims)
+                            before, self.style, self.claims)
             verdict.counterpart = found and found.latex
             verdict.no_counterpart = "" if found is None else found.reason
         return verdict
-
-
-def _texts(document: Document) -> tuple[str, ...]:
-    return tuple(claim.latex for claim in document.claims)
 
 
 def check_document(document: Document, counterparts: bool = False,

@@ -91,12 +91,12 @@ def run_check(args: argparse.Namespace) -> int:
         raise InputError(f"--jobs {args.jobs}: expected a number of processes, at least 1")
     files = derivation_files(args.paths)
     documents = [load(path) for path in files]   # every file valid before any work, or exit 2
+    workers = args.jobs or os.cpu_count() or 1
     if args.watch:
         if args.json:
             raise InputError("--watch prints what changes as text; use --json without --watch")
-        watch_and_check(files, workers=args.jobs or os.cpu_count() or 1)
+        watch_and_check(files, workers=workers)
         return EXIT_OK
-    workers = args.jobs or os.cpu_count() or 1
     shown = sys.stderr.isatty()
     if shown:
         print(f"checking {len(files)} document(s) on {workers} core(s) ...", file=sys.stderr)

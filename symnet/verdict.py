@@ -286,8 +286,9 @@ def establish(claim_id: str, latex: str, notation: Notation, networks: Networks,
     the cost of what can add to it: only a link written as an approximation needs judging,
     and then without explanations; the names a claim defines need reading only. Later claims
     can then be judged in any order, each from the state before it."""
+    read = ascii_latex(latex)
     try:
-        chain = increments(chain_of(ascii_latex(latex)), notation)
+        chain = increments(chain_of(read), notation)
     except ClaimSyntaxError:
         return
     if any(link.relation in APPROXIMATE for link in chain):
@@ -297,12 +298,12 @@ def establish(claim_id: str, latex: str, notation: Notation, networks: Networks,
     definitions = state.definitions
     defined = _definition(chain, notation, networks, definitions)
     if defined:
-        definitions[defined] = (chain[0].rhs, ascii_latex(latex))
+        definitions[defined] = (chain[0].rhs, read)
         return
     for link in chain:
         label = _label(link, notation, networks, definitions)
         if label is not None:
-            definitions[label] = (link.rhs, ascii_latex(latex))
+            definitions[label] = (link.rhs, read)
 
 
 def _label(link: Relation, notation: Notation, networks: Networks, definitions) -> str | None:
