@@ -17,11 +17,12 @@ from typing import Callable
 import numpy as np
 
 import sympy as sp
-from sympy.matrices.expressions import HadamardPower, MatAdd, MatrixSymbol, OneMatrix, Transpose
+from sympy.matrices.expressions import (HadamardPower, HadamardProduct, MatAdd, MatMul,
+                                        MatrixSymbol, OneMatrix, Transpose)
 from sympy.printing.numpy import NumPyPrinter
 
 from .functions import NamedFunction, concretize, named_functions_in
-from .matrix_rules import Elementwise, Softmax, distribute, split_coefficient
+from .matrix_rules import Elementwise, EntrySum, Softmax, distribute, scaled, split_coefficient
 from .printing import text_name
 from .registry import ACTIVATIONS
 from .spec import Document
@@ -328,16 +329,7 @@ def generate(document: Document) -> str:
         f"    return {names[loss_step.target]}, {{{outputs}}}",
         "",
         "",
-        f"def step(parameters, {data}, learning_rate{', l2' if extra else ''}):",
-        '    """One step of gradient descent: (loss, updated parameters). Each gradient is a new',
-        '    array and becomes its updated parameter in place: no temporaries."""',
-        f"    value, grads = gradients({data}, **parameters{', l2=l2' if extra else ''})",
-        "    for name, gradient in grads.items():",
-        "        gradient *= -learning_rate",
-        "        gradient += parameters[name]",
-        "        grads[name] = gradient     # (a NumPy scalar is rebound, not updated in place)",
-        "    return value, grads",
-        "",
+        *_step(form, names, printer, backward, extra, data, sizes, lines(forward_steps)),
     ]
     text = "\n".join(body)
     source = [
@@ -359,6 +351,84 @@ def generate(document: Document) -> str:
         text,
     ]
     return "\n".join(source)
+
+
+LEARNING_RATE = sp.Symbol("learning_rate", positive=True)
+
+
+def _step(form: VectorForm, names: dict, printer: MatrixNumPyPrinter, backward: list[Step],
+          extra: list[str], data: str, sizes: list[str], forward: list[str]) -> list[str]:
+    """`step`: the backward pass seeded with dL/dL = -learning_rate instead of 1. Reverse mode
+    is linear in its seed, so every adjoint, and every gradient, comes out already multiplied
+    by -learning_rate, for the price of scaling the seed's terms (the output's small adjoint),
+    not every gradient; the parameter is then added in place. Without visible linearity (no
+    rule of ours breaks it) the gradients are computed and scaled one by one."""
+    signature = f"def step(parameters, {data}, learning_rate{', l2' if extra else ''}):"
+    loss_step = form.forward[-1]
+    seeded = _seeded(backward, set(form.adjoint_symbols.values()), -LEARNING_RATE)
+    if seeded is None:
+        return [
+            signature,
+            '    """One step of gradient descent: (loss, updated parameters). Each gradient is a',
+            '    new array and becomes its updated parameter in place: no temporaries."""',
+            f"    value, grads = gradients({data}, **parameters{', l2=l2' if extra else ''})",
+            "    for name, gradient in grads.items():",
+            "        gradient *= -learning_rate",
+            "        gradient += parameters[name]",
+            "        grads[name] = gradient     # (a NumPy scalar is rebound, not updated in place)",
+            "    return value, grads",
+            ""]
+    parameters = [names[form.symbols[name]] for name in form.parameters()]
+    made = _made_arrays(seeded, names)
+    updates = ", ".join(f'"{names[form.symbols[name]]}": '
+                        + _fresh(names[form.adjoint_symbols[name]], made)
+                        for name in form.parameters())
+    return [
+        signature,
+        '    """One step of gradient descent: (loss, updated parameters), new arrays. The',
+        "    backward pass starts from -learning_rate instead of 1, so that it yields the",
+        '    updates themselves."""',
+        f"    {', '.join(parameters)}{',' * (len(parameters) == 1)} = "
+        "(parameters[name] for name in PARAMETERS)",
+        *sizes,
+        *forward,
+        f"    {names[loss_step.target]} = float({printer.doprint(loss_step.value)})",
+        *(f"    {names[step.target]} = {printer.doprint(step.value)}" for step in seeded),
+        f"    updates = {{{updates}}}",
+        "    for name, update in updates.items():",
+        "        update += parameters[name]",
+        "        updates[name] = update     # (a NumPy scalar is rebound, not updated in place)",
+        f"    return {names[loss_step.target]}, updates",
+        ""]
+
+
+def _seeded(steps: list[Step], adjoints: set, seed: sp.Expr) -> list[Step] | None:
+    """The backward steps for dL/dL = `seed`: the terms that hold no adjoint are the ones the
+    seed reaches directly, so they are multiplied by it; the others are linear in adjoints
+    that already carry it. None when a term is not linear in the adjoints."""
+    seeded = []
+    for step in steps:
+        terms = step.value.args if isinstance(step.value, MatAdd) else (step.value,)
+        if not all(_linear_in(term, adjoints) for term in terms):
+            return None
+        terms = [term if term.free_symbols & adjoints else scaled(seed, term) for term in terms]
+        seeded.append(Step(step.node, step.target, terms[0] if len(terms) == 1
+                           else MatAdd(*terms)))
+    return seeded
+
+
+def _linear_in(expression, adjoints: set) -> bool:
+    """Whether `expression` is linear in the adjoints (or free of them): sums of linear
+    terms, products with one linear factor, transposes and sums of entries of them."""
+    holding = [arg for arg in expression.args if arg.free_symbols & adjoints]
+    if expression in adjoints or not expression.free_symbols & adjoints:
+        return True
+    if isinstance(expression, MatAdd):
+        return len(holding) == len(expression.args) and all(
+            _linear_in(arg, adjoints) for arg in holding)
+    if isinstance(expression, (MatMul, HadamardProduct, Transpose, EntrySum)):
+        return len(holding) == 1 and _linear_in(holding[0], adjoints)
+    return False
 
 
 def _inlined(steps: list[Step]) -> list[Step]:

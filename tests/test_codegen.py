@@ -136,21 +136,33 @@ def test_document_text_cannot_break_the_module():
     assert namespace["TITLE"] == title
 
 
-@pytest.mark.parametrize("samples", ["columns", "single"])
-def test_step_updates_without_touching_its_inputs(samples, rng):
-    spec = make_spec(samples=samples, hidden="relu", output="identity", sizes=(3, 4, 2, 5))
+@pytest.mark.parametrize("output,loss,samples,l2",
+                         [(*case, "1/10") for case in CASES] +
+                         [("identity", "squared_error", "columns", "lambda"),
+                          ("softmax", "categorical_cross_entropy", "rows", "lambda"),
+                          ("sigmoid", "binary_cross_entropy", "single", None)])
+def test_step_is_the_gradient_update_without_touching_its_inputs(output, loss, samples, l2, rng):
+    """`step` seeds its backward pass with -learning_rate: every update, the regularisation
+    term's included, must still be the parameter minus the rate times its gradient."""
+    spec = make_spec(samples=samples, hidden="relu" if output != "relu" else "tanh",
+                     output=output, loss=loss, sizes=(3, 4, 3, 5), l2=l2,
+                     weights="in_out" if samples == "rows" else "out_in")
     network = build(spec)
     leaves = random_leaves(network, rng)
     module = module_of(spec)
     parameters = {name.replace("[", "").replace("]", ""): leaves[name]
                   for name in network.parameters()}
+    extra = {"l2": 0.3} if l2 == "lambda" else {}
     before = {name: value.copy() for name, value in parameters.items()}
     inputs = leaves["X"].copy(), leaves["Y"].copy()
-    _, gradients = module["gradients"](leaves["X"], leaves["Y"], **parameters)
-    value, updated = module["step"](parameters, leaves["X"], leaves["Y"], 0.25)
+    loss_value, gradients = module["gradients"](leaves["X"], leaves["Y"], **parameters, **extra)
+    value, updated = module["step"](parameters, leaves["X"], leaves["Y"], 0.25, **extra)
+    assert value == loss_value
     for name, parameter in parameters.items():
         assert np.array_equal(parameter, before[name]), name      # inputs untouched
-        assert np.allclose(updated[name], before[name] - 0.25 * gradients[name], rtol=1e-14)
+        assert updated[name] is not parameter, name
+        assert np.allclose(updated[name], before[name] - 0.25 * gradients[name],
+                           rtol=1e-12, atol=1e-15), name
     assert np.array_equal(leaves["X"], inputs[0]) and np.array_equal(leaves["Y"], inputs[1])
 
 
