@@ -133,6 +133,14 @@ CASES = [
         r"L = \frac12 \sum_i^q (a^{(2)}_i - y_i)^2",
         r"\ln(a^{(2)}_j) = -\ln(1 + e^{-z^{(2)}_j})",
     ], (2, r"\frac12 ", "", ("wrong", "factor"))),
+    ("scripts after a call's parentheses belong to its value", {}, [
+        r"\delta^{(1)} = (W^{(2)})^T \delta^{(2)} \odot (1 - \tanh(Z^{(1)})^2)",
+        r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} \tanh(Z^{(1)})^T",
+        r"\delta^{(2)}_{ij} = (\sigma(Z^{(2)})_{ij} - Y_{ij}) \sigma(Z^{(2)})_{ij} "
+        r"(1 - \sigma(Z^{(2)})_{ij})",
+        r"\frac{\partial L}{\partial b^{(1)}} = \left((W^{(2)})^T \delta^{(2)} \odot "
+        r"(1 - \tanh (Z^{(1)})^{2})\right) \mathbf{1}",
+    ], (1, r"\tanh(Z^{(1)})^T", r"\tanh(Z^{(1)})", ("wrong", "shape"))),
     ("unicode", {}, [
         "Z⁽¹⁾ = W^{(1)} X + b^{(1)}".replace("⁽¹⁾", "^{(1)}"),
         "∂L/∂W^{(2)} = δ^{(2)} A^{(1)ᵀ}".replace("∂L/∂W^{(2)}", r"\frac{∂L}{∂W^{(2)}}"),

@@ -469,7 +469,8 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if isinstance(a, Operator):
             return self._apply_operator(a, right, tree)
         if isinstance(a, (FunctionValue, PoweredFunction)):
-            return self._call(a, right, tree)
+            called = _called(left, right, tree)
+            return self._call(a, right, tree) if called is None else self.resolve(called)
         if a is ONES and is_group(right) and _is_condition(right.children):   # \mathbb{1}\{..\}
             return self.resolve(right)
         if a is ONES:
@@ -612,10 +613,31 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                 except Unresolvable:
                     is_function = False
                 if is_function:
-                    applied = Tree("call", [factors[k], factors[k + 1]])
+                    applied = _called(factors[k], factors[k + 1], tree) or \
+                        Tree("call", [factors[k], factors[k + 1]])
                     return product_of(factors[:k] + [applied] + factors[k + 2:])
         return None
 
+
+
+def _called(function, argument, tree) -> Tree | None:
+    """A function applied to the factor after it, where the grammar's reading is not the one
+    people mean. `h(u)^2`, `\\sigma(z)^T`, `\\sigma(z)_i`: the grammar gives the scripts to the
+    parenthesis (`\\delta (A)^T` is a product), but after a function they are the call's value
+    squared, transposed or indexed, `(h(u))^2`; and in `\\sigma(z)_i (1 - a_i)` the second
+    parenthesis is a factor, not a call of `(z)_i`. None when the grammar's reading stands."""
+    if not isinstance(argument, Tree):
+        return None
+    if argument.data == "call" and isinstance(argument.children[0], Tree) and \
+            argument.children[0].data == "scripted" and is_group(argument.children[0].children[0]):
+        head, *rest = argument.children
+        return product_of([_called(function, head, tree),
+                           Tree("group", rest, argument.meta)])
+    if argument.data == "scripted" and is_group(argument.children[0]):
+        group, scripts = argument.children
+        call = Tree("call", [function, *group.children], tree.meta)
+        return Tree("scripted", [Tree("group", [call], group.meta), scripts], argument.meta)
+    return None
 
 
 def _derivative_frac(top, bottom, tree) -> Tree:
