@@ -420,9 +420,9 @@ def _seeded(steps: list[Step], adjoints: set, seed: sp.Expr) -> list[Step] | Non
 def _linear_in(expression, adjoints: set) -> bool:
     """Whether `expression` is linear in the adjoints (or free of them): sums of linear
     terms, products with one linear factor, transposes and sums of entries of them."""
-    holding = [arg for arg in expression.args if arg.free_symbols & adjoints]
     if expression in adjoints or not expression.free_symbols & adjoints:
         return True
+    holding = [arg for arg in expression.args if arg.free_symbols & adjoints]
     if isinstance(expression, MatAdd):
         return len(holding) == len(expression.args) and all(
             _linear_in(arg, adjoints) for arg in holding)

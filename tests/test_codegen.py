@@ -9,12 +9,16 @@ import sys
 
 import numpy as np
 import pytest
+import sympy as sp
 from conftest import make_spec, numeric_gradients, random_leaves
+from sympy.matrices.expressions import HadamardProduct, MatAdd, MatMul, MatrixSymbol
 
-from symnet.codegen import CodegenError, generate
+from symnet import codegen
+from symnet.codegen import CodegenError, _seeded, generate
 from symnet.network import build
 from symnet.registry import ACTIVATIONS, LOSSES
 from symnet.spec import Document
+from symnet.vector_form import Step
 
 CASES = [(activation, loss, samples)
          for activation, loss, samples in itertools.product(
@@ -164,6 +168,31 @@ def test_step_is_the_gradient_update_without_touching_its_inputs(output, loss, s
         assert np.allclose(updated[name], before[name] - 0.25 * gradients[name],
                            rtol=1e-12, atol=1e-15), name
     assert np.array_equal(leaves["X"], inputs[0]) and np.array_equal(leaves["Y"], inputs[1])
+
+
+def test_a_backward_step_not_visibly_linear_in_the_adjoints_is_not_seeded():
+    a, y, adjoint = (MatrixSymbol(name, 3, 1) for name in ("A", "Y", "dZ"))
+    linear = Step("Z", adjoint, MatAdd(HadamardProduct(a, adjoint), a - y))
+    mixed = Step("Z", adjoint, HadamardProduct(a, MatAdd(adjoint, y)))
+    seed = sp.Symbol("s")
+    (seeded,) = _seeded([linear], {adjoint}, seed)
+    assert set(seeded.value.args) == {HadamardProduct(a, adjoint), MatMul(seed, a - y)}
+    assert _seeded([mixed], {adjoint}, seed) is None
+
+
+def test_step_without_a_seeded_backward_pass_scales_the_gradients(monkeypatch, rng):
+    monkeypatch.setattr(codegen, "_seeded", lambda *arguments: None)
+    spec = make_spec(samples="columns", hidden="relu", output="softmax",
+                     loss="categorical_cross_entropy", scale=1, sizes=(3, 4, 3, 5), l2="1/10")
+    network = build(spec)
+    leaves = random_leaves(network, rng)
+    module = module_of(spec)
+    parameters = {name.replace("[", "").replace("]", ""): leaves[name]
+                  for name in network.parameters()}
+    _, gradients = module["gradients"](leaves["X"], leaves["Y"], **parameters)
+    _, updated = module["step"](parameters, leaves["X"], leaves["Y"], 0.25)
+    for name, parameter in parameters.items():
+        assert np.allclose(updated[name], parameter - 0.25 * gradients[name], rtol=1e-12)
 
 
 def test_relu_derivative_at_exactly_zero_is_the_engines(rng):

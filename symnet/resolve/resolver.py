@@ -619,7 +619,6 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         return None
 
 
-
 def _called(function, argument, tree) -> Tree | None:
     """A function applied to the factor after it, where the grammar's reading is not the one
     people mean. `h(u)^2`, `\\sigma(z)^T`, `\\sigma(z)_i`: the grammar gives the scripts to the
