@@ -648,3 +648,14 @@ def test_a_loss_of_one_samples_vectors_in_a_batch_network_keeps_its_sign_error()
     assert outcomes(verdicts_in(table, [claim], notation)) == [HOLDS]
     wrong = claim.replace("-(", "(", 1)
     assert outcomes(verdicts_in(table, [wrong], notation)) == [("wrong", "sign")]
+
+
+@pytest.mark.parametrize("samples,slice_", [("columns", ":,i"), ("rows", "i,:")])
+def test_a_slice_of_every_unit_summed_over_the_samples_is_a_vector(samples, slice_):
+    """`\\sum_i \\delta_{:,i}` (NumPy's and MATLAB's slices): the sum of the samples' columns
+    (rows), a vector like the bias it is the gradient of."""
+    setup = {"samples": samples, "weights": "in_out" if samples == "rows" else "out_in"}
+    claims = [rf"\nabla_{{b^{{(2)}}}} L = \sum_{{i}} \delta^{{(2)}}_{{{slice_}}}",
+              rf"\nabla_{{b^{{(2)}}}} L = 2 \sum_{{i}} \delta^{{(2)}}_{{{slice_}}}",
+              rf"\nabla_{{b^{{(2)}}}} L = \sum_{{i}} \delta^{{(1)}}_{{{slice_}}}"]
+    assert outcome(claims, **setup) == [HOLDS, ("wrong", "factor"), ("wrong", "shape")]

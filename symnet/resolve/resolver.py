@@ -32,7 +32,7 @@ from .quantities import QuantityReader
 from .trees import (after_partial, column_of, end_of, factors_of, is_group, is_letter_d,
                     is_one, label_of, letter_of, name_of, product_of, start_of,
                     starts_with_d, starts_with_partial)
-from .values import (CLASS, IMPLICIT_SAMPLE, ONES, UNIT, Context, FunctionValue, Indexed,
+from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, ONES, UNIT, Context, FunctionValue, Indexed,
                      MatrixValue, Operator, PoweredFunction, Unresolvable, Value, map_entries,
                      of_sample)
 
@@ -102,9 +102,16 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if isinstance(value, Indexed) and UNIT in value.free:   # a sample's vector, A^{[2](i)}
             if value.free != {UNIT}:
                 raise Unresolvable("a sample's whole vector next to free indices", column_of(tree))
-            column = sp.Matrix([value.at({UNIT: k}) for k in range(value.ranges[UNIT])])
-            value = MatrixValue(column.T if self.network.spec.samples == "rows" else column)
+            value = self._vector_along(value, UNIT)
+        if isinstance(value, Indexed) and value.free == {EVERY}:
+            value = self._vector_along(value, EVERY)   # \sum_i \delta_{:,i}: a whole column
         return value
+
+    def _vector_along(self, value: Indexed, index: str) -> MatrixValue:
+        """The entries along `index` as one sample's vector: a column, or a row when the
+        samples are rows."""
+        column = sp.Matrix([value.at({index: k}) for k in range(value.ranges[index])])
+        return MatrixValue(column.T if self.network.spec.samples == "rows" else column)
 
     def _of_the_loss_sample(self, value: Indexed) -> Indexed | None:
         """`\\frac{\\partial L_i}{\\partial z_k} = a_k - y_k`: beside one sample's loss term, a
