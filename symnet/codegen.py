@@ -375,7 +375,7 @@ def _step(form: VectorForm, names: dict, printer: MatrixNumPyPrinter, backward: 
             "    for name, gradient in grads.items():",
             "        gradient *= -learning_rate",
             "        gradient += parameters[name]",
-            "        grads[name] = gradient     # (a NumPy scalar is rebound, not updated in place)",
+            "        grads[name] = gradient   # (a NumPy scalar is rebound, not updated in place)",
             "    return value, grads",
             ""]
     parameters = [names[form.symbols[name]] for name in form.parameters()]
