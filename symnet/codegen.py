@@ -301,10 +301,7 @@ def generate(document: Document) -> str:
     forward_steps = [step for step in form.forward if step.node != "loss"]
     loss_step = form.forward[-1]
     backward = _inlined([step for step in form.backward if step.node not in ("X", "Y")])
-    made = _made_arrays(backward, names)
-    outputs = ", ".join(f'"{names[form.symbols[name]]}": '
-                        + _fresh(names[form.adjoint_symbols[name]], made)
-                        for name in form.parameters())
+    outputs = _parameter_adjoints(form, names, backward)
     body = [
         f"def forward({arguments}):",
         '    """Every pre-activation and activation, by name."""',
@@ -379,10 +376,7 @@ def _step(form: VectorForm, names: dict, printer: MatrixNumPyPrinter, backward: 
             "    return value, grads",
             ""]
     parameters = [names[form.symbols[name]] for name in form.parameters()]
-    made = _made_arrays(seeded, names)
-    updates = ", ".join(f'"{names[form.symbols[name]]}": '
-                        + _fresh(names[form.adjoint_symbols[name]], made)
-                        for name in form.parameters())
+    updates = _parameter_adjoints(form, names, seeded)
     return [
         signature,
         '    """One step of gradient descent: (loss, updated parameters), new arrays. The',
@@ -455,6 +449,15 @@ def _made_arrays(steps: list[Step], names: dict) -> set[str]:
         return isinstance(value, (sp.Symbol, MatrixSymbol)) or \
             isinstance(value, Transpose) and is_view(value.arg)
     return {names[step.target] for step in steps if not is_view(step.value)}
+
+
+def _parameter_adjoints(form: VectorForm, names: dict, steps: list[Step]) -> str:
+    """The items of a dict literal, each parameter's name to its adjoint's array, which the
+    caller may update in place."""
+    made = _made_arrays(steps, names)
+    return ", ".join(f'"{names[form.symbols[name]]}": '
+                     + _fresh(names[form.adjoint_symbols[name]], made)
+                     for name in form.parameters())
 
 
 def _fresh(name: str, made: set[str]) -> str:
