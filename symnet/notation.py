@@ -13,6 +13,11 @@ A layer is written `W^{(l)}`, `W^{[l]}` or `W^l`; a name of several letters (`dW
 symbol like any other.
     activation_function[l] | loss_function | loss_of_preactivation   functions
     sample_index | learning_rate | regularization | kronecker | hadamard | matmul | ones
+    units[l]                                              an index letter that numbers layer
+                                                          l's units: with 'j' = "units[1]",
+                                                          a_j, \\delta_j, w_{kj} need no layer
+A key whose subscript is such a letter (`a_j` = "preactivation[1]") declares both: `a` is the
+pre-activation of whichever layer its index letter numbers, and j numbers layer 1's units.
 
 A key of one symbol (with an optional layer superscript) is matched by its base; a longer key
 (a whole expression such as `\\text{Loss}(h(\\bar{x};\\theta),y)`) is matched as written.
@@ -24,20 +29,24 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from .conventions import SYMBOLS, marks_layers_with_superscripts
+from .conventions import LAYER_NAMES, SYMBOLS, marks_layers_with_superscripts
 from .errors import InputError
 
 _MEANING = re.compile(r"^(?P<kind>[a-z_]+)(?:\[(?P<layer>[^\]]+)\])?$")
 _ADJOINT = re.compile(r"^(?P<kind>adjoint|sample_adjoint)\((?P<inner>.+)\)$")
 
 NODE_KINDS = {"weight": "W", "bias": "b", "preactivation": "Z", "activation": "A"}
+VECTOR_KINDS = {"bias", "preactivation", "activation"}   # one vector per layer (and sample)
 VALUES = {"input", "target", "output", "loss"}
 FUNCTIONS = {"activation_function", "loss_function", "loss_of_preactivation"}
+INDEX_LETTERS = {"units"}   # units[l]: an index letter that numbers layer l's units (Bishop's
+                            # i, j, k for the input, hidden and output units)
 MARKERS = {"sample_index", "learning_rate", "regularization", "kronecker", "hadamard", "matmul", "ones",
            "layer_variable"}   # layer_variable[1..L]: a layer letter, checked at every value
 
 # what a document may put on the right of `key = ...`, for error messages
 KNOWN = sorted(VALUES | FUNCTIONS | MARKERS | {f"{kind}[l]" for kind in NODE_KINDS}
+               | {"units[l]"}
                | {"adjoint(...)", "sample_adjoint(...)"})
 
 
@@ -61,6 +70,8 @@ class Entry:
     offset: int = 0           # the key's layer is variable + offset: `z^{(l+1)}`
     subscript: bool = False   # the key's layer is its subscript: `W_l`, `W_2`
     convention: bool = False  # a row of the conventions table, not of the document
+    index: str | None = None  # `a_j` = preactivation[1]: the subscript is an index letter that
+                              # numbers layer 1's units, and `a` is that kind at any layer
     one_sample: bool = False  # lower case by convention (z, a, dz): one sample's vector when
                               # the claim is read for one sample
 
@@ -96,6 +107,15 @@ class Notation:
     def marker(self, kind: str) -> list[str]:
         return [entry.base for entry in self.entries if entry.meaning.kind == kind]
 
+    def units_layer(self, letter: str) -> str | None:
+        """The layer (`"1"`, `"last"`) whose units an index letter numbers, if the document
+        says so: `'j' = "units[1]"`, or a key such as `a_j` = "preactivation[1]"."""
+        for entry in self.entries:
+            if entry.meaning.kind in INDEX_LETTERS and entry.base == letter or \
+                    entry.index == letter:
+                return entry.meaning.layer
+        return None
+
 
 def parse_meaning(text: str, key: str) -> Meaning:
     adjoint = _ADJOINT.match(text.strip())
@@ -109,13 +129,19 @@ def parse_meaning(text: str, key: str) -> Meaning:
                        per_sample=adjoint.group("kind") == "sample_adjoint")
     match = _MEANING.match(text.strip())
     kind = match and match.group("kind")
-    if not match or kind not in VALUES | FUNCTIONS | MARKERS | set(NODE_KINDS):
+    if not match or kind not in VALUES | FUNCTIONS | MARKERS | INDEX_LETTERS | set(NODE_KINDS):
         raise InputError(f"unknown meaning {text!r}; expected one of {', '.join(KNOWN)}",
                          key=f"notation.{key}")
     layer = match.group("layer")
     if kind in NODE_KINDS and layer is None:
         raise InputError(f"{kind} needs a layer, e.g. '{kind}[l]' or '{kind}[2]'",
                          key=f"notation.{key}")
+    if kind in INDEX_LETTERS and not (layer and (layer.isdigit() or layer == "last")):
+        raise InputError(f"{kind} needs the layer whose units the letter numbers, e.g. "
+                         f"'{kind}[1]' or '{kind}[last]'", key=f"notation.{key}")
+    if kind in INDEX_LETTERS and not re.fullmatch(r"[A-Za-z]|\\[A-Za-z]+", key.strip()):
+        raise InputError(f"{key!r} = {kind}[...]: the key must be one index letter such as "
+                         "'j'", key=f"notation.{key}")
     return Meaning(kind, layer)
 
 
@@ -170,6 +196,10 @@ def _entry(key: str, meaning: Meaning, convention: bool) -> Entry:
         raise InputError(f"layer {meaning.layer!r}: expected a number, a layer "
                          "variable such as l, or l+1", key=f"notation.{key}")
     written = match.group("layer") or match.group("bare") or match.group("sub")
+    base = normalise(match.group("base"))
+    if _index_letter(match.group("sub"), meaning):
+        return Entry(key, base, None, None, meaning, composite=False, convention=convention,
+                     index=match.group("sub").strip())
     variable, fixed, offset = None, None, 0
     if written:
         written = re.sub(r"\s+", "", written)
@@ -183,7 +213,6 @@ def _entry(key: str, meaning: Meaning, convention: bool) -> Entry:
             offset = int(letter.group(2) or 0)
         else:
             fixed = written
-    base = normalise(match.group("base"))
     unaccented = re.sub(r"\\(?:hat|bar|overline|tilde|widehat)", "", base)
     letters = re.sub(r"[^A-Za-z]", "", re.sub(r"\\[A-Za-z]+", "", unaccented))
     lower = letters[-1:].islower()
@@ -193,3 +222,12 @@ def _entry(key: str, meaning: Meaning, convention: bool) -> Entry:
                  composite=False, bare=match.group("bare") is not None, offset=offset,
                  subscript=match.group("sub") is not None, convention=convention,
                  one_sample=one_sample)
+
+
+def _index_letter(subscript: str | None, meaning: Meaning) -> bool:
+    """Whether a key's subscript is an index letter (`a_j` = "preactivation[1]": entry j of
+    a vector of one layer) rather than the name of a layer (`z_h`, `W_x`, `a_1`): one lower-case
+    letter that names no layer, on a vector of one fixed layer."""
+    return subscript is not None and re.fullmatch(r"\s*[a-z]\s*", subscript) is not None \
+        and subscript.strip() not in LAYER_NAMES and meaning.kind in VECTOR_KINDS \
+        and meaning.layer is not None and (meaning.layer.isdigit() or meaning.layer == "last")

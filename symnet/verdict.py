@@ -606,7 +606,7 @@ class _Reading:
 
 def _read(link: Relation, latex: str, notation: Notation, networks: Networks, size_set: int,
           definitions: dict, layer_shift: dict | None = None,
-          index_change: tuple | None = None, position: int = 0,
+          index_change: dict | None = None, position: int = 0,
           batch: bool | None = None, forms=None) -> _Reading:
     """Both sides of a link resolved at one size set: for one sample when the link allows
     it, else on the batch (or only as `batch` says, when the caller already knows)."""
@@ -647,7 +647,7 @@ def _read(link: Relation, latex: str, notation: Notation, networks: Networks, si
 def _read_in(link, latex, notation, network, batch, definitions, layer_shift, index_change,
              position, forms, sample_vectors=False) -> _Reading:
     context = Context(network, notation, latex, batch, layer_shift=layer_shift or {},
-                      definitions=definitions, index_change=index_change, forms=forms,
+                      definitions=definitions, index_change=index_change or {}, forms=forms,
                       sample_vectors=sample_vectors)
     for variable, value in layer_variables(notation, network, position):
         context.layers[variable] = value
@@ -1187,11 +1187,13 @@ MAX_CHANGES = 40
 def _one_change(link, latex, notation, networks, reading: _Reading,
                 position: int = 0) -> str | None:
     """The right side made to hold by changing one thing written on it: an index letter, or a
-    layer superscript by one. Says which, and where."""
+    layer superscript by one, or by exchanging two index letters everywhere on it (which,
+    where the letters number the units of layers, also changes the layers). Says which, and
+    where."""
     tries = []
     for kind, column, written in reading.rhs_sites:
         if kind == "index":
-            tries += [(dict(index_change=(column, letter)),
+            tries += [(dict(index_change={column: letter}),
                        f"column {column}: index {written} should be {letter}")
                       for letter in reading.scope if letter != written and
                       not letter.startswith("_")]
@@ -1199,7 +1201,8 @@ def _one_change(link, latex, notation, networks, reading: _Reading,
             tries += [(dict(layer_shift={column: shift}),
                        f"column {column}: layer ({written}) should be ({written + shift})")
                       for shift in (1, -1)]
-    for changes, message in tries[:MAX_CHANGES]:
+    tries = tries[:MAX_CHANGES] + _exchanges(reading.rhs_sites)
+    for changes, message in tries:
         try:
             changed = [_read(link, latex, notation, networks, size_set, {},
                              position=position, batch=reading.batch, **changes)
@@ -1211,6 +1214,17 @@ def _one_change(link, latex, notation, networks, reading: _Reading,
         except (Unresolvable, NeedsBatch, IndexError, KeyError):
             continue
     return None
+
+
+def _exchanges(sites) -> list[tuple[dict, str]]:
+    """Two index letters exchanged at every place the right side writes them."""
+    columns: dict[str, list[int]] = {}
+    for kind, column, written in sites:
+        if kind == "index":
+            columns.setdefault(written, []).append(column)
+    return [(dict(index_change={**{c: b for c in columns[a]}, **{c: a for c in columns[b]}}),
+             f"holds with indices {a} and {b} exchanged on the right side")
+            for a, b in itertools.combinations(sorted(columns), 2)][:MAX_CHANGES]
 
 
 def _factor(ratios: list[float], networks: Networks) -> sp.Expr | None:

@@ -659,3 +659,58 @@ def test_a_slice_of_every_unit_summed_over_the_samples_is_a_vector(samples, slic
               rf"\nabla_{{b^{{(2)}}}} L = 2 \sum_{{i}} \delta^{{(2)}}_{{{slice_}}}",
               rf"\nabla_{{b^{{(2)}}}} L = \sum_{{i}} \delta^{{(1)}}_{{{slice_}}}"]
     assert outcome(claims, **setup) == [HOLDS, ("wrong", "factor"), ("wrong", "shape")]
+
+
+# Bishop's notation: no layer is written, the index letters say which (i the inputs, j the
+# hidden units, k the outputs); a is the pre-activation, z the activation, t the target
+BY_INDEX_LETTERS = [
+    r"a_j = \sum_i w_{ji} x_i + b_j",
+    r"z_j = \tanh(a_j)",
+    r"y_k = \sigma(\sum_j w_{kj} z_j + b_k)",
+    r"\delta_j = (1 - z_j^2) \sum_k w_{kj} \delta_k",
+    r"\frac{\partial E}{\partial w_{ji}} = \delta_j x_i",
+    r"\frac{\partial E}{\partial w_{kj}} = \delta_k z_j",
+    r"\frac{\partial E}{\partial b_k} = \delta_k",
+]
+LETTERS_DECLARED = {"a^{(l)}": "preactivation[l]", "z^{(l)}": "activation[l]", "t": "target",
+                    "y": "output", "i": "units[0]", "j": "units[1]", "k": "units[last]"}
+# the same said by the keys: `a_j` is a pre-activation and j numbers layer 1's units
+KEYS_DECLARED = {"a_j": "preactivation[1]", "z_j": "activation[1]", "a_k": "preactivation[2]",
+                 "t": "target", "y": "output"}
+
+
+@pytest.mark.parametrize("notation", [LETTERS_DECLARED, KEYS_DECLARED])
+def test_index_letters_that_number_a_layers_units_name_the_layer(notation):
+    setup = {"samples": "single"}
+    assert outcome(BY_INDEX_LETTERS, notation, **setup) == [HOLDS] * len(BY_INDEX_LETTERS)
+    # exchanging j and k on the right also changes the layers they name: still an index error
+    exchanged = verdicts([r"\frac{\partial E}{\partial w_{kj}} = \delta_j z_k"], notation, **setup)
+    assert outcomes(exchanged) == [("wrong", "index")]
+    assert "j and k exchanged" in exchanged[0].message
+
+
+def test_index_letters_name_the_layer_with_samples_and_either_weight_layout():
+    notation = {**LETTERS_DECLARED, "n": "sample_index"}
+    batch = [r"\frac{\partial E}{\partial w_{kj}} = \sum_n \delta_k^{(n)} z_j^{(n)}",
+             r"\delta_j^{(n)} = (1 - (z_j^{(n)})^2) \sum_k w_{kj} \delta_k^{(n)}",
+             r"\frac{\partial E}{\partial b_j} = \sum_n \delta_j^{(n)} x_1^{(n)}"]
+    assert outcome(batch, notation) == [HOLDS, HOLDS, ("wrong", "other")]
+    # weights as (in, out): w_{ij} joins input i to hidden unit j, and w_{kj} joins nothing
+    rows = [r"a_j = \sum_i x_i w_{ij} + b_j", r"\frac{\partial E}{\partial w_{jk}} = \delta_k z_j",
+            r"\frac{\partial E}{\partial w_{kj}} = \delta_k z_j"]
+    assert outcome(rows, LETTERS_DECLARED, samples="single", weights="in_out") == \
+        [HOLDS, HOLDS, ("wrong", "index")]
+
+
+def test_an_index_letter_of_no_layer_is_unchecked_with_how_to_declare_it():
+    [result] = verdicts([r"a_j = \sum_i w^{(1)}_{ji} x_i + b^{(1)}_j"], samples="single")
+    assert result.verdict == "unchecked"
+    assert """'j' = "units[1]" for layer 1""" in result.message
+
+
+@pytest.mark.parametrize("key,meaning,expected", [
+    ("j", "units", "needs the layer"), ("j", "units[l]", "needs the layer"),
+    ("jk", "units[1]", "one index letter")])
+def test_a_units_row_needs_one_letter_and_a_layer(key, meaning, expected):
+    with pytest.raises(InputError, match=expected):
+        verdicts([r"a_j = 1"], {key: meaning})

@@ -31,8 +31,8 @@ class IndexReader:
                 if text in ",;":
                     return
                 change = self.context.index_change
-                if change and node.column == change[0]:
-                    text = change[1]
+                if node.column in change:
+                    text = change[node.column]
                 elif not text.isdigit():
                     self.sites.append(("index", node.column, text))
                 if text.isdigit():

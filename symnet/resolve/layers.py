@@ -3,6 +3,8 @@ superscript names, and the network node or function it stands for."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 from lark import Token, Tree
 
@@ -10,7 +12,7 @@ from ..conventions import LAYER_NAMES, LOSS_NAMES
 from ..notation import NODE_KINDS, Entry, normalise
 from ..registry import LOSSES
 from .trees import column_of, label_of, name_of
-from .values import (FunctionValue, Indexed, MatrixValue, NoSuchLayer, Unresolvable, Value,
+from .values import (FunctionValue, Indexed, IndexMismatch, MatrixValue, NoSuchLayer, Unresolvable, Value,
                      formed, map_entries)
 
 
@@ -31,12 +33,10 @@ class NotationReader:
     def _lookup(self, name: str, layer_tree, tree) -> tuple[Entry, int | None] | None:
         """The notation entry a written symbol is, and the layer its mark names (in the
         network's numbering); the document's entries before the conventions'."""
-        # layer variables and sample indices are read where they stand (superscripts, sums)
-        entries = [entry for entry in self.context.notation.by_base(normalise(name))
-                   if entry.meaning.kind not in ("layer_variable", "sample_index")]
+        entries = self._entries_of(name)
         if layer_tree is None:
-            return next(((entry, None) for entry in entries
-                         if entry.variable is None and entry.layer is None), None)
+            return next(((entry, None) for entry in entries if entry.variable is None
+                         and entry.layer is None and entry.index is None), None)
         label = label_of(layer_tree)
         for entry in entries:   # a fixed layer or a named one: `A^{(0)}`, `W^o`
             if entry.layer is not None and not entry.layer.isdigit() and label == entry.layer:
@@ -55,6 +55,68 @@ class NotationReader:
             if entry.variable is not None:
                 return entry, layer
         return None
+
+    def _entries_of(self, name: str) -> list[Entry]:
+        # layer variables, sample indices and unit letters are read where they stand
+        # (superscripts, sums, subscripts)
+        return [entry for entry in self.context.notation.by_base(normalise(name))
+                if entry.meaning.kind not in ("layer_variable", "sample_index", "units")]
+
+    def _lookup_by_units(self, name: str, indices: list, tree) -> tuple[Entry, int | None] | None:
+        """A symbol written without its layer whose index letters name it (Bishop's `a_j`,
+        `\\delta_k`, `w_{kj}` where j numbers the hidden units and k the output units): the
+        entry at the layer the letters number. None when the symbol needs no layer or its
+        indices number no layer's units."""
+        entries = self._entries_of(name)
+        if not entries or any(entry.variable is None and entry.layer is None and
+                              entry.index is None for entry in entries):
+            return None
+        numbered = [(index, layer) for index in indices if isinstance(index, str)
+                    and (layer := self._units_of(index)) is not None]
+        if not numbered:
+            return None
+        if any(entry.meaning.kind == "weight" for entry in entries):
+            layer = self._weight_between(indices, tree)
+        elif len({layer for _, layer in numbered}) == 1:
+            layer = numbered[0][1]
+        else:
+            raise Unresolvable(f"{name!r}: its indices number the units of layers "
+                               f"{' and '.join(str(layer) for _, layer in numbered)}",
+                               column_of(tree))
+        for entry in entries:
+            if entry.index is not None:   # `a_j` declared: a's kind at the letters' layer
+                at = replace(entry.meaning, layer=str(layer))
+                return replace(entry, index=None, meaning=at), None
+        for entry in entries:
+            if entry.layer is not None and entry.layer.isdigit() and \
+                    self._network_layer(int(entry.layer)) == layer:
+                return entry, layer
+        return next(((entry, layer + entry.offset) for entry in entries
+                     if entry.variable is not None), None)
+
+    def _units_of(self, letter: str) -> int | None:
+        """The layer (symnet's numbering) whose units an index letter numbers, if declared."""
+        layer = self.context.notation.units_layer(letter)
+        return None if layer is None else self.network.depth if layer == "last" else int(layer)
+
+    def _weight_between(self, indices: list, tree) -> int:
+        """The layer of the weight whose row and column letters number the units of the layer
+        it feeds and of the layer before it, in the order the network's weights have them
+        (`w_{kj}` with weights as (out, in): k numbers layer l's units, j layer l-1's)."""
+        numbered = [self._units_of(index) if isinstance(index, str) else None
+                    for index in indices]
+        if len(indices) == 2:
+            out, into = numbered if self.network.spec.weights == "out_in" else numbered[::-1]
+            layers = {out, None if into is None else into + 1} - {None}
+            if len(layers) == 1:
+                return layers.pop()
+        letters = "".join(str(index) for index in indices)
+        described = ", ".join(f"{index} numbers layer {layer}'s units" for index, layer
+                              in zip(indices, numbered) if layer is not None)
+        # two letters of layers no weight joins: the formula's index is wrong, not its reading
+        error = IndexMismatch if len(indices) == 2 and None not in numbered else Unresolvable
+        raise error(f"a weight indexed {letters} ({described}): no weight joins these "
+                    "layers in that order", column_of(tree))
 
     def _named_layer(self, named: str, label: str, tree) -> int:
         depth = self.network.depth
@@ -184,7 +246,7 @@ class NotationReader:
                                    "network has no regularization", column_of(tree))
             return Indexed.scalar(l2.coefficient)
         if meaning.kind in ("sample_index", "kronecker", "hadamard",
-                            "matmul", "ones", "layer_variable"):
+                            "matmul", "ones", "layer_variable", "units"):
             raise Unresolvable(f"{entry.key!r} ({meaning.kind}) cannot stand here",
                                column_of(tree))
         if meaning.kind == "loss" and sample is not None and not meaning.adjoint and \

@@ -194,7 +194,8 @@ class QuantityReader:
     def _symbol_value(self, name, layer_tree, indices, sample, tree) -> Value:
         if name in self.context.dummies and not indices and layer_tree is None:
             return Indexed.scalar(self.context.dummies[name])
-        found = self._lookup(name, layer_tree, tree)
+        found = layer_tree is None and self._lookup_by_units(name, indices, tree) or \
+            self._lookup(name, layer_tree, tree)
         if found is not None:
             entry, bound = found
             if entry.meaning.kind == "kronecker":
@@ -239,8 +240,12 @@ class QuantityReader:
             # undefined function of that name, whichever layer applies it)
             return self._activation_function(declared[0], tree)
         if layered:
+            letters = [index for index in indices if isinstance(index, str) and
+                       index.isalpha() and index.islower()]
+            hint = f"; if {letters[0]} numbers one layer's units, declare which: " \
+                f"'{letters[0]}' = \"units[1]\" for layer 1" if len(letters) == 1 else ""
             raise Unresolvable(f"{name!r} without its layer (the notation has "
-                               f"{', '.join(layered)})", column_of(tree))
+                               f"{', '.join(layered)}{hint})", column_of(tree))
         raise Unresolvable(f"unknown symbol {name!r}; declare it in [notation]", column_of(tree))
 
     def _size(self, name: str) -> int:

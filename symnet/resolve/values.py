@@ -146,7 +146,8 @@ class Context:
     signed: set = field(default_factory=set)   # dummies a condition tests (`z > 0`)
     layer_shift: dict[int, int] = field(default_factory=dict)   # column -> +/-1 (diagnosis)
     definitions: dict[str, tuple] = field(default_factory=dict)  # name -> (tree, latex)
-    index_change: tuple[int, str] | None = None   # (column, letter): read another index there
+    # column -> letter: read another index letter there (what a one-letter change would make)
+    index_change: dict[int, str] = field(default_factory=dict)
     forms: Any = None      # the network's VectorForm: values then carry matrix-level forms
     sample_vectors: bool = False   # for one sample, whole matrices are that sample's vectors
 
