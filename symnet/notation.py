@@ -41,8 +41,8 @@ VALUES = {"input", "target", "output", "loss"}
 FUNCTIONS = {"activation_function", "loss_function", "loss_of_preactivation"}
 INDEX_LETTERS = {"units"}   # units[l]: an index letter that numbers layer l's units (Bishop's
                             # i, j, k for the input, hidden and output units)
-MARKERS = {"sample_index", "learning_rate", "regularization", "kronecker", "hadamard", "matmul", "ones",
-           "layer_variable"}   # layer_variable[1..L]: a layer letter, checked at every value
+MARKERS = {"sample_index", "learning_rate", "regularization", "kronecker", "hadamard", "matmul",
+           "ones", "layer_variable"}   # layer_variable[1..L]: a layer letter, checked at every value
 
 # what a document may put on the right of `key = ...`, for error messages
 KNOWN = sorted(VALUES | FUNCTIONS | MARKERS | {f"{kind}[l]" for kind in NODE_KINDS}

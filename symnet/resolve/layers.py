@@ -12,8 +12,8 @@ from ..conventions import LAYER_NAMES, LOSS_NAMES
 from ..notation import NODE_KINDS, Entry, normalise
 from ..registry import LOSSES
 from .trees import column_of, label_of, name_of
-from .values import (FunctionValue, Indexed, IndexMismatch, MatrixValue, NoSuchLayer, Unresolvable, Value,
-                     formed, map_entries)
+from .values import (FunctionValue, Indexed, IndexMismatch, MatrixValue, NoSuchLayer,
+                     Unresolvable, Value, formed, map_entries)
 
 
 class NotationReader:
