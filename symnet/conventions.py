@@ -38,8 +38,10 @@ SYMBOLS: dict[str, str] = {
     "db^{(l)}": "adjoint(bias[l])",
     "dZ^{(l)}": "sample_adjoint(preactivation[l])", "dz^{(l)}": "sample_adjoint(preactivation[l])",
     "dA^{(l)}": "sample_adjoint(activation[l])", "da^{(l)}": "sample_adjoint(activation[l])",
-    # the learning rate and the L2 coefficient
-    r"\eta": "learning_rate", r"\lambda": "regularization",
+    # a layer's activation function, as the deeplearning.ai notes write it (`g^{[1]\prime}`)
+    "g^{(l)}": "activation_function[l]",
+    # the learning rate (both letters are common) and the L2 coefficient
+    r"\eta": "learning_rate", r"\alpha": "learning_rate", r"\lambda": "regularization",
     # layer letters: a formula written for layer l holds at every layer where it makes sense
     "l": "layer_variable[1..last]",
 }

@@ -66,8 +66,10 @@ sup: "^" script
 script_list: script_item (SEPARATOR script_item)*
     |                            -> empty
 ?script_item: expr | expr RELATION expr -> limit
+    | expr COMPARE expr -> comparison   // \mathbb{1}_{z > 0}: an indicator's condition
 // `1(z > 0)`, `\mathbb{1}\{y_i = k\}`: a condition as an argument
 ?argument: expr | expr (COMPARE | RELATION) expr -> comparison
+condition: expr COMPARE expr -> comparison
 script_atom: LETTER | NUMBER | COMMAND | TOP
 
 ?atom: LETTER                    -> name
@@ -78,6 +80,7 @@ script_atom: LETTER | NUMBER | COMMAND | TOP
     | "(" argument (SEPARATOR argument)* ")"   -> group
     | _GROUP_PAREN expr (SEPARATOR expr)* ")"   -> group
     | "[" expr "]"               -> group
+    | "[" condition "]"          -> group   // Iverson's [z > 0]
     | "\\{" argument "\\}"           -> group
     | "{" expr "}"
     | FRAC "{" expr "}" "{" expr "}"        -> frac

@@ -141,6 +141,21 @@ CASES = [
         r"\frac{\partial L}{\partial b^{(1)}} = \left((W^{(2)})^T \delta^{(2)} \odot "
         r"(1 - \tanh (Z^{(1)})^{2})\right) \mathbf{1}",
     ], (1, r"\tanh(Z^{(1)})^T", r"\tanh(Z^{(1)})", ("wrong", "shape"))),
+    ("indicators in braces, brackets, a subscript or \\mathbb{I}; NumPy's * between matrices;"
+     " g^{[l]} and \\alpha", CODE_LIKE, [
+        r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \mathbb{1}\{Z^{[1]} > 0\}",
+        r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot 1[Z^{[1]} > 0]",
+        r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \mathbb{1}_{Z^{[1]} > 0}",
+        r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \mathbb{I}(Z^{[1]} > 0)",
+        r"dZ^{[1]} = W^{[2]T} dZ^{[2]} * g^{[1]\prime}(Z^{[1]})",
+        r"W^{[1]} := W^{[1]} - \alpha\, dW^{[1]}",
+    ], (0, "> 0", "< 0", ("wrong", "other"))),
+    ("Jacobians written with diag, and a derivative with slashes", {"samples": "single"}, [
+        r"\delta^{(1)} = \operatorname{diag}(1 - \tanh^2(z^{(1)})) W^{(2)T} \delta^{(2)}",
+        r"\partial L / \partial z^{(2)} = (a^{(2)} - y) \odot a^{(2)} \odot (1 - a^{(2)})",
+        r"\frac{\partial L}{\partial z^{(1)}} = \mathrm{diag}(1 - a^{(1)} \odot a^{(1)}) "
+        r"(W^{(2)})^\top \frac{\partial L}{\partial z^{(2)}}",
+    ], (0, "W^{(2)T}", "W^{(2)}", ("wrong", "shape"))),
     ("unicode", {}, [
         "Z⁽¹⁾ = W^{(1)} X + b^{(1)}".replace("⁽¹⁾", "^{(1)}"),
         "∂L/∂W^{(2)} = δ^{(2)} A^{(1)ᵀ}".replace("∂L/∂W^{(2)}", r"\frac{∂L}{∂W^{(2)}}"),
@@ -714,3 +729,14 @@ def test_an_index_letter_of_no_layer_is_unchecked_with_how_to_declare_it():
 def test_a_units_row_needs_one_letter_and_a_layer(key, meaning, expected):
     with pytest.raises(InputError, match=expected):
         verdicts([r"a_j = 1"], {key: meaning})
+
+
+def test_a_star_declared_a_matrix_product_is_one():
+    claim = r"dZ^{[1]} = W^{[2]T} dZ^{[2]} * g^{[1]\prime}(Z^{[1]})"
+    assert outcome([claim], {"*": "matmul"}, **CODE_LIKE) == [("wrong", "shape")]
+
+
+def test_diag_of_a_matrix_of_several_samples_is_unchecked_with_the_reason():
+    [result] = verdicts([r"\delta^{(1)} = \operatorname{diag}(1 - A^{(1)} \odot A^{(1)}) "
+                         r"W^{(2)T} \delta^{(2)} \frac{1}{m}"])
+    assert result.verdict == "unchecked" and "diag of a 4x5 matrix" in result.message

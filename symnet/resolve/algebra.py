@@ -104,6 +104,12 @@ class AlgebraReader:
                 self.notes.append("two vectors of the same shape written side by side read "
                                   "as their element-wise product")
                 hadamard = True
+            if not hadamard and op == "*" and a.shape == b.shape and a.shape != (1, 1) and \
+                    "*" not in self.context.notation.marker("matmul"):
+                # `W^T dZ * g'(Z)`: NumPy's `*` between two matrices of one shape
+                self.notes.append("`*` between two matrices of the same shape read as their "
+                                  "element-wise product")
+                hadamard = True
             if hadamard:
                 form = formed(HadamardProduct, a.form, b.form) if a.shape == b.shape else None
                 return MatrixValue(broadcast(a.matrix, b.matrix, lambda x, y: x * y, tree),

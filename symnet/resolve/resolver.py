@@ -144,6 +144,15 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
     _rule_command = _rule_name
     _rule_word = _rule_name
 
+    def _diagonal_matrix(self, value, tree) -> MatrixValue:
+        """`\\operatorname{diag}(v)`: the square matrix with the vector v on its diagonal (a
+        Jacobian written out: `\\delta = \\operatorname{diag}(f'(z)) W^T \\delta'`)."""
+        if not isinstance(value, MatrixValue) or 1 not in value.shape:
+            shape = "x".join(map(str, value.shape)) if isinstance(value, MatrixValue) else ""
+            raise Unresolvable(f"diag of a {shape or 'non-vector'} matrix: symnet reads diag of a "
+                               "vector", column_of(tree))
+        return MatrixValue(sp.diag(*value.matrix))
+
     def _rule_script_atom(self, tree):
         """A one-character subscript standing for itself: `\\nabla_a C`, `\\partial_2`."""
         text = str(tree.children[0])
@@ -187,6 +196,9 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             if power is not None:
                 value = self._power(value, power, tree)
             return value
+        if (self._is_ones(base) or _is_indicator(base)) and sup is None and \
+                isinstance(sub, Tree) and _is_condition(sub.children):
+            return self.resolve(sub.children[0])   # \mathbb{1}_{z > 0}: the indicator
         if self._is_ones(base):
             # `\mathbf{1}^\top M`, `\mathbf{1}_n b`: the ones vector, its length from the
             # matrix next to it (a subscript only says what that length is)
@@ -377,6 +389,11 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
 
     def _rule_call(self, tree):
         callee, *arguments = tree.children
+        if _is_indicator(callee) and _is_condition(arguments):   # \mathbb{I}(z > 0)
+            return self.resolve(arguments[0])
+        if name_of(callee) in DIAGONAL_NAMES and len(arguments) == 1 and \
+                not self.context.notation.by_base(name_of(callee)):
+            return self._diagonal_matrix(self.resolve(arguments[0]), tree)
         try:
             function = self.resolve(callee)
         except Unresolvable:
@@ -466,6 +483,9 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if joined is not None:
             return self.resolve(joined)
         left, right = tree.children
+        if (is_one(left) or _is_indicator(left)) and is_group(right) and \
+                _is_condition(right.children):   # 1[z > 0], \mathbb{I}\{z > 0\}
+            return self.resolve(right)
         # `\\bar{z}^T 1`, `1 b^T`: a 1 written next to a matrix is the ones vector (nobody
         # multiplies a matrix by the number 1)
         if is_one(left):
@@ -533,8 +553,14 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         factors = factors_of(tree)
         slash = factors[0]
         if not (isinstance(slash, Tree) and slash.data == "binary" and
-                str(slash.children[1]) == "/" and starts_with_d(slash.children[0]) and
-                is_letter_d(slash.children[2])):
+                str(slash.children[1]) == "/"):
+            return None
+        top, _, bottom = slash.children
+        if starts_with_partial(top) and isinstance(bottom, Tree) and bottom.data == "partial":
+            # `\partial L / \partial z`: the denominator is the factor after the \partial
+            frac = _derivative_frac(top, product_of([bottom, factors[1]]), slash)
+            return product_of([frac, *factors[2:]])
+        if not (starts_with_d(top) and is_letter_d(bottom)):
             return None
         denominator, end = [slash.children[2]], end_of(slash.children[2])
         for factor in factors[1:]:
@@ -550,14 +576,17 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
 
     def _regrouped(self, tree) -> Tree | None:
         """`W \\cdot d Z`: the grammar binds the product to `d` alone; where `d Z` is a name
-        of the notation (`dZ`), the product is of that name."""
+        of the notation (`dZ`), the product is of that name. Likewise `A \\odot
+        \\mathbb{1}\\{Z > 0\\}`: the condition is the indicator's, not a factor of `A \\odot 1`."""
         left, right = tree.children
         if not (isinstance(left, Tree) and left.data == "binary" and
                 str(left.children[1]) not in "+-"):
             return None
         operand, operator, letter = left.children
         inner = Tree("juxtaposition", [letter, right])
-        if self._joined_letters(inner) is None:
+        indicator = (is_one(letter) or _is_indicator(letter)) and is_group(right) and \
+            _is_condition(right.children)
+        if not indicator and self._joined_letters(inner) is None:
             return None
         return Tree("binary", [operand, operator, inner], tree.meta)
 
@@ -646,6 +675,10 @@ def _called(function, argument, tree) -> Tree | None:
     return None
 
 
+# `\\operatorname{diag}(v)`, `\\mathrm{diag}`, `\\text{diag}`, a `\\diag` macro: a vector on a diagonal
+DIAGONAL_NAMES = ("diag", r"\diag", "Diag")
+
+
 def _derivative_frac(top, bottom, tree) -> Tree:
     return Tree("frac", [Token("FRAC", r"\frac"), top, bottom], tree.meta)
 
@@ -653,6 +686,13 @@ def _derivative_frac(top, bottom, tree) -> Tree:
 def _is_condition(arguments) -> bool:
     return len(arguments) == 1 and isinstance(arguments[0], Tree) and \
         arguments[0].data == "comparison"
+
+
+def _is_indicator(tree) -> bool:
+    """`\\mathbb{1}`, `\\mathbb{I}`, `\\mathbf{1}`: an indicator, where a condition follows."""
+    return isinstance(tree, Tree) and tree.data == "styled" and (
+        _styled_one(tree) or str(tree.children[0]) == r"\mathbb" and
+        name_of(tree.children[1]) == "I")
 
 
 def _styled_one(tree) -> bool:
