@@ -101,9 +101,15 @@ def _typeset(latex: str) -> str | None:
     try:
         parse_claim(latex)
     except ClaimSyntaxError:
-        text = " ".join(re.sub(r"\\tag\*?\{[^{}]*\}|&|\\\\", " ", latex).split())
-        return text if text and _plain_math(text) else None
+        return _as_plain_math(latex)
+    if blank_layout(latex) != blank_layout(latex, axis_sums=False):
+        return _as_plain_math(latex)   # `np.sum(X, axis=1)` is shown as written, not respelled
     return " ".join(blank_layout(latex).split())
+
+
+def _as_plain_math(latex: str) -> str | None:
+    text = " ".join(re.sub(r"\\tag\*?\{[^{}]*\}|&|\\\\", " ", latex).split())
+    return text if text and _plain_math(text) else None
 
 
 def _plain_math(text: str) -> bool:

@@ -156,6 +156,11 @@ CASES = [
         r"\frac{\partial L}{\partial z^{(1)}} = \mathrm{diag}(1 - a^{(1)} \odot a^{(1)}) "
         r"(W^{(2)})^\top \frac{\partial L}{\partial z^{(2)}}",
     ], (0, "W^{(2)T}", "W^{(2)}", ("wrong", "shape"))),
+    ("NumPy's sums along an axis, as code-like notes write them", CODE_LIKE, [
+        r"db^{[1]} = \frac{1}{m} np.sum(dZ^{[1]}, axis=1, keepdims=True)",
+        r"db^{[1]} = \frac{1}{m} \text{np.sum}(dZ^{[1]}, \text{axis} = 1)",
+        r"db^{[1]} = \frac{1}{m} \text{sum}(dZ^{[1]}, \quad \text{axis} = \text{columns})",
+    ], (0, "axis=1", "axis=0", ("wrong", "shape"))),
     ("unicode", {}, [
         "Z⁽¹⁾ = W^{(1)} X + b^{(1)}".replace("⁽¹⁾", "^{(1)}"),
         "∂L/∂W^{(2)} = δ^{(2)} A^{(1)ᵀ}".replace("∂L/∂W^{(2)}", r"\frac{∂L}{∂W^{(2)}}"),
@@ -740,3 +745,12 @@ def test_diag_of_a_matrix_of_several_samples_is_unchecked_with_the_reason():
     [result] = verdicts([r"\delta^{(1)} = \operatorname{diag}(1 - A^{(1)} \odot A^{(1)}) "
                          r"W^{(2)T} \delta^{(2)} \frac{1}{m}"])
     assert result.verdict == "unchecked" and "diag of a 4x5 matrix" in result.message
+
+
+def test_numpy_sums_over_the_rows_with_samples_as_rows_and_other_keywords_unread():
+    setup = {**CODE_LIKE, "samples": "rows", "weights": "in_out"}
+    claims = [r"db^{[1]} = \frac{1}{m} np.sum(dZ^{[1]}, axis=0, keepdims=True)",
+              r"db^{[1]} = \frac{1}{m} np.sum(dZ^{[1]}, axis=1, keepdims=True)",
+              r"db^{[1]} = \frac{1}{m} np.sum(dZ^{[1]}, axis=0, dtype=float)"]
+    assert [result.verdict for result in verdicts(claims, **setup)] == \
+        ["holds", "wrong", "unchecked"]

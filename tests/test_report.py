@@ -145,3 +145,16 @@ def test_reports_are_reproducible_byte_for_byte(tmp_path):
                           text=True).stdout
     for source in ("\\frac", "\\partial", "{'", "^{"):
         assert source not in text
+
+
+def test_a_numpy_sum_is_shown_as_written_not_as_symnet_respells_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(report_module.shutil, "which", lambda name: None)
+    claim = r"\frac{\partial L}{\partial b^{(2)}} = \frac{1}{M} np.sum(\delta^{(2)}, axis=1)"
+    data = {"document": {"title": "np.sum"},
+            "network": {"samples": "columns", "batch": "M", "sizes": {"M": 3}, "inputs": 2,
+                        "layers": [{"units": 2, "activation": "tanh"},
+                                   {"units": 2, "activation": "identity"}],
+                        "loss": {"kind": "squared_error", "reduction": "mean"}},
+            "claim": [{"id": "bias", "latex": claim}]}
+    tex = write_report(parse(data, "sum.toml"), tmp_path, steps=2).tex.read_text()
+    assert r"\fitmath{" + claim + "}" in tex

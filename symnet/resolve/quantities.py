@@ -46,7 +46,10 @@ class QuantityReader:
                 raise NeedsBatch   # a whole matrix of samples: the claim is about the batch
             if matrix.shape == (1, 1):
                 return self._entries(matrix, [0, 0], None, node, adjoint, tree)
-            return MatrixValue(sp.Matrix(matrix), self._node_form(node, adjoint))
+            # a bias with samples as rows is NumPy's 1-D vector (added to every row), and so is
+            # its gradient: either orientation of it is the same vector
+            one_d = graph_node.kind == "bias" and self.network.spec.samples == "rows"
+            return MatrixValue(sp.Matrix(matrix), self._node_form(node, adjoint), one_d=one_d)
         if len(indices) == 2:
             if sample_axis is not None and not self.context.batch and \
                     matrix.shape[sample_axis] > 1:
