@@ -675,7 +675,8 @@ def _called(function, argument, tree) -> Tree | None:
     return None
 
 
-# `\\operatorname{diag}(v)`, `\\mathrm{diag}`, `\\text{diag}`, a `\\diag` macro: a vector on a diagonal
+# `\\operatorname{diag}(v)`, `\\mathrm{diag}`, `\\text{diag}`, a `\\diag` macro: a vector on
+# a diagonal
 DIAGONAL_NAMES = ("diag", r"\diag", "Diag")
 
 
