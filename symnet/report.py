@@ -102,9 +102,10 @@ def _typeset(latex: str) -> str | None:
         parse_claim(latex)
     except ClaimSyntaxError:
         return _as_plain_math(latex)
-    if blank_layout(latex) != blank_layout(latex, axis_sums=False):
+    shown = blank_layout(latex)
+    if shown != blank_layout(latex, axis_sums=False):
         return _as_plain_math(latex)   # `np.sum(X, axis=1)` is shown as written, not respelled
-    return " ".join(blank_layout(latex).split())
+    return " ".join(shown.split())
 
 
 def _as_plain_math(latex: str) -> str | None:

@@ -196,7 +196,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             if power is not None:
                 value = self._power(value, power, tree)
             return value
-        if (self._is_ones(base) or _is_indicator(base)) and sup is None and \
+        if _is_indicator(base) and sup is None and \
                 isinstance(sub, Tree) and _is_condition(sub.children):
             return self.resolve(sub.children[0])   # \mathbb{1}_{z > 0}: the indicator
         if self._is_ones(base):
@@ -389,7 +389,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
 
     def _rule_call(self, tree):
         callee, *arguments = tree.children
-        if _is_indicator(callee) and _is_condition(arguments):   # \mathbb{I}(z > 0)
+        if _is_indicator(callee) and _is_condition(arguments):   # 1(z > 0), \mathbb{I}(z > 0)
             return self.resolve(arguments[0])
         if name_of(callee) in DIAGONAL_NAMES and len(arguments) == 1 and \
                 not self.context.notation.by_base(name_of(callee)):
@@ -406,8 +406,6 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             return self._call(function, group, tree)
         if isinstance(function, Operator):
             return self._apply_operator(function, group, tree)
-        if function is ONES and _is_condition(arguments):   # 1(z > 0), \mathbb{1}(y = k)
-            return self.resolve(arguments[0])
         if self._is_time_index(arguments):   # W(t+1), w[k]: the value at a step of training
             return function
         if any(isinstance(argument, Token) for argument in arguments):
@@ -483,8 +481,8 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if joined is not None:
             return self.resolve(joined)
         left, right = tree.children
-        if (is_one(left) or _is_indicator(left)) and is_group(right) and \
-                _is_condition(right.children):   # 1[z > 0], \mathbb{I}\{z > 0\}
+        if _is_indicator(left) and is_group(right) and \
+                _is_condition(right.children):   # 1[z > 0], \mathbb{1}\{z > 0\}
             return self.resolve(right)
         # `\\bar{z}^T 1`, `1 b^T`: a 1 written next to a matrix is the ones vector (nobody
         # multiplies a matrix by the number 1)
@@ -498,8 +496,6 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if isinstance(a, (FunctionValue, PoweredFunction)):
             called = _called(left, right, tree)
             return self._call(a, right, tree) if called is None else self.resolve(called)
-        if a is ONES and is_group(right) and _is_condition(right.children):   # \mathbb{1}\{..\}
-            return self.resolve(right)
         if a is ONES:
             b = self.resolve(right)
             return self._multiply(a, b, "", tree)
@@ -584,8 +580,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             return None
         operand, operator, letter = left.children
         inner = Tree("juxtaposition", [letter, right])
-        indicator = (is_one(letter) or _is_indicator(letter)) and is_group(right) and \
-            _is_condition(right.children)
+        indicator = _is_indicator(letter) and is_group(right) and _is_condition(right.children)
         if not indicator and self._joined_letters(inner) is None:
             return None
         return Tree("binary", [operand, operator, inner], tree.meta)
@@ -690,8 +685,9 @@ def _is_condition(arguments) -> bool:
 
 
 def _is_indicator(tree) -> bool:
-    """`\\mathbb{1}`, `\\mathbb{I}`, `\\mathbf{1}`: an indicator, where a condition follows."""
-    return isinstance(tree, Tree) and tree.data == "styled" and (
+    """`1`, `\\mathbb{1}`, `\\mathbf{1}`, `\\mathbb{I}`: an indicator, where a condition
+    follows (`1(z > 0)`, `\\mathbb{1}\\{y = k\\}`)."""
+    return is_one(tree) or isinstance(tree, Tree) and tree.data == "styled" and (
         _styled_one(tree) or str(tree.children[0]) == r"\mathbb" and
         name_of(tree.children[1]) == "I")
 
