@@ -17,6 +17,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
 from .conventions import FUNCTION_NAMES
+from .numpy_notation import respell_numpy
 
 GRAMMAR = r"""
 ?start: chain
@@ -265,11 +266,11 @@ _RESPELLED = [(re.compile(r"\^\s*\{?\s*\\prime\s*\}?"), "'"),
 _UNDERBRACE = re.compile(r"\\underbrace(?![a-zA-Z])")
 
 
-def blank_layout(latex: str, axis_sums: bool = True) -> str:
+def blank_layout(latex: str, numpy: bool = True) -> str:
     """The formula with layout-only LaTeX replaced by as many spaces (columns are kept), and
-    (with `axis_sums`) NumPy's sums along an axis respelled as products the grammar reads."""
+    (with `numpy`) the NumPy written in it respelled as the notation the grammar reads."""
     text = _REMARK.sub(lambda match: " " * len(match.group()),
-                       _axis_sums(latex) if axis_sums else latex)
+                       respell_numpy(latex) if numpy else latex)
     text = _blank_prose(text)
     text = _LEADING_CONNECTIVE.sub(lambda match: " " * len(match.group()), text)
     text = _one_entry_matrices(text)
@@ -349,56 +350,6 @@ def _one_entry_matrices(text: str) -> str:
 
 
 _ONE_ENTRY_OPEN = re.compile(r"\\(?P<plain>[pb]matrix)\s*\{|\\begin\{(?P<env>[pb]matrix)\}")
-
-
-# NumPy's reduction written in a formula: `np.sum(dZ, axis=1, keepdims=True)`,
-# `\text{sum}(X, \text{axis} = \text{column})`. The axis is NumPy's number or pandas' word
-# (`axis='columns'` is axis 1: one sum per row)
-_SUM_CALL = re.compile(r"(?<![A-Za-z\\])(?:np\s*\.\s*sum|\\(?:text|mathrm|operatorname|texttt|mbox)"
-                       r"\s*\{\s*(?:np\s*\.\s*)?sum\s*\})\s*(?:\\left\s*)?\(")
-_AXES = {"0": 0, "rows": 0, "row": 0, "index": 0, "1": 1, "columns": 1, "column": 1}
-_KEYWORD_LAYOUT = re.compile(r"\\(?:text|mathrm|texttt|mbox)\s*\{([^{}]*)\}|\\q?quad|\\[,;!]|\\left"
-                             r"|\\right|[~{}'\"\s]")
-
-
-def _axis_sums(text: str) -> str:
-    """`np.sum(X, axis=1)` respelled as `((X) 1)` and `np.sum(X, axis=0)` as
-    `((X)^T 1)^T`, products with a ones vector (X 1 sums each row, (X^T 1)^T each column),
-    padded so that every column stays where it was. A call with other keywords is left as
-    written."""
-    for match in reversed(list(_SUM_CALL.finditer(text))):
-        commas, end = _top_level(text, match.end())
-        if end is None or not commas:
-            continue
-        keywords = dict(item.partition("=")[::2] for item in (
-            re.sub(r"\s", "", _KEYWORD_LAYOUT.sub(lambda m: m.group(1) or "",
-                                                  text[start + 1:stop]))
-            for start, stop in zip(commas, commas[1:] + [end])))
-        axis = _AXES.get(keywords.pop("axis", ""))
-        if axis is None or set(keywords) - {"keepdims"}:
-            continue
-        opening = match.end() - 1
-        head = "(".rjust(opening - match.start())
-        tail = (") 1)" if axis else ")^T 1)^T").ljust(end + 1 - commas[0])
-        text = text[:match.start()] + head + text[opening:commas[0]] + tail + text[end + 1:]
-    return text
-
-
-def _top_level(text: str, start: int) -> tuple[list[int], int | None]:
-    """The commas at the top level of the parenthesis opened before `start`, and where it
-    closes (None if it does not)."""
-    depth, commas = 0, []
-    for position in range(start, len(text)):
-        character = text[position]
-        if character in "({[":
-            depth += 1
-        elif character in ")}]":
-            if depth == 0:
-                return commas, position if character == ")" else None
-            depth -= 1
-        elif character == "," and depth == 0:
-            commas.append(position)
-    return commas, None
 
 
 def _respelling(replacement, match: re.Match) -> str:

@@ -185,6 +185,12 @@ _SUBSCRIPT_LAYERED = set(NODE_KINDS) | {"activation_function"}
 def _entry(key: str, meaning: Meaning, convention: bool) -> Entry:
     # `dW` is two letters to the grammar (d times W); the resolver joins the letters of a
     # product back into such a name where the notation has it (`dW^{[l]}` too)
+    glued = re.fullmatch(r"([A-Za-z]+)([0-9]+)", key.strip())
+    if glued and meaning.layer == glued.group(2):
+        # `dZ2` = "adjoint(preactivation[2])": a code-like name with its layer glued on, the
+        # name dZ at layer 2 (the resolver joins the letters and the layer of `d Z 2` back)
+        return Entry(key, glued.group(1), None, glued.group(2), meaning, composite=False,
+                     convention=convention)
     match = _SIMPLE_KEY.match(key.strip())
     if match and match.group("sub") and meaning.kind not in _SUBSCRIPT_LAYERED:
         match = None

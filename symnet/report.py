@@ -103,7 +103,7 @@ def _typeset(latex: str) -> str | None:
     except ClaimSyntaxError:
         return _as_plain_math(latex)
     shown = blank_layout(latex)
-    if shown != blank_layout(latex, axis_sums=False):
+    if shown != blank_layout(latex, numpy=False):
         return _as_plain_math(latex)   # `np.sum(X, axis=1)` is shown as written, not respelled
     return " ".join(shown.split())
 

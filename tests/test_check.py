@@ -64,14 +64,12 @@ PLANTED = [
     ("columns", "dW", r"\delta^{(2)} A^{(1)T}", r"A^{(1)} \delta^{(2)T}", "wrong", "transpose"),
     ("columns", "dW-index", r"A_j^{(0),m}", r"A_i^{(0),m}", "wrong", "index"),
     ("columns", "dW-index", r"\delta_i^{(1),m}", r"\delta_i^{(2),m}", "wrong", "index"),
-    ("columns", "delta1", r"\odot", "", "wrong", "shape"),
     ("columns", "delta1", r" \odot g'(Z^{(1)})", "", "wrong", "other"),
     ("columns", "update", r"- \eta", r"+ \eta", "wrong", "sign"),
     ("rows", "dW", r"= \delta", r"= -\delta", "wrong", "sign"),
     ("rows", "dW", r"= \delta", r"= M \delta", "wrong", "factor"),
     ("rows", "dW", r"\delta^{(2)T} A^{(1)}", r"A^{(1)T} \delta^{(2)}", "wrong", "transpose"),
     ("rows", "dW-index", r"X_{mj}", r"X_{mi}", "wrong", "index"),
-    ("rows", "delta1", r"\circ", "", "wrong", "shape"),
     ("rows", "output", r"A^{(2)} - Y", r"Y - A^{(2)}", "wrong", "sign"),
     ("rows", "update", r"- \eta", r"+ \eta", "wrong", "sign"),
 ]
@@ -102,6 +100,20 @@ def test_planted_errors_are_diagnosed(convention, claim_id, old, new, verdict, d
     assert old in correct
     result = verdicts(convention, {claim_id: correct.replace(old, new, 1)})[claim_id]
     assert (result.verdict, result.diagnosis) == (verdict, diagnosis), result.message
+
+
+@pytest.mark.parametrize("convention,sign", [("columns", r"\odot"), ("rows", r"\circ")])
+def test_a_left_out_hadamard_sign_between_matrices_of_one_shape_reads_element_wise(convention,
+                                                                                  sign):
+    # two N_1 x M matrices side by side have no matrix product: the entry-by-entry one is
+    # meant (as with two vectors), and the verdict says how it was read
+    claim = CORRECT[convention]["delta1"].replace(sign, "", 1)
+    result = verdicts(convention, {"delta1": claim})["delta1"]
+    assert result.verdict == "holds", result.message
+    assert "matrices of the same shape written side by side" in result.message
+    # a factor that does not fit either way is still a shape error
+    wrong = verdicts(convention, {"delta1": claim.replace("g'(Z^{(1)})", "g'(Z^{(2)})")})
+    assert (wrong["delta1"].verdict, wrong["delta1"].diagnosis) == ("wrong", "shape")
 
 
 def test_factor_is_reported_with_the_batch_size():

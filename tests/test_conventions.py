@@ -548,10 +548,11 @@ def test_plain_text_formulas_of_one_sample():
     planted = verdicts([claims[2].replace("2(a2", "(a2")], samples="single", hidden="sigmoid",
                        scale=1)
     assert outcomes(planted) == [("wrong", "factor")]
-    # side by side in a batch formula is still a product (only a vector is read entry-wise)
-    batch = verdicts([r"\delta^{(1)} = (W^{(2)T} \delta^{(2)}) \sigma'(Z^{(1)})"],
+    # side by side in a batch formula: entry by entry only where there is no matrix product
+    batch = verdicts([r"\delta^{(1)} = (W^{(2)T} \delta^{(2)}) \sigma'(Z^{(1)})",
+                      r"\delta^{(1)} = (W^{(2)T} \delta^{(2)}) \sigma'(Z^{(1)})^T"],
                      {r"\delta^{(l)}": "adjoint(preactivation[l])"}, hidden="sigmoid")
-    assert outcomes(batch) == [("wrong", "shape")]
+    assert outcomes(batch) == [HOLDS, ("wrong", "shape")]
 
 
 @pytest.mark.parametrize("samples", ["columns", "single"])
@@ -754,3 +755,30 @@ def test_numpy_sums_over_the_rows_with_samples_as_rows_and_other_keywords_unread
               r"db^{[1]} = \frac{1}{m} np.sum(dZ^{[1]}, axis=0, dtype=float)"]
     assert [result.verdict for result in verdicts(claims, **setup)] == \
         ["holds", "wrong", "unchecked"]
+
+
+def test_an_elementwise_product_before_a_matrix_product_groups_the_way_the_shapes_fit():
+    # `A \odot B C`: left to right where that fits, A \odot (B C) where only that does
+    claims = [r"\delta^{(1)} = \sigma'(Z^{(1)}) \odot W^{(2)T} \delta^{(2)}",
+              r"\frac{\partial L}{\partial W^{(2)}} = (A^{(2)} - Y) \odot \sigma'(Z^{(2)}) A^{(1)T}"]
+    results = verdicts(claims, hidden="sigmoid")
+    assert outcomes(results) == [HOLDS, HOLDS]
+    assert "read as `A \\odot (B C)`" in results[0].message
+    assert "read as" not in results[1].message
+    # neither grouping fits: the written one's mismatch is reported
+    wrong = verdicts([claims[0].replace("W^{(2)T}", "W^{(2)}")], hidden="sigmoid")[0]
+    assert (wrong.verdict, wrong.diagnosis) == ("wrong", "shape")
+    assert "a 4x5 and a 2x4 matrix do not fit" in wrong.message   # the product written first
+
+
+def test_matrices_of_one_shape_side_by_side_multiply_entry_by_entry():
+    # samples as rows: \delta^{(2)} W^{(2)} and \sigma'(Z^{(1)}) are both M x N_1
+    claims = [r"\delta^{(1)} = \delta^{(2)} W^{(2)} \sigma'(Z^{(1)})",
+              r"\delta^{(2)} = (A^{(2)} - Y) \sigma'(Z^{(2)})"]
+    results = verdicts(claims, samples="rows", hidden="sigmoid")
+    assert outcomes(results) == [HOLDS, HOLDS]
+    assert "two matrices of the same shape written side by side" in results[0].message
+    # a product that has a matrix product stays one: W^{(2)T} here is N_2 x N_1
+    planted = verdicts([claims[0].replace("W^{(2)}", "W^{(2)T}")], samples="rows",
+                       hidden="sigmoid")[0]
+    assert (planted.verdict, planted.diagnosis) == ("wrong", "shape")

@@ -53,10 +53,8 @@ CASES = [
     ("missing prime", SINGLE,
      r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \odot \sigma'(z^{(1)})",
      (r"\sigma'(z", r"\sigma(z"), None),
-    # (two vectors side by side are read as the element-wise product: batch matrices here)
-    ("Hadamard product written as a product", {"hidden": "sigmoid"},
-     r"\delta^{(1)} = (W^{(2)T} \delta^{(2)}) \odot \sigma'(Z^{(1)})",
-     (r" \odot \sigma", r" \sigma"), None),
+    # (a product sign left out between two matrices of one shape reads as the element-wise
+    # product: tests/test_check.py)
     ("Hadamard product written as a dot", MEAN_RELU,
      r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \mathbb{1}(Z^{[1]} > 0)",
      (r"\odot", r"\cdot"), None),

@@ -63,9 +63,13 @@ class AlgebraReader:
             return matrix
         raise Unresolvable("an indexed quantity combined with a matrix", column_of(tree))
 
-    def _multiply(self, a, b, op, tree):
-        hadamard = op in (r"\odot", r"\circ", r"\bullet", ".*") or (
+    def is_elementwise(self, op: str) -> bool:
+        """Whether the product sign `op` multiplies entry by entry in this document."""
+        return op in (r"\odot", r"\circ", r"\bullet", ".*") or (
             op == "*" and "*" in self.context.notation.marker("hadamard"))
+
+    def _multiply(self, a, b, op, tree):
+        hadamard = self.is_elementwise(op)
         if isinstance(a, Jacobian) or isinstance(b, Jacobian):
             if not hadamard:
                 chained = self._chained(a, b, tree)
@@ -96,12 +100,12 @@ class AlgebraReader:
             return MatrixValue(a.matrix * sp.ones(a.shape[1], 1), form) if not hadamard else a
         if isinstance(a, MatrixValue) and isinstance(b, MatrixValue):
             one_sample = self.context.batch or self.network.spec.batch is None
-            if op == "" and a.shape == b.shape and 1 in a.shape and a.shape != (1, 1) and \
-                    one_sample:
-                # `h(1 - h)`: two vectors of one shape side by side have no matrix product;
-                # they are multiplied entry by entry, as NumPy's `*` would (not where a batch
-                # formula is only being tried on one sample)
-                self.notes.append("two vectors of the same shape written side by side read "
+            if op == "" and a.shape == b.shape and a.shape[0] != a.shape[1] and one_sample:
+                # `h(1 - h)`, `\delta W^T f'(Z)`: two vectors or matrices of one shape side by
+                # side have no matrix product; they are multiplied entry by entry, as NumPy's
+                # `*` would (not where a batch formula is only being tried on one sample)
+                kind = "vectors" if 1 in a.shape else "matrices"
+                self.notes.append(f"two {kind} of the same shape written side by side read "
                                   "as their element-wise product")
                 hadamard = True
             if not hadamard and op == "*" and a.shape == b.shape and a.shape != (1, 1) and \

@@ -33,8 +33,8 @@ from .trees import (after_partial, column_of, end_of, factors_of, is_group, is_l
                     is_one, label_of, letter_of, name_of, product_of, start_of,
                     starts_with_d, starts_with_partial)
 from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, ONES, UNIT, Context, FunctionValue, Indexed,
-                     MatrixValue, Operator, PoweredFunction, Unresolvable, Value, map_entries,
-                     of_sample)
+                     MatrixValue, Operator, PoweredFunction, ShapeMismatch, Unresolvable, Value,
+                     map_entries, of_sample)
 
 
 class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, CalculusReader):
@@ -480,6 +480,29 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             self._glued_layer(tree) or self._applied_inside(tree) or self._regrouped(tree)
         if joined is not None:
             return self.resolve(joined)
+        left = tree.children[0]
+        if not (isinstance(left, Tree) and left.data == "binary" and
+                self.is_elementwise(str(left.children[1]))):
+            return self._juxtaposed(tree)
+        # `(1 - a^2) \circ \delta W^T`: the grammar reads ((1 - a^2) \circ \delta) W^T, left to
+        # right, and so do some authors (`(y - a) \odot \sigma'(z) h^T`); others mean the product
+        # beside the element-wise one first. The shapes tell: the other grouping is read only
+        # where the written one does not fit and it does.
+        notes = len(self.notes)
+        try:
+            return self._juxtaposed(tree)
+        except ShapeMismatch as mismatch:
+            del self.notes[notes:]
+            operand, op, last = left.children
+            inner = Tree("juxtaposition", [last, tree.children[1]], left.meta)
+            try:
+                value = self.resolve(Tree("binary", [operand, op, inner], tree.meta))
+            except ShapeMismatch:
+                raise mismatch from None
+        self.notes.append(f"`A {op} B C` read as `A {op} (B C)`, the grouping whose shapes fit")
+        return value
+
+    def _juxtaposed(self, tree):
         left, right = tree.children
         if _is_indicator(left) and is_group(right) and \
                 _is_condition(right.children):   # 1[z > 0], \mathbb{1}\{z > 0\}
@@ -633,11 +656,12 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         return None
 
     def _applied_inside(self, tree) -> Tree | None:
-        """`y \\log a b` is y (log a) b: a function inside a product applies to the factor after
-        it (the grammar reads the product left to right). None when there is none."""
+        """`y \\log a b` is y (log a) b, `(W^T \\delta) \\sigma'(Z)^T` is (W^T \\delta) (\\sigma'(Z))^T:
+        a function inside a product applies to the factor after it (the grammar reads the
+        product left to right). None when there is none."""
         factors = factors_of(tree)
         for k in range(1, len(factors) - 1):
-            if isinstance(factors[k], Tree) and factors[k].data in ("name", "command"):
+            if isinstance(factors[k], Tree) and factors[k].data in FUNCTION_HEADS:
                 try:
                     is_function = isinstance(self.resolve(factors[k]),
                                              (FunctionValue, PoweredFunction))
@@ -648,6 +672,10 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                         Tree("call", [factors[k], factors[k + 1]])
                     return product_of(factors[:k] + [applied] + factors[k + 2:])
         return None
+
+
+# what a function can be written as: `\log`, `g`, `\sigma'`, `g^{(1)}`, `g^{(1)\prime}`
+FUNCTION_HEADS = ("name", "command", "primed", "scripted", "scripted_primed", "primed_scripted")
 
 
 def _called(function, argument, tree) -> Tree | None:
