@@ -285,24 +285,24 @@ def test_initialisation_is_checked_for_its_shape():
     assert (results["bad"].verdict, results["bad"].diagnosis) == ("wrong", "shape")
 
 
-# Layers written as bare superscripts (w^l, a^{l-1}, \delta^L), one sample, L the number of
+# Layers written as bare superscripts (v^l, h^{l-1}, s^L), one sample, L the number of
 # layers as a constant of the document, and a layer variable that overshoots at the last layer
 BARE = {
     "network": {"samples": "single", "inputs": 3, "sizes": {"L": 2},
                 "layers": [{"units": 4, "activation": "sigmoid"},
                            {"units": 2, "activation": "sigmoid"}],
                 "loss": {"kind": "squared_error", "scale": "1/2", "reduction": "sum"}},
-    "notation": {"w^l": "weight[l]", "b^l": "bias[l]", "z^l": "preactivation[l]",
-                 "a^l": "activation[l]", "\\delta^l": "adjoint(preactivation[l])",
-                 "C": "loss", "y": "target", "\\sigma": "activation_function[1]",
+    "notation": {"v^l": "weight[l]", "c^l": "bias[l]", "u^l": "preactivation[l]",
+                 "h^l": "activation[l]", "s^l": "adjoint(preactivation[l])",
+                 "E": "loss", "t": "target", "\\phi": "activation_function[1]",
                  "l": "layer_variable[1..2]"},
 }
 BARE_CLAIMS = {
-    "output": r"\delta^L = (a^L - y) \odot \sigma'(z^L)",
-    "hidden": r"\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma'(z^l)",
-    "bias": r"\frac{\partial C}{\partial b^l_j} = \delta^l_j",
-    "weight": r"\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k \delta^l_j",
-    "forward": r"a^{l}_j = \sigma\left( \sum_k w^{l}_{jk} a^{l-1}_k + b^l_j \right)",
+    "output": r"s^L = (h^L - t) \odot \phi'(u^L)",
+    "hidden": r"s^l = \phi'(u^l) \odot ((v^{l+1})^T s^{l+1})",
+    "bias": r"\frac{\partial E}{\partial c^l_i} = s^l_i",
+    "weight": r"\frac{\partial E}{\partial v^l_{ik}} = s^l_i h^{l-1}_k",
+    "forward": r"h^{l}_i = \phi\left( c^l_i + \sum_k v^{l}_{ik} h^{l-1}_k \right)",
 }
 
 
@@ -314,15 +314,15 @@ def test_bare_superscript_layers_hold():
     found = bare_verdicts(BARE_CLAIMS)
     assert {key: claim.verdict for key, claim in found.items()} == \
         dict.fromkeys(BARE_CLAIMS, "holds")
-    # w^{l+1} names no layer at l = 2: read at l = 1, and said so
+    # v^{l+1} names no layer at l = 2: read at l = 1, and said so
     assert "not read with l = 2" in found["hidden"].message
 
 
 @pytest.mark.parametrize("key,old,new,diagnosis", [
-    ("output", "(a^L - y)", "(y - a^L)", "sign"),
-    ("hidden", "(w^{l+1})^T", "w^{l+1}", "shape"),
-    ("weight", "a^{l-1}_k", "a^{l-1}_j", "index"),
-    ("weight", "a^{l-1}_k", "a^{l}_k", "index"),
+    ("output", "(h^L - t)", "(t - h^L)", "sign"),
+    ("hidden", "(v^{l+1})^T", "v^{l+1}", "shape"),
+    ("weight", "h^{l-1}_k", "h^{l-1}_i", "index"),
+    ("weight", "h^{l-1}_k", "h^{l}_k", "index"),
 ])
 def test_bare_superscript_errors_are_diagnosed(key, old, new, diagnosis):
     planted = BARE_CLAIMS[key].replace(old, new)
@@ -332,7 +332,7 @@ def test_bare_superscript_errors_are_diagnosed(key, old, new, diagnosis):
 
 
 def test_a_layered_symbol_without_its_layer_is_unchecked_with_the_reason():
-    claim = bare_verdicts({"nabla": r"\delta^L = \nabla_a C \odot \sigma'(z^L)"})["nabla"]
+    claim = bare_verdicts({"bare": r"s^L = (v^{L})^T u \odot \phi'(u^L)"})["bare"]
     assert claim.verdict == "unchecked" and "without its layer" in claim.message
 
 

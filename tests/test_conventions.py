@@ -760,7 +760,7 @@ def test_numpy_sums_over_the_rows_with_samples_as_rows_and_other_keywords_unread
 def test_an_elementwise_product_before_a_matrix_product_groups_the_way_the_shapes_fit():
     # `A \odot B C`: left to right where that fits, A \odot (B C) where only that does
     claims = [r"\delta^{(1)} = \sigma'(Z^{(1)}) \odot W^{(2)T} \delta^{(2)}",
-              r"\frac{\partial L}{\partial W^{(2)}} = (A^{(2)} - Y) \odot \sigma'(Z^{(2)}) A^{(1)T}"]
+              r"\nabla_{W^{(2)}} L = (A^{(2)} - Y) \odot \sigma'(Z^{(2)}) A^{(1)T}"]
     results = verdicts(claims, hidden="sigmoid")
     assert outcomes(results) == [HOLDS, HOLDS]
     assert "read as `A \\odot (B C)`" in results[0].message
@@ -782,3 +782,19 @@ def test_matrices_of_one_shape_side_by_side_multiply_entry_by_entry():
     planted = verdicts([claims[0].replace("W^{(2)}", "W^{(2)T}")], samples="rows",
                        hidden="sigmoid")[0]
     assert (planted.verdict, planted.diagnosis) == ("wrong", "shape")
+
+
+def test_an_activation_without_its_layer_by_which_the_loss_is_differentiated_is_the_output():
+    # the loss is a function of the output layer's activation: `\nabla_h E` needs no layer
+    notation = {"h^{[l]}": "activation[l]", "E": "loss"}
+    claims = [r"\nabla_h E = h^{[2]} - y", r"\frac{\partial E}{\partial h_k} = h^{[2]}_k - y_k",
+              r"\delta^{[2]} = \nabla_h E \odot \sigma'(z^{[2]})"]
+    results = verdicts(claims, notation, samples="single")
+    assert outcomes(results) == [HOLDS] * 3
+    assert "read as the output layer's" in results[0].message
+    assert outcome([r"\nabla_h E = y - h^{[2]}"], notation, samples="single") == \
+        [("wrong", "sign")]
+    # anything else written without its layer stays unread
+    [other] = verdicts([r"\frac{\partial z^{[2]}_1}{\partial h_k} = W^{[2]}_{1k}"], notation,
+                       samples="single")
+    assert other.verdict == "unchecked" and "'h' without its layer" in other.message

@@ -11,8 +11,8 @@ from ..engine import derivative, substitute
 from ..network import sample_of, sample_of_loss
 from .trees import (after_d, after_partial, column_of, is_letter_d, is_operator, name_of,
                     starts_with_d, starts_with_partial)
-from .values import (Indexed, Jacobian, MatrixValue, Operator, Unresolvable, merge_ranges,
-                     of_sample)
+from .values import (Indexed, Jacobian, LayerLeftOut, MatrixValue, Operator, Unresolvable,
+                     Value, merge_ranges, of_sample)
 
 
 EXPAND_OPS = 300   # operations up to which `J` is also matched expanded (`J = L + s`)
@@ -62,7 +62,10 @@ class CalculusReader:
                                "{\\partial x}", column_of(tree))
         if name_of(bottom) in self.context.definitions:
             return self._by_defined(top, bottom, tree)
-        variable = self.resolve(bottom)
+        try:
+            variable = self.resolve(bottom)
+        except LayerLeftOut:
+            variable = self._loss_argument(top, bottom)
         function = self._argument_or_dummy(top, bottom)
         if isinstance(variable, MatrixValue):
             if isinstance(function, MatrixValue):
@@ -91,6 +94,24 @@ class CalculusReader:
             derivative = self._diff(value, variable.at(asg), tree)
             return factor * derivative if value == loss else derivative
         return Indexed(free, ranges, at)
+
+    def _loss_argument(self, top, bottom) -> Value:
+        """`\\nabla_a C`, `\\frac{\\partial C}{\\partial a_j}`: an activation written without
+        its layer, by which the loss is differentiated, is the output layer's (the one the loss
+        is a function of). Anything else left without its layer stays unread."""
+        function = self.resolve(top)
+        loss = self.graph.nodes["loss"].symbols[0, 0]
+        if not (isinstance(function, Indexed) and not function.free and
+                function.at({}) == loss):
+            return self.resolve(bottom)   # (raises again)
+        self.output_by_default = True
+        try:
+            variable = self.resolve(bottom)
+        finally:
+            self.output_by_default = False
+        self.notes.append("an activation without its layer, by which the loss is "
+                          "differentiated, read as the output layer's")
+        return variable
 
     def _sample_of_loss_term(self, function: Indexed) -> str | None:
         """The letter of `L_i`, `E^q`: one sample's term of the loss, else None."""

@@ -3,6 +3,8 @@ symbol with its scripts, sizes, definitions, Kronecker deltas."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 from lark import Tree
 from sympy.matrices.expressions import MatrixExpr
@@ -13,7 +15,7 @@ from ..notation import normalise
 from .algebra import BUILTIN_FUNCTIONS, per_sample_function
 from .trees import column_of, lone_letter, name_of
 from .values import (IMPLICIT_SAMPLE, UNIT, Context, FunctionValue, Indexed, IndexMismatch,
-                     MatrixValue, NeedsBatch, OutOfRange, Unresolvable, Value)
+                     LayerLeftOut, MatrixValue, NeedsBatch, OutOfRange, Unresolvable, Value)
 
 
 class QuantityReader:
@@ -242,14 +244,30 @@ class QuantityReader:
             # `\phi`: the generic function the [network] declares its layers with (one
             # undefined function of that name, whichever layer applies it)
             return self._activation_function(declared[0], tree)
+        if layered and self.output_by_default:
+            output = self._output_activation(name, indices, sample, tree)
+            if output is not None:
+                return output
         if layered:
             letters = [index for index in indices if isinstance(index, str) and
                        index.isalpha() and index.islower()]
             hint = f"; if {letters[0]} numbers one layer's units, declare which: " \
                 f"'{letters[0]}' = \"units[1]\" for layer 1" if len(letters) == 1 else ""
-            raise Unresolvable(f"{name!r} without its layer (the notation has "
+            raise LayerLeftOut(f"{name!r} without its layer (the notation has "
                                f"{', '.join(layered)}{hint})", column_of(tree))
         raise Unresolvable(f"unknown symbol {name!r}; declare it in [notation]", column_of(tree))
+
+    def _output_activation(self, name, indices, sample, tree) -> Value | None:
+        """`a` read as the output layer's activation, where the notation has a layered
+        activation of that name; None where it has none."""
+        entry = next((entry for entry in self.context.notation.by_base(normalise(name))
+                      if entry.meaning.kind == "activation" and not entry.meaning.adjoint
+                      and entry.variable is not None), None)
+        if entry is None:
+            return None
+        output = replace(entry, variable=None, offset=0,
+                         meaning=replace(entry.meaning, layer="last"))
+        return self._meaning_value(output, None, indices, sample, tree)
 
     def _size(self, name: str) -> int:
         if name == self.network.spec.batch:

@@ -54,6 +54,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         self.counterpart = None           # the other side's value, once it is read
         self.notes: list[str] = []        # how an informal notation was read, for the verdict
         self.one_sample = False           # the symbol being read names one sample's vector
+        self.output_by_default = False    # an activation without its layer is the output's
         self.class_samples: set[str] = set()   # the samples whose class labels are indices
         self.loss_samples: set[str] = set()    # the sample letters of loss terms (`L_i`)
         self.adjoint_wanted_used = False
@@ -656,9 +657,9 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         return None
 
     def _applied_inside(self, tree) -> Tree | None:
-        """`y \\log a b` is y (log a) b, `(W^T \\delta) \\sigma'(Z)^T` is (W^T \\delta) (\\sigma'(Z))^T:
-        a function inside a product applies to the factor after it (the grammar reads the
-        product left to right). None when there is none."""
+        """`y \\log a b` is y (log a) b, `D \\sigma'(Z)^T` is D (\\sigma'(Z))^T: a function
+        inside a product applies to the factor after it (the grammar reads the product left
+        to right). None when there is none."""
         factors = factors_of(tree)
         for k in range(1, len(factors) - 1):
             if isinstance(factors[k], Tree) and factors[k].data in FUNCTION_HEADS:

@@ -35,6 +35,10 @@ class NoSuchLayer(Unresolvable):
     last l): the formula is meant for the other values."""
 
 
+class LayerLeftOut(Unresolvable):
+    """A layered symbol written without its layer (`a` where the notation has `a^{(l)}`)."""
+
+
 class OutOfRange(Unresolvable):
     """An entry written by its number that the matrix does not have (at these sizes)."""
 
