@@ -798,3 +798,51 @@ def test_an_activation_without_its_layer_by_which_the_loss_is_differentiated_is_
     [other] = verdicts([r"\frac{\partial z^{[2]}_1}{\partial h_k} = W^{[2]}_{1k}"], notation,
                        samples="single")
     assert other.verdict == "unchecked" and "'h' without its layer" in other.message
+
+
+@pytest.mark.parametrize("samples,weights,product,transposed", [
+    ("columns", "out_in", r"\delta^{(2)}_n a^{(1)T}_n", r"a^{(1)}_n \delta^{(2)T}_n"),
+    ("rows", "in_out", r"a^{(1)T}_n \delta^{(2)}_n", r"\delta^{(2)T}_n a^{(1)}_n"),
+])
+def test_a_sum_over_samples_of_products_of_their_vectors(samples, weights, product, transposed):
+    # each sample's vectors (a column, or a row with samples as rows) multiplied as matrices:
+    # an outer product for a weight's gradient, an inner product for a squared error
+    table = network(samples=samples, weights=weights, hidden="sigmoid", reduction="mean")
+    notation = {r"\delta^{(l)}": "sample_adjoint(preactivation[l])"}
+    inner = r"(a^{(2)}_n - y_n)^T (a^{(2)}_n - y_n)" if samples == "columns" else \
+        r"(a^{(2)}_n - y_n) (a^{(2)}_n - y_n)^T"
+    claims = [r"\frac{\partial L}{\partial W^{(2)}} = \frac{1}{m} \sum_{n=1}^{m} " + product,
+              r"L = \frac{1}{2m} \sum_{n=1}^{m} " + inner]
+    assert outcomes(verdicts_in(table, claims, notation)) == [HOLDS, HOLDS]
+    planted = claims[0].replace(product, transposed)
+    assert outcomes(verdicts_in(table, [planted], notation))[0][0] == "wrong"
+
+
+def test_a_sum_over_samples_leaves_each_samples_mark_implicit_in_its_body():
+    # \sum_{n=1}^{m} over the batch: the body's quantities are sample n's
+    table = network(hidden="sigmoid", reduction="mean")
+    claims = [r"\frac{\partial L}{\partial b^{(2)}_j} = \frac{1}{m} \sum_{n=1}^{m} "
+              r"(a^{(2)}_j - y_j) a^{(2)}_j (1 - a^{(2)}_j)"]
+    assert outcomes(verdicts_in(table, claims)) == [HOLDS]
+    planted = claims[0].replace("(1 - a^{(2)}_j)", "(1 + a^{(2)}_j)")
+    assert outcomes(verdicts_in(table, [planted]))[0][0] == "wrong"
+
+
+def test_a_sum_over_the_training_inputs_runs_over_the_samples():
+    # `\sum_x` with x the input: x stands for each sample, in `t(x)`, `h^{(1)}(x)` and as a
+    # sample mark beside a layer (`\delta^{(2),x}`, `h^{x,(1)}`)
+    table = network(hidden="sigmoid", reduction="mean")
+    table["sizes"]["n"], table["batch"] = table["sizes"].pop("m"), "n"
+    notation = {"h^{(l)}": "activation[l]", "t": "target", "E": "loss",
+                r"\delta^{(l)}": "sample_adjoint(preactivation[l])"}
+    claims = [r"E = \frac{1}{2n} \sum_x \|t(x) - h^{(2)}(x)\|^2",
+              r"W^{(2)} \leftarrow W^{(2)} - \frac{\eta}{n} \sum_x \delta^{(2),x} (h^{x,(1)})^T",
+              r"b^{(2)} \leftarrow b^{(2)} - \frac{\eta}{n} \sum_x \delta^{x,(2)}"]
+    assert outcomes(verdicts_in(table, claims, notation)) == [HOLDS] * 3
+    planted = [claims[0].replace("2n", "n"), claims[1].replace("- \\frac", "+ \\frac"),
+               claims[0].replace("h^{(2)}(x)", "h^{(1)}(x)")]
+    assert outcomes(verdicts_in(table, planted, notation)) == \
+        [("wrong", "factor"), ("wrong", "sign"), ("wrong", "index")]
+    # a sum over a letter that is not the input is no sum over samples
+    [other] = verdicts_in(table, [r"E = \frac{1}{2n} \sum_u \|t(u) - h^{(2)}(u)\|^2"], notation)
+    assert other.verdict != "holds"

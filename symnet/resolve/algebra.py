@@ -11,9 +11,9 @@ from ..matrix_rules import Softmax
 from ..conventions import FUNCTION_NAMES
 from ..registry import ACTIVATIONS
 from .trees import column_of, name_of
-from .values import (EVERY, ONES, UNIT, as_matrix, broadcast, broadcast_sum_form,
+from .values import (EVERY, ONES, UNIT, UNIT_T, as_matrix, broadcast, broadcast_sum_form,
                      entrywise_form, formed, FunctionValue, Jacobian, Indexed, map_entries,
-                     MatrixValue, merge_ranges, PoweredFunction, scalar_plus_matrix,
+                     MatrixValue, merge_ranges, PoweredFunction, renamed, scalar_plus_matrix,
                      ShapeMismatch, Unresolvable)
 
 
@@ -58,10 +58,19 @@ class AlgebraReader:
         if value is ONES and isinstance(other, MatrixValue):
             return MatrixValue(sp.ones(*other.shape),
                                formed(lambda m: OneMatrix(*m.shape), other.form))
-        matrix = as_matrix(value)
+        matrix = as_matrix(value) or self.units_matrix(value)
         if matrix is not None:
             return matrix
         raise Unresolvable("an indexed quantity combined with a matrix", column_of(tree))
+
+    def units_matrix(self, value) -> MatrixValue | None:
+        """A sample's vector (`A^{[2](i)}`) or an outer product of two (`\\delta_n a_n^T`,
+        summed over n) as the matrix it is; None for anything else."""
+        if not (isinstance(value, Indexed) and value.free and value.free <= {UNIT, UNIT_T}):
+            return None
+        down, across = self.unit_axes()
+        return MatrixValue(sp.Matrix(value.ranges.get(down, 1), value.ranges.get(across, 1),
+                                     lambda i, j: value.at({down: i, across: j})))
 
     def is_elementwise(self, op: str) -> bool:
         """Whether the product sign `op` multiplies entry by entry in this document."""
@@ -77,6 +86,11 @@ class AlgebraReader:
                     return chained
             a, b = self._diagonal_of(a, tree), self._diagonal_of(b, tree)
         if isinstance(a, Indexed) and isinstance(b, Indexed):
+            inner = self._inner_product(a, b, tree)
+            if inner is not None:
+                return inner
+            # (a column times a row, `\delta_n a_n^T`, is their outer product: the two have
+            # different unit indices, each kept)
             return Indexed(a.free | b.free, merge_ranges(a, b, tree=tree),
                            lambda asg: a.at(asg) * b.at(asg),
                            form=formed(lambda x, y: x * y, a.form, b.form))
@@ -123,6 +137,28 @@ class AlgebraReader:
                                     f"{b.shape[0]}x{b.shape[1]} matrix", column_of(tree))
             return MatrixValue(a.matrix * b.matrix, formed(MatMul, a.form, b.form))
         raise Unresolvable("an indexed quantity multiplied with a matrix", column_of(tree))
+
+    def unit_axes(self) -> tuple[str, str]:
+        """The index of a sample's vector along rows and along columns: a vector is a column
+        (`UNIT`) and its transpose a row (`UNIT_T`), the other way round with samples as
+        rows."""
+        return (UNIT_T, UNIT) if self.network.spec.samples == "rows" else (UNIT, UNIT_T)
+
+    def _inner_product(self, a: Indexed, b: Indexed, tree) -> Indexed | None:
+        """`a_n^T \\delta_n`: a sample's row vector times a column vector, the sum over their
+        units; None for any other product of indexed values."""
+        down, across = self.unit_axes()
+        if not (across in a.free and down not in a.free and down in b.free and
+                across not in b.free):
+            return None
+        if a.ranges[across] != b.ranges[down]:
+            raise ShapeMismatch(f"a row of {a.ranges[across]} times a column of "
+                                f"{b.ranges[down]}", column_of(tree))
+        units = a.ranges[across]
+        ranges = {**{k: v for k, v in a.ranges.items() if k != across},
+                  **{k: v for k, v in b.ranges.items() if k != down}}
+        return Indexed((a.free - {across}) | (b.free - {down}), ranges, lambda asg: sp.Add(*(
+            a.at({**asg, across: k}) * b.at({**asg, down: k}) for k in range(units))))
 
     def _chained(self, a, b, tree) -> MatrixValue | Jacobian | None:
         """A product with a Jacobian `\\frac{\\partial B}{\\partial C}` as the chain rule reads
@@ -215,6 +251,9 @@ class AlgebraReader:
             return MatrixValue(value.matrix.T, formed(lambda m: m.T, value.form))
         if isinstance(value, Indexed) and not value.free:
             return value
+        if isinstance(value, Indexed) and value.free & {UNIT, UNIT_T}:
+            # a sample's vector (`a_n^T`) or an outer product of two: its units change sides
+            return renamed(value, {UNIT: UNIT_T, UNIT_T: UNIT})
         raise Unresolvable("a transpose of an indexed entry", column_of(tree))
 
     def _power(self, value, power_tree, tree):

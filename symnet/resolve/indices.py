@@ -9,7 +9,7 @@ from lark import Token, Tree
 from ..conventions import LAYER_NAMES
 from ..notation import normalise
 from .trees import column_of, is_group, label_of, lone_letter, name_of
-from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, NO_SAMPLE, Indexed, MatrixValue,
+from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, NO_SAMPLE, UNIT, Indexed, MatrixValue,
                      NeedsBatch, ShapeMismatch, Unresolvable, of_sample)
 
 
@@ -139,7 +139,12 @@ class IndexReader:
             if tree.data == "script_list" else [tree]
         layer, sample, transpose, power = None, None, False, None
         samples = set(self.context.notation.marker("sample_index")) | self.batch_letters
+        # `\delta^{x,l}`, `a^{L,x}`: beside a sample, a bare layer mark is the layer
+        beside_sample = len(parts) > 1 and any(name_of(part) in samples for part in parts)
         for part in parts:
+            if beside_sample and name_of(part) not in samples and _layer_like(part):
+                layer = part
+                continue
             pieces = part.children if isinstance(part, Tree) and part.data == "juxtaposition" \
                 else [part]
             for piece in pieces:
@@ -168,6 +173,20 @@ class IndexReader:
                                        "index, a transpose T or a power", column_of(piece))
         return layer, sample, transpose, power
 
+    def _at_sample(self, value, arguments, tree) -> Indexed | None:
+        """A batch matrix followed by a sample's letter in parentheses (`y(x)` where a sum
+        runs over the samples x): that sample's vector. None for any other call."""
+        samples = set(self.context.notation.marker("sample_index")) | self.batch_letters
+        axis = {"rows": 0, "columns": 1}.get(self.network.spec.samples)
+        if not (len(arguments) == 1 and name_of(arguments[0]) in samples and
+                isinstance(value, MatrixValue) and axis is not None and
+                value.shape[axis] == self.network.batch):
+            return None
+        letter = self._sample_name(arguments[0], samples)
+        matrix = value.matrix if axis == 1 else value.matrix.T
+        return Indexed(frozenset({letter, UNIT}), {letter: matrix.cols, UNIT: matrix.rows},
+                       lambda asg: matrix[asg[UNIT], asg[letter]])
+
     def _sample_name(self, tree, samples) -> str:
         name = name_of(tree) if isinstance(tree, (Tree, Token)) else None
         if name not in samples:
@@ -187,7 +206,8 @@ class IndexReader:
         indices, limit, upper = self._sum_indices(sub)
         sup = upper if upper is not None else sup
         batch = self.network.spec.batch
-        over_batch = sup is not None and batch is not None and name_of(sup) == batch
+        over_batch = sup is not None and batch is not None and name_of(sup) == batch or \
+            self._over_inputs(indices, limit, sup)
         # `\sum_{n \in S}`, `\sum_{n=1}^{M}` with S, M the batch: n is a sample in the body
         # (`o_n`, `t^{(n)}`), as a declared sample index would be
         bound = [index for index in indices if over_batch and index not in self.batch_letters]
@@ -196,6 +216,10 @@ class IndexReader:
             value = self.resolve(body)
         finally:
             self.batch_letters.difference_update(bound)
+        if over_batch and len(indices) == 1 and isinstance(value, Indexed) and \
+                indices[0] not in value.free and IMPLICIT_SAMPLE in value.free:
+            # `\frac{1}{m} \sum_{n=1}^{m} (a_j - y_j)`: the body's sample, left implicit, is n
+            value = of_sample(value, indices[0], self.network.batch)
         if isinstance(value, MatrixValue):
             # `\sum_{i=1}^{m} dZ` with m the batch: the index is the sample, left implicit in
             # the body (NumPy's `sum(dZ, axis=1)`)
@@ -206,6 +230,15 @@ class IndexReader:
         for index in indices:
             value = self._sum(value, index, limit, sup, tree)
         return value
+
+    def _over_inputs(self, indices, limit, sup) -> bool:
+        """`\\sum_x` with x the document's input: a sum over the training inputs, each a
+        sample (x stands for its sample in the body: `y(x)`, `\\delta^{x,l}`)."""
+        if not self.context.batch or limit is not None or sup is not None or not indices:
+            return False
+        return all(isinstance(index, str) and any(
+            entry.meaning.kind == "input" for entry in self.context.notation.by_base(index))
+            for index in indices)
 
     def _rule_bare_sum(self, tree):
         return self._sum_of_everything(self.resolve(tree.children[1]), tree)

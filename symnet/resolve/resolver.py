@@ -32,9 +32,9 @@ from .quantities import QuantityReader
 from .trees import (after_partial, column_of, end_of, factors_of, is_group, is_letter_d,
                     is_one, label_of, letter_of, name_of, product_of, start_of,
                     starts_with_d, starts_with_partial)
-from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, ONES, UNIT, Context, FunctionValue, Indexed,
-                     MatrixValue, Operator, PoweredFunction, ShapeMismatch, Unresolvable, Value,
-                     map_entries, of_sample)
+from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, ONES, UNIT, UNIT_T, Context,
+                     FunctionValue, Indexed, MatrixValue, Operator, PoweredFunction,
+                     ShapeMismatch, Unresolvable, Value, map_entries, of_sample)
 
 
 class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, CalculusReader):
@@ -100,10 +100,11 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             value = self._by_class(value, tree)
         if average and isinstance(value, Indexed) and IMPLICIT_SAMPLE in value.free:
             value = self._of_the_loss_sample(value) or self._mean_over_samples(value)
-        if isinstance(value, Indexed) and UNIT in value.free:   # a sample's vector, A^{[2](i)}
-            if value.free != {UNIT}:
+        if isinstance(value, Indexed) and value.free & {UNIT, UNIT_T}:
+            # a sample's vector, A^{[2](i)}, or an outer product of two, \delta_n a_n^T
+            if not value.free <= {UNIT, UNIT_T}:
                 raise Unresolvable("a sample's whole vector next to free indices", column_of(tree))
-            value = self._vector_along(value, UNIT)
+            value = self.units_matrix(value)
         if isinstance(value, Indexed) and value.free == {EVERY}:
             value = self._vector_along(value, EVERY)   # \sum_i \delta_{:,i}: a whole column
         return value
@@ -409,6 +410,9 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             return self._apply_operator(function, group, tree)
         if self._is_time_index(arguments):   # W(t+1), w[k]: the value at a step of training
             return function
+        at_sample = self._at_sample(function, arguments, tree)
+        if at_sample is not None:   # `y(x)`, `a^L(x)` in `\sum_x`: the value for sample x
+            return at_sample
         if any(isinstance(argument, Token) for argument in arguments):
             # `\varepsilon(z, y)`: a named value followed by its arguments, as documentation
             return function

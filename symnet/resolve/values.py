@@ -18,6 +18,7 @@ from .trees import column_of
 IMPLICIT_SAMPLE = "_m"
 EVERY = "_every"   # `\delta_{q\cdot}`: the index standing for every entry of a row or column
 UNIT = "_unit"   # the units of one sample's vector, as an index (inside a norm)
+UNIT_T = "_unit_t"   # the units of one sample's vector transposed (`\delta_n a_n^T`)
 CLASS = "_class"   # the class a sample is labelled with (`p_{y_i}`), as an index
 NO_SAMPLE = ""     # the sample of a class label written without one (`p_y`)
 
@@ -202,6 +203,15 @@ def merge_ranges(*values, tree=None) -> dict[str, int]:
                 raise IndexMismatch(f"index {shown} runs over {ranges[index]} values in one "
                                     f"place and {size} in another", column_of(tree))
     return ranges
+
+
+def renamed(value: Indexed, names: Mapping[str, str]) -> Indexed:
+    """`value` with its free indices renamed (`names`: old -> new; several at once)."""
+    back = {new: old for old, new in names.items() if old in value.free}
+    free = frozenset(names.get(index, index) for index in value.free)
+    ranges = {names.get(index, index): size for index, size in value.ranges.items()}
+    return Indexed(free, ranges, lambda asg: value.at(
+        {**asg, **{old: asg[new] for new, old in back.items() if new in asg}}))
 
 
 def map_entries(value: Indexed, function, on_form=None) -> Indexed:
