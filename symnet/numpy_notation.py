@@ -57,7 +57,7 @@ def respell_numpy(text: str) -> str:
     text = _MATMUL.sub(" ", text)
     for match in reversed(list(_CALL.finditer(text))):
         name = match.group("bare") or match.group("wrapped")
-        if name not in CALLS and name != "sum":
+        if name not in CALLS:
             continue
         commas, end = _top_level(text, match.end())
         if end is None:

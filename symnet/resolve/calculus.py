@@ -65,7 +65,9 @@ class CalculusReader:
         try:
             variable = self.resolve(bottom)
         except LayerLeftOut:
-            variable = self._loss_argument(top, bottom)
+            if not self._is_the_loss(top):
+                raise
+            variable = self._loss_argument(bottom)
         function = self._argument_or_dummy(top, bottom)
         if isinstance(variable, MatrixValue):
             if isinstance(function, MatrixValue):
@@ -95,15 +97,15 @@ class CalculusReader:
             return factor * derivative if value == loss else derivative
         return Indexed(free, ranges, at)
 
-    def _loss_argument(self, top, bottom) -> Value:
+    def _is_the_loss(self, top) -> bool:
+        function = self.resolve(top)
+        return isinstance(function, Indexed) and not function.free and \
+            function.at({}) == self.graph.nodes["loss"].symbols[0, 0]
+
+    def _loss_argument(self, bottom) -> Value:
         """`\\nabla_a C`, `\\frac{\\partial C}{\\partial a_j}`: an activation written without
         its layer, by which the loss is differentiated, is the output layer's (the one the loss
         is a function of). Anything else left without its layer stays unread."""
-        function = self.resolve(top)
-        loss = self.graph.nodes["loss"].symbols[0, 0]
-        if not (isinstance(function, Indexed) and not function.free and
-                function.at({}) == loss):
-            return self.resolve(bottom)   # (raises again)
         self.output_by_default = True
         try:
             variable = self.resolve(bottom)
