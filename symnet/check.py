@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from .correct import Style, correct, counterpart
+from .loss_samples import defined_sample_losses
 from .notation import Notation, notation_of
 from .spec import Document
 from .verdict import DocumentState, Networks, Verdict, clear_caches, establish, judge
@@ -50,13 +51,13 @@ class PreparedDocument:
 
     @classmethod
     def of(cls, document: Document, counterparts: bool = False) -> "PreparedDocument":
-        notation = notation_of(document)
         networks = Networks(document.network)
+        claims = tuple(claim.latex for claim in document.claims)
+        notation = defined_sample_losses(notation_of(document), claims, networks)
         state, before = DocumentState(), []
         for claim in document.claims:
             before.append(state.copy())
             establish(claim.id, claim.latex, notation, networks, state)
-        claims = tuple(claim.latex for claim in document.claims)
         return cls(document, notation, networks, Style.of(claims), claims, before, counterparts)
 
     def verdict(self, number: int) -> Verdict:

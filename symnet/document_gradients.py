@@ -25,6 +25,7 @@ from lark import Tree
 
 from .codegen import CodegenError, compile_expression
 from .grammar import ClaimSyntaxError, equations, links, parse_claim
+from .loss_samples import defined_sample_losses
 from .notation import notation_of
 from .numeric import Evaluation
 from .printing import text_name
@@ -65,9 +66,10 @@ def document_gradients(document: Document, spec: NetworkSpec,
     through the document's own formulas for those (`\\overline{z} = ...`), so that training uses
     the document's chain, errors included; it is not used when the document states no formula
     for one of them."""
-    notation = notation_of(document)
     form = vector_form(spec)
     networks = Networks(spec)
+    notation = defined_sample_losses(notation_of(document), [claim.latex for claim in
+                                                             document.claims], networks)
     stated, notes = _statements(document, notation, networks, form)
     network = networks.get(0, True)
     owner_of_bar = network.adjoints.owner_of_bar

@@ -124,12 +124,13 @@ def _loss_terms(network: Network, predictions, targets) -> list[sp.Expr]:
             for prediction, target in zip(predictions, targets)]
 
 
-def sample_loss(network: Network, sample: int) -> sp.Expr:
-    """One sample's term of the loss (without regularisation): the loss is their sum. Kept,
-    with the sample it is of (see `sample_of_loss`)."""
+def sample_loss(network: Network, sample: int, own: bool = False) -> sp.Expr:
+    """One sample's term of the loss (without regularisation): the loss is their sum. With
+    `own`, the sample's own loss: of a mean over M samples, M times its term (the loss before
+    the averaging). Kept, with the sample it is of (see `sample_of_loss`)."""
     found = network.__dict__.setdefault("_sample_losses", {})
     samples = network.__dict__.setdefault("_loss_samples", {})
-    if sample not in found:
+    if (sample, own) not in found:
         graph, rows = network.graph, network.spec.samples == "rows"
         predictions, targets = (graph.nodes[name].symbols
                                 for name in (network.output_name(), "Y"))
@@ -137,13 +138,16 @@ def sample_loss(network: Network, sample: int) -> sp.Expr:
             predictions, targets = predictions[sample, :], targets[sample, :]
         elif network.batch > 1:
             predictions, targets = predictions[:, sample], targets[:, sample]
-        found[sample] = sp.Add(*_loss_terms(network, predictions, targets))
-        samples[found[sample]] = sample
-    return found[sample]
+        scale = network.batch if own and network.spec.loss.reduction == "mean" else 1
+        value = scale * sp.Add(*_loss_terms(network, predictions, targets))
+        found[sample, own] = value
+        samples[value] = (sample, scale)
+    return found[sample, own]
 
 
-def sample_of_loss(network: Network, expression: sp.Expr) -> int | None:
-    """The sample whose loss term `expression` is (a value `sample_loss` gave), else None."""
+def sample_of_loss(network: Network, expression: sp.Expr) -> tuple[int, int] | None:
+    """The sample whose loss `expression` is (a value `sample_loss` gave), and how many times
+    its term of the loss it is; else None."""
     return network.__dict__.get("_loss_samples", {}).get(expression)
 
 

@@ -9,6 +9,9 @@ a value is a meaning:
     adjoint(<meaning>)                                    d loss / d that quantity
     sample_adjoint(<meaning>)                             d (each sample's loss) / d it:
                                                           `dZ = A - Y` of a mean loss
+    sample_loss                                           'L_i' = "sample_loss": L is the
+                                                          loss, L_i each sample's own (of a
+                                                          mean loss, before the averaging)
 A layer is written `W^{(l)}`, `W^{[l]}` or `W^l`; a name of several letters (`dW^{[l]}`) is a
 symbol like any other.
     activation_function[l] | loss_function | loss_of_preactivation   functions
@@ -46,7 +49,7 @@ MARKERS = {"sample_index", "learning_rate", "regularization", "kronecker", "hada
 
 # what a document may put on the right of `key = ...`, for error messages
 KNOWN = sorted(VALUES | FUNCTIONS | MARKERS | {f"{kind}[l]" for kind in NODE_KINDS}
-               | {"units[l]"}
+               | {"units[l]", "sample_loss"}
                | {"adjoint(...)", "sample_adjoint(...)"})
 
 
@@ -55,7 +58,9 @@ class Meaning:
     kind: str                 # input, weight, activation_function, sample_index, ...
     layer: str | None = None  # "2", "l", "l+1", "last"
     adjoint: bool = False
-    per_sample: bool = False   # sample_adjoint: d (each sample's own loss) / d node, stacked
+    per_sample: bool = False   # sample_adjoint: d (each sample's own loss) / d node, stacked;
+                               # sample_loss: the loss, whose sample-marked form is each
+                               # sample's own loss rather than its term of the loss
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,8 @@ class Notation:
 
 
 def parse_meaning(text: str, key: str) -> Meaning:
+    if text.strip() == "sample_loss":
+        return Meaning("loss", per_sample=True)
     adjoint = _ADJOINT.match(text.strip())
     if adjoint:
         inner = parse_meaning(adjoint.group("inner"), key)
@@ -182,7 +189,18 @@ def notation_of(document) -> Notation:
 _SUBSCRIPT_LAYERED = set(NODE_KINDS) | {"activation_function"}
 
 
+# `L_i`, `C_x`, `J^{(i)}`: a loss letter with the mark of a sample
+_SAMPLE_MARKED = re.compile(r"(?P<base>\\?[A-Za-z]+(?:\{\\?[A-Za-z]+\})?)"
+                            r"(?:_\{?[A-Za-z]\}?|\^\{?\(?[A-Za-z]\)?\}?)?")
+
+
 def _entry(key: str, meaning: Meaning, convention: bool) -> Entry:
+    marked = _SAMPLE_MARKED.fullmatch(key.strip())
+    if meaning.kind == "loss" and meaning.per_sample and marked:
+        # 'L_i' = "sample_loss" declares the letter: L the loss, L_i (L_j, L^{(i)}) one
+        # sample's own loss
+        return Entry(key, normalise(marked.group("base")), None, None, meaning,
+                     composite=False, convention=convention)
     # `dW` is two letters to the grammar (d times W); the resolver joins the letters of a
     # product back into such a name where the notation has it (`dW^{[l]}` too)
     glued = re.fullmatch(r"([A-Za-z]+)([0-9]+)", key.strip())

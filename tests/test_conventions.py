@@ -492,14 +492,72 @@ def test_a_batch_as_rows_with_per_sample_terms_and_row_slices():
         ("wrong", "sign"), ("wrong", "factor")]
 
 
+# a softmax classifier with samples as rows, its scores u and probabilities o named
+SCORES = ({"u": "preactivation[2]", "o": "activation[2]"},
+          network(samples="rows", weights="in_out", output="softmax",
+                  loss="categorical_cross_entropy", scale=1, outputs=3, reduction="mean"))
+
+
 def test_a_sample_mark_on_a_conventional_mean_loss_is_unchecked_with_both_readings():
-    """`E = \\frac1m \\sum_i E^i` (the sample's loss before averaging) and `E = \\sum_i E^i`
-    (its term of the mean) both occur: without the document naming E its loss, neither is
-    guessed."""
-    results = verdicts([r"L = \sum_{i=1}^{m} L^i"], samples="rows", weights="in_out",
-                       reduction="mean")
-    assert results[0].verdict == "unchecked"
-    assert "declare 'L' = \"loss\"" in results[0].message
+    """`E = \\frac1m \\sum_i E^i` (the sample's own loss) and `E = \\sum_i E^i` (its term of
+    the mean) both occur: where the document neither declares nor defines it, neither is
+    guessed, and the message says how to say which."""
+    notation, table = SCORES
+    result = verdicts_in(table, [r"\frac{\partial E^n}{\partial u_{nk}} = o_{nk} - y_{nk}"],
+                         notation)[0]
+    assert result.verdict == "unchecked"
+    assert "'E' = \"loss\"" in result.message and "\"sample_loss\"" in result.message
+
+
+def test_a_claim_that_defines_the_loss_from_its_samples_says_what_a_samples_loss_is():
+    notation, table = SCORES
+    gradient = r"\frac{\partial E}{\partial W^{(2)}} = \frac{1}{m}\sum_{n=1}^{m} " \
+        r"\frac{\partial E_n}{\partial W^{(2)}}"
+    # the mean of the samples' own losses, defined after the claims that use it
+    own = [r"\frac{\partial E_n}{\partial u_{nk}} = o_{nk} - y_{nk}", gradient,
+           r"E = \frac{1}{m}\sum_{n=1}^{m} E_n"]
+    assert outcomes(verdicts_in(table, own, notation)) == [HOLDS] * 3
+    planted = [own[0].replace("= o_{nk} - y_{nk}", r"= \frac{1}{m}(o_{nk} - y_{nk})"),
+               gradient.replace(r"\frac{1}{m}\sum", r"\sum"), own[2]]
+    results = verdicts_in(table, planted, notation)
+    assert outcomes(results) == [("wrong", "factor"), ("wrong", "factor"), HOLDS]
+    assert [r.factor for r in results[:2]] == [r"\frac{1}{m}", "m"]
+    # the sum of the samples' terms: the same derivative is 1/m of the sample's own
+    term = [r"E = \sum_{n=1}^{m} E^n",
+            r"\frac{\partial E^n}{\partial u_{nk}} = \frac{1}{m}(o_{nk} - y_{nk})",
+            r"\frac{\partial E^n}{\partial u_{nk}} = o_{nk} - y_{nk}"]
+    assert outcomes(verdicts_in(table, term, notation)) == [HOLDS, HOLDS, ("wrong", "factor")]
+
+
+def test_a_samples_own_loss_declared_in_the_notation():
+    notation, table = SCORES
+    claims = [r"\frac{\partial E_n}{\partial u_{nk}} = o_{nk} - y_{nk}",
+              r"\frac{\partial E_n}{\partial u_{nk}} = \frac{1}{m}(o_{nk} - y_{nk})"]
+    own = verdicts_in(table, claims, {**notation, "E_n": "sample_loss"})
+    assert outcomes(own) == [HOLDS, ("wrong", "factor")]
+    term = verdicts_in(table, claims, {**notation, "E": "loss"})
+    assert outcomes(term) == [("wrong", "factor"), HOLDS]
+
+
+def test_one_samples_own_loss_is_written_with_its_vectors_and_beside_a_regularization():
+    """`J = \\frac1m \\sum_i J_i + \\frac\\lambda2 \\|W\\|^2`: J_i is the sample's loss without
+    the regularization, written with that sample's vectors (`\\|y - a\\|^2`), its gradients
+    averaged into the loss's."""
+    table = network(hidden="sigmoid", output="sigmoid", reduction="mean",
+                    regularization={"l2": "lambda"})
+    claims = [r"J = \frac{1}{m}\sum_{i=1}^{m} J_i + \frac{\lambda}{2}\left(\|W^{(1)}\|^2 + "
+              r"\|W^{(2)}\|^2\right)",
+              r"J_i = \frac{1}{2}\|y - a^{(2)}\|^2",
+              r"\frac{\partial J_i}{\partial b^{(2)}} = (a^{(2)} - y) \odot a^{(2)} \odot "
+              r"(1 - a^{(2)})",
+              r"\frac{\partial J}{\partial W^{(2)}} = \frac{1}{m}\sum_{i=1}^{m} "
+              r"\frac{\partial J_i}{\partial W^{(2)}} + \lambda W^{(2)}"]
+    assert outcomes(verdicts_in(table, claims)) == [HOLDS] * 4
+    planted = [claims[0], claims[1].replace(r"\frac{1}{2}", ""),
+               claims[2].replace(r" \odot a^{(2)} \odot (1 - a^{(2)})", ""),
+               claims[3].replace(r" + \lambda W^{(2)}", "")]
+    assert outcomes(verdicts_in(table, planted))[1:] == [("wrong", "factor"),
+                                                         ("wrong", "other"), ("wrong", "other")]
 
 
 def test_a_prime_before_the_layer_mark_and_softmax_written_of_an_entry():

@@ -72,7 +72,9 @@ class CalculusReader:
         if isinstance(variable, MatrixValue):
             if isinstance(function, MatrixValue):
                 return self._jacobian(function, variable, tree)
-            if not isinstance(function, Indexed) or function.free:
+            if isinstance(function, Indexed) and function.free:
+                return self._gradient_of_each(function, variable, tree)
+            if not isinstance(function, Indexed):
                 raise Unresolvable("the derivative of a non-scalar by a matrix", column_of(tree))
             value = function.at({})
             return MatrixValue(variable.matrix.applyfunc(
@@ -96,6 +98,21 @@ class CalculusReader:
             derivative = self._diff(value, variable.at(asg), tree)
             return factor * derivative if value == loss else derivative
         return Indexed(free, ranges, at)
+
+    def _gradient_of_each(self, function: Indexed, variable: MatrixValue, tree) -> Indexed:
+        """`\\frac{\\partial L_i}{\\partial W}` in a sum over i: for each value of the
+        function's indices, the matrix of its derivatives, its rows and columns along the
+        units axes (a sum over i of them is then a matrix, see `units_matrix`)."""
+        down, across = self.unit_axes()
+        if function.free & {down, across}:
+            raise Unresolvable("the derivative of a non-scalar by a matrix", column_of(tree))
+        rows, columns = variable.matrix.shape
+
+        def at(assignment):
+            entry = variable.matrix[assignment[down], assignment[across]]
+            return self._diff(function.at(assignment), entry, tree)
+        return Indexed(function.free | {down, across},
+                       {**function.ranges, down: rows, across: columns}, at)
 
     def _is_the_loss(self, top) -> bool:
         function = self.resolve(top)
@@ -214,9 +231,10 @@ class CalculusReader:
                 return adjoints.bars[name][position]
         if isinstance(variable, sp.Symbol) and variable.name.startswith("_"):
             return derivative(expression, variable)
-        sample = sample_of_loss(self.network, expression)
-        if sample is not None and self.graph.owner(variable) is not None:
-            return self._diff_sample_loss(sample, variable)
+        found = sample_of_loss(self.network, expression)
+        if found is not None and self.graph.owner(variable) is not None:
+            sample, scale = found
+            return scale * self._diff_sample_loss(sample, variable)
         owner = self.graph.owner(variable)
         target = owner[0]
         return derivative(self._written_out(expression, target), variable)

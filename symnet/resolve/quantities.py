@@ -125,25 +125,34 @@ class QuantityReader:
             not found[0].meaning.adjoint
         return letter if is_loss else None
 
+    def _own_loss(self, name: str) -> bool:
+        """Whether a sample mark on the loss `name` makes it that sample's own loss."""
+        found = self._lookup(name, None, None)
+        return found is not None and found[0].meaning.per_sample
+
     def _sample_loss(self, entry, sample, tree) -> Indexed:
-        """`E^q`, `L^{(i)}`: one sample's term of the loss, the loss being their sum (`E =
-        \\sum_q E^q`). Of a mean loss, `E^q` may also be the sample's loss before the
-        averaging (`E = \\frac1n \\sum_q E^q`): the first is read only where the document
-        declares the letter as its loss."""
+        """`E^q`, `L^{(i)}`, `C_x`: one sample's loss. Of a mean loss that is either the
+        sample's term of the loss, the loss being their sum (`E = \\sum_q E^q`), or its own loss
+        before the averaging (`L = \\frac1n \\sum_i L_i`). The document says which: by
+        declaring the letter (`'E' = "loss"` the first, `'L_i' = "sample_loss"` the second) or
+        by a claim that defines the loss from them (see `loss_samples`)."""
         spec = self.network.spec
-        if spec.l2 is not None:
-            raise Unresolvable("one sample's loss, but the regularization belongs to no sample",
-                               column_of(tree))
-        if spec.loss.reduction == "mean" and entry.convention:
+        own = entry.meaning.per_sample
+        if spec.l2 is not None and not own:
+            raise Unresolvable("one sample's term of the loss, but the regularization belongs "
+                               "to no sample", column_of(tree))
+        if spec.loss.reduction == "mean" and entry.convention and not own:
             raise Unresolvable(
                 f"{entry.key} with a sample mark is one sample's loss: of a mean loss either its "
-                f"term (the loss is their sum) or its loss before averaging; declare '{entry.key}' "
-                '= "loss" in [notation] for the first', column_of(tree))
+                "term (the loss is their sum) or its own loss before averaging; declare "
+                f"'{entry.key}' = \"loss\" in [notation] for the first, '{entry.key}_i' = "
+                '"sample_loss" for the second, or define the loss from them in a claim',
+                column_of(tree))
         network = self.network
         if isinstance(sample, int):
-            return Indexed.scalar(sample_loss(network, sample))
+            return Indexed.scalar(sample_loss(network, sample, own))
         return Indexed(frozenset({sample}), {sample: network.batch},
-                       lambda assignment: sample_loss(network, assignment[sample]))
+                       lambda assignment: sample_loss(network, assignment[sample], own))
 
     def _mean_over_samples(self, value: Indexed) -> Indexed:
         samples = value.ranges.get(IMPLICIT_SAMPLE, self.network.batch)
@@ -163,6 +172,7 @@ class QuantityReader:
                 and superscript.children[0].data == "primed":   # g^{[1]\prime}: g^{[1]}, primed
             base, *marks = superscript.children[0].children
             superscript, primes = Tree("script_list", [base]), len(marks)
+        loss_sample = None
         if superscript is not None and self._bare_layer(name, superscript, subscript):
             layer_tree, sample, transpose, power = superscript, None, False, None
         elif (loss_sample := self._loss_sample_mark(name, superscript)) is not None or (
@@ -184,7 +194,9 @@ class QuantityReader:
             layer_tree, subscript = subscript, None   # `W_2`, `z_l`: the subscript is the layer
         indices = self._read_subscript(subscript) if subscript is not None else []
         if sample is not None and not self.context.batch:
-            raise NeedsBatch
+            if loss_sample is None or not self._own_loss(name):
+                raise NeedsBatch
+            sample = 0   # `C_x = \\frac12 \\|y - a\\|^2`: the one sample's own loss
         value = self._symbol_value(name, layer_tree, indices, sample, tree)
         for _ in range(primes):
             if not isinstance(value, FunctionValue):

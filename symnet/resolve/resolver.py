@@ -235,6 +235,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                                  sub.meta))
 
     def _entry_of(self, value, sub, tree) -> Value:
+        value = self.units_matrix(value) or value   # (\sum_q \frac{\partial E^q}{\partial W})_{ij}
         if not isinstance(value, MatrixValue):
             raise Unresolvable("a subscript on a parenthesised expression that is not a "
                                "matrix", column_of(tree))
