@@ -8,6 +8,7 @@ document's `[notation]` says otherwise (its rows win, as a pylatexenc user's mac
 - `UNICODE`: characters typed as such (`σ`, `∂`, `Ŷ`, `ᵀ`) -> the LaTeX the grammar reads.
 - `FUNCTION_NAMES`: how documents name the activations (`\\mathrm{softmax}`, `ReLU`).
 - `LOSS_NAMES`: how documents name a standard loss they call (`CE(y, \\hat{y})`).
+- `ALL_PARAMETERS`: names for all the parameters at once (`h_\\theta(x)`: the network).
 
 A row is dropped from a document whose `[notation]` gives the same symbol another meaning, or
 whose sizes use it as a size's name (`L` the number of layers is then not the loss).
@@ -78,6 +79,9 @@ FUNCTION_NAMES: dict[str, str] = {
     "tanh": "tanh", "Tanh": "tanh", "softmax": "softmax", "Softmax": "softmax",
     "identity": "identity",
 }
+
+# names that stand for all of a network's parameters at once (`h_\\theta(x)`, `J(\\theta)`)
+ALL_PARAMETERS = {r"\theta", r"\Theta"}
 
 # standard losses by the names documents call them with (`CE(y, \\hat{y})`, `\\mathrm{BCE}(a, y)`)
 # -> the registry's loss; `cross_entropy` is the one the output layer fits (categorical after a

@@ -255,3 +255,11 @@ def _index_letter(subscript: str | None, meaning: Meaning) -> bool:
     return subscript is not None and re.fullmatch(r"\s*[a-z]\s*", subscript) is not None \
         and subscript.strip() not in LAYER_NAMES and meaning.kind in VECTOR_KINDS \
         and meaning.layer is not None and (meaning.layer.isdigit() or meaning.layer == "last")
+
+
+def marks_layer_with(latex: str, variable: str, notation: Notation) -> bool:
+    """The claim writes `variable` in a layer mark (`^{(l-1)}`, `_l` where layers are
+    subscripts)."""
+    mark = r"[\^_]" if notation.subscript_layers else r"\^"
+    return re.search(mark + r"\{?[(\[]?[^)\]}]*(?<![\\A-Za-z])" + re.escape(variable)
+                     + r"\b", latex) is not None

@@ -24,7 +24,7 @@ from .conventions import FUNCTION_NAMES, LOSS_NAMES, ascii_latex
 from .grammar import ClaimSyntaxError, Relation, equations, links, parse_claim, source_of
 from .matrix_proof import holds_for_all_sizes
 from .network import Network, build
-from .notation import Notation
+from .notation import Notation, marks_layer_with
 from .numeric import Evaluation, NotNumeric
 from .printing import latex as to_latex
 from .registry import ACTIVATIONS, LOSSES
@@ -721,14 +721,6 @@ def _positions(latex: str, notation: Notation, spec: NetworkSpec) -> list[int]:
             low, high = _layer_range(entry, spec)
             count = max(count, high - low + 1)
     return list(range(count))
-
-
-def marks_layer_with(latex: str, variable: str, notation: Notation) -> bool:
-    """The claim writes `variable` in a layer mark (`^{(l-1)}`, `_l` where layers are
-    subscripts)."""
-    mark = r"[\^_]" if notation.subscript_layers else r"\^"
-    return re.search(mark + r"\{?[(\[]?[^)\]}]*(?<![\\A-Za-z])" + re.escape(variable)
-                     + r"\b", latex) is not None
 
 
 # -- numbers ---------------------------------------------------------------------------------

@@ -560,6 +560,38 @@ def test_one_samples_own_loss_is_written_with_its_vectors_and_beside_a_regulariz
                                                          ("wrong", "other"), ("wrong", "other")]
 
 
+def test_a_regularized_loss_of_examples_with_sums_over_the_layers():
+    """The loss called with one example's data (`E(W, b; x^{(n)}, t^{(n)})`) is that example's
+    own loss; a function subscripted with the parameters and called with the input
+    (`f_{W,b}(x)`, `f_\\theta(x^{(n)})`) is the network's output; a sum over the layer letter
+    (`\\sum_{l=1}^{L}`, or `\\sum_l` over every layer) adds its body at each layer."""
+    table = network(hidden="tanh", output="sigmoid", reduction="mean",
+                    regularization={"l2": "lambda"})
+    penalty = r"\frac{\lambda}{2}\sum_{l}\|W^{(l)}\|^2"
+    claims = [
+        r"E(\theta) = \frac{1}{2m}\sum_{n=1}^{m}\|f_\theta(x^{(n)}) - y^{(n)}\|^2 + "
+        r"\frac{\lambda}{2}\sum_{l=1}^{L}\sum_{j,k}\left(W^{(l)}_{jk}\right)^2",
+        r"E(W, b; x, y) = \frac{1}{2}\|f_{W,b}(x) - y\|^2",
+        r"E(W, b) = \frac{1}{m}\sum_{n=1}^{m} E(W, b; x^{(n)}, y^{(n)}) + " + penalty,
+        r"\frac{\partial}{\partial W^{(1)}_{jk}} E(W, b) = \frac{1}{m}\sum_{n=1}^{m}"
+        r"\frac{\partial}{\partial W^{(1)}_{jk}} E(W, b; x^{(n)}, y^{(n)}) + \lambda W^{(1)}_{jk}",
+        r"\frac{\partial}{\partial W^{(2)}_{jk}} E(W, b; x, y) = (a^{(2)}_j - y_j) a^{(2)}_j "
+        r"(1 - a^{(2)}_j) a^{(1)}_k"]
+    results = verdicts_in(table, claims)
+    assert outcomes(results) == [HOLDS] * 5, [r.message for r in results]
+    planted = [claims[0].replace(r"\sum_{l=1}^{L}", r"\sum_{l=1}^{1}"),
+               claims[1].replace(r"\frac{1}{2}", ""),
+               claims[2].replace(r"\frac{1}{m}\sum", r"\sum"),
+               claims[3].replace(r" + \lambda W^{(1)}_{jk}", ""),
+               claims[4].replace(r" a^{(2)}_j (1 - a^{(2)}_j)", "")]
+    assert outcomes(verdicts_in(table, planted)) == [
+        ("wrong", "other"), ("wrong", "factor"), ("wrong", "other"), ("wrong", "other"),
+        ("wrong", "other")]
+    # a sum over a letter the body uses as an entry index is a sum over entries
+    assert outcomes(verdicts_in(table, [
+        r"\delta^{(1)}_k = (1 - (a^{(1)}_k)^2) \sum_{l} W^{(2)}_{lk} \delta^{(2)}_l"])) == [HOLDS]
+
+
 def test_a_prime_before_the_layer_mark_and_softmax_written_of_an_entry():
     # index-form notes name each layer's function f^{(l)} and write its derivative f'^{(l)};
     # `f^{(2)}(z_j^{(2)})` with a softmax f^{(2)} means the j-th entry of softmax(z^{(2)})

@@ -18,11 +18,10 @@ from math import prod
 import sympy as sp
 from sympy.matrices.expressions import HadamardPower, MatrixSymbol, OneMatrix, Transpose
 
-from ..notation import NODE_KINDS, STYLING, Entry, Notation
+from ..notation import NODE_KINDS, STYLING, Entry, Notation, marks_layer_with
 from ..printing import SymnetLatexPrinter
 from ..resolve import Indexed, MatrixValue
 from ..spec import NetworkSpec
-from ..verdict import marks_layer_with
 from ..vector_form import VectorForm, vector_form_of
 from .edits import Style
 from .entries import EntryWriter, IndexPrinter, JacobianWriter, Unwritable, index_letters

@@ -115,9 +115,7 @@ class CalculusReader:
                        {**function.ranges, down: rows, across: columns}, at)
 
     def _is_the_loss(self, top) -> bool:
-        function = self.resolve(top)
-        return isinstance(function, Indexed) and not function.free and \
-            function.at({}) == self.graph.nodes["loss"].symbols[0, 0]
+        return self._is_loss(self.resolve(top))
 
     def _loss_argument(self, bottom) -> Value:
         """`\\nabla_a C`, `\\frac{\\partial C}{\\partial a_j}`: an activation written without

@@ -7,10 +7,11 @@ import sympy as sp
 from lark import Token, Tree
 
 from ..conventions import LAYER_NAMES
-from ..notation import normalise
+from ..grammar import source_of
+from ..notation import marks_layer_with, normalise
 from .trees import column_of, is_group, label_of, lone_letter, name_of
 from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, NO_SAMPLE, UNIT, Indexed, MatrixValue,
-                     NeedsBatch, ShapeMismatch, Unresolvable, of_sample)
+                     NeedsBatch, NoSuchLayer, ShapeMismatch, Unresolvable, of_sample)
 
 
 class IndexReader:
@@ -210,6 +211,8 @@ class IndexReader:
             return self._sum_of_everything(self.resolve(body), tree)
         indices, limit, upper = self._sum_indices(sub)
         sup = upper if upper is not None else sup
+        if len(indices) == 1 and not _is_member(sub) and self._sums_layers(indices[0], body):
+            return self._sum_over_layers(indices[0], limit, sup, body, tree)
         batch = self.network.spec.batch
         over_batch = sup is not None and batch is not None and name_of(sup) == batch or \
             self._over_inputs(indices, limit, sup)
@@ -235,6 +238,41 @@ class IndexReader:
         for index in indices:
             value = self._sum(value, index, limit, sup, tree)
         return value
+
+    def _sums_layers(self, letter, body) -> bool:
+        """`\\sum_l \\|W^{(l)}\\|^2`: the index is a layer variable that the body writes in a
+        layer mark (`\\sum_l W_{kl}` sums over entries, `\\sum_{i \\in B}` over a set)."""
+        return letter in self.context.layers and marks_layer_with(
+            source_of(body, self.context.latex), letter, self.context.notation)
+
+    def _sum_over_layers(self, letter: str, start, upper_tree, body, tree) -> Indexed:
+        """The body at every layer from `start` to the upper limit, in the document's
+        numbering; without limits, at every layer of the network, leaving out those the
+        body names but the network lacks (`W^{(0)}`)."""
+        first = self.network.spec.layers_from
+        low = first if start is None else start
+        high = self.network.depth + first if upper_tree is None else \
+            self._layer_expression(upper_tree)
+        outer, terms = self.context.layers[letter], []
+        try:
+            for layer in range(low, high + 1):
+                self.context.layers[letter] = layer
+                try:
+                    value = self.resolve(body)
+                except NoSuchLayer:
+                    if start is None and upper_tree is None:
+                        continue
+                    raise
+                if not (isinstance(value, Indexed) and not value.free):
+                    raise Unresolvable("a sum over the layers of something that is not a "
+                                       "number", column_of(tree))
+                terms.append(value.at({}))
+        finally:
+            self.context.layers[letter] = outer
+        if not terms:
+            raise Unresolvable(f"the sum over layers {letter} names no layer the network has",
+                               column_of(tree))
+        return Indexed.scalar(sp.Add(*terms))
 
     def _over_inputs(self, indices, limit, sup) -> bool:
         """`\\sum_x` with x the document's input: a sum over the training inputs, each a

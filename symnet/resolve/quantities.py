@@ -125,6 +125,11 @@ class QuantityReader:
             not found[0].meaning.adjoint
         return letter if is_loss else None
 
+    def _is_loss(self, value) -> bool:
+        """Whether `value` is the loss itself."""
+        return isinstance(value, Indexed) and not value.free and \
+            value.at({}) == self.graph.nodes["loss"].symbols[0, 0]
+
     def _own_loss(self, name: str) -> bool:
         """Whether a sample mark on the loss `name` makes it that sample's own loss."""
         found = self._lookup(name, None, None)
@@ -148,6 +153,10 @@ class QuantityReader:
                 f"'{entry.key}' = \"loss\" in [notation] for the first, '{entry.key}_i' = "
                 '"sample_loss" for the second, or define the loss from them in a claim',
                 column_of(tree))
+        return self.loss_of_sample(sample, own)
+
+    def loss_of_sample(self, sample: int | str, own: bool) -> Indexed:
+        """Sample `sample`'s loss (a letter: each sample's), its own or its term."""
         network = self.network
         if isinstance(sample, int):
             return Indexed.scalar(sample_loss(network, sample, own))
@@ -194,7 +203,7 @@ class QuantityReader:
             layer_tree, subscript = subscript, None   # `W_2`, `z_l`: the subscript is the layer
         indices = self._read_subscript(subscript) if subscript is not None else []
         if sample is not None and not self.context.batch:
-            if loss_sample is None or not self._own_loss(name):
+            if not isinstance(loss_sample, str) or not self._own_loss(name):
                 raise NeedsBatch
             sample = 0   # `C_x = \\frac12 \\|y - a\\|^2`: the one sample's own loss
         value = self._symbol_value(name, layer_tree, indices, sample, tree)

@@ -22,7 +22,8 @@ from __future__ import annotations
 import sympy as sp
 from lark import Token, Tree
 
-from ..conventions import ADJOINT_ACCENTS, FUNCTION_NAMES, LOSS_NAMES, OTHERWISE
+from ..conventions import (ADJOINT_ACCENTS, ALL_PARAMETERS, FUNCTION_NAMES, LOSS_NAMES,
+                           OTHERWISE)
 from ..notation import normalise
 from .algebra import BUILTIN_FUNCTIONS, AlgebraReader
 from .calculus import CalculusReader
@@ -397,6 +398,9 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if name_of(callee) in DIAGONAL_NAMES and len(arguments) == 1 and \
                 not self.context.notation.by_base(name_of(callee)):
             return self._diagonal_matrix(self.resolve(arguments[0]), tree)
+        output = self._network_output(callee, arguments, tree)
+        if output is not None:
+            return output
         try:
             function = self.resolve(callee)
         except Unresolvable:
@@ -414,10 +418,75 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         at_sample = self._at_sample(function, arguments, tree)
         if at_sample is not None:   # `y(x)`, `a^L(x)` in `\sum_x`: the value for sample x
             return at_sample
+        if self._is_loss(function) and self._are_parameters(arguments):
+            return function   # `J(\\theta)`, `J(W, b)`: the loss, as a function of the parameters
+        sample = self._example_of_loss(function, arguments)
+        if sample is not None:   # `J(W,b;x^{(i)},y^{(i)})`: the loss of example i alone
+            if isinstance(sample, str):
+                self.loss_samples.add(sample)
+            return self.loss_of_sample(sample, own=True)
         if any(isinstance(argument, Token) for argument in arguments):
             # `\varepsilon(z, y)`: a named value followed by its arguments, as documentation
             return function
         return self._multiply(function, self.resolve(group), "", tree)
+
+    def _network_output(self, callee, arguments, tree) -> Value | None:
+        """`h_{W,b}(x)`, `h_\\theta(x^{(i)})`, `f_\\theta(x)`: a function subscripted with the
+        network's parameters and called with its input is the network itself, its output for
+        that input (with a sample mark, that sample's). None for any other call."""
+        values = [argument for argument in arguments if not isinstance(argument, Token)]
+        if len(values) != 1 or not self._names_the_parameters(callee):
+            return None
+        argument = values[0]
+        base = argument.children[0] if isinstance(argument, Tree) and \
+            argument.data == "scripted" else argument
+        inputs = [entry for entry in self.context.notation.by_base(name_of(base) or "")
+                  if entry.meaning.kind == "input"]
+        if not inputs:
+            return None
+        self.resolve(argument)   # the input must be readable here (one sample, or the batch)
+        letters = {str(token) for token in argument.scan_values(
+            lambda v: isinstance(v, Token))} if isinstance(argument, Tree) else set()
+        samples = letters & self._sample_letters()
+        self.one_sample = inputs[0].one_sample
+        try:
+            return self._node_value(self.network.output_name(), False, [],
+                                    samples.pop() if len(samples) == 1 else None, tree)
+        finally:
+            self.one_sample = False
+
+    def _names_the_parameters(self, callee) -> bool:
+        """`h_{W,b}`, `h_\\theta`: a name whose subscript lists only parameters."""
+        if not (isinstance(callee, Tree) and callee.data == "scripted"):
+            return False
+        scripts = callee.children[1].children
+        return len(scripts) == 1 and scripts[0].data == "sub" and \
+            self._are_parameters(scripts[0].children)
+
+    def _are_parameters(self, trees) -> bool:
+        """Whether `trees` (`W, b`, `\\theta`) name only parameters: the weights and biases,
+        or \\theta standing for them all."""
+        names = [str(token) for tree in trees if isinstance(tree, Tree)
+                 for token in tree.scan_values(lambda v: isinstance(v, Token))
+                 if token.type in ("LETTER", "COMMAND")]
+        return bool(names) and all(name in ALL_PARAMETERS or any(
+            entry.meaning.kind in ("weight", "bias") for entry in
+            self.context.notation.by_base(name)) for name in names)
+
+    def _example_of_loss(self, function, arguments) -> str | int | None:
+        """The sample of `J(W,b;x^{(i)},y^{(i)})`, the loss called with one sample's data: the
+        one sample letter its arguments write, or read for one sample, `J(W,b;x,y)` with the
+        input, that sample. None for any other call."""
+        if not self._is_loss(function):
+            return None
+        letters = {str(token) for argument in arguments if isinstance(argument, Tree)
+                   for token in argument.scan_values(lambda v: isinstance(v, Token))}
+        samples = letters & self._sample_letters()
+        if len(samples) == 1:
+            return samples.pop()
+        inputs = {letter for letter in letters if any(
+            entry.meaning.kind == "input" for entry in self.context.notation.by_base(letter))}
+        return 0 if inputs and not samples and not self.context.batch else None
 
     def _with_layer_of(self, callee, arguments) -> Tree | None:
         """`g(Z^{[l]})`, `g(Z[l])` with g a layered function written bare: the function of its
