@@ -9,7 +9,6 @@ indices swapped, or a layer superscript off by one), `shape`, else `other` with 
 from __future__ import annotations
 
 import itertools
-import re
 import signal
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
