@@ -652,10 +652,12 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
         context.layers[variable] = value
     resolver = Resolver(context)
     resolver.declare_arguments(link.lhs)
-    lhs = resolver.side(link.lhs)
+    lhs = resolver.side(link.lhs, jacobian=True)
     written = len(resolver.sites)
     resolver.counterpart = lhs
-    rhs = resolver.side(link.rhs)
+    rhs = resolver.side(link.rhs, jacobian=True)
+    lhs, rhs = (resolver.as_compared(lhs, rhs, link.lhs),
+                resolver.as_compared(rhs, lhs, link.rhs))
     lhs, rhs = _one_d_aligned(lhs, rhs)
     return _Reading(network, lhs, rhs, context.dummies, batch,
                     rhs_sites=resolver.sites[written:], scope=resolver.index_scope,

@@ -592,6 +592,33 @@ def test_a_regularized_loss_of_examples_with_sums_over_the_layers():
         r"\delta^{(1)}_k = (1 - (a^{(1)}_k)^2) \sum_{l} W^{(2)}_{lk} \delta^{(2)}_l"])) == [HOLDS]
 
 
+def test_a_jacobian_written_as_a_whole_side_or_transposed_before_a_vector():
+    """`\\frac{\\partial a}{\\partial z} = \\mathrm{diag}(\\sigma'(z))`: a derivative of a vector
+    by a vector beside a matrix is its Jacobian (or, where only that has the other side's
+    shape, the Jacobian transposed); `(\\frac{\\partial a}{\\partial z})^T v` is the chain rule
+    with the Jacobian first."""
+    setup = dict(samples="single", hidden="sigmoid", output="softmax",
+                 loss="categorical_cross_entropy", scale=1, outputs=3)
+    claims = [r"\frac{\partial a^{(1)}}{\partial z^{(1)}} = \mathrm{diag}(\sigma'(z^{(1)}))",
+              r"\frac{\partial z^{(2)}}{\partial a^{(1)}} = W^{(2)}",
+              r"\frac{\partial a^{(2)}}{\partial z^{(2)}} = \mathrm{diag}(a^{(2)}) - a^{(2)} "
+              r"(a^{(2)})^T",
+              r"\frac{\partial L}{\partial z^{(1)}} = \left(\frac{\partial z^{(2)}}"
+              r"{\partial z^{(1)}}\right)^T \frac{\partial L}{\partial z^{(2)}}",
+              r"\frac{\partial z^{(2)}}{\partial a^{(1)}} = W^{(2)T}",
+              r"\frac{\partial a^{(1)}}{\partial z^{(1)}} = \sigma'(z^{(1)})"]
+    results = verdicts(claims, **setup)
+    assert outcomes(results) == [HOLDS] * 6, [r.message for r in results]
+    assert "Jacobian matrix" in results[0].message and "transposed" in results[4].message
+    assert "entry by entry" in results[5].message
+    planted = [claims[0].replace(r"\sigma'", r"\sigma"), claims[1].replace("= W", "= 2 W"),
+               claims[2].replace("(a^{(2)})^T", "a^{(2)}"),
+               claims[3].replace(r"^T \frac{\partial L}{\partial z^{(2)}}",
+                                 r"^T \frac{\partial L}{\partial a^{(2)}}")]
+    assert outcomes(verdicts(planted, **setup)) == [
+        ("wrong", "other"), ("wrong", "factor"), ("wrong", "other"), ("wrong", "other")]
+
+
 def test_a_prime_before_the_layer_mark_and_softmax_written_of_an_entry():
     # index-form notes name each layer's function f^{(l)} and write its derivative f'^{(l)};
     # `f^{(2)}(z_j^{(2)})` with a softmax f^{(2)} means the j-th entry of softmax(z^{(2)})

@@ -3,6 +3,8 @@ powers, norms, function calls; the functions every document knows."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 from lark import Token, Tree
 from sympy.matrices.expressions import HadamardProduct, MatMul, OneMatrix
@@ -165,7 +167,11 @@ class AlgebraReader:
         it: a factor shaped like B before it (or a vector with B's entries) is contracted with
         it over B's entries, giving a matrix shaped like C; two Jacobians compose. None where
         the product is not a chain (a Jacobian first, before a matrix)."""
+        if isinstance(a, Jacobian) and a.transposed and isinstance(b, MatrixValue):
+            return self._transposed_chain(a, b, tree)
         if isinstance(a, Jacobian) and isinstance(b, Jacobian):
+            if a.transposed or b.transposed:
+                return None
             if a.by.shape != b.of_shape:
                 raise ShapeMismatch(_chain_mismatch(a.by.shape, b), column_of(tree))
             return Jacobian(a.of_shape, b.by, a.matrix * b.matrix)
@@ -180,6 +186,39 @@ class AlgebraReader:
         self.notes.append("a derivative of a matrix by a matrix read as the chain rule does: "
                           "the factor before it contracted with its Jacobian")
         return MatrixValue(sp.Matrix(*b.by.shape, list(row)), one_d=self.is_one_d(b.by))
+
+    def _transposed_chain(self, jacobian: Jacobian, vector: MatrixValue, tree) -> MatrixValue:
+        """`(\\frac{\\partial a}{\\partial z})^T \\frac{\\partial L}{\\partial a}`: the
+        transposed Jacobian times a vector of a's entries, a matrix shaped like z (the chain
+        rule with the Jacobian written first)."""
+        if 1 not in vector.shape or len(vector.matrix) != jacobian.matrix.rows:
+            raise ShapeMismatch(_chain_mismatch(vector.shape, jacobian), column_of(tree))
+        column = jacobian.matrix.T * sp.Matrix(list(vector.matrix))
+        self.notes.append("a transposed Jacobian times the vector after it, as the chain rule "
+                          "reads it")
+        return MatrixValue(sp.Matrix(*jacobian.by.shape, list(column)),
+                           one_d=self.is_one_d(jacobian.by))
+
+    def as_compared(self, value, other, tree):
+        """A Jacobian that is a whole side (`\\frac{\\partial z}{\\partial a} = W`) of vectors:
+        its matrix, row i, column j the derivative of entry i by entry j, or that transposed
+        where only the transpose has the other side's shape (the other layout); else, where
+        that is all it has, its diagonal (`\\frac{\\partial a}{\\partial z} = \\sigma'(z)`)."""
+        if not isinstance(value, Jacobian):
+            return value
+        shape = other.matrix.shape if isinstance(other, Jacobian) else \
+            other.shape if isinstance(other, MatrixValue) else None
+        matrix = value.matrix.T if value.transposed else value.matrix
+        vectors = 1 in value.of_shape and 1 in value.by.shape
+        if vectors and shape == matrix.shape:
+            self.notes.append("a derivative of a vector by a vector read as its Jacobian matrix "
+                              "(row i, column j: entry i differentiated by entry j)")
+            return MatrixValue(matrix)
+        if vectors and shape == matrix.shape[::-1]:
+            self.notes.append("a derivative of a vector by a vector read as its Jacobian, "
+                              "transposed (row i, column j: entry j differentiated by entry i)")
+            return MatrixValue(matrix.T)
+        return self._diagonal_of(value, tree)
 
     def _chain_product(self, values, tree):
         """`\\text{prod}(a, b)` (Dive into Deep Learning): a times b "after the necessary
@@ -247,6 +286,8 @@ class AlgebraReader:
         raise Unresolvable("a division by a matrix", column_of(tree))
 
     def _transpose(self, value, tree):
+        if isinstance(value, Jacobian):
+            return replace(value, transposed=not value.transposed)
         if isinstance(value, MatrixValue):
             return MatrixValue(value.matrix.T, formed(lambda m: m.T, value.form))
         if isinstance(value, Indexed) and not value.free:

@@ -34,7 +34,7 @@ from .trees import (after_partial, column_of, end_of, factors_of, is_group, is_l
                     is_one, label_of, letter_of, name_of, product_of, start_of,
                     starts_with_d, starts_with_partial)
 from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, ONES, UNIT, UNIT_T, Context,
-                     FunctionValue, Indexed, MatrixValue, Operator, PoweredFunction,
+                     FunctionValue, Indexed, Jacobian, MatrixValue, Operator, PoweredFunction,
                      ShapeMismatch, Unresolvable, Value, map_entries, of_sample)
 
 
@@ -91,10 +91,15 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                 if name and len(name) == 1 and not known:
                     self.context.dummies[name] = sp.Symbol(f"_{name}", real=True)
 
-    def side(self, tree, average: bool = True) -> Indexed | MatrixValue:
+    def side(self, tree, average: bool = True,
+             jacobian: bool = False) -> Indexed | MatrixValue | Jacobian:
         """One side of a relation; a sample index left implicit is averaged over unless
-        `average` is false (then it stays a free index, `_m`)."""
-        value = self.resolve(tree)
+        `average` is false (then it stays a free index, `_m`). With `jacobian`, a derivative
+        of a matrix by a matrix stays a Jacobian, for `as_compared` to read beside the other
+        side."""
+        value = self.resolve(tree, factor=jacobian)
+        if isinstance(value, Jacobian):
+            return value
         if isinstance(value, (FunctionValue, Operator, PoweredFunction)) or value is ONES:
             raise Unresolvable("a function or operator without its argument", column_of(tree))
         if isinstance(value, Indexed) and CLASS in value.free:
@@ -172,7 +177,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         values = [child for child in tree.children if not isinstance(child, Token)]
         if len(values) != 1:
             raise Unresolvable("a list of arguments without a function", column_of(tree))
-        return self.resolve(values[0])
+        return self.resolve(values[0], factor=True)   # the caller says what a Jacobian is
 
     def _rule_scripted(self, tree):
         base, scripts = tree.children
@@ -190,8 +195,9 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         # `(A + B)^T`, and `{W^{(2)}}^\top`: a symbol braced with its own scripts, then
         # transposed or raised as a whole
         if isinstance(base, Tree) and base.data in ("group", "scripted"):
-            value = self.resolve(base)
             _, _, transpose, power = self._read_superscript(sup)
+            # `(\\frac{\\partial a}{\\partial z})^T`: a Jacobian stays one, transposed
+            value = self.resolve(base, factor=transpose and sub is None and power is None)
             if sub is not None:   # `(\mathbf{1}^\top \delta)_j`: an entry of what it computes
                 value = self._entry_of(value, sub, tree)
             if transpose:

@@ -96,6 +96,7 @@ class Jacobian:
     by: MatrixValue
     matrix: sp.Matrix
     diagonal: MatrixValue | None = None
+    transposed: bool = False   # `(\\frac{\\partial a}{\\partial z})^T`, written before a vector
 
 
 @dataclass
