@@ -715,6 +715,10 @@ def test_a_label_written_as_the_class_index(samples):
     assert outcome(claims, notation, **setup) == [HOLDS] * 3
     assert outcome([claims[2].replace("p_k -", "-p_k +")], notation,
                    **setup) == [("wrong", "sign")]
+    # the indicator with its condition as a subscript, `\mathbb{1}_{k = y_i}`
+    label = "y" if samples == "single" else "y_i"
+    subscripted = claims[2][:claims[2].index("- ")] + rf"- \mathbb{{1}}_{{k = {label}}}"
+    assert outcome([subscripted], notation, **setup) == [HOLDS]
     assert outcome([claims[0].replace("-", "", 1)], notation, **setup)[0][0] == "wrong"
 
 

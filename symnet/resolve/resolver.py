@@ -205,9 +205,13 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             if power is not None:
                 value = self._power(value, power, tree)
             return value
-        if _is_indicator(base) and sup is None and \
-                isinstance(sub, Tree) and _is_condition(sub.children):
-            return self.resolve(sub.children[0])   # \mathbb{1}_{z > 0}: the indicator
+        if _is_indicator(base) and sup is None and isinstance(sub, Tree):
+            if _is_condition(sub.children):
+                return self.resolve(sub.children[0])   # \mathbb{1}_{z > 0}: the indicator
+            if len(sub.children) == 1 and isinstance(sub.children[0], Tree) and \
+                    sub.children[0].data == "limit" and str(sub.children[0].children[1]) == "=":
+                # \mathbb{1}_{k = y_i}: an equality in a subscript reads like a sum's limit
+                return self.resolve(Tree("comparison", sub.children[0].children, sub.meta))
         if self._is_ones(base):
             # `\mathbf{1}^\top M`, `\mathbf{1}_n b`: the ones vector, its length from the
             # matrix next to it (a subscript only says what that length is)
