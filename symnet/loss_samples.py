@@ -19,11 +19,10 @@ from .notation import Entry, Notation, normalise
 from .resolve.trees import name_of
 from .verdict import DocumentState, Networks, chain_of, judge
 
-# the two readings, as the notation entry of a loss letter that declares them
-READINGS = {
-    "its own loss": lambda entry: replace(entry, meaning=replace(entry.meaning, per_sample=True)),
-    "its term of the loss": lambda entry: replace(entry, convention=False),
-}
+# the two readings, as the notation entry of a loss letter that declares them: the sample's
+# own loss ('L_i' = "sample_loss"), and its term of the loss ('L' = "loss")
+READINGS = (lambda entry: replace(entry, meaning=replace(entry.meaning, per_sample=True)),
+            lambda entry: replace(entry, convention=False))
 
 
 def defined_sample_losses(notation: Notation, claims: Sequence[str],
@@ -36,7 +35,7 @@ def defined_sample_losses(notation: Notation, claims: Sequence[str],
     letters = {entry.base for entry in undecided}
     readings = [Notation(tuple(read(entry) if _undecided(entry) else entry
                                for entry in notation.entries), notation.subscript_layers)
-                for read in READINGS.values()]
+                for read in READINGS]
     for number, latex in enumerate(claims):
         if not _relates_the_loss_to_a_sum(latex, letters):
             continue

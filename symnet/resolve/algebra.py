@@ -192,7 +192,11 @@ class AlgebraReader:
         transposed Jacobian times a vector of a's entries, a matrix shaped like z (the chain
         rule with the Jacobian written first)."""
         if 1 not in vector.shape or len(vector.matrix) != jacobian.matrix.rows:
-            raise ShapeMismatch(_chain_mismatch(vector.shape, jacobian), column_of(tree))
+            rows, columns = jacobian.of_shape
+            raise ShapeMismatch(f"a transposed derivative of a {rows}x{columns} matrix before "
+                                f"a {vector.shape[0]}x{vector.shape[1]} matrix: the chain rule "
+                                "needs a vector of that matrix's entries after it",
+                                column_of(tree))
         column = jacobian.matrix.T * sp.Matrix(list(vector.matrix))
         self.notes.append("a transposed Jacobian times the vector after it, as the chain rule "
                           "reads it")

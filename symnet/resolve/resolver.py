@@ -196,7 +196,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         # transposed or raised as a whole
         if isinstance(base, Tree) and base.data in ("group", "scripted"):
             _, _, transpose, power = self._read_superscript(sup)
-            # `(\\frac{\\partial a}{\\partial z})^T`: a Jacobian stays one, transposed
+            # `(\frac{\partial a}{\partial z})^T`: a Jacobian stays one, transposed
             value = self.resolve(base, factor=transpose and sub is None and power is None)
             if sub is not None:   # `(\mathbf{1}^\top \delta)_j`: an entry of what it computes
                 value = self._entry_of(value, sub, tree)
@@ -429,7 +429,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if at_sample is not None:   # `y(x)`, `a^L(x)` in `\sum_x`: the value for sample x
             return at_sample
         if self._is_loss(function) and self._are_parameters(arguments):
-            return function   # `J(\\theta)`, `J(W, b)`: the loss, as a function of the parameters
+            return function   # `J(\theta)`, `J(W, b)`: the loss, as a function of the parameters
         sample = self._example_of_loss(function, arguments)
         if sample is not None:   # `J(W,b;x^{(i)},y^{(i)})`: the loss of example i alone
             if isinstance(sample, str):
