@@ -32,7 +32,7 @@ from .layers import NotationReader
 from .quantities import QuantityReader
 from .trees import (after_partial, column_of, end_of, factors_of, is_group, is_letter_d,
                     is_one, label_of, letter_of, name_of, product_of, start_of,
-                    starts_with_d, starts_with_partial)
+                    starts_with_d, starts_with_partial, written_tokens)
 from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, ONES, UNIT, UNIT_T, Context,
                      FunctionValue, Indexed, Jacobian, MatrixValue, Operator, PoweredFunction,
                      ShapeMismatch, Unresolvable, Value, map_entries, of_sample)
@@ -455,9 +455,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if not inputs:
             return None
         self.resolve(argument)   # the input must be readable here (one sample, or the batch)
-        letters = {str(token) for token in argument.scan_values(
-            lambda v: isinstance(v, Token))} if isinstance(argument, Tree) else set()
-        samples = letters & self._sample_letters()
+        samples = {str(token) for token in written_tokens([argument])} & self._sample_letters()
         self.one_sample = inputs[0].one_sample
         try:
             return self._node_value(self.network.output_name(), False, [],
@@ -476,8 +474,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
     def _are_parameters(self, trees) -> bool:
         """Whether `trees` (`W, b`, `\\theta`) name only parameters: the weights and biases,
         or \\theta standing for them all."""
-        names = [str(token) for tree in trees if isinstance(tree, Tree)
-                 for token in tree.scan_values(lambda v: isinstance(v, Token))
+        names = [str(token) for token in written_tokens(trees)
                  if token.type in ("LETTER", "COMMAND")]
         return bool(names) and all(name in ALL_PARAMETERS or any(
             entry.meaning.kind in ("weight", "bias") for entry in
@@ -489,8 +486,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         input, that sample. None for any other call."""
         if not self._is_loss(function):
             return None
-        letters = {str(token) for argument in arguments if isinstance(argument, Tree)
-                   for token in argument.scan_values(lambda v: isinstance(v, Token))}
+        letters = {str(token) for token in written_tokens(arguments)}
         samples = letters & self._sample_letters()
         if len(samples) == 1:
             return samples.pop()

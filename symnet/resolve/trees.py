@@ -149,3 +149,9 @@ def lone_letter(script) -> str | None:
             str(script.children[0]).isalpha() and len(str(script.children[0])) == 1:
         return str(script.children[0])
     return None
+
+
+def written_tokens(trees) -> list[Token]:
+    """Every token the trees are written with (letters, commands, numbers), in order."""
+    return [token for tree in trees if isinstance(tree, Tree)
+            for token in tree.scan_values(lambda v: isinstance(v, Token))]
