@@ -81,7 +81,9 @@ def derive(document: Document) -> Derivation:
     closed, note = _closed_form(document)
     loss = spec.loss
     loss_text = (f"{loss.loss.name}, scale {loss.scale}, {loss.reduction} over samples"
-                 + (f", L2 {spec.l2.coefficient} (scale {spec.l2.scale})" if spec.l2 else ""))
+                 + (f", L2 {spec.l2.coefficient} (scale {spec.l2.scale}"
+                    + (", mean over samples" if spec.l2.reduction == "mean" else "") + ")"
+                    if spec.l2 else ""))
     return Derivation(document.path, document.title, document.source, spec.samples,
                       dict(spec.sizes), loss_text, rows, forward, closed, note, gradients,
                       parameters=parameters)

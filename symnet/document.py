@@ -229,8 +229,9 @@ def _l2(table: _Table) -> L2Spec:
                    else _rational(raw, table.path("l2")))
     scale = _rational(table.get("scale", (str, int, float), sp.Rational(1, 2),
                                 expected="a number such as 1 or '1/2'"), table.path("scale"))
+    reduction = table.choice("reduction", ("sum", "mean"), "sum")
     table.finish()
-    return L2Spec(coefficient, scale)
+    return L2Spec(coefficient, scale, reduction)
 
 
 def _registry_row(table: _Table, key: str, rows: dict, generic, default_function: str):

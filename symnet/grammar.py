@@ -70,7 +70,7 @@ script_list: script_item (SEPARATOR script_item)*
     | expr COMPARE expr -> comparison   // \mathbb{1}_{z > 0}: an indicator's condition
 // `1(z > 0)`, `\mathbb{1}\{y_i = k\}`: a condition as an argument
 ?argument: expr | expr (COMPARE | RELATION) expr -> comparison
-condition: expr COMPARE expr -> comparison
+condition: expr (COMPARE | RELATION) expr -> comparison
 script_atom: LETTER | NUMBER | COMMAND | TOP
 
 ?atom: LETTER                    -> name

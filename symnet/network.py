@@ -48,6 +48,24 @@ class Network:
     def output_name(self) -> str:
         return f"A[{self.depth}]"
 
+    @cached_property
+    def data_loss(self) -> sp.Expr:
+        """The loss without its regularization (`C_0` in `C = C_0 + \\frac{\\lambda}{2n}
+        \\sum_w w^2`)."""
+        nodes = self.graph.nodes
+        return sp.Add(*_loss_terms(self, nodes[self.output_name()].symbols, nodes["Y"].symbols))
+
+    @cached_property
+    def penalty(self) -> sp.Expr:
+        """The regularization term of the loss (0 without one)."""
+        l2 = self.spec.l2
+        if l2 is None:
+            return sp.Integer(0)
+        weight = l2.coefficient * l2.scale / (self.batch if l2.reduction == "mean" else 1)
+        return sp.Add(*(weight * entry ** 2
+                        for node in self.graph.nodes.values() if node.kind == "weight"
+                        for entry in node.symbols))
+
 
 def build(spec: NetworkSpec, sizes: Mapping[str, int] | None = None, *,
           per_sample: bool = False) -> Network:
@@ -108,13 +126,9 @@ def build(spec: NetworkSpec, sizes: Mapping[str, int] | None = None, *,
 
 def _loss_value(network: Network, output: str) -> sp.Expr:
     """The loss as one sum of terms (so each entry's derivative touches only its own terms)."""
-    spec, graph = network.spec, network.graph
+    graph = network.graph
     terms = _loss_terms(network, graph.nodes[output].symbols, graph.nodes["Y"].symbols)
-    if spec.l2 is not None:
-        terms += [spec.l2.coefficient * spec.l2.scale * entry ** 2
-                  for node in graph.nodes.values() if node.kind == "weight"
-                  for entry in node.symbols]
-    return sp.Add(*terms)
+    return sp.Add(*terms, network.penalty)
 
 
 def _loss_terms(network: Network, predictions, targets) -> list[sp.Expr]:

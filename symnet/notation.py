@@ -29,10 +29,10 @@ A key of one symbol (with an optional layer superscript) is matched by its base;
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
-from .conventions import LAYER_NAMES, SYMBOLS, marks_layers_with_superscripts
+from .conventions import LAYER_NAMES, SYMBOLS, ascii_latex, marks_layers_with_superscripts
 from .errors import InputError
 
 _MEANING = re.compile(r"^(?P<kind>[a-z_]+)(?:\[(?P<layer>[^\]]+)\])?$")
@@ -46,6 +46,11 @@ INDEX_LETTERS = {"units"}   # units[l]: an index letter that numbers layer l's u
                             # i, j, k for the input, hidden and output units)
 MARKERS = {"sample_index", "learning_rate", "regularization", "kronecker", "hadamard", "matmul",
            "ones", "layer_variable"}   # layer_variable[1..L]: a layer letter, checked at every value
+
+PARAMETER_KINDS = {"weight", "bias"}
+# the layer variable that a weight or bias written without its layer stands at: a claim about
+# `w` and `b` alone is one about every layer's (named so in the verdict's "with ... = 2")
+PARAMETERS_LAYER = "the parameters' layer"
 
 # what a document may put on the right of `key = ...`, for error messages
 KNOWN = sorted(VALUES | FUNCTIONS | MARKERS | {f"{kind}[l]" for kind in NODE_KINDS}
@@ -112,6 +117,13 @@ class Notation:
     def marker(self, kind: str) -> list[str]:
         return [entry.base for entry in self.entries if entry.meaning.kind == kind]
 
+    def with_parameters_at_any_layer(self, first: int) -> "Notation":
+        """This notation with the layer of parameters written without one (`w`, `b`) a layer
+        variable over every layer that has parameters, `first` to the last."""
+        variable = Entry(PARAMETERS_LAYER, PARAMETERS_LAYER, None, None,
+                         Meaning("layer_variable", f"{first}..last"), composite=False)
+        return replace(self, entries=(*self.entries, variable))
+
     def units_layer(self, letter: str) -> str | None:
         """The layer (`"1"`, `"last"`) whose units an index letter numbers, if the document
         says so: `'j' = "units[1]"`, or a key such as `a_j` = "preactivation[1]"."""
@@ -158,7 +170,8 @@ def build_notation(table: dict[str, str], *, conventions: bool = False,
     the document does not override: a symbol the document declares, or uses as a size's
     name, keeps the document's meaning, and so does a meaning the document writes with a
     symbol of its own."""
-    entries = [_entry(key, parse_meaning(text, key), convention=False)
+    # a key in Unicode (`'α' = "learning_rate"`) is read as the claims are, as its LaTeX
+    entries = [_entry(ascii_latex(key), parse_meaning(text, key), convention=False)
                for key, text in table.items()]
     if not conventions:
         return Notation(tuple(entries))

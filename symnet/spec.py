@@ -33,10 +33,12 @@ class LossSpec:
 
 @dataclass(frozen=True)
 class L2Spec:
-    """`coefficient * scale * (sum of squared weights)`; biases are not regularised."""
+    """`coefficient * scale * (sum of squared weights)`, divided by the number of samples when
+    `reduction` is "mean" (`\\frac{\\lambda}{2n} \\sum_w w^2`); biases are not regularised."""
 
     coefficient: sp.Expr
     scale: sp.Rational = sp.Rational(1, 2)
+    reduction: Literal["sum", "mean"] = "sum"
 
 
 @dataclass(frozen=True)

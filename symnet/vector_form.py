@@ -134,7 +134,9 @@ def _loss_step(spec: NetworkSpec, symbols: dict, output: MatrixSymbol, batch: sp
                    EntrySum(lift(entry, {prediction: output, target: symbols["Y"]},
                                  output.shape)))
     if spec.l2 is not None:
-        value = MatAdd(value, *(scaled(spec.l2.coefficient * spec.l2.scale,
+        weight = spec.l2.coefficient * spec.l2.scale / (
+            batch if spec.l2.reduction == "mean" else 1)
+        value = MatAdd(value, *(scaled(weight,
                                        EntrySum(HadamardPower(symbol, 2)))
                                 for name, symbol in symbols.items() if name.startswith("W")))
     return Step("loss", MatrixSymbol("L", 1, 1), value)

@@ -23,14 +23,14 @@ from .conventions import FUNCTION_NAMES, LOSS_NAMES, ascii_latex
 from .grammar import ClaimSyntaxError, Relation, equations, links, parse_claim, source_of
 from .matrix_proof import holds_for_all_sizes
 from .network import Network, build
-from .notation import Notation, marks_layer_with
+from .notation import PARAMETERS_LAYER, Notation, marks_layer_with
 from .numeric import Evaluation, NotNumeric
 from .printing import latex as to_latex
 from .registry import ACTIVATIONS, LOSSES
 from .resolve.trees import name_of
 from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, MatrixValue,
-                      NeedsBatch, NoSuchLayer, OutOfRange, Resolver, ShapeMismatch, Unresolvable,
-                      merge_ranges)
+                      NeedsBatch, NoSuchLayer, OutOfRange, ParameterLeftOut, Resolver,
+                      ShapeMismatch, Unresolvable, merge_ranges)
 from .spec import NetworkSpec
 from .statements import ARROWS, UPDATE, increments, statements
 from .vector_form import vector_form_of
@@ -124,6 +124,7 @@ class LinkResult:
     residual: str | None = None
     relative_size: float | None = None
     missing_layer: bool = False     # unreadable only because a layer variable overshot
+    parameter_left_out: bool = False   # unreadable while `w` (no layer) has no layer bound
     all_sizes: bool = False         # proved as matrix algebra, for every size
     scale: Any = None               # for diagnosis = factor: right side / exact, a SymPy number
 
@@ -263,9 +264,7 @@ def judge(claim_id: str, latex: str, notation: Notation,
             results.append(LinkResult("holds", "symbolic"))
             messages.append(f"'{label}' names what follows it")
             continue
-        result = _worst(_at_existing_layers(
-            [_judge_link_safely(link, latex, notation, networks, state, position,
-                                len(positions) > 1) for position in positions]))
+        result = _judge_at_positions(link, latex, notation, networks, state, positions)
         if result.verdict == "approximation" and link.relation in APPROXIMATE:
             state.approximations.append((claim_id, link, latex))
         message = result.message
@@ -321,6 +320,22 @@ def chain_of(latex: str) -> list[Relation]:
     return statements(chain)
 
 
+def _judge_at_positions(link: Relation, latex: str, notation: Notation, networks: Networks,
+                        state: DocumentState, positions: list[int]) -> LinkResult:
+    """The link at every layer position its layer variables take. A weight or bias written
+    without its layer (`w \\rightarrow w - \\eta \\frac{\\partial C}{\\partial w}`) makes
+    it a claim about the parameters of any layer: it is checked at every layer."""
+    results = [_judge_link_safely(link, latex, notation, networks, state, position,
+                                  len(positions) > 1) for position in positions]
+    if any(result.parameter_left_out for result in results):
+        spec = networks.spec
+        anywhere = notation.with_parameters_at_any_layer(spec.layers_from + 1)
+        layers = range(len(spec.expanded_layers(spec.sizes)))
+        results = [_judge_link_safely(link, latex, anywhere, networks, state, position,
+                                      len(layers) > 1) for position in layers]
+    return _worst(_at_existing_layers(results))
+
+
 def _at_existing_layers(results: list[LinkResult]) -> list[LinkResult]:
     """A formula with `l+1` is meant for every l but the last: the values of the layer
     variables at which it names a layer the network lacks are left out (and said so), as
@@ -350,13 +365,15 @@ def _judge_link_safely(link, latex, notation, networks, state, position,
         result = LinkResult("wrong", diagnosis="index" if isinstance(error, IndexMismatch)
                             else "shape", message=_where(error.column) + error.message)
     except (Unresolvable, NeedsBatch) as error:
-        result = LinkResult("unchecked", message=str(error))
+        result = LinkResult("unchecked", message=str(error),
+                            parameter_left_out=isinstance(error, ParameterLeftOut))
     except Exception as error:   # a bug in symnet must not hide the other claims
         result = LinkResult("unchecked", message=f"symnet failed on this link "
                             f"({type(error).__name__}: {error}); please report it")
     if several and result.verdict != "holds":
         values = ", ".join(f"{name} = {value}" for name, value in layer_variables(
-            notation, networks.get(0, True), position))
+            notation, networks.get(0, True), position)
+            if name == PARAMETERS_LAYER or marks_layer_with(latex, name, notation))
         result.message = f"with {values}: {result.message}"
     return result
 
@@ -424,7 +441,8 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
         return LinkResult("wrong", diagnosis=kind, message=_where(error.column) + error.message)
     except Unresolvable as error:
         return LinkResult("unchecked", message=_where(error.column) + error.message,
-                          missing_layer=isinstance(error, NoSuchLayer))
+                          missing_layer=isinstance(error, NoSuchLayer),
+                          parameter_left_out=isinstance(error, ParameterLeftOut))
     result = _judge_readings(link, latex, notation, networks, state, position, readings)
     notes = [link.note, *readings[0].notes]
     if any(notes):   # how symnet read an informal notation, said with the verdict
@@ -659,6 +677,9 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     lhs, rhs = (resolver.as_compared(lhs, rhs, link.lhs),
                 resolver.as_compared(rhs, lhs, link.rhs))
     lhs, rhs = _one_d_aligned(lhs, rhs)
+    if PARAMETERS_LAYER in context.layers and any(site[0] == "layer" for site in resolver.sites):
+        raise Unresolvable("a weight or bias without its layer beside quantities written with "
+                           "theirs: write the parameter's layer too")
     return _Reading(network, lhs, rhs, context.dummies, batch,
                     rhs_sites=resolver.sites[written:], scope=resolver.index_scope,
                     notes=list(dict.fromkeys(resolver.notes)),

@@ -27,8 +27,8 @@ def make_spec(*, samples="columns", hidden="tanh", output="sigmoid", loss="squar
     if samples != "single":
         network["sizes"]["M"] = batch
         network["batch"] = "M"
-    if l2 is not None:
-        network["regularization"] = {"l2": l2}
+    if l2 is not None:   # a coefficient, or the whole [network.regularization] table
+        network["regularization"] = l2 if isinstance(l2, dict) else {"l2": l2}
     return parse({"document": {"title": "test"}, "network": network}).network
 
 

@@ -277,6 +277,11 @@ def test_unicode_is_read_as_the_latex_it_stands_for():
     assert ascii_latex("σ(z)ᵀ ⊙ ∂L").split() == r"\sigma (z)^T \odot \partial L".split()
     assert ascii_latex("A^{(1)ᵀ}") == "A^{(1)T}"
     assert ascii_latex(r"\sigma(z)") == r"\sigma(z)"
+    # a [notation] key in Unicode is read as the claims are: `'β' = "learning_rate"`
+    claims = [r"W^{(1)} = W^{(1)} - β dW^{(1)}", r"W^{(1)} = W^{(1)} - \beta dW^{(1)}"]
+    assert outcome(claims, {"β": "learning_rate"}, **CODE_LIKE) == [HOLDS, HOLDS]
+    assert outcome([claims[0].replace("-", "+")], {"β": "learning_rate"},
+                   **CODE_LIKE) == [("wrong", "sign")]
 
 
 def test_layer_superscripts_are_told_from_powers_and_transposes():
@@ -592,6 +597,64 @@ def test_a_regularized_loss_of_examples_with_sums_over_the_layers():
         r"\delta^{(1)}_k = (1 - (a^{(1)}_k)^2) \sum_{l} W^{(2)}_{lk} \delta^{(2)}_l"])) == [HOLDS]
 
 
+def test_a_cost_before_its_penalty_and_a_sum_over_every_weight():
+    """Beside a regularization, which belongs to no sample, `E_0` is the loss without it; a sum
+    over the weight letter (`\\sum_w w^2`) adds its body at every weight of every layer; a
+    penalty may be averaged over the samples as the loss is (`\\frac{\\mu}{2m}`)."""
+    table = network(hidden="sigmoid", output="tanh", reduction="mean",
+                    regularization={"l2": "mu", "reduction": "mean"})
+    notation = {r"\mu": "regularization"}
+    claims = [r"E = E_0 + \frac{\mu}{2m} \sum_w w^2",
+              r"E_0 = \frac{1}{2m} \sum_{i=1}^{m} \sum_j (A^{(2)}_{ji} - Y_{ji})^2",
+              r"\nabla_{W^{(1)}} E = \nabla_{W^{(1)}} E_0 + \frac{\mu}{m} W^{(1)}",
+              r"\frac{\partial E_0}{\partial b^{(2)}} = \frac{\partial E}{\partial b^{(2)}}"]
+    assert outcomes(verdicts_in(table, claims, notation)) == [HOLDS] * 4
+    planted = [claims[0].replace("2m", "m"), claims[1].replace("2m", "m"),
+               claims[2].replace(r"\frac{\mu}{m}", r"\frac{\mu}{2m}"),
+               claims[3].replace(r"b^{(2)}} =", r"b^{(2)}} = 2")]
+    assert outcomes(verdicts_in(table, planted, notation)) == [
+        ("wrong", "other"), ("wrong", "factor"), ("wrong", "other"), ("wrong", "factor")]
+    # a penalty summed, not averaged, over the samples: the same claim no longer holds
+    summed = network(hidden="sigmoid", output="tanh", reduction="mean",
+                     regularization={"l2": "mu"})
+    assert outcomes(verdicts_in(summed, claims[:1], notation)) == [("wrong", "other")]
+    assert outcomes(verdicts_in(summed, [claims[0].replace("2m", "2")], notation)) == [HOLDS]
+
+
+@pytest.mark.parametrize("samples", ["columns", "single"])
+def test_a_weight_or_bias_without_its_layer_is_any_layers(samples):
+    """`w \\leftarrow w - \\alpha \\frac{\\partial E}{\\partial w}` is said of every
+    layer's weights: a claim whose parameters carry no layer is checked at every layer, and a
+    wrong one is reported at a layer where it fails."""
+    table = network(samples=samples, hidden="sigmoid", output="tanh",
+                    regularization={"l2": "mu", "reduction": "mean"})
+    notation = {r"\mu": "regularization"}
+    m = "1" if samples == "single" else "m"
+    claims = [rf"\frac{{\partial E}}{{\partial w}} = \frac{{\partial E_0}}{{\partial w}} + "
+              rf"\frac{{\mu}}{{{m}}} w",
+              r"\frac{\partial E}{\partial b} = \frac{\partial E_0}{\partial b}",
+              rf"w \leftarrow \left(1 - \frac{{\alpha \mu}}{{{m}}}\right) w - \alpha "
+              r"\frac{\partial E_0}{\partial w}",
+              r"b \leftarrow b - \alpha \frac{\partial E}{\partial b}",
+              rf"\frac{{\partial E}}{{\partial w_{{jk}}}} = \frac{{\partial E_0}}"
+              rf"{{\partial w_{{jk}}}} + \frac{{\mu}}{{{m}}} w_{{jk}}"]
+    assert outcomes(verdicts_in(table, claims, notation)) == [HOLDS] * 5
+    planted = verdicts_in(table, [
+        claims[0].replace(r"E_0}", "E}"),
+        claims[1] + r" + \mu b",
+        claims[3].replace("b - ", "b + "),
+        claims[4].replace(r"w_{jk}", r"w_{kj}").replace(r"w_{kj}}", r"w_{jk}}"),
+        r"\frac{\partial E}{\partial w} = a^{(1)}"], notation)
+    assert outcomes(planted) == [("wrong", "other"), ("wrong", "other"), ("wrong", "sign"),
+                                 ("wrong", "index"), ("unchecked", None)]
+    assert "with the parameters' layer = " in planted[2].message
+    assert "without its layer beside quantities written with theirs" in planted[4].message
+    # the code-like update of every layer's parameters
+    code = ["W = W - \\alpha dW", "b = b - \\alpha db"]
+    assert outcome(code, **CODE_LIKE) == [HOLDS, HOLDS]
+    assert outcome(["W = W + \\alpha dW"], **CODE_LIKE) == [("wrong", "sign")]
+
+
 def test_a_jacobian_written_as_a_whole_side_or_transposed_before_a_vector():
     """`\\frac{\\partial a}{\\partial z} = \\mathrm{diag}(\\sigma'(z))`: a derivative of a vector
     by a vector beside a matrix is its Jacobian (or, where only that has the other side's
@@ -719,6 +782,10 @@ def test_a_label_written_as_the_class_index(samples):
     label = "y" if samples == "single" else "y_i"
     subscripted = claims[2][:claims[2].index("- ")] + rf"- \mathbb{{1}}_{{k = {label}}}"
     assert outcome([subscripted], notation, **setup) == [HOLDS]
+    # Iverson's bracket, `[y_i = k]`
+    iverson = claims[2][:claims[2].index("- ")] + rf"- [{label} = k]"
+    assert outcome([iverson, iverson.replace("- [", "+ [")], notation, **setup) == [
+        HOLDS, ("wrong", "other")]
     assert outcome([claims[0].replace("-", "", 1)], notation, **setup)[0][0] == "wrong"
 
 

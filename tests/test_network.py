@@ -74,7 +74,8 @@ def _independent_loss(network) -> sp.Expr:
     entries = sum(spec.loss.loss.entry(a, y) for a, y in zip(activation, target))
     loss = spec.loss.scale * entries / (network.batch if spec.loss.reduction == "mean" else 1)
     if spec.l2 is not None:
-        loss += spec.l2.coefficient * spec.l2.scale * squares
+        samples = network.batch if spec.l2.reduction == "mean" else 1
+        loss += spec.l2.coefficient * spec.l2.scale * squares / samples
     return loss
 
 
@@ -85,6 +86,8 @@ SYMBOLIC_CASES = [
          weights="in_out", sizes=(2, 2, 1, 3)),
     dict(samples="single", hidden="relu", output="identity", loss="squared_error", bias=False,
          sizes=(3, 2, 1, 1)),
+    dict(samples="columns", hidden="tanh", output="identity", loss="squared_error",
+         l2={"l2": "lambda", "reduction": "mean"}, sizes=(2, 2, 1, 3)),
 ]
 
 
@@ -112,6 +115,20 @@ def test_gradients_equal_sympy_diff_of_expanded_loss(case):
             # `expand` and `evalf(subs=...)` of exp/log-heavy entries take minutes
             value = difference.xreplace(point)
             assert value.is_Number and abs(value) <= 1e-30, (name, symbol)
+
+
+def test_the_loss_is_its_data_loss_plus_its_penalty_averaged_over_samples_if_asked():
+    for reduction, samples in (("sum", 1), ("mean", 3)):
+        network = build(make_spec(samples="columns", hidden="tanh", output="identity",
+                                  l2={"l2": "lambda", "reduction": reduction},
+                                  sizes=(2, 2, 1, 3)))
+        weights = [entry for name in ("W[1]", "W[2]") for entry in
+                   network.graph.nodes[name].symbols]
+        penalty = sp.Symbol("lambda", positive=True) / 2 / samples * sum(w ** 2 for w in weights)
+        assert sp.expand(network.penalty - penalty) == 0
+        loss = network.graph.nodes["loss"].definition[0, 0]
+        assert sp.expand(loss - network.data_loss - penalty) == 0
+        assert not network.data_loss.free_symbols & set(weights)   # (in the output's nodes)
 
 
 def test_generic_network_gradients_are_in_g_and_its_derivative():

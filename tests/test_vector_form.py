@@ -47,6 +47,13 @@ def test_vector_form_matches_engine(output, loss, samples, weights, rng):
     assert_vector_form_matches_engine(spec, rng)
 
 
+@pytest.mark.parametrize("samples", ["columns", "rows", "single"])
+def test_vector_form_matches_engine_with_a_penalty_averaged_over_samples(samples, rng):
+    spec = make_spec(samples=samples, hidden="tanh", output="sigmoid", sizes=(3, 2, 3, 4),
+                     l2={"l2": "0.25", "reduction": "mean"})
+    assert_vector_form_matches_engine(spec, rng)
+
+
 @settings(max_examples=25, deadline=None)
 @given(depth=st.integers(1, 3), widths=st.lists(st.integers(1, 3), min_size=5, max_size=5),
        activations=st.lists(st.sampled_from(ELEMENTWISE), min_size=3, max_size=3),

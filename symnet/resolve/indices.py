@@ -104,8 +104,8 @@ class IndexReader:
         convention, a layered symbol's superscript made of layer letters and numbers is its
         layer, except a number after a subscript (`w_j^2` is a square)."""
         entries = self.context.notation.by_base(normalise(name))
-        if name_of(superscript) in ("T", r"\top", r"\intercal"):
-            return False
+        if name_of(superscript) in ("T", r"\top", r"\intercal") or name in self.context.dummies:
+            return False   # (a bound letter, `w` in `\sum_w w^2`, has powers, not layers)
         if any(entry.bare for entry in entries):
             return True
         layered = [entry for entry in entries if entry.variable is not None]
@@ -213,6 +213,9 @@ class IndexReader:
         sup = upper if upper is not None else sup
         if len(indices) == 1 and not _is_member(sub) and self._sums_layers(indices[0], body):
             return self._sum_over_layers(indices[0], limit, sup, body, tree)
+        if len(indices) == 1 and limit is None and sup is None and not _is_member(sub) and \
+                self._is_weight_letter(indices[0]):
+            return self._sum_over_weights(indices[0], body, tree)
         batch = self.network.spec.batch
         over_batch = sup is not None and batch is not None and name_of(sup) == batch or \
             self._over_inputs(indices, limit, sup)
@@ -273,6 +276,32 @@ class IndexReader:
             raise Unresolvable(f"the sum over layers {letter} names no layer the network has",
                                column_of(tree))
         return Indexed.scalar(sp.Add(*terms))
+
+    def _is_weight_letter(self, letter) -> bool:
+        return isinstance(letter, str) and any(
+            entry.meaning.kind == "weight" and not entry.meaning.adjoint
+            for entry in self.context.notation.by_base(letter))
+
+    def _sum_over_weights(self, letter: str, body, tree) -> Indexed:
+        """`\\sum_w w^2`: the sum's letter is the weight letter written alone, which stands
+        for one weight; the body at every weight of every layer (biases are no weights)."""
+        stand_in = sp.Dummy(letter, real=True)
+        outer = self.context.dummies.get(letter)
+        self.context.dummies[letter] = stand_in
+        try:
+            value = self.resolve(body)
+        finally:
+            if outer is None:
+                del self.context.dummies[letter]
+            else:
+                self.context.dummies[letter] = outer
+        if not (isinstance(value, Indexed) and not value.free):
+            raise Unresolvable("a sum over the weights of something that is not a number",
+                               column_of(tree))
+        expression = value.at({})
+        weights = [entry for node in self.graph.nodes.values() if node.kind == "weight"
+                   for entry in node.symbols]
+        return Indexed.scalar(sp.Add(*(expression.subs(stand_in, weight) for weight in weights)))
 
     def _over_inputs(self, indices, limit, sup) -> bool:
         """`\\sum_x` with x the document's input: a sum over the training inputs, each a

@@ -11,11 +11,12 @@ from sympy.matrices.expressions import MatrixExpr
 
 from ..conventions import LOSS_NAMES
 from ..network import sample_loss
-from ..notation import normalise
+from ..notation import PARAMETER_KINDS, PARAMETERS_LAYER, Entry, normalise
 from .algebra import BUILTIN_FUNCTIONS, per_sample_function
 from .trees import column_of, lone_letter, name_of
 from .values import (IMPLICIT_SAMPLE, UNIT, Context, FunctionValue, Indexed, IndexMismatch,
-                     LayerLeftOut, MatrixValue, NeedsBatch, OutOfRange, Unresolvable, Value)
+                     LayerLeftOut, MatrixValue, NeedsBatch, OutOfRange, ParameterLeftOut,
+                     Unresolvable, Value)
 
 
 class QuantityReader:
@@ -202,6 +203,12 @@ class QuantityReader:
                 self._subscript_layer(name, subscript):
             layer_tree, subscript = subscript, None   # `W_2`, `z_l`: the subscript is the layer
         indices = self._read_subscript(subscript) if subscript is not None else []
+        if loss_sample == 0 and self.network.spec.l2 is not None and not self._own_loss(name):
+            # `C_0` beside a regularization, which belongs to no sample: the loss without it
+            # (`C = C_0 + \\frac{\\lambda}{2n} \\sum_w w^2`)
+            if not self.context.batch:
+                raise NeedsBatch
+            return Indexed.scalar(self.network.data_loss)
         if sample is not None and not self.context.batch:
             if not isinstance(loss_sample, str) or not self._own_loss(name):
                 raise NeedsBatch
@@ -269,14 +276,27 @@ class QuantityReader:
             output = self._output_activation(name, indices, sample, tree)
             if output is not None:
                 return output
+        parameter = self._parameter_entry(name) if layered else None
+        if parameter is not None and PARAMETERS_LAYER in self.context.layers:
+            # `w` in a claim about the parameters of any layer, at the layer it is checked at
+            layer = self._network_layer(self.context.layers[PARAMETERS_LAYER])
+            return self._meaning_value(parameter, layer + parameter.offset, indices, sample,
+                                       tree)
         if layered:
             letters = [index for index in indices if isinstance(index, str) and
                        index.isalpha() and index.islower()]
             hint = f"; if {letters[0]} numbers one layer's units, declare which: " \
                 f"'{letters[0]}' = \"units[1]\" for layer 1" if len(letters) == 1 else ""
-            raise LayerLeftOut(f"{name!r} without its layer (the notation has "
-                               f"{', '.join(layered)}{hint})", column_of(tree))
+            raise (LayerLeftOut if parameter is None else ParameterLeftOut)(
+                f"{name!r} without its layer (the notation has {', '.join(layered)}{hint})",
+                column_of(tree))
         raise Unresolvable(f"unknown symbol {name!r}; declare it in [notation]", column_of(tree))
+
+    def _parameter_entry(self, name: str) -> Entry | None:
+        """The notation's layered weight or bias called `name`, if it has one."""
+        return next((entry for entry in self.context.notation.by_base(normalise(name))
+                     if entry.meaning.kind in PARAMETER_KINDS and entry.variable is not None),
+                    None)
 
     def _output_activation(self, name, indices, sample, tree) -> Value | None:
         """`a` read as the output layer's activation, where the notation has a layered

@@ -40,6 +40,11 @@ class LayerLeftOut(Unresolvable):
     """A layered symbol written without its layer (`a` where the notation has `a^{(l)}`)."""
 
 
+class ParameterLeftOut(LayerLeftOut):
+    """A weight or bias written without its layer (`w \\rightarrow w - \\eta
+    \\frac{\\partial C}{\\partial w}`): a claim about the parameters of any layer."""
+
+
 class OutOfRange(Unresolvable):
     """An entry written by its number that the matrix does not have (at these sizes)."""
 
