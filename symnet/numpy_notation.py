@@ -24,6 +24,9 @@ CALLS = {
     "maximum": r"\max({0}, {1})",
     "sum": r"\sum ({0})",            # without an axis: the sum of every entry
     "square": r"(({0}) \odot ({0}))",
+    "mean": r"\text{{mean}}({0})",    # without an axis: the mean of every entry
+    # np.where(c, a, b): a where the condition holds, else b (entry by entry)
+    "where": r"((({1}) \odot ({0})) + (({2}) \odot (1 - ({0}))))",
     # a cast changes no value: `np.float64(Z > 0)` is the indicator `(Z > 0)`
     **{cast: "({0})" for cast in ("float64", "float32", "int64", "int32", "array", "asarray")},
 }
@@ -46,6 +49,8 @@ _DOT_METHOD = re.compile(r"(?<=[A-Za-z0-9)\]}])(?<!np)(?<!numpy)\.dot(?=\s*\()")
 _ASTYPE = re.compile(r"(?<=[A-Za-z0-9)\]}])\.astype\s*\([^()]*\)")
 # `X @ W`: Python's matrix product operator
 _MATMUL = re.compile(r"@")
+# `(A - Y)**2`: Python's power operator, before a number or a name
+_POWER = re.compile(r"\*\*\s*(?P<exponent>[0-9]+(?:\.[0-9]+)?|[A-Za-z_][A-Za-z0-9_]*)")
 
 
 def respell_numpy(text: str) -> str:
@@ -55,6 +60,7 @@ def respell_numpy(text: str) -> str:
     text = _DOT_METHOD.sub(r"\\cdot", text)
     text = _ASTYPE.sub(lambda match: " " * len(match.group()), text)
     text = _MATMUL.sub(" ", text)
+    text = _POWER.sub(_power, text)
     for match in reversed(list(_CALL.finditer(text))):
         name = match.group("bare") or match.group("wrapped")
         if name not in CALLS:
@@ -77,6 +83,12 @@ def respell_numpy(text: str) -> str:
         text = text[:match.start()] + _aligned(template, positional, match.start()).ljust(
             end + 1 - match.start()) + text[end + 1:]
     return text
+
+
+def _power(match: re.Match) -> str:
+    """`**2` as `^2 ` (the width kept), a longer exponent in braces."""
+    exponent = match.group("exponent")
+    return (f"^{exponent}" if len(exponent) == 1 else f"^{{{exponent}}}").ljust(len(match.group()))
 
 
 def _keyword(argument: str) -> tuple[str, str] | None:

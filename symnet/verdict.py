@@ -28,6 +28,7 @@ from .numeric import Evaluation, NotNumeric
 from .printing import latex as to_latex
 from .registry import ACTIVATIONS, LOSSES
 from .resolve.trees import name_of
+from .resolve.values import INDEX_NAMES
 from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, MatrixValue,
                       NeedsBatch, NoSuchLayer, OutOfRange, ParameterLeftOut, Resolver,
                       ShapeMismatch, Unresolvable, merge_ranges)
@@ -331,8 +332,11 @@ def _judge_at_positions(link: Relation, latex: str, notation: Notation, networks
         spec = networks.spec
         anywhere = notation.with_parameters_at_any_layer(spec.layers_from + 1)
         layers = range(len(spec.expanded_layers(spec.sizes)))
-        results = [_judge_link_safely(link, latex, anywhere, networks, state, position,
+        retried = [_judge_link_safely(link, latex, anywhere, networks, state, position,
                                       len(layers) > 1) for position in layers]
+        # (read so at no layer, it stays unchecked for what it was first: a layer left out)
+        if any(result.verdict != "unchecked" for result in retried):
+            results = retried
     return _worst(_at_existing_layers(results))
 
 
@@ -671,6 +675,12 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     resolver = Resolver(context)
     resolver.declare_arguments(link.lhs)
     lhs = resolver.side(link.lhs, jacobian=True)
+    if PARAMETERS_LAYER in context.layers and not resolver.parameters_at_any_layer:
+        # a claim about any layer's parameters says so on its left (`w \rightarrow ...`,
+        # `\frac{\partial C}{\partial w} = ...`); a `w` met only on the right, as in letters
+        # that spell a word, is no such claim
+        raise Unresolvable("a weight or bias without its layer on the right side only: write "
+                           "its layer")
     written = len(resolver.sites)
     resolver.counterpart = lhs
     rhs = resolver.side(link.rhs, jacobian=True)
@@ -678,6 +688,7 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
                 resolver.as_compared(rhs, lhs, link.rhs))
     lhs, rhs = _one_d_aligned(lhs, rhs)
     if PARAMETERS_LAYER in context.layers and any(site[0] == "layer" for site in resolver.sites):
+        # (`\frac{\partial C}{\partial w} = a^{(1)}`: which layer's w is meant is not said)
         raise Unresolvable("a weight or bias without its layer beside quantities written with "
                            "theirs: write the parameter's layer too")
     return _Reading(network, lhs, rhs, context.dummies, batch,
@@ -862,7 +873,8 @@ def _compute_entries(value, ranges: dict, names=None) -> tuple[list, list]:
 def _shape_of(value) -> str:
     if isinstance(value, MatrixValue):
         return f"{value.shape[0]}x{value.shape[1]}"
-    return "indexed by " + (", ".join(sorted(value.free)) or "nothing (a scalar)")
+    return "indexed by " + (", ".join(sorted(INDEX_NAMES.get(index, index)
+                                             for index in value.free)) or "nothing (a scalar)")
 
 
 CANDIDATE_SEEDS = 6

@@ -644,15 +644,49 @@ def test_a_weight_or_bias_without_its_layer_is_any_layers(samples):
         claims[1] + r" + \mu b",
         claims[3].replace("b - ", "b + "),
         claims[4].replace(r"w_{jk}", r"w_{kj}").replace(r"w_{kj}}", r"w_{jk}}"),
-        r"\frac{\partial E}{\partial w} = a^{(1)}"], notation)
+        # which layer's w is meant, beside a^{(1)}; a w met on the right only (as the letters
+        # of a word may be) is no claim about the parameters
+        r"\frac{\partial E}{\partial w} = a^{(1)}",
+        r"\frac{\partial E}{\partial z^{(1)}} = w \delta^{(2)}"], notation)
     assert outcomes(planted) == [("wrong", "other"), ("wrong", "other"), ("wrong", "sign"),
-                                 ("wrong", "index"), ("unchecked", None)]
+                                 ("wrong", "index"), ("unchecked", None), ("unchecked", None)]
     assert "with the parameters' layer = " in planted[2].message
-    assert "without its layer beside quantities written with theirs" in planted[4].message
+    assert all("'w' without its layer" in result.message for result in planted[4:])
     # the code-like update of every layer's parameters
     code = ["W = W - \\alpha dW", "b = b - \\alpha db"]
     assert outcome(code, **CODE_LIKE) == [HOLDS, HOLDS]
     assert outcome(["W = W + \\alpha dW"], **CODE_LIKE) == [("wrong", "sign")]
+
+
+@pytest.mark.parametrize("samples", ["columns", "rows"])
+def test_a_matrix_times_one_samples_vector(samples):
+    """`W^T \\delta_n` with n a sample: the matrix times that sample's vector (a row times the
+    matrix with samples as rows), for each n or inside a sum over the samples; a bias added
+    to it is added to each sample's."""
+    table = network(samples=samples, hidden="tanh", output="sigmoid",
+                    weights="in_out" if samples == "rows" else "out_in")
+    notation = {"n": "sample_index"}
+    if samples == "columns":
+        claims = [r"z^{(2)}_n = W^{(2)} a^{(1)}_n + b^{(2)}",
+                  r"\delta^{(1)}_n = (W^{(2)T} \delta^{(2)}_n) \odot (1 - (a^{(1)}_n)^2)",
+                  r"\frac{\partial L}{\partial b^{(1)}} = \sum_{n} W^{(2)T} \delta^{(2)}_n \odot "
+                  r"(1 - a^{(1)}_n \odot a^{(1)}_n)",
+                  r"\frac{\partial L}{\partial W^{(1)}} = \sum_{n} (W^{(2)T} \delta^{(2)}_n \odot "
+                  r"(1 - a^{(1)}_n \odot a^{(1)}_n)) x_n^T"]
+        swapped = (r"W^{(2)T} \delta^{(2)}_n) \odot", r"W^{(2)} \delta^{(2)}_n) \odot")
+    else:
+        claims = [r"z^{(2)}_n = a^{(1)}_n W^{(2)} + b^{(2)}",
+                  r"\delta^{(1)}_n = (\delta^{(2)}_n W^{(2)T}) \odot (1 - (a^{(1)}_n)^2)",
+                  r"\frac{\partial L}{\partial b^{(1)}} = \sum_{n} \delta^{(2)}_n W^{(2)T} \odot "
+                  r"(1 - a^{(1)}_n \odot a^{(1)}_n)",
+                  r"\frac{\partial L}{\partial W^{(1)}} = \sum_{n} x_n^T (\delta^{(2)}_n W^{(2)T} "
+                  r"\odot (1 - a^{(1)}_n \odot a^{(1)}_n))"]
+        swapped = (r"\delta^{(2)}_n W^{(2)T})", r"\delta^{(2)}_n W^{(2)})")
+    assert outcomes(verdicts_in(table, claims, notation)) == [HOLDS] * 4
+    planted = [claims[0].replace("+ b", "- b"), claims[1].replace(*swapped),
+               claims[2][:claims[2].index(r" \odot")], claims[3].replace("x_n", "2 x_n")]
+    assert outcomes(verdicts_in(table, planted, notation)) == [
+        ("wrong", "other"), ("wrong", "shape"), ("wrong", "other"), ("wrong", "factor")]
 
 
 def test_a_jacobian_written_as_a_whole_side_or_transposed_before_a_vector():

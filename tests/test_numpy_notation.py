@@ -20,6 +20,12 @@ from test_conventions import HOLDS, SOFTMAX_CE, outcomes, verdicts
     ("b = np.sum(D, axis=0)", "b = ((D)^T 1)^T", ["D"]),
     ("s = np.sum(D)", r"s = \sum (D)", ["D"]),
     (r"A = \text{np.maximum}(0, Z)", r"A = \max(0, Z)", ["0", "Z"]),
+    # (a respelling longer than what was written moves what follows it)
+    ("c = np.mean(D)", r"c = \text{mean}(D)", []),
+    ("G = np.where(Z > 0, D, 0)", r"G = (((D) \odot (Z > 0)) + ((0) \odot (1 - (Z > 0))))",
+     ["D"]),
+    ("s = np.sum((A - Y)**2)", r"s = \sum ((A - Y)^2)", ["A", "Y"]),
+    ("s = (A - Y)**12", r"s = (A - Y)^{12}", ["A", "Y"]),
 ])
 def test_numpy_is_respelled_with_each_argument_at_its_column(written, respelled, arguments):
     result = respell_numpy(written)
@@ -55,6 +61,8 @@ CODE_CLAIMS = [
     r"dA1 = dZ2 @ W2.T",
     r"dZ1 = np.multiply(dA1, np.int64(A1 > 0))",
     r"dZ1 = dA1 * (Z1 > 0).astype(float)",
+    r"dZ1 = np.where(Z1 > 0, dA1, 0)",
+    r"dZ1 = dA1 * np.where(A1 > 0, 1.0, 0.0)",
     r"db1 = np.sum(dZ1, axis=0)",
     r"dW1 = X.T @ dZ1",
 ]
@@ -71,10 +79,25 @@ def test_gradients_written_as_numpy_code_hold():
     (r"dW2 = np.dot(A1.T, dZ2)", "np.dot(A1.T, dZ2)", "np.dot(dZ2.T, A1)", ("wrong", "transpose")),
     (r"db1 = np.sum(dZ1, axis=0)", "axis=0", "axis=1", ("wrong", "shape")),
     (r"dZ1 = dA1 * (Z1 > 0).astype(float)", "> 0", "< 0", ("wrong", "other")),
+    (r"dZ1 = np.where(Z1 > 0, dA1, 0)", "dA1, 0", "0, dA1", ("wrong", "other")),
 ])
 def test_an_error_in_numpy_code_is_found(claim, old, new, expected):
     assert claim in CODE_CLAIMS and old in claim
     assert outcomes(verdicts([claim.replace(old, new)], CODE_NAMES, **ROWS_CODE)) == [expected]
+
+
+def test_a_cost_written_as_numpy_code_with_mean_and_powers():
+    # the mean of every entry, Python's `**`; `np.sum` for `np.mean` is m times the loss
+    setup = {"hidden": "relu", "reduction": "mean", "loss": "binary_cross_entropy", "scale": 1,
+             "outputs": 1}
+    claims = [r"L = -np.mean(Y * np.log(A2) + (1 - Y) * np.log(1 - A2))",
+              r"L = -np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)) / m"]
+    assert outcomes(verdicts(claims, **setup)) == [HOLDS, HOLDS]
+    assert outcomes(verdicts([claims[0].replace("mean", "sum")], **setup)) == [
+        ("wrong", "factor")]
+    squared = {**setup, "loss": "squared_error", "scale": "1/2"}
+    assert outcomes(verdicts([r"L = np.mean((A2 - Y)**2) / 2", r"L = np.mean((A2 - Y)**2)"],
+                             **squared)) == [HOLDS, ("wrong", "factor")]
 
 
 def test_a_code_name_with_its_layer_glued_on_joins_inside_a_product():

@@ -44,6 +44,7 @@ class AlgebraReader:
         raise Unresolvable("a function without arguments in a sum", column_of(tree))
 
     def _add(self, a, b, tree):
+        a, b = self._along_units(a, b), self._along_units(b, a)
         if isinstance(a, Indexed) and isinstance(b, Indexed):
             # a term without an index is constant along it (b_i added for every sample m)
             return Indexed(a.free | b.free, merge_ranges(a, b, tree=tree),
@@ -53,6 +54,21 @@ class AlgebraReader:
         a, b = self._as_matrix(a, b, tree), self._as_matrix(b, a, tree)
         return MatrixValue(broadcast(a.matrix, b.matrix, lambda x, y: x + y, tree, bias=True),
                            scalar_form or broadcast_sum_form(a, b))
+
+    def _along_units(self, value, other):
+        """A vector added to a sample's vector that has other free indices (`W a_n + b`, for
+        each n): its entries along the sample vector's units index; else `value` unchanged."""
+        if not (isinstance(value, MatrixValue) and isinstance(other, Indexed) and
+                other.free & {UNIT, UNIT_T} and not other.free <= {UNIT, UNIT_T}):
+            return value
+        down, across = self.unit_axes()
+        axis = down if down in other.free else across
+        if 1 not in value.shape:
+            return value
+        # (either way round: a bias is added to a sample's vector as NumPy's 1-D vectors are)
+        entries = list(value.matrix)
+        return Indexed(frozenset({axis}), {axis: len(entries)},
+                       lambda asg: entries[asg[axis]])
 
     def _as_matrix(self, value, other, tree) -> MatrixValue:
         if isinstance(value, MatrixValue):
@@ -138,7 +154,39 @@ class AlgebraReader:
                 raise ShapeMismatch(f"a {a.shape[0]}x{a.shape[1]} matrix times a "
                                     f"{b.shape[0]}x{b.shape[1]} matrix", column_of(tree))
             return MatrixValue(a.matrix * b.matrix, formed(MatMul, a.form, b.form))
+        product = None if hadamard else self._matrix_and_sample_vector(a, b, tree)
+        if product is not None:
+            return product
         raise Unresolvable("an indexed quantity multiplied with a matrix", column_of(tree))
+
+    def _matrix_and_sample_vector(self, a, b, tree) -> Indexed | None:
+        """`W^T \\delta_n`: a matrix times a sample's column, or a sample's row times a
+        matrix (`a_n^T W`), is that sample's vector, its other indices kept; None for any
+        other product of a matrix and an indexed value."""
+        down, across = self.unit_axes()
+        if isinstance(a, MatrixValue) and isinstance(b, Indexed) and down in b.free and \
+                across not in b.free:
+            matrix, vector, axis, inner = a.matrix, b, down, a.shape[1]
+
+            def entry(asg, k):
+                return matrix[asg[axis], k] * vector.at({**asg, axis: k})
+            size = a.shape[0]
+        elif isinstance(b, MatrixValue) and isinstance(a, Indexed) and across in a.free and \
+                down not in a.free:
+            matrix, vector, axis, inner = b.matrix, a, across, b.shape[0]
+
+            def entry(asg, k):
+                return vector.at({**asg, axis: k}) * matrix[k, asg[axis]]
+            size = b.shape[1]
+        else:
+            return None
+        if vector.ranges.get(axis, inner) != inner:
+            count = vector.ranges[axis]
+            raise ShapeMismatch(f"a matrix with {inner} columns times a vector of {count} "
+                                "entries" if axis == down else f"a vector of {count} entries "
+                                f"times a matrix with {inner} rows", column_of(tree))
+        return Indexed(vector.free, {**vector.ranges, axis: size},
+                       lambda asg: sp.Add(*(entry(asg, k) for k in range(inner))))
 
     def unit_axes(self) -> tuple[str, str]:
         """The index of a sample's vector along rows and along columns: a vector is a column
@@ -329,6 +377,23 @@ class AlgebraReader:
                                       value.form))
         return map_entries(value, lambda e: e ** exponent, lambda f: f ** exponent)
 
+    def _of_entries(self, function, arguments, tree) -> Indexed:
+        """`mean(X)`: a number from every entry of the argument, which is read entry by entry
+        (a vector squared in it stays a vector, whatever the other side is)."""
+        if len(arguments) != 1:
+            raise Unresolvable(f"{function.name} takes 1 argument, found {len(arguments)}",
+                               column_of(tree))
+        outer, self.counterpart = self.counterpart, None
+        try:
+            value = self._argument(arguments[0])
+        finally:
+            self.counterpart = outer
+        if isinstance(value, MatrixValue):
+            return Indexed.scalar(function.of_entries(list(value.matrix)))
+        if isinstance(value, Indexed) and not value.free:
+            return value
+        raise Unresolvable(f"{function.name} of something with free indices", column_of(tree))
+
     def _call(self, function, argument_tree, tree):
         arguments = (argument_tree.children if isinstance(argument_tree, Tree)
                      and argument_tree.data == "group" else [argument_tree])
@@ -339,6 +404,8 @@ class AlgebraReader:
         if function.chain_product:
             return self._chain_product([self.resolve(arg, factor=True) for arg in arguments],
                                        tree)
+        if function.of_entries is not None:
+            return self._of_entries(function, arguments, tree)
         values = [self._argument(arg) for arg in arguments]
         if function.random_matrix:
             sizes = [v.at({}) for v in values if isinstance(v, Indexed) and not v.free]
@@ -466,6 +533,9 @@ BUILTIN_FUNCTIONS: dict[str, FunctionValue] = {
        for name in (r"\sgn", "sgn", "sign", r"\operatorname{sgn}")},
     # Dive into Deep Learning's prod(a, b): the product the chain rule needs
     "prod": FunctionValue("prod", None, 2, chain_product=True),
+    # NumPy's mean (`np.mean(X)`): of every entry
+    "mean": FunctionValue("mean", None, of_entries=lambda entries: sp.Add(*entries) /
+                          len(entries)),
     # rand(n, m): a random n x m matrix, for initialisations `W \sim rand(N_1, N_0)`
     **{name: FunctionValue(name, None, 2, random_matrix=True) for name in ("rand", "randn")},
     # element-wise activations by the names documents write them with (conventions table)

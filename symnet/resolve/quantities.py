@@ -32,8 +32,9 @@ class QuantityReader:
         if has_samples and self.network.spec.samples != "single":
             sample_axis = 0 if self.network.spec.samples == "rows" else 1
         if sample is None and sample_axis is not None and len(indices) == 1 and \
-                indices[0] in self.batch_letters and matrix.shape[1 - sample_axis] > 1:
-            sample, indices = indices[0], []   # `o_n` in a sum over the batch: sample n's o
+                indices[0] in self._sample_letters() and matrix.shape[1 - sample_axis] > 1:
+            # `o_n` in a sum over the batch, or with n a declared sample index: sample n's o
+            sample, indices = indices[0], []
         if sample is not None and sample_axis is None and has_samples:
             sample = None   # `x^{(i)}` in a network of one sample: that sample, the i-th
         if sample is not None and sample_axis is None:
@@ -280,6 +281,7 @@ class QuantityReader:
         if parameter is not None and PARAMETERS_LAYER in self.context.layers:
             # `w` in a claim about the parameters of any layer, at the layer it is checked at
             layer = self._network_layer(self.context.layers[PARAMETERS_LAYER])
+            self.parameters_at_any_layer += 1
             return self._meaning_value(parameter, layer + parameter.offset, indices, sample,
                                        tree)
         if layered:

@@ -59,6 +59,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         self.class_samples: set[str] = set()   # the samples whose class labels are indices
         self.loss_samples: set[str] = set()    # the sample letters of loss terms (`L_i`)
         self.adjoint_wanted_used = False
+        self.parameters_at_any_layer = 0   # weights and biases read at the claim's any layer
 
     # -- entry points ---------------------------------------------------------------------
     def declare_arguments(self, tree) -> None:
@@ -108,9 +109,10 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             value = self._of_the_loss_sample(value) or self._mean_over_samples(value)
         if isinstance(value, Indexed) and value.free & {UNIT, UNIT_T}:
             # a sample's vector, A^{[2](i)}, or an outer product of two, \delta_n a_n^T
-            if not value.free <= {UNIT, UNIT_T}:
-                raise Unresolvable("a sample's whole vector next to free indices", column_of(tree))
-            value = self.units_matrix(value)
+            if value.free <= {UNIT, UNIT_T}:
+                value = self.units_matrix(value)
+            # (with other free indices, `\delta_n = W^T \delta_n` for each sample n, the
+            # vector's units stay an index, compared entry by entry)
         if isinstance(value, Indexed) and value.free == {EVERY}:
             value = self._vector_along(value, EVERY)   # \sum_i \delta_{:,i}: a whole column
         return value

@@ -21,6 +21,9 @@ UNIT = "_unit"   # the units of one sample's vector, as an index (inside a norm)
 UNIT_T = "_unit_t"   # the units of one sample's vector transposed (`\delta_n a_n^T`)
 CLASS = "_class"   # the class a sample is labelled with (`p_{y_i}`), as an index
 NO_SAMPLE = ""     # the sample of a class label written without one (`p_y`)
+# how messages name the indices above
+INDEX_NAMES = {IMPLICIT_SAMPLE: "the sample", EVERY: "every entry", UNIT: "a vector's units",
+               UNIT_T: "a row's units", CLASS: "the class"}
 
 
 class Unresolvable(Exception):
@@ -115,6 +118,7 @@ class FunctionValue:
     random_matrix: bool = False       # rand(n, m): only its shape means something here
     of_matrices: Callable | None = None   # a loss of whole outputs and targets, `l(o, y)`
     chain_product: bool = False       # D2L's prod(a, b): the product the chain rule needs
+    of_entries: Callable | None = None   # mean(X): a number from all of a matrix's entries
 
     def derivative(self) -> "FunctionValue":
         if self.apply is None:
