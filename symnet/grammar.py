@@ -106,7 +106,7 @@ RELATION.2: /=|:=|\\(?:in|approx|simeq|equiv|leftarrow|rightarrow|longleftarrow|
 ADDOP: "+" | "-"
 COMPARE.2: /[<>]|\\(?:geq?|leq?|neq|ne|gt|lt)(?![a-zA-Z])/
 SEPARATOR: "," | ";"
-MULOP.2: /\*|\.\*|\.(?![*0-9(])|\/|\\(?:cdot|times|odot|circ|bullet|ast)(?![a-zA-Z])/
+MULOP.2: /\*|\.\*|\.(?![*0-9(])|\/|\\(?:cdot|times|odot|otimes|circ|bullet|ast)(?![a-zA-Z])/
 SUM.2: /\\sum(?![a-zA-Z])/
 // `\delta_{q\cdot}`, `W_{:,j}`: a whole row or column (an index standing for all of them)
 SLICE.3: /\\cdot(?=\s*[},])|(?<=[{,]):(?=\s*[},])/
@@ -117,7 +117,7 @@ FRAC_FIRST.3: /\\[dt]?frac\s*[0-9A-Za-z](?=\s*\{)/
 // \text{Loss}: one token, the word inside read by the resolver
 WORD.2: /\\(?:text|mbox|mathrm|operatorname|textrm|mathit)\s*\{[^{}]*\}/
 ACCENT.2: /\\(?:hat|bar|overline|tilde|widehat|vec|dot)(?![a-zA-Z])/
-STYLE.2: /\\(?:mathbf|boldsymbol|bm|mathcal|mathbb|pmb)(?![a-zA-Z])/
+STYLE.2: /\\(?:mathbf|boldsymbol|bm|mathcal|mathbb|pmb|mathsf|mathtt|mathscr)(?![a-zA-Z])/
 PARTIAL.2: /\\partial(?![a-zA-Z])/
 NABLA.2: /\\nabla(?![a-zA-Z])/
 TOP.2: /\\(?:top|intercal)(?![a-zA-Z])/
@@ -132,7 +132,7 @@ BAR: "||" | "\\|" | "|" | /\\[lr]?Vert(?![a-zA-Z])|\\[lr]vert(?![a-zA-Z])/
 %declare _OPEN_BAR _CLOSE_BAR _GROUP_PAREN
 // exp(x) written without its backslash
 FUNCTION_WORD.3: /(?<![\\a-zA-Z])(<FUNCTION_WORDS>)(?=\s*(?:\^\s*\{?\s*[0-9]+\s*\}?\s*)?\()/
-COMMAND: /\\(?!(?:in|geq?|leq?|neq|ne|gt|lt|sum|d?frac|tfrac|text|mbox|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|partial|nabla|top|intercal|prime|cdot|times|odot|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|longleftarrow|longrightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim|[lr]?Vert|[lr]vert)(?![a-zA-Z]))[a-zA-Z]+/
+COMMAND: /\\(?!(?:in|geq?|leq?|neq|ne|gt|lt|sum|d?frac|tfrac|text|mbox|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|mathsf|mathtt|mathscr|partial|nabla|top|intercal|prime|cdot|times|odot|otimes|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|longleftarrow|longrightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim|[lr]?Vert|[lr]vert)(?![a-zA-Z]))[a-zA-Z]+/
 LETTER: /[a-zA-Z]/
 NUMBER: /[0-9]+(\.[0-9]+)?/
 

@@ -94,7 +94,8 @@ _SIMPLE_KEY = re.compile(
 
 
 # commands that style a symbol or a bracket without changing what it means
-STYLING = re.compile(r"\\(?:left|right|mathbf|boldsymbol|bm|mathrm|text|operatorname)\b")
+STYLING = re.compile(r"\\(?:left|right|mathbf|boldsymbol|bm|mathsf|mathtt|mathrm|text|"
+                     r"operatorname)\b")
 
 
 def normalise(latex: str) -> str:
@@ -181,8 +182,15 @@ def build_notation(table: dict[str, str], *, conventions: bool = False,
     general = [entry for entry in entries if entry.layer is None]
     taken = {entry.base for entry in general} | {normalise(size) for size in sizes}
     meanings = {(entry.meaning.kind, entry.meaning.adjoint) for entry in general}
+    # an adjoint by convention follows the document's numbering of its quantity: where
+    # `z^{(l+1)}` = "preactivation[l]" (the input numbered 1), `\delta^{(3)}` is z^{(3)}'s
+    offsets = {entry.meaning.kind: entry.offset for entry in general
+               if entry.variable is not None and not entry.meaning.adjoint and entry.offset}
     for key, text in SYMBOLS.items():
         entry = _entry(key, parse_meaning(text, key), convention=True)
+        if entry.meaning.adjoint and entry.variable is not None and \
+                entry.meaning.kind in offsets:
+            entry = replace(entry, offset=offsets[entry.meaning.kind])
         if entry.base not in taken and (entry.meaning.kind, entry.meaning.adjoint) not in \
                 meanings:
             entries.append(entry)

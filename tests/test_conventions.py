@@ -689,6 +689,72 @@ def test_a_matrix_times_one_samples_vector(samples):
         ("wrong", "other"), ("wrong", "shape"), ("wrong", "other"), ("wrong", "factor")]
 
 
+def test_a_tensor_product_of_two_vectors_and_a_sans_serif_transpose():
+    """`\\delta \\otimes x` is the outer product `\\delta x^T` (for one sample, or each
+    sample in a sum), unless the other side has the two vectors' shape: then, as some notes
+    write it, the element-wise product; said in the verdict. `x^{\\mathsf{T}}` is `x^T`."""
+    single = network(samples="single", hidden="tanh", output="sigmoid")
+    claims = [r"\frac{\partial L}{\partial W^{(1)}} = \delta^{(1)} \otimes x",
+              r"\delta^{(1)} = W^{(2)\mathsf{T}} \delta^{(2)} \otimes (1 - a^{(1)} \odot a^{(1)})",
+              r"\frac{\partial L}{\partial W^{(1)}} = \delta^{(1)} x^{\mathsf{T}}"]
+    results = verdicts_in(single, claims)
+    assert outcomes(results) == [HOLDS] * 3
+    assert "outer product" in results[0].message and "element-wise" in results[1].message
+    planted = [r"\frac{\partial L}{\partial W^{(1)}} = x \otimes \delta^{(1)}",
+               claims[1].replace("1 - a", "1 + a"),
+               r"\frac{\partial L}{\partial W^{(1)}} = W^{(1)} \otimes x"]
+    assert outcomes(verdicts_in(single, planted)) == [
+        ("wrong", "transpose"), ("wrong", "other"), ("unchecked", None)]
+    batch = network(samples="columns", hidden="tanh", output="sigmoid")
+    summed = r"\frac{\partial L}{\partial W^{(1)}} = \sum_n \delta^{(1)}_n \otimes x_n"
+    assert outcomes(verdicts_in(batch, [summed, summed.replace(r"\delta^{(1)}_n \otimes x_n",
+                                                                r"x_n \otimes \delta^{(1)}_n")],
+                                {"n": "sample_index"})) == [HOLDS, ("wrong", "transpose")]
+
+
+@pytest.mark.parametrize("samples", ["rows", "single"])
+def test_a_delta_follows_the_documents_numbering_of_its_preactivation(samples):
+    """With the input numbered 1 and W^{(l)} feeding z^{(l+1)} (declared `'z^{(l+1)}' =
+    "preactivation[l]"`), the conventional `\\delta^{(l)}` is z^{(l)}'s adjoint, in the same
+    numbering."""
+    table = network(samples=samples, hidden="sigmoid", output="sigmoid", outputs=1,
+                    weights="in_out" if samples == "rows" else "out_in")
+    for layer in table["layers"]:
+        layer["bias"] = False
+    notation = {r"W^{(l)}": "weight[l]", r"z^{(l+1)}": "preactivation[l]",
+                r"a^{(l+1)}": "activation[l]", "f": "activation_function[1]", "J": "loss"}
+    if samples == "rows":
+        claims = [r"\delta^{(3)} = (\hat{y} - y) \odot f'(z^{(3)})",
+                  r"\frac{\partial J}{\partial W^{(2)}} = (a^{(2)})^T \delta^{(3)}",
+                  r"\delta^{(2)} = \delta^{(3)} (W^{(2)})^T \odot f'(z^{(2)})",
+                  r"\frac{\partial J}{\partial W^{(1)}} = X^T \delta^{(2)}"]
+        planted = [claims[3].replace(r"X^T \delta^{(2)}", r"\delta^{(2)} X^T"),
+                   claims[2].replace(r" \odot f'(z^{(2)})", "")]
+    else:
+        claims = [r"\delta^{(3)} = (\hat{y} - y) \odot f'(z^{(3)})",
+                  r"\nabla_{W^{(l)}} J = \delta^{(l+1)} (a^{(l)})^T",
+                  r"\delta^{(2)} = \left((W^{(2)})^T \delta^{(3)}\right) \odot f'(z^{(2)})",
+                  r"\delta^{(2)}_i = \left(\sum_{j} W^{(2)}_{ji} \delta^{(3)}_j\right) "
+                  r"f'(z^{(2)}_i)"]
+        planted = [claims[1].replace(r"\delta^{(l+1)}", r"\delta^{(l)}"),
+                   claims[2].replace(r" \odot f'(z^{(2)})", "")]
+    assert outcomes(verdicts_in(table, claims, notation)) == [HOLDS] * 4
+    assert outcomes(verdicts_in(table, planted, notation)) == [("wrong", "shape"),
+                                                               ("wrong", "other")]
+
+
+def test_a_primed_capital_sigma_is_the_diagonal_matrix_of_the_derivative():
+    # `\Sigma'(z)`: diag(\sigma'(z)), the derivative of the activation as a matrix
+    claims = [r"\delta^{(2)} = \Sigma'(z^{(2)}) (a^{(2)} - y)",
+              r"\delta^{(1)} = \Sigma'(z^{(1)}) (W^{(2)})^T \Sigma'(z^{(2)}) (a^{(2)} - y)"]
+    setup = {"samples": "single", "hidden": "sigmoid", "output": "sigmoid"}
+    assert outcome(claims, **setup) == [HOLDS, HOLDS]
+    assert outcome([claims[1].replace(r"\Sigma'(z^{(1)}) (W^{(2)})^T",
+                                      r"(W^{(2)})^T \Sigma'(z^{(1)})"),
+                    claims[0].replace(r"\Sigma'", r"\Sigma''")], **setup) == [
+        ("wrong", "shape"), ("wrong", "other")]
+
+
 def test_a_jacobian_written_as_a_whole_side_or_transposed_before_a_vector():
     """`\\frac{\\partial a}{\\partial z} = \\mathrm{diag}(\\sigma'(z))`: a derivative of a vector
     by a vector beside a matrix is its Jacobian (or, where only that has the other side's

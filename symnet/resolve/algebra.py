@@ -96,6 +96,8 @@ class AlgebraReader:
             op == "*" and "*" in self.context.notation.marker("hadamard"))
 
     def _multiply(self, a, b, op, tree):
+        if op == r"\otimes":
+            return self._tensor_product(a, b, tree)
         hadamard = self.is_elementwise(op)
         if isinstance(a, Jacobian) or isinstance(b, Jacobian):
             if not hadamard:
@@ -158,6 +160,40 @@ class AlgebraReader:
         if product is not None:
             return product
         raise Unresolvable("an indexed quantity multiplied with a matrix", column_of(tree))
+
+    def _tensor_product(self, a, b, tree):
+        """`\\delta \\otimes x` of two vectors: their outer product, `\\delta x^T`; or, where
+        they have one shape and so does the other side, their element-wise product (as some
+        notes write it). Said in the verdict either way; between matrices (a Kronecker
+        product) it is not read."""
+        vectors = [value for value in (a, b) if self._is_vector(value)]
+        if len(vectors) != 2:
+            raise Unresolvable("\\otimes is read between two vectors (their outer product), "
+                               "not between matrices", column_of(tree))
+        other = self.counterpart
+        if isinstance(a, MatrixValue) and isinstance(b, MatrixValue) and a.shape == b.shape \
+                and isinstance(other, MatrixValue) and other.shape == a.shape:
+            self.notes.append("\\otimes between two vectors of the shape of the other side "
+                              "read as their element-wise product")
+            return self._multiply(a, b, r"\odot", tree)
+        self.notes.append("\\otimes between two vectors read as their outer product")
+        down, across = self.unit_axes()
+        column = a if self._is_vector(a, down) else self._transpose(a, tree)
+        row = b if self._is_vector(b, across) else self._transpose(b, tree)
+        return self._multiply(column, row, "", tree)
+
+    def _is_vector(self, value, axis: str | None = None) -> bool:
+        """Whether `value` is a vector (along `axis`: a column for the first unit axis, a row
+        for the second), a matrix with one column or row or one sample's vector."""
+        down, across = self.unit_axes()
+        if isinstance(value, MatrixValue):
+            if axis is None:
+                return 1 in value.shape
+            return value.shape[1] == 1 if axis == down else value.shape[0] == 1
+        if not isinstance(value, Indexed):
+            return False
+        units = value.free & {down, across}
+        return len(units) == 1 and (axis is None or units == {axis})
 
     def _matrix_and_sample_vector(self, a, b, tree) -> Indexed | None:
         """`W^T \\delta_n`: a matrix times a sample's column, or a sample's row times a

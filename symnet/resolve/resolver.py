@@ -410,6 +410,11 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if name_of(callee) in DIAGONAL_NAMES and len(arguments) == 1 and \
                 not self.context.notation.by_base(name_of(callee)):
             return self._diagonal_matrix(self.resolve(arguments[0]), tree)
+        diagonal = self._diagonal_function(callee)
+        if diagonal is not None and len(arguments) == 1:
+            # `\Sigma'(z)`: the diagonal matrix of the entries of `\sigma'(z)`
+            return self._diagonal_matrix(
+                self.resolve(Tree("call", [diagonal, arguments[0]], tree.meta)), tree)
         output = self._network_output(callee, arguments, tree)
         if output is not None:
             return output
@@ -441,6 +446,19 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             # `\varepsilon(z, y)`: a named value followed by its arguments, as documentation
             return function
         return self._multiply(function, self.resolve(group), "", tree)
+
+    def _diagonal_function(self, callee) -> Tree | None:
+        """`\Sigma'` where the notation does not name `\Sigma`: the capital of a function's
+        letter, primed, is the diagonal matrix of that function's derivative (Nielsen's
+        `\Sigma'(z^L)`); the function's callee (`\sigma'`), else None."""
+        if not (isinstance(callee, Tree) and callee.data == "primed"):
+            return None
+        base, *primes = callee.children
+        small = DIAGONAL_CAPITALS.get(name_of(base) or "")
+        if small is None or self.context.notation.by_base(name_of(base)):
+            return None
+        letter = Token.new_borrow_pos("COMMAND", small, base.children[0])
+        return Tree("primed", [Tree("command", [letter], base.meta), *primes], callee.meta)
 
     def _network_output(self, callee, arguments, tree) -> Value | None:
         """`h_{W,b}(x)`, `h_\\theta(x^{(i)})`, `f_\\theta(x)`: a function subscripted with the
@@ -784,6 +802,8 @@ def _called(function, argument, tree) -> Tree | None:
 # `\\operatorname{diag}(v)`, `\\mathrm{diag}`, `\\text{diag}`, a `\\diag` macro: a vector on
 # a diagonal
 DIAGONAL_NAMES = ("diag", r"\diag", "Diag")
+# a capital that, primed and called, is the diagonal matrix of its small letter's derivative
+DIAGONAL_CAPITALS = {r"\Sigma": r"\sigma"}
 
 
 def _derivative_frac(top, bottom, tree) -> Tree:

@@ -96,7 +96,9 @@ def name_of(tree) -> str | None:
         name = name_of(inner)
         if name is None:
             return None
-        return rf"{style}{{{name}}}" if style in (r"\mathcal", r"\mathbb") else name
+        # (a calligraphic or blackboard letter is a symbol of its own; bold or sans serif not)
+        return rf"{style}{{{name}}}" if style in (r"\mathcal", r"\mathbb", r"\mathscr") \
+            else name
     if tree.data == "accent":
         name = name_of(tree.children[1])
         return None if name is None else rf"{tree.children[0]}{{{name}}}"
