@@ -61,10 +61,10 @@ class AlgebraReader:
         if not (isinstance(value, MatrixValue) and isinstance(other, Indexed) and
                 other.free & {UNIT, UNIT_T} and not other.free <= {UNIT, UNIT_T}):
             return value
-        down, across = self.unit_axes()
-        axis = down if down in other.free else across
         if 1 not in value.shape:
             return value
+        down, across = self.unit_axes()
+        axis = down if down in other.free else across
         # (either way round: a bias is added to a sample's vector as NumPy's 1-D vectors are)
         entries = list(value.matrix)
         return Indexed(frozenset({axis}), {axis: len(entries)},
@@ -166,8 +166,7 @@ class AlgebraReader:
         they have one shape and so does the other side, their element-wise product (as some
         notes write it). Said in the verdict either way; between matrices (a Kronecker
         product) it is not read."""
-        vectors = [value for value in (a, b) if self._is_vector(value)]
-        if len(vectors) != 2:
+        if not (self._is_vector(a) and self._is_vector(b)):
             raise Unresolvable("\\otimes is read between two vectors (their outer product), "
                                "not between matrices", column_of(tree))
         other = self.counterpart

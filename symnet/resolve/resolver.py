@@ -448,9 +448,9 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         return self._multiply(function, self.resolve(group), "", tree)
 
     def _diagonal_function(self, callee) -> Tree | None:
-        """`\Sigma'` where the notation does not name `\Sigma`: the capital of a function's
+        """`\\Sigma'` where the notation does not name `\\Sigma`: the capital of a function's
         letter, primed, is the diagonal matrix of that function's derivative (Nielsen's
-        `\Sigma'(z^L)`); the function's callee (`\sigma'`), else None."""
+        `\\Sigma'(z^L)`); the function's callee (`\\sigma'`), else None."""
         if not (isinstance(callee, Tree) and callee.data == "primed"):
             return None
         base, *primes = callee.children
