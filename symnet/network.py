@@ -48,6 +48,11 @@ class Network:
     def output_name(self) -> str:
         return f"A[{self.depth}]"
 
+    def weight_entries(self) -> list[sp.Symbol]:
+        """Every entry of every weight matrix, layer by layer (what an L2 penalty sums)."""
+        return [entry for node in self.graph.nodes.values() if node.kind == "weight"
+                for entry in node.symbols]
+
     @cached_property
     def data_loss(self) -> sp.Expr:
         """The loss without its regularization (`C_0` in `C = C_0 + \\frac{\\lambda}{2n}
@@ -62,9 +67,7 @@ class Network:
         if l2 is None:
             return sp.Integer(0)
         weight = l2.coefficient * l2.scale / (self.batch if l2.reduction == "mean" else 1)
-        return sp.Add(*(weight * entry ** 2
-                        for node in self.graph.nodes.values() if node.kind == "weight"
-                        for entry in node.symbols))
+        return sp.Add(*(weight * entry ** 2 for entry in self.weight_entries()))
 
 
 def build(spec: NetworkSpec, sizes: Mapping[str, int] | None = None, *,
@@ -120,15 +123,10 @@ def build(spec: NetworkSpec, sizes: Mapping[str, int] | None = None, *,
         previous = f"A[{number}]"
 
     graph.define("loss", "loss", None, sp.ImmutableMatrix([[sp.Symbol("L", real=True)]]),
-                 sp.Matrix([[_loss_value(network, previous)]]), _loss_inputs(network, previous))
+                 # one sum of terms, so that each entry's derivative touches only its own
+                 sp.Matrix([[sp.Add(network.data_loss, network.penalty)]]),
+                 _loss_inputs(network, previous))
     return network
-
-
-def _loss_value(network: Network, output: str) -> sp.Expr:
-    """The loss as one sum of terms (so each entry's derivative touches only its own terms)."""
-    graph = network.graph
-    terms = _loss_terms(network, graph.nodes[output].symbols, graph.nodes["Y"].symbols)
-    return sp.Add(*terms, network.penalty)
 
 
 def _loss_terms(network: Network, predictions, targets) -> list[sp.Expr]:

@@ -329,9 +329,8 @@ def _judge_at_positions(link: Relation, latex: str, notation: Notation, networks
     results = [_judge_link_safely(link, latex, notation, networks, state, position,
                                   len(positions) > 1) for position in positions]
     if any(result.parameter_left_out for result in results):
-        spec = networks.spec
-        anywhere = notation.with_parameters_at_any_layer(spec.layers_from + 1)
-        layers = range(len(spec.expanded_layers(spec.sizes)))
+        anywhere = notation.with_parameters_at_any_layer(networks.spec.layers_from + 1)
+        layers = _positions(latex, anywhere, networks.spec)
         retried = [_judge_link_safely(link, latex, anywhere, networks, state, position,
                                       len(layers) > 1) for position in layers]
         # (read so at no layer, it stays unchecked for what it was first: a layer left out)
@@ -376,8 +375,7 @@ def _judge_link_safely(link, latex, notation, networks, state, position,
                             f"({type(error).__name__}: {error}); please report it")
     if several and result.verdict != "holds":
         values = ", ".join(f"{name} = {value}" for name, value in layer_variables(
-            notation, networks.get(0, True), position)
-            if name == PARAMETERS_LAYER or marks_layer_with(latex, name, notation))
+            notation, networks.get(0, True), position) if _uses(latex, name, notation))
         result.message = f"with {values}: {result.message}"
     return result
 
@@ -749,11 +747,16 @@ def _positions(latex: str, notation: Notation, spec: NetworkSpec) -> list[int]:
     uses in a layer mark (at the file's sizes)."""
     count = 1
     for entry in notation.entries:
-        if entry.meaning.kind == "layer_variable" and marks_layer_with(latex, entry.base,
-                                                                       notation):
+        if entry.meaning.kind == "layer_variable" and _uses(latex, entry.base, notation):
             low, high = _layer_range(entry, spec)
             count = max(count, high - low + 1)
     return list(range(count))
+
+
+def _uses(latex: str, variable: str, notation: Notation) -> bool:
+    """Whether a claim uses a layer variable: writes it in a layer mark, or leaves the layer of
+    its parameters out (`w \\rightarrow ...`, read with the notation that binds it)."""
+    return variable == PARAMETERS_LAYER or marks_layer_with(latex, variable, notation)
 
 
 # -- numbers ---------------------------------------------------------------------------------

@@ -234,8 +234,9 @@ class CalculusReader:
             sample, scale = found
             return scale * self._diff_sample_loss(sample, variable)
         owner = self.graph.owner(variable)
-        if owner is not None and "data_loss" in self.network.__dict__ and \
-                expression == self.network.data_loss:   # `C_0`: the loss less its penalty
+        data_loss = self.network.data_loss if self.network.spec.l2 is not None else None
+        if owner is not None and data_loss is not None and hash(expression) == hash(data_loss) \
+                and expression == data_loss:   # `C_0`: the loss less its penalty
             name, position = owner
             return adjoints.bars[name][position] - derivative(self.network.penalty, variable)
         target = owner[0]

@@ -299,9 +299,8 @@ class IndexReader:
             raise Unresolvable("a sum over the weights of something that is not a number",
                                column_of(tree))
         expression = value.at({})
-        weights = [entry for node in self.graph.nodes.values() if node.kind == "weight"
-                   for entry in node.symbols]
-        return Indexed.scalar(sp.Add(*(expression.subs(stand_in, weight) for weight in weights)))
+        return Indexed.scalar(sp.Add(*(expression.subs(stand_in, weight)
+                                       for weight in self.network.weight_entries())))
 
     def _over_inputs(self, indices, limit, sup) -> bool:
         """`\\sum_x` with x the document's input: a sum over the training inputs, each a
