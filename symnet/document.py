@@ -22,6 +22,7 @@ from .spec import (ClaimSpec, Document, L2Spec, LayerSpec, LossSpec, NetworkSpec
                    TrainingSpec)
 
 _MISSING = object()
+SUMMATIONS = ("written", "einstein")   # [document] summation: see `Document.summation`
 
 
 class _Table:
@@ -85,6 +86,7 @@ def parse(data: dict, path: str = "<string>") -> Document:
     header = _Table(top.get("document", dict), "document")
     title = header.get("title", str)
     source = header.get("source", str, "")
+    summation = header.choice("summation", SUMMATIONS, "written")
     header.finish()
     network = _network(_Table(top.get("network", dict), "network"))
     macros = _macros(top.get("macros", dict, {}))
@@ -93,7 +95,7 @@ def parse(data: dict, path: str = "<string>") -> Document:
     claims = _claims(top.get("claim", list, [], expected="an array of [[claim]] tables"), macros)
     training = _training(_Table(top.get("training", dict, {}), "training"), network)
     top.finish()
-    return Document(path, title, source, network, notation, claims, training)
+    return Document(path, title, source, network, notation, claims, training, summation)
 
 
 def _training(table: _Table, network: NetworkSpec) -> TrainingSpec:

@@ -108,6 +108,7 @@ def normalise(latex: str) -> str:
 class Notation:
     entries: tuple[Entry, ...]
     subscript_layers: bool = False   # `W_2`, `z_l`: the document marks layers as subscripts
+    einstein: bool = False   # an index repeated in a product is summed (`W_{ij} x_j`)
 
     def by_base(self, base: str) -> list[Entry]:
         return [entry for entry in self.entries if not entry.composite and entry.base == base]
@@ -166,7 +167,8 @@ def parse_meaning(text: str, key: str) -> Meaning:
 
 
 def build_notation(table: dict[str, str], *, conventions: bool = False,
-                   sizes: Iterable[str] = (), claims: Iterable[str] = ()) -> Notation:
+                   sizes: Iterable[str] = (), claims: Iterable[str] = (),
+                   einstein: bool = False) -> Notation:
     """The document's rows, then (with `conventions`) the rows of the conventions table that
     the document does not override: a symbol the document declares, or uses as a size's
     name, keeps the document's meaning, and so does a meaning the document writes with a
@@ -175,7 +177,7 @@ def build_notation(table: dict[str, str], *, conventions: bool = False,
     entries = [_entry(ascii_latex(key), parse_meaning(text, key), convention=False)
                for key, text in table.items()]
     if not conventions:
-        return Notation(tuple(entries))
+        return Notation(tuple(entries), einstein=einstein)
     # an entry for one fixed layer (`W^o`, `A^{(0)}`) leaves the symbol's other layers to
     # the conventions; any other entry takes the symbol, and its meaning: a document that
     # names its loss `L` does not also call it `E`
@@ -195,14 +197,16 @@ def build_notation(table: dict[str, str], *, conventions: bool = False,
                 meanings:
             entries.append(entry)
     claims = list(claims)
-    return Notation(tuple(entries), subscript_layers=not marks_layers_with_superscripts(claims))
+    return Notation(tuple(entries), subscript_layers=not marks_layers_with_superscripts(claims),
+                    einstein=einstein)
 
 
 def notation_of(document) -> Notation:
     """A document's notation: its `[notation]` over the conventions table."""
     return build_notation(dict(document.notation), conventions=True,
                           sizes=document.network.sizes,
-                          claims=[claim.latex for claim in document.claims])
+                          claims=[claim.latex for claim in document.claims],
+                          einstein=document.summation == "einstein")
 
 
 # meanings whose key may carry its layer as a subscript (`W_2`); for the others (`\eta_k`)

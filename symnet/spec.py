@@ -113,3 +113,6 @@ class Document:
     notation: Mapping[str, str] = field(default_factory=dict)
     claims: tuple[ClaimSpec, ...] = ()
     training: TrainingSpec = field(default_factory=TrainingSpec)
+    # how the document sums over an index: only where it writes \sum ("written"), or also
+    # over an index repeated in a product ("einstein": z_i = W_{ij} x_j sums over j)
+    summation: str = "written"

@@ -592,7 +592,9 @@ def _overrides(link: Relation, latex: str, reading: _Reading, notation: Notation
     for variable, value in layer_variables(notation, reading.network):
         context.layers[variable] = value
     resolver = Resolver(context)
-    lhs, rhs = resolver.side(link.lhs, average=False), resolver.side(link.rhs, average=False)
+    lhs = resolver.side(link.lhs, average=False)
+    resolver.keep_free(lhs)
+    rhs = resolver.side(link.rhs, average=False)
     ranges = {**getattr(lhs, "ranges", {}), **getattr(rhs, "ranges", {})}
     left, _ = _entries(_scalar_form(lhs), ranges)
     right, _ = _entries(_scalar_form(rhs), ranges)
@@ -618,6 +620,7 @@ class _Reading:
     scope: list = field(default_factory=list)       # the index letters of the link
     notes: list = field(default_factory=list)       # readings of informal notation
     signed: frozenset = frozenset()                 # dummies sampled on both sides of 0
+    repeated: frozenset = frozenset()   # indices repeated in a product, not summed (no Einstein)
 
     def but(self, **changes) -> "_Reading":
         return _Reading(**{**self.__dict__, **changes})
@@ -681,6 +684,7 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
                            "its layer")
     written = len(resolver.sites)
     resolver.counterpart = lhs
+    resolver.keep_free(lhs)
     rhs = resolver.side(link.rhs, jacobian=True)
     lhs, rhs = (resolver.as_compared(lhs, rhs, link.lhs),
                 resolver.as_compared(rhs, lhs, link.rhs))
@@ -692,7 +696,7 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     return _Reading(network, lhs, rhs, context.dummies, batch,
                     rhs_sites=resolver.sites[written:], scope=resolver.index_scope,
                     notes=list(dict.fromkeys(resolver.notes)),
-                    signed=frozenset(context.signed))
+                    signed=frozenset(context.signed), repeated=frozenset(resolver.repeated))
 
 
 def read_link(link: Relation, latex: str, notation: Notation, networks: Networks,
@@ -927,8 +931,14 @@ def _evaluate(reading: _Reading, seeds=None, digits=None) -> _Comparison:
     # an index free only on the right is unbound
     if isinstance(lhs, Indexed) and isinstance(rhs, Indexed) and not rhs.free <= lhs.free:
         left, right = (", ".join(sorted(side.free)) or "none" for side in (lhs, rhs))
-        return _Comparison(False, False, message=f"free indices differ: {left} on the left, "
-                                                 f"{right} on the right")
+        message = f"free indices differ: {left} on the left, {right} on the right"
+        repeated = sorted(rhs.free - lhs.free)
+        if repeated and set(repeated) <= reading.repeated:
+            # `z_i = W_{ij} x_j` in a document that leaves such sums implicit
+            message += (f" ({', '.join(repeated)} repeated in a product and not summed; if the "
+                        "document sums repeated indices, declare summation = \"einstein\" "
+                        "in [document])")
+        return _Comparison(False, False, message=message)
     ranges = merge_ranges(lhs, rhs)
     names = lhs.free if isinstance(lhs, Indexed) else None
     left, labels = _entries(_scalar_form(lhs), ranges, names)

@@ -24,9 +24,11 @@ def network(samples="columns", hidden="tanh", output="sigmoid", loss="squared_er
     return table
 
 
-def verdicts_in(table: dict, claims: list[str], notation: dict | None = None) -> list:
+def verdicts_in(table: dict, claims: list[str], notation: dict | None = None,
+                summation: str = "written") -> list:
     """The verdicts of `claims` in a document with the network `table`."""
-    document = parse({"document": {"title": "conventions"}, "network": table,
+    document = parse({"document": {"title": "conventions", "summation": summation},
+                      "network": table,
                       "notation": notation or {},
                       "claim": [{"id": str(k), "latex": latex}
                                 for k, latex in enumerate(claims)]})
@@ -710,6 +712,60 @@ def test_a_tensor_product_of_two_vectors_and_a_sans_serif_transpose():
     assert outcomes(verdicts_in(batch, [summed, summed.replace(r"\delta^{(1)}_n \otimes x_n",
                                                                 r"x_n \otimes \delta^{(1)}_n")],
                                 {"n": "sample_index"})) == [HOLDS, ("wrong", "transpose")]
+
+
+def test_einstein_summation_sums_an_index_repeated_in_a_product():
+    """With `summation = "einstein"`, an index that two factors of one product term have is
+    summed over that whole term (`(a_k - y_k) a_k (1 - a_k) W_{kj}` sums k once), unless the
+    left side keeps it free or a written \\sum binds it; a product inside a function's
+    argument is a term of its own. Without the declaration the same formulas are index errors
+    whose message suggests it."""
+    single = network(samples="single", hidden="tanh", output="sigmoid")
+    claims = [r"a^{(1)}_j = \tanh(W^{(1)}_{jk} x_k + b^{(1)}_j)",
+              r"L = \frac{1}{2} (a^{(2)}_k - y_k)(a^{(2)}_k - y_k)",
+              r"\delta^{(1)}_j = (1 - (a^{(1)}_j)^2) W^{(2)}_{kj} \delta^{(2)}_k",
+              r"\frac{\partial L}{\partial W^{(1)}_{jm}} = (a^{(2)}_k - y_k) a^{(2)}_k "
+              r"(1 - a^{(2)}_k) W^{(2)}_{kj} (1 - (a^{(1)}_j)^2) x_m",
+              r"\frac{\partial L}{\partial x_m} = W^{(1)}_{jm} \delta^{(1)}_j",
+              r"z^{(2)}_k = \sum_j W^{(2)}_{kj} a^{(1)}_j + b^{(2)}_k"]
+    assert outcomes(verdicts_in(single, claims, summation="einstein")) == [HOLDS] * 6
+    planted = [claims[0].replace("W^{(1)}_{jk}", "W^{(1)}_{kj}"),
+               claims[2].replace("W^{(2)}_{kj}", "W^{(2)}_{jk}"),
+               claims[3].replace("(1 - a^{(2)}_k)", "(1 + a^{(2)}_k)"),
+               claims[4].replace("W^{(1)}_{jm}", "2 W^{(1)}_{jm}")]
+    assert outcomes(verdicts_in(single, planted, summation="einstein")) == [
+        ("wrong", "index"), ("wrong", "index"), ("wrong", "other"), ("wrong", "factor")]
+    written = verdicts_in(single, claims[:3], summation="written")
+    assert outcomes(written) == [("wrong", "index")] * 3
+    assert all('summation = "einstein"' in result.message for result in written)
+    batch = network(samples="columns", hidden="tanh", output="sigmoid")
+    assert outcomes(verdicts_in(
+        batch, [r"\frac{\partial L}{\partial W^{(2)}_{kj}} = \delta^{(2)}_{kn} a^{(1)}_{jn}",
+                r"\frac{\partial L}{\partial W^{(2)}_{kj}} = \delta^{(2)}_{kn} a^{(1)}_{kn}"],
+        {"n": "sample_index"}, summation="einstein")) == [HOLDS, ("wrong", "index")]
+
+
+@pytest.mark.parametrize("declared", [False, True])
+def test_the_loss_of_one_example_makes_whole_vectors_that_examples(declared):
+    """`\nabla_{c} E(V, c; x, t) = \epsilon`: the loss called with the data unindexed is the
+    loss of the example (x, t), so the vectors a batch document writes whole beside it are
+    that example's (read on the batch they would be every sample's, a false shape error);
+    whether its error term is declared the sample's own adjoint or left to the conventions."""
+    table = network(samples="columns", hidden="tanh", output="sigmoid", reduction="mean")
+    notation = {"V^{(l)}": "weight[l]", "c^{(l)}": "bias[l]", "n": "sample_index",
+                "t": "target"}
+    if declared:
+        notation[r"\epsilon^{(l)}"] = "sample_adjoint(preactivation[l])"
+    else:
+        notation[r"\epsilon^{(l)}"] = "adjoint(preactivation[l])"
+    claims = [r"\nabla_{c^{(l)}} E(V,c;x,t) = \epsilon^{(l)}",
+              r"\nabla_{V^{(l)}} E(V,c;x,t) = \epsilon^{(l)} (a^{(l-1)})^T",
+              r"\frac{\partial}{\partial V^{(2)}_{jk}} E(V,c;x,t) = \epsilon^{(2)}_j a^{(1)}_k"]
+    planted = [claims[0].replace(r"\epsilon^{(l)}", r"-\epsilon^{(l)}"),
+               claims[1].replace(r"(a^{(l-1)})^T", r"a^{(l-1)}"),
+               claims[2].replace(r"a^{(1)}_k", r"2 a^{(1)}_k")]
+    assert outcomes(verdicts_in(table, claims + planted, notation)) == [HOLDS] * 3 + [
+        ("wrong", "sign"), ("wrong", "shape"), ("wrong", "factor")]
 
 
 @pytest.mark.parametrize("samples", ["rows", "single"])

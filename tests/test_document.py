@@ -70,6 +70,8 @@ def test_valid_file_loads_with_every_part(tmp_path):
     ('inputs = "N_0"', 'inputs = "N_0"\nregularization = { l2 = "lambda", reduction = "avg" }',
      "network.regularization.reduction", "expected one of"),
     ('title = "t"', 'title = 1979-05-27', "document.title", "expected a string"),
+    ('title = "t"', 'title = "t"\nsummation = "implicit"', "document.summation",
+     "expected one of"),
     ("latex = 'Z = W A'", "latex = 'Z = W A'\n[[claim]]\nid = 'eq1'\nlatex = 'x'",
      "claim[2].id", "duplicate"),
 ])

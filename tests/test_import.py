@@ -388,3 +388,45 @@ def test_a_batch_as_rows_with_its_loss_as_a_sum_of_sample_terms(tmp_path):
     assert [layer["units"] for layer in network["layers"]] == ["d_1", "d_2", "d_3"]
     assert (notation["o"], notation["s"], notation["J"]) == ("output", "target", "loss")
     assert result.inference.forward_holds == result.inference.forward_total >= 3
+
+
+INDEX_NOTATION = r"""# A two-layer network in index notation
+
+Throughout, we use Einstein's summation convention: an index repeated in a product is summed.
+One sample $x$ with components $x_k$ goes through
+
+$$h_j = \tanh(U_{jk} x_k + c_j)$$
+
+$$o_i = \sigma(V_{ij} h_j + d_i)$$
+
+and the loss is $E = \frac{1}{2}(o_i - t_i)(o_i - t_i)$.
+
+$$\frac{\partial E}{\partial V_{ij}} = (o_i - t_i) o_i (1 - o_i) h_j$$
+
+$$\frac{\partial E}{\partial U_{jk}} = (o_i - t_i) o_i (1 - o_i) V_{ij} (1 - h_j^2) x_k$$
+
+$$\frac{\partial E}{\partial c_j} = (o_i - t_i) o_i (1 - o_i) V_{ji} (1 - h_j^2)$$
+"""
+
+
+def test_index_notation_with_einsteins_convention_is_imported_and_checked(tmp_path, capsys):
+    """Prose that says repeated indices are summed declares `summation = "einstein"`; the
+    forward pass written entry by entry (`h_j`, `U_{jk}`) names the letters, not the entries;
+    `(o_i - t_i)(o_i - t_i)` is a square; the swapped index of the last formula is found."""
+    path = tmp_path / "index.md"
+    path.write_text(INDEX_NOTATION)
+    result = import_document(path)
+    assert result.summation == "einstein"
+    assert "summation = 'einstein'" in result.toml()
+    notation, network = result.inference.notation, result.inference.network
+    assert (notation["x"], notation["U"], notation["h"], notation["V"]) == (
+        "input", "weight[1]", "activation[1]", "weight[2]")
+    assert network["loss"] == {"kind": "squared_error", "scale": "1/2", "reduction": "sum"}
+    assert main(["check", str(path), "--json", "-"]) == 1
+    verdicts = [claim["verdict"] for claim in
+                json.loads(capsys.readouterr().out)["documents"][0]["claims"]]
+    assert verdicts == ["holds"] * 5 + ["wrong"]
+    path.write_text(INDEX_NOTATION.replace("Throughout, we use Einstein's summation "
+                                           "convention: an index repeated in a product is "
+                                           "summed.", ""))
+    assert import_document(path).summation == "written"

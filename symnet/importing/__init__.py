@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import InputError
@@ -34,9 +34,17 @@ class Imported:
     ids: list[str]
     inference: Inference
     macros: dict[str, str] = field(default_factory=dict)   # the document's, that formulas use
+    summation: str = "written"   # "einstein" where the prose says repeated indices are summed
 
     def toml(self) -> str:
         return derivation_text(self)
+
+    def header(self, source: str) -> dict:
+        """The derivation file's [document] table."""
+        header = {"title": self.title, "source": source}
+        if self.summation != "written":
+            header["summation"] = self.summation
+        return header
 
 
 def is_document(path: Path) -> bool:
@@ -50,11 +58,29 @@ def import_document(path: str | Path, found: list[Formula] | None = None) -> Imp
     if not found:
         raise InputError("no formulas found (display math, or inline math that states an "
                          "equation)", file=str(path))
-    title = _title(path)
+    title, summation = _title(path), summation_of(path)
     macros = document_macros(path, found)
+    header = {"title": title, "summation": summation}
     inference = infer_network([_expanded(formula.latex, macros) for formula in found],
-                              check_with(title))
-    return Imported(path, title, found, claim_ids(found), inference, macros)
+                              check_with(header))
+    return Imported(path, title, found, claim_ids(found), inference, macros, summation)
+
+
+# what documents say when they drop the sums over repeated indices
+_EINSTEIN = re.compile(r"einstein(?:'s)?\s+(?:summation|notation|convention)|"
+                       r"summation\s+convention|"
+                       r"repeated\s+ind(?:ices|ex)\s+(?:are|is)\s+(?:implicitly\s+)?summed|"
+                       r"summ?ed\s+over\s+repeated\s+ind", re.I)
+
+
+def summation_of(path: Path) -> str:
+    """"einstein" when the document's text says that an index repeated in a product is summed
+    (Einstein's convention), else "written": only the sums it writes."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return "written"
+    return "einstein" if _EINSTEIN.search(text) else "written"
 
 
 def document_macros(path: Path, found: list[Formula]) -> dict[str, str]:
@@ -137,15 +163,14 @@ def imported(path: str | Path):
     beside = path.with_suffix(".toml")
     if beside.exists():
         document = load(beside)
-        return type(document)(str(path), document.title, document.source or str(path),
-                              document.network, document.notation, claims, document.training)
+        return replace(document, path=str(path), source=document.source or str(path),
+                       claims=claims)
     result = import_document(path, found)   # the formulas just read, not read again
     if result.inference.questions:
         raise InputError("symnet could not tell " + "; ".join(result.inference.questions) +
                          f". Run `symnet import {path} -o {beside}`, answer the questions in "
                          "it and check again", file=str(path))
-    document = parse({"document": {"title": result.title, "source": str(path)},
+    document = parse({"document": result.header(str(path)),
                       "network": result.inference.network,
                       "notation": result.inference.notation}, str(path))
-    return type(document)(str(path), document.title, document.source, document.network,
-                          document.notation, claims, document.training)
+    return replace(document, claims=claims)

@@ -11,15 +11,16 @@ from dataclasses import dataclass, field
 
 from lark import Tree
 
-from ..conventions import SYMBOLS
+from ..conventions import LAYER_NAMES, SYMBOLS
 from ..grammar import source_of
-from ..resolve.trees import factors_of, name_of
+from ..resolve.trees import factors_of, name_of, written_tokens
 
 # letters the conventions give a layer (`W^{(l)}` ...) and names they read without one (`x`)
 _LAYERED_LETTERS = {key.split("^")[0] for key in SYMBOLS if "^{(l)}" in key}
 _PLAIN_NAMES = {key for key in SYMBOLS if "^" not in key}
 _INPUTS = {name for name, meaning in SYMBOLS.items() if meaning == "input"}
 _PRODUCTS = {r"\cdot", r"\times", "*", ""}
+_LAYER_LETTERS = {key for key, meaning in SYMBOLS.items() if meaning.startswith("layer_variable")}
 
 
 @dataclass
@@ -72,7 +73,8 @@ class Chain:
         self.layers += 1
         weight = factors[1 - flowing[0]]
         if self.layers == 1 and not covered(factors[flowing[0]]):
-            self.rows[texts[flowing[0]]] = "input"     # `x_0`, `v_1`: the input by position
+            # `x_0`, `v_1`: the input by position (`x_k`: the entries of x)
+            self.rows[entry_of(factors[flowing[0]]) or texts[flowing[0]]] = "input"
         self._name(_text(weight, latex), weight, f"weight[{self.layers}]")
         if bias is not None:
             self._name(_text(bias, latex), bias, f"bias[{self.layers}]")
@@ -90,7 +92,8 @@ class Chain:
 
     def _name(self, written: str, tree, meaning: str) -> None:
         if not covered(tree) and written:
-            self.rows.setdefault(written, meaning)
+            # index notation names the letter (`U` of `U_{jk}`), whose entries the claims write
+            self.rows.setdefault(entry_of(tree) or written, meaning)
 
 
 def _factors(tree) -> list:
@@ -122,7 +125,25 @@ def covered(tree) -> bool:
     """The conventions read this name: a plain name they know (`x`, `\\hat{y}`), or a letter
     they give a layer, written with a layer mark (`W_1`, `a^{[2]}`)."""
     base = _base(tree)
+    if entry_of(tree):   # `h_j`: an entry, of a quantity whose layer the document leaves out
+        return False
     if isinstance(tree, Tree) and tree.data == "scripted":   # `x^{(i)}`: one sample of x
         subscripted = any(script.data == "sub" for script in tree.children[1].children)
         return base in _LAYERED_LETTERS or base in _PLAIN_NAMES and not subscripted
     return base in _PLAIN_NAMES and base not in _LAYERED_LETTERS
+
+
+def entry_of(tree) -> str | None:
+    """`h` of `h_j`, `U` of `U_{jk}`: the name of a quantity written with entry indices as its
+    only script (letters that name no layer: `j`, not `l`, `L` or `o`), as index notation
+    writes a whole layer; None for anything else."""
+    if not (isinstance(tree, Tree) and tree.data == "scripted"):
+        return None
+    scripts = tree.children[1].children
+    if len(scripts) != 1 or scripts[0].data != "sub":
+        return None
+    letters = [str(token) for token in written_tokens(scripts) if str(token) != ","]
+    if letters and all(len(letter) == 1 and letter.isalpha() and letter not in _LAYER_LETTERS
+                       and letter not in LAYER_NAMES for letter in letters):
+        return _base(tree)
+    return None

@@ -43,6 +43,8 @@ _LAYER_WIDTH = re.compile(r"(?<![A-Za-z\\])([A-Za-z])_\{?\s*([A-Za-z])(?![A-Za-z
 _LAYER_SIZE = re.compile(r"^[A-Za-z]_(?:[0-9]+|out)$")
 _OVER_SET = re.compile(r"\\sum_\{\s*([A-Za-z])\s*\\in\s*([A-Za-z]+)\s*\}")
 _HALF = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*(?:\{\s*2\s*([A-Za-z])?\s*\}|2)")
+# `(o_i - t_i)(o_i - t_i)`: a difference times itself (index notation's square)
+_SQUARED = re.compile(r"(\((?:[^()]*-[^()]*)\))\s*(?:\\cdot\s*)?\1")
 _ONE_OVER = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*\{?\s*([A-Za-z])\s*\}?")
 
 
@@ -401,7 +403,7 @@ def _loss_of(text: str) -> dict | None:
     if "log" in text or r"\ln" in text:
         binary = re.search(r"\(\s*1\s*-", text) is not None
         kind = "binary_cross_entropy" if binary else "categorical_cross_entropy"
-    elif "^2" in text or "^{2}" in text or "^ 2" in text:
+    elif "^2" in text or "^{2}" in text or "^ 2" in text or _SQUARED.search(text):
         kind = "squared_error"
     else:
         return None
@@ -597,13 +599,14 @@ def infer_network(formulas: list[str], check) -> Inference:
     return Inference(network, notation, questions, best, len(forward))
 
 
-def check_with(document_title: str):
-    """A `check` for `infer` that builds the network and judges the formulas with symnet."""
+def check_with(header: dict):
+    """A `check` for `infer` that builds the network and judges the formulas with symnet, in a
+    document with the [document] table `header`."""
     from ..check import check_document
     from ..document import parse
 
     def check(network: dict, notation: dict, formulas: list[str]) -> int | None:
-        data = {"document": {"title": document_title}, "network": network, "notation": notation,
+        data = {"document": header, "network": network, "notation": notation,
                 "claim": [{"id": f"f{number}", "latex": latex}
                           for number, latex in enumerate(formulas, start=1)]}
         try:

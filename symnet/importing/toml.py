@@ -38,8 +38,12 @@ def derivation_text(imported) -> str:
              "# the network read from the document's forward pass. Check it with",
              f"#   symnet check {imported.path.name}",
              "# (which reads the formulas from the document again and this file's network).", ""]
-    lines += ["[document]", f"title = {toml_string(imported.title)}",
-              f"source = {toml_string(str(imported.path.name))}", ""]
+    lines.append("[document]")
+    lines += [f"{key} = {toml_string(value)}"
+              for key, value in imported.header(imported.path.name).items()]
+    if imported.summation == "einstein":
+        lines[-1] += "   # the document sums over an index repeated in a product"
+    lines.append("")
     for question in imported.inference.questions:
         lines.append(f"# symnet could not tell: {question}")
     lines.append("[network]")

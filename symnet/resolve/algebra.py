@@ -111,9 +111,12 @@ class AlgebraReader:
                 return inner
             # (a column times a row, `\delta_n a_n^T`, is their outer product: the two have
             # different unit indices, each kept)
-            return Indexed(a.free | b.free, merge_ranges(a, b, tree=tree),
-                           lambda asg: a.at(asg) * b.at(asg),
-                           form=formed(lambda x, y: x * y, a.form, b.form))
+            product = Indexed(a.free | b.free, merge_ranges(a, b, tree=tree),
+                              lambda asg: a.at(asg) * b.at(asg),
+                              form=formed(lambda x, y: x * y, a.form, b.form))
+            if self.term_repeats:   # (summed where the term ends, under Einstein's convention)
+                self.term_repeats[-1].update(a.free & b.free)
+            return product
         if isinstance(a, Indexed) and not a.free and isinstance(b, MatrixValue):
             return MatrixValue(b.matrix * a.at({}), formed(lambda s, m: s * m, a.form, b.form))
         if isinstance(b, Indexed) and not b.free and isinstance(a, MatrixValue):

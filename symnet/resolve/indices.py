@@ -222,11 +222,14 @@ class IndexReader:
         # `\sum_{n \in S}`, `\sum_{n=1}^{M}` with S, M the batch: n is a sample in the body
         # (`o_n`, `t^{(n)}`), as a declared sample index would be
         bound = [index for index in indices if over_batch and index not in self.batch_letters]
+        summing = [index for index in indices if index not in self.summing]
         self.batch_letters.update(bound)
+        self.summing.update(summing)
         try:
             value = self.resolve(body)
         finally:
             self.batch_letters.difference_update(bound)
+            self.summing.difference_update(summing)
         if over_batch and len(indices) == 1 and isinstance(value, Indexed) and \
                 indices[0] not in value.free and IMPLICIT_SAMPLE in value.free:
             # `\frac{1}{m} \sum_{n=1}^{m} (a_j - y_j)`: the body's sample, left implicit, is n
@@ -366,6 +369,35 @@ class IndexReader:
             raise Unresolvable("a sum over a number", column_of(tree))
         return names, None, None
 
+    def _in_term(self, tree, rule):
+        """A product read as one term: under Einstein's convention, summed afterwards over
+        each index letter that two of its factors have (`(o_i - t_i) o_i V_{ij}` sums i once,
+        over the whole term), unless the left side keeps the letter free or a \\sum binds it.
+        Without the convention such letters are noted, for the verdict to suggest it."""
+        outer = self.term_nodes
+        self.term_nodes = _product_nodes(tree)
+        self.term_repeats.append(set())
+        try:
+            value = rule(tree)
+        finally:
+            self.term_nodes = outer
+            repeated = self.term_repeats.pop()
+        if not isinstance(value, Indexed):
+            return value
+        repeated = sorted(letter for letter in repeated & value.free
+                          if letter in self.index_scope and letter not in self.outer_indices
+                          and letter not in self.summing)
+        if not self.context.notation.einstein:
+            self.repeated.update(repeated)
+            return value
+        for letter in repeated:
+            value = self._sum(value, letter, None, None, tree)
+        return value
+
+    def starts_term(self, tree) -> bool:
+        """A product that is not a factor of a product being read (one `_in_term` reads)."""
+        return is_product(tree) and id(tree) not in self.term_nodes
+
     def _sum(self, value: Indexed, index: str, start, upper_tree, tree) -> Indexed:
         if CLASS in value.free and index in self.class_samples:   # `\sum_i -\log p_{y_i}`
             value = self._by_class(value, tree)
@@ -395,6 +427,23 @@ class IndexReader:
         return Indexed(value.free - {index}, ranges, lambda assignment: sp.Add(*(
             value.at({**assignment, index: k}) for k in range(size))))
 
+
+
+def is_product(tree) -> bool:
+    return isinstance(tree, Tree) and (tree.data == "juxtaposition" or tree.data == "binary"
+                                       and str(tree.children[1]) not in "+-/")
+
+
+def _product_nodes(tree) -> frozenset[int]:
+    """The product nodes of one term: `tree` and the products it multiplies, down to the
+    factors (a product inside parentheses or an argument is a term of its own)."""
+    nodes, stack = set(), [tree]
+    while stack:
+        node = stack.pop()
+        if is_product(node):
+            nodes.add(id(node))
+            stack.extend(child for child in node.children if isinstance(child, Tree))
+    return frozenset(nodes)
 
 
 def _layer_like(tree) -> bool:

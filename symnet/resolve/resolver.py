@@ -60,6 +60,14 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         self.loss_samples: set[str] = set()    # the sample letters of loss terms (`L_i`)
         self.adjoint_wanted_used = False
         self.parameters_at_any_layer = 0   # weights and biases read at the claim's any layer
+        # Einstein's convention: an index repeated in a product is summed, unless the left side
+        # has it free (`\delta_j = \sigma'(z_j) W_{ij} \delta_i` sums i, not j) or a written
+        # \sum binds it
+        self.outer_indices: frozenset = frozenset()
+        self.summing: set[str] = set()
+        self.term_nodes: frozenset[int] = frozenset()   # the product nodes of the term being read
+        self.term_repeats: list[set[str]] = []   # per term being read: letters two factors have
+        self.repeated: set[str] = set()   # such indices left unsummed (for the verdict's hint)
 
     # -- entry points ---------------------------------------------------------------------
     def declare_arguments(self, tree) -> None:
@@ -91,6 +99,10 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                     name in self.network.sizes
                 if name and len(name) == 1 and not known:
                     self.context.dummies[name] = sp.Symbol(f"_{name}", real=True)
+
+    def keep_free(self, left) -> None:
+        """The left side's free indices stay free in the right side's products."""
+        self.outer_indices = frozenset(left.free) if isinstance(left, Indexed) else frozenset()
 
     def side(self, tree, average: bool = True,
              jacobian: bool = False) -> Indexed | MatrixValue | Jacobian:
@@ -144,7 +156,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             if rule is None:
                 raise Unresolvable(f"symnet does not read {tree.data.replace('_', ' ')} here",
                                    column_of(tree))
-            value = rule(tree)
+            value = self._in_term(tree, rule) if self.starts_term(tree) else rule(tree)
         return value if factor else self._diagonal_of(value, tree)
 
     # -- notation ---------------------------------------------------------------------------
@@ -441,6 +453,10 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if sample is not None:   # `J(W,b;x^{(i)},y^{(i)})`: the loss of example i alone
             if isinstance(sample, str):
                 self.loss_samples.add(sample)
+            else:
+                # `J(W,b;x,y)`: the loss of the example (x, y); the vectors the claim writes
+                # whole (`\nabla_{b} J(W,b;x,y) = \delta`) are that example's
+                self.context.sample_vectors = True
             return self.loss_of_sample(sample, own=True)
         if any(isinstance(argument, Token) for argument in arguments):
             # `\varepsilon(z, y)`: a named value followed by its arguments, as documentation
