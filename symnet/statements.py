@@ -15,6 +15,14 @@ UPDATE = {r"\leftarrow", r"\longleftarrow", r"\gets"}
 ARROWS = {r"\rightarrow", r"\longrightarrow", r"\to", r"\Rightarrow", r"\Longrightarrow",
           r"\implies"}
 INCREMENT = r"\Delta"
+# what a claim that accumulates `\Delta X` defines `\Delta` as, for the later claims (in their
+# definitions): an operator, `\Delta X` X's gradient summed over the samples
+ACCUMULATED = Tree("accumulated", [])
+
+
+def accumulates(chain: list[Relation]) -> bool:
+    """Whether a claim's links (after `increments`) accumulate a gradient over the samples."""
+    return any(link.one_sample for link in chain)
 
 
 def statements(chain: list[Relation]) -> list[Relation]:

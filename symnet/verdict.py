@@ -33,7 +33,8 @@ from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, Matrix
                       NeedsBatch, NoSuchLayer, OutOfRange, ParameterLeftOut, Resolver,
                       ShapeMismatch, Unresolvable, merge_ranges)
 from .spec import NetworkSpec
-from .statements import ARROWS, UPDATE, increments, statements
+from .statements import (ACCUMULATED, ARROWS, INCREMENT, UPDATE, accumulates, increments,
+                         statements)
 from .vector_form import vector_form_of
 
 EXACT = {"=", ":=", r"\equiv"}
@@ -251,6 +252,8 @@ def judge(claim_id: str, latex: str, notation: Notation,
     if not chain:
         return Verdict(claim_id, written, "unchecked",
                        message="no relation (=, \\approx, \\leftarrow ...) to check")
+    if accumulates(chain):   # later claims' `\Delta W` is the sum this claim accumulates
+        definitions[INCREMENT] = (ACCUMULATED, latex)
     defined = _definition(chain, notation, networks, definitions)
     if defined:
         definitions[defined] = (chain[0].rhs, latex)
@@ -295,6 +298,8 @@ def establish(claim_id: str, latex: str, notation: Notation, networks: Networks,
         judge(claim_id, latex, notation, networks, replace(state, diagnose=False))
         return
     definitions = state.definitions
+    if accumulates(chain):
+        definitions[INCREMENT] = (ACCUMULATED, read)
     defined = _definition(chain, notation, networks, definitions)
     if defined:
         definitions[defined] = (chain[0].rhs, read)
@@ -670,7 +675,7 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
              position, forms, sample_vectors=False) -> _Reading:
     context = Context(network, notation, latex, batch, layer_shift=layer_shift or {},
                       definitions=definitions, index_change=index_change or {}, forms=forms,
-                      sample_vectors=sample_vectors)
+                      sample_vectors=sample_vectors, sample_share=link.one_sample)
     for variable, value in layer_variables(notation, network, position):
         context.layers[variable] = value
     resolver = Resolver(context)

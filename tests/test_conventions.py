@@ -768,6 +768,45 @@ def test_the_loss_of_one_example_makes_whole_vectors_that_examples(declared):
         ("wrong", "sign"), ("wrong", "shape"), ("wrong", "factor")]
 
 
+@pytest.mark.parametrize("samples", ["single", "columns", "rows"])
+def test_a_function_of_a_whole_vector_defined_entry_by_entry(samples):
+    """`\\mathrm{softmax}(v)_k = \\frac{e^{v_k}}{\\sum_m e^{v_m}}` defines softmax for every
+    vector v (a letter the claim writes with an index, or softmax's argument, is a vector of
+    variables); its Jacobian written entry by entry too."""
+    table = network(samples=samples, **SOFTMAX_CE)
+    claims = [r"\mathrm{softmax}(v)_k = \frac{e^{v_k}}{\sum_m e^{v_m}}",
+              r"\operatorname{softmax}(v)_k = \frac{\exp(v_k)}{\sum_{m=1}^{q} \exp(v_m)}",
+              r"\frac{\partial \mathrm{softmax}(v)_k}{\partial v_m} = "
+              r"\mathrm{softmax}(v)_k (\delta_{km} - \mathrm{softmax}(v)_m)"]
+    planted = [claims[0].replace("e^{v_m}", "e^{-v_m}"),
+               claims[1].replace(r"\exp(v_k)}", r"2 \exp(v_k)}"),
+               claims[2].replace(r"(\delta_{km} - \mathrm{softmax}(v)_m)", r"\delta_{km}")]
+    assert outcomes(verdicts_in(table, claims + planted)) == [HOLDS] * 3 + [
+        ("wrong", "other"), ("wrong", "factor"), ("wrong", "other")]
+
+
+def test_an_accumulated_increment_is_the_gradient_summed_over_the_samples():
+    """`\\Delta V := \\Delta V + \\nabla_V E(V,c;x,t)` in a loop over the samples adds one
+    sample's share of the data loss's gradient (a regularization belongs to no sample); a later
+    claim's `\\Delta V` is the sum, so `V := V - \\eta(\\frac{1}{n} \\Delta V + \\lambda V)`
+    is a full step. Before any accumulation `\\Delta` is read as it was (unchecked)."""
+    table = network(samples="columns", hidden="tanh", output="sigmoid", reduction="mean",
+                    regularization={"l2": "lambda"})
+    table["sizes"]["n"] = table["sizes"].pop("m")
+    table["batch"] = "n"
+    notation = {"V^{(l)}": "weight[l]", "c^{(l)}": "bias[l]", "t": "target"}
+    update = r"V^{(l)} := V^{(l)} - \eta \left(\frac{1}{n} \Delta V^{(l)} + \lambda V^{(l)}\right)"
+    claims = [r"\Delta V^{(l)} := \Delta V^{(l)} + \nabla_{V^{(l)}} E(V,c;x,t)",
+              r"\Delta c^{(l)} := \Delta c^{(l)} + \nabla_{c^{(l)}} E(V,c;x,t)",
+              update, r"c^{(l)} := c^{(l)} - \frac{\eta}{n} \Delta c^{(l)}"]
+    planted = [update.replace(r"+ \lambda V^{(l)}", r"- \lambda V^{(l)}"),
+               update.replace(r"- \eta", r"+ \eta")]
+    results = verdicts_in(table, claims + planted, notation)
+    assert outcomes(results) == [HOLDS] * 4 + [("wrong", "other"), ("wrong", "sign")]
+    assert "accumulated over the samples" in results[0].message
+    assert outcomes(verdicts_in(table, [update], notation)) == [("unchecked", None)]
+
+
 @pytest.mark.parametrize("samples", ["rows", "single"])
 def test_a_delta_follows_the_documents_numbering_of_its_preactivation(samples):
     """With the input numbered 1 and W^{(l)} feeding z^{(l+1)} (declared `'z^{(l+1)}' =

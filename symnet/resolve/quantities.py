@@ -25,6 +25,14 @@ class QuantityReader:
     def _node_value(self, node: str, adjoint: bool, indices: list, sample, tree) -> Value:
         graph_node = self.graph.nodes[node]
         matrix = (self.network.adjoints.bars[node] if adjoint else graph_node.symbols)
+        shared = adjoint and self.context.sample_share and graph_node.kind == "weight" and \
+            self.network.spec.l2 is not None
+        if shared:
+            # one sample's share of a gradient summed over the samples: the penalty belongs to
+            # no sample (`\Delta W := \Delta W + \nabla_W J(W,b;x,y)` accumulates the data
+            # loss's gradient; the update adds the penalty's)
+            penalty = self.network.penalty
+            matrix = matrix - graph_node.symbols.applyfunc(lambda w: sp.diff(penalty, w))
         if node == "loss" and adjoint:
             matrix = sp.ImmutableMatrix([[1]])
         has_samples = graph_node.kind in ("input", "target", "preactivation", "activation")
@@ -53,7 +61,9 @@ class QuantityReader:
             # a bias with samples as rows is NumPy's 1-D vector (added to every row), and so is
             # its gradient: either orientation of it is the same vector
             one_d = graph_node.kind == "bias" and self.network.spec.samples == "rows"
-            return MatrixValue(sp.Matrix(matrix), self._node_form(node, adjoint), one_d=one_d)
+            # (the vector form's adjoint has the penalty: a share of the data loss has none)
+            form = None if shared else self._node_form(node, adjoint)
+            return MatrixValue(sp.Matrix(matrix), form, one_d=one_d)
         if len(indices) == 2:
             if sample_axis is not None and not self.context.batch and \
                     matrix.shape[sample_axis] > 1:
@@ -225,7 +235,25 @@ class QuantityReader:
             value = self._power(value, power, tree)
         return value
 
+    def _dummy_vector(self, name: str, indices: list, tree) -> Value:
+        """A vector variable of the claim: whole (one sample's vector), or an entry."""
+        entries = self.context.vector_dummies[name]
+        if not indices:
+            column = sp.Matrix(entries)
+            return MatrixValue(column.T if self.network.spec.samples == "rows" else column)
+        if len(indices) != 1:
+            raise Unresolvable(f"{name} is a vector: one index", column_of(tree))
+        index = indices[0]
+        if isinstance(index, int):
+            if not 0 <= index < len(entries):
+                raise Unresolvable(f"{name} has {len(entries)} entries", column_of(tree))
+            return Indexed.scalar(entries[index])
+        return Indexed(frozenset({index}), {index: len(entries)},
+                       lambda assignment: entries[assignment[index]])
+
     def _symbol_value(self, name, layer_tree, indices, sample, tree) -> Value:
+        if name in self.context.vector_dummies and layer_tree is None:
+            return self._dummy_vector(name, indices, tree)
         if name in self.context.dummies and not indices and layer_tree is None:
             return Indexed.scalar(self.context.dummies[name])
         found = layer_tree is None and self._lookup_by_units(name, indices, tree) or \

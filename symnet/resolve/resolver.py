@@ -19,12 +19,15 @@ stands for the average over samples (the convention documents state for omitted 
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 from lark import Token, Tree
 
 from ..conventions import (ADJOINT_ACCENTS, ALL_PARAMETERS, FUNCTION_NAMES, LOSS_NAMES,
                            OTHERWISE)
 from ..notation import normalise
+from ..statements import ACCUMULATED, INCREMENT
 from .algebra import BUILTIN_FUNCTIONS, AlgebraReader
 from .calculus import CalculusReader
 from .indices import IndexReader
@@ -35,7 +38,8 @@ from .trees import (after_partial, column_of, end_of, factors_of, is_group, is_l
                     starts_with_d, starts_with_partial, written_tokens)
 from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, ONES, UNIT, UNIT_T, Context,
                      FunctionValue, Indexed, Jacobian, MatrixValue, Operator, PoweredFunction,
-                     ShapeMismatch, Unresolvable, Value, map_entries, of_sample)
+                     NeedsBatch, ShapeMismatch, Unresolvable, Value, map_entries,
+                     of_sample)
 
 
 class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, CalculusReader):
@@ -72,24 +76,27 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
     # -- entry points ---------------------------------------------------------------------
     def declare_arguments(self, tree) -> None:
         """`f(x, y) = ...` defines f for every x, y, and `\\partial f(x) / \\partial x` is f's
-        derivative: their argument letters are dummies in this link."""
+        derivative: their argument letters are dummies in this link. An argument the claim
+        also writes with an index (`\\mathrm{softmax}(z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}`)
+        is a vector of them."""
         if isinstance(tree, Tree) and tree.data == "frac" and starts_with_partial(
                 tree.children[1]):
-            top, bottom = after_partial(tree.children[1]), after_partial(tree.children[2])
+            top = _call_of(after_partial(tree.children[1]))
+            bottom = after_partial(tree.children[2])
+            if isinstance(bottom, Tree) and bottom.data == "scripted":   # `\partial z_j`
+                bottom = bottom.children[0]
             name = name_of(bottom) if isinstance(bottom, Tree) and bottom.data == "name" \
                 else None
-            if name and isinstance(top, Tree) and top.data == "call" and any(
-                    name_of(argument) == name for argument in top.children[1:]
+            if name and top is not None and any(
+                    name_of(argument) == name for argument in top[1]
                     if isinstance(argument, Tree)):
-                self.context.dummies[name] = sp.Symbol(f"_{name}", real=True)
+                self._declare_dummy(name)
             return
-        if not (isinstance(tree, Tree) and tree.data == "call"):
+        call = _call_of(tree)
+        if call is None:
             return
-        callee, *arguments = tree.children
-        try:
-            function = self.resolve(callee)
-        except Unresolvable:
-            return
+        callee, arguments = call
+        function = self._function_of(callee)
         if isinstance(function, FunctionValue):
             for argument in arguments:
                 name = name_of(argument) if isinstance(argument, Tree) else None
@@ -98,7 +105,26 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                             self.context.notation.by_base(name or "")) or \
                     name in self.network.sizes
                 if name and len(name) == 1 and not known:
-                    self.context.dummies[name] = sp.Symbol(f"_{name}", real=True)
+                    self._declare_dummy(name)
+
+    def _function_of(self, callee):
+        try:
+            return self.resolve(callee)
+        except Unresolvable:
+            return None
+
+    def _declare_dummy(self, name: str) -> None:
+        """A scalar variable of the claim, or a vector of them, as wide as the output (the
+        width the claim's own limits, `\\sum_{j=1}^{K}`, most likely give it)."""
+        vector = re.search(r"(?<![A-Za-z\\])" + re.escape(name) + r"\s*_", self.context.latex)
+        if not vector:
+            self.context.dummies[name] = sp.Symbol(f"_{name}", real=True)
+            return
+        shape = self.graph.nodes[self.network.output_name()].symbols.shape
+        width = shape[1] if self.network.spec.samples == "rows" else shape[0]
+        entries = tuple(sp.Symbol(f"_{name}{k + 1}", real=True) for k in range(max(width, 2)))
+        self.context.vector_dummies[name] = entries
+        self.context.dummies.update({f"{name}[{k}]": entry for k, entry in enumerate(entries)})
 
     def keep_free(self, left) -> None:
         """The left side's free indices stay free in the right side's products."""
@@ -331,6 +357,43 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             return value
         raise Unresolvable("a bar over something that is not a network quantity (symnet reads "
                            "\\bar{x} as the derivative of the loss by x)", column_of(tree))
+
+    def _increment_of(self, tree) -> Tree | None:
+        """`\\frac{1}{m} \\Delta W`, once a claim accumulated `\\Delta W`: the product with
+        `\\Delta W` as one factor (the grammar binds `\\Delta` to the factor before it)."""
+        definition = self.context.definitions.get(INCREMENT)
+        if definition is None or definition[0] is not ACCUMULATED:
+            return None
+        factors = factors_of(tree)
+        for k, factor in enumerate(factors[:-1]):
+            if name_of(factor) == INCREMENT:
+                increment = Tree("increment", [factor, factors[k + 1]], factors[k + 1].meta)
+                return product_of([*factors[:k], increment, *factors[k + 2:]])
+        return None
+
+    def _rule_increment(self, tree):
+        return self._accumulated(tree.children[1], tree)
+
+    def _rule_accumulated(self, tree):
+        raise Unresolvable("\\Delta without the quantity it accumulates", column_of(tree))
+
+    def _accumulated(self, target, tree):
+        """`\\Delta W` after a claim accumulated it (`\\Delta W := \\Delta W + \\nabla_W
+        J(W,b;x,y)` in a loop over the samples): W's gradient summed over the samples, of each
+        sample's own loss (the penalty, which belongs to no sample, left out)."""
+        if not self.context.batch:
+            raise NeedsBatch
+        outer, self.context.sample_share = self.context.sample_share, True
+        try:
+            value = self._adjoint_of(target)
+        finally:
+            self.context.sample_share = outer
+        if self.network.spec.loss.reduction != "mean":
+            return value
+        forms = self.context.forms
+        samples = Indexed.scalar(sp.Integer(self.network.batch), None if forms is None else
+                                 forms.spec.size_symbol(self.network.spec.batch))
+        return self._multiply(samples, value, "", tree)
 
     def _rule_comparison(self, tree):
         """`1(z > 0)`: 1 where the condition holds, else 0 (entry by entry); `1(y_i = k)`
@@ -594,7 +657,8 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
 
     def _rule_juxtaposition(self, tree):
         joined = self._slashed_derivative(tree) or self._joined_letters(tree) or \
-            self._glued_layer(tree) or self._applied_inside(tree) or self._regrouped(tree)
+            self._glued_layer(tree) or self._applied_inside(tree) or self._regrouped(tree) or \
+            self._increment_of(tree)
         if joined is not None:
             return self.resolve(joined)
         left = tree.children[0]
@@ -793,6 +857,22 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
 
 # what a function can be written as: `\log`, `g`, `\sigma'`, `g^{(1)}`, `g^{(1)\prime}`
 FUNCTION_HEADS = ("name", "command", "primed", "scripted", "scripted_primed", "primed_scripted")
+
+
+def _call_of(tree) -> tuple | None:
+    """The function and the arguments of `f(x)`, and of `\\mathrm{softmax}(z)_i` (an entry of
+    its value, which the grammar reads as the function beside the scripted group `(z)_i`)."""
+    if isinstance(tree, Tree) and tree.data == "scripted":
+        tree = tree.children[0]
+    if isinstance(tree, Tree) and tree.data == "call":
+        return tree.children[0], tree.children[1:]
+    if isinstance(tree, Tree) and tree.data == "juxtaposition" and len(tree.children) == 2:
+        callee, value = tree.children
+        if isinstance(callee, Tree) and callee.data in ("name", "word", "command") and \
+                isinstance(value, Tree) and value.data == "scripted" and \
+                is_group(value.children[0]):
+            return callee, value.children[0].children
+    return None
 
 
 def _called(function, argument, tree) -> Tree | None:

@@ -158,6 +158,8 @@ class Context:
     batch: bool                              # read on the whole batch
     layers: dict[str, int] = field(default_factory=dict)   # bound layer variables
     dummies: dict[str, sp.Symbol] = field(default_factory=dict)
+    # a claim's variables that are vectors (`z` of `\\mathrm{softmax}(z)_i = ...`): their entries
+    vector_dummies: dict[str, tuple] = field(default_factory=dict)
     signed: set = field(default_factory=set)   # dummies a condition tests (`z > 0`)
     layer_shift: dict[int, int] = field(default_factory=dict)   # column -> +/-1 (diagnosis)
     definitions: dict[str, tuple] = field(default_factory=dict)  # name -> (tree, latex)
@@ -165,6 +167,7 @@ class Context:
     index_change: dict[int, str] = field(default_factory=dict)
     forms: Any = None      # the network's VectorForm: values then carry matrix-level forms
     sample_vectors: bool = False   # for one sample, whole matrices are that sample's vectors
+    sample_share: bool = False     # the claim is one sample's term of a sum over the samples
 
     @property
     def index_origin(self) -> int:
