@@ -14,7 +14,7 @@ from typing import Mapping
 
 import sympy as sp
 
-from .engine import Adjoints, Graph, entry_symbols
+from .engine import Adjoints, Graph, derivative, entry_symbols
 from .spec import LayerSpec, NetworkSpec
 
 
@@ -68,6 +68,15 @@ class Network:
             return sp.Integer(0)
         weight = l2.coefficient * l2.scale / (self.batch if l2.reduction == "mean" else 1)
         return sp.Add(*(weight * entry ** 2 for entry in self.weight_entries()))
+
+    def data_adjoint(self, node: str) -> sp.ImmutableMatrix:
+        """d data_loss / d node, in the adjoint symbols: a weight's adjoint less the penalty's
+        derivative (what `C_0` and one sample's share of a summed gradient differentiate)."""
+        bars = self.adjoints.bars[node]
+        if self.spec.l2 is None or self.graph.nodes[node].kind != "weight":
+            return bars
+        return bars - self.graph.nodes[node].symbols.applyfunc(
+            lambda weight: derivative(self.penalty, weight))
 
 
 def build(spec: NetworkSpec, sizes: Mapping[str, int] | None = None, *,

@@ -40,11 +40,7 @@ class Imported:
         return derivation_text(self)
 
     def header(self, source: str) -> dict:
-        """The derivation file's [document] table."""
-        header = {"title": self.title, "source": source}
-        if self.summation != "written":
-            header["summation"] = self.summation
-        return header
+        return document_table(self.title, self.summation, source)
 
 
 def is_document(path: Path) -> bool:
@@ -60,10 +56,17 @@ def import_document(path: str | Path, found: list[Formula] | None = None) -> Imp
                          "equation)", file=str(path))
     title, summation = _title(path), summation_of(path)
     macros = document_macros(path, found)
-    header = {"title": title, "summation": summation}
     inference = infer_network([_expanded(formula.latex, macros) for formula in found],
-                              check_with(header))
+                              check_with(document_table(title, summation)))
     return Imported(path, title, found, claim_ids(found), inference, macros, summation)
+
+
+def document_table(title: str, summation: str, source: str | None = None) -> dict:
+    """A derivation file's [document] table (the default summation left out)."""
+    table = {"title": title} if source is None else {"title": title, "source": source}
+    if summation != "written":
+        table["summation"] = summation
+    return table
 
 
 # what documents say when they drop the sums over repeated indices

@@ -238,7 +238,7 @@ class CalculusReader:
         if owner is not None and data_loss is not None and hash(expression) == hash(data_loss) \
                 and expression == data_loss:   # `C_0`: the loss less its penalty
             name, position = owner
-            return adjoints.bars[name][position] - derivative(self.network.penalty, variable)
+            return self.network.data_adjoint(name)[position]
         target = owner[0]
         return derivative(self._written_out(expression, target), variable)
 

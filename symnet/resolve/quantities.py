@@ -24,15 +24,13 @@ class QuantityReader:
 
     def _node_value(self, node: str, adjoint: bool, indices: list, sample, tree) -> Value:
         graph_node = self.graph.nodes[node]
-        matrix = (self.network.adjoints.bars[node] if adjoint else graph_node.symbols)
+        # one sample's share of a gradient summed over the samples: the penalty belongs to no
+        # sample (`\Delta W := \Delta W + \nabla_W J(W,b;x,y)` accumulates the data loss's
+        # gradient; the update adds the penalty's)
         shared = adjoint and self.context.sample_share and graph_node.kind == "weight" and \
             self.network.spec.l2 is not None
-        if shared:
-            # one sample's share of a gradient summed over the samples: the penalty belongs to
-            # no sample (`\Delta W := \Delta W + \nabla_W J(W,b;x,y)` accumulates the data
-            # loss's gradient; the update adds the penalty's)
-            penalty = self.network.penalty
-            matrix = matrix - graph_node.symbols.applyfunc(lambda w: sp.diff(penalty, w))
+        matrix = self.network.data_adjoint(node) if shared else \
+            self.network.adjoints.bars[node] if adjoint else graph_node.symbols
         if node == "loss" and adjoint:
             matrix = sp.ImmutableMatrix([[1]])
         has_samples = graph_node.kind in ("input", "target", "preactivation", "activation")
