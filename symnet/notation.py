@@ -126,6 +126,12 @@ class Notation:
                          Meaning("layer_variable", f"{first}..last"), composite=False)
         return replace(self, entries=(*self.entries, variable))
 
+    def with_function(self, name: str, layer: int) -> "Notation":
+        """This notation with `name` (a generic function's) the activation function of
+        `layer`, whatever that function is."""
+        entry = _entry(name, Meaning("activation_function", str(layer)), convention=False)
+        return replace(self, entries=(entry, *self.entries))
+
     def units_layer(self, letter: str) -> str | None:
         """The layer (`"1"`, `"last"`) whose units an index letter numbers, if the document
         says so: `'j' = "units[1]"`, or a key such as `a_j` = "preactivation[1]"."""

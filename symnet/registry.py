@@ -113,6 +113,10 @@ ACTIVATIONS: dict[str, Activation] = {row.name: row for row in [
                per_sample_matrix=Softmax, probabilities=True),
 ]}
 
+# what a generic function (`f`, `g`) may turn out to be: the non-linear element-wise activations
+CONCRETE_ACTIVATIONS = [name for name, row in ACTIVATIONS.items()
+                        if row.elementwise is not None and name != "identity"]
+
 LOSSES: dict[str, Loss] = {row.name: row for row in [
     Loss("squared_error", r"\operatorname{SE}", lambda a, y: (a - y) ** 2,
          lambda a, y: (a - y) ** 2),

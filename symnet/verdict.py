@@ -9,6 +9,7 @@ indices swapped, or a layer superscript off by one), `shape`, else `other` with 
 from __future__ import annotations
 
 import itertools
+import re
 import signal
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -26,7 +27,7 @@ from .network import Network, build
 from .notation import PARAMETERS_LAYER, Notation, marks_layer_with
 from .numeric import Evaluation, NotNumeric
 from .printing import latex as to_latex
-from .registry import ACTIVATIONS, LOSSES
+from .registry import ACTIVATIONS, CONCRETE_ACTIVATIONS, LOSSES
 from .resolve.trees import name_of
 from .resolve.values import INDEX_NAMES
 from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, MatrixValue,
@@ -162,6 +163,25 @@ class Networks:
             self._alternatives = [(text, Networks(_small_batch(spec)))
                                   for text, spec in alternative_specs(self.spec)]
         return self._alternatives
+
+
+    def concrete_functions(self) -> list[tuple[str, int, str, "Networks"]]:
+        """(name, layer, activation, networks): the network with the layers that apply the
+        generic function `name` (the first of them `layer`) applying a known element-wise
+        activation instead."""
+        if not hasattr(self, "_concrete"):
+            first = {}
+            for number, layer in enumerate(self.spec.expanded_layers(), start=1):
+                if layer.activation.generic:
+                    first.setdefault(layer.activation.name, number)
+            self._concrete = [
+                (name, number, activation, Networks(_small_batch(replace(
+                    self.spec, layers=tuple(
+                        replace(layer, activation=ACTIVATIONS[activation])
+                        if layer.activation.generic and layer.activation.name == name
+                        else layer for layer in self.spec.layers)))))
+                for name, number in first.items() for activation in CONCRETE_ACTIVATIONS]
+        return self._concrete
 
 
 HINT_BATCH = 2   # samples in the networks a wrong gradient is tried against
@@ -502,6 +522,10 @@ def _judge_readings(link, latex, notation, networks, state, position, readings) 
                                      position=position)
             result.message += identity
             return result
+    concrete = _about_functions(readings[0]) and _concrete_function(
+        link, latex, notation, networks, definitions, position, readings[0].batch)
+    if concrete:
+        return LinkResult("unchecked", message=concrete)
     result = _diagnose(link, latex, notation, networks, readings, comparison, position)
     result.message += identity
     return result
@@ -551,6 +575,37 @@ def _what_it_is(link, latex, notation, networks: Networks, definitions, position
                 return f"; it is exact for {text} instead of the declared one"
         except (Unresolvable, NeedsBatch, ShapeMismatch):
             continue
+    return ""
+
+
+def _about_functions(reading: _Reading) -> bool:
+    """The link speaks of functions of its own variables (`f'(u) = f(u)(1 - f(u))`), not of
+    the network's quantities."""
+    variables = set(reading.dummies.values())
+    left, right = _side_entries(reading)
+    return all(sp.sympify(entry).free_symbols <= variables for entry in left + right)
+
+
+def _concrete_function(link, latex, notation, networks: Networks, definitions, position=0,
+                       batch=None) -> str:
+    """A formula of a generic function that holds only if it is a particular activation
+    (`f'(u) = \\frac{e^{-u}}{(1+e^{-u})^2}` with f declared generic) says which function the
+    document means, not that it is wrong: what to declare, or "" when no activation makes it
+    hold (its variables take both signs, so ReLU is not the identity)."""
+    for name, layer, activation, alternative in networks.concrete_functions():
+        if not re.search(r"(?<![A-Za-z\\])" + re.escape(name) + r"(?![A-Za-z])", latex):
+            continue
+        function = notation.with_function(name, layer)
+        try:
+            readings = [_read(link, latex, function, alternative, size_set, definitions,
+                              position=position, batch=batch) for size_set in (0, 1)]
+        except (Unresolvable, NeedsBatch, ShapeMismatch):
+            continue
+        if all(_evaluate(reading.but(signed=frozenset(reading.dummies.values())),
+                         seeds=[0, 1]).equal for reading in readings):
+            return (f"{name} is a generic function in [network], and this formula holds "
+                    f"when {name} is {activation}: declare activation = \"{activation}\" "
+                    f"for its layers and '{name}' = \"activation_function\" in [notation]")
     return ""
 
 

@@ -1229,3 +1229,22 @@ def test_a_sum_over_the_training_inputs_runs_over_the_samples():
     # a sum over a letter that is not the input is no sum over samples
     [other] = verdicts_in(table, [r"E = \frac{1}{2n} \sum_u \|t(u) - h^{(2)}(u)\|^2"], notation)
     assert other.verdict != "holds"
+
+
+def test_a_generic_function_is_read_by_its_name_and_its_closed_forms_named():
+    """A layer declared with a generic `g` reads `g` applied to anything (the conventions'
+    layered `g^{[l]}` does not hide it). A formula that holds only if g is a particular
+    activation says which function the document means: unchecked, with what to declare;
+    one that holds for no activation is wrong."""
+    table = network(samples="single")
+    table["layers"][0] = {"units": "p", "activation": "generic", "function": "g"}
+    results = verdicts_in(table, [
+        r"\delta^{(1)} = (W^{(2)T} \delta^{(2)}) \odot g'(z^{(1)})",
+        r"g'(u) = g(u)(1 - g(u))",
+        r"g'(u) = 1 - g(u)^2",
+        r"g'(u) = 2 g(u)",
+    ])
+    assert outcomes(results)[0] == HOLDS
+    assert [result.verdict for result in results[1:]] == ["unchecked", "unchecked", "wrong"]
+    assert 'activation = "sigmoid"' in results[1].message
+    assert 'activation = "tanh"' in results[2].message

@@ -430,3 +430,106 @@ def test_index_notation_with_einsteins_convention_is_imported_and_checked(tmp_pa
                                            "convention: an index repeated in a product is "
                                            "summed.", ""))
     assert import_document(path).summation == "written"
+
+
+INPUT_IS_LAYER_ONE = r"""# A regression network, layers counted from the input
+
+The input is the first layer, $a^{(1)} = x$, and each weight is numbered by the layer it
+leaves:
+
+$$z^{(2)} = W^{(1)} a^{(1)} + b^{(1)}, \quad a^{(2)} = g(z^{(2)})$$
+
+$$z^{(3)} = W^{(2)} a^{(2)} + b^{(2)}$$
+
+$$\hat{y} = g(z^{(3)})$$
+
+The squashing function and its slope:
+
+$$g(t) = \frac{e^{t} - e^{-t}}{e^{t} + e^{-t}}$$
+
+$$g'(t) = 1 - g(t)^2$$
+
+$$E = \frac{1}{2} \| \hat{y} - y \|^2$$
+
+$$\delta^{(3)} = (\hat{y} - y) \odot g'(z^{(3)})$$
+
+$$\delta^{(2)} = \left( (W^{(2)})^T \delta^{(3)} \right) \odot g'(z^{(2)})$$
+
+$$\frac{\partial E}{\partial W^{(1)}} = \delta^{(2)} (a^{(1)})^T$$
+
+$$\frac{\partial E}{\partial b^{(2)}} = \delta^{(2)}$$
+"""
+
+
+def test_a_document_that_numbers_the_input_layer_one_and_weights_by_the_layer_they_leave(
+        tmp_path, capsys):
+    """`z^{(2)} = W^{(1)} a^{(1)} + b^{(1)}`: every mark on the right one below the left's. The
+    input is layer 1 (`layers_from = 1`), W^{(l)} and b^{(l)} feed layer l+1, and g, which
+    the document writes out as tanh, is read as tanh. The last formula gives b^{(2)} the
+    error of the layer it leaves, not of the one it feeds: found."""
+    path = tmp_path / "from_one.md"
+    path.write_text(INPUT_IS_LAYER_ONE)
+    inference = import_document(path).inference
+    network, notation = inference.network, inference.notation
+    assert network["layers_from"] == 1
+    assert [layer["activation"] for layer in network["layers"]] == ["tanh", "tanh"]
+    assert (notation["W^{(l)}"], notation["b^{(l)}"], notation["g"]) == (
+        "weight[l+1]", "bias[l+1]", "activation_function")
+    assert inference.forward_holds == inference.forward_total
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [claim["verdict"] for claim in claims] == ["holds"] * 10 + ["wrong"]
+
+
+ROWS_IN_OWN_LETTERS = r"""# Rows through two layers
+
+A batch $X$ holds one example per row; there are no biases.
+
+$$p^{(2)} = X U^{(1)}$$
+
+$$q^{(2)} = \phi(p^{(2)})$$
+
+$$p^{(3)} = q^{(2)} U^{(2)}$$
+
+$$\hat{y} = \phi(p^{(3)})$$
+
+$$\phi(p) = \max(0, p)$$
+
+$$E = \sum \frac{1}{2} (y - \hat{y})^2$$
+
+$$\delta^{(3)} = (\hat{y} - y) \odot \phi'(p^{(3)})$$
+
+$$\frac{\partial E}{\partial U^{(2)}} = (q^{(2)})^T \delta^{(3)}$$
+
+$$\delta^{(2)} = \delta^{(3)} (U^{(2)})^T \odot \phi'(p^{(2)})$$
+
+$$\frac{\partial E}{\partial U^{(1)}} = X^T \delta^{(3)}$$
+"""
+
+
+def test_a_chain_in_own_letters_numbered_from_the_input(tmp_path, capsys):
+    """The same numbering in the document's own letters, samples as rows: the chain names
+    p, q and U layer by layer, the conventions' \\delta^{(3)} is then the output layer's, and
+    \\phi is ReLU by its formula. The last formula takes the output layer's error: found."""
+    path = tmp_path / "rows.md"
+    path.write_text(ROWS_IN_OWN_LETTERS)
+    inference = import_document(path).inference
+    network, notation = inference.network, inference.notation
+    assert (network["samples"], network["layers_from"]) == ("rows", 1)
+    assert [layer["activation"] for layer in network["layers"]] == ["relu", "relu"]
+    assert (notation["p^{(2)}"], notation["U^{(2)}"], notation[r"\phi"]) == (
+        "preactivation[1]", "weight[2]", "activation_function")
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [claim["verdict"] for claim in claims] == ["holds"] * 9 + ["wrong"]
+
+
+def test_formulas_for_two_functions_leave_a_generic_one_generic(tmp_path):
+    """A document that gives g's formulas for the sigmoid and for tanh means either: g stays
+    generic (the check then says which function each formula is for)."""
+    path = tmp_path / "either.md"
+    path.write_text(INPUT_IS_LAYER_ONE.replace(
+        "$$g'(t) = 1 - g(t)^2$$", "$$g'(t) = 1 - g(t)^2$$\n\nor, for the logistic function,\n\n"
+        "$$g(t) = \\frac{1}{1 + e^{-t}}$$"))
+    network = import_document(path).inference.network
+    assert [layer["function"] for layer in network["layers"]] == ["g", "g"]

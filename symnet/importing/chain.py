@@ -91,7 +91,9 @@ class Chain:
         return text in self.flowing
 
     def _name(self, written: str, tree, meaning: str) -> None:
-        if not covered(tree) and written:
+        # a call is not named: `h_{W,b}(x) = f(z^{(3)})` is the network's output by convention
+        called = isinstance(tree, Tree) and tree.data == "call"
+        if not covered(tree) and written and not called:
             # index notation names the letter (`U` of `U_{jk}`), whose entries the claims write
             self.rows.setdefault(entry_of(tree) or written, meaning)
 

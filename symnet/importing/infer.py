@@ -21,6 +21,7 @@ from lark import Token, Tree
 
 from ..conventions import FUNCTION_NAMES, LOSS_NAMES, SYMBOLS, ascii_latex
 from ..errors import InputError
+from ..registry import CONCRETE_ACTIVATIONS
 from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
 from ..resolve.trees import name_of
 from .chain import Chain, covered
@@ -29,6 +30,8 @@ from .chain import Chain, covered
 _LAYERED = {key.split("^")[0]: meaning.split("[")[0] for key, meaning in SYMBOLS.items()
             if "^{(l)}" in key and not key.startswith(("d", "\\delta"))}
 _ACTIVATION_LETTERS = {letter for letter, kind in _LAYERED.items() if kind == "activation"}
+_PARAMETER_LETTERS = {letter: kind for letter, kind in _LAYERED.items()
+                      if kind in ("weight", "bias")}
 _OUTPUT_NAMES = {name for name, meaning in SYMBOLS.items() if meaning == "output"} | {"o", "O"}
 _LOSS_NAMES = {name for name, meaning in SYMBOLS.items() if meaning == "loss"}
 # how a document names an activation function when it applies it
@@ -112,6 +115,7 @@ def read_features(formulas: list[str]) -> Features:
                      if not re.fullmatch(r"\s*\\[lc]?dots\s*", source_of(link.rhs, equation))]
             if sides and _read_statement(parts[0].lhs, sides, features) or stepped:
                 features.forward.append(latex)
+                _read_numbering(parts[0].lhs, sides[-1][0], features)
     _read_chain(chain, features)
     letters = {letter for letter, layer in features.widths if layer in features.layer_letters}
     if len(letters) == 1:
@@ -138,10 +142,9 @@ def _read_chain(chain: Chain, features: Features) -> None:
     features.chain_layers = chain.layers
     features.weighted |= chain.layers > 0
     features.bias |= chain.biased
-    if features.starts_at_one:   # the conventions number such documents' layers
-        return
+    first = 1 if features.starts_at_one else 0   # the number the document gives the input
     for layer, (head, written) in chain.functions.items():
-        found = features.activations.setdefault(str(layer), _activation_of(head))
+        found = features.activations.setdefault(str(layer + first), _activation_of(head))
         if found.startswith("generic:") and isinstance(head, Tree) and head.data == "scripted":
             features.own_symbols.setdefault(written, f"activation_function[{layer}]")
 
@@ -278,6 +281,43 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
     if base in _ACTIVATION_LETTERS and _is_input(rhs) and mark != "0":
         features.starts_at_one = True   # `a^1 = x` (`h^0 = x` is the 0-based input)
     return False
+
+
+def _read_numbering(lhs, rhs, features: Features) -> None:
+    """`z^{(2)} = W^{(1)} x + b^{(1)}`, `z^{(l+1)} = W^{(l)} a^{(l)} + b^{(l)}`: a layer computed
+    from names all marked one layer below it. Such a document numbers the input layer 1 and a
+    weight by the layer it leaves (W^{(1)} feeds layer 2), as UFLDL and Ng's course do."""
+    made = _layer_mark(_unbraced(lhs))
+    if made is None or _is_call(rhs) or not isinstance(rhs, Tree):
+        return
+    marked = [(node, _layer_mark(node)) for node in rhs.iter_subtrees_topdown()
+              if node.data == "scripted"]
+    marked = [(node, mark) for node, mark in marked if mark is not None]
+    below = (made[0], made[1] - 1)
+    if not marked or any(mark != below for _, mark in marked):
+        return
+    features.starts_at_one = True
+    for node, _ in marked:
+        kind = _PARAMETER_LETTERS.get(_base(node))
+        if kind:   # the conventions' W^{(l)} is layer l's: this document's feeds layer l+1
+            features.own_symbols[f"{_base(node)}^{_layer_style(node)}"] = f"{kind}[l+1]"
+
+
+def _layer_mark(tree) -> tuple[str | None, int] | None:
+    """A superscript layer mark as (variable, offset): `(2)` -> (None, 2), `{l+1}` ->
+    ("l", 1); None when the name has no such mark (a transpose or prime is not one)."""
+    if not (isinstance(tree, Tree) and tree.data == "scripted"):
+        return None
+    tokens = [str(token) for script in tree.children[1].children if script.data == "sup"
+              for token in script.scan_values(lambda v: isinstance(v, Token))]
+    text = "".join(token for token in tokens
+                   if token not in ("T", r"\top", r"\intercal", "'", r"\prime", "(", ")"))
+    found = re.fullmatch(r"(?:([A-Za-z])([+-][0-9]+)?|([0-9]+))", text)
+    if not found:
+        return None
+    if found.group(3):
+        return None, int(found.group(3))
+    return found.group(1), int(found.group(2) or 0)
 
 
 def _sum_of_its_samples(base: str, rhs) -> bool:
@@ -593,10 +633,45 @@ def infer_network(formulas: list[str], check) -> Inference:
                 network, best, improved = candidate, score, True
         if not improved:
             break
+    network, notation = _concrete_functions(network, notation, formulas, check)
     if best < len(forward):
         questions.append(f"{len(forward) - best} of the {len(forward)} forward-pass and loss "
                          "formulas do not hold under the network below (see `symnet check`)")
     return Inference(network, notation, questions, best, len(forward))
+
+
+def _concrete_functions(network: dict, notation: dict, formulas: list[str],
+                        check) -> tuple[dict, dict]:
+    """`f(z) = \\frac{1}{1+e^{-z}}`, `f'(z) = f(z)(1-f(z))`: the document's formulas about a
+    function its layers apply say which activation it is. The layers take the one activation
+    under which more of those formulas hold than as an undefined function, and the name stays
+    the document's (`'f' = "activation_function"`)."""
+    names = [layer["function"] for layer in network["layers"]
+             if layer.get("activation") == "generic"]
+    for name in dict.fromkeys(names):
+        applied = re.compile(r"(?<![A-Za-z\\])" + re.escape(name) + r"\s*(?:'|\\prime|\^|\()")
+        about = [formula for formula in formulas if applied.search(formula)]
+        if not about:
+            continue
+        numbers = [number for number, layer in enumerate(network["layers"], start=1)
+                   if layer.get("function") == name and layer.get("activation") == "generic"]
+        # the function of every layer, or of the first that applies it (numbered as symnet is)
+        row = "activation_function" if len(numbers) == len(network["layers"]) else \
+            f"activation_function[{numbers[0]}]"
+        undefined = check(network, notation, about) or 0
+        better = []
+        for activation in CONCRETE_ACTIVATIONS:
+            layers = [{**{key: value for key, value in layer.items() if key != "function"},
+                       "activation": activation} if number in numbers else layer
+                      for number, layer in enumerate(network["layers"], start=1)]
+            candidate = ({**network, "layers": layers}, {**notation, name: row})
+            held = check(*candidate, about)
+            if held is not None and held > undefined:
+                better.append(candidate)
+        # a document that gives the formulas of two (`f` the sigmoid, or tanh) means either
+        if len(better) == 1:
+            network, notation = better[0]
+    return network, notation
 
 
 def check_with(header: dict):

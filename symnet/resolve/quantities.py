@@ -295,9 +295,13 @@ class QuantityReader:
                    if entry.variable is not None or entry.layer is not None]
         declared = [number for number, layer in enumerate(self.network.layers, start=1)
                     if layer.activation.generic and layer.activation.name == name]
-        if declared and not layered and not indices:
-            # `\phi`: the generic function the [network] declares its layers with (one
-            # undefined function of that name, whichever layer applies it)
+        own_layered = [entry for entry in self.context.notation.by_base(normalise(name))
+                       if (entry.variable is not None or entry.layer is not None) and
+                       not entry.convention]
+        if declared and not own_layered and not indices:
+            # `\phi`, `g`: the generic function the [network] declares its layers with (one
+            # undefined function of that name, whichever layer applies it; the conventions'
+            # `g^{[l]}` does not hide it)
             return self._activation_function(declared[0], tree)
         if layered and self.output_by_default:
             output = self._output_activation(name, indices, sample, tree)
