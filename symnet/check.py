@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
 from .correct import Style, correct, counterpart
@@ -101,6 +101,17 @@ def check_documents(documents: list[Document], counterparts: bool = False, worke
         results[index].claims.append(verdicts[index, number])
     clear_caches()
     return results
+
+
+def count_holding(document: Document) -> int:
+    """How many of the document's claims hold, judged without explanations or proofs: what
+    `symnet import` weighs the networks a document may describe by."""
+    ready = PreparedDocument.of(document)
+    held = sum(judge(claim.id, claim.latex, ready.notation, ready.networks,
+                     replace(before, diagnose=False)).verdict == "holds"
+               for claim, before in zip(document.claims, ready.before))
+    clear_caches()
+    return held
 
 
 # the running check's documents: forked workers inherit them (with every network and cache

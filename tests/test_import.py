@@ -533,3 +533,82 @@ def test_formulas_for_two_functions_leave_a_generic_one_generic(tmp_path):
         "$$g(t) = \\frac{1}{1 + e^{-t}}$$"))
     network = import_document(path).inference.network
     assert [layer["function"] for layer in network["layers"]] == ["g", "g"]
+
+
+LAYER_LOOP = r"""# A stack of layers
+
+Start from $h^{(0)} = x$ and repeat for $k = 1, \ldots, l$:
+
+$$a^{(k)} = W^{(k)} h^{(k-1)} + b^{(k)}$$
+
+$$h^{(k)} = \phi(a^{(k)})$$
+
+The prediction is $\hat{y} = h^{(l)}$, scored by
+
+$$J = \frac{1}{2} \| \hat{y} - y \|^2$$
+
+$$\nabla_{a^{(k)}} J = \nabla_{h^{(k)}} J \odot \phi'(a^{(k)})$$
+
+$$\nabla_{W^{(k)}} J = \nabla_{a^{(k)}} J \, h^{(k-1)\top}$$
+
+$$\nabla_{h^{(k-1)}} J = W^{(k)} \nabla_{a^{(k)}} J$$
+"""
+
+
+def test_a_layer_variable_other_than_l_and_a_as_the_preactivation(tmp_path, capsys):
+    """`h^{(k-1)}`: a letter a layer mark steps from is a layer variable, not a sample's mark;
+    `h^{(l)}` with l never stepped is then the last layer (l the number of layers); `a`,
+    computed from a weight and taken by the activation function, is the pre-activation. The
+    last formula drops a transpose: found."""
+    path = tmp_path / "loop.md"
+    path.write_text(LAYER_LOOP)
+    result = import_document(path)
+    inference = result.inference
+    network, notation = inference.network, inference.notation
+    assert (notation["k"], notation["a^{(l)}"]) == ("layer_variable[1..last]",
+                                                     "preactivation[l]")
+    assert network["sizes"]["l"] == len(network["layers"])
+    assert [layer["function"] for layer in network["layers"]] == [r"\phi"] * 2
+    assert inference.forward_holds == inference.forward_total
+    path.with_suffix(".toml").write_text(result.toml())   # the number of layers is a guess
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [claim["verdict"] for claim in claims] == ["holds"] * 7 + ["wrong"]
+
+
+ERRORS_FROM_THE_INPUT = r"""# Two sigmoid layers, one example as a row
+
+$$z_1 = x W_1 + b_1$$
+
+$$a_1 = \sigma(z_1)$$
+
+$$z_2 = a_1 W_2 + b_2$$
+
+$$\hat{y} = \sigma(z_2)$$
+
+$$E = \frac{1}{2} \sum (\hat{y} - y)^2$$
+
+$$\delta_3 = (\hat{y} - y) \circ \hat{y} \circ (1 - \hat{y})$$
+
+$$\delta_2 = \delta_3 W_2^T \circ a_1 \circ (1 - a_1)$$
+
+$$\frac{\partial E}{\partial W_1} = x^T \delta_2$$
+
+$$\frac{\partial E}{\partial b_2} = \delta_3$$
+
+$$\frac{\partial E}{\partial W_2} = a_1 \delta_3$$
+"""
+
+
+def test_error_terms_numbered_from_the_input_in_a_network_numbered_from_its_first_layer(
+        tmp_path, capsys):
+    """z_1, z_2 but \\delta_3, \\delta_2: the error terms count the input as layer 1 (the
+    output layer's is \\delta_3, one beyond the layers). The last formula drops a transpose."""
+    path = tmp_path / "deltas.md"
+    path.write_text(ERRORS_FROM_THE_INPUT)
+    inference = import_document(path).inference
+    assert inference.notation[r"\delta_l"] == "adjoint(preactivation[l-1])"
+    assert "layers_from" not in inference.network
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [claim["verdict"] for claim in claims] == ["holds"] * 9 + ["wrong"]

@@ -58,6 +58,8 @@ class Features:
     layer_numbers: set[int] = field(default_factory=set)
     subscript_numbers: set[int] = field(default_factory=set)   # `W_2`, or an entry `h_1^l`
     layer_letters: set[str] = field(default_factory=set)
+    stepped_letters: set[str] = field(default_factory=set)   # `h^{(k-1)}`: k runs over layers
+    depth_letter: str | None = None     # `\hat{y} = h^{(l)}` where k is the layer variable
     reaches_next: bool = False          # `\delta^{l+1}`: layer l's formula uses layer l+1
     activations: dict[str, str] = field(default_factory=dict)   # "1", "l", "L", "out" -> name
     input_batch: bool | None = None     # `X` (a batch) or `x` (one sample)
@@ -71,6 +73,9 @@ class Features:
     l2: dict | None = None              # `\frac{\lambda}{2} \|W\|^2`
     stacked: bool = False               # capital A, Z: every sample's vectors side by side
     own_symbols: dict[str, str] = field(default_factory=dict)   # `Y = W X`: Y is the output
+    affine_activations: dict[str, str] = field(default_factory=dict)   # `a^{(k)} = W h + b`
+    delta_marks: dict[int, str] = field(default_factory=dict)   # `\delta_3`: 3 -> its key
+    applied_to: set[str] = field(default_factory=set)   # `h = f(a)`: letters a function takes
     forward: list[str] = field(default_factory=list)   # formulas of the forward pass and loss
     chain_layers: int = 0               # layers the chain of named steps found
     batch_name: str | None = None       # `\sum_{i \in Batch}`: the samples' set, named
@@ -117,6 +122,7 @@ def read_features(formulas: list[str]) -> Features:
                 features.forward.append(latex)
                 _read_numbering(parts[0].lhs, sides[-1][0], features)
     _read_chain(chain, features)
+    _read_layer_variables(features)
     letters = {letter for letter, layer in features.widths if layer in features.layer_letters}
     if len(letters) == 1:
         features.size_letter = letters.pop()
@@ -176,6 +182,8 @@ def _read_layers(tree, features: Features) -> None:
             continue
         if name_of(node.children[0]) in _LAYERED or name_of(node.children[0]) in ("x", "y"):
             features.sample_letters |= _sample_marks(node.children[1])
+        if name_of(node.children[0]) == r"\delta":
+            _read_delta_mark(node, features)
         if name_of(node.children[0]) not in _LAYERED:
             continue
         for script in node.children[1].children:
@@ -188,8 +196,52 @@ def _read_layers(tree, features: Features) -> None:
                 features.layer_letters.add(str(marks[0]))
             elif [str(mark) for mark in marks] == ["l", "+", "1"]:
                 features.reaches_next = True
+        mark = _layer_mark(node)
+        if mark is not None and mark[0] is not None and mark[1]:
+            features.stepped_letters.add(mark[0])   # `h^{(k-1)}`: k is a layer variable
+            features.reaches_next |= mark[1] > 0
         if name_of(node.children[0]) in ("b", "B"):
             features.bias = True
+
+
+def _read_delta_mark(node, features: Features) -> None:
+    """`\\delta_3`, `\\delta^{(3)}`: an error term's layer number, with the notation key that
+    writes it so (`\\delta_l`, `\\delta^{(l)}`)."""
+    for script in node.children[1].children:
+        marks = list(script.scan_values(lambda v: isinstance(v, Token)))
+        numbers = [mark for mark in marks if mark.type == "NUMBER"]
+        if len(numbers) == 1 and all(str(mark) in "()" or mark is numbers[0]
+                                     for mark in marks):
+            style = "_l" if script.data == "sub" else \
+                "^{(l)}" if "(" in map(str, marks) else "^l"
+            features.delta_marks[int(float(numbers[0]))] = r"\delta" + style
+
+
+def _numbered_from_the_input(features: Features, network: dict) -> dict[str, str]:
+    """`\\delta_3 = \\hat{y} - y` in a two-layer network whose pre-activations are z_1, z_2:
+    the error terms are numbered with the input as layer 1, a layer beyond the others."""
+    deltas = features.delta_marks
+    if features.starts_at_one or not deltas or max(deltas) != len(network["layers"]) + 1 \
+            or min(deltas) < 2:
+        return {}
+    return {key: "adjoint(preactivation[l-1])" for key in dict.fromkeys(deltas.values())}
+
+
+def _read_layer_variables(features: Features) -> None:
+    """A letter a layer mark steps from (`h^{(k-1)}`) is a layer variable, never a sample's
+    mark; where it is not l, an l written only bare (`\\hat{y} = h^{(l)}`) is the number of
+    layers, the last layer's. A letter the conventions make an activation that the document
+    computes from a weight and applies a function to (`a^{(k)} = W^{(k)} h^{(k-1)} + b^{(k)}`,
+    `h^{(k)} = f(a^{(k)})`) is its pre-activation."""
+    features.layer_letters |= features.stepped_letters
+    features.sample_letters -= features.layer_letters
+    if features.stepped_letters - {"l", "L"} and "l" in features.layer_letters - \
+            features.stepped_letters:
+        features.depth_letter = "l"
+        features.layer_letters.discard("l")
+    for letter, key in features.affine_activations.items():
+        if letter in features.applied_to:
+            features.own_symbols[key] = "preactivation[l]"
 
 
 def _regularization(text: str) -> dict | None:
@@ -245,6 +297,11 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
         base not in _OUTPUT_NAMES | _LOSS_NAMES and not _is_call(rhs) and _layered_affine(rhs)
     if own_preactivation:   # `u^l = h^{l-1} W^l + b^l`: the document's own letter for it
         features.own_symbols[f"{base}^{_layer_style(lhs)}"] = "preactivation[l]"
+    if base in _ACTIVATION_LETTERS and mark and not _is_call(rhs) and _layered_affine(rhs):
+        features.affine_activations[base] = f"{base}^{_layer_style(lhs)}"
+    if _is_call(rhs):
+        features.applied_to |= {_base(argument) for argument in rhs.children[1:]
+                                if isinstance(argument, Tree)}
     if base in _ACTIVATION_LETTERS and mark in ("L", "out") and isinstance(rhs, Tree) and \
             rhs.data in ("name", "styled") and not _is_input(rhs):
         features.own_symbols[name_of(rhs)] = "output"   # `h^L = \mathbf{y}`: y is the output
@@ -253,8 +310,9 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
             SYMBOLS.get(base) not in ("output", "loss") and \
             any(_layer_of(_unbraced(argument)) in ("L", "out") for argument in rhs.children[1:]):
         features.own_symbols[base] = "output"   # `y = \phi(U^L)`: y is what the network outputs
-    if base in _OUTPUT_NAMES and not _is_call(rhs):
-        features.activations["out"] = "identity"   # `\hat{y} = z^{(2)}`, `\hat{Y} = A W + b`
+    if base in _OUTPUT_NAMES and not _is_call(rhs) and _base(rhs) not in _ACTIVATION_LETTERS:
+        # `\hat{y} = z^{(2)}`, `\hat{Y} = A W + b` (`\hat{y} = h^{(l)}` names the output)
+        features.activations["out"] = "identity"
     affine = not _is_call(rhs) and _weight_times_input(rhs)
     if base and affine and base not in _LAYERED and base not in _OUTPUT_NAMES and \
             isinstance(lhs, Tree) and lhs.data == "name":
@@ -492,6 +550,7 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
                 "batch": None}
         questions.append("the loss (no formula defines it); guessed squared error, "
                          "scale 1/2, summed")
+    variables = features.layer_letters - {"L"}
     layers = []
     for number in range(1, count + 1):
         last = number == count
@@ -500,8 +559,9 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
             name = features.activations.get("L") or features.activations.get("out")
         if name is None and (count == 1 or count == 2 and number == 1):
             name = features.activations.get("only")   # `h = \phi(z)`: the one hidden layer
-        if name is None:
-            name = features.activations.get("l")
+        if name is None:   # `h^{(k)} = f(a^{(k)})`: every layer's
+            name = next((features.activations[letter] for letter in sorted(variables)
+                         if letter in features.activations), None)
         if name is None and last and loss["kind"].endswith("cross_entropy"):
             name = "sigmoid" if loss["kind"] == "binary_cross_entropy" else "softmax"
         if name is None:
@@ -551,6 +611,8 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
         network["weights"] = "in_out"
     if features.starts_at_one:
         network["layers_from"] = 1
+    if features.depth_letter:   # `\hat{y} = h^{(l)}`: l is the number of layers
+        sizes[features.depth_letter] = count
     if isinstance(batch, int):
         network["batch"] = batch
     elif batch:
@@ -618,7 +680,10 @@ def infer_network(formulas: list[str], check) -> Inference:
     features = read_features(formulas)
     network, questions = first_network(features)
     notation = {letter: "sample_index" for letter in sorted(features.sample_letters)}
+    notation.update({letter: "layer_variable[1..last]"
+                     for letter in sorted(features.layer_letters - {"l", "L"})})
     notation.update(features.own_symbols)
+    notation.update(_numbered_from_the_input(features, network))
     forward = features.forward
     if not forward:
         questions.append("the forward pass: no formula computes a layer or the loss, so "
@@ -677,7 +742,7 @@ def _concrete_functions(network: dict, notation: dict, formulas: list[str],
 def check_with(header: dict):
     """A `check` for `infer` that builds the network and judges the formulas with symnet, in a
     document with the [document] table `header`."""
-    from ..check import check_document
+    from ..check import count_holding
     from ..document import parse
 
     def check(network: dict, notation: dict, formulas: list[str]) -> int | None:
@@ -688,5 +753,5 @@ def check_with(header: dict):
             document = parse(data)
         except InputError:
             return None
-        return check_document(document).count("holds")
+        return count_holding(document)
     return check
