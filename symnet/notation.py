@@ -36,6 +36,8 @@ from .conventions import LAYER_NAMES, SYMBOLS, ascii_latex, marks_layers_with_su
 from .errors import InputError
 
 _MEANING = re.compile(r"^(?P<kind>[a-z_]+)(?:\[(?P<layer>[^\]]+)\])?$")
+# a layer relative to a layer variable: `l`, `l-1`, `l+1` (units[l]: neuron j of any layer)
+_VARIABLE_LAYER = re.compile(r"[A-Za-z]([+-][0-9]+)?")
 _ADJOINT = re.compile(r"^(?P<kind>adjoint|sample_adjoint)\((?P<inner>.+)\)$")
 
 NODE_KINDS = {"weight": "W", "bias": "b", "preactivation": "Z", "activation": "A"}
@@ -163,9 +165,11 @@ def parse_meaning(text: str, key: str) -> Meaning:
     if kind in NODE_KINDS and layer is None:
         raise InputError(f"{kind} needs a layer, e.g. '{kind}[l]' or '{kind}[2]'",
                          key=f"notation.{key}")
-    if kind in INDEX_LETTERS and not (layer and (layer.isdigit() or layer == "last")):
+    if kind in INDEX_LETTERS and not (layer and (layer.isdigit() or layer == "last" or
+                                                 _VARIABLE_LAYER.fullmatch(layer))):
         raise InputError(f"{kind} needs the layer whose units the letter numbers, e.g. "
-                         f"'{kind}[1]' or '{kind}[last]'", key=f"notation.{key}")
+                         f"'{kind}[1]', '{kind}[last]' or '{kind}[l-1]'",
+                         key=f"notation.{key}")
     if kind in INDEX_LETTERS and not re.fullmatch(r"[A-Za-z]|\\[A-Za-z]+", key.strip()):
         raise InputError(f"{key!r} = {kind}[...]: the key must be one index letter such as "
                          "'j'", key=f"notation.{key}")
@@ -290,7 +294,12 @@ def _index_letter(subscript: str | None, meaning: Meaning) -> bool:
 
 def marks_layer_with(latex: str, variable: str, notation: Notation) -> bool:
     """The claim writes `variable` in a layer mark (`^{(l-1)}`, `_l` where layers are
-    subscripts)."""
+    subscripts), or an index letter that numbers the units of a layer relative to it (`o_j`
+    with `'j' = "units[l]"`)."""
     mark = r"[\^_]" if notation.subscript_layers else r"\^"
+    letters = [entry.base for entry in notation.entries if entry.meaning.kind in INDEX_LETTERS
+               and (entry.meaning.layer or "")[:1] == variable]
     return re.search(mark + r"\{?[(\[]?[^)\]}]*(?<![\\A-Za-z])" + re.escape(variable)
-                     + r"\b", latex) is not None
+                     + r"\b", latex) is not None or any(
+        re.search(r"_\{?[^}]*(?<![\\A-Za-z])" + re.escape(letter) + r"(?![A-Za-z])", latex)
+        for letter in letters)

@@ -582,7 +582,10 @@ def _about_functions(reading: _Reading) -> bool:
     """The link speaks of functions of its own variables (`f'(u) = f(u)(1 - f(u))`), not of
     the network's quantities."""
     variables = set(reading.dummies.values())
-    left, right = _side_entries(reading)
+    try:
+        left, right = _side_entries(reading)
+    except Exception:   # noqa: BLE001 - sides not written out entry by entry: not shown
+        return False
     return all(sp.sympify(entry).free_symbols <= variables for entry in left + right)
 
 

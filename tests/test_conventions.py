@@ -1113,7 +1113,7 @@ def test_an_index_letter_of_no_layer_is_unchecked_with_how_to_declare_it():
 
 
 @pytest.mark.parametrize("key,meaning,expected", [
-    ("j", "units", "needs the layer"), ("j", "units[l]", "needs the layer"),
+    ("j", "units", "needs the layer"), ("j", "units[1..2]", "needs the layer"),
     ("jk", "units[1]", "one index letter")])
 def test_a_units_row_needs_one_letter_and_a_layer(key, meaning, expected):
     with pytest.raises(InputError, match=expected):
@@ -1248,3 +1248,30 @@ def test_a_generic_function_is_read_by_its_name_and_its_closed_forms_named():
     assert [result.verdict for result in results[1:]] == ["unchecked", "unchecked", "wrong"]
     assert 'activation = "sigmoid"' in results[1].message
     assert 'activation = "tanh"' in results[2].message
+
+
+def test_index_letters_of_any_layer_read_a_claim_at_every_layer_they_exist_at():
+    """Neuron j of any layer: `'j' = "units[l]"`, i the layer before, k the next. A claim is
+    read at every layer where its letters number units (the target's only at the output
+    layer), and the planted errors are found."""
+    table = network(samples="single", hidden="sigmoid", output="sigmoid", weights="in_out")
+    table["sizes"]["r"] = 3
+    table["layers"].insert(1, {"units": "r", "activation": "sigmoid"})
+    for layer in table["layers"]:
+        layer["bias"] = False
+    notation = {"i": "units[l-1]", "j": "units[l]", "k": "units[l+1]",
+                "s^{(l)}": "preactivation[l]", "o^{(l)}": "activation[l]", "t": "target"}
+    results = verdicts_in(table, [
+        r"s_j = \sum_i w_{ij} o_i",
+        r"o_j = \sigma(s_j)",
+        r"E = \frac{1}{2} \sum_k (o_k - t_k)^2",
+        r"\delta_j = (o_j - t_j) o_j (1 - o_j)",
+        r"\delta_j = o_j (1 - o_j) \sum_k w_{jk} \delta_k",
+        r"\frac{\partial E}{\partial w_{ij}} = \delta_j o_i",
+        r"\delta_j = o_j (1 - o_j) \sum_k w_{kj} \delta_k",
+        r"\frac{\partial E}{\partial w_{ij}} = \delta_i o_j",
+    ], notation)
+    assert outcomes(results)[:6] == [HOLDS] * 6
+    assert "'t' is the output layer's, and j numbers layer 1's units" in results[3].message
+    assert [result.verdict for result in results[6:]] == ["wrong", "wrong"]
+    assert results[6].diagnosis == "index"

@@ -612,3 +612,52 @@ def test_error_terms_numbered_from_the_input_in_a_network_numbered_from_its_firs
     assert main(["check", str(path), "--json", "-"]) == 1
     claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
     assert [claim["verdict"] for claim in claims] == ["holds"] * 9 + ["wrong"]
+
+
+NEURON_J = r"""# One rule for every unit
+
+A unit $j$ adds up what the units $i$ feeding it send, through the weights $\theta_{ij}$:
+
+$$\text{in}_j = \sum_{i} \theta_{ij} h_i + \beta_j$$
+
+$$h_j = \tanh(\text{in}_j)$$
+
+The output units $k$ are compared with their targets:
+
+$$E = \frac{1}{2} \sum_{k} (h_k - t_k)^2$$
+
+$$\delta_j = (h_j - t_j)(1 - h_j^2)$$
+
+for an output unit, and for any other, with $k$ the units it feeds,
+
+$$\delta_j = (1 - h_j^2) \sum_{k} \theta_{jk} \delta_k$$
+
+$$\frac{\partial E}{\partial \theta_{ij}} = h_i \delta_j$$
+
+$$\frac{\partial E}{\partial \beta_j} = \delta_j$$
+
+$$\frac{\partial E}{\partial \theta_{ij}} = h_j \delta_i$$
+"""
+
+
+def test_neuron_j_of_any_layer(tmp_path, capsys):
+    """No layer marks: the index letters say the layer (i the one before, j the unit's own,
+    k the next). The letters become `units[l-1]`, `units[l]`, `units[l+1]` rows, the names
+    keys with a layer variable, and each claim is checked at every layer its letters exist
+    at. The last formula exchanges the indices: found."""
+    path = tmp_path / "neuron.md"
+    path.write_text(NEURON_J)
+    result = import_document(path)
+    network, notation = result.inference.network, result.inference.notation
+    assert (notation["i"], notation["j"], notation["k"]) == ("units[l-1]", "units[l]",
+                                                             "units[l+1]")
+    assert (notation["in^{(l)}"], notation["h^{(l)}"], notation[r"\theta^{(l)}"],
+            notation[r"\beta^{(l)}"], notation["t"]) == (
+        "preactivation[l]", "activation[l]", "weight[l]", "bias[l]", "target")
+    assert network["weights"] == "in_out"
+    assert {layer["activation"] for layer in network["layers"]} == {"tanh"}
+    assert len(network["layers"]) == 3       # a hidden layer with one after it
+    path.with_suffix(".toml").write_text(result.toml())   # the number of layers is a guess
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [claim["verdict"] for claim in claims] == ["holds"] * 7 + ["wrong"]

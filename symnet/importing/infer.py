@@ -25,6 +25,7 @@ from ..registry import CONCRETE_ACTIVATIONS
 from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
 from ..resolve.trees import name_of
 from .chain import Chain, covered
+from .neurons import Neurons
 
 # letters that carry a layer mark, by what they are (from the conventions table)
 _LAYERED = {key.split("^")[0]: meaning.split("[")[0] for key, meaning in SYMBOLS.items()
@@ -82,6 +83,7 @@ class Features:
     compared: list[str] = field(default_factory=list)   # `\|z - t\|^2`: output, target
     widths: set[tuple[str, str]] = field(default_factory=set)   # `m_l` in a space: (m, l)
     size_letter: str = "n"              # the letter the sizes are named with: n_0, n_1, ...
+    weight_order: str | None = None     # `w_{ij}` of neuron j of any layer: "in_out"
 
 
 @dataclass
@@ -94,7 +96,7 @@ class Inference:
 
 
 def read_features(formulas: list[str]) -> Features:
-    features, chain = Features(), Chain()
+    features, chain, neurons = Features(), Chain(), Neurons()
     for latex in formulas:
         for equation in equations(ascii_latex(latex)):
             tree = _parsed(equation)
@@ -116,12 +118,17 @@ def read_features(formulas: list[str]) -> Features:
             # `\mbox{Output} = x_3 = f_3(W_3 x_2)`: the statement after the label
             named = [link for link in parts if not _is_word(link.lhs)]
             stepped = bool(named) and chain.step(named[0].lhs, named[-1].rhs, equation)
+            if named:
+                neurons.step(source_of(named[0].lhs, equation), named[-1].rhs, equation)
             sides = [(link.rhs, source_of(link.rhs, equation)) for link in parts
                      if not re.fullmatch(r"\s*\\[lc]?dots\s*", source_of(link.rhs, equation))]
             if sides and _read_statement(parts[0].lhs, sides, features) or stepped:
                 features.forward.append(latex)
                 _read_numbering(parts[0].lhs, sides[-1][0], features)
     _read_chain(chain, features)
+    # (with no layer marked but by a 2, which is then a square: `(1 - h_j^2)`)
+    if neurons.found and features.layer_numbers <= {2} and not features.layer_letters:
+        _read_neurons(neurons, features, formulas)
     _read_layer_variables(features)
     letters = {letter for letter, layer in features.widths if layer in features.layer_letters}
     if len(letters) == 1:
@@ -202,6 +209,27 @@ def _read_layers(tree, features: Features) -> None:
             features.reaches_next |= mark[1] > 0
         if name_of(node.children[0]) in ("b", "B"):
             features.bias = True
+
+
+def _read_neurons(neurons: Neurons, features: Features, formulas: list[str]) -> None:
+    """What neuron j of any layer adds: the index letters' and the names' rows, the
+    function every layer applies, the weight's order; the name the loss compares with the
+    activation is the target. Written for a layer, it is checked at every layer (three
+    when a formula reaches the next one, so a hidden layer has one after it)."""
+    rows = neurons.rows(formulas)
+    guessed = features.compared if neurons.activation in features.compared else []
+    for name in (neurons.activation, neurons.preactivation, *guessed):
+        features.own_symbols.pop(name, None)   # the chain's guesses of their roles
+    features.own_symbols.update(rows)
+    others = [name for name in guessed if name != neurons.activation]
+    if len(others) == 1:   # `(t_k - o_k)^2`: o is the activation, t the target
+        features.own_symbols[others[0]] = "target"
+    features.layer_numbers.clear()
+    features.activations["l"] = _activation_of(neurons.function)
+    features.layer_letters.add("l")
+    features.reaches_next |= "units[l+1]" in rows.values()
+    features.weight_order = "in_out" if neurons.in_out else "out_in"
+    features.bias, features.weighted = neurons.bias is not None, True
 
 
 def _read_delta_mark(node, features: Features) -> None:
@@ -607,8 +635,8 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
         network["loss"]["function"] = loss["function"]
     if features.l2:
         network["regularization"] = features.l2
-    if features.input_first:
-        network["weights"] = "in_out"
+    if features.input_first or features.weight_order:
+        network["weights"] = features.weight_order or "in_out"
     if features.starts_at_one:
         network["layers_from"] = 1
     if features.depth_letter:   # `\hat{y} = h^{(l)}`: l is the number of layers

@@ -68,6 +68,8 @@ class NotationReader:
         entry at the layer the letters number. None when the symbol needs no layer or its
         indices number no layer's units."""
         entries = self._entries_of(name)
+        if entries and all(entry.meaning.kind in ("target", "output") for entry in entries):
+            self._at_the_output(name, indices)
         if not entries or any(entry.variable is None and entry.layer is None and
                               entry.index is None for entry in entries):
             return None
@@ -94,10 +96,35 @@ class NotationReader:
         return next(((entry, layer + entry.offset) for entry in entries
                      if entry.variable is not None), None)
 
+    def _at_the_output(self, name: str, indices: list) -> None:
+        """`t_j` where j numbers the units of any layer (`units[l]`): a claim about the
+        output layer only, not read at another (a fixed letter of another layer's units is
+        the index error it is)."""
+        for index in indices:
+            layer = self.context.notation.units_layer(index) if isinstance(index, str) \
+                else None
+            if layer and not (layer.isdigit() or layer == "last") and \
+                    self._units_of(index) != self.network.depth:
+                raise NoSuchLayer(f"{name!r} is the output layer's, and {index} numbers "
+                                  f"layer {self._units_of(index)}'s units")
+
     def _units_of(self, letter: str) -> int | None:
-        """The layer (symnet's numbering) whose units an index letter numbers, if declared."""
+        """The layer (symnet's numbering) whose units an index letter numbers, if declared:
+        a number, the last layer, or one relative to a layer variable (`units[l-1]`: the
+        layer before the one the claim is read at)."""
         layer = self.context.notation.units_layer(letter)
-        return None if layer is None else self.network.depth if layer == "last" else int(layer)
+        if layer is None or layer.isdigit() or layer == "last":
+            return None if layer is None else self.network.depth if layer == "last" \
+                else int(layer)
+        variable, offset = layer[0], int(layer[1:] or 0)
+        if variable not in self.context.layers:
+            raise Unresolvable(f"{letter} numbers the units of layer {layer}, but {variable} "
+                               "is not a layer variable here")
+        number = self._network_layer(self.context.layers[variable]) + offset
+        if not 0 <= number <= self.network.depth:
+            raise NoSuchLayer(f"{letter} numbers the units of layer {number}, which the "
+                              "network does not have")
+        return number
 
     def _weight_between(self, indices: list, tree) -> int:
         """The layer of the weight whose row and column letters number the units of the layer

@@ -168,6 +168,8 @@ class QuantityReader:
     def loss_of_sample(self, sample: int | str, own: bool) -> Indexed:
         """Sample `sample`'s loss (a letter: each sample's), its own or its term."""
         network = self.network
+        if network.spec.samples == "single" and sample not in self.summing:
+            sample = 0   # `E_n` of a network of one sample, outside a sum over n: its loss
         if isinstance(sample, int):
             return Indexed.scalar(sample_loss(network, sample, own))
         return Indexed(frozenset({sample}), {sample: network.batch},
