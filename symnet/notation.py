@@ -296,10 +296,14 @@ def marks_layer_with(latex: str, variable: str, notation: Notation) -> bool:
     """The claim writes `variable` in a layer mark (`^{(l-1)}`, `_l` where layers are
     subscripts), or an index letter that numbers the units of a layer relative to it (`o_j`
     with `'j' = "units[l]"`)."""
-    mark = r"[\^_]" if notation.subscript_layers else r"\^"
     letters = [entry.base for entry in notation.entries if entry.meaning.kind in INDEX_LETTERS
                and (entry.meaning.layer or "")[:1] == variable]
-    return re.search(mark + r"\{?[(\[]?[^)\]}]*(?<![\\A-Za-z])" + re.escape(variable)
-                     + r"\b", latex) is not None or any(
+    name = re.escape(variable)
+    # a subscript is a layer mark only when it is the layer alone (`W_{k,l}` is an entry)
+    subscript = notation.subscript_layers and re.search(
+        r"_\s*(?:" + name + r"|\{\s*\(?\s*" + name + r"\s*(?:[+-]\s*[0-9]+)?\s*\)?\s*\})"
+        r"(?![A-Za-z])", latex)
+    return re.search(r"\^\{?[(\[]?[^)\]}]*(?<![\\A-Za-z])" + name + r"\b", latex) is not None \
+        or bool(subscript) or any(
         re.search(r"_\{?[^}]*(?<![\\A-Za-z])" + re.escape(letter) + r"(?![A-Za-z])", latex)
         for letter in letters)

@@ -1275,3 +1275,21 @@ def test_index_letters_of_any_layer_read_a_claim_at_every_layer_they_exist_at():
     assert "'t' is the output layer's, and j numbers layer 1's units" in results[3].message
     assert [result.verdict for result in results[6:]] == ["wrong", "wrong"]
     assert results[6].diagnosis == "index"
+
+
+def test_a_network_of_one_layer_reads_its_letters_without_a_layer():
+    """With one layer there is one W, one z: written without a layer they are that layer's.
+    `\\sum_l W_{k,l}^2` sums entries (l is in an entry pair, not a layer mark)."""
+    table = network(samples="rows", output="softmax", loss="categorical_cross_entropy",
+                    scale=1, reduction="mean", outputs=3, weights="in_out",
+                    regularization={"l2": "lambda", "scale": "1/2"})
+    table["layers"] = table["layers"][1:]
+    table["sizes"].pop("p")
+    results = verdicts_in(table, [
+        r"Z = X W + b",
+        r"L = -\frac{1}{m} \sum_{n} \sum_{k} Y_{nk} \log A_{nk} + \frac{1}{2} \lambda "
+        r"\sum_k \sum_l W_{k,l}^2",
+        r"\frac{\partial L}{\partial W} = \frac{1}{m} X^T (A - Y) + \lambda W",
+        r"\frac{\partial L}{\partial W} = \frac{1}{m} X^T (A - Y) + 2 \lambda W",
+    ])
+    assert outcomes(results) == [HOLDS, HOLDS, HOLDS, ("wrong", "other")]

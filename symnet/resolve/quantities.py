@@ -316,6 +316,11 @@ class QuantityReader:
             self.parameters_at_any_layer += 1
             return self._meaning_value(parameter, layer + parameter.offset, indices, sample,
                                        tree)
+        variable = next((entry for entry in self.context.notation.by_base(normalise(name))
+                         if entry.variable is not None), None)
+        if variable is not None and self.network.depth == 1:
+            # a network of one layer: `W`, `z` written without a layer are that layer's
+            return self._meaning_value(variable, 1 + variable.offset, indices, sample, tree)
         if layered:
             letters = [index for index in indices if isinstance(index, str) and
                        index.isalpha() and index.islower()]
