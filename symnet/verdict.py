@@ -749,6 +749,7 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     resolver.counterpart = lhs
     resolver.keep_free(lhs)
     rhs = resolver.side(link.rhs, jacobian=True)
+    lhs = _of_the_loss_sample(link, context, resolver.loss_samples, lhs, rhs)
     lhs, rhs = (resolver.as_compared(lhs, rhs, link.lhs),
                 resolver.as_compared(rhs, lhs, link.rhs))
     lhs, rhs = _one_d_aligned(lhs, rhs)
@@ -760,6 +761,25 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
                     rhs_sites=resolver.sites[written:], scope=resolver.index_scope,
                     notes=list(dict.fromkeys(resolver.notes)),
                     signed=frozenset(context.signed), repeated=frozenset(resolver.repeated))
+
+
+def _of_the_loss_sample(link: Relation, context: Context, samples: set, lhs, rhs):
+    """`\\delta_j \\equiv \\frac{\\partial E_n}{\\partial a_j}`: a left side whose sample is left
+    implicit, beside one sample's loss term on the right, is that sample's (as a quantity on
+    the right beside it is; the left is read before the right names the sample)."""
+    if len(samples) != 1:
+        return lhs
+    sample = next(iter(samples))
+    if not (isinstance(rhs, Indexed) and sample in rhs.free) or \
+            isinstance(lhs, Indexed) and sample in lhs.free:
+        return lhs
+    again = Resolver(context)
+    again.loss_samples.add(sample)
+    try:
+        value = again.side(link.lhs, jacobian=True)
+    except (Unresolvable, ShapeMismatch, NeedsBatch):
+        return lhs
+    return value if isinstance(value, Indexed) and sample in value.free else lhs
 
 
 def read_link(link: Relation, latex: str, notation: Notation, networks: Networks,

@@ -1293,3 +1293,16 @@ def test_a_network_of_one_layer_reads_its_letters_without_a_layer():
         r"\frac{\partial L}{\partial W} = \frac{1}{m} X^T (A - Y) + 2 \lambda W",
     ])
     assert outcomes(results) == [HOLDS, HOLDS, HOLDS, ("wrong", "other")]
+
+
+@pytest.mark.parametrize("samples", ["columns", "single"])
+def test_a_left_side_beside_one_samples_loss_is_that_samples(samples):
+    """`\\delta_j \\equiv \\frac{\\partial E_n}{\\partial z_j}` (Bishop: E_n is pattern n's
+    error): the left side leaves the sample implicit, as the right side's z_j does."""
+    table = network(samples=samples, hidden="sigmoid", output="sigmoid")
+    results = verdicts_in(table, [
+        r"\delta^{(2)}_j \equiv \frac{\partial E_n}{\partial z^{(2)}_j}",
+        r"\frac{\partial E_n}{\partial w^{(2)}_{jk}} = \delta^{(2)}_j a^{(1)}_k",
+        r"\delta^{(2)}_j = 2 \frac{\partial E_n}{\partial z^{(2)}_j}",
+    ])
+    assert outcomes(results) == [HOLDS, HOLDS, ("wrong", "factor")]
