@@ -1306,3 +1306,23 @@ def test_a_left_side_beside_one_samples_loss_is_that_samples(samples):
         r"\delta^{(2)}_j = 2 \frac{\partial E_n}{\partial z^{(2)}_j}",
     ])
     assert outcomes(results) == [HOLDS, HOLDS, ("wrong", "factor")]
+
+
+def test_an_entry_index_reused_as_the_sum_over_samples_letter_stays_the_entrys():
+    """`\\frac{\\partial J}{\\partial W_{nk}} = \\frac1m \\sum_{n=1}^m \\frac{\\partial}{\\partial
+    W_{nk}} J(W,b;x^{(n)},y^{(n)})`: inside the sum over the samples, n in a subscript is
+    still the left side's entry index (the samples are marked in superscripts)."""
+    table = network(samples="columns", hidden="sigmoid", reduction="mean",
+                    regularization={"l2": "lambda", "scale": "1/2"})
+    claims = [
+        r"\frac{\partial}{\partial W_{nk}^{[2]}} J(W,b) = \frac{1}{m} \sum_{n=1}^{m} "
+        r"\frac{\partial}{\partial W_{nk}^{[2]}} J(W,b; x^{(n)}, y^{(n)}) + \lambda W_{nk}^{[2]}",
+        r"\frac{\partial}{\partial b_{n}^{[1]}} J(W,b) = \frac{1}{m} \sum_{n=1}^{m} "
+        r"\frac{\partial}{\partial b_{n}^{[1]}} J(W,b; x^{(n)}, y^{(n)})",
+        r"\frac{\partial}{\partial W_{nk}^{[2]}} J(W,b) = \frac{1}{m} \sum_{n=1}^{m} "
+        r"\frac{\partial}{\partial W_{nk}^{[2]}} J(W,b; x^{(n)}, y^{(n)})",
+    ]
+    results = verdicts_in(table, claims)
+    assert outcomes(results)[:2] == [HOLDS, HOLDS]
+    assert "read as the left side's n" in results[0].message
+    assert results[2].verdict == "wrong"     # the penalty's gradient left out

@@ -11,7 +11,7 @@ from ..grammar import source_of
 from ..notation import marks_layer_with, normalise
 from .trees import column_of, is_group, label_of, lone_letter, name_of
 from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, NO_SAMPLE, UNIT, Indexed, MatrixValue,
-                     NeedsBatch, NoSuchLayer, ShapeMismatch, Unresolvable, of_sample)
+                     NeedsBatch, NoSuchLayer, ShapeMismatch, Unresolvable, of_sample, renamed)
 
 
 class IndexReader:
@@ -34,6 +34,8 @@ class IndexReader:
                 change = self.context.index_change
                 if node.column in change:
                     text = change[node.column]
+                elif text in self.entry_aliases:   # (see `_rule_big_sum`)
+                    text = self.entry_aliases[text]
                 elif not text.isdigit():
                     self.sites.append(("index", node.column, text))
                 if text.isdigit():
@@ -223,13 +225,20 @@ class IndexReader:
         # (`o_n`, `t^{(n)}`), as a declared sample index would be
         bound = [index for index in indices if over_batch and index not in self.batch_letters]
         summing = [index for index in indices if index not in self.summing]
+        # `\frac{\partial J}{\partial W_{ij}} = \frac1m \sum_{i=1}^m \frac{\partial}{\partial
+        # W_{ij}} J(W,b;x^{(i)},y^{(i)})`: the left side's entry index reused for the samples
+        # is, in a subscript, still the entry's; the samples are marked in superscripts
+        aliases = {index: index + "'" for index in bound if index in self.outer_indices}
         self.batch_letters.update(bound)
         self.summing.update(summing)
+        self.entry_aliases.update(aliases)
         try:
             value = self.resolve(body)
         finally:
             self.batch_letters.difference_update(bound)
             self.summing.difference_update(summing)
+            for index in aliases:
+                self.entry_aliases.pop(index)
         if over_batch and len(indices) == 1 and isinstance(value, Indexed) and \
                 indices[0] not in value.free and IMPLICIT_SAMPLE in value.free:
             # `\frac{1}{m} \sum_{n=1}^{m} (a_j - y_j)`: the body's sample, left implicit, is n
@@ -243,6 +252,11 @@ class IndexReader:
             return summed
         for index in indices:
             value = self._sum(value, index, limit, sup, tree)
+        for index, alias in aliases.items():
+            if isinstance(value, Indexed) and alias in value.free:
+                self.notes.append(f"{index} in a subscript inside the sum over the samples "
+                                  f"{index} read as the left side's {index}")
+                value = renamed(value, {alias: index})
         return value
 
     def _sums_layers(self, letter, body) -> bool:

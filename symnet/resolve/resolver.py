@@ -53,6 +53,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         self.graph = context.network.graph
         self.index_scope: list[str] = []
         self.batch_letters: set[str] = set()   # sum indices that run over the batch
+        self.entry_aliases: dict[str, str] = {}   # in a sum over samples: entry letters
         self.sites: list[tuple] = []   # ("index", column, letter) and ("layer", column, number)
         self.adjoint_wanted = False       # reading under a bar: the node's adjoint is meant
         self.superscript_first = False    # the symbol being read was written w^l_{jk}
