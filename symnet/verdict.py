@@ -24,11 +24,11 @@ from .conventions import FUNCTION_NAMES, LOSS_NAMES, ascii_latex
 from .grammar import ClaimSyntaxError, Relation, equations, links, parse_claim, source_of
 from .matrix_proof import holds_for_all_sizes
 from .network import Network, build
-from .notation import PARAMETERS_LAYER, Notation, marks_layer_with
+from .notation import PARAMETER_KINDS, PARAMETERS_LAYER, Notation, marks_layer_with
 from .numeric import Evaluation, NotNumeric
 from .printing import latex as to_latex
 from .registry import ACTIVATIONS, CONCRETE_ACTIVATIONS, LOSSES
-from .resolve.trees import name_of
+from .resolve.trees import name_of, written_tokens
 from .resolve.values import INDEX_NAMES
 from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, MatrixValue,
                       NeedsBatch, NoSuchLayer, OutOfRange, ParameterLeftOut, Resolver,
@@ -110,9 +110,11 @@ class DocumentState:
     # False when only "does it hold?" is asked (a candidate correction): no diagnosis, no
     # symbolic proof, no search for the loss it would be exact for
     diagnose: bool = True
+    running: set = field(default_factory=set)   # names an algorithm reassigns (`g \leftarrow`)
 
     def copy(self) -> "DocumentState":
-        return DocumentState(dict(self.definitions), list(self.approximations), self.diagnose)
+        return DocumentState(dict(self.definitions), list(self.approximations), self.diagnose,
+                             set(self.running))
 
 
 @dataclass
@@ -279,9 +281,17 @@ def judge(claim_id: str, latex: str, notation: Notation,
         definitions[defined] = (chain[0].rhs, latex)
         return Verdict(claim_id, written, "holds", "symbolic",
                        message=f"defines {defined} (used by later claims)")
+    running = _running(chain, notation, networks, state)
     results, messages = [], []
     positions = _positions(latex, notation, networks.spec)
+    if running:   # the first link assigns; the others read the value from before it
+        results.append(LinkResult("holds", "symbolic"))
+        messages.append(f"assigns {running}")
+        positions = _at_the_first_iteration(chain[1:], latex, notation, state, positions,
+                                            messages)
     for number, link in enumerate(chain, start=1):
+        if running and number == 1:
+            continue
         label = _label(link, notation, networks, definitions)
         if label is not None:
             definitions[label] = (link.rhs, latex)
@@ -299,6 +309,9 @@ def judge(claim_id: str, latex: str, notation: Notation,
                       f"{link.relation} ...): {message}".rstrip(": ")
         results.append(result)
         messages.append(message)
+    if running:
+        definitions[running] = (chain[0].rhs, latex)
+        state.running.add(running)
     return _combine(claim_id, written, results, messages)
 
 
@@ -312,6 +325,11 @@ def establish(claim_id: str, latex: str, notation: Notation, networks: Networks,
     try:
         chain = increments(chain_of(read), notation)
     except ClaimSyntaxError:
+        return
+    running = _running(chain, notation, networks, state)
+    if running:
+        state.definitions[running] = (chain[0].rhs, read)
+        state.running.add(running)
         return
     if any(link.relation in APPROXIMATE for link in chain):
         # a view of the same definitions and approximations, judged without explanations
@@ -328,6 +346,50 @@ def establish(claim_id: str, latex: str, notation: Notation, networks: Networks,
         label = _label(link, notation, networks, definitions)
         if label is not None:
             definitions[label] = (link.rhs, read)
+
+
+def _running(chain, notation: Notation, networks: Networks, state: DocumentState) -> str | None:
+    """`g \\leftarrow \\nabla_{a^{(k)}} J = g \\odot f'(a^{(k)})`: the name an algorithm's
+    step assigns with an arrow (its running gradient), a bare name the network does not read
+    bare (nor updates: `W \\leftarrow W - \\eta \\nabla_W J` is a parameter's update), or one
+    assigned so before. Later claims, and the links after the arrow, read it as the value it
+    was last assigned."""
+    first = chain[0] if chain else None
+    if first is None or first.relation not in UPDATE or not (isinstance(first.lhs, Tree) and
+                                            first.lhs.data == "name"):
+        return None
+    name = name_of(first.lhs)
+    if name in state.running:
+        return name
+    entries = notation.by_base(name)
+    functions = {layer.activation.name for layer in networks.spec.layers}
+    if name in functions or name in {str(token) for token in written_tokens([first.rhs])} or \
+            any(entry.meaning.kind in PARAMETER_KINDS for entry in entries):
+        return None
+    unread = all(entry.variable is not None or entry.layer is not None for entry in entries)
+    return name if unread and name not in state.definitions and \
+        name not in networks.spec.sizes else None
+
+
+def _at_the_first_iteration(links, latex: str, notation: Notation, state: DocumentState,
+                            positions: list[int], messages: list[str]) -> list[int]:
+    """The layer positions a claim that reads a running name is checked at: where the value it
+    was last assigned is written without the claim's layer variable (assigned before the
+    loop), the loop's first iteration only, the last layer (a backward pass runs from it)."""
+    if len(positions) < 2:
+        return positions
+    names = {str(token) for token in written_tokens([link.rhs for link in links])}
+    variables = [entry.base for entry in notation.entries
+                 if entry.meaning.kind == "layer_variable" and
+                 marks_layer_with(latex, entry.base, notation)]
+    for name in sorted(names & state.running):
+        tree, source = state.definitions[name]
+        value = source_of(tree, source)
+        if not any(marks_layer_with(value, variable, notation) for variable in variables):
+            messages.append(f"{name} read as assigned before the loop: at its first "
+                            f"iteration only ({', '.join(variables)} the last layer)")
+            return positions[:1]
+    return positions
 
 
 def _label(link: Relation, notation: Notation, networks: Networks, definitions) -> str | None:

@@ -1326,3 +1326,26 @@ def test_an_entry_index_reused_as_the_sum_over_samples_letter_stays_the_entrys()
     assert outcomes(results)[:2] == [HOLDS, HOLDS]
     assert "read as the left side's n" in results[0].message
     assert results[2].verdict == "wrong"     # the penalty's gradient left out
+
+
+def test_a_running_gradient_assigned_with_an_arrow_is_read_in_order():
+    """An algorithm's backward loop keeps one running gradient: `r \\leftarrow
+    \\nabla_{u^{(k)}} E = r \\odot \\phi'(u^{(k)})`. The first link assigns r, the others and
+    later claims read the value it was last assigned; a line that reads the value assigned
+    before the loop (no k in it) is checked at the loop's first iteration, the last layer."""
+    table = network(samples="single", hidden="tanh", output="tanh")
+    table["sizes"]["n_L"] = 2
+    notation = {"k": "layer_variable[1..last]", "u^{(l)}": "preactivation[l]",
+                "v^{(l)}": "activation[l]"}
+    results = verdicts_in(table, [
+        r"r \leftarrow \nabla_{v^{(n_L)}} E = v^{(n_L)} - y",
+        r"r \leftarrow \nabla_{u^{(k)}} E = r \odot (1 - \tanh^2(u^{(k)}))",
+        r"\nabla_{W^{(k)}} E = r \, v^{(k-1)\top}",
+        r"r \leftarrow \nabla_{v^{(k-1)}} E = W^{(k)\top} r",
+        r"\nabla_{W^{(k)}} E = r \, v^{(k-1)\top}",
+        r"r \leftarrow \nabla_{u^{(k)}} E = r \odot \tanh(u^{(k)})",
+    ], notation)
+    assert outcomes(results)[:4] == [HOLDS] * 4
+    assert "at its first iteration only" in results[1].message
+    assert results[4].verdict == "wrong"   # r is now the gradient on the layer before
+    assert results[5].verdict == "wrong"
