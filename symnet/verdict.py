@@ -29,7 +29,7 @@ from .numeric import Evaluation, NotNumeric
 from .printing import latex as to_latex
 from .registry import ACTIVATIONS, CONCRETE_ACTIVATIONS, LOSSES
 from .resolve.trees import name_of, written_tokens
-from .resolve.values import INDEX_NAMES
+from .resolve.values import INDEX_NAMES, UNIT
 from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, MatrixValue,
                       NeedsBatch, NoSuchLayer, OutOfRange, ParameterLeftOut, Resolver,
                       ShapeMismatch, Unresolvable, merge_ranges)
@@ -812,6 +812,7 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     resolver.keep_free(lhs)
     rhs = resolver.side(link.rhs, jacobian=True)
     lhs = _of_the_loss_sample(link, context, resolver.loss_samples, lhs, rhs)
+    lhs = _of_the_written_sample(lhs, rhs, resolver.sample_letters(), network)
     lhs, rhs = (resolver.as_compared(lhs, rhs, link.lhs),
                 resolver.as_compared(rhs, lhs, link.rhs))
     lhs, rhs = _one_d_aligned(lhs, rhs)
@@ -842,6 +843,22 @@ def _of_the_loss_sample(link: Relation, context: Context, samples: set, lhs, rhs
     except (Unresolvable, ShapeMismatch, NeedsBatch):
         return lhs
     return value if isinstance(value, Indexed) and sample in value.free else lhs
+
+
+def _of_the_written_sample(lhs, rhs, samples: set, network: Network):
+    """`f = x_i W + b` (the scores of example i): the batch's matrix on the left, sample i's
+    vector on the right; the left side is read as sample i's."""
+    axis = {"rows": 0, "columns": 1}.get(network.spec.samples)
+    if not (isinstance(lhs, MatrixValue) and isinstance(rhs, Indexed) and UNIT in rhs.free) \
+            or axis is None:
+        return lhs
+    letters = rhs.free - {UNIT}
+    if len(letters) != 1 or not letters <= samples or \
+            lhs.shape[axis] != network.batch or lhs.shape[1 - axis] != rhs.ranges.get(UNIT):
+        return lhs
+    sample, matrix = next(iter(letters)), lhs.matrix if axis == 0 else lhs.matrix.T
+    return Indexed(frozenset({sample, UNIT}), {sample: network.batch, UNIT: matrix.cols},
+                   lambda assignment: matrix[assignment[sample], assignment[UNIT]])
 
 
 def read_link(link: Relation, latex: str, notation: Notation, networks: Networks,

@@ -1349,3 +1349,19 @@ def test_a_running_gradient_assigned_with_an_arrow_is_read_in_order():
     assert "at its first iteration only" in results[1].message
     assert results[4].verdict == "wrong"   # r is now the gradient on the layer before
     assert results[5].verdict == "wrong"
+
+
+@pytest.mark.parametrize("samples,weights,affine", [
+    ("rows", "in_out", r"s = x_n V + c"), ("columns", "out_in", r"s = V x_n + c")])
+def test_a_whole_left_side_beside_one_written_samples_vector_is_that_samples(
+        samples, weights, affine):
+    """`s = x_n V + c` (the scores of example n): the batch's matrix on the left, sample n's
+    vector on the right, so the left is sample n's; a bias left out is still found."""
+    table = network(samples=samples, weights=weights, output="softmax",
+                    loss="categorical_cross_entropy", scale=1, reduction="mean", outputs=3)
+    table["layers"] = table["layers"][1:]
+    table["sizes"].pop("p")
+    notation = {"s": "preactivation[1]", "V": "weight[1]", "c": "bias[1]", "n": "sample_index"}
+    results = verdicts_in(table, [affine, affine.replace(" + c", "")], notation)
+    assert outcomes(results)[0] == HOLDS
+    assert results[1].verdict == "wrong"

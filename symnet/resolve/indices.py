@@ -141,7 +141,7 @@ class IndexReader:
         parts = [part for part in tree.children if not isinstance(part, Token)] \
             if tree.data == "script_list" else [tree]
         layer, sample, transpose, power = None, None, False, None
-        samples = self._sample_letters()
+        samples = self.sample_letters()
         # `\delta^{x,l}`, `a^{L,x}`: beside a sample, a bare layer mark is the layer
         beside_sample = len(parts) > 1 and any(name_of(part) in samples for part in parts)
         for part in parts:
@@ -176,7 +176,7 @@ class IndexReader:
                                        "index, a transpose T or a power", column_of(piece))
         return layer, sample, transpose, power
 
-    def _sample_letters(self) -> set[str]:
+    def sample_letters(self) -> set[str]:
         """The letters that name a sample here: declared ones, and those a sum over the batch
         binds."""
         return set(self.context.notation.marker("sample_index")) | self.batch_letters
@@ -184,7 +184,7 @@ class IndexReader:
     def _at_sample(self, value, arguments, tree) -> Indexed | None:
         """A batch matrix followed by a sample's letter in parentheses (`y(x)` where a sum
         runs over the samples x): that sample's vector. None for any other call."""
-        samples = self._sample_letters()
+        samples = self.sample_letters()
         axis = {"rows": 0, "columns": 1}.get(self.network.spec.samples)
         if not (len(arguments) == 1 and name_of(arguments[0]) in samples and
                 isinstance(value, MatrixValue) and axis is not None and

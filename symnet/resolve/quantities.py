@@ -38,7 +38,7 @@ class QuantityReader:
         if has_samples and self.network.spec.samples != "single":
             sample_axis = 0 if self.network.spec.samples == "rows" else 1
         if sample is None and sample_axis is not None and len(indices) == 1 and \
-                indices[0] in self._sample_letters() and matrix.shape[1 - sample_axis] > 1:
+                indices[0] in self.sample_letters() and matrix.shape[1 - sample_axis] > 1:
             # `o_n` in a sum over the batch, or with n a declared sample index: sample n's o
             sample, indices = indices[0], []
         if sample is not None and sample_axis is None and has_samples:

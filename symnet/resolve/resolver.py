@@ -555,7 +555,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if not inputs:
             return None
         self.resolve(argument)   # the input must be readable here (one sample, or the batch)
-        samples = {str(token) for token in written_tokens([argument])} & self._sample_letters()
+        samples = {str(token) for token in written_tokens([argument])} & self.sample_letters()
         self.one_sample = inputs[0].one_sample
         try:
             return self._node_value(self.network.output_name(), False, [],
@@ -587,7 +587,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if not self._is_loss(function):
             return None
         letters = {str(token) for token in written_tokens(arguments)}
-        samples = letters & self._sample_letters()
+        samples = letters & self.sample_letters()
         if len(samples) == 1:
             return samples.pop()
         inputs = {letter for letter in letters if any(
