@@ -661,3 +661,73 @@ def test_neuron_j_of_any_layer(tmp_path, capsys):
     assert main(["check", str(path), "--json", "-"]) == 1
     claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
     assert [claim["verdict"] for claim in claims] == ["holds"] * 7 + ["wrong"]
+
+
+SCORES = r"""# Scores and probabilities
+
+For example $n$ the class scores are $s = x_n V + c$, turned into probabilities
+
+$$q_k = \frac{\exp(s_k)}{\sum_j \exp(s_j)}$$
+
+$$E_n = -\log q_{y_n}$$
+
+$$E = \frac{1}{M} \sum_n E_n + \frac{\lambda}{2} \sum_k \sum_l V_{k,l}^2$$
+
+$$\frac{\partial E_n}{\partial s_k} = q_k - \mathbb{1}(y_n = k)$$
+
+$$\frac{\partial E_n}{\partial s_k} = q_k - 1$$
+"""
+
+
+def test_a_softmax_written_out_and_a_loss_averaging_its_samples_terms(tmp_path, capsys):
+    """`q_k = \\frac{\\exp(s_k)}{\\sum_j \\exp(s_j)}` makes the output a softmax of s (the
+    pre-activation); `E = \\frac{1}{M} \\sum_n E_n + ...` averages the samples' terms (n the
+    sample, M the batch) with a penalty whose square does not make the loss a squared error;
+    `V_{k,l}^2` is a square, not layer 2."""
+    path = tmp_path / "scores.md"
+    path.write_text(SCORES)
+    inference = import_document(path).inference
+    network, notation = inference.network, inference.notation
+    assert [layer["activation"] for layer in network["layers"]] == ["softmax"]
+    assert network["loss"] == {"kind": "categorical_cross_entropy", "scale": 1,
+                               "reduction": "mean"}
+    assert (network["batch"], network["regularization"]) == ("M", {"l2": "lambda",
+                                                                   "scale": "1/2"})
+    assert (notation["n"], notation["s"], notation["q"]) == (
+        "sample_index", "preactivation[last]", "output")
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [claim["verdict"] for claim in claims] == ["holds"] * 5 + ["wrong"]
+
+
+BRACKETS = r"""# Layers in brackets
+
+$$Z[1] = W[1] X + b[1], \quad A[1] = g_{\text{tanh}}(Z[1])$$
+
+$$Z[2] = W[2] A[1] + b[2], \quad A[2] = g_{softmax}(Z[2])$$
+
+$$dZ[2] = A[2] - Y$$
+
+$$dW[2] = \frac{1}{m} dZ[2] A[1]^T$$
+
+$$dW[2] = \frac{1}{m} dZ[2] A[1]$$
+"""
+
+
+def test_layers_in_brackets_and_functions_named_by_their_subscript(tmp_path, capsys):
+    """`Z[1]`: a layer in brackets; `g_{\\text{tanh}}`, `g_{softmax}`: the function its
+    subscript names; no loss written beside a softmax output: the cross entropy, averaged
+    over a batch (a question, not a silent guess)."""
+    path = tmp_path / "brackets.md"
+    path.write_text(BRACKETS)
+    result = import_document(path)
+    network = result.inference.network
+    assert [layer["activation"] for layer in network["layers"]] == ["tanh", "softmax"]
+    assert network["loss"]["kind"] == "categorical_cross_entropy"
+    assert network["loss"]["reduction"] == "mean"
+    assert any("cross entropy of the softmax output" in question
+               for question in result.inference.questions)
+    path.with_suffix(".toml").write_text(result.toml())
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [claim["verdict"] for claim in claims] == ["holds"] * 4 + ["wrong"]

@@ -23,7 +23,7 @@ from ..conventions import FUNCTION_NAMES, LOSS_NAMES, SYMBOLS, ascii_latex
 from ..errors import InputError
 from ..registry import CONCRETE_ACTIVATIONS
 from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
-from ..resolve.trees import name_of
+from ..resolve.trees import name_of, written_tokens
 from .chain import Chain, covered
 from .neurons import Neurons
 
@@ -49,6 +49,14 @@ _OVER_SET = re.compile(r"\\sum_\{\s*([A-Za-z])\s*\\in\s*([A-Za-z]+)\s*\}")
 _HALF = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*(?:\{\s*2\s*([A-Za-z])?\s*\}|2)")
 # `(o_i - t_i)(o_i - t_i)`: a difference times itself (index notation's square)
 _SQUARED = re.compile(r"(\((?:[^()]*-[^()]*)\))\s*(?:\\cdot\s*)?\1")
+# `p_k = \frac{e^{f_k}}{\sum_j e^{f_j}}`, `\hat{y}_i = \frac{\exp(z_i)}{...}`: softmax written out
+_SOFTMAX = re.compile(r"\s*(?P<p>\\hat\s*\{\s*[A-Za-z]\s*\}|\\?[A-Za-z]+)\s*_\s*\{?\s*"
+                      r"(?P<k>[a-z])\s*\}?\s*=\s*\\[dt]?frac\s*\{\s*"
+                      r"(?:e\s*\^\s*\{?|\\exp\s*(?:\\left)?\s*[({]?)\s*"
+                      r"(?P<f>\\?[A-Za-z]+)\s*_\s*\{?\s*(?P=k)\s*\}?")
+# `+ \frac{1}{2} \lambda \sum W^2`, `+ \frac{\lambda}{2m} \|W\|^2`: a penalty after the data loss
+_PENALTY = re.compile(r"\+\s*(?=(?:\\[dt]?frac\s*\{[^{}]*\}\s*\{[^{}]*\}\s*)?\\lambda|"
+                      r"\\[dt]?frac\s*\{\s*\\lambda)")
 _ONE_OVER = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*\{?\s*([A-Za-z])\s*\}?")
 
 
@@ -84,6 +92,7 @@ class Features:
     widths: set[tuple[str, str]] = field(default_factory=set)   # `m_l` in a space: (m, l)
     size_letter: str = "n"              # the letter the sizes are named with: n_0, n_1, ...
     weight_order: str | None = None     # `w_{ij}` of neuron j of any layer: "in_out"
+    softmax: tuple[str, str] | None = None   # `p_k = \frac{e^{f_k}}{\sum_j e^{f_j}}`: (p, f)
 
 
 @dataclass
@@ -98,12 +107,15 @@ class Inference:
 def read_features(formulas: list[str]) -> Features:
     features, chain, neurons = Features(), Chain(), Neurons()
     for latex in formulas:
-        for equation in equations(ascii_latex(latex)):
+        for equation in equations(_bracket_layers(ascii_latex(latex))):
             tree = _parsed(equation)
             if tree is None:
                 continue
             _read_layers(tree, features)
             features.l2 = features.l2 or _regularization(equation)
+            written = _SOFTMAX.match(equation)
+            if written and r"\sum" in equation[written.end():]:
+                features.softmax = written.group("p"), written.group("f")
             for space in _SPACE.finditer(equation):
                 features.widths |= set(_LAYER_WIDTH.findall(space.group(1)))
             over = _OVER_SET.search(equation)   # `\sum_{i \in Batch}`: a sum over the samples
@@ -126,14 +138,29 @@ def read_features(formulas: list[str]) -> Features:
                 features.forward.append(latex)
                 _read_numbering(parts[0].lhs, sides[-1][0], features)
     _read_chain(chain, features)
-    # (with no layer marked but by a 2, which is then a square: `(1 - h_j^2)`)
-    if neurons.found and features.layer_numbers <= {2} and not features.layer_letters:
+    if features.softmax:   # the output is the softmax of f, written out
+        probabilities, scores = features.softmax
+        features.activations["out"] = "softmax"
+        features.own_symbols.update({scores: "preactivation[last]", probabilities: "output"})
+    if neurons.found and not features.layer_numbers and not features.layer_letters:
         _read_neurons(neurons, features, formulas)
     _read_layer_variables(features)
     letters = {letter for letter, layer in features.widths if layer in features.layer_letters}
     if len(letters) == 1:
         features.size_letter = letters.pop()
     return features
+
+
+# `Z[l]`, `dW[l+1]`, `A[L-1]^T`: a layer in square brackets after a layered name (as the claims
+# are read too); for reading the network it is written as the superscript `Z^{[l]}`
+_BRACKET_LAYER = re.compile(r"(?<![A-Za-z\\])(d?[" + "".join(sorted(
+    {letter for letter in _LAYERED if len(letter) == 1})) + r"])\[([^\[\]]+)\]"
+    r"(\s*\^\s*(?:\{\s*)?(?:T|\\top)(?:\s*\})?)?")
+
+
+def _bracket_layers(latex: str) -> str:
+    return _BRACKET_LAYER.sub(lambda found: f"{found.group(1)}^{{[{found.group(2)}]"
+                              f"{'T' if found.group(3) else ''}}}", latex)
 
 
 def _read_chain(chain: Chain, features: Features) -> None:
@@ -193,9 +220,12 @@ def _read_layers(tree, features: Features) -> None:
             _read_delta_mark(node, features)
         if name_of(node.children[0]) not in _LAYERED:
             continue
-        for script in node.children[1].children:
+        scripts = node.children[1].children
+        for number, script in enumerate(scripts):
             marks = [token for token in script.scan_values(lambda v: isinstance(v, Token))]
-            if len(marks) == 1 and marks[0].type == "NUMBER":
+            squared = script.data == "sup" and number > 0 and scripts[0].data == "sub" and \
+                [str(mark) for mark in marks] == ["2"]   # `W_{k,l}^2`, `h_j^2`: a square
+            if len(marks) == 1 and marks[0].type == "NUMBER" and not squared:
                 numbers = features.layer_numbers if script.data == "sup" else \
                     features.subscript_numbers
                 numbers.add(int(float(marks[0])))
@@ -224,7 +254,6 @@ def _read_neurons(neurons: Neurons, features: Features, formulas: list[str]) -> 
     others = [name for name in guessed if name != neurons.activation]
     if len(others) == 1:   # `(t_k - o_k)^2`: o is the activation, t the target
         features.own_symbols[others[0]] = "target"
-    features.layer_numbers.clear()
     features.activations["l"] = _activation_of(neurons.function)
     features.layer_letters.add("l")
     features.reaches_next |= "units[l+1]" in rows.values()
@@ -273,12 +302,14 @@ def _read_layer_variables(features: Features) -> None:
 
 
 def _regularization(text: str) -> dict | None:
-    """`\\frac{\\lambda}{2} \\|W\\|^2`, `\\lambda \\sum w^2`: an L2 penalty on the weights."""
-    found = re.search(r"\\frac\s*\{\s*\\lambda\s*\}\s*\{\s*(2)?[^{}]*\}|\\lambda", text)
+    """`\\frac{\\lambda}{2} \\|W\\|^2`, `\\frac{1}{2} \\lambda \\sum w^2`: an L2 penalty on the
+    weights."""
+    found = re.search(r"\\frac\s*\{\s*\\lambda\s*\}\s*\{\s*(2)?[^{}]*\}|"
+                      r"(\\frac\s*\{\s*1\s*\}\s*\{\s*2\s*\}\s*)?\\lambda", text)
     if not found or not re.search(r"\\\||\\Vert|\^\s*\{?\s*2", text[found.end():]) or \
-            not re.search(r"(?<![A-Za-z\\])[Ww]", text[found.end():]):
+            not re.search(r"(?<![A-Za-z\\])(?:[Ww]|[A-Z]_|\\[Tt]heta)", text[found.end():]):
         return None
-    return {"l2": "lambda", "scale": "1/2" if found.group(1) else 1}
+    return {"l2": "lambda", "scale": "1/2" if found.group(1) or found.group(2) else 1}
 
 
 def _sample_marks(scripts) -> set[str]:
@@ -318,6 +349,7 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
             features.own_symbols[base] = "loss"   # `E = \sum_q E^q`: E^q is sample q's term
         features.loss = next((loss for loss in map(_loss_of, [text for _, text in sides])
                               if loss), features.loss or _generic_loss(rhs))
+        _read_mean_of_terms(base, sides[-1][1], features)
         features.compared = features.compared or _compared(rhs)
         return True
     mark = _layer_of(lhs)
@@ -404,6 +436,18 @@ def _layer_mark(tree) -> tuple[str | None, int] | None:
     if found.group(3):
         return None, int(found.group(3))
     return found.group(1), int(found.group(2) or 0)
+
+
+def _read_mean_of_terms(base: str, text: str, features: Features) -> None:
+    """`L = \\frac{1}{N} \\sum_i L_i (+ a penalty)`: the loss averages its samples' terms
+    (whatever they are: an earlier formula says), so i is the sample and N the batch."""
+    mean = re.match(r"\s*\\[dt]?frac\s*\{\s*1\s*\}\s*\{\s*([A-Za-z])\s*\}\s*(?:\\left)?[\[(]?\s*"
+                    r"\\sum_\{?\s*([a-z])[^\\]*?" + re.escape(base) + r"\s*_\s*\{?\s*\2\s*\}?",
+                    text)
+    if mean is None or features.loss is None:
+        return
+    features.loss = {**features.loss, "reduction": "mean", "batch": mean.group(1)}
+    features.sample_letters.add(mean.group(2))
 
 
 def _sum_of_its_samples(base: str, rhs) -> bool:
@@ -497,13 +541,27 @@ def _is_input(tree) -> bool:
 
 
 def _activation_of(head) -> str:
-    """The registry name of an applied function, or `generic:NAME`."""
+    """The registry name of an applied function (`\\sigma`, `\\mathrm{ReLU}`, `g_{\\text{ReLU}}`
+    named by its subscript), or `generic:NAME`."""
+    if isinstance(head, Tree) and head.data == "scripted":
+        tokens = [_words(token) for token in written_tokens(
+            [script for script in head.children[1].children if script.data == "sub"])]
+        if tokens and all(len(token) == 1 for token in tokens):
+            tokens = ["".join(tokens)]   # `g_{softmax}`: a word written in letters
+        if len(tokens) == 1 and tokens[0] in FUNCTION_NAMES:
+            return FUNCTION_NAMES[tokens[0]]
     if isinstance(head, Tree) and head.data in ("scripted", "primed"):
         head = head.children[0]
     name = name_of(head) if isinstance(head, Tree) else str(head)
     if name in _ACTIVATION_CALLS:
         return _ACTIVATION_CALLS[name]
     return f"generic:{name}" if name and re.fullmatch(r"\\?[A-Za-z]+", name) else "generic:g"
+
+
+def _words(token) -> str:
+    """`\\text{ReLU}` -> `ReLU`, `softmax` -> `softmax`: a subscript's word."""
+    styled = re.fullmatch(r"\\(?:text|mathrm|operatorname|rm)\s*\{\s*([A-Za-z]+)\s*\}", str(token))
+    return styled.group(1) if styled else str(token)
 
 
 def _generic_loss(rhs) -> dict | None:
@@ -521,7 +579,9 @@ _NAMED_LOSS = re.compile(r"(?<![A-Za-z\\])(" + "|".join(sorted(LOSS_NAMES, key=l
 
 
 def _loss_of(text: str) -> dict | None:
-    """The loss's kind, scale and reduction from its written form; None when not recognised."""
+    """The loss's kind, scale and reduction from its written form (a penalty on the weights
+    left out); None when not recognised."""
+    text = _PENALTY.split(text)[0]
     named = _NAMED_LOSS.search(text)
     if named:   # `CE(y, \hat{y})`: a standard loss by its name (conventions table)
         return {"kind": LOSS_NAMES[named.group(1)], "scale": Fraction(1), "reduction": "sum",
@@ -573,11 +633,10 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
                 "batch": None}
         questions.append(f"the loss ({name} is differentiated but never written out); "
                          f"taken as a generic loss {name}, summed")
-    if loss is None:
+    unstated = loss is None
+    if unstated:
         loss = {"kind": "squared_error", "scale": Fraction(1, 2), "reduction": "sum",
                 "batch": None}
-        questions.append("the loss (no formula defines it); guessed squared error, "
-                         "scale 1/2, summed")
     variables = features.layer_letters - {"L"}
     layers = []
     for number in range(1, count + 1):
@@ -609,6 +668,16 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
         if features.weighted and not features.bias:
             layer["bias"] = False
         layers.append(layer)
+    if unstated and layers[-1].get("activation") == "softmax":
+        # a softmax output is trained with the cross entropy; a batch's, averaged
+        reduction = "mean" if features.input_batch else "sum"
+        loss = {"kind": "categorical_cross_entropy", "scale": Fraction(1),
+                "reduction": reduction, "batch": None}
+        questions.append("the loss (no formula defines it); guessed the cross entropy of "
+                         f"the softmax output, {'averaged' if features.input_batch else 'summed'}")
+    elif unstated:
+        questions.append("the loss (no formula defines it); guessed squared error, "
+                         "scale 1/2, summed")
     if loss["kind"] == "cross_entropy":   # `CE`: the one the output layer fits
         binary = layers[-1].get("activation") == "sigmoid"
         loss = {**loss, "kind": "binary_cross_entropy" if binary else
@@ -624,7 +693,8 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
     # index samples, or compute capital (stacked) layers; a sum over a named set of samples
     # is one too
     if features.input_batch and (loss.get("batch") or features.sample_letters or
-                                 features.stacked) or features.batch_name:
+                                 features.stacked) or features.batch_name or \
+            loss.get("batch") and features.sample_letters:   # `x_n` beside `\frac1M \sum_n`
         samples = "rows" if features.input_first else "columns"
     elif features.input_first:   # `h W`: one sample as a row vector, or the loss's batch
         samples, batch = "rows", loss.get("batch") or 1
