@@ -256,7 +256,7 @@ class ClaimSyntaxError(Exception):
 # Newton's dot over a function that is called, `\dot\sigma(z)`, is its derivative `\sigma'(z)`
 # (over anything else, a time derivative, it stays an unknown accent)
 _RESPELLED = [(re.compile(r"\^\s*\{?\s*\\prime\s*\}?"), "'"),
-              (re.compile(r"(?<=[A-Za-z}])\.(?=\()"), ""),
+              (re.compile(r"(?<=[A-Za-z}'])\.(?=\()"), ""),   # `\sigma'.(x)` too
               # `C(...)`, `J(\ldots)`: a function's arguments left out, the function itself
               (re.compile(r"(?<=[A-Za-z0-9}])\s*\(\s*(?:\.\.\.|\\[lc]?dots)\s*\)"), ""),
               (re.compile(r"\\dot\s*(?:\{\s*(?P<braced>\\[a-zA-Z]+|[A-Za-z])\s*\}|"

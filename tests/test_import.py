@@ -731,3 +731,44 @@ def test_layers_in_brackets_and_functions_named_by_their_subscript(tmp_path, cap
     assert main(["check", str(path), "--json", "-"]) == 1
     claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
     assert [claim["verdict"] for claim in claims] == ["holds"] * 4 + ["wrong"]
+
+
+ADJOINTS = r"""# Pullbacks through two layers
+
+$$u = W_1 x + b_1$$
+
+$$v = \tanh.(u)$$
+
+$$p = W_2 v + b_2$$
+
+with the cost $C = \frac{1}{2}\|p - t\|^2$. The pullbacks:
+
+$$\overline{p} = p - t$$
+
+$$\overline{W_2} = \overline{p} v^T$$
+
+$$\overline{v} = W_2^T \overline{p}$$
+
+$$\overline{u} = (1 - \tanh.(u)^2) .* \overline{v}$$
+
+$$\overline{W_1} = \overline{u} x^T$$
+
+$$\overline{b_1} = \overline{v}$$
+"""
+
+
+def test_a_chain_of_own_names_whose_first_step_reads_the_input_is_not_the_output(
+        tmp_path, capsys):
+    """`u = W_1 x + b_1` followed by more layers is layer 1's pre-activation, not the output
+    (`Y = W X` alone would be); adjoints written `\\overline{u}`, Julia's `.(`, `.*`. The last
+    formula takes the wrong adjoint: found."""
+    path = tmp_path / "pullbacks.md"
+    path.write_text(ADJOINTS)
+    inference = import_document(path).inference
+    assert (inference.notation["u"], inference.notation["p"]) == ("preactivation[1]",
+                                                                  "preactivation[2]")
+    assert [layer["activation"] for layer in inference.network["layers"]] == ["tanh",
+                                                                             "identity"]
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [claim["verdict"] for claim in claims] == ["holds"] * 9 + ["wrong"]

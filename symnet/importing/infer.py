@@ -85,6 +85,7 @@ class Features:
     affine_activations: dict[str, str] = field(default_factory=dict)   # `a^{(k)} = W h + b`
     delta_marks: dict[int, str] = field(default_factory=dict)   # `\delta_3`: 3 -> its key
     applied_to: set[str] = field(default_factory=set)   # `h = f(a)`: letters a function takes
+    affine_outputs: set[str] = field(default_factory=set)   # `Y = W X`: Y, computed from x
     forward: list[str] = field(default_factory=list)   # formulas of the forward pass and loss
     chain_layers: int = 0               # layers the chain of named steps found
     batch_name: str | None = None       # `\sum_{i \in Batch}`: the samples' set, named
@@ -180,6 +181,15 @@ def _read_chain(chain: Chain, features: Features) -> None:
         other = next(name for name in features.compared if name not in numbered)
         features.own_symbols.setdefault(other, "target")
     features.chain_layers = chain.layers
+    last = [name for name, meaning in chain.rows.items()
+            if meaning == f"preactivation[{chain.layers}]"]
+    if chain.layers not in chain.functions and set(last) & set(features.compared):
+        features.activations.setdefault("out", "identity")   # `\|p - t\|^2`, p = W_2 v + b_2
+    for name in features.affine_outputs:
+        if chain.layers > 1 and name in chain.rows:   # `r = W_1 x + b_1`, then more layers
+            features.own_symbols[name] = chain.rows[name]
+        else:
+            features.activations.setdefault("out", "identity")
     features.weighted |= chain.layers > 0
     features.bias |= chain.biased
     first = 1 if features.starts_at_one else 0   # the number the document gives the input
@@ -377,9 +387,9 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
     if base and affine and base not in _LAYERED and base not in _OUTPUT_NAMES and \
             isinstance(lhs, Tree) and lhs.data == "name":
         # `Y = W X`: a name the conventions do not give a layer, computed from a weight and
-        # the input, is what the network outputs
+        # the input, is what the network outputs (unless more layers follow: `_read_chain`)
         features.own_symbols[base] = "output"
-        features.activations["out"] = "identity"
+        features.affine_outputs.add(base)
     if base in _LAYERED and _LAYERED[base] == "preactivation" or base in _OUTPUT_NAMES | \
             _ACTIVATION_LETTERS and not _is_call(rhs) or base in features.own_symbols or \
             own_preactivation:
