@@ -772,3 +772,44 @@ def test_a_chain_of_own_names_whose_first_step_reads_the_input_is_not_the_output
     assert main(["check", str(path), "--json", "-"]) == 1
     claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
     assert [claim["verdict"] for claim in claims] == ["holds"] * 9 + ["wrong"]
+
+
+A_LETTER_PER_LAYER = r"""# Two layers, a letter for each
+
+$$u_j = \tanh\left(\sum_i v_{ij} x_i + c_j\right)$$
+
+$$p_k = \sigma\left(\sum_j w_{jk} u_j + d_k\right)$$
+
+$$E = \frac{1}{2} \sum_k (p_k - t_k)^2$$
+
+$$\frac{\partial E}{\partial w_{jk}} = (p_k - t_k) p_k (1 - p_k) u_j$$
+
+$$\frac{\partial E}{\partial d_k} = (p_k - t_k) p_k (1 - p_k)$$
+
+$$\frac{\partial E}{\partial v_{ij}} = \sum_k (p_k - t_k) p_k (1 - p_k) w_{jk} (1 - u_j^2) x_i$$
+
+$$\frac{\partial E}{\partial c_j} = \sum_k (p_k - t_k) p_k (1 - p_k) w_{kj} (1 - u_j^2)$$
+"""
+
+
+def test_a_letter_per_layer_written_unit_by_unit(tmp_path, capsys):
+    """`u_j = \\tanh(\\sum_i v_{ij} x_i + c_j)`, `p_k = \\sigma(\\sum_j w_{jk} u_j + d_k)`: each
+    step feeds the next, so i, j, k number the units of layers 0, 1, 2 and u_j, p_k are the
+    layers' activations; the weights' and biases' letters name their layers. The last
+    formula writes w_{kj}: the index error is found."""
+    path = tmp_path / "letters.md"
+    path.write_text(A_LETTER_PER_LAYER)
+    inference = import_document(path).inference
+    network, notation = inference.network, inference.notation
+    assert (notation["i"], notation["j"], notation["k"]) == ("units[0]", "units[1]",
+                                                             "units[2]")
+    assert (notation["u_j"], notation["p_k"], notation["t"]) == (
+        "activation[1]", "activation[2]", "target")
+    assert (notation["v"], notation["w"], notation["c"], notation["d"]) == (
+        "weight[1]", "weight[2]", "bias[1]", "bias[2]")
+    assert [layer["activation"] for layer in network["layers"]] == ["tanh", "sigmoid"]
+    assert network["weights"] == "in_out"
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [(claim["verdict"], claim.get("diagnosis")) for claim in claims] == \
+        [("holds", None)] * 6 + [("wrong", "index")]

@@ -143,7 +143,8 @@ def read_features(formulas: list[str]) -> Features:
         probabilities, scores = features.softmax
         features.activations["out"] = "softmax"
         features.own_symbols.update({scores: "preactivation[last]", probabilities: "output"})
-    if neurons.found and not features.layer_numbers and not features.layer_letters:
+    if (neurons.any_layer or neurons.layers) and not features.layer_numbers and \
+            not features.layer_letters:
         _read_neurons(neurons, features, formulas)
     _read_layer_variables(features)
     letters = {letter for letter, layer in features.widths if layer in features.layer_letters}
@@ -252,23 +253,30 @@ def _read_layers(tree, features: Features) -> None:
 
 
 def _read_neurons(neurons: Neurons, features: Features, formulas: list[str]) -> None:
-    """What neuron j of any layer adds: the index letters' and the names' rows, the
-    function every layer applies, the weight's order; the name the loss compares with the
-    activation is the target. Written for a layer, it is checked at every layer (three
-    when a formula reaches the next one, so a hidden layer has one after it)."""
-    rows = neurons.rows(formulas)
-    guessed = features.compared if neurons.activation in features.compared else []
-    for name in (neurons.activation, neurons.preactivation, *guessed):
+    """What a forward pass written unit by unit adds: the index letters' and the names' rows,
+    each layer's function, the weight's order; the name the loss compares with the output's
+    activation is the target. Written for neuron j of any layer, it is checked at every layer
+    (three when a formula reaches the next one, so a hidden layer has one after it)."""
+    steps = [neurons.any_layer] if neurons.any_layer else neurons.layers
+    output = steps[-1].activation
+    guessed = features.compared if output in features.compared else []
+    for name in (output, *(step.preactivation for step in steps), *guessed):
         features.own_symbols.pop(name, None)   # the chain's guesses of their roles
-    features.own_symbols.update(rows)
-    others = [name for name in guessed if name != neurons.activation]
-    if len(others) == 1:   # `(t_k - o_k)^2`: o is the activation, t the target
+    features.own_symbols.update(neurons.rows(formulas))
+    others = [name for name in guessed if name != output]
+    if len(others) == 1:   # `(t_k - o_k)^2`: o is the output's activation, t the target
         features.own_symbols[others[0]] = "target"
-    features.activations["l"] = _activation_of(neurons.function)
-    features.layer_letters.add("l")
-    features.reaches_next |= "units[l+1]" in rows.values()
-    features.weight_order = "in_out" if neurons.in_out else "out_in"
-    features.bias, features.weighted = neurons.bias is not None, True
+    if neurons.any_layer:
+        features.activations["l"] = _activation_of(steps[0].function)
+        features.layer_letters.add("l")
+        features.reaches_next |= "units[l+1]" in features.own_symbols.values()
+    else:
+        for number, step in enumerate(steps, start=1):
+            features.activations[str(number)] = _activation_of(step.function)
+        features.chain_layers = max(features.chain_layers, len(steps))
+    features.weight_order = "in_out" if steps[0].in_out else "out_in"
+    features.bias = any(step.bias for step in steps)
+    features.weighted = True
 
 
 def _read_delta_mark(node, features: Features) -> None:

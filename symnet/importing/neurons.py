@@ -1,7 +1,14 @@
-"""A forward pass written for neuron j of any layer, as Bishop, Mitchell and many lecture notes
-write it: `net_j = \\sum_i w_{ij} o_i`, `o_j = \\sigma(net_j)`. No formula marks a layer; the
-index letters say which (i the layer before, j the neuron's own, k the next), so they become
-`units[l-1]`, `units[l]` and `units[l+1]` rows, and the letters keys with a layer variable.
+"""A forward pass written unit by unit, with index letters instead of layer marks.
+
+Two ways of writing it, both read here:
+
+- neuron j of any layer (Bishop, Mitchell, many lecture notes): `net_j = \\sum_i w_{ij} o_i`,
+  `o_j = \\sigma(net_j)`. The same name on both sides: the letters say the layer (i the one
+  before, j the unit's own, k the next), so they become `units[l-1]`, `units[l]`, `units[l+1]`
+  rows, and the names keys with a layer variable.
+- a letter per layer: `h_j = \\sigma(\\sum_i w_{ij} x_i)`, `o_k = \\sigma(\\sum_j w_{jk} h_j)`.
+  Each step's output feeds the next: i numbers the inputs (`units[0]`), j layer 1's units,
+  k layer 2's, and `h_j`, `o_k` are the layers' activations.
 """
 
 from __future__ import annotations
@@ -24,88 +31,154 @@ _LAYERED = {(key.split("^")[0], meaning.split("[")[0]) for key, meaning in SYMBO
 
 
 @dataclass
-class Neurons:
-    """What the formulas of neuron j say: its pre-activation and activation letters, the
-    letters numbering the layer before and its own, the weight's letter and order."""
+class Step:
+    """One layer's weighted sum and function: `o_j = \\sigma(net_j)` with `net_j = \\sum_i
+    w_{ij} o_i + b_j` (or the sum written inside the call)."""
 
-    preactivation: str | None = None    # `net`
-    activation: str | None = None       # `o`
-    previous: str | None = None         # `i`
-    own: str | None = None              # `j`
-    weight: str | None = None           # `w`
-    in_out: bool = True                 # `w_{ij}`: the index of the layer before first
+    own: str                            # `j`
+    previous: str                       # `i`
+    source: str                         # `o` of `o_i`: what the layer takes
+    weight: str                         # `w`
+    in_out: bool                        # `w_{ij}`: the index of the layer before first
     bias: str | None = None             # `b` of `+ b_j`
-    function: Tree | None = None        # `\sigma` of `o_j = \sigma(net_j)`
-    letters: set[str] = field(default_factory=set)   # every index letter on o, \delta, w
+    preactivation: str | None = None    # `net`, when the sum has a name
+    activation: str | None = None       # `o` of `o_j = \sigma(...)`
+    function: Tree | None = None        # `\sigma`
+
+
+@dataclass
+class Neurons:
+    """The steps of a forward pass written unit by unit."""
+
+    steps: list[Step] = field(default_factory=list)
 
     def step(self, lhs_text: str, rhs, latex: str) -> None:
-        """One statement: the weighted sum (`net_j = \\sum_i w_{ij} o_i`) or the function
-        applied to it (`o_j = \\sigma(net_j)`)."""
+        """One statement: a weighted sum (`net_j = \\sum_i w_{ij} o_i`), the function applied
+        to one (`o_j = \\sigma(net_j)`), or both (`h_j = \\sigma(\\sum_i w_{ij} x_i)`)."""
         entry = _ENTRY.match(lhs_text)
         if entry is None or not isinstance(rhs, Tree):
             return
         name, index = _plain(entry.group("name")), entry.group("index")
         if rhs.data == "call" and len(rhs.children) == 2:
-            argument = _ENTRY.match(source_of(rhs.children[1], latex))
-            if argument and argument.group("index") == index:
-                if self.preactivation in (None, _plain(argument.group("name"))):
-                    self.preactivation = _plain(argument.group("name"))
-                    self.activation, self.function = name, rhs.children[0]
+            function, argument = rhs.children
+            summed = _weighted_sum(_unwrapped(argument), index)
+            if summed is not None:
+                summed.activation, summed.function = name, function
+                self.steps.append(summed)
+                return
+            named = _ENTRY.match(source_of(argument, latex))
+            waiting = [step for step in self.steps if step.activation is None and
+                       named and step.preactivation == _plain(named.group("name"))]
+            if waiting and named.group("index") == index:
+                waiting[-1].activation, waiting[-1].function = name, function
             return
-        summed = self._weighted_sum(rhs, index)
-        if summed:
-            self.preactivation, self.own = name, index
-
-    def _weighted_sum(self, tree, own: str) -> bool:
-        """`\\sum_i w_{ij} o_i (+ b_j)`: records the letters, the weight and its order."""
-        if tree.data == "binary" and str(tree.children[1]) == "+":
-            bias = tree.children[2]
-            if isinstance(bias, Tree) and bias.data == "scripted" and _subscript(bias) == (own,):
-                self.bias = name_of(bias.children[0])
-            tree = tree.children[0]
-        if tree.data != "big_sum":
-            return False
-        body = tree.children[-1]
-        factors = [node for node in body.iter_subtrees_topdown() if node.data == "scripted"]
-        weights = [(name_of(node.children[0]), _subscript(node)) for node in factors
-                   if len(_subscript(node)) == 2 and own in _subscript(node)]
-        inputs = [(name_of(node.children[0]), _subscript(node)) for node in factors
-                  if len(_subscript(node)) == 1]
-        if len(weights) != 1 or len(inputs) != 1:
-            return False
-        (weight, pair), (activation, (previous,)) = weights[0], inputs[0]
-        if previous not in pair or previous == own:
-            return False
-        self.weight, self.previous, self.in_out = weight, previous, pair[0] == previous
-        self.activation = self.activation or activation
-        return True
+        summed = _weighted_sum(rhs, index)
+        if summed is not None:
+            summed.preactivation = name
+            self.steps.append(summed)
 
     @property
-    def found(self) -> bool:
-        return None not in (self.preactivation, self.activation, self.own, self.previous,
-                            self.weight) and self.function is not None
+    def complete(self) -> list[Step]:
+        """The steps with their function, each once (prose may state a formula again)."""
+        found = []
+        for step in self.steps:
+            if step.activation is not None and step not in found:
+                found.append(step)
+        return found
 
-    def next_letter(self, formulas: list[str]) -> str | None:
-        """The letter of the next layer's units: the one other letter the activation, the
-        error terms or the weight are written with (`\\delta_k`, `w_{jk}`)."""
-        names = "|".join(re.escape(name) for name in (self.activation, r"\delta", self.weight))
-        found = {letter for formula in formulas for group in re.findall(
-            r"(?:" + names + r")\s*_\s*\{?\s*([A-Za-z]{1,2})(?![A-Za-z])", formula)
-            for letter in group} - {self.previous, self.own}
-        return found.pop() if len(found) == 1 else None
+    @property
+    def any_layer(self) -> Step | None:
+        """The step of neuron j of any layer: one, taking the name it makes (`o_i` -> `o_j`)."""
+        steps = self.complete
+        return steps[0] if len(steps) == 1 and steps[0].source == steps[0].activation else None
+
+    @property
+    def layers(self) -> list[Step]:
+        """The steps of a letter per layer, in order: each takes the one before's output, by
+        the letter that numbered its units; [] when the statements are not such a chain."""
+        steps = self.complete
+        if not steps or self.any_layer:
+            return []
+        for before, after in zip(steps, steps[1:]):
+            if after.source != before.activation or after.previous != before.own:
+                return []
+        letters = [steps[0].previous, *(step.own for step in steps)]
+        return steps if len(set(letters)) == len(letters) else []
 
     def rows(self, formulas: list[str]) -> dict[str, str]:
-        """The [notation] rows: the index letters by layer, the letters with a layer key."""
-        rows = {self.previous: "units[l-1]", self.own: "units[l]"}
-        following = self.next_letter(formulas)
-        if following:
-            rows[following] = "units[l+1]"
-        rows[f"{self.preactivation}^{{(l)}}"] = "preactivation[l]"
-        rows[f"{self.activation}^{{(l)}}"] = "activation[l]"
-        for name, kind in ((self.weight, "weight"), (self.bias, "bias")):
-            if name is not None and (name, kind) not in _LAYERED:
-                rows[f"{name}^{{(l)}}"] = f"{kind}[l]"
+        """The [notation] rows: the index letters by layer, the names by layer."""
+        step = self.any_layer
+        if step is not None:
+            return _any_layer_rows(step, formulas)
+        rows = {self.layers[0].previous: "units[0]"}
+        for number, step in enumerate(self.layers, start=1):
+            rows[step.own] = f"units[{number}]"
+            rows[f"{step.activation}_{step.own}"] = f"activation[{number}]"
+            if step.preactivation:
+                rows[f"{step.preactivation}_{step.own}"] = f"preactivation[{number}]"
+        weights = {step.weight for step in self.layers}
+        for number, step in enumerate(self.layers, start=1):
+            for name, kind in ((step.weight, "weight"), (step.bias, "bias")):
+                if name is None or (name, kind) in _LAYERED and len(weights) == 1:
+                    continue   # `w_{ij}`, `w_{jk}`: the letters say the layer
+                rows[name if len(weights) > 1 else f"{name}^{{(l)}}"] = \
+                    f"{kind}[{number}]" if len(weights) > 1 else f"{kind}[l]"
         return rows
+
+
+def _any_layer_rows(step: Step, formulas: list[str]) -> dict[str, str]:
+    rows = {step.previous: "units[l-1]", step.own: "units[l]"}
+    following = _next_letter(step, formulas)
+    if following:
+        rows[following] = "units[l+1]"
+    if step.preactivation:
+        rows[f"{step.preactivation}^{{(l)}}"] = "preactivation[l]"
+    rows[f"{step.activation}^{{(l)}}"] = "activation[l]"
+    for name, kind in ((step.weight, "weight"), (step.bias, "bias")):
+        if name is not None and (name, kind) not in _LAYERED:
+            rows[f"{name}^{{(l)}}"] = f"{kind}[l]"
+    return rows
+
+
+def _next_letter(step: Step, formulas: list[str]) -> str | None:
+    """The letter of the next layer's units: the one other letter the activation, the error
+    terms or the weight are written with (`\\delta_k`, `w_{jk}`)."""
+    names = "|".join(re.escape(name) for name in (step.activation, r"\delta", step.weight))
+    found = {letter for formula in formulas for group in re.findall(
+        r"(?:" + names + r")\s*_\s*\{?\s*([A-Za-z]{1,2})(?![A-Za-z])", formula)
+        for letter in group} - {step.previous, step.own}
+    return found.pop() if len(found) == 1 else None
+
+
+def _weighted_sum(tree, own: str) -> Step | None:
+    """`\\sum_i w_{ij} o_i (+ b_j)`: the step it makes, without its function yet."""
+    bias = None
+    if isinstance(tree, Tree) and tree.data == "binary" and str(tree.children[1]) == "+":
+        added = tree.children[2]
+        if isinstance(added, Tree) and added.data == "scripted" and _subscript(added) == (own,):
+            bias = name_of(added.children[0])
+        tree = tree.children[0]
+    if not (isinstance(tree, Tree) and tree.data == "big_sum"):
+        return None
+    factors = [node for node in tree.children[-1].iter_subtrees_topdown()
+               if node.data == "scripted"]
+    weights = [(name_of(node.children[0]), _subscript(node)) for node in factors
+               if len(_subscript(node)) == 2 and own in _subscript(node)]
+    inputs = [(name_of(node.children[0]), _subscript(node)) for node in factors
+              if len(_subscript(node)) == 1]
+    if len(weights) != 1 or len(inputs) != 1:
+        return None
+    (weight, pair), (source, (previous,)) = weights[0], inputs[0]
+    if previous not in pair or previous == own:
+        return None
+    return Step(own, previous, source, weight, pair[0] == previous, bias)
+
+
+def _unwrapped(tree):
+    """`\\left( ... \\right)`, `( ... )`: the expression inside."""
+    while isinstance(tree, Tree) and tree.data == "group" and len(tree.children) == 1:
+        tree = tree.children[0]
+    return tree
 
 
 def _plain(name: str) -> str:
