@@ -1365,3 +1365,17 @@ def test_a_whole_left_side_beside_one_written_samples_vector_is_that_samples(
     results = verdicts_in(table, [affine, affine.replace(" + c", "")], notation)
     assert outcomes(results)[0] == HOLDS
     assert results[1].verdict == "wrong"
+
+
+def test_a_one_unit_output_indexed_inside_a_sum_over_the_training_inputs():
+    """`\\frac{1}{m} \\sum_x (a_j - y_j)` with one output unit: j numbers the unit and the sum
+    runs over the samples (outside such a sum, `a_i` of a one-unit layer is sample i's)."""
+    table = network(samples="columns", output="sigmoid", loss="binary_cross_entropy", scale=1,
+                    reduction="mean", outputs=1)
+    results = verdicts_in(table, [
+        r"C = -\frac{1}{m} \sum_x \sum_j \left[ y_j \ln a^{(2)}_j + (1 - y_j) \ln (1 - a^{(2)}_j)"
+        r" \right]",
+        r"\frac{\partial C}{\partial w^{(2)}_{jk}} = \frac{1}{m} \sum_x a^{(1)}_k (a^{(2)}_j - y_j)",
+        r"\frac{\partial C}{\partial w^{(2)}_{jk}} = \frac{1}{m} \sum_x a^{(1)}_j (a^{(2)}_k - y_k)",
+    ])
+    assert outcomes(results) == [HOLDS, HOLDS, ("wrong", "index")]

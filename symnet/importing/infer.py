@@ -327,7 +327,10 @@ def _regularization(text: str) -> dict | None:
     if not found or not re.search(r"\\\||\\Vert|\^\s*\{?\s*2", text[found.end():]) or \
             not re.search(r"(?<![A-Za-z\\])(?:[Ww]|[A-Z]_|\\[Tt]heta)", text[found.end():]):
         return None
-    return {"l2": "lambda", "scale": "1/2" if found.group(1) or found.group(2) else 1}
+    penalty = {"l2": "lambda", "scale": "1/2" if found.group(1) or found.group(2) else 1}
+    if re.match(r"\\frac\s*\{\s*\\lambda\s*\}\s*\{\s*2?\s*[A-Za-z]", found.group(0)):
+        penalty["reduction"] = "mean"   # `\frac{\lambda}{2n}`: over the samples too
+    return penalty
 
 
 def _sample_marks(scripts) -> set[str]:

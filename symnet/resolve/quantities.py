@@ -70,8 +70,11 @@ class QuantityReader:
         if len(indices) != 1:
             raise Unresolvable(f"{len(indices)} indices on a matrix", column_of(tree))
         unit_size = None if sample_axis is None else matrix.shape[1 - sample_axis]
+        # (inside a sum over the samples by another letter, `\sum_x (a_j - y_j)`, the index
+        # numbers the one unit and the sample is the sum's)
+        over_samples = bool(self.batch_letters) and indices[0] not in self.batch_letters
         if sample_axis is not None and unit_size == 1 and sample is None and \
-                (matrix.shape[sample_axis] > 1 or not self.context.batch):
+                not over_samples and (matrix.shape[sample_axis] > 1 or not self.context.batch):
             if not self.context.batch:   # z_i of a one-unit layer: i is the sample
                 raise NeedsBatch
             placed = [indices[0], 0] if sample_axis == 0 else [0, indices[0]]
