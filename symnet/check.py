@@ -16,7 +16,8 @@ from .correct import Style, correct, counterpart
 from .loss_samples import defined_sample_losses
 from .notation import Notation, notation_of
 from .spec import Document
-from .verdict import DocumentState, Networks, Verdict, clear_caches, establish, judge
+from .size_sets import Networks
+from .verdict import DocumentState, Verdict, clear_caches, establish, judge
 
 SYMBOLS = {"holds": "ok", "approximation": "~", "wrong": "X", "unchecked": "?"}
 

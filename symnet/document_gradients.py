@@ -32,7 +32,8 @@ from .printing import text_name
 from .resolve import MatrixValue, NeedsBatch, ShapeMismatch, Unresolvable, as_matrix
 from .spec import Document, NetworkSpec
 from .vector_form import VectorForm, vector_form
-from .verdict import APPROXIMATE, EXACT, Networks, checking_spec, read_link
+from .size_sets import Networks, checking_spec
+from .verdict import APPROXIMATE, EXACT, read_link
 
 
 @dataclass

@@ -17,7 +17,8 @@ from lark import Tree
 from .grammar import ClaimSyntaxError
 from .notation import Entry, Notation, normalise
 from .resolve.trees import name_of
-from .verdict import DocumentState, Networks, chain_of, judge
+from .size_sets import Networks
+from .verdict import DocumentState, chain_of, judge
 
 # the two readings, as the notation entry of a loss letter that declares them: the sample's
 # own loss ('L_i' = "sample_loss"), and its term of the loss ('L' = "loss")

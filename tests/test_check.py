@@ -401,7 +401,7 @@ def test_a_large_network_is_checked_at_small_sizes_with_the_same_verdicts():
 
 
 def test_checking_sizes_keep_small_networks_and_shrink_large_ones_in_order():
-    from symnet.verdict import checking_spec
+    from symnet.size_sets import checking_spec
     small = parse({"document": {"title": "t"}, "network": NETWORKS["columns"]}).network
     assert checking_spec(small) is small
     large = parse({"document": {"title": "t"}, "network": dict(

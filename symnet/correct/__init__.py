@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from ..conventions import ascii_latex
 from ..grammar import ClaimSyntaxError
 from ..notation import NODE_KINDS, Notation
-from ..verdict import DocumentState, LinkResult, Networks, Verdict, chain_of, judge
+from ..size_sets import Networks
+from ..verdict import DocumentState, LinkResult, Verdict, chain_of, judge
 from .counterpart import Derived
 from .edits import Site, Style, candidates, span
 from .left_sides import Counterpart, LeftSide, lines, why_none

@@ -16,8 +16,8 @@ from ..grammar import ClaimSyntaxError, Relation
 from ..notation import Notation
 from ..resolve import Indexed, MatrixValue, NeedsBatch, ShapeMismatch, Unresolvable
 from ..resolve.trees import after_partial, is_operator, name_of, starts_with_partial
-from ..verdict import (DocumentState, Networks, forward_definitions, layer_variables, new_name,
-                       read_left)
+from ..size_sets import Networks
+from ..verdict import DocumentState, forward_definitions, layer_variables, new_name, read_left
 from .counterpart import (KIND_OF_NODE, Derived, counterpart_latex, gradient_latex,
                           local_derivative_latex, quantity)
 from .edits import Style, factors, span
