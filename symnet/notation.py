@@ -303,7 +303,8 @@ def marks_layer_with(latex: str, variable: str, notation: Notation) -> bool:
     subscript = notation.subscript_layers and re.search(
         r"_\s*(?:" + name + r"|\{\s*\(?\s*" + name + r"\s*(?:[+-]\s*[0-9]+)?\s*\)?\s*\})"
         r"(?![A-Za-z])", latex)
-    return re.search(r"\^\{?[(\[]?[^)\]}]*(?<![\\A-Za-z])" + name + r"\b", latex) is not None \
+    # (`n_l` in `\delta^{(n_l)}` is a size's name, not the variable)
+    return re.search(r"\^\{?[(\[]?[^)\]}]*(?<![\\A-Za-z_])" + name + r"\b", latex) is not None \
         or bool(subscript) or any(
         re.search(r"_\{?[^}]*(?<![\\A-Za-z])" + re.escape(letter) + r"(?![A-Za-z])", latex)
         for letter in letters)

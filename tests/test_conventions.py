@@ -1379,3 +1379,17 @@ def test_a_one_unit_output_indexed_inside_a_sum_over_the_training_inputs():
         r"\frac{\partial C}{\partial w^{(2)}_{jk}} = \frac{1}{m} \sum_x a^{(1)}_j (a^{(2)}_k - y_k)",
     ])
     assert outcomes(results) == [HOLDS, HOLDS, ("wrong", "index")]
+
+
+def test_a_derivative_operator_applies_to_the_whole_product_after_it():
+    """`\\frac{\\partial}{\\partial z_i} \\frac{1}{2} \\|y - a\\|^2`: the operator takes
+    everything after it, not only the 1/2 (which would make the derivative 0)."""
+    table = network(samples="single", output="sigmoid")
+    results = verdicts_in(table, [
+        r"\frac{\partial}{\partial z^{(2)}_i} \frac{1}{2} \left\| a^{(2)} - y \right\|^2 = "
+        r"(a^{(2)}_i - y_i) a^{(2)}_i (1 - a^{(2)}_i)",
+        r"\frac{\partial}{\partial z^{(2)}_i} \frac{1}{2} \left\| a^{(2)} - y \right\|^2 = "
+        r"(a^{(2)}_i - y_i)",
+    ])
+    assert outcomes(results)[0] == HOLDS
+    assert results[1].verdict == "wrong"

@@ -34,7 +34,7 @@ from .indices import IndexReader
 from .layers import NotationReader
 from .quantities import QuantityReader
 from .trees import (after_partial, column_of, end_of, factors_of, is_group, is_letter_d,
-                    is_one, label_of, letter_of, name_of, product_of, start_of,
+                    is_one, is_operator, label_of, letter_of, name_of, product_of, start_of,
                     starts_with_d, starts_with_partial, written_tokens)
 from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, ONES, UNIT, UNIT_T, Context,
                      FunctionValue, Indexed, Jacobian, MatrixValue, Operator, PoweredFunction,
@@ -685,6 +685,12 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         return value
 
     def _juxtaposed(self, tree):
+        factors = factors_of(tree)
+        if len(factors) > 2 and _is_operator(factors[0]):
+            # `\frac{\partial}{\partial z_i} \frac{1}{2} \|y - a\|^2`: the operator applies to
+            # the whole product after it, not to its first factor
+            return self._apply_operator(self.resolve(factors[0], factor=True),
+                                        product_of(factors[1:]), tree)
         left, right = tree.children
         if _is_indicator(left) and is_group(right) and \
                 _is_condition(right.children):   # 1[z > 0], \mathbb{1}\{z > 0\}
@@ -910,6 +916,18 @@ def _derivative_frac(top, bottom, tree) -> Tree:
 def _is_condition(arguments) -> bool:
     return len(arguments) == 1 and isinstance(arguments[0], Tree) and \
         arguments[0].data == "comparison"
+
+
+def _is_operator(tree) -> bool:
+    """`\frac{\partial}{\partial x}`, `\frac{d}{dx}`, `\partial_W`, `\nabla_W`: a derivative
+    waiting for what it applies to."""
+    if isinstance(tree, Tree) and tree.data == "frac" and len(tree.children) == 3:
+        _, top, bottom = tree.children
+        return starts_with_partial(top) and is_operator(top) or \
+            starts_with_d(top) and starts_with_d(bottom) and is_letter_d(top)
+    if isinstance(tree, Tree) and tree.data == "scripted":
+        tree = tree.children[0]
+    return isinstance(tree, Tree) and tree.data in ("partial", "nabla")
 
 
 def _is_indicator(tree) -> bool:
