@@ -1393,3 +1393,12 @@ def test_a_derivative_operator_applies_to_the_whole_product_after_it():
     ])
     assert outcomes(results)[0] == HOLDS
     assert results[1].verdict == "wrong"
+
+
+def test_the_error_beside_a_parameter_of_any_layer_is_that_layers():
+    """`\\frac{\\partial C}{\\partial b} = \\delta`: a claim about the biases of any layer, with
+    the error term of the same neuron; checked at every layer."""
+    table = network(samples="single", hidden="sigmoid", output="sigmoid")
+    results = verdicts_in(table, [r"\frac{\partial C}{\partial b} = \delta",
+                                  r"\frac{\partial C}{\partial b} = 2 \delta"])
+    assert outcomes(results) == [HOLDS, ("wrong", "factor")]

@@ -321,6 +321,12 @@ class QuantityReader:
                                        tree)
         variable = next((entry for entry in self.context.notation.by_base(normalise(name))
                          if entry.variable is not None), None)
+        if variable is not None and variable.meaning.adjoint and \
+                variable.meaning.kind == "preactivation" and self.parameters_at_any_layer:
+            # `\frac{\partial C}{\partial b} = \delta`: the error of the neuron the parameter
+            # belongs to, at the layer the claim about any layer's parameters is checked at
+            layer = self._network_layer(self.context.layers[PARAMETERS_LAYER])
+            return self._meaning_value(variable, layer + variable.offset, indices, sample, tree)
         if variable is not None and self.network.depth == 1:
             # a network of one layer: `W`, `z` written without a layer are that layer's
             return self._meaning_value(variable, 1 + variable.offset, indices, sample, tree)
