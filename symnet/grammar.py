@@ -262,6 +262,8 @@ _RESPELLED = [(re.compile(r"\^\s*\{?\s*\\prime\s*\}?"), "'"),
               (re.compile(r"\\dot\s*(?:\{\s*(?P<braced>\\[a-zA-Z]+|[A-Za-z])\s*\}|"
                           r"(?P<bare>\\[a-zA-Z]+|[A-Za-z]))(?=\s*(?:\\left)?\s*\()"),
                lambda match: (match.group("braced") or match.group("bare")) + "'")]
+# `\max\{0, z\}`: the braces of a maximum's arguments are its parentheses
+_MAX_BRACES = re.compile(r"(\\max\s*)\\\{((?:[^{}]|\{[^{}]*\})*?)\\\}")
 # `\underbrace{x}_{\text{...}}`: the braced formula counts, the label under it does not
 _UNDERBRACE = re.compile(r"\\underbrace(?![a-zA-Z])")
 
@@ -281,6 +283,7 @@ def blank_layout(latex: str, numpy: bool = True) -> str:
     text = _blank_alignment(text)
     for pattern, replacement in _RESPELLED:
         text = pattern.sub(lambda match: _respelling(replacement, match), text)
+    text = _MAX_BRACES.sub(lambda match: f"{match.group(1)} ({match.group(2)}) ", text)
     text = _blank_underbrace_labels(text)
     trailing = _TRAILING.search(text)
     if trailing:

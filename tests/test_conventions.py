@@ -1402,3 +1402,10 @@ def test_the_error_beside_a_parameter_of_any_layer_is_that_layers():
     results = verdicts_in(table, [r"\frac{\partial C}{\partial b} = \delta",
                                   r"\frac{\partial C}{\partial b} = 2 \delta"])
     assert outcomes(results) == [HOLDS, ("wrong", "factor")]
+
+
+def test_a_maximum_with_its_arguments_in_braces():
+    results = verdicts([r"A^{(1)} = \max\{0, Z^{(1)}\}", r"A^{(1)} = \max\{0, -Z^{(1)}\}"],
+                       hidden="relu")
+    assert outcomes(results)[0] == HOLDS
+    assert results[1].verdict == "wrong"
