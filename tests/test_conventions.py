@@ -1409,3 +1409,16 @@ def test_a_maximum_with_its_arguments_in_braces():
                        hidden="relu")
     assert outcomes(results)[0] == HOLDS
     assert results[1].verdict == "wrong"
+
+
+def test_a_sum_whose_letter_the_body_does_not_write_runs_over_the_samples():
+    """`\\frac{\\partial E}{\\partial b_2} = \\sum_i \\delta_2` with samples as rows: i is not
+    written in the body, a batch matrix; the sum runs over its samples (NumPy's axis=0)."""
+    table = network(samples="rows", weights="in_out", output="sigmoid")
+    notation = {r"\delta_2": "adjoint(preactivation[2])"}
+    results = verdicts_in(table, [r"\frac{\partial L}{\partial b^{(2)}} = \sum_i \delta_2",
+                                  r"\frac{\partial L}{\partial b^{(2)}} = \sum_i 2 \delta_2"],
+                          notation)
+    assert outcomes(results)[0] == HOLDS
+    assert "read as over the samples" in results[0].message
+    assert results[1].verdict == "wrong"

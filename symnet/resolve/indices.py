@@ -9,7 +9,7 @@ from lark import Token, Tree
 from ..conventions import LAYER_NAMES
 from ..grammar import source_of
 from ..notation import marks_layer_with, normalise
-from .trees import column_of, is_group, label_of, lone_letter, name_of
+from .trees import column_of, is_group, label_of, lone_letter, name_of, written_tokens
 from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, NO_SAMPLE, UNIT, Indexed, MatrixValue,
                      NeedsBatch, NoSuchLayer, ShapeMismatch, Unresolvable, of_sample, renamed)
 
@@ -243,10 +243,16 @@ class IndexReader:
                 indices[0] not in value.free and IMPLICIT_SAMPLE in value.free:
             # `\frac{1}{m} \sum_{n=1}^{m} (a_j - y_j)`: the body's sample, left implicit, is n
             value = of_sample(value, indices[0], self.network.batch)
+        # `\sum_i \delta_2` (i not written in the body, no limits): over the body's samples
+        unwritten = len(indices) == 1 and limit is None and sup is None and \
+            indices[0] not in {str(token) for token in written_tokens([body])}
         if isinstance(value, MatrixValue):
             # `\sum_{i=1}^{m} dZ` with m the batch: the index is the sample, left implicit in
             # the body (NumPy's `sum(dZ, axis=1)`)
-            summed = self._over_samples(value, units=1) if over_batch else None
+            summed = self._over_samples(value, units=1) if over_batch or unwritten else None
+            if summed is not None and not over_batch:
+                self.notes.append(f"the sum over {indices[0]}, which its body does not write, "
+                                  "read as over the samples")
             if summed is None:
                 raise Unresolvable("a sum over a matrix: write its entries", column_of(tree))
             return summed
