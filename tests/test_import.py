@@ -813,3 +813,42 @@ def test_a_letter_per_layer_written_unit_by_unit(tmp_path, capsys):
     claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
     assert [(claim["verdict"], claim.get("diagnosis")) for claim in claims] == \
         [("holds", None)] * 6 + [("wrong", "index")]
+
+
+SIGNALS = r"""# Signals and sensitivities
+
+For layer $l$ with input $\mathbf{x}^{(l-1)}$:
+
+$$\mathbf{s}^{(l)} = \mathbf{W}^{(l)} \mathbf{x}^{(l-1)}$$
+
+$$\mathbf{x}^{(l)} = \theta(\mathbf{s}^{(l)})$$
+
+with the error $e = \| \mathbf{x}^{(L)} - \mathbf{y} \|^2$ and the sensitivities:
+
+$$\boldsymbol{\delta}^{(l)} = \theta'(\mathbf{s}^{(l)}) \otimes \left[ \mathbf{W}^{(l+1)T} \boldsymbol{\delta}^{(l+1)} \right]$$
+
+$$\frac{\partial e}{\partial \mathbf{W}^{(l)}} = \boldsymbol{\delta}^{(l)} \mathbf{x}^{(l-1)T}$$
+
+$$\boldsymbol{\delta}^{(L)} = (\mathbf{x}^{(L)} - \mathbf{y}) \otimes \theta'(\mathbf{s}^{(L)})$$
+"""
+
+
+def test_x_with_a_layer_is_each_layers_output_and_a_differentiated_name_the_loss(
+        tmp_path, capsys):
+    """`\\mathbf{x}^{(l)} = \\theta(\\mathbf{s}^{(l)})`: x with a layer variable is each
+    layer's activation (x^{(0)} the input); `e = \\|...\\|^2`, differentiated later, is the
+    loss; a statement for layer l is no step of a chain of fixed layers. The last formula
+    drops the 2 of the square: found."""
+    path = tmp_path / "signals.md"
+    path.write_text(SIGNALS)
+    result = import_document(path)
+    notation, network = result.inference.notation, result.inference.network
+    assert (notation["x^{(l)}"], notation["s^{(l)}"], notation["e"]) == (
+        "activation[l]", "preactivation[l]", "loss")
+    assert network["loss"] == {"kind": "squared_error", "scale": 1, "reduction": "sum"}
+    assert len(network["layers"]) == 3
+    path.with_suffix(".toml").write_text(result.toml())   # the number of layers is a guess
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [(claim["verdict"], claim.get("diagnosis")) for claim in claims] == \
+        [("holds", None)] * 5 + [("wrong", "factor")]

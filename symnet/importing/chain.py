@@ -7,6 +7,7 @@ rows: where the conventions already read a name (`W^{[2]}`, `b_1`, `x`), no row 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lark import Tree
@@ -20,6 +21,9 @@ _LAYERED_LETTERS = {key.split("^")[0] for key in SYMBOLS if "^{(l)}" in key}
 _PLAIN_NAMES = {key for key in SYMBOLS if "^" not in key}
 _INPUTS = {name for name, meaning in SYMBOLS.items() if meaning == "input"}
 _PRODUCTS = {r"\cdot", r"\times", "*", ""}
+# `^{(l)}`, `^{l-1}`, `^{(k+1)}`: a layer mark with a variable (a transpose `^T` is none)
+_VARIABLE_MARK = re.compile(r"\^\s*\{?\s*[(\[]?\s*(?!T\b|\\top)[A-Za-z](?:\s*[+-]\s*[0-9])?"
+                            r"\s*[)\]]?\s*\}?(?![A-Za-z])")
 _LAYER_LETTERS = {key for key, meaning in SYMBOLS.items() if meaning.startswith("layer_variable")}
 
 
@@ -35,8 +39,11 @@ class Chain:
     flowing: set[str] = field(default_factory=set)   # the value the next step takes, as written
 
     def step(self, lhs, rhs, latex: str) -> bool:
-        """One statement `lhs = rhs` of the forward pass; whether it was a step of the chain."""
+        """One statement `lhs = rhs` of the forward pass; whether it was a step of the chain
+        (not one written for a layer variable, `\mathbf{s}^{(l)} = W^{(l)} x^{(l-1)}`)."""
         written = _text(lhs, latex)
+        if _VARIABLE_MARK.search(written):
+            return False
         if isinstance(rhs, Tree) and rhs.data == "call" and \
                 len(rhs.children) == 2:
             head, argument = rhs.children

@@ -93,6 +93,7 @@ class Features:
     widths: set[tuple[str, str]] = field(default_factory=set)   # `m_l` in a space: (m, l)
     size_letter: str = "n"              # the letter the sizes are named with: n_0, n_1, ...
     weight_order: str | None = None     # `w_{ij}` of neuron j of any layer: "in_out"
+    differentiated: set[str] = field(default_factory=set)   # `\partial e`: e, differentiated
     softmax: tuple[str, str] | None = None   # `p_k = \frac{e^{f_k}}{\sum_j e^{f_j}}`: (p, f)
 
 
@@ -107,6 +108,8 @@ class Inference:
 
 def read_features(formulas: list[str]) -> Features:
     features, chain, neurons = Features(), Chain(), Neurons()
+    features.differentiated = {name for formula in formulas for name in re.findall(
+        r"\\partial\s*\{?\s*([A-Za-z])(?![A-Za-z])", formula)}
     for latex in formulas:
         for equation in equations(_bracket_layers(ascii_latex(latex))):
             tree = _parsed(equation)
@@ -365,7 +368,13 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
     rhs = _unbraced(sides[-1][0])
     lhs = _unbraced(lhs)
     base = _base(lhs)
-    if base in _LOSS_NAMES:
+    # `e = \|x^{(L)} - y\|^2`, later differentiated: a loss by a name of the document's own
+    own_loss = base not in _LOSS_NAMES and base not in SYMBOLS and \
+        base in features.differentiated and isinstance(lhs, Tree) and lhs.data == "name" and \
+        _loss_of(sides[-1][1]) is not None and r"\lambda" not in sides[-1][1]   # (a penalty)
+    if own_loss:
+        features.own_symbols[base] = "loss"
+    if base in _LOSS_NAMES or own_loss:
         if _sum_of_its_samples(base, rhs):
             features.own_symbols[base] = "loss"   # `E = \sum_q E^q`: E^q is sample q's term
         features.loss = next((loss for loss in map(_loss_of, [text for _, text in sides])
@@ -413,6 +422,11 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
             features.input_first = True
         features.weighted |= bool(weights)
         return bool(weights)
+    if base in ("x", "X") and mark and mark.isalpha() and _is_call(rhs):
+        # `x^{(l)} = \theta(s^{(l)})`: x with a layer is each layer's output, x^{(0)} the input
+        features.own_symbols[f"{base}^{_layer_style(lhs)}"] = "activation[l]"
+        features.activations[mark] = _activation_of(rhs.children[0])
+        return True
     if (base in _ACTIVATION_LETTERS or base in _OUTPUT_NAMES) and _is_call(rhs):
         layer = _layer_of(lhs) or ("out" if base in _OUTPUT_NAMES else "only")
         features.activations[layer] = _activation_of(rhs.children[0])
