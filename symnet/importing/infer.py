@@ -21,8 +21,8 @@ from lark import Token, Tree
 
 from ..conventions import FUNCTION_NAMES, LOSS_NAMES, SYMBOLS, ascii_latex
 from ..errors import InputError
-from ..registry import CONCRETE_ACTIVATIONS
 from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
+from ..registry import CONCRETE_ACTIVATIONS
 from ..resolve.trees import name_of, written_tokens
 from .chain import Chain, covered
 from .neurons import Neurons

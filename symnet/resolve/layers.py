@@ -103,10 +103,12 @@ class NotationReader:
         for index in indices:
             layer = self.context.notation.units_layer(index) if isinstance(index, str) \
                 else None
-            if layer and not (layer.isdigit() or layer == "last") and \
-                    self._units_of(index) != self.network.depth:
+            if not layer or layer.isdigit() or layer == "last":
+                continue
+            number = self._units_of(index)
+            if number != self.network.depth:
                 raise NoSuchLayer(f"{name!r} is the output layer's, and {index} numbers "
-                                  f"layer {self._units_of(index)}'s units")
+                                  f"layer {number}'s units")
 
     def _units_of(self, letter: str) -> int | None:
         """The layer (symnet's numbering) whose units an index letter numbers, if declared:
