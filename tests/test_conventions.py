@@ -1422,3 +1422,17 @@ def test_a_sum_whose_letter_the_body_does_not_write_runs_over_the_samples():
     assert outcomes(results)[0] == HOLDS
     assert "read as over the samples" in results[0].message
     assert results[1].verdict == "wrong"
+
+
+def test_a_product_whose_last_factor_only_fits_entry_by_entry():
+    """`X^T \\delta^{(2)} W^{(2)T} (1 - \\tanh^2(Z^{(1)}))`: the shapes do not fit as matrix
+    products; read as `X^T (\\delta^{(2)} W^{(2)T} \\odot (1 - \\tanh^2(Z^{(1)})))`, the grouping
+    whose shapes do, and said so. A formula whose shapes fit no grouping stays a shape error."""
+    table = network(samples="rows", weights="in_out", hidden="tanh", output="identity")
+    results = verdicts_in(table, [
+        r"\frac{\partial L}{\partial W^{(1)}} = X^T \delta^{(2)} W^{(2)T} (1 - \tanh^2(Z^{(1)}))",
+        r"\frac{\partial L}{\partial W^{(1)}} = X^T \delta^{(2)} W^{(2)} (1 - \tanh^2(Z^{(1)}))",
+    ])
+    assert outcomes(results)[0] == HOLDS
+    assert "the grouping whose shapes fit" in results[0].message
+    assert outcomes(results)[1] == ("wrong", "shape")

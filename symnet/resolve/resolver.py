@@ -663,26 +663,57 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if joined is not None:
             return self.resolve(joined)
         left = tree.children[0]
-        if not (isinstance(left, Tree) and left.data == "binary" and
-                self.is_elementwise(str(left.children[1]))):
-            return self._juxtaposed(tree)
-        # `(1 - a^2) \circ \delta W^T`: the grammar reads ((1 - a^2) \circ \delta) W^T, left to
-        # right, and so do some authors (`(y - a) \odot \sigma'(z) h^T`); others mean the product
-        # beside the element-wise one first. The shapes tell: the other grouping is read only
-        # where the written one does not fit and it does.
+        if isinstance(left, Tree) and left.data == "binary" and \
+                self.is_elementwise(str(left.children[1])):
+            # `(1 - a^2) \circ \delta W^T`: the grammar reads ((1 - a^2) \circ \delta) W^T, left
+            # to right, and so do some authors (`(y - a) \odot \sigma'(z) h^T`); others mean the
+            # product beside the element-wise one first
+            operand, op, last = left.children
+            inner = Tree("juxtaposition", [last, tree.children[1]], left.meta)
+            return self._grouped_where_shapes_fit(
+                tree, Tree("binary", [operand, op, inner], tree.meta),
+                f"`A {op} B C` read as `A {op} (B C)`, the grouping whose shapes fit")
+        return self._grouped_where_shapes_fit(
+            tree, self._last_entry_by_entry(tree), "`A B C` read as `A (B \\odot C)`, the "
+            "grouping whose shapes fit (the last factor multiplied entry by entry)")
+
+    def _grouped_where_shapes_fit(self, tree, other, note: str):
+        """The product as written; where its shapes do not fit, the `other` grouping if its
+        shapes do (said in `note`): the shapes tell which grouping the author meant."""
         notes = len(self.notes)
         try:
             return self._juxtaposed(tree)
         except ShapeMismatch as mismatch:
+            if other is None:
+                raise
             del self.notes[notes:]
-            operand, op, last = left.children
-            inner = Tree("juxtaposition", [last, tree.children[1]], left.meta)
             try:
-                value = self.resolve(Tree("binary", [operand, op, inner], tree.meta))
+                value = self.resolve(other)
             except ShapeMismatch:
                 raise mismatch from None
-        self.notes.append(f"`A {op} B C` read as `A {op} (B C)`, the grouping whose shapes fit")
+        self.notes.append(note)
         return value
+
+    def _last_entry_by_entry(self, tree) -> Tree | None:
+        """`X^T \\delta^{(3)} (W^{(2)})^T f'(z^{(2)})`: a product whose shapes do not
+        fit as written, regrouped with its last factor multiplied entry by entry with the
+        factors before it, `X^T [\\delta^{(3)} (W^{(2)})^T \\odot f'(z^{(2)})]`; None for a
+        product of two factors."""
+        factors = factors_of(tree)
+        last = factors[-1]
+        if isinstance(last, Tree) and last.data == "call" and len(last.children) == 2:
+            # `W^{(2)T} (1 - \\tanh^2(Z))`: a matrix before parentheses is a factor, not a call
+            try:
+                callee = self.resolve(last.children[0])
+            except (Unresolvable, ShapeMismatch):
+                callee = None
+            if isinstance(callee, MatrixValue):
+                factors[-1:] = [last.children[0], Tree("group", [last.children[1]], last.meta)]
+        if len(factors) < 3:
+            return None
+        inner = Tree("binary", [product_of(factors[1:-1]), Token("MULOP", r"\odot"),
+                                factors[-1]], tree.meta)
+        return Tree("juxtaposition", [factors[0], Tree("group", [inner], tree.meta)], tree.meta)
 
     def _juxtaposed(self, tree):
         factors = factors_of(tree)
