@@ -852,3 +852,45 @@ def test_x_with_a_layer_is_each_layers_output_and_a_differentiated_name_the_loss
     claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
     assert [(claim["verdict"], claim.get("diagnosis")) for claim in claims] == \
         [("holds", None)] * 5 + [("wrong", "factor")]
+
+
+THETA = r"""# Learning with Theta
+
+Each example starts as $a^{(1)} = x$, and
+
+$$z^{(2)} = \Theta^{(1)} a^{(1)}$$
+
+$$a^{(2)} = \sigma(z^{(2)})$$
+
+$$z^{(3)} = \Theta^{(2)} a^{(2)}$$
+
+$$a^{(3)} = \sigma(z^{(3)})$$
+
+$$J = -\frac{1}{m} \sum_{i=1}^{m} \left( y^{(i)} \log a^{(3)(i)} + (1 - y^{(i)}) \log (1 - a^{(3)(i)}) \right)$$
+
+For each example, the error terms are
+
+$$\delta^{(3)} = a^{(3)} - y$$
+
+$$\delta^{(2)} = (\Theta^{(2)})^T \delta^{(3)} .* a^{(2)} .* (1 - a^{(2)})$$
+
+$$\delta^{(2)} = (\Theta^{(2)})^T \delta^{(3)} .* a^{(2)}$$
+"""
+
+
+def test_theta_weights_numbered_by_the_layer_they_leave_and_each_examples_error_terms(
+        tmp_path, capsys):
+    """`z^{(2)} = \\Theta^{(1)} a^{(1)}`: Theta is the weight, numbered by the layer it leaves;
+    `\\delta^{(3)} = a^{(3)} - y` beside a loss averaged over m is each example's own error
+    term (the formulas that write \\delta hold so, not as the mean's). The last formula drops
+    a factor of the sigmoid's derivative: found."""
+    path = tmp_path / "theta.md"
+    path.write_text(THETA)
+    inference = import_document(path).inference
+    network, notation = inference.network, inference.notation
+    assert network["layers_from"] == 1
+    assert notation[r"\Theta^{(l)}"] == "weight[l+1]"
+    assert notation[r"\delta^{(l)}"] == "sample_adjoint(preactivation[l])"
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [claim["verdict"] for claim in claims][-3:] == ["holds", "holds", "wrong"]

@@ -33,6 +33,8 @@ _LAYERED = {key.split("^")[0]: meaning.split("[")[0] for key, meaning in SYMBOLS
 _ACTIVATION_LETTERS = {letter for letter, kind in _LAYERED.items() if kind == "activation"}
 _PARAMETER_LETTERS = {letter: kind for letter, kind in _LAYERED.items()
                       if kind in ("weight", "bias")}
+# what a weight matrix is called in a forward pass (`\Theta^{(1)} a^{(1)}`: Ng's course)
+_WEIGHT_LETTERS = {"W", "w", r"\Theta"}
 _OUTPUT_NAMES = {name for name, meaning in SYMBOLS.items() if meaning == "output"} | {"o", "O"}
 _LOSS_NAMES = {name for name, meaning in SYMBOLS.items() if meaning == "loss"}
 # how a document names an activation function when it applies it
@@ -290,8 +292,8 @@ def _read_delta_mark(node, features: Features) -> None:
         numbers = [mark for mark in marks if mark.type == "NUMBER"]
         if len(numbers) == 1 and all(str(mark) in "()" or mark is numbers[0]
                                      for mark in marks):
-            style = "_l" if script.data == "sub" else \
-                "^{(l)}" if "(" in map(str, marks) else "^l"
+            grouped = any(inner.data == "group" for inner in script.iter_subtrees())
+            style = "_l" if script.data == "sub" else "^{(l)}" if grouped else "^l"
             features.delta_marks[int(float(numbers[0]))] = r"\delta" + style
 
 
@@ -415,7 +417,7 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
             own_preactivation:
         factors = [_base(node) for node in rhs.iter_subtrees_topdown()
                    if node.data in ("scripted", "name")]
-        weights = [i for i, name in enumerate(factors) if name in ("W", "w")]
+        weights = [i for i, name in enumerate(factors) if name in _WEIGHT_LETTERS]
         inputs = [i for i, name in enumerate(factors) if name in ("x", "X") or
                   name in _ACTIVATION_LETTERS]
         if weights and inputs and inputs[0] < weights[0]:
@@ -451,7 +453,7 @@ def _read_numbering(lhs, rhs, features: Features) -> None:
         return
     features.starts_at_one = True
     for node, _ in marked:
-        kind = _PARAMETER_LETTERS.get(_base(node))
+        kind = "weight" if _base(node) in _WEIGHT_LETTERS else _PARAMETER_LETTERS.get(_base(node))
         if kind:   # the conventions' W^{(l)} is layer l's: this document's feeds layer l+1
             features.own_symbols[f"{_base(node)}^{_layer_style(node)}"] = f"{kind}[l+1]"
 
@@ -541,7 +543,7 @@ def _base(tree) -> str | None:
 def _weight_times_input(tree) -> bool:
     names = [_base(node) for node in tree.iter_subtrees_topdown()
              if node.data in ("scripted", "name")]
-    return any(name in ("W", "w") for name in names) and any(name in ("x", "X")
+    return any(name in _WEIGHT_LETTERS for name in names) and any(name in ("x", "X")
                                                              for name in names)
 
 
@@ -558,7 +560,7 @@ def _layered_affine(tree) -> bool:
     both with layer marks (or the input without one)."""
     names = [(_base(node), node.data == "scripted") for node in tree.iter_subtrees_topdown()
              if node.data in ("scripted", "name")]
-    return any(name in ("W", "w") and mark for name, mark in names) and \
+    return any(name in _WEIGHT_LETTERS and mark for name, mark in names) and \
         any(name in _ACTIVATION_LETTERS and mark or name in ("x", "X") for name, mark in names)
 
 
@@ -832,6 +834,7 @@ def infer_network(formulas: list[str], check) -> Inference:
         if not improved:
             break
     network, notation = _concrete_functions(network, notation, formulas, check)
+    notation = _error_terms(network, notation, features, formulas, check)
     if best < len(forward):
         questions.append(f"{len(forward) - best} of the {len(forward)} forward-pass and loss "
                          "formulas do not hold under the network below (see `symnet check`)")
@@ -870,6 +873,23 @@ def _concrete_functions(network: dict, notation: dict, formulas: list[str],
         if len(better) == 1:
             network, notation = better[0]
     return network, notation
+
+
+def _error_terms(network: dict, notation: dict, features: Features, formulas: list[str],
+                 check) -> dict:
+    """`\\delta^{(3)} = a^{(3)} - y` beside a loss averaged over the batch: a document that
+    computes its error terms example by example (a loop over the samples, the 1/m applied to
+    the accumulated sum) means each example's own loss's derivative. Its error terms are read
+    so when more of the formulas that write them hold that way."""
+    if network["loss"]["reduction"] != "mean" or network["samples"] == "single":
+        return notation
+    about = [formula for formula in formulas if r"\delta" in formula]
+    keys = set(features.delta_marks.values()) or {r"\delta^{(l)}"}
+    if not about or any(key in notation for key in keys):
+        return notation
+    own = {**notation, **{key: "sample_adjoint(preactivation[l])" for key in keys}}
+    held, as_own = check(network, notation, about), check(network, own, about)
+    return own if as_own is not None and as_own > (held or 0) else notation
 
 
 def check_with(header: dict):
