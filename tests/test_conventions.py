@@ -747,7 +747,7 @@ def test_einstein_summation_sums_an_index_repeated_in_a_product():
 
 @pytest.mark.parametrize("declared", [False, True])
 def test_the_loss_of_one_example_makes_whole_vectors_that_examples(declared):
-    """`\nabla_{c} E(V, c; x, t) = \epsilon`: the loss called with the data unindexed is the
+    """`\\nabla_{c} E(V, c; x, t) = \\epsilon`: the loss called with the data unindexed is the
     loss of the example (x, t), so the vectors a batch document writes whole beside it are
     that example's (read on the batch they would be every sample's, a false shape error);
     whether its error term is declared the sample's own adjoint or left to the conventions."""

@@ -40,7 +40,7 @@ class Chain:
 
     def step(self, lhs, rhs, latex: str) -> bool:
         """One statement `lhs = rhs` of the forward pass; whether it was a step of the chain
-        (not one written for a layer variable, `\mathbf{s}^{(l)} = W^{(l)} x^{(l-1)}`)."""
+        (not one written for a layer variable, `\\mathbf{s}^{(l)} = W^{(l)} x^{(l-1)}`)."""
         written = _text(lhs, latex)
         if _VARIABLE_MARK.search(written):
             return False

@@ -950,8 +950,8 @@ def _is_condition(arguments) -> bool:
 
 
 def _is_operator(tree) -> bool:
-    """`\frac{\partial}{\partial x}`, `\frac{d}{dx}`, `\partial_W`, `\nabla_W`: a derivative
-    waiting for what it applies to."""
+    """`\\frac{\\partial}{\\partial x}`, `\\frac{d}{dx}`, `\\partial_W`, `\\nabla_W`: a
+    derivative waiting for what it applies to."""
     if isinstance(tree, Tree) and tree.data == "frac" and len(tree.children) == 3:
         _, top, bottom = tree.children
         return starts_with_partial(top) and is_operator(top) or \
