@@ -885,9 +885,10 @@ def _error_terms(network: dict, notation: dict, features: Features, formulas: li
         return notation
     about = [formula for formula in formulas if r"\delta" in formula]
     keys = set(features.delta_marks.values()) or {r"\delta^{(l)}"}
-    if not about or any(key in notation for key in keys):
+    meanings = {key: notation.get(key, "adjoint(preactivation[l])") for key in keys}
+    if not about or not all(meaning.startswith("adjoint(") for meaning in meanings.values()):
         return notation
-    own = {**notation, **{key: "sample_adjoint(preactivation[l])" for key in keys}}
+    own = {**notation, **{key: "sample_" + meaning for key, meaning in meanings.items()}}
     held, as_own = check(network, notation, about), check(network, own, about)
     return own if as_own is not None and as_own > (held or 0) else notation
 
