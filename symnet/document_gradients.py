@@ -29,11 +29,12 @@ from .loss_samples import defined_sample_losses
 from .notation import notation_of
 from .numeric import Evaluation
 from .printing import text_name
+from .reading import read_link
 from .resolve import MatrixValue, NeedsBatch, ShapeMismatch, Unresolvable, as_matrix
+from .size_sets import Networks, checking_spec
 from .spec import Document, NetworkSpec
 from .vector_form import VectorForm, vector_form
-from .size_sets import Networks, checking_spec
-from .verdict import APPROXIMATE, EXACT, read_link
+from .verdict import APPROXIMATE, EXACT
 
 
 @dataclass

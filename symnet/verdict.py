@@ -24,16 +24,17 @@ from .conventions import FUNCTION_NAMES, LOSS_NAMES, ascii_latex
 from .grammar import ClaimSyntaxError, Relation, equations, links, parse_claim, source_of
 from .matrix_proof import holds_for_all_sizes
 from .network import Network
-from .notation import PARAMETER_KINDS, PARAMETERS_LAYER, Notation, marks_layer_with
+from .notation import PARAMETER_KINDS, Notation, marks_layer_with
 from .numeric import Evaluation, NotNumeric
 from .printing import latex as to_latex
+from .reading import (Reading, layer_positions, layer_variables, read_sides,
+                      uses_layer_variable)
 from .resolve.trees import name_of, written_tokens
-from .resolve.values import INDEX_NAMES, UNIT
+from .resolve.values import INDEX_NAMES
 from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, MatrixValue,
                       NeedsBatch, NoSuchLayer, OutOfRange, ParameterLeftOut, Resolver,
                       ShapeMismatch, Unresolvable, merge_ranges)
 from .size_sets import Networks
-from .spec import NetworkSpec
 from .statements import (ACCUMULATED, ARROWS, INCREMENT, UPDATE, accumulates, increments,
                          statements)
 from .vector_form import vector_form_of
@@ -160,7 +161,7 @@ def judge(claim_id: str, latex: str, notation: Notation,
                        message=f"defines {defined} (used by later claims)")
     running = _running(chain, notation, networks, state)
     results, messages = [], []
-    positions = _positions(latex, notation, networks.spec)
+    positions = layer_positions(latex, notation, networks.spec)
     if running:   # the first link assigns; the others read the value from before it
         results.append(LinkResult("holds", "symbolic"))
         messages.append(f"assigns {running}")
@@ -294,7 +295,7 @@ def _judge_at_positions(link: Relation, latex: str, notation: Notation, networks
                                   len(positions) > 1) for position in positions]
     if any(result.parameter_left_out for result in results):
         anywhere = notation.with_parameters_at_any_layer(networks.spec.layers_from + 1)
-        layers = _positions(latex, anywhere, networks.spec)
+        layers = layer_positions(latex, anywhere, networks.spec)
         retried = [_judge_link_safely(link, latex, anywhere, networks, state, position,
                                       len(layers) > 1) for position in layers]
         # (read so at no layer, it stays unchecked for what it was first: a layer left out)
@@ -339,7 +340,7 @@ def _judge_link_safely(link, latex, notation, networks, state, position,
                             f"({type(error).__name__}: {error}); please report it")
     if several and result.verdict != "holds":
         values = ", ".join(f"{name} = {value}" for name, value in layer_variables(
-            notation, networks.get(0, True), position) if _uses(latex, name, notation))
+            notation, networks.get(0, True), position) if uses_layer_variable(latex, name, notation))
         result.message = f"with {values}: {result.message}"
     return result
 
@@ -392,10 +393,10 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
     try:
         # (a term accumulated in a loop over the samples is one sample's)
         batch = False if link.one_sample and networks.spec.samples != "single" else None
-        readings = [_read(link, latex, notation, networks, 0, definitions,
+        readings = [read_sides(link, latex, notation, networks, 0, definitions,
                           position=position, batch=batch)]
         try:
-            readings.append(_read(link, latex, notation, networks, 1, definitions,
+            readings.append(read_sides(link, latex, notation, networks, 1, definitions,
                                   position=position, batch=batch))
         except OutOfRange:
             # entries written by their numbers (`w_{j1} a_1 + w_{j2} a_2 + w_{j3} a_3`) are
@@ -471,7 +472,7 @@ def _judge_readings(link, latex, notation, networks, state, position, readings) 
 
 
 def _for_all_sizes(link, latex, notation, networks: Networks, definitions, position,
-                   reading: _Reading) -> bool:
+                   reading: Reading) -> bool:
     """A link between whole matrices proved as matrix algebra in the vector form's symbolic
     sizes (`matrix_proof`), within the proof's time budget."""
     if not (isinstance(reading.lhs, MatrixValue) and isinstance(reading.rhs, MatrixValue)):
@@ -481,7 +482,7 @@ def _for_all_sizes(link, latex, notation, networks: Networks, definitions, posit
         form = vector_form_of(networks.spec, one_sample=not batch)
         try:
             with _budget(PROOF_SECONDS):
-                formed = _read(link, latex, notation, networks, 0, definitions,
+                formed = read_sides(link, latex, notation, networks, 0, definitions,
                                position=position, batch=batch, forms=form)
                 lhs, rhs = (getattr(side, "form", None) for side in (formed.lhs, formed.rhs))
                 if lhs is not None and rhs is not None and \
@@ -492,7 +493,7 @@ def _for_all_sizes(link, latex, notation, networks: Networks, definitions, posit
     return False
 
 
-def _is_loss_derivative(reading: _Reading) -> bool:
+def _is_loss_derivative(reading: Reading) -> bool:
     """The left side is a derivative of the loss (it is written in adjoint symbols). Only the
     left side is written out: the right one may have an index the left does not bind."""
     lhs = reading.lhs
@@ -508,7 +509,7 @@ def _what_it_is(link, latex, notation, networks: Networks, definitions, position
     holds exactly for a network that differs from the declared one in its loss or output."""
     for text, alternative in networks.alternatives():
         try:
-            if all(_evaluate(_read(link, latex, notation, alternative, size_set, definitions,
+            if all(_evaluate(read_sides(link, latex, notation, alternative, size_set, definitions,
                                    position=position, batch=batch), seeds=[0]).equal
                    for size_set in (0, 1)):
                 return f"; it is exact for {text} instead of the declared one"
@@ -517,7 +518,7 @@ def _what_it_is(link, latex, notation, networks: Networks, definitions, position
     return ""
 
 
-def _about_functions(reading: _Reading) -> bool:
+def _about_functions(reading: Reading) -> bool:
     """The link speaks of functions of its own variables (`f'(u) = f(u)(1 - f(u))`), not of
     the network's quantities."""
     variables = set(reading.dummies.values())
@@ -539,7 +540,7 @@ def _concrete_function(link, latex, notation, networks: Networks, definitions, p
             continue
         function = notation.with_function(name, layer)
         try:
-            readings = [_read(link, latex, function, alternative, size_set, definitions,
+            readings = [read_sides(link, latex, function, alternative, size_set, definitions,
                               position=position, batch=batch) for size_set in (0, 1)]
         except (Unresolvable, NeedsBatch, ShapeMismatch):
             continue
@@ -586,7 +587,7 @@ def _under_approximations(readings: list, state: DocumentState, notation: Notati
     return changed, sorted(used)
 
 
-def _overrides(link: Relation, latex: str, reading: _Reading, notation: Notation,
+def _overrides(link: Relation, latex: str, reading: Reading, notation: Notation,
                state: DocumentState) -> dict:
     """adjoint symbol -> the approximation's value for it, in the reading's network."""
     context = Context(reading.network, notation, latex, reading.batch,
@@ -607,199 +608,6 @@ def _overrides(link: Relation, latex: str, reading: _Reading, notation: Notation
         if symbol in bars:
             found[symbol] = value / coefficient
     return found
-
-
-# -- reading ---------------------------------------------------------------------------------
-@dataclass
-class _Reading:
-    network: Network
-    lhs: Any
-    rhs: Any
-    dummies: dict
-    batch: bool
-    overrides: dict = field(default_factory=dict)   # adjoint symbol -> the document's value
-    rhs_sites: list = field(default_factory=list)   # indices and layers written on the right
-    scope: list = field(default_factory=list)       # the index letters of the link
-    notes: list = field(default_factory=list)       # readings of informal notation
-    signed: frozenset = frozenset()                 # dummies sampled on both sides of 0
-    repeated: frozenset = frozenset()   # indices repeated in a product, not summed (no Einstein)
-
-    def but(self, **changes) -> "_Reading":
-        return _Reading(**{**self.__dict__, **changes})
-
-
-def _read(link: Relation, latex: str, notation: Notation, networks: Networks, size_set: int,
-          definitions: dict, layer_shift: dict | None = None,
-          index_change: dict | None = None, position: int = 0,
-          batch: bool | None = None, forms=None) -> _Reading:
-    """Both sides of a link resolved at one size set: for one sample when the link allows
-    it, else on the batch (or only as `batch` says, when the caller already knows)."""
-    modes = (False, True) if networks.spec.samples != "single" else (True,)
-    modes = modes if batch is None else (batch,)
-    errors = {}
-    for batch in modes:
-        try:
-            return _read_in(link, latex, notation, networks.get(size_set, batch), batch,
-                            definitions, layer_shift, index_change, position, forms,
-                            sample_vectors=link.one_sample)
-        except NeedsBatch:
-            continue
-        except (ShapeMismatch, Unresolvable) as error:
-            # lower-case names are one sample's vectors in some documents and the batch's
-            # matrices in others (`z_1 = x W_1 + b_1` in a notebook): a reading that fails
-            # for one sample is tried on the batch; the first failure is the one reported
-            if len(modes) == 1 or isinstance(error, NoSuchLayer):
-                raise
-            errors[batch] = error
-    if not errors and link.one_sample:
-        raise Unresolvable("a term accumulated over the samples is one sample's, but this one "
-                           "is written of the batch")
-    if not errors:
-        raise Unresolvable("the claim needs the batch, but the network has a single sample")
-    if False in errors:
-        raise errors[False]
-    # `\mathcal{L}(z, y) = y \log \sigma(z) + ...`: whole vectors that do not fit as the
-    # batch's are one sample's (the claim names no sample index and no batch size)
-    try:
-        return _read_in(link, latex, notation, networks.get(size_set, False), False,
-                        definitions, layer_shift, index_change, position, forms,
-                        sample_vectors=True)
-    except (NeedsBatch, Unresolvable):
-        raise errors[True] from None
-
-
-def _read_in(link, latex, notation, network, batch, definitions, layer_shift, index_change,
-             position, forms, sample_vectors=False) -> _Reading:
-    context = Context(network, notation, latex, batch, layer_shift=layer_shift or {},
-                      definitions=definitions, index_change=index_change or {}, forms=forms,
-                      sample_vectors=sample_vectors, sample_share=link.one_sample)
-    for variable, value in layer_variables(notation, network, position):
-        context.layers[variable] = value
-    resolver = Resolver(context)
-    resolver.declare_arguments(link.lhs)
-    lhs = resolver.side(link.lhs, jacobian=True)
-    if PARAMETERS_LAYER in context.layers and not resolver.parameters_at_any_layer:
-        # a claim about any layer's parameters says so on its left (`w \rightarrow ...`,
-        # `\frac{\partial C}{\partial w} = ...`); a `w` met only on the right, as in letters
-        # that spell a word, is no such claim
-        raise Unresolvable("a weight or bias without its layer on the right side only: write "
-                           "its layer")
-    written = len(resolver.sites)
-    resolver.counterpart = lhs
-    resolver.keep_free(lhs)
-    rhs = resolver.side(link.rhs, jacobian=True)
-    lhs = _of_the_loss_sample(link, context, resolver.loss_samples, lhs, rhs)
-    lhs = _of_the_written_sample(lhs, rhs, resolver.sample_letters(), network)
-    lhs, rhs = (resolver.as_compared(lhs, rhs, link.lhs),
-                resolver.as_compared(rhs, lhs, link.rhs))
-    lhs, rhs = _one_d_aligned(lhs, rhs)
-    if PARAMETERS_LAYER in context.layers and any(site[0] == "layer" for site in resolver.sites):
-        # (`\frac{\partial C}{\partial w} = a^{(1)}`: which layer's w is meant is not said)
-        raise Unresolvable("a weight or bias without its layer beside quantities written with "
-                           "theirs: write the parameter's layer too")
-    return _Reading(network, lhs, rhs, context.dummies, batch,
-                    rhs_sites=resolver.sites[written:], scope=resolver.index_scope,
-                    notes=list(dict.fromkeys(resolver.notes)),
-                    signed=frozenset(context.signed), repeated=frozenset(resolver.repeated))
-
-
-def _of_the_loss_sample(link: Relation, context: Context, samples: set, lhs, rhs):
-    """`\\delta_j \\equiv \\frac{\\partial E_n}{\\partial a_j}`: a left side whose sample is left
-    implicit, beside one sample's loss term on the right, is that sample's (as a quantity on
-    the right beside it is; the left is read before the right names the sample)."""
-    if len(samples) != 1:
-        return lhs
-    sample = next(iter(samples))
-    if not (isinstance(rhs, Indexed) and sample in rhs.free) or \
-            isinstance(lhs, Indexed) and sample in lhs.free:
-        return lhs
-    again = Resolver(context)
-    again.loss_samples.add(sample)
-    try:
-        value = again.side(link.lhs, jacobian=True)
-    except (Unresolvable, ShapeMismatch, NeedsBatch):
-        return lhs
-    return value if isinstance(value, Indexed) and sample in value.free else lhs
-
-
-def _of_the_written_sample(lhs, rhs, samples: set, network: Network):
-    """`f = x_i W + b` (the scores of example i): the batch's matrix on the left, sample i's
-    vector on the right; the left side is read as sample i's."""
-    axis = {"rows": 0, "columns": 1}.get(network.spec.samples)
-    if not (isinstance(lhs, MatrixValue) and isinstance(rhs, Indexed) and UNIT in rhs.free) \
-            or axis is None:
-        return lhs
-    letters = rhs.free - {UNIT}
-    if len(letters) != 1 or not letters <= samples or \
-            lhs.shape[axis] != network.batch or lhs.shape[1 - axis] != rhs.ranges.get(UNIT):
-        return lhs
-    sample, matrix = next(iter(letters)), lhs.matrix if axis == 0 else lhs.matrix.T
-    return Indexed(frozenset({sample, UNIT}), {sample: network.batch, UNIT: matrix.cols},
-                   lambda assignment: matrix[assignment[sample], assignment[UNIT]])
-
-
-def read_link(link: Relation, latex: str, notation: Notation, networks: Networks,
-              size_set: int, definitions: dict, batch: bool | None = None,
-              forms=None) -> _Reading:
-    """Both sides of one link resolved (for callers outside the verdict: the training with the
-    document's own gradients); with `forms` (the vector form), whole matrices also carry their
-    matrix expressions."""
-    return _read(link, latex, notation, networks, size_set, definitions, batch=batch,
-                 forms=forms)
-
-
-def read_left(link: Relation, latex: str, notation: Notation, networks: Networks,
-              definitions: dict, batch: bool) -> _Reading:
-    """The left side of a link alone, resolved at the first size set (the right side may be
-    what is wrong)."""
-    network = networks.get(0, batch)
-    context = Context(network, notation, latex, batch, definitions=definitions)
-    for variable, value in layer_variables(notation, network):
-        context.layers[variable] = value
-    resolver = Resolver(context)
-    resolver.declare_arguments(link.lhs)
-    return _Reading(network, resolver.side(link.lhs), None, context.dummies, batch)
-
-
-def layer_variables(notation: Notation, network: Network, position: int = 0):
-    """Bound layer variables: a variable declared layer_variable[a..b] takes the value
-    b - position (positions count from the deepest layer, so that they mean the same layer
-    at both size sets), never less than a."""
-    for entry in notation.entries:
-        if entry.meaning.kind == "layer_variable" and entry.meaning.layer:
-            low, high = _layer_range(entry, network.spec, network.sizes)
-            yield entry.base, max(high - position, low)
-
-
-def _layer_range(entry, spec: NetworkSpec, sizes=None) -> tuple[int, int]:
-    """The values a layer variable takes, in the document's numbering (`last` is the output
-    layer)."""
-    sizes = spec.sizes if sizes is None else sizes
-    last = len(spec.expanded_layers(sizes)) + spec.layers_from
-    low, _, high = entry.meaning.layer.partition("..")
-    bounds = [int(v) if v.strip().isdigit() else last if v.strip() == "last"
-              else sizes.get(v.strip()) for v in (low, high or low)]
-    if None in bounds:
-        raise Unresolvable(f"layer range {entry.meaning.layer!r} of {entry.key!r}: expected "
-                           "numbers or size names such as 1..L")
-    return bounds[0], bounds[1]
-
-
-def _positions(latex: str, notation: Notation, spec: NetworkSpec) -> list[int]:
-    """The layer positions a claim is checked at: every value of the layer variables it
-    uses in a layer mark (at the file's sizes)."""
-    count = 1
-    for entry in notation.entries:
-        if entry.meaning.kind == "layer_variable" and _uses(latex, entry.base, notation):
-            low, high = _layer_range(entry, spec)
-            count = max(count, high - low + 1)
-    return list(range(count))
-
-
-def _uses(latex: str, variable: str, notation: Notation) -> bool:
-    """Whether a claim uses a layer variable: writes it in a layer mark, or leaves the layer of
-    its parameters out (`w \\rightarrow ...`, read with the notation that binds it)."""
-    return variable == PARAMETERS_LAYER or marks_layer_with(latex, variable, notation)
 
 
 # -- numbers ---------------------------------------------------------------------------------
@@ -956,7 +764,7 @@ def _exercising_seeds(network: Network) -> list[int]:
     return seeds
 
 
-def _evaluate(reading: _Reading, seeds=None, digits=None) -> _Comparison:
+def _evaluate(reading: Reading, seeds=None, digits=None) -> _Comparison:
     lhs, rhs = reading.lhs, reading.rhs
     seeds = _exercising_seeds(reading.network) if seeds is None else seeds
     if isinstance(lhs, MatrixValue) != isinstance(rhs, MatrixValue) and not (
@@ -995,7 +803,7 @@ def _evaluate(reading: _Reading, seeds=None, digits=None) -> _Comparison:
     return _Comparison(equal, True, a, b, labels, point=point0)
 
 
-def _side_entries(reading: _Reading) -> tuple[list, list]:
+def _side_entries(reading: Reading) -> tuple[list, list]:
     """The entries of both sides, over the left side's free indices."""
     ranges = merge_ranges(reading.lhs, reading.rhs)
     names = reading.lhs.free if isinstance(reading.lhs, Indexed) else None
@@ -1022,7 +830,7 @@ def _number(expression, values: Evaluation) -> float:
         raise Unresolvable(f"a value symnet cannot evaluate: {error}") from None
 
 
-def _compare(reading: _Reading, confirm: bool = True) -> _Comparison:
+def _compare(reading: Reading, confirm: bool = True) -> _Comparison:
     """Float64 at POINTS points; then, when `confirm`, one more point at 50 digits."""
     comparison = _evaluate(reading)
     if comparison.equal and confirm:   # float64 misses a relative error of 1e-12
@@ -1045,7 +853,7 @@ def _budget(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _prove(reading: _Reading) -> str:
+def _prove(reading: Reading) -> str:
     """`symbolic` when the difference of the two sides is 0 as algebra, within the budget:
     first with the adjoints and nodes written out one step at a time (a formula usually holds
     one or two steps from its symbols), then with every adjoint written out in full; `numeric`
@@ -1068,7 +876,7 @@ def _prove(reading: _Reading) -> str:
         return "numeric"
 
 
-def _smallest(readings: list[_Reading]) -> _Reading:
+def _smallest(readings: list[Reading]) -> Reading:
     """The reading at the size set with the fewest network entries: a proof as algebra there
     is as much a proof as at the other (both sets are checked in numbers), and the work of
     expanding products of sums grows quickly with the sizes."""
@@ -1119,7 +927,7 @@ def _computation_order(network: Network) -> dict:
     return found
 
 
-def _judge_shapes(readings: list[_Reading], relation: str) -> LinkResult:
+def _judge_shapes(readings: list[Reading], relation: str) -> LinkResult:
     """`W \\sim rand(n, m) - 1/2`: the shapes must agree at both size sets; what the entries
     are drawn from is a statement symnet does not check."""
     for reading in readings:
@@ -1137,7 +945,7 @@ def _judge_shapes(readings: list[_Reading], relation: str) -> LinkResult:
 
 
 # -- updates ---------------------------------------------------------------------------------
-def _is_update(link: Relation, reading: _Reading) -> bool:
+def _is_update(link: Relation, reading: Reading) -> bool:
     """`W = W - \\alpha \\partial_W L`: a parameter, and on the right that parameter plus or
     minus a step."""
     if not (isinstance(link.lhs, Tree) and link.lhs.data in ("name", "scripted", "command",
@@ -1158,7 +966,7 @@ def _is_update(link: Relation, reading: _Reading) -> bool:
     return first in sp.sympify(sample).free_symbols
 
 
-def _judge_update(readings: list[_Reading]) -> LinkResult:
+def _judge_update(readings: list[Reading]) -> LinkResult:
     """The step (new - old) must point against the gradient: step = -c * gradient, c > 0."""
     reading = readings[0]
     network = reading.network
@@ -1201,22 +1009,6 @@ def _ratio(comparison: _Comparison) -> float | None:
     if np.ptp(ratios) <= 1e-7 * max(abs(ratios).max(), 1):
         return float(ratios.mean())
     return None
-
-
-def _one_d_aligned(lhs, rhs):
-    """A 1-D side (a bias's gradient, samples as rows) takes the orientation of the other."""
-    if isinstance(lhs, MatrixValue) and isinstance(rhs, MatrixValue) and \
-            lhs.shape == rhs.shape[::-1] and 1 in lhs.shape:
-        if lhs.one_d:
-            return _transposed_value(lhs), rhs
-        if rhs.one_d:
-            return lhs, _transposed_value(rhs)
-    return lhs, rhs
-
-
-def _transposed_value(value: MatrixValue) -> MatrixValue:
-    return MatrixValue(value.matrix.T, value.form.T if value.form is not None else None,
-                       one_d=True)
 
 
 def _diagnose(link, latex, notation, networks, readings, comparison,
@@ -1262,7 +1054,7 @@ def _diagnose(link, latex, notation, networks, readings, comparison,
 MAX_CHANGES = 40
 
 
-def _one_change(link, latex, notation, networks, reading: _Reading,
+def _one_change(link, latex, notation, networks, reading: Reading,
                 position: int = 0) -> str | None:
     """The right side made to hold by changing one thing written on it: an index letter, or a
     layer superscript by one, or by exchanging two index letters everywhere on it (which,
@@ -1282,7 +1074,7 @@ def _one_change(link, latex, notation, networks, reading: _Reading,
     tries = tries[:MAX_CHANGES] + _exchanges(reading.rhs_sites)
     for changes, message in tries:
         try:
-            changed = [_read(link, latex, notation, networks, size_set, {},
+            changed = [read_sides(link, latex, notation, networks, size_set, {},
                              position=position, batch=reading.batch, **changes)
                        for size_set in (0, 1)]
             if all(_evaluate(reading.but(lhs=c.lhs, rhs=c.rhs, network=c.network,
@@ -1320,7 +1112,7 @@ def _factor(ratios: list[float], networks: Networks) -> sp.Expr | None:
     return None
 
 
-def _transposed(reading: _Reading):
+def _transposed(reading: Reading):
     lhs, rhs = reading.lhs, reading.rhs
     if isinstance(lhs, MatrixValue) and isinstance(rhs, MatrixValue) and \
             lhs.shape == rhs.shape[::-1] and lhs.shape != (1, 1):
@@ -1328,7 +1120,7 @@ def _transposed(reading: _Reading):
     return None
 
 
-def _swapped_indices(reading: _Reading):
+def _swapped_indices(reading: Reading):
     lhs, rhs = reading.lhs, reading.rhs
     if not (isinstance(lhs, Indexed) and isinstance(rhs, Indexed)) or len(rhs.free) < 2:
         return None
@@ -1343,7 +1135,7 @@ def _swapped_indices(reading: _Reading):
     return None
 
 
-def _counterexample(reading: _Reading, comparison: _Comparison) -> dict | None:
+def _counterexample(reading: Reading, comparison: _Comparison) -> dict | None:
     if comparison.lhs is None:
         return None
     differences = np.abs(comparison.lhs[0] - comparison.rhs[0])
@@ -1381,7 +1173,7 @@ def _node_level(network: Network, expression: sp.Expr, rounds: int = 8) -> sp.Ex
     return expression.subs(activations)
 
 
-def _residual(reading: _Reading, comparison: _Comparison) -> tuple[str, float]:
+def _residual(reading: Reading, comparison: _Comparison) -> tuple[str, float]:
     left, right = _side_entries(reading)
     dropped = _node_level(reading.network, sp.sympify(left[0] - right[0]))
     try:

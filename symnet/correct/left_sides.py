@@ -14,10 +14,11 @@ from lark import Tree
 
 from ..grammar import ClaimSyntaxError, Relation
 from ..notation import Notation
+from ..reading import layer_variables, read_left
 from ..resolve import Indexed, MatrixValue, NeedsBatch, ShapeMismatch, Unresolvable
 from ..resolve.trees import after_partial, is_operator, name_of, starts_with_partial
 from ..size_sets import Networks
-from ..verdict import DocumentState, forward_definitions, layer_variables, new_name, read_left
+from ..verdict import DocumentState, forward_definitions, new_name
 from .counterpart import (KIND_OF_NODE, Derived, counterpart_latex, gradient_latex,
                           local_derivative_latex, quantity)
 from .edits import Style, factors, span
