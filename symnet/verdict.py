@@ -48,6 +48,7 @@ POINTS = 2
 # 0.35 s); the clock is only the guard against a hang, set well above, so that whether a claim
 # is proved does not depend on how loaded the machine is (reports must not change with it)
 PROOF_SECONDS = 2.0
+BUDGET_REPEAT = 0.2   # seconds between alarms once a budget has run out
 PROOF_MAX_OPS = 400   # larger differences are left to the numbers
 
 
@@ -842,10 +843,13 @@ def _compare(reading: Reading, confirm: bool = True) -> _Comparison:
 
 @contextmanager
 def _budget(seconds: float):
+    """Stop the work inside with TimeoutError after `seconds`. The alarm repeats until the work
+    has stopped: an exception raised where Python ignores it (a garbage collector's callback
+    running at that moment) must not let the work run on unbounded."""
     def stop(signum, frame):
         raise TimeoutError
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, BUDGET_REPEAT)
     try:
         yield
     finally:

@@ -435,3 +435,24 @@ def test_an_index_only_the_right_side_has_is_a_verdict_not_a_failure():
     # found by the fuzz test above: the left side was written out over the right one's indices
     result = verdicts("columns", {"x": r"1 = Z_i^{(1),m}"})["x"]
     assert result.verdict == "wrong" and "free indices differ" in result.message
+
+
+def test_a_budget_stops_the_work_even_when_its_first_alarm_is_swallowed():
+    """A TimeoutError raised where Python ignores it (a garbage collector's callback) must not
+    let a proof run on without a limit: the alarm comes again."""
+    import time
+
+    from symnet.verdict import _budget
+
+    swallowed = 0
+    with pytest.raises(TimeoutError):
+        with _budget(0.05):
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                try:
+                    time.sleep(0.01)
+                except TimeoutError:
+                    if swallowed:
+                        raise
+                    swallowed += 1   # ignored, as in a callback
+    assert swallowed == 1
