@@ -19,6 +19,10 @@ from .spec import NetworkSpec
 
 @dataclass
 class Reading:
+    """A link's two sides resolved in one network (one size set, one sample or the batch),
+    with what the verdict needs beside them: the link's variables, the places written on the
+    right (for a diagnosis), the notes on how informal notation was read."""
+
     network: Network
     lhs: Any
     rhs: Any
@@ -36,9 +40,9 @@ class Reading:
 
 
 def read_sides(link: Relation, latex: str, notation: Notation, networks: Networks, size_set: int,
-          definitions: dict, layer_shift: dict | None = None,
-          index_change: dict | None = None, position: int = 0,
-          batch: bool | None = None, forms=None) -> Reading:
+               definitions: dict, layer_shift: dict | None = None,
+               index_change: dict | None = None, position: int = 0,
+               batch: bool | None = None, forms=None) -> Reading:
     """Both sides of a link resolved at one size set: for one sample when the link allows
     it, else on the batch (or only as `batch` says, when the caller already knows)."""
     modes = (False, True) if networks.spec.samples != "single" else (True,)
@@ -152,7 +156,7 @@ def read_link(link: Relation, latex: str, notation: Notation, networks: Networks
     document's own gradients); with `forms` (the vector form), whole matrices also carry their
     matrix expressions."""
     return read_sides(link, latex, notation, networks, size_set, definitions, batch=batch,
-                 forms=forms)
+                      forms=forms)
 
 
 def read_left(link: Relation, latex: str, notation: Notation, networks: Networks,
@@ -197,7 +201,8 @@ def layer_positions(latex: str, notation: Notation, spec: NetworkSpec) -> list[i
     uses in a layer mark (at the file's sizes)."""
     count = 1
     for entry in notation.entries:
-        if entry.meaning.kind == "layer_variable" and uses_layer_variable(latex, entry.base, notation):
+        if entry.meaning.kind == "layer_variable" and \
+                uses_layer_variable(latex, entry.base, notation):
             low, high = _layer_range(entry, spec)
             count = max(count, high - low + 1)
     return list(range(count))

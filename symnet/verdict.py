@@ -341,7 +341,8 @@ def _judge_link_safely(link, latex, notation, networks, state, position,
                             f"({type(error).__name__}: {error}); please report it")
     if several and result.verdict != "holds":
         values = ", ".join(f"{name} = {value}" for name, value in layer_variables(
-            notation, networks.get(0, True), position) if uses_layer_variable(latex, name, notation))
+            notation, networks.get(0, True), position)
+            if uses_layer_variable(latex, name, notation))
         result.message = f"with {values}: {result.message}"
     return result
 
@@ -395,10 +396,10 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
         # (a term accumulated in a loop over the samples is one sample's)
         batch = False if link.one_sample and networks.spec.samples != "single" else None
         readings = [read_sides(link, latex, notation, networks, 0, definitions,
-                          position=position, batch=batch)]
+                               position=position, batch=batch)]
         try:
             readings.append(read_sides(link, latex, notation, networks, 1, definitions,
-                                  position=position, batch=batch))
+                                       position=position, batch=batch))
         except OutOfRange:
             # entries written by their numbers (`w_{j1} a_1 + w_{j2} a_2 + w_{j3} a_3`) are
             # the document's sizes': the second, smaller size set has no such entries
@@ -484,7 +485,7 @@ def _for_all_sizes(link, latex, notation, networks: Networks, definitions, posit
         try:
             with _budget(PROOF_SECONDS):
                 formed = read_sides(link, latex, notation, networks, 0, definitions,
-                               position=position, batch=batch, forms=form)
+                                    position=position, batch=batch, forms=form)
                 lhs, rhs = (getattr(side, "form", None) for side in (formed.lhs, formed.rhs))
                 if lhs is not None and rhs is not None and \
                         holds_for_all_sizes(lhs, rhs, form):
@@ -511,7 +512,7 @@ def _what_it_is(link, latex, notation, networks: Networks, definitions, position
     for text, alternative in networks.alternatives():
         try:
             if all(_evaluate(read_sides(link, latex, notation, alternative, size_set, definitions,
-                                   position=position, batch=batch), seeds=[0]).equal
+                                        position=position, batch=batch), seeds=[0]).equal
                    for size_set in (0, 1)):
                 return f"; it is exact for {text} instead of the declared one"
         except (Unresolvable, NeedsBatch, ShapeMismatch):
@@ -542,7 +543,7 @@ def _concrete_function(link, latex, notation, networks: Networks, definitions, p
         function = notation.with_function(name, layer)
         try:
             readings = [read_sides(link, latex, function, alternative, size_set, definitions,
-                              position=position, batch=batch) for size_set in (0, 1)]
+                                   position=position, batch=batch) for size_set in (0, 1)]
         except (Unresolvable, NeedsBatch, ShapeMismatch):
             continue
         if all(_evaluate(reading.but(signed=frozenset(reading.dummies.values())),
@@ -1079,7 +1080,7 @@ def _one_change(link, latex, notation, networks, reading: Reading,
     for changes, message in tries:
         try:
             changed = [read_sides(link, latex, notation, networks, size_set, {},
-                             position=position, batch=reading.batch, **changes)
+                                  position=position, batch=reading.batch, **changes)
                        for size_set in (0, 1)]
             if all(_evaluate(reading.but(lhs=c.lhs, rhs=c.rhs, network=c.network,
                                          dummies=c.dummies), seeds=[0]).equal
