@@ -12,7 +12,7 @@ from .network import Network
 from .notation import PARAMETERS_LAYER, Notation, marks_layer_with
 from .resolve import (Context, Indexed, MatrixValue, NeedsBatch, NoSuchLayer, Resolver,
                       ShapeMismatch, Unresolvable)
-from .resolve.values import UNIT
+from .resolve.values import UNIT, sample_vectors
 from .size_sets import Networks
 from .spec import NetworkSpec
 
@@ -144,9 +144,7 @@ def _of_the_written_sample(lhs, rhs, samples: set, network: Network):
     if len(letters) != 1 or not letters <= samples or \
             lhs.shape[axis] != network.batch or lhs.shape[1 - axis] != rhs.ranges.get(UNIT):
         return lhs
-    sample, matrix = next(iter(letters)), lhs.matrix if axis == 0 else lhs.matrix.T
-    return Indexed(frozenset({sample, UNIT}), {sample: network.batch, UNIT: matrix.cols},
-                   lambda assignment: matrix[assignment[sample], assignment[UNIT]])
+    return sample_vectors(lhs.matrix, next(iter(letters)), axis)
 
 
 def read_link(link: Relation, latex: str, notation: Notation, networks: Networks,

@@ -17,7 +17,10 @@ from ..grammar import source_of
 from ..resolve.trees import factors_of, name_of, written_tokens
 
 # letters the conventions give a layer (`W^{(l)}` ...) and names they read without one (`x`)
-_LAYERED_LETTERS = {key.split("^")[0] for key in SYMBOLS if "^{(l)}" in key}
+# the letters the conventions give a layer (`W^{(l)}` ...), by what they are
+LAYERED_KINDS = {key.split("^")[0]: meaning.split("[")[0] for key, meaning in SYMBOLS.items()
+                 if "^{(l)}" in key}
+_LAYERED_LETTERS = set(LAYERED_KINDS)
 _PLAIN_NAMES = {key for key in SYMBOLS if "^" not in key}
 _INPUTS = {name for name, meaning in SYMBOLS.items() if meaning == "input"}
 _PRODUCTS = {r"\cdot", r"\times", "*", ""}

@@ -24,12 +24,12 @@ from ..errors import InputError
 from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
 from ..registry import CONCRETE_ACTIVATIONS
 from ..resolve.trees import name_of, written_tokens
-from .chain import Chain, covered
+from .chain import LAYERED_KINDS, Chain, covered
 from .neurons import Neurons
 
 # letters that carry a layer mark, by what they are (from the conventions table)
-_LAYERED = {key.split("^")[0]: meaning.split("[")[0] for key, meaning in SYMBOLS.items()
-            if "^{(l)}" in key and not key.startswith(("d", "\\delta"))}
+_LAYERED = {letter: kind for letter, kind in LAYERED_KINDS.items()
+            if not letter.startswith(("d", "\\delta"))}
 _ACTIVATION_LETTERS = {letter for letter, kind in _LAYERED.items() if kind == "activation"}
 _PARAMETER_LETTERS = {letter: kind for letter, kind in _LAYERED.items()
                       if kind in ("weight", "bias")}
@@ -292,8 +292,7 @@ def _read_delta_mark(node, features: Features) -> None:
         numbers = [mark for mark in marks if mark.type == "NUMBER"]
         if len(numbers) == 1 and all(str(mark) in "()" or mark is numbers[0]
                                      for mark in marks):
-            grouped = any(inner.data == "group" for inner in script.iter_subtrees())
-            style = "_l" if script.data == "sub" else "^{(l)}" if grouped else "^l"
+            style = "_l" if script.data == "sub" else "^" + _layer_style(node)
             features.delta_marks[int(float(numbers[0]))] = r"\delta" + style
 
 
@@ -859,16 +858,12 @@ def _concrete_functions(network: dict, notation: dict, formulas: list[str],
         # the function of every layer, or of the first that applies it (numbered as symnet is)
         row = "activation_function" if len(numbers) == len(network["layers"]) else \
             f"activation_function[{numbers[0]}]"
-        undefined = check(network, notation, about) or 0
-        better = []
-        for activation in CONCRETE_ACTIVATIONS:
-            layers = [{**{key: value for key, value in layer.items() if key != "function"},
-                       "activation": activation} if number in numbers else layer
-                      for number, layer in enumerate(network["layers"], start=1)]
-            candidate = ({**network, "layers": layers}, {**notation, name: row})
-            held = check(*candidate, about)
-            if held is not None and held > undefined:
-                better.append(candidate)
+        candidates = [({**network, "layers": [
+            {**{key: value for key, value in layer.items() if key != "function"},
+             "activation": activation} if number in numbers else layer
+            for number, layer in enumerate(network["layers"], start=1)]},
+            {**notation, name: row}) for activation in CONCRETE_ACTIVATIONS]
+        better = _holding_more(check, network, notation, about, candidates)
         # a document that gives the formulas of two (`f` the sigmoid, or tanh) means either
         if len(better) == 1:
             network, notation = better[0]
@@ -889,8 +884,16 @@ def _error_terms(network: dict, notation: dict, features: Features, formulas: li
     if not about or not all(meaning.startswith("adjoint(") for meaning in meanings.values()):
         return notation
     own = {**notation, **{key: "sample_" + meaning for key, meaning in meanings.items()}}
-    held, as_own = check(network, notation, about), check(network, own, about)
-    return own if as_own is not None and as_own > (held or 0) else notation
+    return own if _holding_more(check, network, notation, about, [(network, own)]) \
+        else notation
+
+
+def _holding_more(check, network: dict, notation: dict, about: list[str],
+                  candidates: list[tuple[dict, dict]]) -> list[tuple[dict, dict]]:
+    """The (network, notation) readings under which more of the formulas `about` hold than
+    under `network` and `notation`: the checker decides what the document means."""
+    held = check(network, notation, about) or 0
+    return [candidate for candidate in candidates if (check(*candidate, about) or 0) > held]
 
 
 def check_with(header: dict):

@@ -18,16 +18,13 @@ from dataclasses import dataclass, field
 
 from lark import Tree
 
-from ..conventions import SYMBOLS
 from ..grammar import source_of
 from ..resolve.trees import name_of, written_tokens
+from .chain import LAYERED_KINDS
 
 # `net_j`, `\text{net}_j`, `o_j`: a name with one index letter
 _ENTRY = re.compile(r"^\s*(?P<name>\\(?:text|mathrm|mathit|operatorname)\s*\{\s*[A-Za-z]+\s*\}"
                     r"|\\?[A-Za-z]+)\s*_\s*\{?\s*(?P<index>[A-Za-z])\s*\}?\s*$")
-# letters the conventions give a layer (`w^{(l)}`, `b^{(l)}`): no row needed for them
-_LAYERED = {(key.split("^")[0], meaning.split("[")[0]) for key, meaning in SYMBOLS.items()
-            if "^{(l)}" in key}
 
 
 @dataclass
@@ -119,7 +116,7 @@ class Neurons:
         weights = {step.weight for step in self.layers}
         for number, step in enumerate(self.layers, start=1):
             for name, kind in ((step.weight, "weight"), (step.bias, "bias")):
-                if name is None or (name, kind) in _LAYERED and len(weights) == 1:
+                if name is None or LAYERED_KINDS.get(name) == kind and len(weights) == 1:
                     continue   # `w_{ij}`, `w_{jk}`: the letters say the layer
                 rows[name if len(weights) > 1 else f"{name}^{{(l)}}"] = \
                     f"{kind}[{number}]" if len(weights) > 1 else f"{kind}[l]"
@@ -135,7 +132,7 @@ def _any_layer_rows(step: Step, formulas: list[str]) -> dict[str, str]:
         rows[f"{step.preactivation}^{{(l)}}"] = "preactivation[l]"
     rows[f"{step.activation}^{{(l)}}"] = "activation[l]"
     for name, kind in ((step.weight, "weight"), (step.bias, "bias")):
-        if name is not None and (name, kind) not in _LAYERED:
+        if name is not None and LAYERED_KINDS.get(name) != kind:
             rows[f"{name}^{{(l)}}"] = f"{kind}[l]"
     return rows
 

@@ -10,8 +10,9 @@ from ..conventions import LAYER_NAMES
 from ..grammar import source_of
 from ..notation import marks_layer_with, normalise
 from .trees import column_of, is_group, label_of, lone_letter, name_of, written_tokens
-from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, NO_SAMPLE, UNIT, Indexed, MatrixValue,
-                     NeedsBatch, NoSuchLayer, ShapeMismatch, Unresolvable, of_sample, renamed)
+from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, NO_SAMPLE, Indexed, MatrixValue,
+                     NeedsBatch, NoSuchLayer, ShapeMismatch, Unresolvable, of_sample, renamed,
+                     sample_vectors)
 
 
 class IndexReader:
@@ -190,10 +191,7 @@ class IndexReader:
                 isinstance(value, MatrixValue) and axis is not None and
                 value.shape[axis] == self.network.batch):
             return None
-        letter = self._sample_name(arguments[0], samples)
-        matrix = value.matrix if axis == 1 else value.matrix.T
-        return Indexed(frozenset({letter, UNIT}), {letter: matrix.cols, UNIT: matrix.rows},
-                       lambda asg: matrix[asg[UNIT], asg[letter]])
+        return sample_vectors(value.matrix, self._sample_name(arguments[0], samples), axis)
 
     def _sample_name(self, tree, samples) -> str:
         name = name_of(tree) if isinstance(tree, (Tree, Token)) else None

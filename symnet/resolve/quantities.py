@@ -296,14 +296,12 @@ class QuantityReader:
                                      self.context.dummies))
             inner.index_scope = self.index_scope
             return inner.resolve(definition)
-        layered = [entry.key for entry in self.context.notation.by_base(normalise(name))
+        entries = [entry for entry in self.context.notation.by_base(normalise(name))
                    if entry.variable is not None or entry.layer is not None]
+        layered = [entry.key for entry in entries]
         declared = [number for number, layer in enumerate(self.network.layers, start=1)
                     if layer.activation.generic and layer.activation.name == name]
-        own_layered = [entry for entry in self.context.notation.by_base(normalise(name))
-                       if (entry.variable is not None or entry.layer is not None) and
-                       not entry.convention]
-        if declared and not own_layered and not indices:
+        if declared and all(entry.convention for entry in entries) and not indices:
             # `\phi`, `g`: the generic function the [network] declares its layers with (one
             # undefined function of that name, whichever layer applies it; the conventions'
             # `g^{[l]}` does not hide it)
@@ -319,8 +317,7 @@ class QuantityReader:
             self.parameters_at_any_layer += 1
             return self._meaning_value(parameter, layer + parameter.offset, indices, sample,
                                        tree)
-        variable = next((entry for entry in self.context.notation.by_base(normalise(name))
-                         if entry.variable is not None), None)
+        variable = next((entry for entry in entries if entry.variable is not None), None)
         if variable is not None and variable.meaning.adjoint and \
                 variable.meaning.kind == "preactivation" and self.parameters_at_any_layer:
             # `\frac{\partial C}{\partial b} = \delta`: the error of the neuron the parameter

@@ -131,6 +131,14 @@ class FunctionValue:
 Value = Indexed | MatrixValue | FunctionValue | Jacobian
 
 
+def sample_vectors(matrix: sp.Matrix, letter: str, samples_axis: int) -> Indexed:
+    """A batch matrix (samples along `samples_axis`) as each sample's vector: indexed by the
+    sample `letter` and the vector's units."""
+    columns = matrix if samples_axis == 1 else matrix.T
+    return Indexed(frozenset({letter, UNIT}), {letter: columns.cols, UNIT: columns.rows},
+                   lambda assignment: columns[assignment[UNIT], assignment[letter]])
+
+
 def of_sample(value: Indexed, letter: str, samples: int) -> Indexed:
     """`value` with its implicit sample made the sample `letter` names (of `samples`): `z_k`
     beside `L_i` is `z_{k,i}`. A value that has the letter already keeps both."""
