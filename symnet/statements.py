@@ -58,11 +58,11 @@ def increments(chain: list[Relation], notation: Notation) -> list[Relation]:
     if any(INCREMENT in entry.key for entry in notation.entries if not entry.convention):
         return chain
     rates = set(notation.marker("learning_rate"))
-    return [_increment(link, rates) or link for link in chain]
+    return [_increment(link, rates, notation) or link for link in chain]
 
 
-def _increment(link: Relation, rates: set[str]) -> Relation | None:
-    target = _incremented(link.lhs)
+def _increment(link: Relation, rates: set[str], notation: Notation) -> Relation | None:
+    target = incremented(link.lhs, notation)
     if target is None or link.relation not in {"=", ":="} | UPDATE:
         return None
     rhs = link.rhs
@@ -80,14 +80,35 @@ def _increment(link: Relation, rates: set[str]) -> Relation | None:
                    "over the samples; declare \\Delta in [notation] or write the rate")
 
 
-def _incremented(lhs) -> Tree | None:
-    """X in `\\Delta X`."""
+def incremented(lhs, notation: Notation) -> Tree | None:
+    """X in `\\Delta X`; and in `\\Delta^{(l)}`, `\\Delta^{(l)}_{ij}` (an increment with a layer
+    and nothing after it), the weights of that layer, written with those scripts."""
     if isinstance(lhs, Tree) and lhs.data == "juxtaposition" and len(lhs.children) == 2:
         mark, target = lhs.children
-        if isinstance(mark, Tree) and mark.data == "command" and \
-                str(mark.children[0]) == INCREMENT:
+        if _is_increment(mark):
             return target
+    if isinstance(lhs, Tree) and lhs.data == "scripted" and _is_increment(lhs.children[0]) and \
+            any(script.data == "sup" for script in lhs.children[1].children):
+        mark = lhs.children[0].children[0]
+        weight = _weight_base(notation)
+        letter = Token.new_borrow_pos("COMMAND" if weight.startswith("\\") else "LETTER",
+                                      weight, mark)
+        name = Tree("command" if weight.startswith("\\") else "name", [letter], lhs.meta)
+        return Tree("scripted", [name, lhs.children[1]], lhs.meta)
     return None
+
+
+def _is_increment(tree) -> bool:
+    return isinstance(tree, Tree) and tree.data == "command" and \
+        str(tree.children[0]) == INCREMENT
+
+
+def _weight_base(notation: Notation) -> str:
+    """The letter the document writes a layer's weights with (`\\Theta^{(l)}`): its own
+    notation's, else the conventions'."""
+    weights = [entry for entry in notation.entries if entry.meaning.kind == "weight" and
+               not entry.meaning.adjoint and entry.variable is not None]
+    return min(weights, key=lambda entry: entry.convention).base if weights else "W"
 
 
 def _mentions(tree, names: set[str]) -> bool:

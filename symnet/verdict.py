@@ -157,9 +157,11 @@ def judge(claim_id: str, latex: str, notation: Notation,
         definitions[INCREMENT] = (ACCUMULATED, latex)
     defined = _definition(chain, notation, networks, definitions)
     if defined:
-        definitions[defined] = (chain[0].rhs, latex)
+        definitions[defined] = (_defined(chain[0]), latex)
+        name = ' '.join(source_of(chain[0].lhs, latex).split()) \
+            if isinstance(chain[0].lhs, Tree) and chain[0].lhs.data == "scripted" else defined
         return Verdict(claim_id, written, "holds", "symbolic",
-                       message=f"defines {defined} (used by later claims)")
+                       message=f"defines {name} (used by later claims)")
     running = _running(chain, notation, networks, state)
     results, messages = [], []
     positions = layer_positions(latex, notation, networks.spec)
@@ -219,7 +221,7 @@ def establish(claim_id: str, latex: str, notation: Notation, networks: Networks,
         definitions[INCREMENT] = (ACCUMULATED, read)
     defined = _definition(chain, notation, networks, definitions)
     if defined:
-        definitions[defined] = (chain[0].rhs, read)
+        definitions[defined] = (_defined(chain[0]), read)
         return
     for link in chain:
         label = _label(link, notation, networks, definitions)
@@ -371,13 +373,42 @@ def _definition(chain, notation: Notation, networks: Networks, definitions) -> s
 
 def new_name(lhs, notation: Notation, networks: Networks, definitions) -> str | None:
     """`E` in `E = ...`, `Input` in `\\text{Input} = x_0`: a bare symbol (or word) that
-    neither the notation, the sizes, an earlier definition nor a function name knows."""
+    neither the notation, the sizes, an earlier definition nor a function name knows; also
+    such a symbol with a layer, `D^{(l)}`, `D^{(l)}_{ij}` (`layered_definition`)."""
+    if isinstance(lhs, Tree) and lhs.data == "scripted" and layered_definition(lhs, notation):
+        lhs = lhs.children[0]
     if not (isinstance(lhs, Tree) and lhs.data in ("name", "command", "word")):
         return None
     name = name_of(lhs)
     known = {entry.base for entry in notation.entries} | set(networks.spec.sizes) | \
         set(definitions) | set(BUILTIN_FUNCTIONS) | set(FUNCTION_NAMES) | set(LOSS_NAMES)
     return None if name in known else name
+
+
+def layered_definition(lhs, notation: Notation) -> bool:
+    """Whether `lhs` is a name with a layer variable of the notation in parentheses or
+    brackets, and at most entry letters under it: `D^{(l)}`, `D^{[l]}_{ij}` (defined at every
+    layer; a name with a layer number, `s^{(2)} = ...`, is a forward pass the notation does
+    not know, not a definition)."""
+    scripts = {script.data: script.children[0] for script in lhs.children[1].children}
+    mark = scripts.get("sup")
+    if mark is not None and mark.data == "script_list" and len(mark.children) == 1:
+        mark = mark.children[0]
+    if not (isinstance(mark, Tree) and mark.data == "group" and len(mark.children) == 1):
+        return False
+    variables = {entry.base for entry in notation.entries
+                 if entry.meaning.kind == "layer_variable"}
+    layer = mark.children[0]
+    letters = [str(token) for token in written_tokens([scripts.get("sub")])]
+    return name_of(layer) in variables and all(letter.isalpha() for letter in letters)
+
+
+def _defined(link: Relation):
+    """What a definition stores: its right side; with the left side's scripts, when it
+    defines a name with a layer."""
+    if isinstance(link.lhs, Tree) and link.lhs.data == "scripted":
+        return Tree("layered_definition", [link.lhs, link.rhs], link.lhs.meta)
+    return link.rhs
 
 
 def _where(column: int | None) -> str:

@@ -1436,3 +1436,73 @@ def test_a_product_whose_last_factor_only_fits_entry_by_entry():
     assert outcomes(results)[0] == HOLDS
     assert "the grouping whose shapes fit" in results[0].message
     assert outcomes(results)[1] == ("wrong", "shape")
+
+
+def test_an_accumulator_with_a_layer_and_a_name_defined_at_every_layer():
+    """`\\Delta^{(k)} := \\Delta^{(k)} + \\delta^{(k+1)} (h^{(k)})^T` in a loop over the
+    samples accumulates the gradient of the weights written with that layer (`U^{(k)}`), also
+    entry by entry; `P^{(k)} := \\frac{1}{M} \\Delta^{(k)}` defines P at every layer, read at
+    the layer (and entries) a later claim writes."""
+    table = network(samples="columns", hidden="sigmoid", output="sigmoid",
+                    loss="binary_cross_entropy", scale=1, reduction="mean", outputs=3,
+                    layers_from=1)
+    table["sizes"]["M"] = table["sizes"].pop("m")
+    table["batch"] = "M"
+    for layer in table["layers"]:
+        layer["bias"] = False
+    notation = {"U^{(k)}": "weight[k+1]", "h^{(k)}": "activation[k]",
+                "k": "layer_variable[1..last]"}
+    claims = [r"\Delta^{(k)} := \Delta^{(k)} + \delta^{(k+1)} (h^{(k)})^T",
+              r"\Delta^{(k)}_{rs} := \Delta^{(k)}_{rs} + h^{(k)}_s \delta^{(k+1)}_r",
+              r"P^{(k)} := \frac{1}{M} \Delta^{(k)}",
+              r"Q^{(k)}_{rs} := \frac{1}{M} \Delta^{(k)}_{rs}",
+              r"\frac{\partial J}{\partial U^{(k)}} = P^{(k)}",
+              r"\frac{\partial J}{\partial U^{(k)}_{rs}} = Q^{(k)}_{rs}",
+              r"\frac{\partial J}{\partial U^{(1)}_{12}} = Q^{(1)}_{12}"]
+    planted = [claims[1].replace(r"h^{(k)}_s \delta^{(k+1)}_r", r"h^{(k)}_r \delta^{(k+1)}_s"),
+               claims[0].replace(r"(h^{(k)})^T", r"(h^{(k+1)})^T"),
+               r"\frac{\partial J}{\partial U^{(k)}_{sr}} = Q^{(k)}_{rs}",
+               r"\frac{\partial J}{\partial U^{(k)}} = M P^{(k)}"]
+    results = verdicts_in(table, claims + planted, notation)
+    assert outcomes(results) == [HOLDS] * 7 + [
+        ("wrong", "index"), ("wrong", "shape"), ("wrong", "index"), ("wrong", "factor")]
+    assert "accumulated over the samples" in results[0].message
+    assert "defines P^{(k)}" in results[2].message
+    # before any accumulation, \Delta^{(k)} is nobody's
+    assert outcomes(verdicts_in(table, claims[2:3] + claims[4:5], notation))[1][0] == \
+        "unchecked"
+
+
+def test_entry_k_of_the_network_named_by_its_parameters_for_one_sample():
+    """`(f_\\theta(x^{(n)}))_k` and `f_\\theta(x^{(n)})_k` in a cost summed over the samples n
+    and the outputs k: entry k of the network's output for sample n (the log of it, in
+    `\\log f_\\theta(x^{(n)})_k`)."""
+    table = network(samples="columns", hidden="tanh", output="sigmoid",
+                    loss="binary_cross_entropy", scale=1, reduction="mean", outputs=3)
+    notation = {"n": "sample_index", r"\theta": "weight[1]"}
+    cost = (r"J(\theta) = -\frac{1}{m} \sum_{n=1}^{m} \sum_{k=1}^{q} \left[ y^{(n)}_k "
+            r"\log (f_\theta(x^{(n)}))_k + (1 - y^{(n)}_k) \log (1 - (f_\theta(x^{(n)}))_k)"
+            r" \right]")
+    claims = [cost, cost.replace(r"(f_\theta(x^{(n)}))_k", r"f_\theta(x^{(n)})_k"),
+              r"(f_\theta(x^{(n)}))_k = a^{(2)}_{kn}", r"f_\theta(x^{(n)})_2 = a^{(2)}_{2n}"]
+    planted = [cost.replace(r"\log (1 - (f_\theta(x^{(n)}))_k)", r"\log (f_\theta(x^{(n)}))_k"),
+               r"(f_\theta(x^{(n)}))_k = a^{(1)}_{kn}"]
+    assert outcomes(verdicts_in(table, claims + planted, notation)) == [HOLDS] * 4 + [
+        ("wrong", "other"), ("wrong", "index")]
+    assert verdicts_in(table, [r"(f_\theta(x^{(n)}))_4 = 0"], notation)[0].message == \
+        "column 1: index 4 is out of range (1..3)"
+
+
+def test_e_with_a_layer_mark_is_a_letter_and_its_other_powers_eulers_number():
+    """`e^{(2)}` is a letter with a layer (unknown until declared), not Euler's number squared;
+    with `e^{(l)}` declared, `e^{-z}` is still Euler's."""
+    table = network(samples="single", hidden="sigmoid", output="sigmoid")
+    unknown = verdicts_in(table, [r"e^{(2)} = \delta^{(2)}"])[0]
+    assert unknown.verdict == "unchecked" and "'e' with a layer" in unknown.message
+    declared = {"e^{(l)}": "adjoint(preactivation[l])"}
+    claims = [r"e^{(2)} = (a^{(2)} - y) \odot \sigma'(z^{(2)})",
+              r"\sigma(z) = \frac{1}{1 + e^{-z}}",
+              r"e^{(1)} = (W^{(2)})^T e^{(2)} \odot \sigma'(z^{(1)})"]
+    planted = [r"e^{(1)} = (W^{(2)})^T e^{(2)}"]
+    assert outcomes(verdicts_in(table, claims + planted, declared)) == [HOLDS] * 3 + [
+        ("wrong", "other")]

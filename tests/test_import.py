@@ -510,15 +510,16 @@ $$\frac{\partial E}{\partial U^{(1)}} = X^T \delta^{(3)}$$
 def test_a_chain_in_own_letters_numbered_from_the_input(tmp_path, capsys):
     """The same numbering in the document's own letters, samples as rows: the chain names
     p, q and U layer by layer, the conventions' \\delta^{(3)} is then the output layer's, and
-    \\phi is ReLU by its formula. The last formula takes the output layer's error: found."""
+    \\phi is ReLU by its formula; p and U get one row for every layer (in the document's
+    numbering). The last formula takes the output layer's error: found."""
     path = tmp_path / "rows.md"
     path.write_text(ROWS_IN_OWN_LETTERS)
     inference = import_document(path).inference
     network, notation = inference.network, inference.notation
     assert (network["samples"], network["layers_from"]) == ("rows", 1)
     assert [layer["activation"] for layer in network["layers"]] == ["relu", "relu"]
-    assert (notation["p^{(2)}"], notation["U^{(2)}"], notation[r"\phi"]) == (
-        "preactivation[1]", "weight[2]", "activation_function")
+    assert (notation["p^{(l)}"], notation["U^{(l)}"], notation[r"\phi"]) == (
+        "preactivation[l]", "weight[l+1]", "activation_function")
     assert main(["check", str(path), "--json", "-"]) == 1
     claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
     assert [claim["verdict"] for claim in claims] == ["holds"] * 9 + ["wrong"]
@@ -894,3 +895,63 @@ def test_theta_weights_numbered_by_the_layer_they_leave_and_each_examples_error_
     assert main(["check", str(path), "--json", "-"]) == 1
     claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
     assert [claim["verdict"] for claim in claims][-3:] == ["holds", "holds", "wrong"]
+
+
+ACCUMULATED = r"""# Learning the weights
+
+Start from $h^{(1)} = x$ and compute
+
+$$s^{(2)} = V^{(1)} h^{(1)}$$
+
+$$h^{(2)} = \phi(s^{(2)})$$
+
+$$s^{(3)} = V^{(2)} h^{(2)}$$
+
+$$f_V(x) = h^{(3)} = \phi(s^{(3)})$$
+
+with the logistic function $\phi(s) = \frac{1}{1 + e^{-s}}$. Over $N$ examples and $C$ outputs the
+cost is
+
+$$E(V) = -\frac{1}{N} \sum_{n=1}^{N} \sum_{c=1}^{C} \left[ t^{(n)}_c \log f_V(x^{(n)})_c + (1 - t^{(n)}_c) \log (1 - f_V(x^{(n)})_c) \right]$$
+
+For each example, backwards:
+
+$$e^{(3)} = h^{(3)} - t$$
+
+$$e^{(2)} = (V^{(2)})^T e^{(3)} \odot \phi'(s^{(2)})$$
+
+and accumulate
+
+$$\Delta^{(l)}_{pq} := \Delta^{(l)}_{pq} + h^{(l)}_q e^{(l+1)}_p$$
+
+Finally
+
+$$G^{(l)} := \frac{1}{N} \Delta^{(l)}$$
+
+$$\frac{\partial E}{\partial V^{(l)}} = G^{(l)}$$
+
+$$\Delta^{(l)}_{pq} := \Delta^{(l)}_{pq} + h^{(l)}_p e^{(l+1)}_q$$
+
+$$\frac{\partial E}{\partial V^{(l)}} = N G^{(l)}$$
+"""
+
+
+def test_gradients_accumulated_example_by_example_in_own_letters(tmp_path, capsys):
+    """A chain in own letters numbered from the input (`h^{(1)} = x`, then `s^{(2)} = V^{(1)}
+    h^{(1)}`): V and s get one row for every layer; the cross entropy summed over C outputs
+    makes C the output's units and t (what multiplies its logs) the target; e, set to the
+    output minus the target, names each example's error terms (e^{-s} stays Euler's); the
+    accumulator \\Delta^{(l)} and G^{(l)} defined from it are read at every layer. Both
+    planted errors (an index swap, a factor N) are found."""
+    path = tmp_path / "accumulated.md"
+    path.write_text(ACCUMULATED)
+    inference = import_document(path).inference
+    network, notation = inference.network, inference.notation
+    assert network["layers_from"] == 1 and network["layers"][-1]["units"] == "C"
+    assert (notation["V^{(l)}"], notation["s^{(l)}"], notation["t"], notation["e^{(l)}"]) == (
+        "weight[l+1]", "preactivation[l]", "target", "sample_adjoint(preactivation[l])")
+    assert inference.forward_holds == inference.forward_total == 6
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [(claim["verdict"], claim.get("diagnosis")) for claim in claims] == \
+        [("holds", None)] * 12 + [("wrong", "index"), ("wrong", "factor")]

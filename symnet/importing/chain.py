@@ -55,6 +55,9 @@ class Chain:
                 self._activation(written, lhs, head, _text(head, latex))
                 return True
             return False
+        if self.layers == 0 and _base(rhs) in _INPUTS and _text(rhs, latex) == _base(rhs):
+            self.flowing = {written}   # `h^{(1)} = x`: the input under the name it flows in
+            return True
         if self._affine(rhs, latex):
             self._name(written, lhs, f"preactivation[{self.layers}]")
             self.flowing = {written}

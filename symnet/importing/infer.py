@@ -23,7 +23,7 @@ from ..conventions import FUNCTION_NAMES, LOSS_NAMES, SYMBOLS, ascii_latex
 from ..errors import InputError
 from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
 from ..registry import CONCRETE_ACTIVATIONS
-from ..resolve.trees import name_of, written_tokens
+from ..resolve.trees import factors_of, name_of, written_tokens
 from .chain import LAYERED_KINDS, Chain, covered
 from .neurons import Neurons
 
@@ -60,6 +60,9 @@ _SOFTMAX = re.compile(r"\s*(?P<p>\\hat\s*\{\s*[A-Za-z]\s*\}|\\?[A-Za-z]+)\s*_\s*
 _PENALTY = re.compile(r"\+\s*(?=(?:\\[dt]?frac\s*\{[^{}]*\}\s*\{[^{}]*\}\s*)?\\lambda|"
                       r"\\[dt]?frac\s*\{\s*\\lambda)")
 _ONE_OVER = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*\{?\s*([A-Za-z])\s*\}?")
+# `\sum_{k=1}^{K}`: a sum with a named upper limit (the units of the output, when its letter
+# indexes the target, `y_k`)
+_SUM_TO = re.compile(r"\\sum\s*_\s*\{\s*([a-z])\s*=\s*[01]\s*\}\s*\^\s*\{?\s*([A-Za-z])\s*\}?")
 
 
 @dataclass
@@ -97,6 +100,9 @@ class Features:
     weight_order: str | None = None     # `w_{ij}` of neuron j of any layer: "in_out"
     differentiated: set[str] = field(default_factory=set)   # `\partial e`: e, differentiated
     softmax: tuple[str, str] | None = None   # `p_k = \frac{e^{f_k}}{\sum_j e^{f_j}}`: (p, f)
+    # `e^{(3)} = h^{(3)} - t`: (the key `e^{(l)}`, its letter, the names subtracted)
+    differences: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+    error_keys: set[str] = field(default_factory=set)   # own letters for the error terms
 
 
 @dataclass
@@ -131,6 +137,8 @@ def read_features(formulas: list[str]) -> Features:
                     features.sample_letters.add(over.group(1))   # `o^{(n)}`: sample n's
             # `u = h W + b \in \mathbb{R}^{1 \times m}`: the space says a shape, not a step
             parts = [link for link in links(tree) if link.relation != r"\in"]
+            if parts:
+                _read_difference(parts[0].lhs, parts[-1].rhs, features)
             if not parts or _DERIVATIVE.search(source_of(parts[0].lhs, equation)):
                 continue
             # `\mbox{Output} = x_3 = f_3(W_3 x_2)`: the statement after the label
@@ -152,6 +160,7 @@ def read_features(formulas: list[str]) -> Features:
             not features.layer_letters:
         _read_neurons(neurons, features, formulas)
     _read_layer_variables(features)
+    _read_error_letters(features)
     letters = {letter for letter, layer in features.widths if layer in features.layer_letters}
     if len(letters) == 1:
         features.size_letter = letters.pop()
@@ -173,7 +182,8 @@ def _bracket_layers(latex: str) -> str:
 def _read_chain(chain: Chain, features: Features) -> None:
     """What the chain of named steps adds: the rows for the document's own names, each layer's
     function where no conventional name gave it, the layers' count and biases."""
-    features.own_symbols = {**chain.rows, **features.own_symbols}
+    first = 1 if features.starts_at_one else 0   # the number the document gives the input
+    features.own_symbols = {**_at_every_layer(chain.rows, first), **features.own_symbols}
     numbered = {_letter(name) for name in chain.rows}
     roles = [features.own_symbols.get(name) for name in features.compared]
     if roles.count("output") == 1 and roles.count(None) == 1:
@@ -198,11 +208,38 @@ def _read_chain(chain: Chain, features: Features) -> None:
             features.activations.setdefault("out", "identity")
     features.weighted |= chain.layers > 0
     features.bias |= chain.biased
-    first = 1 if features.starts_at_one else 0   # the number the document gives the input
     for layer, (head, written) in chain.functions.items():
         found = features.activations.setdefault(str(layer + first), _activation_of(head))
         if found.startswith("generic:") and isinstance(head, Tree) and head.data == "scripted":
             features.own_symbols.setdefault(written, f"activation_function[{layer}]")
+
+
+# `V^{(2)}`, `s^{[1]}` = `weight[2]`: a chain's row for a letter at one numbered layer
+_NUMBERED_ROW = re.compile(r"^(?P<base>\\?[A-Za-z]+)\^\{?[(\[](?P<written>[0-9]+)[)\]]\}?$")
+_LAYER_MEANING = re.compile(r"^(?P<kind>[a-z_]+)\[(?P<layer>[0-9]+)\]$")
+
+
+def _at_every_layer(rows: dict[str, str], first: int) -> dict[str, str]:
+    """The chain's rows with a letter it named layer by layer at the same distance from the
+    network's numbering (`V^{(1)}` = weight[1], `V^{(2)}` = weight[2], the input numbered
+    `first`) as one row for every layer, `V^{(l)}` = weight[l+1]: formulas written for a
+    layer variable (`\\frac{\\partial E}{\\partial V^{(l)}}`) name them too."""
+    found: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for key, meaning in rows.items():
+        row, layer = _NUMBERED_ROW.match(key), _LAYER_MEANING.match(meaning)
+        if row and layer:
+            offset = int(layer["layer"]) - (int(row["written"]) - first)
+            found.setdefault((row["base"], layer["kind"]), []).append((key, offset))
+    collapsed = dict(rows)
+    for (base, kind), keys in found.items():
+        offsets = {offset for _, offset in keys}
+        if len(keys) < 2 or len(offsets) != 1:
+            continue
+        for key, _ in keys:
+            del collapsed[key]
+        offset = offsets.pop()
+        collapsed[f"{base}^{{(l)}}"] = f"{kind}[l{offset:+d}]" if offset else f"{kind}[l]"
+    return collapsed
 
 
 def _parsed(equation: str):
@@ -255,6 +292,34 @@ def _read_layers(tree, features: Features) -> None:
             features.reaches_next |= mark[1] > 0
         if name_of(node.children[0]) in ("b", "B"):
             features.bias = True
+
+
+def _read_difference(lhs, rhs, features: Features) -> None:
+    """`e^{(3)} = h^{(3)} - t`, `e^{(3)} = (h^{(3)} - t) \\odot \\phi'(s^{(3)})`: a letter with a
+    layer mark set to a difference of two names (kept for `_read_error_letters`)."""
+    lhs = _unbraced(lhs)
+    if not (isinstance(lhs, Tree) and lhs.data == "scripted" and _layer_mark(lhs)):
+        return
+    if isinstance(rhs, Tree) and rhs.data == "binary" and str(rhs.children[1]) in (
+            r"\odot", r"\circ", "*", r"\cdot"):
+        rhs = _unbraced(rhs.children[0])
+    if isinstance(rhs, Tree) and rhs.data == "binary" and str(rhs.children[1]) == "-":
+        left, right = (_base(_unbraced(side)) for side in (rhs.children[0], rhs.children[2]))
+        features.differences.append((f"{_base(lhs)}^{_layer_style(lhs)}", _base(lhs), left,
+                                     right))
+
+
+def _read_error_letters(features: Features) -> None:
+    """A letter of the document's own set to the output minus the target at a layer (`e^{(3)}
+    = h^{(3)} - t`) names the error terms, the loss's derivatives by the pre-activations,
+    as the conventions' \\delta does."""
+    targets = {name for name, meaning in {**SYMBOLS, **features.own_symbols}.items()
+               if meaning == "target"}
+    for key, letter, left, right in features.differences:
+        if right in targets and left not in targets and letter not in LAYERED_KINDS and \
+                letter not in SYMBOLS and key not in features.own_symbols:
+            features.own_symbols[key] = "adjoint(preactivation[l])"
+            features.error_keys.add(key)
 
 
 def _read_neurons(neurons: Neurons, features: Features, formulas: list[str]) -> None:
@@ -382,6 +447,9 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
                               if loss), features.loss or _generic_loss(rhs))
         _read_mean_of_terms(base, sides[-1][1], features)
         features.compared = features.compared or _compared(rhs)
+        target = _cross_entropy_target(rhs)
+        if target is not None and target not in SYMBOLS:
+            features.own_symbols.setdefault(target, "target")
         return True
     mark = _layer_of(lhs)
     own_preactivation = bool(base and mark) and base not in _LAYERED and \
@@ -519,6 +587,21 @@ def _compared(tree) -> list[str]:
     return []
 
 
+def _cross_entropy_target(tree) -> str | None:
+    """`t_c \\log p_c + ...`: the one name a cross entropy multiplies its logs by, the target;
+    None when there is no such name (or several)."""
+    found = set()
+    for node in tree.iter_subtrees_topdown():
+        if node.data != "juxtaposition":
+            continue
+        factors = factors_of(node)
+        for factor, following in zip(factors, factors[1:]):
+            if name_of(following) in (r"\log", r"\ln") and isinstance(factor, Tree) and \
+                    factor.data in ("name", "scripted"):
+                found.add(_base(factor))
+    return found.pop() if len(found) == 1 else None
+
+
 def _unbraced(tree):
     """`{{z}^{[l]}}` -> `{z}^{[l]}`; `{z}` -> `z` (braces some editors write around a name)."""
     while isinstance(tree, Tree) and tree.data == "group" and len(tree.children) == 1:
@@ -638,7 +721,10 @@ def _loss_of(text: str) -> dict | None:
         batch = one_over.group(1) if one_over else None
     if batch:
         reduction = "mean"
-    return {"kind": kind, "scale": scale, "reduction": reduction, "batch": batch}
+    units = next((limit for letter, limit in _SUM_TO.findall(text) if limit != batch and
+                  re.search(r"_\s*\{?\s*" + letter + r"\s*\}?", text)), None)
+    return {"kind": kind, "scale": scale, "reduction": reduction, "batch": batch,
+            "units": units}
 
 
 # --- the first network, and its neighbours --------------------------------------------------
@@ -693,8 +779,11 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
                              "guessed sigmoid")
         binary = loss["kind"] == "binary_cross_entropy" or (
             loss["kind"] == "cross_entropy" and name == "sigmoid")
-        output = "n_out" if features.size_letter == "n" else f"{features.size_letter}_{count}"
-        units = (output if not binary or name == "softmax" else 1) if last else \
+        output = loss.get("units") or (
+            "n_out" if features.size_letter == "n" else f"{features.size_letter}_{count}")
+        # binary outputs: one unit, unless the loss sums over the output's units (`\sum_k`)
+        units = (output if not binary or name == "softmax" or loss.get("units") else 1) \
+            if last else \
             f"{features.size_letter}_{number}"
         layer = {"units": units}
         if name.startswith("generic:"):
@@ -832,8 +921,11 @@ def infer_network(formulas: list[str], check) -> Inference:
                 network, best, improved = candidate, score, True
         if not improved:
             break
+    read = network, notation
     network, notation = _concrete_functions(network, notation, formulas, check)
     notation = _error_terms(network, notation, features, formulas, check)
+    if (network, notation) != read:   # (a function written out can make its formula hold)
+        best = check(network, notation, forward) or 0
     if best < len(forward):
         questions.append(f"{len(forward) - best} of the {len(forward)} forward-pass and loss "
                          "formulas do not hold under the network below (see `symnet check`)")
@@ -878,8 +970,9 @@ def _error_terms(network: dict, notation: dict, features: Features, formulas: li
     so when more of the formulas that write them hold that way."""
     if network["loss"]["reduction"] != "mean" or network["samples"] == "single":
         return notation
-    about = [formula for formula in formulas if r"\delta" in formula]
-    keys = set(features.delta_marks.values()) or {r"\delta^{(l)}"}
+    letters = {r"\delta"} | {key.split("^")[0] for key in features.error_keys}
+    about = [formula for formula in formulas if any(letter in formula for letter in letters)]
+    keys = set(features.delta_marks.values()) | features.error_keys or {r"\delta^{(l)}"}
     meanings = {key: notation.get(key, "adjoint(preactivation[l])") for key in keys}
     if not about or not all(meaning.startswith("adjoint(") for meaning in meanings.values()):
         return notation

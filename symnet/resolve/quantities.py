@@ -16,7 +16,7 @@ from .algebra import BUILTIN_FUNCTIONS, per_sample_function
 from .trees import column_of, lone_letter, name_of
 from .values import (IMPLICIT_SAMPLE, UNIT, Context, FunctionValue, Indexed, IndexMismatch,
                      LayerLeftOut, MatrixValue, NeedsBatch, OutOfRange, ParameterLeftOut,
-                     Unresolvable, Value)
+                     Unresolvable, Value, fixed, renamed)
 
 
 class QuantityReader:
@@ -38,8 +38,11 @@ class QuantityReader:
         if has_samples and self.network.spec.samples != "single":
             sample_axis = 0 if self.network.spec.samples == "rows" else 1
         if sample is None and sample_axis is not None and len(indices) == 1 and \
-                indices[0] in self.sample_letters() and matrix.shape[1 - sample_axis] > 1:
+                indices[0] in self.sample_letters() and matrix.shape[1 - sample_axis] > 1 and \
+                not self.context.sample_share:
             # `o_n` in a sum over the batch, or with n a declared sample index: sample n's o
+            # (in one sample's share of an accumulated gradient, `a_j \delta_i`, the letter is
+            # an entry's)
             sample, indices = indices[0], []
         if sample is not None and sample_axis is None and has_samples:
             sample = None   # `x^{(i)}` in a network of one sample: that sample, the i-th
@@ -266,6 +269,8 @@ class QuantityReader:
             if entry.meaning.kind == "kronecker":
                 return self._kronecker(indices, tree)
             return self._meaning_value(entry, bound, indices, sample, tree)
+        if layer_tree is not None and name in self.context.definitions:
+            return self._layered_definition(name, layer_tree, indices, sample, tree)
         if layer_tree is not None:
             raise Unresolvable(f"unknown symbol {name!r} with a layer; declare it in "
                                "[notation]", column_of(tree))
@@ -336,6 +341,43 @@ class QuantityReader:
                 f"{name!r} without its layer (the notation has {', '.join(layered)}{hint})",
                 column_of(tree))
         raise Unresolvable(f"unknown symbol {name!r}; declare it in [notation]", column_of(tree))
+
+    def _layered_definition(self, name, layer_tree, indices, sample, tree) -> Value:
+        """`D^{(2)}_{ij}` after `D^{(l)}_{ij} := \\frac{1}{m} \\Delta^{(l)}_{ij}`: the definition
+        read with its layer variable at the layer written here, its entry letters renamed to
+        (or fixed at) the indices written here."""
+        definition, latex = self.context.definitions[name]
+        if definition.data != "layered_definition":
+            raise Unresolvable(f"{name} is defined without a layer", column_of(tree))
+        if sample is not None:
+            raise Unresolvable(f"{name} is defined without a sample", column_of(tree))
+        lhs, rhs = definition.children
+        others = {key: value for key, value in self.context.definitions.items() if key != name}
+        inner = type(self)(Context(self.network, self.context.notation, latex,
+                                   self.context.batch, dict(self.context.layers),
+                                   self.context.dummies, definitions=others))
+        inner.index_scope = self.index_scope
+        scripts = {script.data: script.children[0] for script in lhs.children[1].children}
+        own_layer, _, _, _ = inner._read_superscript(scripts["sup"])
+        inner.context.layers[name_of(own_layer.children[0])] = \
+            self._layer_expression(layer_tree)
+        value = inner.resolve(rhs)
+        own = inner._read_subscript(scripts["sub"]) if "sub" in scripts else []
+        if not own:
+            return self.entries_at(value, indices, tree) if indices else value
+        if not (isinstance(value, Indexed) and set(own) <= value.free):
+            raise Unresolvable(f"{name} is defined entry by entry", column_of(tree))
+        if not indices:   # the whole matrix of the entries defined
+            rows, cols = (own + [None])[:2]
+            return MatrixValue(sp.Matrix(
+                value.ranges[rows], value.ranges[cols] if cols else 1,
+                lambda i, j: value.at({rows: i, **({cols: j} if cols else {})})))
+        if len(indices) != len(own):
+            raise Unresolvable(f"{name} is defined with {len(own)} indices", column_of(tree))
+        value = renamed(value, {letter: index for letter, index in zip(own, indices)
+                                if isinstance(index, str)})
+        return fixed(value, {letter: index for letter, index in zip(own, indices)
+                             if isinstance(index, int)})
 
     def _parameter_entry(self, name: str) -> Entry | None:
         """The notation's layered weight or bias called `name`, if it has one."""

@@ -27,7 +27,7 @@ from lark import Token, Tree
 from ..conventions import (ADJOINT_ACCENTS, ALL_PARAMETERS, FUNCTION_NAMES, LOSS_NAMES,
                            OTHERWISE)
 from ..notation import normalise
-from ..statements import ACCUMULATED, INCREMENT
+from ..statements import ACCUMULATED, INCREMENT, incremented
 from .algebra import BUILTIN_FUNCTIONS, AlgebraReader
 from .calculus import CalculusReader
 from .indices import IndexReader
@@ -38,8 +38,8 @@ from .trees import (after_partial, column_of, end_of, factors_of, is_group, is_l
                     starts_with_d, starts_with_partial, written_tokens)
 from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, ONES, UNIT, UNIT_T, Context,
                      FunctionValue, Indexed, Jacobian, MatrixValue, Operator, PoweredFunction,
-                     NeedsBatch, ShapeMismatch, Unresolvable, Value, map_entries,
-                     of_sample)
+                     NeedsBatch, OutOfRange, ShapeMismatch, Unresolvable, Value, map_entries,
+                     fixed, of_sample, renamed)
 
 
 class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, CalculusReader):
@@ -222,6 +222,9 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
 
     def _rule_scripted(self, tree):
         base, scripts = tree.children
+        accumulated = self._accumulated_weights(tree)
+        if accumulated is not None:
+            return accumulated
         joined = self._joined_letters(base) if isinstance(base, Tree) and \
             base.data == "juxtaposition" else None
         if joined is not None and isinstance(joined, Tree) and joined.data == "name":
@@ -287,11 +290,18 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                                  sub.meta))
 
     def _entry_of(self, value, sub, tree) -> Value:
+        return self.entries_at(value, self._read_subscript(sub), tree)
+
+    def entries_at(self, value, indices: list, tree) -> Value:
+        """The entries `indices` (letters or 0-based numbers) of a value written whole:
+        `(A + B)_{ij}`, and of each sample's vector, `(h_\\theta(x^{(i)}))_k`."""
+        if isinstance(value, Indexed) and UNIT in value.free and len(value.free) > 1 and \
+                UNIT_T not in value.free:
+            return self._unit_entry(value, indices, tree)
         value = self.units_matrix(value) or value   # (\sum_q \frac{\partial E^q}{\partial W})_{ij}
         if not isinstance(value, MatrixValue):
             raise Unresolvable("a subscript on a parenthesised expression that is not a "
                                "matrix", column_of(tree))
-        indices = self._read_subscript(sub)
         rows, cols = value.shape
         if len(indices) == 1 and 1 in (rows, cols):
             indices = [indices[0], 0] if cols == 1 else [0, indices[0]]
@@ -299,6 +309,23 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             raise Unresolvable(f"{len(indices)} indices on a {rows}x{cols} matrix",
                                column_of(tree))
         return self._entries(value.matrix, indices, None, None, False, tree)
+
+    def _unit_entry(self, value: Indexed, indices: list, tree) -> Indexed:
+        """Entry `k` of each sample's vector (`(h_\\theta(x^{(i)}))_k`, the output's entry k for
+        sample i): the vector's units become the index the subscript writes."""
+        if len(indices) != 1:
+            raise Unresolvable(f"{len(indices)} indices on each sample's vector: write one",
+                               column_of(tree))
+        index, size = indices[0], value.ranges[UNIT]
+        if isinstance(index, str):
+            if index in value.free:
+                raise Unresolvable(f"index {index} is already the sample's", column_of(tree))
+            return renamed(value, {UNIT: index})
+        if not 0 <= index < size:
+            origin = self.context.index_origin
+            raise OutOfRange(f"index {index + origin} is out of range "
+                             f"({origin}..{size - 1 + origin})", column_of(tree))
+        return fixed(value, {UNIT: index})
 
     def _is_ones(self, base) -> bool:
         return is_one(base) or isinstance(base, Tree) and base.data == "styled" and \
@@ -327,11 +354,20 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         return MatrixValue(sp.zeros(sizes[0], sizes[1] if len(sizes) == 2 else 1))
 
     def _is_euler(self, base, sub, sup) -> bool:
-        return isinstance(base, Tree) and base.data in ("name", "word", "styled") and \
-            name_of(base) == "e" and \
-            sub is None and sup is not None and not self.context.notation.by_base("e") and \
-            "e" not in self.context.dummies and "e" not in self.index_scope and \
-            name_of(sup) not in ("T", r"\top")
+        """`e^{-z}`: Euler's number raised; not `e^{(3)}`, a letter with a layer mark (which a
+        notation with `e^{(l)}` names, while its `e^{-z}` stays Euler's)."""
+        if not (isinstance(base, Tree) and base.data in ("name", "word", "styled") and
+                name_of(base) == "e" and sub is None and sup is not None):
+            return False
+        mark = sup.children[0] if sup.data == "script_list" and len(sup.children) == 1 else sup
+        layer_mark = isinstance(mark, Tree) and mark.data == "group" and \
+            len(mark.children) == 1 and (name_of(mark.children[0]) in self.context.layers or
+                                         isinstance(mark.children[0], Tree) and
+                                         mark.children[0].data == "number")
+        named = any(entry.variable is None and entry.layer is None
+                    for entry in self.context.notation.by_base("e"))
+        return not layer_mark and not named and "e" not in self.context.dummies and \
+            "e" not in self.index_scope and name_of(sup) not in ("T", r"\top")
 
     def _rule_accent(self, tree):
         """`\\bar{z}`, `\\overline{y_i}`, `\\overline{\\mathcal{L}}`: the notation's symbol if it
@@ -371,6 +407,15 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                 increment = Tree("increment", [factor, factors[k + 1]], factors[k + 1].meta)
                 return product_of([*factors[:k], increment, *factors[k + 2:]])
         return None
+
+    def _accumulated_weights(self, tree):
+        """`\\Delta^{(l)}`, `\\Delta^{(l)}_{ij}` once a claim accumulated it: the gradient of
+        that layer's weights (entry ij) summed over the samples; None for anything else."""
+        definition = self.context.definitions.get(INCREMENT)
+        if definition is None or definition[0] is not ACCUMULATED:
+            return None
+        target = incremented(tree, self.context.notation)
+        return None if target is None else self._accumulated(target, tree)
 
     def _rule_increment(self, tree):
         return self._accumulated(tree.children[1], tree)
@@ -732,6 +777,9 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             return self._multiply(ONES, self.resolve(right), "", tree)
         if is_one(right):
             return self._multiply(self.resolve(left), ONES, "", tree)
+        called = _called(left, right, tree) if self._names_the_parameters(left) else None
+        if called is not None:   # `h_\theta(x^{(i)})_k`: entry k of the network's output
+            return self.resolve(called)
         a = self.resolve(left, factor=True)
         if isinstance(a, Operator):
             return self._apply_operator(a, right, tree)
@@ -877,13 +925,14 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
     def _applied_inside(self, tree) -> Tree | None:
         """`y \\log a b` is y (log a) b, `D \\sigma'(Z)^T` is D (\\sigma'(Z))^T: a function
         inside a product applies to the factor after it (the grammar reads the product left
-        to right). None when there is none."""
+        to right). The last such function first: in `y \log h_\theta(x)_k` the log is of the
+        network's output. None when there is none."""
         factors = factors_of(tree)
-        for k in range(1, len(factors) - 1):
+        for k in reversed(range(1, len(factors) - 1)):
             if isinstance(factors[k], Tree) and factors[k].data in FUNCTION_HEADS:
-                try:
-                    is_function = isinstance(self.resolve(factors[k]),
-                                             (FunctionValue, PoweredFunction))
+                try:   # `\log h_\theta(x)_k`: the network named by its parameters too
+                    is_function = self._names_the_parameters(factors[k]) or isinstance(
+                        self.resolve(factors[k]), (FunctionValue, PoweredFunction))
                 except Unresolvable:
                     is_function = False
                 if is_function:

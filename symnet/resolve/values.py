@@ -235,6 +235,13 @@ def renamed(value: Indexed, names: Mapping[str, str]) -> Indexed:
         {**asg, **{old: asg[new] for new, old in back.items() if new in asg}}))
 
 
+def fixed(value: Indexed, at: Mapping[str, int]) -> Indexed:
+    """`value` with some free indices fixed (`at`: index -> 0-based number)."""
+    return Indexed(value.free - set(at),
+                   {index: size for index, size in value.ranges.items() if index not in at},
+                   lambda assignment: value.at({**assignment, **at}))
+
+
 def map_entries(value: Indexed, function, on_form=None) -> Indexed:
     form = None if on_form is None or value.free else formed(on_form, value.form)
     return Indexed(value.free, value.ranges, lambda asg: function(value.at(asg)), form=form)
