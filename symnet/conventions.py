@@ -54,6 +54,11 @@ LAYER_NAMES: dict[str, str] = {
     "h": "hidden", "hidden": "hidden", "H": "hidden", "hid": "hidden",
 }
 
+# sets of units a sum runs over, by the names documents give them (`\sum_{k \in outputs}`,
+# `\sum_{k \in Downstream(j)}`): the units of a layer, never the samples
+UNIT_SETS = {"outputs", "output", "Outputs", "hidden", "Hidden", "units", "neurons",
+             "Downstream", "downstream", "children", "next"}
+
 # the accents that name an adjoint when the accented symbol is a network quantity
 ADJOINT_ACCENTS = (r"\bar", r"\overline")
 

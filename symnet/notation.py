@@ -57,7 +57,7 @@ PARAMETERS_LAYER = "the parameters' layer"
 # what a document may put on the right of `key = ...`, for error messages
 KNOWN = sorted(VALUES | FUNCTIONS | MARKERS | {f"{kind}[l]" for kind in NODE_KINDS}
                | {"units[l]", "sample_loss"}
-               | {"adjoint(...)", "sample_adjoint(...)"})
+               | {"adjoint(...)", "sample_adjoint(...)", "-adjoint(...)"})
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,8 @@ class Meaning:
     per_sample: bool = False   # sample_adjoint: d (each sample's own loss) / d node, stacked;
                                # sample_loss: the loss, whose sample-marked form is each
                                # sample's own loss rather than its term of the loss
+    negative: bool = False     # "-adjoint(...)": minus the gradient, the delta rule's error
+                               # term (\delta_j = -\partial E / \partial net_j)
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,12 @@ class Notation:
 def parse_meaning(text: str, key: str) -> Meaning:
     if text.strip() == "sample_loss":
         return Meaning("loss", per_sample=True)
+    if text.strip().startswith("-"):
+        inner = parse_meaning(text.strip()[1:], key)
+        if not inner.adjoint:
+            raise InputError(f"{text!r}: a minus sign goes only before an adjoint, such as "
+                             "'-adjoint(preactivation[l])'", key=f"notation.{key}")
+        return replace(inner, negative=True)
     adjoint = _ADJOINT.match(text.strip())
     if adjoint:
         inner = parse_meaning(adjoint.group("inner"), key)
@@ -193,7 +201,8 @@ def build_notation(table: dict[str, str], *, conventions: bool = False,
     # names its loss `L` does not also call it `E`
     general = [entry for entry in entries if entry.layer is None]
     taken = {entry.base for entry in general} | {normalise(size) for size in sizes}
-    meanings = {(entry.meaning.kind, entry.meaning.adjoint) for entry in general}
+    meanings = {(entry.meaning.kind, entry.meaning.adjoint) for entry in general
+                if not entry.meaning.negative}
     # an adjoint by convention follows the document's numbering of its quantity: where
     # `z^{(l+1)}` = "preactivation[l]" (the input numbered 1), `\delta^{(3)}` is z^{(3)}'s
     offsets = {entry.meaning.kind: entry.offset for entry in general

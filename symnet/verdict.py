@@ -1030,7 +1030,7 @@ def _judge_update(readings: list[Reading]) -> LinkResult:
         return LinkResult("holds", proof="numeric", message="a descent step")
     if alignment > 1 - 1e-9:
         return LinkResult("wrong", diagnosis="sign", message="the step climbs the gradient "
-                          "(gradient ascent): the sign of the step must be -")
+                          "(gradient ascent): the step needs the opposite sign")
     return LinkResult("wrong", diagnosis="other", message=f"the step is not along the "
                       f"gradient (cosine {alignment:.3f})")
 

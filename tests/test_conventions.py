@@ -1506,3 +1506,23 @@ def test_e_with_a_layer_mark_is_a_letter_and_its_other_powers_eulers_number():
     planted = [r"e^{(1)} = (W^{(2)})^T e^{(2)}"]
     assert outcomes(verdicts_in(table, claims + planted, declared)) == [HOLDS] * 3 + [
         ("wrong", "other")]
+
+
+def test_an_error_term_declared_minus_the_gradient_reads_the_delta_rule():
+    """`'\\delta^{(l)}' = "-adjoint(preactivation[l])"`: the delta rule's error term,
+    `\\delta_j = -\\frac{\\partial E}{\\partial net_j}` (Rumelhart's and Mitchell's sign),
+    so `\\delta = (y - a) \\odot \\sigma'(z)` holds and `\\Delta W = \\eta \\delta a^T` is a
+    descent step; the sign errors of that convention are found."""
+    table = network(samples="single", hidden="sigmoid", output="sigmoid")
+    notation = {r"\delta^{(l)}": "-adjoint(preactivation[l])"}
+    claims = [r"\delta^{(2)} = -\frac{\partial L}{\partial z^{(2)}}",
+              r"\delta^{(2)} = (y - a^{(2)}) \odot \sigma'(z^{(2)})",
+              r"\delta^{(1)} = (W^{(2)})^T \delta^{(2)} \odot \sigma'(z^{(1)})",
+              r"W^{(2)} \leftarrow W^{(2)} + \eta \delta^{(2)} (a^{(1)})^T"]
+    planted = [claims[1].replace("(y - a^{(2)})", "(a^{(2)} - y)"),
+               claims[3].replace(r"+ \eta", r"- \eta")]
+    results = verdicts_in(table, claims + planted, notation)
+    assert outcomes(results) == [HOLDS] * 4 + [("wrong", "sign"), ("wrong", "sign")]
+    assert "opposite sign" in results[-1].message
+    with pytest.raises(InputError, match="a minus sign goes only before an adjoint"):
+        verdicts_in(table, claims, {r"\delta^{(l)}": "-preactivation[l]"})

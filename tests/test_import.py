@@ -955,3 +955,53 @@ def test_gradients_accumulated_example_by_example_in_own_letters(tmp_path, capsy
     claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
     assert [(claim["verdict"], claim.get("diagnosis")) for claim in claims] == \
         [("holds", None)] * 12 + [("wrong", "index"), ("wrong", "factor")]
+
+
+DELTA_RULE = r"""# The delta rule, unit by unit
+
+Every unit $j$ adds up what the units $i$ before it send:
+
+$$u_j = \sum_i v_{ji} r_i$$
+
+$$r_j = \sigma(u_j)$$
+
+On one example the error is
+
+$$Q = \frac{1}{2} \sum_{k \in outputs} (s_k - r_k)^2$$
+
+and we call
+
+$$\delta_j = - \frac{\partial Q}{\partial u_j}$$
+
+For the units of the last layer and the units before them
+
+$$\delta_k = r_k (1 - r_k)(s_k - r_k)$$
+
+$$\delta_j = r_j (1 - r_j) \sum_{k \in outputs} v_{kj} \delta_k$$
+
+so each weight moves by
+
+$$\Delta v_{ji} = \eta \delta_j r_i$$
+
+$$\delta_k = r_k (1 - r_k)(r_k - s_k)$$
+
+$$\Delta v_{ji} = -\eta \delta_j r_i$$
+"""
+
+
+def test_an_error_term_defined_as_minus_the_gradient_is_the_delta_rules(tmp_path, capsys):
+    """`\\delta_j = -\\frac{\\partial Q}{\\partial u_j}` declares \\delta as minus the gradient
+    (the delta rule's sign), so `\\delta_k = r_k(1 - r_k)(s_k - r_k)` and the update `\\Delta
+    v_{ji} = \\eta \\delta_j r_i` hold; `k \\in outputs` names the output units, not a batch;
+    the planted sign errors are found."""
+    path = tmp_path / "delta_rule.md"
+    path.write_text(DELTA_RULE)
+    result = import_document(path)
+    network, notation = result.inference.network, result.inference.notation
+    assert network["samples"] == "single" and "outputs" not in network["sizes"]
+    assert notation[r"\delta^{(l)}"] == "-adjoint(preactivation[l])"
+    path.with_suffix(".toml").write_text(result.toml())   # the number of layers is a guess
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [(claim["verdict"], claim.get("diagnosis")) for claim in claims] == \
+        [("holds", None)] * 7 + [("wrong", "sign")] * 2

@@ -90,7 +90,7 @@ class _Renderer:
         declared ones it uses, the case that matches (capitals for the batch), conventions."""
         found = [entry for entry in self.notation.entries
                  if entry.meaning.kind == kind and entry.meaning.adjoint == adjoint
-                 and not entry.meaning.per_sample]
+                 and not entry.meaning.per_sample and not entry.meaning.negative]
         # a convention's symbol the document never writes is not the document's notation
         # (its gradients are then written as derivatives); a node needs some symbol
         written = [entry for entry in found if not entry.convention or self._writes(entry)]

@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from lark import Token, Tree
 
-from ..conventions import FUNCTION_NAMES, LOSS_NAMES, SYMBOLS, ascii_latex
+from ..conventions import FUNCTION_NAMES, LOSS_NAMES, SYMBOLS, UNIT_SETS, ascii_latex
 from ..errors import InputError
 from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
 from ..registry import CONCRETE_ACTIVATIONS
@@ -103,6 +103,8 @@ class Features:
     # `e^{(3)} = h^{(3)} - t`: (the key `e^{(l)}`, its letter, the names subtracted)
     differences: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
     error_keys: set[str] = field(default_factory=set)   # own letters for the error terms
+    # `\delta_j = -\frac{\partial E}{\partial net_j}`: (the key `\delta^{(l)}`, `net`)
+    negated: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -131,7 +133,7 @@ def read_features(formulas: list[str]) -> Features:
             for space in _SPACE.finditer(equation):
                 features.widths |= set(_LAYER_WIDTH.findall(space.group(1)))
             over = _OVER_SET.search(equation)   # `\sum_{i \in Batch}`: a sum over the samples
-            if over and over.group(2) not in SYMBOLS:
+            if over and over.group(2) not in SYMBOLS and over.group(2) not in UNIT_SETS:
                 features.batch_name = features.batch_name or over.group(2)
                 if re.search(r"\^\s*\{?\s*\(\s*" + over.group(1) + r"\s*\)", equation):
                     features.sample_letters.add(over.group(1))   # `o^{(n)}`: sample n's
@@ -139,6 +141,7 @@ def read_features(formulas: list[str]) -> Features:
             parts = [link for link in links(tree) if link.relation != r"\in"]
             if parts:
                 _read_difference(parts[0].lhs, parts[-1].rhs, features)
+                _read_negated_derivative(parts[0].lhs, parts[-1].rhs, equation, features)
             if not parts or _DERIVATIVE.search(source_of(parts[0].lhs, equation)):
                 continue
             # `\mbox{Output} = x_3 = f_3(W_3 x_2)`: the statement after the label
@@ -309,6 +312,25 @@ def _read_difference(lhs, rhs, features: Features) -> None:
                                      right))
 
 
+def _read_negated_derivative(lhs, rhs, equation: str, features: Features) -> None:
+    """`\\delta_j = -\\frac{\\partial E}{\\partial net_j}`: a name set to minus the loss's
+    derivative by a node (kept for `_read_error_letters`)."""
+    lhs = _unbraced(lhs)
+    if not (isinstance(rhs, Tree) and rhs.data == "unary" and str(rhs.children[0]) == "-" and
+            isinstance(rhs.children[1], Tree) and rhs.children[1].data == "frac" and
+            isinstance(lhs, Tree) and lhs.data in ("name", "command", "scripted")):
+        return
+    _, top, bottom = rhs.children[1].children
+    numerator = re.fullmatch(r"\s*\\partial\s*\{?\s*(\\?[A-Za-z]+)[\s\S]*", source_of(top, equation))
+    node = re.fullmatch(r"\s*\\partial\s*\{?\s*(\\?[A-Za-z]+)[\s\S]*", source_of(bottom, equation))
+    if not (numerator and node):
+        return
+    loss = numerator.group(1)
+    if loss in _LOSS_NAMES or features.own_symbols.get(loss) == "loss":
+        style = _layer_style(lhs) if lhs.data == "scripted" and _layer_mark(lhs) else "{(l)}"
+        features.negated.append((f"{_base(lhs)}^{style}", node.group(1)))
+
+
 def _read_error_letters(features: Features) -> None:
     """A letter of the document's own set to the output minus the target at a layer (`e^{(3)}
     = h^{(3)} - t`) names the error terms, the loss's derivatives by the pre-activations,
@@ -319,6 +341,15 @@ def _read_error_letters(features: Features) -> None:
         if right in targets and left not in targets and letter not in LAYERED_KINDS and \
                 letter not in SYMBOLS and key not in features.own_symbols:
             features.own_symbols[key] = "adjoint(preactivation[l])"
+            features.error_keys.add(key)
+    # the delta rule's error term, minus the gradient by a pre-activation or an activation
+    kinds = {**{letter: f"{kind}[l]" for letter, kind in LAYERED_KINDS.items()},
+             **{re.split(r"[\^_]", key)[0]: meaning
+                for key, meaning in features.own_symbols.items()}}
+    for key, node in features.negated:
+        meaning = kinds.get(node, "")
+        if meaning.split("[")[0] in ("preactivation", "activation"):
+            features.own_symbols[key] = f"-adjoint({meaning})"
             features.error_keys.add(key)
 
 

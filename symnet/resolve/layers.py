@@ -290,7 +290,10 @@ class NotationReader:
             value = self._node_value(node, adjoint, indices, sample, tree)
         finally:
             self.one_sample = False
-        return self._per_sample(value, node) if meaning.per_sample else value
+        value = self._per_sample(value, node) if meaning.per_sample else value
+        # (the delta rule's error term is minus the gradient)
+        return self._multiply(Indexed.scalar(sp.Integer(-1), sp.Integer(-1)), value, "", tree) \
+            if meaning.negative else value
 
     def _per_sample(self, value: Value, node: str) -> Value:
         """A node's adjoint for each sample's own loss: M times the adjoint of a mean."""
