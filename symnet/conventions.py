@@ -25,7 +25,7 @@ SYMBOLS: dict[str, str] = {
     "y": "target", "Y": "target",
     r"\hat{y}": "output", r"\hat{Y}": "output",
     "L": "loss", "J": "loss", "C": "loss", "E": "loss", r"\mathcal{L}": "loss",
-    r"\ell": "loss",
+    r"\mathcal{E}": "loss", r"\mathcal{J}": "loss", r"\ell": "loss",
     # layered quantities
     "W^{(l)}": "weight[l]", "w^{(l)}": "weight[l]",
     "b^{(l)}": "bias[l]", "B^{(l)}": "bias[l]",

@@ -46,8 +46,10 @@ VALUES = {"input", "target", "output", "loss"}
 FUNCTIONS = {"activation_function", "loss_function", "loss_of_preactivation"}
 INDEX_LETTERS = {"units"}   # units[l]: an index letter that numbers layer l's units (Bishop's
                             # i, j, k for the input, hidden and output units)
+# layer_variable[1..L]: a layer letter, checked at every value; iteration: the letter of the
+# training step a value is taken at, written as its argument (`y_j(n)`, `w_{ji}(n+1)`)
 MARKERS = {"sample_index", "learning_rate", "regularization", "kronecker", "hadamard", "matmul",
-           "ones", "layer_variable"}   # layer_variable[1..L]: a layer letter, checked at every value
+           "ones", "layer_variable", "iteration"}
 
 PARAMETER_KINDS = {"weight", "bias"}
 # the layer variable that a weight or bias written without its layer stands at: a claim about

@@ -157,9 +157,9 @@ def judge(claim_id: str, latex: str, notation: Notation,
         definitions[INCREMENT] = (ACCUMULATED, latex)
     defined = _definition(chain, notation, networks, definitions)
     if defined:
-        definitions[defined] = (_defined(chain[0]), latex)
-        name = ' '.join(source_of(chain[0].lhs, latex).split()) \
-            if isinstance(chain[0].lhs, Tree) and chain[0].lhs.data == "scripted" else defined
+        definitions[defined] = (_defined(chain[0], notation), latex)
+        scripted = scripted_name(chain[0].lhs, notation)
+        name = defined if scripted is None else ' '.join(source_of(scripted, latex).split())
         return Verdict(claim_id, written, "holds", "symbolic",
                        message=f"defines {name} (used by later claims)")
     running = _running(chain, notation, networks, state)
@@ -221,7 +221,7 @@ def establish(claim_id: str, latex: str, notation: Notation, networks: Networks,
         definitions[INCREMENT] = (ACCUMULATED, read)
     defined = _definition(chain, notation, networks, definitions)
     if defined:
-        definitions[defined] = (_defined(chain[0]), read)
+        definitions[defined] = (_defined(chain[0], notation), read)
         return
     for link in chain:
         label = _label(link, notation, networks, definitions)
@@ -365,8 +365,15 @@ def _combine(claim_id: str, latex: str, results: list[LinkResult],
 
 def _definition(chain, notation: Notation, networks: Networks, definitions) -> str | None:
     """The name a claim `E = ...` defines: a bare symbol neither the notation, the sizes nor
-    an earlier definition knows."""
+    an earlier definition knows (or such a symbol with a layer variable or entry letters,
+    `scripted_name`). Entries defined without a layer (`e_j = d_j - y_j`) are no forward-pass
+    step: their right side writes no weight."""
     if len(chain) != 1 or chain[0].relation not in ("=", ":="):
+        return None
+    lhs = scripted_name(chain[0].lhs, notation)
+    if lhs is not None and not _has_layer(lhs) and any(
+            entry.meaning.kind == "weight" for token in written_tokens([chain[0].rhs])
+            for entry in notation.by_base(str(token))):
         return None
     return new_name(chain[0].lhs, notation, networks, definitions)
 
@@ -374,9 +381,9 @@ def _definition(chain, notation: Notation, networks: Networks, definitions) -> s
 def new_name(lhs, notation: Notation, networks: Networks, definitions) -> str | None:
     """`E` in `E = ...`, `Input` in `\\text{Input} = x_0`: a bare symbol (or word) that
     neither the notation, the sizes, an earlier definition nor a function name knows; also
-    such a symbol with a layer, `D^{(l)}`, `D^{(l)}_{ij}` (`layered_definition`)."""
-    if isinstance(lhs, Tree) and lhs.data == "scripted" and layered_definition(lhs, notation):
-        lhs = lhs.children[0]
+    such a symbol with a layer variable or entry letters (`scripted_name`)."""
+    scripted = scripted_name(lhs, notation)
+    lhs = scripted.children[0] if scripted is not None else _at_no_iteration(lhs, notation)
     if not (isinstance(lhs, Tree) and lhs.data in ("name", "command", "word")):
         return None
     name = name_of(lhs)
@@ -385,29 +392,48 @@ def new_name(lhs, notation: Notation, networks: Networks, definitions) -> str | 
     return None if name in known else name
 
 
-def layered_definition(lhs, notation: Notation) -> bool:
-    """Whether `lhs` is a name with a layer variable of the notation in parentheses or
-    brackets, and at most entry letters under it: `D^{(l)}`, `D^{[l]}_{ij}` (defined at every
-    layer; a name with a layer number, `s^{(2)} = ...`, is a forward pass the notation does
-    not know, not a definition)."""
+def scripted_name(lhs, notation: Notation) -> Tree | None:
+    """`D^{(l)}`, `D^{[l]}_{ij}`, `e_j`, `e_j(n)` (at the iteration n): a name with a layer
+    variable of the notation in parentheses or brackets and at most entry letters under it,
+    or with entry letters only; the scripted name, else None. (A name with a layer number,
+    `s^{(2)} = ...`, is a forward pass the notation does not know, not a definition.)"""
+    lhs = _at_no_iteration(lhs, notation)
+    if not (isinstance(lhs, Tree) and lhs.data == "scripted"):
+        return None
     scripts = {script.data: script.children[0] for script in lhs.children[1].children}
+    letters = [str(token) for token in written_tokens([scripts.get("sub")])]
+    if not all(letter.isalpha() for letter in letters):
+        return None
     mark = scripts.get("sup")
-    if mark is not None and mark.data == "script_list" and len(mark.children) == 1:
+    if mark is None:
+        return lhs if letters else None
+    if mark.data == "script_list" and len(mark.children) == 1:
         mark = mark.children[0]
-    if not (isinstance(mark, Tree) and mark.data == "group" and len(mark.children) == 1):
-        return False
     variables = {entry.base for entry in notation.entries
                  if entry.meaning.kind == "layer_variable"}
-    layer = mark.children[0]
-    letters = [str(token) for token in written_tokens([scripts.get("sub")])]
-    return name_of(layer) in variables and all(letter.isalpha() for letter in letters)
+    layered = isinstance(mark, Tree) and mark.data == "group" and len(mark.children) == 1 \
+        and name_of(mark.children[0]) in variables
+    return lhs if layered else None
 
 
-def _defined(link: Relation):
+def _has_layer(scripted: Tree) -> bool:
+    return any(script.data == "sup" for script in scripted.children[1].children)
+
+
+def _at_no_iteration(tree, notation: Notation):
+    """`e_j(n)` with n the iteration's letter: `e_j`, the value at any step."""
+    if isinstance(tree, Tree) and tree.data == "call" and len(tree.children) == 2 and \
+            name_of(tree.children[1]) in notation.marker("iteration"):
+        return tree.children[0]
+    return tree
+
+
+def _defined(link: Relation, notation: Notation):
     """What a definition stores: its right side; with the left side's scripts, when it
-    defines a name with a layer."""
-    if isinstance(link.lhs, Tree) and link.lhs.data == "scripted":
-        return Tree("layered_definition", [link.lhs, link.rhs], link.lhs.meta)
+    defines a name with a layer or entries."""
+    scripted = scripted_name(link.lhs, notation)
+    if scripted is not None:
+        return Tree("layered_definition", [scripted, link.rhs], link.lhs.meta)
     return link.rhs
 
 

@@ -1526,3 +1526,26 @@ def test_an_error_term_declared_minus_the_gradient_reads_the_delta_rule():
     assert "opposite sign" in results[-1].message
     with pytest.raises(InputError, match="a minus sign goes only before an adjoint"):
         verdicts_in(table, claims, {r"\delta^{(l)}": "-preactivation[l]"})
+
+
+def test_values_at_a_training_step_and_entries_defined_by_a_formula():
+    """`'m' = "iteration"`: `u_j(m)`, `\\mathcal{E}(m)` are the values at step m of training
+    (Haykin's notation); `r_j(m) = s_j(m) - o_j(m)` defines r entry by entry, read at the
+    entries later claims write (`\\sum_k r_k^2(m)`). A formula with a weight on its right is a
+    forward-pass step, not a definition."""
+    table = network(samples="single", hidden="sigmoid", output="sigmoid", outputs=3)
+    for layer in table["layers"]:
+        layer["bias"] = False
+    notation = {"m": "iteration", "s": "target", "o^{(l)}": "activation[l]",
+                "u^{(l)}": "preactivation[l]", "k": "units[last]", "j": "units[last]"}
+    claims = [r"r_j(m) = s_j(m) - o_j(m)",
+              r"\mathcal{E}(m) = \frac{1}{2} \sum_k r_k^2(m)",
+              r"\frac{\partial \mathcal{E}(m)}{\partial u_j(m)} = -r_j(m) \sigma'(u_j(m))",
+              r"\frac{\partial \mathcal{E}(m)}{\partial o_j(m)} = -r_j(m)"]
+    planted = [claims[2].replace("= -r_j(m)", "= r_j(m)"),
+               r"\mathcal{E}(m) = \sum_k r_k^2(m)"]
+    results = verdicts_in(table, claims + planted, notation)
+    assert outcomes(results) == [HOLDS] * 4 + [("wrong", "sign"), ("wrong", "factor")]
+    assert "defines r_j" in results[0].message
+    step = verdicts_in(table, [r"q_j = \sum_i W^{(2)}_{ji} a^{(1)}_i"], notation)[0]
+    assert step.verdict == "unchecked" and "unknown symbol 'q'" in step.message

@@ -1005,3 +1005,58 @@ def test_an_error_term_defined_as_minus_the_gradient_is_the_delta_rules(tmp_path
     claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
     assert [(claim["verdict"], claim.get("diagnosis")) for claim in claims] == \
         [("holds", None)] * 7 + [("wrong", "sign")] * 2
+
+
+AT_EACH_STEP = r"""# Learning online, one pattern at a time
+
+At step $r$ unit $q$ of any layer gathers the outputs $h_p(r)$ of the units feeding it:
+
+$$u_q(r) = \sum_{p} c_{qp}(r) h_p(r)$$
+
+$$h_q(r) = \tanh(u_q(r))$$
+
+The output units miss their desired values $\tau_q(r)$ by
+
+$$\epsilon_q(r) = \tau_q(r) - h_q(r)$$
+
+$$\mathcal{J}(r) = \frac{1}{2} \sum_{q} \epsilon_q^2(r)$$
+
+Define
+
+$$g_q(r) = -\frac{\partial \mathcal{J}(r)}{\partial u_q(r)}$$
+
+so that at the output
+
+$$g_q(r) = \epsilon_q(r) (1 - h_q^2(r))$$
+
+and one layer lower
+
+$$g_q(r) = (1 - h_q^2(r)) \sum_{s} g_s(r) c_{sq}(r)$$
+
+$$c_{qp}(r+1) = c_{qp}(r) + \eta g_q(r) h_p(r)$$
+
+$$g_q(r) = \epsilon_q(r) (1 - h_q(r))$$
+
+$$c_{qp}(r+1) = c_{qp}(r) - \eta g_q(r) h_p(r)$$
+"""
+
+
+def test_values_at_each_step_of_online_learning_unit_by_unit(tmp_path, capsys):
+    """`u_q(r)`, `h_q(r)`: the values at step r of training (r, written only as the argument of
+    names, becomes `'r' = "iteration"`, and the updates to step r+1 are no forward pass);
+    `\\epsilon_q(r) = \\tau_q(r) - h_q(r)` defines \\epsilon and makes \\tau, which nothing
+    else names, the target; `\\mathcal{J}` is a loss; `g_q(r) = -\\frac{\\partial
+    \\mathcal{J}(r)}{\\partial u_q(r)}` makes g the delta rule's error term. Both planted
+    errors (a wrong derivative, an ascent step) are found."""
+    path = tmp_path / "online.md"
+    path.write_text(AT_EACH_STEP)
+    result = import_document(path)
+    notation = result.inference.notation
+    assert (notation["r"], notation[r"\tau"], notation["g^{(l)}"]) == (
+        "iteration", "target", "-adjoint(preactivation[l])")
+    assert result.inference.forward_holds == result.inference.forward_total
+    path.with_suffix(".toml").write_text(result.toml())   # the number of layers is a guess
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [(claim["verdict"], claim.get("diagnosis")) for claim in claims] == \
+        [("holds", None)] * 8 + [("wrong", "other"), ("wrong", "sign")]

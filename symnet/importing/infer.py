@@ -100,11 +100,14 @@ class Features:
     weight_order: str | None = None     # `w_{ij}` of neuron j of any layer: "in_out"
     differentiated: set[str] = field(default_factory=set)   # `\partial e`: e, differentiated
     softmax: tuple[str, str] | None = None   # `p_k = \frac{e^{f_k}}{\sum_j e^{f_j}}`: (p, f)
-    # `e^{(3)} = h^{(3)} - t`: (the key `e^{(l)}`, its letter, the names subtracted)
-    differences: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+    # `e^{(3)} = h^{(3)} - t`: (the key `e^{(l)}` when it has a layer, its letter, the names
+    # subtracted)
+    differences: list[tuple[str | None, str, str | None, str | None]] = field(
+        default_factory=list)
     error_keys: set[str] = field(default_factory=set)   # own letters for the error terms
     # `\delta_j = -\frac{\partial E}{\partial net_j}`: (the key `\delta^{(l)}`, `net`)
     negated: list[tuple[str, str]] = field(default_factory=list)
+    iteration: str | None = None        # `y_j(n)`: n, the step of training a value is at
 
 
 @dataclass
@@ -118,6 +121,13 @@ class Inference:
 
 def read_features(formulas: list[str]) -> Features:
     features, chain, neurons = Features(), Chain(), Neurons()
+    features.iteration = _iteration_letter(formulas)
+    if features.iteration:   # the network is read from the values at any step; an update
+        # (`c_{qp}(r+1) = c_{qp}(r) + ...`) says nothing of it
+        at_step = re.compile(r"(?<=[A-Za-z0-9}'])\s*\(\s*" + features.iteration + r"\s*\)")
+        next_step = re.compile(r"\(\s*" + features.iteration + r"\s*[+-]\s*1\s*\)")
+        formulas = [at_step.sub("", formula) for formula in formulas
+                    if not next_step.search(formula)]
     features.differentiated = {name for formula in formulas for name in re.findall(
         r"\\partial\s*\{?\s*([A-Za-z])(?![A-Za-z])", formula)}
     for latex in formulas:
@@ -140,8 +150,10 @@ def read_features(formulas: list[str]) -> Features:
             # `u = h W + b \in \mathbb{R}^{1 \times m}`: the space says a shape, not a step
             parts = [link for link in links(tree) if link.relation != r"\in"]
             if parts:
-                _read_difference(parts[0].lhs, parts[-1].rhs, features)
                 _read_negated_derivative(parts[0].lhs, parts[-1].rhs, equation, features)
+            if parts and _read_difference(parts[0].lhs, parts[-1].rhs, features):
+                features.forward.append(latex)   # `e_j = d_j - y_j`: what the loss is of
+                continue
             if not parts or _DERIVATIVE.search(source_of(parts[0].lhs, equation)):
                 continue
             # `\mbox{Output} = x_3 = f_3(W_3 x_2)`: the statement after the label
@@ -245,6 +257,28 @@ def _at_every_layer(rows: dict[str, str], first: int) -> dict[str, str]:
     return collapsed
 
 
+# `y_j(n)`, `w_{ji}(n+1)`, `\\mathcal{E}(n)`: a name's value at a step of training, the
+# step's letter its argument
+_AT_STEP = re.compile(r"(\\?[A-Za-z]+(?:\{[^{}]*\})?)(?:\s*[_^]\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+))*'*\s*"
+                      r"\(\s*([a-z])\s*(?:[+-]\s*1\s*)?\)")
+
+
+def _iteration_letter(formulas: list[str]) -> str | None:
+    """The letter written only as the argument of names, after three names or more (`v_j(n)`,
+    `y_j(n)`, `e_j(n)`): the step of training the values are at (Haykin's n). A letter a
+    formula uses otherwise (`\\sigma(z) = \\frac{1}{1+e^{-z}}`) is a function's variable."""
+    text = " ".join(formulas)
+    names: dict[str, set[str]] = {}
+    for name, letter in _AT_STEP.findall(text):
+        names.setdefault(letter, set()).add(name)
+    for letter, called in sorted(names.items(), key=lambda item: -len(item[1])):
+        alone = len(re.findall(r"(?<![A-Za-z\\])" + letter + r"(?![A-Za-z])", text))
+        steps = sum(1 for _, found in _AT_STEP.findall(text) if found == letter)
+        if len(called) >= 3 and alone == steps:
+            return letter
+    return None
+
+
 def _parsed(equation: str):
     """The equation's tree; failing that, its first line's (`J &= ... \\\\ &= \\ldots`)."""
     for text in (equation, equation.split("\\\\")[0]):
@@ -297,19 +331,22 @@ def _read_layers(tree, features: Features) -> None:
             features.bias = True
 
 
-def _read_difference(lhs, rhs, features: Features) -> None:
-    """`e^{(3)} = h^{(3)} - t`, `e^{(3)} = (h^{(3)} - t) \\odot \\phi'(s^{(3)})`: a letter with a
-    layer mark set to a difference of two names (kept for `_read_error_letters`)."""
+def _read_difference(lhs, rhs, features: Features) -> bool:
+    """`e^{(3)} = h^{(3)} - t`, `e^{(3)} = (h^{(3)} - t) \\odot \\phi'(s^{(3)})`, `e_j = d_j -
+    y_j`: a letter with scripts set to a difference of two names (kept for
+    `_read_error_letters`); whether it defines entries of a name of the document's own."""
     lhs = _unbraced(lhs)
-    if not (isinstance(lhs, Tree) and lhs.data == "scripted" and _layer_mark(lhs)):
-        return
+    if not (isinstance(lhs, Tree) and lhs.data == "scripted"):
+        return False
     if isinstance(rhs, Tree) and rhs.data == "binary" and str(rhs.children[1]) in (
             r"\odot", r"\circ", "*", r"\cdot"):
         rhs = _unbraced(rhs.children[0])
     if isinstance(rhs, Tree) and rhs.data == "binary" and str(rhs.children[1]) == "-":
         left, right = (_base(_unbraced(side)) for side in (rhs.children[0], rhs.children[2]))
-        features.differences.append((f"{_base(lhs)}^{_layer_style(lhs)}", _base(lhs), left,
-                                     right))
+        key = f"{_base(lhs)}^{_layer_style(lhs)}" if _layer_mark(lhs) else None
+        features.differences.append((key, _base(lhs), left, right))
+        return key is None and _base(lhs) not in SYMBOLS and _base(lhs) not in LAYERED_KINDS
+    return False
 
 
 def _read_negated_derivative(lhs, rhs, equation: str, features: Features) -> None:
@@ -321,8 +358,8 @@ def _read_negated_derivative(lhs, rhs, equation: str, features: Features) -> Non
             isinstance(lhs, Tree) and lhs.data in ("name", "command", "scripted")):
         return
     _, top, bottom = rhs.children[1].children
-    numerator = re.fullmatch(r"\s*\\partial\s*\{?\s*(\\?[A-Za-z]+)[\s\S]*", source_of(top, equation))
-    node = re.fullmatch(r"\s*\\partial\s*\{?\s*(\\?[A-Za-z]+)[\s\S]*", source_of(bottom, equation))
+    numerator, node = (re.fullmatch(r"\s*\\partial\s*\{?\s*(\\?[A-Za-z]+(?:\{[^{}]*\})?)"
+                                    r"[\s\S]*", source_of(side, equation)) for side in (top, bottom))
     if not (numerator and node):
         return
     loss = numerator.group(1)
@@ -335,17 +372,26 @@ def _read_error_letters(features: Features) -> None:
     """A letter of the document's own set to the output minus the target at a layer (`e^{(3)}
     = h^{(3)} - t`) names the error terms, the loss's derivatives by the pre-activations,
     as the conventions' \\delta does."""
+    kinds = {**{letter: f"{kind}[l]" for letter, kind in LAYERED_KINDS.items()},
+             **{re.split(r"[\^_]", key)[0]: meaning for key, meaning in
+                {**SYMBOLS, **features.own_symbols}.items()}}
+    for _, _, left, right in features.differences:
+        # `e_j = d_j - y_j` with y the activation: d, which nothing names, is the target
+        known = [kinds.get(name, "").split("[")[0] in ("activation", "output")
+                 for name in (left, right)]
+        unnamed = [name for name in (left, right) if name not in kinds]
+        if any(known) and len(unnamed) == 1:
+            features.own_symbols.setdefault(unnamed[0], "target")
     targets = {name for name, meaning in {**SYMBOLS, **features.own_symbols}.items()
                if meaning == "target"}
     for key, letter, left, right in features.differences:
         if right in targets and left not in targets and letter not in LAYERED_KINDS and \
-                letter not in SYMBOLS and key not in features.own_symbols:
+                letter not in SYMBOLS and key not in features.own_symbols and key:
             features.own_symbols[key] = "adjoint(preactivation[l])"
             features.error_keys.add(key)
     # the delta rule's error term, minus the gradient by a pre-activation or an activation
-    kinds = {**{letter: f"{kind}[l]" for letter, kind in LAYERED_KINDS.items()},
-             **{re.split(r"[\^_]", key)[0]: meaning
-                for key, meaning in features.own_symbols.items()}}
+    kinds.update({re.split(r"[\^_]", key)[0]: meaning
+                  for key, meaning in features.own_symbols.items()})
     for key, node in features.negated:
         meaning = kinds.get(node, "")
         if meaning.split("[")[0] in ("preactivation", "activation"):
@@ -938,6 +984,8 @@ def infer_network(formulas: list[str], check) -> Inference:
                      for letter in sorted(features.layer_letters - {"l", "L"})})
     notation.update(features.own_symbols)
     notation.update(_numbered_from_the_input(features, network))
+    if features.iteration:
+        notation[features.iteration] = "iteration"
     forward = features.forward
     if not forward:
         questions.append("the forward pass: no formula computes a layer or the loss, so "

@@ -274,7 +274,7 @@ class NotationReader:
                 raise Unresolvable(f"{entry.key!r} is the regularization coefficient, but the "
                                    "network has no regularization", column_of(tree))
             return Indexed.scalar(l2.coefficient)
-        if meaning.kind in ("sample_index", "kronecker", "hadamard",
+        if meaning.kind in ("sample_index", "iteration", "kronecker", "hadamard",
                             "matmul", "ones", "layer_variable", "units"):
             raise Unresolvable(f"{entry.key!r} ({meaning.kind}) cannot stand here",
                                column_of(tree))

@@ -269,7 +269,8 @@ class QuantityReader:
             if entry.meaning.kind == "kronecker":
                 return self._kronecker(indices, tree)
             return self._meaning_value(entry, bound, indices, sample, tree)
-        if layer_tree is not None and name in self.context.definitions:
+        if getattr(self.context.definitions.get(name, (None,))[0], "data", None) == \
+                "layered_definition":
             return self._layered_definition(name, layer_tree, indices, sample, tree)
         if layer_tree is not None:
             raise Unresolvable(f"unknown symbol {name!r} with a layer; declare it in "
@@ -343,12 +344,10 @@ class QuantityReader:
         raise Unresolvable(f"unknown symbol {name!r}; declare it in [notation]", column_of(tree))
 
     def _layered_definition(self, name, layer_tree, indices, sample, tree) -> Value:
-        """`D^{(2)}_{ij}` after `D^{(l)}_{ij} := \\frac{1}{m} \\Delta^{(l)}_{ij}`: the definition
-        read with its layer variable at the layer written here, its entry letters renamed to
-        (or fixed at) the indices written here."""
+        """`D^{(2)}_{ij}` after `D^{(l)}_{ij} := \\frac{1}{m} \\Delta^{(l)}_{ij}`, `e_k` after
+        `e_j = d_j - y_j`: the definition read with its layer variable at the layer written
+        here, its entry letters renamed to (or fixed at) the indices written here."""
         definition, latex = self.context.definitions[name]
-        if definition.data != "layered_definition":
-            raise Unresolvable(f"{name} is defined without a layer", column_of(tree))
         if sample is not None:
             raise Unresolvable(f"{name} is defined without a sample", column_of(tree))
         lhs, rhs = definition.children
@@ -358,9 +357,13 @@ class QuantityReader:
                                    self.context.dummies, definitions=others))
         inner.index_scope = self.index_scope
         scripts = {script.data: script.children[0] for script in lhs.children[1].children}
-        own_layer, _, _, _ = inner._read_superscript(scripts["sup"])
-        inner.context.layers[name_of(own_layer.children[0])] = \
-            self._layer_expression(layer_tree)
+        if ("sup" in scripts) != (layer_tree is not None):
+            raise Unresolvable(f"{name} is defined {'with' if 'sup' in scripts else 'without'}"
+                               " a layer", column_of(tree))
+        if layer_tree is not None:
+            own_layer, _, _, _ = inner._read_superscript(scripts["sup"])
+            inner.context.layers[name_of(own_layer.children[0])] = \
+                self._layer_expression(layer_tree)
         value = inner.resolve(rhs)
         own = inner._read_subscript(scripts["sub"]) if "sub" in scripts else []
         if not own:

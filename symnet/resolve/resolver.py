@@ -661,7 +661,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
 
     def _is_time_index(self, arguments) -> bool:
         """`(t)`, `(t+1)`: one argument made of a letter no notation, size, index or dummy
-        knows (and numbers)."""
+        knows (and numbers); or of the letter the notation declares the iteration's, `(n)`."""
         values = [argument for argument in arguments if not isinstance(argument, Token)]
         if len(values) != 1:
             return False
@@ -670,6 +670,8 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if len(letters) != 1:
             return False
         letter = str(letters[0])
+        if letter in self.context.notation.marker("iteration"):
+            return True
         known = self.context.notation.by_base(letter) or letter in self.network.sizes or \
             letter in self.context.dummies or letter in self.index_scope or \
             letter in self.context.layers or letter in self.context.definitions
