@@ -52,6 +52,7 @@ SYMBOLS: dict[str, str] = {
 LAYER_NAMES: dict[str, str] = {
     "o": "last", "out": "last", "output": "last", "O": "last", "Out": "last", "L": "last",
     "h": "hidden", "hidden": "hidden", "H": "hidden", "hid": "hidden",
+    "in": "input", "input": "input",
 }
 
 # sets of units a sum runs over, by the names documents give them (`\sum_{k \in outputs}`,

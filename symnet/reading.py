@@ -98,7 +98,13 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     written = len(resolver.sites)
     resolver.counterpart = lhs
     resolver.keep_free(lhs)
-    rhs = resolver.side(link.rhs, jacobian=True)
+    # `J = -\sum_j y_j \log a_j`: in the loss's formula, an activation without its layer is
+    # the output's (what the loss is a function of)
+    resolver.output_by_default = resolver._is_loss(lhs)
+    try:
+        rhs = resolver.side(link.rhs, jacobian=True)
+    finally:
+        resolver.output_by_default = False
     lhs = _of_the_loss_sample(link, context, resolver.loss_samples, lhs, rhs)
     lhs = _of_the_written_sample(lhs, rhs, resolver.sample_letters(), network)
     lhs, rhs = (resolver.as_compared(lhs, rhs, link.lhs),

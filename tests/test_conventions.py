@@ -1549,3 +1549,45 @@ def test_values_at_a_training_step_and_entries_defined_by_a_formula():
     assert "defines r_j" in results[0].message
     step = verdicts_in(table, [r"q_j = \sum_i W^{(2)}_{ji} a^{(1)}_i"], notation)[0]
     assert step.verdict == "unchecked" and "unknown symbol 'q'" in step.message
+
+
+def test_terms_after_a_sum_that_write_its_indices_are_inside_it():
+    """`-\\sum_n \\sum_k y_k^{(n)} \\log a_k^{(n)} + (1 - y_k^{(n)}) \\log(1 - a_k^{(n)})`: the
+    grammar ends the sums at the first term, but the second writes their letters: it is
+    inside them, as such formulas mean (and `a` in the loss's formula is the output's); terms
+    with sums of their own, or without the letters, stay outside."""
+    table = network(samples="columns", hidden="tanh", output="sigmoid",
+                    loss="binary_cross_entropy", scale=1, reduction="sum", outputs=3)
+    notation = {"n": "sample_index"}
+    loss = (r"L = -\sum_{n=1}^{m} \sum_{k=1}^{q} y_k^{(n)} \log a_k^{(n)} + (1 - y_k^{(n)}) "
+            r"\log(1 - a_k^{(n)})")
+    claims = [loss, r"z^{(2)}_k = \sum_j W^{(2)}_{kj} a^{(1)}_j + b^{(2)}_k",
+              r"\sum_k y_k^{(n)} + \sum_k z^{(2)(n)}_k = \sum_k (y_k^{(n)} + z^{(2)(n)}_k)"]
+    planted = [loss.replace(r"\log(1 - a_k^{(n)})", r"\log(a_k^{(n)})")]
+    results = verdicts_in(table, claims + planted, notation)
+    assert outcomes(results) == [HOLDS] * 3 + [("wrong", "other")]
+    assert "read inside it" in results[0].message and "read inside" not in results[1].message
+
+
+def test_a_layer_named_in_is_the_input():
+    """`A^{(in)}`, beside `W^{(h)}` and `A^{(out)}`: the input, the activation of layer 0."""
+    table = network(samples="rows", hidden="sigmoid", output="sigmoid", weights="in_out")
+    claims = [r"Z^{(h)} = A^{(in)} W^{(h)} + b^{(h)}",
+              r"\frac{\partial L}{\partial W^{(h)}} = (A^{(in)})^T \delta^{(h)}"]
+    planted = [r"\frac{\partial L}{\partial W^{(h)}} = (A^{(h)})^T \delta^{(h)}"]
+    assert outcomes(verdicts_in(table, claims + planted)) == [HOLDS] * 2 + [("wrong", "shape")]
+
+
+def test_a_layer_mark_symnet_cannot_read_leaves_the_claim_unchecked():
+    """`\\delta^{(q^{(r)})}` is no layer: unchecked (it was read as any layer's)."""
+    [result] = verdicts([r"\frac{\partial L}{\partial z^{(2)}} = \delta^{(q^{(r)})}"])
+    assert result.verdict == "unchecked" and "layer mark" in result.message
+
+
+def test_an_element_wise_product_of_a_column_and_a_row_is_a_shape_error():
+    """`\\delta \\odot a^T`: no element-wise product (NumPy's `*` would broadcast it to the
+    outer product, which the document does not write)."""
+    results = verdicts([r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} \odot (a^{(1)})^T",
+                        r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} (a^{(1)})^T"],
+                       samples="single")
+    assert outcomes(results) == [("wrong", "shape"), HOLDS]

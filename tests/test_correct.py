@@ -55,6 +55,12 @@ CASES = [
      (r"\sigma'(z", r"\sigma(z"), None),
     # (a product sign left out between two matrices of one shape reads as the element-wise
     # product: tests/test_check.py)
+    ("factors in the other order, samples as rows", ROWS,
+     r"\frac{\partial L}{\partial W^{(2)}} = (A^{(1)})^T \delta^{(2)}",
+     (r"(A^{(1)})^T \delta^{(2)}", r"\delta^{(2)} (A^{(1)})^T"), "shape"),
+    ("a layer by its name", ROWS,
+     r"\frac{\partial L}{\partial W^{(out)}} = (A^{(h)})^T \delta^{(out)}",
+     (r"\delta^{(out)}", r"\delta^{(h)}"), "shape"),
     ("Hadamard product written as a dot", MEAN_RELU,
      r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \mathbb{1}(Z^{[1]} > 0)",
      (r"\odot", r"\cdot"), None),

@@ -1060,3 +1060,62 @@ def test_values_at_each_step_of_online_learning_unit_by_unit(tmp_path, capsys):
     claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
     assert [(claim["verdict"], claim.get("diagnosis")) for claim in claims] == \
         [("holds", None)] * 8 + [("wrong", "other"), ("wrong", "sign")]
+
+
+NAMED_LAYERS = r"""# Two layers, samples in rows
+
+The rows of $A^{(in)}$ are the samples:
+
+$$Z^{(h)} = A^{(in)} U^{(h)}$$
+
+$$A^{(h)} = \psi(Z^{(h)})$$
+
+$$Z^{(out)} = A^{(h)} U^{(out)}$$
+
+$$A^{(out)} = \psi(Z^{(out)})$$
+
+with $\psi(z) = \frac{1}{1 + e^{-z}}$, and the cost
+
+$$J(U) = -\sum_{s=1}^{N} \sum_{c=1}^{C} y_c^{[s]} \log(a_c^{[s]}) + (1 - y_c^{[s]}) \log(1 - a_c^{[s]})$$
+
+Backwards:
+
+$$\delta^{(out)} = A^{(out)} - y$$
+
+$$\delta^{(h)} = \delta^{(out)} (U^{(out)})^T \odot A^{(h)} \odot (1 - A^{(h)})$$
+
+$$\Delta^{(h)} = (A^{(in)})^T \delta^{(h)}$$
+
+$$\Delta^{(out)} = (A^{(h)})^T \delta^{(out)}$$
+
+$$U^{(l)} := U^{(l)} - \eta \Delta^{(l)}$$
+
+$$\Delta^{(h)} = \delta^{(h)} (A^{(in)})^T$$
+
+$$\Delta^{(out)} = (A^{(h)})^T \delta^{(h)}$$
+"""
+
+
+def test_layers_by_name_and_a_rate_times_the_increment_in_the_update(tmp_path, capsys):
+    """`A^{(in)}`, `Z^{(h)}`, `Z^{(out)}`: layers by their names (the input, one hidden layer
+    and the output, no guess), U named layer by layer gets one row for every layer; the
+    update `U^{(l)} := U^{(l)} - \\eta \\Delta^{(l)}` makes \\Delta the weights' gradient; a
+    cost summed over samples s (up to N) and outputs c (up to C) names the batch and the
+    output units, its second term inside the sums. Both planted errors are found, each fix
+    written in the document's marks."""
+    path = tmp_path / "named.md"
+    path.write_text(NAMED_LAYERS)
+    inference = import_document(path).inference
+    network, notation = inference.network, inference.notation
+    assert not inference.questions
+    assert (network["samples"], network["batch"], network["layers"][-1]["units"]) == (
+        "rows", "N", "C")
+    assert (notation["U^{(l)}"], notation[r"\Delta^{(l)}"]) == ("weight[l]",
+                                                                "adjoint(weight[l])")
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [(claim["verdict"], claim.get("diagnosis")) for claim in claims] == \
+        [("holds", None)] * 11 + [("wrong", "shape")] * 2
+    assert [claim["correction"] for claim in claims[-2:]] == [
+        r"\Delta^{(h)} = (A^{(in)})^T \delta^{(h)}",
+        r"\Delta^{(out)} = (A^{(h)})^T \delta^{(out)}"]

@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator
 import sympy as sp
 from lark import Token, Tree
 
+from ..conventions import LAYER_NAMES
 from ..grammar import Relation, source_of
 
 
@@ -109,6 +110,16 @@ def _terms(node) -> list[tuple[Token | None, Tree]]:
 def _subtrees(node) -> Iterator[Tree]:
     if isinstance(node, Tree):
         yield from node.iter_subtrees_topdown()
+
+
+def _values(node) -> Iterator[Tree]:
+    """The subtrees of `node` outside its scripts (a letter in a layer mark, `(h)`, is no
+    symbol of its own)."""
+    if isinstance(node, Tree):
+        yield node
+        for child in node.children:
+            if not (isinstance(child, Tree) and child.data == "scripts"):
+                yield from _values(child)
 
 
 MATRIX_LIKE = {"name", "scripted", "command", "group", "accent", "styled", "frac", "primed",
@@ -272,6 +283,20 @@ def reversed_product(site: Site) -> Iterator[Edit]:
     yield Edit("the product transposed", ((start, end, " ".join(t[0] for t in toggled)),))
 
 
+def swapped_factors(site: Site) -> Iterator[Edit]:
+    """`\\delta X^T` -> `X^T \\delta`: the two matrices of the right side's product in the
+    other order, as written (a product written in the order of the other layout)."""
+    rhs = site.link.rhs
+    written = factors(rhs)
+    constant = [f for f in written if _coefficient(f, site) is not None]
+    matrices = [f for f in written if _coefficient(f, site) is None]
+    if len(matrices) != 2 or written[:len(constant)] != constant:
+        return
+    (start, middle), (after, end) = span(matrices[0], site.latex), span(matrices[1], site.latex)
+    first, second = site.latex[start:middle], site.latex[after:end]
+    yield Edit("the factors swapped", ((start, end, f"{second} {first}"),))
+
+
 def transposed_whole(site: Site) -> Iterator[Edit]:
     start, end = span(site.link.rhs, site.latex)
     yield Edit("the right side transposed",
@@ -318,8 +343,15 @@ def layers(site: Site) -> Iterator[Edit]:
                     marks.append(group.children[0])
     if site.column is not None:
         marks.sort(key=lambda mark: abs(span(mark)[0] - site.column))
+    # `(h)`, `(out)`, `(in)`: a layer by its name moves to another name the link writes
+    names = list(dict.fromkeys(text for text in (_plain(site.text(mark)) for mark in marks)
+                               if text in LAYER_NAMES))
     for mark in marks:
         text = _plain(site.text(mark))
+        for name in names if text in LAYER_NAMES else ():
+            if name != text:
+                start, end = span(mark)
+                yield Edit(f"layer $({text})$ -> $({name})$", ((start, end, name),))
         number = re.fullmatch(r"([A-Za-z]?)([+-]?[0-9]*)", text)
         if not number or not text:
             continue
@@ -346,7 +378,7 @@ def missing_layers(site: Site) -> Iterator[Edit]:
             if node.data == "sup" and any(group.data == "group" for group in _subtrees(node)):
                 marks.append(_plain(site.text(node)))
     marks = list(dict.fromkeys(marks))
-    for node in _subtrees(site.link.rhs):
+    for node in _values(site.link.rhs):
         if node.data == "scripted" and any(s.data == "sup" for s in node.children[1].children):
             continue
         base = node if node.data in ("name", "command") else \
@@ -389,7 +421,8 @@ BY_DIAGNOSIS: dict[str, tuple[Generator, ...]] = {
     "sign": (negated,),
     "factor": (rescaled,),
     "transpose": (reversed_product, transposes, transposed_whole),
-    "shape": (transposes, hadamard, reversed_product, index_letters, layers, missing_layers),
+    "shape": (transposes, hadamard, reversed_product, swapped_factors, index_letters, layers,
+              missing_layers),
     "index": (index_letters, layers, missing_layers, transposes, hadamard),
     "other": (primes, hadamard, layers, missing_layers, index_letters, negated, transposes),
     None: (primes, hadamard, layers, missing_layers, index_letters, negated, transposes),

@@ -28,6 +28,10 @@ _PRODUCTS = {r"\cdot", r"\times", "*", ""}
 _VARIABLE_MARK = re.compile(r"\^\s*\{?\s*[(\[]?\s*(?!T\b|\\top)[A-Za-z](?:\s*[+-]\s*[0-9])?"
                             r"\s*[)\]]?\s*\}?(?![A-Za-z])")
 _LAYER_LETTERS = {key for key, meaning in SYMBOLS.items() if meaning.startswith("layer_variable")}
+# `^{(h)}`, `^{(in)}`: a layer by its name (the hidden one, the input), no layer variable
+_NAMED_MARK = re.compile(r"\^\s*\{?\s*[(\[]\s*(" + "|".join(
+    name for name, meaning in LAYER_NAMES.items() if meaning in ("hidden", "input")) +
+    r")\s*[)\]]\s*\}?")
 
 
 @dataclass
@@ -45,7 +49,7 @@ class Chain:
         """One statement `lhs = rhs` of the forward pass; whether it was a step of the chain
         (not one written for a layer variable, `\\mathbf{s}^{(l)} = W^{(l)} x^{(l-1)}`)."""
         written = _text(lhs, latex)
-        if _VARIABLE_MARK.search(written):
+        if _VARIABLE_MARK.search(written) and not _NAMED_MARK.search(written):
             return False
         if isinstance(rhs, Tree) and rhs.data == "call" and \
                 len(rhs.children) == 2:
@@ -98,6 +102,9 @@ class Chain:
         """Whether this factor is the value flowing in; before the first layer, the input: `x`,
         `x_0`, or a vector (lower case) multiplied by a matrix (upper case)."""
         if self.layers == 0 and not self.flowing:
+            named = _NAMED_MARK.search(text)
+            if named:   # `A^{(in)}`: the input by its layer's name
+                return LAYER_NAMES[named.group(1)] == "input"
             return _base(tree) in _INPUTS or _base(other) not in _INPUTS and \
                 _base(tree) not in _LAYERED_LETTERS and not _is_matrix(tree) and \
                 _is_matrix(other)

@@ -19,7 +19,8 @@ from fractions import Fraction
 
 from lark import Token, Tree
 
-from ..conventions import FUNCTION_NAMES, LOSS_NAMES, SYMBOLS, UNIT_SETS, ascii_latex
+from ..conventions import (FUNCTION_NAMES, LAYER_NAMES, LOSS_NAMES, SYMBOLS, UNIT_SETS,
+                           ascii_latex)
 from ..errors import InputError
 from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
 from ..registry import CONCRETE_ACTIVATIONS
@@ -108,6 +109,7 @@ class Features:
     # `\delta_j = -\frac{\partial E}{\partial net_j}`: (the key `\delta^{(l)}`, `net`)
     negated: list[tuple[str, str]] = field(default_factory=list)
     iteration: str | None = None        # `y_j(n)`: n, the step of training a value is at
+    named_hidden: bool = False          # `W^{(h)}`: a layer named the hidden one
 
 
 @dataclass
@@ -198,7 +200,8 @@ def _read_chain(chain: Chain, features: Features) -> None:
     """What the chain of named steps adds: the rows for the document's own names, each layer's
     function where no conventional name gave it, the layers' count and biases."""
     first = 1 if features.starts_at_one else 0   # the number the document gives the input
-    features.own_symbols = {**_at_every_layer(chain.rows, first), **features.own_symbols}
+    features.own_symbols = {**_at_every_layer(chain.rows, first, chain.layers),
+                            **features.own_symbols}
     numbered = {_letter(name) for name in chain.rows}
     roles = [features.own_symbols.get(name) for name in features.compared]
     if roles.count("output") == 1 and roles.count(None) == 1:
@@ -230,20 +233,25 @@ def _read_chain(chain: Chain, features: Features) -> None:
 
 
 # `V^{(2)}`, `s^{[1]}` = `weight[2]`: a chain's row for a letter at one numbered layer
-_NUMBERED_ROW = re.compile(r"^(?P<base>\\?[A-Za-z]+)\^\{?[(\[](?P<written>[0-9]+)[)\]]\}?$")
+_NUMBERED_ROW = re.compile(r"^(?P<base>\\?[A-Za-z]+)\^\{?[(\[](?P<written>[0-9]+|[A-Za-z]+)"
+                           r"[)\]]\}?$")
 _LAYER_MEANING = re.compile(r"^(?P<kind>[a-z_]+)\[(?P<layer>[0-9]+)\]$")
 
 
-def _at_every_layer(rows: dict[str, str], first: int) -> dict[str, str]:
+def _at_every_layer(rows: dict[str, str], first: int, depth: int) -> dict[str, str]:
     """The chain's rows with a letter it named layer by layer at the same distance from the
     network's numbering (`V^{(1)}` = weight[1], `V^{(2)}` = weight[2], the input numbered
-    `first`) as one row for every layer, `V^{(l)}` = weight[l+1]: formulas written for a
-    layer variable (`\\frac{\\partial E}{\\partial V^{(l)}}`) name them too."""
+    `first`; or by the layers' names, `U^{(h)}`, `U^{(out)}` of `depth` layers) as one row for
+    every layer, `V^{(l)}` = weight[l+1]: formulas written for a layer variable
+    (`\\frac{\\partial E}{\\partial V^{(l)}}`) name them too."""
+    named = {"hidden": 1 + first, "last": depth + first, "input": first}
     found: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for key, meaning in rows.items():
         row, layer = _NUMBERED_ROW.match(key), _LAYER_MEANING.match(meaning)
-        if row and layer:
-            offset = int(layer["layer"]) - (int(row["written"]) - first)
+        written = row and (int(row["written"]) if row["written"].isdigit() else
+                           named.get(LAYER_NAMES.get(row["written"], "")))
+        if row and layer and written is not None:
+            offset = int(layer["layer"]) - (written - first)
             found.setdefault((row["base"], layer["kind"]), []).append((key, offset))
     collapsed = dict(rows)
     for (base, kind), keys in found.items():
@@ -277,6 +285,29 @@ def _iteration_letter(formulas: list[str]) -> str | None:
         if len(called) >= 3 and alone == steps:
             return letter
     return None
+
+
+# `W^{(l)} := W^{(l)} - \\eta \\Delta^{(l)}`: an update that steps by a rate times an increment
+# with a layer mark, the letter it updates
+_STEP_BY_INCREMENT = re.compile(r"^\s*(\\?[A-Za-z]+)\s*\^[^=]*(?::=|=|\\leftarrow)[^=]*"
+                                r"\\(?:eta|alpha)\s*\\Delta\s*\^")
+_ACCUMULATES = re.compile(r"\\Delta\s*\^[^=]*:?=\s*\\Delta")
+
+
+def _increments_as_gradients(formulas: list[str], notation: dict) -> dict[str, str]:
+    """`\\Delta^{(h)} = (A^{(in)})^T \\delta^{(h)}` and `W^{(l)} := W^{(l)} - \\eta
+    \\Delta^{(l)}`: where the update multiplies the increment by the rate, the increment is the
+    weights' gradient (declared as their adjoint, numbered as they are), not the step; an
+    increment accumulated over the samples (`\\Delta^{(l)} := \\Delta^{(l)} + ...`) is read by
+    the check itself."""
+    if any(_ACCUMULATES.search(formula) for formula in formulas):
+        return {}
+    updated = {found.group(1) for found in map(_STEP_BY_INCREMENT.search, formulas) if found}
+    weights = [meaning for key, meaning in notation.items()
+               if re.split(r"[\^_]", key)[0] in updated and meaning.startswith("weight[")]
+    if not updated or len(set(weights)) > 1:
+        return {}
+    return {r"\Delta^{(l)}": f"adjoint({weights[0] if weights else 'weight[l]'})"}
 
 
 def _parsed(equation: str):
@@ -321,6 +352,9 @@ def _read_layers(tree, features: Features) -> None:
                 numbers.add(int(float(marks[0])))
             elif len(marks) == 1 and str(marks[0]) in ("l", "L") and script.data == "sup":
                 features.layer_letters.add(str(marks[0]))
+            elif len(marks) == 1 and script.data == "sup" and \
+                    LAYER_NAMES.get(str(marks[0])) == "hidden":
+                features.named_hidden = True   # `Z^{(h)}`: the one hidden layer, by name
             elif [str(mark) for mark in marks] == ["l", "+", "1"]:
                 features.reaches_next = True
         mark = _layer_mark(node)
@@ -798,8 +832,13 @@ def _loss_of(text: str) -> dict | None:
         batch = one_over.group(1) if one_over else None
     if batch:
         reduction = "mean"
-    units = next((limit for letter, limit in _SUM_TO.findall(text) if limit != batch and
-                  re.search(r"_\s*\{?\s*" + letter + r"\s*\}?", text)), None)
+    sums = _SUM_TO.findall(text)
+    # `\sum_{i=1}^{n} y^{[i]} ...`: a sum over the samples' marks runs over the batch
+    batch = batch or next((limit for letter, limit in sums if re.search(
+        r"\^\s*\{?\s*[\[(]\s*" + letter + r"\s*[\])]", text)), None)
+    units = next((limit for letter, limit in sums if limit != batch and
+                  re.search(r"_\s*(?:\{\s*" + letter + r"\s*\}|" + letter + r"(?![\w=]))", text)),
+                 None)
     return {"kind": kind, "scale": scale, "reduction": reduction, "batch": batch,
             "units": units}
 
@@ -815,6 +854,8 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
         set() if marked else features.subscript_numbers) if 0 < n < 10)
     count = max(numbers) - (1 if features.starts_at_one else 0) if numbers else 0
     count = max(count, features.chain_layers)
+    if count < 1 and features.named_hidden:
+        count = 2   # the hidden layer and the output, by their names
     if count < 1 and features.layer_letters:
         # a formula that takes layer l from layer l+1 is exercised at a hidden layer only
         # when another hidden layer follows it
@@ -986,6 +1027,7 @@ def infer_network(formulas: list[str], check) -> Inference:
     notation.update(_numbered_from_the_input(features, network))
     if features.iteration:
         notation[features.iteration] = "iteration"
+    notation.update(_increments_as_gradients(formulas, notation))
     forward = features.forward
     if not forward:
         questions.append("the forward pass: no formula computes a layer or the loss, so "

@@ -151,6 +151,10 @@ class AlgebraReader:
                 self.notes.append("`*` between two matrices of the same shape read as their "
                                   "element-wise product")
                 hadamard = True
+            if hadamard and op != "*" and _column_and_row(a.shape, b.shape):
+                # (NumPy's `*` would broadcast them to their outer product; `\odot` does not)
+                raise ShapeMismatch(f"the element-wise product of a {a.shape[0]}x{a.shape[1]} "
+                                    f"and a {b.shape[0]}x{b.shape[1]} matrix", column_of(tree))
             if hadamard:
                 form = formed(HadamardProduct, a.form, b.form) if a.shape == b.shape else None
                 return MatrixValue(broadcast(a.matrix, b.matrix, lambda x, y: x * y, tree),
@@ -592,3 +596,9 @@ def per_sample_function(name: str, samples: str) -> FunctionValue | None:
         return None
     axis = 1 if samples == "rows" else 0
     return FunctionValue(activation.name, None, per_sample=(activation.per_sample, axis))
+
+
+def _column_and_row(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether one shape is a column and the other a row (each longer than one)."""
+    return any(first[1] == 1 < first[0] and second[0] == 1 < second[1]
+               for first, second in ((a, b), (b, a)))

@@ -47,6 +47,9 @@ class NotationReader:
             entry = next((entry for entry in entries if entry.variable is not None), None)
             return None if entry is None else (entry, number + entry.offset)
         layer = self._layer_number(layer_tree)
+        if layer is None and entries:   # `\delta^{(q^{(r)})}`: no layer symnet reads
+            raise Unresolvable("symnet reads a layer mark as a number, a layer variable with "
+                               "an offset or a layer's name", column_of(layer_tree))
         for entry in entries:
             if entry.layer is not None and entry.layer.isdigit() and layer is not None \
                     and self._network_layer(int(entry.layer)) == layer:
@@ -151,6 +154,8 @@ class NotationReader:
         depth = self.network.depth
         if named == "last":
             return depth
+        if named == "input":   # `A^{(in)}`: the input, as the activation of layer 0
+            return 0
         if depth != 2:
             raise Unresolvable(f"{label!r} names the hidden layer, but this network has "
                                f"{depth - 1}: declare which in [notation]", column_of(tree))

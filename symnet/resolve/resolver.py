@@ -694,6 +694,11 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         left, op, right = tree.children
         op = str(op)
         if op in "+-":
+            widened = sum_over_the_terms_after(tree)
+            if widened is not None:
+                self.notes.append("the terms after a sum that write its index letters read "
+                                  "inside it")
+                return self.resolve(widened)
             a, b = self.resolve(left), self.resolve(right)
             return self._add(a, b if op == "+" else self._scale(b, -1, tree), tree)
         if op == "/":
@@ -942,6 +947,53 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                         Tree("call", [factors[k], factors[k + 1]])
                     return product_of(factors[:k] + [applied] + factors[k + 2:])
         return None
+
+
+def sum_over_the_terms_after(tree) -> Tree | None:
+    """`-\\sum_i \\sum_j y_j^{(i)} \\log a_j^{(i)} + (1 - y_j^{(i)}) \\log(1 - a_j^{(i)})`: the
+    grammar ends a sum at its first term, but terms after it that write its index letters
+    (bound by no sum of their own) are inside it, as such formulas mean. The expression with
+    those terms in the innermost sum (its sign kept outside); None when there are none."""
+    left, op, right = tree.children
+    if isinstance(left, Tree) and left.data == "binary" and str(left.children[1]) in "+-":
+        left = sum_over_the_terms_after(left) or left
+    sign = None
+    if isinstance(left, Tree) and left.data == "unary" and str(left.children[0]) == "-":
+        sign, left = left.children
+    if not (isinstance(left, Tree) and left.data == "big_sum"):
+        return None
+    sums, body = [], left
+    while isinstance(body, Tree) and body.data == "big_sum":
+        sums.append(body)
+        body = body.children[2]
+    if not {letter for total in sums for letter in _summed_letters(total)} & \
+            _index_letters(right):
+        return None
+    widened = Tree("binary", [body, op, right], tree.meta)
+    for total in reversed(sums):
+        widened = Tree("big_sum", [*total.children[:2], widened], total.meta)
+    return widened if sign is None else Tree("unary", [sign, widened], tree.meta)
+
+
+def _summed_letters(total: Tree) -> set[str]:
+    """The index letters `\\sum_{i=1}^{n}`, `\\sum_{i,j}` binds."""
+    sub = next((script.children[0] for script in total.children[1].children
+                if script.data == "sub"), None)
+    if sub is None:
+        return set()
+    limits = [node for node in sub.iter_subtrees() if node.data == "limit"]
+    if limits:
+        return {name_of(limit.children[0]) for limit in limits} - {None}
+    return {str(token) for token in written_tokens([sub]) if token.type == "LETTER"}
+
+
+def _index_letters(tree) -> set[str]:
+    """The letters `tree` writes in subscripts and superscripts, outside sums of its own."""
+    if not isinstance(tree, Tree) or tree.data == "big_sum":
+        return set()
+    if tree.data in ("sub", "sup"):
+        return {str(token) for token in written_tokens([tree]) if token.type == "LETTER"}
+    return set().union(*(_index_letters(child) for child in tree.children))
 
 
 # what a function can be written as: `\log`, `g`, `\sigma'`, `g^{(1)}`, `g^{(1)\prime}`
