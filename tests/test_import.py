@@ -1119,3 +1119,80 @@ def test_layers_by_name_and_a_rate_times_the_increment_in_the_update(tmp_path, c
     assert [claim["correction"] for claim in claims[-2:]] == [
         r"\Delta^{(h)} = (A^{(in)})^T \delta^{(h)}",
         r"\Delta^{(out)} = (A^{(h)})^T \delta^{(out)}"]
+
+
+ONE_UNIT = r"""# One sigmoid unit, one example
+
+An example has three features:
+
+$$z = w^T x + b$$
+
+$$a = \sigma(z)$$
+
+$$\mathcal{L}(a, y) = -(y \log(a) + (1 - y) \log(1 - a))$$
+
+$$dz = a - y$$
+
+$$dw_1 = x_1 dz$$
+
+$$dw_3 = x_3 dz$$
+
+$$db = dz$$
+
+$$dw_2 = x_3 dz$$
+"""
+
+ONE_UNIT_BATCH = r"""# One sigmoid unit, every example at once
+
+$$Z = w^T X + b$$
+
+$$A = \sigma(Z)$$
+
+$$J = \frac{1}{m} \sum_{i=1}^{m} \mathcal{L}(a^{(i)}, y^{(i)})$$
+
+$$dZ = A - Y$$
+
+$$dw = \frac{1}{m} X dZ^T$$
+
+$$db = \frac{1}{m} \sum_{i=1}^{m} dz^{(i)}$$
+
+$$dw = \frac{1}{m} dZ X^T$$
+"""
+
+
+def test_one_unit_with_a_weight_vector_and_its_entries(tmp_path, capsys):
+    """`z = w^T x + b`: one layer (the chain's names carry no numbers, so `dw_1 = x_1 dz`
+    writes entries, not layers), the weights a vector (`in_out`), dw declared the layer's so
+    that its subscripts read as entries. The planted error (entry 3 for entry 2) is found."""
+    path = tmp_path / "unit.md"
+    path.write_text(ONE_UNIT)
+    inference = import_document(path).inference
+    network, notation = inference.network, inference.notation
+    assert len(network["layers"]) == 1 and network["layers"][0]["units"] == 1
+    assert network["weights"] == "in_out" and not inference.questions
+    assert notation["dw"] == "adjoint(weight[1])"
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [(claim["verdict"], claim.get("diagnosis")) for claim in claims] == \
+        [("holds", None)] * 7 + [("wrong", "other")]
+
+
+def test_a_loss_no_formula_writes_out_is_the_one_the_gradients_are_of(tmp_path, capsys):
+    """`J = \\frac{1}{m} \\sum_i \\mathcal{L}(a^{(i)}, y^{(i)})` leaves the loss unwritten: of
+    the cross entropy and the squared error, summed or averaged, the one under which the most
+    formulas hold is taken (`dZ = A - Y` is the averaged cross entropy's), one output unit,
+    said as a question. The planted error (the product in the other order) is found."""
+    path = tmp_path / "batch.md"
+    path.write_text(ONE_UNIT_BATCH)
+    result = import_document(path)
+    network = result.inference.network
+    assert network["loss"] == {"kind": "binary_cross_entropy", "scale": 1, "reduction": "mean"}
+    assert (network["samples"], network["batch"], network["layers"][0]["units"]) == (
+        "columns", "m", 1)
+    assert any("taken as the binary cross entropy" in question
+               for question in result.inference.questions)
+    path.with_suffix(".toml").write_text(result.toml())   # the loss is a guess
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [(claim["verdict"], claim.get("diagnosis")) for claim in claims] == \
+        [("holds", None)] * 6 + [("wrong", "transpose")]

@@ -110,6 +110,8 @@ class Features:
     negated: list[tuple[str, str]] = field(default_factory=list)
     iteration: str | None = None        # `y_j(n)`: n, the step of training a value is at
     named_hidden: bool = False          # `W^{(h)}`: a layer named the hidden one
+    chain_unmarked: bool = False        # `z = w^T x + b`: the chain's layers carry no numbers
+    subscripted: set[str] = field(default_factory=set)   # layered letters with `_2`: w of `w_2`
 
 
 @dataclass
@@ -215,6 +217,8 @@ def _read_chain(chain: Chain, features: Features) -> None:
         other = next(name for name in features.compared if name not in numbered)
         features.own_symbols.setdefault(other, "target")
     features.chain_layers = chain.layers
+    features.chain_unmarked = chain.layers > 0 and not any(
+        re.search(r"[0-9]", key) for key in chain.rows)
     last = [name for name, meaning in chain.rows.items()
             if meaning == f"preactivation[{chain.layers}]"]
     if chain.layers not in chain.functions and set(last) & set(features.compared):
@@ -310,6 +314,23 @@ def _increments_as_gradients(formulas: list[str], notation: dict) -> dict[str, s
     return {r"\Delta^{(l)}": f"adjoint({weights[0] if weights else 'weight[l]'})"}
 
 
+def _entries_of_one_layer(features: Features, network: dict,
+                          formulas: list[str]) -> dict[str, str]:
+    """`dw_1 = x_1 dz` beside `z = w^T x + b`: in a network of one layer read from names without
+    numbers, a number under a layered letter is an entry. The letter (and its `d` name) is
+    declared the layer's, so that its subscript is read as one."""
+    if not features.chain_unmarked or len(network["layers"]) != 1:
+        return {}
+    text = " ".join(formulas)
+    rows = {}
+    for letter in sorted(features.subscripted):
+        for name in (letter, "d" + letter):
+            meaning = SYMBOLS.get(f"{name}^{{(l)}}")
+            if meaning and re.search(r"(?<![A-Za-z\\])" + name + r"\s*_", text):
+                rows[name] = meaning.replace("[l]", "[1]")
+    return rows
+
+
 def _parsed(equation: str):
     """The equation's tree; failing that, its first line's (`J &= ... \\\\ &= \\ldots`)."""
     for text in (equation, equation.split("\\\\")[0]):
@@ -350,6 +371,8 @@ def _read_layers(tree, features: Features) -> None:
                 numbers = features.layer_numbers if script.data == "sup" else \
                     features.subscript_numbers
                 numbers.add(int(float(marks[0])))
+                if script.data == "sub":
+                    features.subscripted.add(name_of(node.children[0]))
             elif len(marks) == 1 and str(marks[0]) in ("l", "L") and script.data == "sup":
                 features.layer_letters.add(str(marks[0]))
             elif len(marks) == 1 and script.data == "sup" and \
@@ -849,7 +872,9 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
     questions = []
     # a number subscripted to a layered letter is its layer only in a document that marks
     # no layer with a superscript (`W_2`, not the entry `h_1^{L-1}`)
-    marked = features.layer_numbers or features.layer_letters
+    # (nor in a chain of names without numbers: `z = w^T x + b`, then `dw_1 = x_1 dz` writes
+    # entries)
+    marked = features.layer_numbers or features.layer_letters or features.chain_unmarked
     numbers = sorted(n for n in features.layer_numbers | (
         set() if marked else features.subscript_numbers) if 0 < n < 10)
     count = max(numbers) - (1 if features.starts_at_one else 0) if numbers else 0
@@ -1028,11 +1053,14 @@ def infer_network(formulas: list[str], check) -> Inference:
     if features.iteration:
         notation[features.iteration] = "iteration"
     notation.update(_increments_as_gradients(formulas, notation))
+    notation.update(_entries_of_one_layer(features, network, formulas))
     forward = features.forward
     if not forward:
         questions.append("the forward pass: no formula computes a layer or the loss, so "
                          "nothing confirmed the guesses")
         return Inference(network, notation, questions)
+    if features.loss is None and len(features.loss_names) != 1:
+        network, questions = _unstated_loss(network, notation, formulas, questions, check)
     best = check(network, notation, forward) or 0
     for _ in range(3):   # a few rounds: a change can make another one pay
         improved = False
@@ -1051,6 +1079,40 @@ def infer_network(formulas: list[str], check) -> Inference:
         questions.append(f"{len(forward) - best} of the {len(forward)} forward-pass and loss "
                          "formulas do not hold under the network below (see `symnet check`)")
     return Inference(network, notation, questions, best, len(forward))
+
+
+def _unstated_loss(network: dict, notation: dict, formulas: list[str], questions: list[str],
+                   check) -> tuple[dict, list[str]]:
+    """No formula writes the loss out (`J = \\frac{1}{m} \\sum_i \\mathcal{L}(a^{(i)}, y^{(i)})`)
+    and the output is a sigmoid: the cross entropy or the squared error, summed or averaged,
+    whichever makes the most of the document's formulas hold (its gradients say which loss
+    they are of), when one does; said in the question."""
+    if network["layers"][-1].get("activation") != "sigmoid":
+        return network, questions
+    losses = [{"kind": "binary_cross_entropy", "scale": 1, "reduction": reduction}
+              for reduction in ("sum", "mean")] + \
+        [{"kind": "squared_error", "scale": "1/2", "reduction": reduction}
+         for reduction in ("sum", "mean")]
+    # (a binary cross entropy of one output unit, or of each of several; `w^T x` is a weight
+    # vector, one column per output)
+    one_unit = {**network, "layers": [*network["layers"][:-1],
+                                      {**network["layers"][-1], "units": 1}]}
+    layouts = [network, one_unit, {**one_unit, "weights": "in_out"}]
+    candidates = [({**layout, "loss": loss}, notation) for loss in losses
+                  for layout in layouts if loss != network["loss"] and
+                  (layout is network or loss["kind"] == "binary_cross_entropy")]
+    better = _holding_more(check, network, notation, formulas, candidates)
+    scores = [check(*candidate, formulas) or 0 for candidate in better]
+    if not scores:
+        return network, questions
+    chosen = _used_sizes(better[scores.index(max(scores))][0])   # (the first of equals)
+    loss = chosen["loss"]
+    said = [question for question in questions if not question.startswith("the loss (")]
+    said.append(f"the loss (no formula defines it); taken as the "
+                f"{loss['kind'].replace('_', ' ')}, scale {loss['scale']}, "
+                f"{'averaged' if loss['reduction'] == 'mean' else 'summed'}: the one under "
+                "which most of the formulas hold")
+    return chosen, said
 
 
 def _concrete_functions(network: dict, notation: dict, formulas: list[str],
