@@ -20,7 +20,8 @@ from pathlib import Path
 from ..errors import InputError
 from ..macros import definitions_in, expand, macro
 from .formulas import READERS, Formula, formulas
-from .infer import Inference, check_with, infer_network
+from .infer import Inference, infer_network
+from .trials import check_with
 from .toml import derivation_text
 
 __all__ = ["READERS", "Imported", "import_document", "imported", "is_document"]

@@ -6,7 +6,8 @@ weights and activations (`W^{[2]}`, `a_1`), the function applied to make each la
 That gives a first network. Then symnet checks the document's own forward-pass and loss formulas
 under that network and under its neighbours (samples as columns, rows or one; biases or not;
 the loss's scale and reduction) and keeps the network under which most of them hold: the checker
-decides what the notation means, so whatever it reads, inference reads too.
+decides what the notation means, so whatever it reads, inference reads too (`trials.py`; the
+document's own letters are read in `letters.py`).
 
 What stays undecided is returned as a question with the guess taken, for the TOML to show.
 """
@@ -21,12 +22,16 @@ from lark import Token, Tree
 
 from ..conventions import (FUNCTION_NAMES, LAYER_NAMES, LOSS_NAMES, SYMBOLS, UNIT_SETS,
                            ascii_latex)
-from ..errors import InputError
 from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
-from ..registry import CONCRETE_ACTIVATIONS
-from ..resolve.trees import factors_of, name_of, written_tokens
-from .chain import LAYERED_KINDS, Chain, covered
+from ..resolve.trees import name_of, written_tokens
+from .chain import LAYERED_KINDS, Chain
+from .letters import (at_every_layer, compared, cross_entropy_target, entries_of_one_layer,
+                      increments_as_gradients, iteration_letter, read_difference,
+                      read_error_letters, read_negated_derivative)
 from .neurons import Neurons
+from .trials import concrete_functions, error_terms, neighbours, unstated_loss, used_sizes
+from .written import (base_of, is_call, is_input, is_word, layer_mark, layer_style,
+                      row_letter, unbraced)
 
 # letters that carry a layer mark, by what they are (from the conventions table)
 _LAYERED = {letter: kind for letter, kind in LAYERED_KINDS.items()
@@ -46,8 +51,6 @@ _DERIVATIVE = re.compile(r"\\partial|\\nabla|\\delta|\\frac\s*\{\s*d|(?<![A-Za-z
 # `\mathbb{R}^{n \times m_l}`: the document names layer l's width m_l
 _SPACE = re.compile(r"\\mathbb\s*\{\s*R\s*\}\s*\^\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _LAYER_WIDTH = re.compile(r"(?<![A-Za-z\\])([A-Za-z])_\{?\s*([A-Za-z])(?![A-Za-z])")
-# the names import gives sizes: a layer's width (`n_1`, `m_2`, `n_out`)
-_LAYER_SIZE = re.compile(r"^[A-Za-z]_(?:[0-9]+|out)$")
 _OVER_SET = re.compile(r"\\sum_\{\s*([A-Za-z])\s*\\in\s*([A-Za-z]+)\s*\}")
 _HALF = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*(?:\{\s*2\s*([A-Za-z])?\s*\}|2)")
 # `(o_i - t_i)(o_i - t_i)`: a difference times itself (index notation's square)
@@ -125,7 +128,7 @@ class Inference:
 
 def read_features(formulas: list[str]) -> Features:
     features, chain, neurons = Features(), Chain(), Neurons()
-    features.iteration = _iteration_letter(formulas)
+    features.iteration = iteration_letter(formulas)
     if features.iteration:   # the network is read from the values at any step; an update
         # (`c_{qp}(r+1) = c_{qp}(r) + ...`) says nothing of it
         at_step = re.compile(r"(?<=[A-Za-z0-9}'])\s*\(\s*" + features.iteration + r"\s*\)")
@@ -154,14 +157,14 @@ def read_features(formulas: list[str]) -> Features:
             # `u = h W + b \in \mathbb{R}^{1 \times m}`: the space says a shape, not a step
             parts = [link for link in links(tree) if link.relation != r"\in"]
             if parts:
-                _read_negated_derivative(parts[0].lhs, parts[-1].rhs, equation, features)
-            if parts and _read_difference(parts[0].lhs, parts[-1].rhs, features):
+                read_negated_derivative(parts[0].lhs, parts[-1].rhs, equation, features)
+            if parts and read_difference(parts[0].lhs, parts[-1].rhs, features):
                 features.forward.append(latex)   # `e_j = d_j - y_j`: what the loss is of
                 continue
             if not parts or _DERIVATIVE.search(source_of(parts[0].lhs, equation)):
                 continue
             # `\mbox{Output} = x_3 = f_3(W_3 x_2)`: the statement after the label
-            named = [link for link in parts if not _is_word(link.lhs)]
+            named = [link for link in parts if not is_word(link.lhs)]
             stepped = bool(named) and chain.step(named[0].lhs, named[-1].rhs, equation)
             if named:
                 neurons.step(source_of(named[0].lhs, equation), named[-1].rhs, equation)
@@ -179,7 +182,7 @@ def read_features(formulas: list[str]) -> Features:
             not features.layer_letters:
         _read_neurons(neurons, features, formulas)
     _read_layer_variables(features)
-    _read_error_letters(features)
+    read_error_letters(features)
     letters = {letter for letter, layer in features.widths if layer in features.layer_letters}
     if len(letters) == 1:
         features.size_letter = letters.pop()
@@ -202,9 +205,9 @@ def _read_chain(chain: Chain, features: Features) -> None:
     """What the chain of named steps adds: the rows for the document's own names, each layer's
     function where no conventional name gave it, the layers' count and biases."""
     first = 1 if features.starts_at_one else 0   # the number the document gives the input
-    features.own_symbols = {**_at_every_layer(chain.rows, first, chain.layers),
+    features.own_symbols = {**at_every_layer(chain.rows, first, chain.layers),
                             **features.own_symbols}
-    numbered = {_letter(name) for name in chain.rows}
+    numbered = {row_letter(name) for name in chain.rows}
     roles = [features.own_symbols.get(name) for name in features.compared]
     if roles.count("output") == 1 and roles.count(None) == 1:
         # `\|t_q - y_q\|` where y is the output: t is the target, whatever the order
@@ -236,101 +239,6 @@ def _read_chain(chain: Chain, features: Features) -> None:
             features.own_symbols.setdefault(written, f"activation_function[{layer}]")
 
 
-# `V^{(2)}`, `s^{[1]}` = `weight[2]`: a chain's row for a letter at one numbered layer
-_NUMBERED_ROW = re.compile(r"^(?P<base>\\?[A-Za-z]+)\^\{?[(\[](?P<written>[0-9]+|[A-Za-z]+)"
-                           r"[)\]]\}?$")
-_LAYER_MEANING = re.compile(r"^(?P<kind>[a-z_]+)\[(?P<layer>[0-9]+)\]$")
-
-
-def _at_every_layer(rows: dict[str, str], first: int, depth: int) -> dict[str, str]:
-    """The chain's rows with a letter it named layer by layer at the same distance from the
-    network's numbering (`V^{(1)}` = weight[1], `V^{(2)}` = weight[2], the input numbered
-    `first`; or by the layers' names, `U^{(h)}`, `U^{(out)}` of `depth` layers) as one row for
-    every layer, `V^{(l)}` = weight[l+1]: formulas written for a layer variable
-    (`\\frac{\\partial E}{\\partial V^{(l)}}`) name them too."""
-    named = {"hidden": 1 + first, "last": depth + first, "input": first}
-    found: dict[tuple[str, str], list[tuple[str, int]]] = {}
-    for key, meaning in rows.items():
-        row, layer = _NUMBERED_ROW.match(key), _LAYER_MEANING.match(meaning)
-        written = row and (int(row["written"]) if row["written"].isdigit() else
-                           named.get(LAYER_NAMES.get(row["written"], "")))
-        if row and layer and written is not None:
-            offset = int(layer["layer"]) - (written - first)
-            found.setdefault((row["base"], layer["kind"]), []).append((key, offset))
-    collapsed = dict(rows)
-    for (base, kind), keys in found.items():
-        offsets = {offset for _, offset in keys}
-        if len(keys) < 2 or len(offsets) != 1:
-            continue
-        for key, _ in keys:
-            del collapsed[key]
-        offset = offsets.pop()
-        collapsed[f"{base}^{{(l)}}"] = f"{kind}[l{offset:+d}]" if offset else f"{kind}[l]"
-    return collapsed
-
-
-# `y_j(n)`, `w_{ji}(n+1)`, `\\mathcal{E}(n)`: a name's value at a step of training, the
-# step's letter its argument
-_AT_STEP = re.compile(r"(\\?[A-Za-z]+(?:\{[^{}]*\})?)(?:\s*[_^]\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+))*'*\s*"
-                      r"\(\s*([a-z])\s*(?:[+-]\s*1\s*)?\)")
-
-
-def _iteration_letter(formulas: list[str]) -> str | None:
-    """The letter written only as the argument of names, after three names or more (`v_j(n)`,
-    `y_j(n)`, `e_j(n)`): the step of training the values are at (Haykin's n). A letter a
-    formula uses otherwise (`\\sigma(z) = \\frac{1}{1+e^{-z}}`) is a function's variable."""
-    text = " ".join(formulas)
-    names: dict[str, set[str]] = {}
-    for name, letter in _AT_STEP.findall(text):
-        names.setdefault(letter, set()).add(name)
-    for letter, called in sorted(names.items(), key=lambda item: -len(item[1])):
-        alone = len(re.findall(r"(?<![A-Za-z\\])" + letter + r"(?![A-Za-z])", text))
-        steps = sum(1 for _, found in _AT_STEP.findall(text) if found == letter)
-        if len(called) >= 3 and alone == steps:
-            return letter
-    return None
-
-
-# `W^{(l)} := W^{(l)} - \\eta \\Delta^{(l)}`: an update that steps by a rate times an increment
-# with a layer mark, the letter it updates
-_STEP_BY_INCREMENT = re.compile(r"^\s*(\\?[A-Za-z]+)\s*\^[^=]*(?::=|=|\\leftarrow)[^=]*"
-                                r"\\(?:eta|alpha)\s*\\Delta\s*\^")
-_ACCUMULATES = re.compile(r"\\Delta\s*\^[^=]*:?=\s*\\Delta")
-
-
-def _increments_as_gradients(formulas: list[str], notation: dict) -> dict[str, str]:
-    """`\\Delta^{(h)} = (A^{(in)})^T \\delta^{(h)}` and `W^{(l)} := W^{(l)} - \\eta
-    \\Delta^{(l)}`: where the update multiplies the increment by the rate, the increment is the
-    weights' gradient (declared as their adjoint, numbered as they are), not the step; an
-    increment accumulated over the samples (`\\Delta^{(l)} := \\Delta^{(l)} + ...`) is read by
-    the check itself."""
-    if any(_ACCUMULATES.search(formula) for formula in formulas):
-        return {}
-    updated = {found.group(1) for found in map(_STEP_BY_INCREMENT.search, formulas) if found}
-    weights = [meaning for key, meaning in notation.items()
-               if re.split(r"[\^_]", key)[0] in updated and meaning.startswith("weight[")]
-    if not updated or len(set(weights)) > 1:
-        return {}
-    return {r"\Delta^{(l)}": f"adjoint({weights[0] if weights else 'weight[l]'})"}
-
-
-def _entries_of_one_layer(features: Features, network: dict,
-                          formulas: list[str]) -> dict[str, str]:
-    """`dw_1 = x_1 dz` beside `z = w^T x + b`: in a network of one layer read from names without
-    numbers, a number under a layered letter is an entry. The letter (and its `d` name) is
-    declared the layer's, so that its subscript is read as one."""
-    if not features.chain_unmarked or len(network["layers"]) != 1:
-        return {}
-    text = " ".join(formulas)
-    rows = {}
-    for letter in sorted(features.subscripted):
-        for name in (letter, "d" + letter):
-            meaning = SYMBOLS.get(f"{name}^{{(l)}}")
-            if meaning and re.search(r"(?<![A-Za-z\\])" + name + r"\s*_", text):
-                rows[name] = meaning.replace("[l]", "[1]")
-    return rows
-
-
 def _parsed(equation: str):
     """The equation's tree; failing that, its first line's (`J &= ... \\\\ &= \\ldots`)."""
     for text in (equation, equation.split("\\\\")[0]):
@@ -349,9 +257,9 @@ def _read_layers(tree, features: Features) -> None:
         if node.data == "name" and str(node.children[0]) in ("A", "Z"):
             features.input_batch = features.stacked = True
         if node.data == "frac" and len(node.children) == 3:
-            numerator = _unbraced(node.children[1])
+            numerator = unbraced(node.children[1])
             if isinstance(numerator, Tree) and numerator.data == "juxtaposition":
-                named = _base(numerator.children[-1])
+                named = base_of(numerator.children[-1])
                 if named in _LOSS_NAMES:
                     features.loss_names.add(named)
         if node.data != "scripted":
@@ -380,80 +288,12 @@ def _read_layers(tree, features: Features) -> None:
                 features.named_hidden = True   # `Z^{(h)}`: the one hidden layer, by name
             elif [str(mark) for mark in marks] == ["l", "+", "1"]:
                 features.reaches_next = True
-        mark = _layer_mark(node)
+        mark = layer_mark(node)
         if mark is not None and mark[0] is not None and mark[1]:
             features.stepped_letters.add(mark[0])   # `h^{(k-1)}`: k is a layer variable
             features.reaches_next |= mark[1] > 0
         if name_of(node.children[0]) in ("b", "B"):
             features.bias = True
-
-
-def _read_difference(lhs, rhs, features: Features) -> bool:
-    """`e^{(3)} = h^{(3)} - t`, `e^{(3)} = (h^{(3)} - t) \\odot \\phi'(s^{(3)})`, `e_j = d_j -
-    y_j`: a letter with scripts set to a difference of two names (kept for
-    `_read_error_letters`); whether it defines entries of a name of the document's own."""
-    lhs = _unbraced(lhs)
-    if not (isinstance(lhs, Tree) and lhs.data == "scripted"):
-        return False
-    if isinstance(rhs, Tree) and rhs.data == "binary" and str(rhs.children[1]) in (
-            r"\odot", r"\circ", "*", r"\cdot"):
-        rhs = _unbraced(rhs.children[0])
-    if isinstance(rhs, Tree) and rhs.data == "binary" and str(rhs.children[1]) == "-":
-        left, right = (_base(_unbraced(side)) for side in (rhs.children[0], rhs.children[2]))
-        key = f"{_base(lhs)}^{_layer_style(lhs)}" if _layer_mark(lhs) else None
-        features.differences.append((key, _base(lhs), left, right))
-        return key is None and _base(lhs) not in SYMBOLS and _base(lhs) not in LAYERED_KINDS
-    return False
-
-
-def _read_negated_derivative(lhs, rhs, equation: str, features: Features) -> None:
-    """`\\delta_j = -\\frac{\\partial E}{\\partial net_j}`: a name set to minus the loss's
-    derivative by a node (kept for `_read_error_letters`)."""
-    lhs = _unbraced(lhs)
-    if not (isinstance(rhs, Tree) and rhs.data == "unary" and str(rhs.children[0]) == "-" and
-            isinstance(rhs.children[1], Tree) and rhs.children[1].data == "frac" and
-            isinstance(lhs, Tree) and lhs.data in ("name", "command", "scripted")):
-        return
-    _, top, bottom = rhs.children[1].children
-    numerator, node = (re.fullmatch(r"\s*\\partial\s*\{?\s*(\\?[A-Za-z]+(?:\{[^{}]*\})?)"
-                                    r"[\s\S]*", source_of(side, equation)) for side in (top, bottom))
-    if not (numerator and node):
-        return
-    loss = numerator.group(1)
-    if loss in _LOSS_NAMES or features.own_symbols.get(loss) == "loss":
-        style = _layer_style(lhs) if lhs.data == "scripted" and _layer_mark(lhs) else "{(l)}"
-        features.negated.append((f"{_base(lhs)}^{style}", node.group(1)))
-
-
-def _read_error_letters(features: Features) -> None:
-    """A letter of the document's own set to the output minus the target at a layer (`e^{(3)}
-    = h^{(3)} - t`) names the error terms, the loss's derivatives by the pre-activations,
-    as the conventions' \\delta does."""
-    kinds = {**{letter: f"{kind}[l]" for letter, kind in LAYERED_KINDS.items()},
-             **{re.split(r"[\^_]", key)[0]: meaning for key, meaning in
-                {**SYMBOLS, **features.own_symbols}.items()}}
-    for _, _, left, right in features.differences:
-        # `e_j = d_j - y_j` with y the activation: d, which nothing names, is the target
-        known = [kinds.get(name, "").split("[")[0] in ("activation", "output")
-                 for name in (left, right)]
-        unnamed = [name for name in (left, right) if name not in kinds]
-        if any(known) and len(unnamed) == 1:
-            features.own_symbols.setdefault(unnamed[0], "target")
-    targets = {name for name, meaning in {**SYMBOLS, **features.own_symbols}.items()
-               if meaning == "target"}
-    for key, letter, left, right in features.differences:
-        if right in targets and left not in targets and letter not in LAYERED_KINDS and \
-                letter not in SYMBOLS and key not in features.own_symbols and key:
-            features.own_symbols[key] = "adjoint(preactivation[l])"
-            features.error_keys.add(key)
-    # the delta rule's error term, minus the gradient by a pre-activation or an activation
-    kinds.update({re.split(r"[\^_]", key)[0]: meaning
-                  for key, meaning in features.own_symbols.items()})
-    for key, node in features.negated:
-        meaning = kinds.get(node, "")
-        if meaning.split("[")[0] in ("preactivation", "activation"):
-            features.own_symbols[key] = f"-adjoint({meaning})"
-            features.error_keys.add(key)
 
 
 def _read_neurons(neurons: Neurons, features: Features, formulas: list[str]) -> None:
@@ -491,7 +331,7 @@ def _read_delta_mark(node, features: Features) -> None:
         numbers = [mark for mark in marks if mark.type == "NUMBER"]
         if len(numbers) == 1 and all(str(mark) in "()" or mark is numbers[0]
                                      for mark in marks):
-            style = "_l" if script.data == "sub" else "^" + _layer_style(node)
+            style = "_l" if script.data == "sub" else "^" + layer_style(node)
             features.delta_marks[int(float(numbers[0]))] = r"\delta" + style
 
 
@@ -565,9 +405,9 @@ def _layer_of(tree) -> str | None:
 def _read_statement(lhs, sides: list, features: Features) -> bool:
     """A forward-pass or loss statement's facts (from the last right side but for the loss,
     which any side may show in a recognised form); whether it is one."""
-    rhs = _unbraced(sides[-1][0])
-    lhs = _unbraced(lhs)
-    base = _base(lhs)
+    rhs = unbraced(sides[-1][0])
+    lhs = unbraced(lhs)
+    base = base_of(lhs)
     # `e = \|x^{(L)} - y\|^2`, later differentiated: a loss by a name of the document's own
     own_loss = base not in _LOSS_NAMES and base not in SYMBOLS and \
         base in features.differentiated and isinstance(lhs, Tree) and lhs.data == "name" and \
@@ -580,33 +420,33 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
         features.loss = next((loss for loss in map(_loss_of, [text for _, text in sides])
                               if loss), features.loss or _generic_loss(rhs))
         _read_mean_of_terms(base, sides[-1][1], features)
-        features.compared = features.compared or _compared(rhs)
-        target = _cross_entropy_target(rhs)
+        features.compared = features.compared or compared(rhs)
+        target = cross_entropy_target(rhs)
         if target is not None and target not in SYMBOLS:
             features.own_symbols.setdefault(target, "target")
         return True
     mark = _layer_of(lhs)
     own_preactivation = bool(base and mark) and base not in _LAYERED and \
-        base not in _OUTPUT_NAMES | _LOSS_NAMES and not _is_call(rhs) and _layered_affine(rhs)
+        base not in _OUTPUT_NAMES | _LOSS_NAMES and not is_call(rhs) and _layered_affine(rhs)
     if own_preactivation:   # `u^l = h^{l-1} W^l + b^l`: the document's own letter for it
-        features.own_symbols[f"{base}^{_layer_style(lhs)}"] = "preactivation[l]"
-    if base in _ACTIVATION_LETTERS and mark and not _is_call(rhs) and _layered_affine(rhs):
-        features.affine_activations[base] = f"{base}^{_layer_style(lhs)}"
-    if _is_call(rhs):
-        features.applied_to |= {_base(argument) for argument in rhs.children[1:]
+        features.own_symbols[f"{base}^{layer_style(lhs)}"] = "preactivation[l]"
+    if base in _ACTIVATION_LETTERS and mark and not is_call(rhs) and _layered_affine(rhs):
+        features.affine_activations[base] = f"{base}^{layer_style(lhs)}"
+    if is_call(rhs):
+        features.applied_to |= {base_of(argument) for argument in rhs.children[1:]
                                 if isinstance(argument, Tree)}
     if base in _ACTIVATION_LETTERS and mark in ("L", "out") and isinstance(rhs, Tree) and \
-            rhs.data in ("name", "styled") and not _is_input(rhs):
+            rhs.data in ("name", "styled") and not is_input(rhs):
         features.own_symbols[name_of(rhs)] = "output"   # `h^L = \mathbf{y}`: y is the output
         return True
-    if _is_call(rhs) and isinstance(lhs, Tree) and lhs.data == "name" and \
+    if is_call(rhs) and isinstance(lhs, Tree) and lhs.data == "name" and \
             SYMBOLS.get(base) not in ("output", "loss") and \
-            any(_layer_of(_unbraced(argument)) in ("L", "out") for argument in rhs.children[1:]):
+            any(_layer_of(unbraced(argument)) in ("L", "out") for argument in rhs.children[1:]):
         features.own_symbols[base] = "output"   # `y = \phi(U^L)`: y is what the network outputs
-    if base in _OUTPUT_NAMES and not _is_call(rhs) and _base(rhs) not in _ACTIVATION_LETTERS:
+    if base in _OUTPUT_NAMES and not is_call(rhs) and base_of(rhs) not in _ACTIVATION_LETTERS:
         # `\hat{y} = z^{(2)}`, `\hat{Y} = A W + b` (`\hat{y} = h^{(l)}` names the output)
         features.activations["out"] = "identity"
-    affine = not _is_call(rhs) and _weight_times_input(rhs)
+    affine = not is_call(rhs) and _weight_times_input(rhs)
     if base and affine and base not in _LAYERED and base not in _OUTPUT_NAMES and \
             isinstance(lhs, Tree) and lhs.data == "name":
         # `Y = W X`: a name the conventions do not give a layer, computed from a weight and
@@ -614,9 +454,9 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
         features.own_symbols[base] = "output"
         features.affine_outputs.add(base)
     if base in _LAYERED and _LAYERED[base] == "preactivation" or base in _OUTPUT_NAMES | \
-            _ACTIVATION_LETTERS and not _is_call(rhs) or base in features.own_symbols or \
+            _ACTIVATION_LETTERS and not is_call(rhs) or base in features.own_symbols or \
             own_preactivation:
-        factors = [_base(node) for node in rhs.iter_subtrees_topdown()
+        factors = [base_of(node) for node in rhs.iter_subtrees_topdown()
                    if node.data in ("scripted", "name")]
         weights = [i for i, name in enumerate(factors) if name in _WEIGHT_LETTERS]
         inputs = [i for i, name in enumerate(factors) if name in ("x", "X") or
@@ -625,16 +465,16 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
             features.input_first = True
         features.weighted |= bool(weights)
         return bool(weights)
-    if base in ("x", "X") and mark and mark.isalpha() and _is_call(rhs):
+    if base in ("x", "X") and mark and mark.isalpha() and is_call(rhs):
         # `x^{(l)} = \theta(s^{(l)})`: x with a layer is each layer's output, x^{(0)} the input
-        features.own_symbols[f"{base}^{_layer_style(lhs)}"] = "activation[l]"
+        features.own_symbols[f"{base}^{layer_style(lhs)}"] = "activation[l]"
         features.activations[mark] = _activation_of(rhs.children[0])
         return True
-    if (base in _ACTIVATION_LETTERS or base in _OUTPUT_NAMES) and _is_call(rhs):
+    if (base in _ACTIVATION_LETTERS or base in _OUTPUT_NAMES) and is_call(rhs):
         layer = _layer_of(lhs) or ("out" if base in _OUTPUT_NAMES else "only")
         features.activations[layer] = _activation_of(rhs.children[0])
         return True
-    if base in _ACTIVATION_LETTERS and _is_input(rhs) and mark != "0":
+    if base in _ACTIVATION_LETTERS and is_input(rhs) and mark != "0":
         features.starts_at_one = True   # `a^1 = x` (`h^0 = x` is the 0-based input)
     return False
 
@@ -643,10 +483,10 @@ def _read_numbering(lhs, rhs, features: Features) -> None:
     """`z^{(2)} = W^{(1)} x + b^{(1)}`, `z^{(l+1)} = W^{(l)} a^{(l)} + b^{(l)}`: a layer computed
     from names all marked one layer below it. Such a document numbers the input layer 1 and a
     weight by the layer it leaves (W^{(1)} feeds layer 2), as UFLDL and Ng's course do."""
-    made = _layer_mark(_unbraced(lhs))
-    if made is None or _is_call(rhs) or not isinstance(rhs, Tree):
+    made = layer_mark(unbraced(lhs))
+    if made is None or is_call(rhs) or not isinstance(rhs, Tree):
         return
-    marked = [(node, _layer_mark(node)) for node in rhs.iter_subtrees_topdown()
+    marked = [(node, layer_mark(node)) for node in rhs.iter_subtrees_topdown()
               if node.data == "scripted"]
     marked = [(node, mark) for node, mark in marked if mark is not None]
     below = (made[0], made[1] - 1)
@@ -654,26 +494,10 @@ def _read_numbering(lhs, rhs, features: Features) -> None:
         return
     features.starts_at_one = True
     for node, _ in marked:
-        kind = "weight" if _base(node) in _WEIGHT_LETTERS else _PARAMETER_LETTERS.get(_base(node))
+        base = base_of(node)
+        kind = "weight" if base in _WEIGHT_LETTERS else _PARAMETER_LETTERS.get(base)
         if kind:   # the conventions' W^{(l)} is layer l's: this document's feeds layer l+1
-            features.own_symbols[f"{_base(node)}^{_layer_style(node)}"] = f"{kind}[l+1]"
-
-
-def _layer_mark(tree) -> tuple[str | None, int] | None:
-    """A superscript layer mark as (variable, offset): `(2)` -> (None, 2), `{l+1}` ->
-    ("l", 1); None when the name has no such mark (a transpose or prime is not one)."""
-    if not (isinstance(tree, Tree) and tree.data == "scripted"):
-        return None
-    tokens = [str(token) for script in tree.children[1].children if script.data == "sup"
-              for token in script.scan_values(lambda v: isinstance(v, Token))]
-    text = "".join(token for token in tokens
-                   if token not in ("T", r"\top", r"\intercal", "'", r"\prime", "(", ")"))
-    found = re.fullmatch(r"(?:([A-Za-z])([+-][0-9]+)?|([0-9]+))", text)
-    if not found:
-        return None
-    if found.group(3):
-        return None, int(found.group(3))
-    return found.group(1), int(found.group(2) or 0)
+            features.own_symbols[f"{base_of(node)}^{layer_style(node)}"] = f"{kind}[l+1]"
 
 
 def _read_mean_of_terms(base: str, text: str, features: Features) -> None:
@@ -693,104 +517,25 @@ def _sum_of_its_samples(base: str, rhs) -> bool:
     (symnet reads `E^q` so only where the document names E its loss)."""
     if not (isinstance(rhs, Tree) and rhs.data == "big_sum"):
         return False
-    body = _unbraced(rhs.children[-1])
-    return isinstance(body, Tree) and body.data == "scripted" and _base(body) == base and \
+    body = unbraced(rhs.children[-1])
+    return isinstance(body, Tree) and body.data == "scripted" and base_of(body) == base and \
         body.children[1].children[0].data == "sup"
 
 
-def _letter(written: str) -> str:
-    """`x_1` -> `x`: the name a numbered row is written with."""
-    return re.split(r"[_^]", written, maxsplit=1)[0].strip()
-
-
-def _compared(tree) -> list[str]:
-    """`\\|z - t\\|^2`, `(o_k - t_k)^2`: the loss compares two names the conventions do not
-    know; the first is what the network outputs, the second its target (how losses are
-    written: prediction minus target)."""
-    for node in tree.iter_subtrees_topdown():
-        arguments = [_unbraced(child) for child in node.children[1:]
-                     if isinstance(child, Tree)] if node.data == "call" else []
-        if node.data == "binary" and str(node.children[1]) == "-" or len(arguments) == 2:
-            sides = arguments or [_unbraced(node.children[0]), _unbraced(node.children[2])]
-            names = [name_of(side.children[0] if side.data == "scripted" else side)
-                     for side in sides if isinstance(side, Tree) and
-                     side.data in ("name", "scripted")]
-            if len(names) == 2 and None not in names and not any(map(covered, sides)):
-                return names
-            return []
-    return []
-
-
-def _cross_entropy_target(tree) -> str | None:
-    """`t_c \\log p_c + ...`: the one name a cross entropy multiplies its logs by, the target;
-    None when there is no such name (or several)."""
-    found = set()
-    for node in tree.iter_subtrees_topdown():
-        if node.data != "juxtaposition":
-            continue
-        factors = factors_of(node)
-        for factor, following in zip(factors, factors[1:]):
-            if name_of(following) in (r"\log", r"\ln") and isinstance(factor, Tree) and \
-                    factor.data in ("name", "scripted"):
-                found.add(_base(factor))
-    return found.pop() if len(found) == 1 else None
-
-
-def _unbraced(tree):
-    """`{{z}^{[l]}}` -> `{z}^{[l]}`; `{z}` -> `z` (braces some editors write around a name)."""
-    while isinstance(tree, Tree) and tree.data == "group" and len(tree.children) == 1:
-        tree = tree.children[0]
-    if isinstance(tree, Tree) and tree.data == "scripted":
-        return Tree("scripted", [_unbraced(tree.children[0]), *tree.children[1:]], tree.meta)
-    return tree
-
-
-def _base(tree) -> str | None:
-    """The written name of a statement's left side: `A` of `A^{[1]}`, `\\ell` of `\\ell(y, a)`."""
-    tree = _unbraced(tree)
-    if not isinstance(tree, Tree):
-        return None
-    if tree.data in ("scripted", "call"):
-        return name_of(_unbraced(tree.children[0])) if isinstance(
-            _unbraced(tree.children[0]), Tree) else None
-    return name_of(tree)
-
-
 def _weight_times_input(tree) -> bool:
-    names = [_base(node) for node in tree.iter_subtrees_topdown()
+    names = [base_of(node) for node in tree.iter_subtrees_topdown()
              if node.data in ("scripted", "name")]
     return any(name in _WEIGHT_LETTERS for name in names) and any(name in ("x", "X")
                                                              for name in names)
 
 
-def _layer_style(tree) -> str:
-    """A notation key's layer mark as `tree` writes its layer: `{(l)}` for `u^{(l)}` and
-    `u^{[l]}`, `l` for a bare `u^l` (a key in parentheses does not read bare marks)."""
-    grouped = any(node.data == "group" for script in tree.children[1].children
-                  if script.data == "sup" for node in script.iter_subtrees())
-    return "{(l)}" if grouped else "l"
-
-
 def _layered_affine(tree) -> bool:
     """`h^{l-1} W^l + b^l`, `W^{[l]} a^{[l-1]}`: a weight times an activation (or the input),
     both with layer marks (or the input without one)."""
-    names = [(_base(node), node.data == "scripted") for node in tree.iter_subtrees_topdown()
+    names = [(base_of(node), node.data == "scripted") for node in tree.iter_subtrees_topdown()
              if node.data in ("scripted", "name")]
     return any(name in _WEIGHT_LETTERS and mark for name, mark in names) and \
         any(name in _ACTIVATION_LETTERS and mark or name in ("x", "X") for name, mark in names)
-
-
-def _is_word(tree) -> bool:
-    return isinstance(tree, Tree) and tree.data == "word"
-
-
-def _is_call(tree) -> bool:
-    return isinstance(tree, Tree) and tree.data == "call"
-
-
-def _is_input(tree) -> bool:
-    return isinstance(tree, Tree) and tree.data in ("name", "styled") and \
-        name_of(tree) in ("x", "X")
 
 
 def _activation_of(head) -> str:
@@ -819,8 +564,8 @@ def _words(token) -> str:
 
 def _generic_loss(rhs) -> dict | None:
     """`L = l(\\mathbf{o}, y)`: a loss known by its name only."""
-    if _is_call(rhs):
-        name = _base(rhs.children[0]) if isinstance(rhs.children[0], Tree) else None
+    if is_call(rhs):
+        name = base_of(rhs.children[0]) if isinstance(rhs.children[0], Tree) else None
         if name and name not in _ACTIVATION_CALLS and name not in (r"\log", r"\exp"):
             return {"kind": "generic", "function": name, "scale": Fraction(1),
                     "reduction": "sum", "batch": None}
@@ -988,54 +733,11 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
     if samples == "single" and loss["reduction"] == "mean":
         questions.append(f"how the samples are laid out: the loss averages over {batch} "
                          "samples but the formulas write one; guessed one sample")
-    return _used_sizes(network), questions
-
-
-def _used_sizes(network: dict) -> dict:
-    """Sizes not used by the layers are dropped unless a formula may name them (the batch)."""
-    used = {network["inputs"], network.get("batch")} | {
-        layer["units"] for layer in network["layers"]}
-    network["sizes"] = {name: value for name, value in network["sizes"].items()
-                        if name in used or not _LAYER_SIZE.match(name)}
-    return network
+    return used_sizes(network), questions
 
 
 def _fraction_text(value: Fraction) -> str | int:
     return int(value) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-
-
-def neighbours(network: dict) -> list[tuple[str, dict]]:
-    """Networks that differ from `network` in one reading, with what the difference is."""
-    found = []
-    named = network.get("batch") if isinstance(network.get("batch"), str) else None
-    batch = named or next((name for name in network["sizes"] if not _LAYER_SIZE.match(name)),
-                          "m")
-    # (samples, weights, batch): a batch, one sample as a column, one sample as a row
-    for samples, weights, size in (("columns", "out_in", batch), ("rows", "in_out", batch),
-                                   ("single", "out_in", None), ("single", "in_out", None),
-                                   ("rows", "out_in", batch), ("rows", "in_out", 1)):
-        if (samples, weights, size) == (network["samples"], network.get("weights", "out_in"),
-                                        network.get("batch") if samples != "single" else None):
-            continue
-        changed = {**network, "samples": samples, "weights": weights}
-        changed.pop("batch", None)
-        if size == batch:
-            changed["sizes"] = {**network["sizes"], batch: network["sizes"].get(batch, 5)}
-        if size is not None:
-            changed["batch"] = size
-        layout = "one sample as a row" if size == 1 else f"samples as {samples}"
-        found.append((f"{layout}, W {weights.replace('_', ' x ')}", changed))
-    flipped = [{**layer, "bias": not layer.get("bias", True)} for layer in network["layers"]]
-    found.append(("biases " + ("removed" if network["layers"][0].get("bias", True)
-                               else "added"), {**network, "layers": flipped}))
-    loss = network["loss"]
-    for scale in (1, "1/2"):
-        for reduction in ("sum", "mean"):
-            if (scale, reduction) != (loss["scale"], loss["reduction"]):
-                found.append((f"loss scale {scale}, {reduction}",
-                              {**network, "loss": {**loss, "scale": scale,
-                                                   "reduction": reduction}}))
-    return found
 
 
 def infer_network(formulas: list[str], check) -> Inference:
@@ -1052,15 +754,15 @@ def infer_network(formulas: list[str], check) -> Inference:
     notation.update(_numbered_from_the_input(features, network))
     if features.iteration:
         notation[features.iteration] = "iteration"
-    notation.update(_increments_as_gradients(formulas, notation))
-    notation.update(_entries_of_one_layer(features, network, formulas))
+    notation.update(increments_as_gradients(formulas, notation))
+    notation.update(entries_of_one_layer(features, network, formulas))
     forward = features.forward
     if not forward:
         questions.append("the forward pass: no formula computes a layer or the loss, so "
                          "nothing confirmed the guesses")
         return Inference(network, notation, questions)
     if features.loss is None and len(features.loss_names) != 1:
-        network, questions = _unstated_loss(network, notation, formulas, questions, check)
+        network, questions = unstated_loss(network, notation, formulas, questions, check)
     best = check(network, notation, forward) or 0
     for _ in range(3):   # a few rounds: a change can make another one pay
         improved = False
@@ -1071,120 +773,11 @@ def infer_network(formulas: list[str], check) -> Inference:
         if not improved:
             break
     read = network, notation
-    network, notation = _concrete_functions(network, notation, formulas, check)
-    notation = _error_terms(network, notation, features, formulas, check)
+    network, notation = concrete_functions(network, notation, formulas, check)
+    notation = error_terms(network, notation, features, formulas, check)
     if (network, notation) != read:   # (a function written out can make its formula hold)
         best = check(network, notation, forward) or 0
     if best < len(forward):
         questions.append(f"{len(forward) - best} of the {len(forward)} forward-pass and loss "
                          "formulas do not hold under the network below (see `symnet check`)")
     return Inference(network, notation, questions, best, len(forward))
-
-
-def _unstated_loss(network: dict, notation: dict, formulas: list[str], questions: list[str],
-                   check) -> tuple[dict, list[str]]:
-    """No formula writes the loss out (`J = \\frac{1}{m} \\sum_i \\mathcal{L}(a^{(i)}, y^{(i)})`)
-    and the output is a sigmoid: the cross entropy or the squared error, summed or averaged,
-    whichever makes the most of the document's formulas hold (its gradients say which loss
-    they are of), when one does; said in the question."""
-    if network["layers"][-1].get("activation") != "sigmoid":
-        return network, questions
-    losses = [{"kind": "binary_cross_entropy", "scale": 1, "reduction": reduction}
-              for reduction in ("sum", "mean")] + \
-        [{"kind": "squared_error", "scale": "1/2", "reduction": reduction}
-         for reduction in ("sum", "mean")]
-    # (a binary cross entropy of one output unit, or of each of several; `w^T x` is a weight
-    # vector, one column per output)
-    one_unit = {**network, "layers": [*network["layers"][:-1],
-                                      {**network["layers"][-1], "units": 1}]}
-    layouts = [network, one_unit, {**one_unit, "weights": "in_out"}]
-    candidates = [({**layout, "loss": loss}, notation) for loss in losses
-                  for layout in layouts if loss != network["loss"] and
-                  (layout is network or loss["kind"] == "binary_cross_entropy")]
-    better = _holding_more(check, network, notation, formulas, candidates)
-    scores = [check(*candidate, formulas) or 0 for candidate in better]
-    if not scores:
-        return network, questions
-    chosen = _used_sizes(better[scores.index(max(scores))][0])   # (the first of equals)
-    loss = chosen["loss"]
-    said = [question for question in questions if not question.startswith("the loss (")]
-    said.append(f"the loss (no formula defines it); taken as the "
-                f"{loss['kind'].replace('_', ' ')}, scale {loss['scale']}, "
-                f"{'averaged' if loss['reduction'] == 'mean' else 'summed'}: the one under "
-                "which most of the formulas hold")
-    return chosen, said
-
-
-def _concrete_functions(network: dict, notation: dict, formulas: list[str],
-                        check) -> tuple[dict, dict]:
-    """`f(z) = \\frac{1}{1+e^{-z}}`, `f'(z) = f(z)(1-f(z))`: the document's formulas about a
-    function its layers apply say which activation it is. The layers take the one activation
-    under which more of those formulas hold than as an undefined function, and the name stays
-    the document's (`'f' = "activation_function"`)."""
-    names = [layer["function"] for layer in network["layers"]
-             if layer.get("activation") == "generic"]
-    for name in dict.fromkeys(names):
-        applied = re.compile(r"(?<![A-Za-z\\])" + re.escape(name) + r"\s*(?:'|\\prime|\^|\()")
-        about = [formula for formula in formulas if applied.search(formula)]
-        if not about:
-            continue
-        numbers = [number for number, layer in enumerate(network["layers"], start=1)
-                   if layer.get("function") == name and layer.get("activation") == "generic"]
-        # the function of every layer, or of the first that applies it (numbered as symnet is)
-        row = "activation_function" if len(numbers) == len(network["layers"]) else \
-            f"activation_function[{numbers[0]}]"
-        candidates = [({**network, "layers": [
-            {**{key: value for key, value in layer.items() if key != "function"},
-             "activation": activation} if number in numbers else layer
-            for number, layer in enumerate(network["layers"], start=1)]},
-            {**notation, name: row}) for activation in CONCRETE_ACTIVATIONS]
-        better = _holding_more(check, network, notation, about, candidates)
-        # a document that gives the formulas of two (`f` the sigmoid, or tanh) means either
-        if len(better) == 1:
-            network, notation = better[0]
-    return network, notation
-
-
-def _error_terms(network: dict, notation: dict, features: Features, formulas: list[str],
-                 check) -> dict:
-    """`\\delta^{(3)} = a^{(3)} - y` beside a loss averaged over the batch: a document that
-    computes its error terms example by example (a loop over the samples, the 1/m applied to
-    the accumulated sum) means each example's own loss's derivative. Its error terms are read
-    so when more of the formulas that write them hold that way."""
-    if network["loss"]["reduction"] != "mean" or network["samples"] == "single":
-        return notation
-    letters = {r"\delta"} | {key.split("^")[0] for key in features.error_keys}
-    about = [formula for formula in formulas if any(letter in formula for letter in letters)]
-    keys = set(features.delta_marks.values()) | features.error_keys or {r"\delta^{(l)}"}
-    meanings = {key: notation.get(key, "adjoint(preactivation[l])") for key in keys}
-    if not about or not all(meaning.startswith("adjoint(") for meaning in meanings.values()):
-        return notation
-    own = {**notation, **{key: "sample_" + meaning for key, meaning in meanings.items()}}
-    return own if _holding_more(check, network, notation, about, [(network, own)]) \
-        else notation
-
-
-def _holding_more(check, network: dict, notation: dict, about: list[str],
-                  candidates: list[tuple[dict, dict]]) -> list[tuple[dict, dict]]:
-    """The (network, notation) readings under which more of the formulas `about` hold than
-    under `network` and `notation`: the checker decides what the document means."""
-    held = check(network, notation, about) or 0
-    return [candidate for candidate in candidates if (check(*candidate, about) or 0) > held]
-
-
-def check_with(header: dict):
-    """A `check` for `infer` that builds the network and judges the formulas with symnet, in a
-    document with the [document] table `header`."""
-    from ..check import count_holding
-    from ..document import parse
-
-    def check(network: dict, notation: dict, formulas: list[str]) -> int | None:
-        data = {"document": header, "network": network, "notation": notation,
-                "claim": [{"id": f"f{number}", "latex": latex}
-                          for number, latex in enumerate(formulas, start=1)]}
-        try:
-            document = parse(data)
-        except InputError:
-            return None
-        return count_holding(document)
-    return check

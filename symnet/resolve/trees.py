@@ -157,3 +157,23 @@ def written_tokens(trees) -> list[Token]:
     """Every token the trees are written with (letters, commands, numbers), in order."""
     return [token for tree in trees if isinstance(tree, Tree)
             for token in tree.scan_values(lambda v: isinstance(v, Token))]
+
+
+def is_condition(arguments) -> bool:
+    return len(arguments) == 1 and isinstance(arguments[0], Tree) and \
+        arguments[0].data == "comparison"
+
+
+def is_indicator(tree) -> bool:
+    """`1`, `\\mathbb{1}`, `\\mathbf{1}`, `\\mathbb{I}`: an indicator, where a condition
+    follows (`1(z > 0)`, `\\mathbb{1}\\{y = k\\}`)."""
+    return is_one(tree) or isinstance(tree, Tree) and tree.data == "styled" and (
+        styled_one(tree) or str(tree.children[0]) == r"\mathbb" and
+        name_of(tree.children[1]) == "I")
+
+
+def styled_one(tree) -> bool:
+    """`\\mathbf{1}`, `\\boldsymbol{1}`: the ones vector."""
+    inner = tree.children[1]
+    return name_of(inner) == "1" or (isinstance(inner, Tree) and inner.data == "number"
+                                     and str(inner.children[0]) == "1")
