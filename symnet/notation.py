@@ -200,11 +200,14 @@ def build_notation(table: dict[str, str], *, conventions: bool = False,
         return Notation(tuple(entries), einstein=einstein)
     # an entry for one fixed layer (`W^o`, `A^{(0)}`) leaves the symbol's other layers to
     # the conventions; any other entry takes the symbol, and its meaning: a document that
-    # names its loss `L` does not also call it `E`
+    # names its loss `L` does not also call it `E` (a name for one layer's quantity, `'o' =
+    # "preactivation[2]"`, leaves the other layers' names to the conventions)
     general = [entry for entry in entries if entry.layer is None]
     taken = {entry.base for entry in general} | {normalise(size) for size in sizes}
     meanings = {(entry.meaning.kind, entry.meaning.adjoint) for entry in general
-                if not entry.meaning.negative}
+                if not entry.meaning.negative and not (
+                    entry.variable is None and entry.meaning.kind in NODE_KINDS and
+                    entry.meaning.layer is not None and entry.meaning.layer.isdigit())}
     # an adjoint by convention follows the document's numbering of its quantity: where
     # `z^{(l+1)}` = "preactivation[l]" (the input numbered 1), `\delta^{(3)}` is z^{(3)}'s
     offsets = {entry.meaning.kind: entry.offset for entry in general

@@ -1591,3 +1591,15 @@ def test_an_element_wise_product_of_a_column_and_a_row_is_a_shape_error():
                         r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} (a^{(1)})^T"],
                        samples="single")
     assert outcomes(results) == [("wrong", "shape"), HOLDS]
+
+
+def test_a_name_for_one_layers_quantity_leaves_the_other_layers_conventional():
+    """`'o' = "preactivation[2]"` names the output layer's pre-activation only: `z^{[1]}` is
+    still the conventions' (it was unknown: the row took the meaning from every letter)."""
+    table = network(samples="single", hidden="relu", output="identity")
+    notation = {"o": "preactivation[2]"}
+    claims = [r"z^{[1]} = W^{[1]} x + b^{[1]}", r"o = W^{[2]} a^{[1]} + b^{[2]}",
+              r"\frac{\partial L}{\partial z^{[1]}} = W^{[2]\top} (o - y) \odot 1\{z^{[1]} \geq 0\}"]
+    planted = [claims[2].replace(r"W^{[2]\top} (o - y)", r"W^{[2]\top} (y - o)")]
+    assert outcomes(verdicts_in(table, claims + planted, notation)) == [HOLDS] * 3 + [
+        ("wrong", "sign")]

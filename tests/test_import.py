@@ -1196,3 +1196,36 @@ def test_a_loss_no_formula_writes_out_is_the_one_the_gradients_are_of(tmp_path, 
     claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
     assert [(claim["verdict"], claim.get("diagnosis")) for claim in claims] == \
         [("holds", None)] * 6 + [("wrong", "transpose")]
+
+
+OUTPUT_BY_NAME = r"""# A regression network, one example
+
+$$z^{[1]} = W^{[1]} x + b^{[1]}$$
+
+$$a^{[1]} = \max(0, z^{[1]})$$
+
+$$r = W^{[2]} a^{[1]} + b^{[2]}$$
+
+$$J = \frac{1}{2}(y - r)^2$$
+
+$$\frac{\partial J}{\partial W^{[2]}} = (r - y) a^{[1]\top}$$
+
+$$\frac{\partial J}{\partial z^{[1]}} = W^{[2]\top} (r - y) \odot 1\{z^{[1]} \geq 0\}$$
+
+$$\frac{\partial J}{\partial b^{[1]}} = W^{[2]\top} (y - r) \odot 1\{z^{[1]} \geq 0\}$$
+"""
+
+
+def test_the_output_named_by_a_letter_of_its_own_beside_conventional_layers(tmp_path, capsys):
+    """`r = W^{[2]} a^{[1]} + b^{[2]}` names the output layer's pre-activation r; `z^{[1]}`
+    stays the conventions' (the row for one layer's quantity no longer takes the meaning from
+    every letter). The planted sign error is found."""
+    path = tmp_path / "regression.md"
+    path.write_text(OUTPUT_BY_NAME)
+    inference = import_document(path).inference
+    assert inference.notation["r"] == "preactivation[2]"
+    assert inference.forward_holds == inference.forward_total == 4
+    assert main(["check", str(path), "--json", "-"]) == 1
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    assert [(claim["verdict"], claim.get("diagnosis")) for claim in claims] == \
+        [("holds", None)] * 6 + [("wrong", "sign")]

@@ -113,6 +113,7 @@ class Features:
     negated: list[tuple[str, str]] = field(default_factory=list)
     iteration: str | None = None        # `y_j(n)`: n, the step of training a value is at
     named_hidden: bool = False          # `W^{(h)}`: a layer named the hidden one
+    named_steps: dict[str, int] = field(default_factory=dict)   # `r = W^{[2]} a^{[1]}`: r, 2
     chain_unmarked: bool = False        # `z = w^T x + b`: the chain's layers carry no numbers
     subscripted: set[str] = field(default_factory=set)   # layered letters with `_2`: w of `w_2`
 
@@ -183,6 +184,11 @@ def read_features(formulas: list[str]) -> Features:
         _read_neurons(neurons, features, formulas)
     _read_layer_variables(features)
     read_error_letters(features)
+    for name, number in features.named_steps.items():
+        if features.starts_at_one:   # (its weight's mark is then the layer before)
+            features.own_symbols.pop(name, None)
+        elif name not in features.applied_to:   # no function applied to it: an identity layer
+            features.activations.setdefault(str(number), "identity")
     letters = {letter for letter, layer in features.widths if layer in features.layer_letters}
     if len(letters) == 1:
         features.size_letter = letters.pop()
@@ -446,6 +452,10 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
     if base in _OUTPUT_NAMES and not is_call(rhs) and base_of(rhs) not in _ACTIVATION_LETTERS:
         # `\hat{y} = z^{(2)}`, `\hat{Y} = A W + b` (`\hat{y} = h^{(l)}` names the output)
         features.activations["out"] = "identity"
+    step = _named_step(lhs, rhs)
+    if step is not None:   # `r = W^{[2]} a^{[1]} + b^{[2]}`: r, layer 2's pre-activation
+        features.own_symbols[base] = f"preactivation[{step}]"
+        features.named_steps[base] = step
     affine = not is_call(rhs) and _weight_times_input(rhs)
     if base and affine and base not in _LAYERED and base not in _OUTPUT_NAMES and \
             isinstance(lhs, Tree) and lhs.data == "name":
@@ -527,6 +537,20 @@ def _weight_times_input(tree) -> bool:
              if node.data in ("scripted", "name")]
     return any(name in _WEIGHT_LETTERS for name in names) and any(name in ("x", "X")
                                                              for name in names)
+
+
+def _named_step(lhs, rhs) -> int | None:
+    """`r = W^{[2]} a^{[1]} + b^{[2]}`: a bare name of the document's own computed from a weight
+    of a numbered layer and the activation before it; that layer's number, else None."""
+    base = base_of(lhs)
+    if not (isinstance(lhs, Tree) and lhs.data == "name" and base not in SYMBOLS and
+            base not in _LAYERED and isinstance(rhs, Tree) and not is_call(rhs) and
+            _layered_affine(rhs)):
+        return None
+    numbers = {mark[1] for node in rhs.iter_subtrees_topdown()
+               if node.data == "scripted" and base_of(node) in _WEIGHT_LETTERS
+               and (mark := layer_mark(node)) is not None and mark[0] is None}
+    return numbers.pop() if len(numbers) == 1 else None
 
 
 def _layered_affine(tree) -> bool:
