@@ -1603,3 +1603,17 @@ def test_a_name_for_one_layers_quantity_leaves_the_other_layers_conventional():
     planted = [claims[2].replace(r"W^{[2]\top} (o - y)", r"W^{[2]\top} (y - o)")]
     assert outcomes(verdicts_in(table, claims + planted, notation)) == [HOLDS] * 3 + [
         ("wrong", "sign")]
+
+
+def test_a_layered_function_written_bare_is_any_layers_function():
+    """`f'(u) = 1 - f(u)^2` beside `'f^{(l)}' = "activation_function[l]"`: a claim about the
+    function of any layer, checked where the layer's function has a derivative of one
+    variable (the hidden tanh; not the softmax output), as a claim about any layer's
+    parameters is."""
+    table = network(samples="single", hidden="tanh", **SOFTMAX_CE)
+    notation = {"f^{(l)}": "activation_function[l]"}
+    claims = [r"f'(u) = 1 - f(u)^2", r"f'(u) = 1 - \tanh^2(u)"]
+    planted = [r"f'(u) = 1 + f(u)^2"]
+    results = verdicts_in(table, claims + planted, notation)
+    assert outcomes(results) == [HOLDS] * 2 + [("wrong", "other")]
+    assert "softmax" in results[0].message

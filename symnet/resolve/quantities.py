@@ -15,8 +15,8 @@ from ..notation import PARAMETER_KINDS, PARAMETERS_LAYER, Entry, normalise
 from .algebra import BUILTIN_FUNCTIONS, per_sample_function
 from .trees import column_of, lone_letter, name_of
 from .values import (IMPLICIT_SAMPLE, UNIT, Context, FunctionValue, Indexed, IndexMismatch,
-                     LayerLeftOut, MatrixValue, NeedsBatch, OutOfRange, ParameterLeftOut,
-                     Unresolvable, Value, fixed, renamed)
+                     LayerLeftOut, MatrixValue, NeedsBatch, NoSuchLayer, OutOfRange,
+                     ParameterLeftOut, Unresolvable, Value, fixed, renamed)
 
 
 class QuantityReader:
@@ -234,12 +234,23 @@ class QuantityReader:
         for _ in range(primes):
             if not isinstance(value, FunctionValue):
                 raise Unresolvable("a prime on something that is not a function", column_of(tree))
-            value = value.derivative()
+            value = self.derivative_of(value, tree)
         if transpose:
             value = self._transpose(value, tree)
         if power is not None:
             value = self._power(value, power, tree)
         return value
+
+    def derivative_of(self, function: FunctionValue, tree) -> FunctionValue:
+        """`f'`: the function's derivative. In a claim about the function of any layer
+        (`f'(z) = ...` beside `f^{(l)}`), a layer whose function has no derivative of one
+        variable (a softmax output) is one the claim is not meant for."""
+        try:
+            return function.derivative()
+        except Unresolvable as error:
+            if self.parameters_at_any_layer and PARAMETERS_LAYER in self.context.layers:
+                raise NoSuchLayer(str(error), column_of(tree)) from None
+            raise
 
     def _dummy_vector(self, name: str, indices: list, tree) -> Value:
         """A vector variable of the claim: whole (one sample's vector), or an entry."""
@@ -383,10 +394,12 @@ class QuantityReader:
                              if isinstance(index, int)})
 
     def _parameter_entry(self, name: str) -> Entry | None:
-        """The notation's layered weight or bias called `name`, if it has one."""
+        """The notation's layered weight or bias called `name`, if it has one; or its layered
+        activation function (`f'(z) = ...` where the notation has `f^{(l)}`: a claim about the
+        function of any layer, as one about any layer's parameters is)."""
         return next((entry for entry in self.context.notation.by_base(normalise(name))
-                     if entry.meaning.kind in PARAMETER_KINDS and entry.variable is not None),
-                    None)
+                     if entry.meaning.kind in PARAMETER_KINDS | {"activation_function"} and
+                     entry.variable is not None), None)
 
     def _output_activation(self, name, indices, sample, tree) -> Value | None:
         """`a` read as the output layer's activation, where the notation has a layered

@@ -500,14 +500,14 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         if not isinstance(value, FunctionValue):
             raise Unresolvable("a prime on something that is not a function", column_of(tree))
         for _ in primes:
-            value = value.derivative()
+            value = self.derivative_of(value, tree)
         return value
 
     def _rule_scripted_primed(self, tree):
         base, scripts, *primes = tree.children
         value = self._rule_scripted(Tree("scripted", [base, scripts], tree.meta))
         for _ in primes:
-            value = value.derivative()
+            value = self.derivative_of(value, tree)
         return value
 
     def _rule_primed_scripted(self, tree):
@@ -522,7 +522,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         else:
             value = self.resolve(base)
         for _ in rest[:-1]:
-            value = value.derivative()
+            value = self.derivative_of(value, tree)
         return value if power is None or layer is not None else PoweredFunction(value, power)
 
     def _rule_call(self, tree):
