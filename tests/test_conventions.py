@@ -1617,3 +1617,21 @@ def test_a_layered_function_written_bare_is_any_layers_function():
     results = verdicts_in(table, claims + planted, notation)
     assert outcomes(results) == [HOLDS] * 2 + [("wrong", "other")]
     assert "softmax" in results[0].message
+
+
+def test_a_sum_over_the_training_set_of_a_body_written_for_one_sample():
+    """`\\sum_{(\\mathbf{x}, \\mathbf{y}) \\in \\mathcal{D}} \\|\\mathbf{a}^{(2)} - \\mathbf{y}\\|^2`
+    and `\\sum_{x \\in D}`: the samples (the pair's input names them, as `\\sum_x` does); the
+    body's whole matrices already sum every sample of the batch. A network of one sample has
+    no training set to sum: unchecked, saying so."""
+    single = verdicts_in(network(samples="single", hidden="sigmoid", output="sigmoid"),
+                         [r"L = \frac{1}{2} \sum_{x \in D} \|a^{(2)} - y\|^2"])[0]
+    assert single.verdict == "unchecked" and "single sample" in single.message
+    table = network(samples="columns", hidden="sigmoid", output="sigmoid")
+    claims = [r"L = \frac{1}{2} \sum_{(\mathbf{x}, \mathbf{y}) \in \mathcal{D}} "
+              r"\|\mathbf{a}^{(2)} - \mathbf{y}\|^2",
+              r"L = \frac{1}{2} \sum_{x \in D} \|a^{(2)} - y\|^2"]
+    planted = [claims[1].replace(r"\frac{1}{2} ", "")]
+    results = verdicts_in(table, claims + planted)
+    assert outcomes(results) == [HOLDS] * 2 + [("wrong", "factor")]
+    assert "training set" in results[0].message

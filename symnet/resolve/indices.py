@@ -244,6 +244,18 @@ class IndexReader:
         # `\sum_i \delta_2` (i not written in the body, no limits): over the body's samples
         unwritten = len(indices) == 1 and limit is None and sup is None and \
             indices[0] not in {str(token) for token in written_tokens([body])}
+        if unwritten and isinstance(value, Indexed) and not value.free and \
+                self._names_the_inputs(indices):
+            # `\sum_{(x, y) \in \mathcal{D}} \|a - y\|^2`: a sum over the training set of a
+            # body written for one sample; on the batch its whole matrices sum every sample
+            # already (one sample is no training set)
+            if self.network.spec.samples == "single":
+                raise Unresolvable("a sum over the training set, but the network has a single "
+                                   "sample", column_of(tree))
+            if not self.context.batch:
+                raise NeedsBatch
+            self.notes.append("the sum over the training set read as over the samples")
+            return value
         if isinstance(value, MatrixValue):
             # `\sum_{i=1}^{m} dZ` with m the batch: the index is the sample, left implicit in
             # the body (NumPy's `sum(dZ, axis=1)`)
@@ -323,14 +335,17 @@ class IndexReader:
         return Indexed.scalar(sp.Add(*(expression.subs(stand_in, weight)
                                        for weight in self.network.weight_entries())))
 
+    def _names_the_inputs(self, indices) -> bool:
+        return bool(indices) and all(isinstance(index, str) and any(
+            entry.meaning.kind == "input" for entry in self.context.notation.by_base(index))
+            for index in indices)
+
     def _over_inputs(self, indices, limit, sup) -> bool:
         """`\\sum_x` with x the document's input: a sum over the training inputs, each a
         sample (x stands for its sample in the body: `y(x)`, `\\delta^{x,l}`)."""
-        if not self.context.batch or limit is not None or sup is not None or not indices:
+        if not self.context.batch or limit is not None or sup is not None:
             return False
-        return all(isinstance(index, str) and any(
-            entry.meaning.kind == "input" for entry in self.context.notation.by_base(index))
-            for index in indices)
+        return self._names_the_inputs(indices)
 
     def _rule_bare_sum(self, tree):
         return self._sum_of_everything(self.resolve(tree.children[1]), tree)
@@ -368,7 +383,7 @@ class IndexReader:
     def _sum_indices(self, tree):
         if _is_member(tree):   # n \in N: over the samples (or units) named N
             variable, _, whole = tree.children[0].children
-            name = name_of(variable)
+            name = name_of(variable) or self._input_of_pair(variable)
             if name not in self.index_scope:
                 self.index_scope.append(name)
             sized = name_of(whole) in self.network.sizes
@@ -386,6 +401,15 @@ class IndexReader:
         if any(isinstance(name, int) for name in names):
             raise Unresolvable("a sum over a number", column_of(tree))
         return names, None, None
+
+    def _input_of_pair(self, variable) -> str | None:
+        """`(\\mathbf{x}, \\mathbf{y}) \\in \\mathcal{D}`: a pair of a sample's input and target
+        runs over the samples as its input does (`\\sum_x`); the input's name, else None."""
+        names = [name_of(part) for part in (variable.children if isinstance(variable, Tree)
+                                            else []) if isinstance(part, Tree)]
+        inputs = [name for name in names if name and any(
+            entry.meaning.kind == "input" for entry in self.context.notation.by_base(name))]
+        return inputs[0] if len(inputs) == 1 else None
 
     def _in_term(self, tree, rule):
         """A product read as one term: under Einstein's convention, summed afterwards over
