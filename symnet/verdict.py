@@ -433,7 +433,7 @@ def _defined(link: Relation, notation: Notation):
     defines a name with a layer or entries."""
     scripted = scripted_name(link.lhs, notation)
     if scripted is not None:
-        return Tree("layered_definition", [scripted, link.rhs], link.lhs.meta)
+        return Tree("scripted_definition", [scripted, link.rhs], link.lhs.meta)
     return link.rhs
 
 

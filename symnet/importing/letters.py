@@ -25,8 +25,6 @@ _LOSS_NAMES = {name for name, meaning in SYMBOLS.items() if meaning == "loss"}
 # `V^{(2)}`, `s^{[1]}` = `weight[2]`: a chain's row for a letter at one numbered layer
 _NUMBERED_ROW = re.compile(r"^(?P<base>\\?[A-Za-z]+)\^\{?[(\[](?P<written>[0-9]+|[A-Za-z]+)"
                            r"[)\]]\}?$")
-
-
 _LAYER_MEANING = re.compile(r"^(?P<kind>[a-z_]+)\[(?P<layer>[0-9]+)\]$")
 
 
@@ -57,7 +55,7 @@ def at_every_layer(rows: dict[str, str], first: int, depth: int) -> dict[str, st
     return collapsed
 
 
-# `y_j(n)`, `w_{ji}(n+1)`, `\\mathcal{E}(n)`: a name's value at a step of training, the
+# `y_j(n)`, `w_{ji}(n+1)`, `\mathcal{E}(n)`: a name's value at a step of training, the
 # step's letter its argument
 _AT_STEP = re.compile(r"(\\?[A-Za-z]+(?:\{[^{}]*\})?)"
                       r"(?:\s*[_^]\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+))*'*\s*"
@@ -80,12 +78,10 @@ def iteration_letter(formulas: list[str]) -> str | None:
     return None
 
 
-# `W^{(l)} := W^{(l)} - \\eta \\Delta^{(l)}`: an update that steps by a rate times an increment
+# `W^{(l)} := W^{(l)} - \eta \Delta^{(l)}`: an update that steps by a rate times an increment
 # with a layer mark, the letter it updates
 _STEP_BY_INCREMENT = re.compile(r"^\s*(\\?[A-Za-z]+)\s*\^[^=]*(?::=|=|\\leftarrow)[^=]*"
                                 r"\\(?:eta|alpha)\s*\\Delta\s*\^")
-
-
 _ACCUMULATES = re.compile(r"\\Delta\s*\^[^=]*:?=\s*\\Delta")
 
 
@@ -140,7 +136,7 @@ def read_difference(lhs, rhs, features: Features) -> bool:
     return False
 
 
-# `\\partial E_d`, `\\partial \\mathcal{E}(n)`: the name a derivative's side differentiates
+# `\partial E_d`, `\partial \mathcal{E}(n)`: the name a derivative's side differentiates
 _PARTIAL_OF = re.compile(r"\s*\\partial\s*\{?\s*(\\?[A-Za-z]+(?:\{[^{}]*\})?)[\s\S]*")
 
 

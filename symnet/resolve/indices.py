@@ -407,8 +407,7 @@ class IndexReader:
         runs over the samples as its input does (`\\sum_x`); the input's name, else None."""
         names = [name_of(part) for part in (variable.children if isinstance(variable, Tree)
                                             else []) if isinstance(part, Tree)]
-        inputs = [name for name in names if name and any(
-            entry.meaning.kind == "input" for entry in self.context.notation.by_base(name))]
+        inputs = [name for name in names if name and self._names_the_inputs([name])]
         return inputs[0] if len(inputs) == 1 else None
 
     def _in_term(self, tree, rule):

@@ -261,7 +261,7 @@ class ProductReader:
     def _applied_inside(self, tree) -> Tree | None:
         """`y \\log a b` is y (log a) b, `D \\sigma'(Z)^T` is D (\\sigma'(Z))^T: a function
         inside a product applies to the factor after it (the grammar reads the product left
-        to right). The last such function first: in `y \log h_\theta(x)_k` the log is of the
+        to right). The last such function first: in `y \\log h_\\theta(x)_k` the log is of the
         network's output. None when there is none."""
         factors = factors_of(tree)
         for k in reversed(range(1, len(factors) - 1)):

@@ -280,9 +280,10 @@ class QuantityReader:
             if entry.meaning.kind == "kronecker":
                 return self._kronecker(indices, tree)
             return self._meaning_value(entry, bound, indices, sample, tree)
-        if getattr(self.context.definitions.get(name, (None,))[0], "data", None) == \
-                "layered_definition":
-            return self._layered_definition(name, layer_tree, indices, sample, tree)
+        definition = self.context.definitions.get(name)
+        if definition is not None and isinstance(definition[0], Tree) and \
+                definition[0].data == "scripted_definition":   # `D^{(l)} := ...`, `e_j = ...`
+            return self._scripted_definition(name, layer_tree, indices, sample, tree)
         if layer_tree is not None:
             raise Unresolvable(f"unknown symbol {name!r} with a layer; declare it in "
                                "[notation]", column_of(tree))
@@ -354,7 +355,7 @@ class QuantityReader:
                 column_of(tree))
         raise Unresolvable(f"unknown symbol {name!r}; declare it in [notation]", column_of(tree))
 
-    def _layered_definition(self, name, layer_tree, indices, sample, tree) -> Value:
+    def _scripted_definition(self, name, layer_tree, indices, sample, tree) -> Value:
         """`D^{(2)}_{ij}` after `D^{(l)}_{ij} := \\frac{1}{m} \\Delta^{(l)}_{ij}`, `e_k` after
         `e_j = d_j - y_j`: the definition read with its layer variable at the layer written
         here, its entry letters renamed to (or fixed at) the indices written here."""
