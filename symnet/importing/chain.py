@@ -21,6 +21,8 @@ from ..resolve.trees import factors_of, name_of, written_tokens
 LAYERED_KINDS = {key.split("^")[0]: meaning.split("[")[0] for key, meaning in SYMBOLS.items()
                  if "^{(l)}" in key}
 _LAYERED_LETTERS = set(LAYERED_KINDS)
+# the names the conventions give the loss (`L`, `J`, `\mathcal{E}`)
+LOSS_LETTERS = {name for name, meaning in SYMBOLS.items() if meaning == "loss"}
 _PLAIN_NAMES = {key for key in SYMBOLS if "^" not in key}
 _INPUTS = {name for name, meaning in SYMBOLS.items() if meaning == "input"}
 _PRODUCTS = {r"\cdot", r"\times", "*", ""}

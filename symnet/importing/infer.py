@@ -24,7 +24,7 @@ from ..conventions import (FUNCTION_NAMES, LAYER_NAMES, LOSS_NAMES, SYMBOLS, UNI
                            ascii_latex)
 from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
 from ..resolve.trees import name_of, written_tokens
-from .chain import LAYERED_KINDS, Chain
+from .chain import LAYERED_KINDS, LOSS_LETTERS, Chain
 from .letters import (at_every_layer, compared, cross_entropy_target, entries_of_one_layer,
                       increments_as_gradients, iteration_letter, read_difference,
                       read_error_letters, read_negated_derivative)
@@ -42,7 +42,6 @@ _PARAMETER_LETTERS = {letter: kind for letter, kind in _LAYERED.items()
 # what a weight matrix is called in a forward pass (`\Theta^{(1)} a^{(1)}`: Ng's course)
 _WEIGHT_LETTERS = {"W", "w", r"\Theta"}
 _OUTPUT_NAMES = {name for name, meaning in SYMBOLS.items() if meaning == "output"} | {"o", "O"}
-_LOSS_NAMES = {name for name, meaning in SYMBOLS.items() if meaning == "loss"}
 # how a document names an activation function when it applies it
 _ACTIVATION_CALLS = {r"\sigma": "sigmoid", r"\tanh": "tanh", "tanh": "tanh", r"\max": "relu",
                      "max": "relu", **FUNCTION_NAMES}
@@ -266,7 +265,7 @@ def _read_layers(tree, features: Features) -> None:
             numerator = unbraced(node.children[1])
             if isinstance(numerator, Tree) and numerator.data == "juxtaposition":
                 named = base_of(numerator.children[-1])
-                if named in _LOSS_NAMES:
+                if named in LOSS_LETTERS:
                     features.loss_names.add(named)
         if node.data != "scripted":
             continue
@@ -415,12 +414,12 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
     lhs = unbraced(lhs)
     base = base_of(lhs)
     # `e = \|x^{(L)} - y\|^2`, later differentiated: a loss by a name of the document's own
-    own_loss = base not in _LOSS_NAMES and base not in SYMBOLS and \
+    own_loss = base not in LOSS_LETTERS and base not in SYMBOLS and \
         base in features.differentiated and isinstance(lhs, Tree) and lhs.data == "name" and \
         _loss_of(sides[-1][1]) is not None and r"\lambda" not in sides[-1][1]   # (a penalty)
     if own_loss:
         features.own_symbols[base] = "loss"
-    if base in _LOSS_NAMES or own_loss:
+    if base in LOSS_LETTERS or own_loss:
         if _sum_of_its_samples(base, rhs):
             features.own_symbols[base] = "loss"   # `E = \sum_q E^q`: E^q is sample q's term
         features.loss = next((loss for loss in map(_loss_of, [text for _, text in sides])
@@ -433,7 +432,7 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
         return True
     mark = _layer_of(lhs)
     own_preactivation = bool(base and mark) and base not in _LAYERED and \
-        base not in _OUTPUT_NAMES | _LOSS_NAMES and not is_call(rhs) and _layered_affine(rhs)
+        base not in _OUTPUT_NAMES | LOSS_LETTERS and not is_call(rhs) and _layered_affine(rhs)
     if own_preactivation:   # `u^l = h^{l-1} W^l + b^l`: the document's own letter for it
         features.own_symbols[f"{base}^{layer_style(lhs)}"] = "preactivation[l]"
     if base in _ACTIVATION_LETTERS and mark and not is_call(rhs) and _layered_affine(rhs):

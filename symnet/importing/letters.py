@@ -12,14 +12,12 @@ from lark import Tree
 from ..conventions import LAYER_NAMES, SYMBOLS
 from ..grammar import source_of
 from ..resolve.trees import factors_of, name_of
-from .chain import LAYERED_KINDS, covered
+from .chain import LAYERED_KINDS, LOSS_LETTERS, covered
 from .written import base_of, layer_mark, layer_style, unbraced
 
 if TYPE_CHECKING:
     from .infer import Features
 
-
-_LOSS_NAMES = {name for name, meaning in SYMBOLS.items() if meaning == "loss"}
 
 
 # `V^{(2)}`, `s^{[1]}` = `weight[2]`: a chain's row for a letter at one numbered layer
@@ -67,12 +65,13 @@ def iteration_letter(formulas: list[str]) -> str | None:
     `y_j(n)`, `e_j(n)`): the step of training the values are at (Haykin's n). A letter a
     formula uses otherwise (`\\sigma(z) = \\frac{1}{1+e^{-z}}`) is a function's variable."""
     text = " ".join(formulas)
+    found = _AT_STEP.findall(text)
     names: dict[str, set[str]] = {}
-    for name, letter in _AT_STEP.findall(text):
+    for name, letter in found:
         names.setdefault(letter, set()).add(name)
     for letter, called in sorted(names.items(), key=lambda item: -len(item[1])):
         alone = len(re.findall(r"(?<![A-Za-z\\])" + letter + r"(?![A-Za-z])", text))
-        steps = sum(1 for _, found in _AT_STEP.findall(text) if found == letter)
+        steps = sum(1 for _, step in found if step == letter)
         if len(called) >= 3 and alone == steps:
             return letter
     return None
@@ -153,7 +152,7 @@ def read_negated_derivative(lhs, rhs, equation: str, features: Features) -> None
     if not (numerator and node):
         return
     loss = numerator.group(1)
-    if loss in _LOSS_NAMES or features.own_symbols.get(loss) == "loss":
+    if loss in LOSS_LETTERS or features.own_symbols.get(loss) == "loss":
         style = layer_style(lhs) if lhs.data == "scripted" and layer_mark(lhs) else "{(l)}"
         features.negated.append((f"{base_of(lhs)}^{style}", node.group(1)))
 

@@ -81,11 +81,11 @@ def unstated_loss(network: dict, notation: dict, formulas: list[str], questions:
     candidates = [({**layout, "loss": loss}, notation) for loss in losses
                   for layout in layouts if loss != network["loss"] and
                   (layout is network or loss["kind"] == "binary_cross_entropy")]
-    better = _holding_more(check, network, notation, formulas, candidates)
-    scores = [check(*candidate, formulas) or 0 for candidate in better]
-    if not scores:
+    held = check(network, notation, formulas) or 0
+    scores = [check(*candidate, formulas) or 0 for candidate in candidates]
+    if max(scores, default=0) <= held:
         return network, questions
-    chosen = used_sizes(better[scores.index(max(scores))][0])   # (the first of equals)
+    chosen = used_sizes(candidates[scores.index(max(scores))][0])   # (the first of equals)
     loss = chosen["loss"]
     said = [question for question in questions if not question.startswith("the loss (")]
     said.append(f"the loss (no formula defines it); taken as the "

@@ -309,11 +309,7 @@ class QuantityReader:
             return Indexed.scalar(sp.Integer(self._size(sized)), form)
         if name in self.context.definitions and not indices:
             definition, latex = self.context.definitions[name]
-            inner = type(self)(Context(self.network, self.context.notation, latex,
-                                     self.context.batch, dict(self.context.layers),
-                                     self.context.dummies))
-            inner.index_scope = self.index_scope
-            return inner.resolve(definition)
+            return self._definition_reader(latex).resolve(definition)
         entries = [entry for entry in self.context.notation.by_base(normalise(name))
                    if entry.variable is not None or entry.layer is not None]
         layered = [entry.key for entry in entries]
@@ -355,6 +351,15 @@ class QuantityReader:
                 column_of(tree))
         raise Unresolvable(f"unknown symbol {name!r}; declare it in [notation]", column_of(tree))
 
+    def _definition_reader(self, latex: str, definitions: dict | None = None):
+        """A reader of a definition's right side, written in the claim `latex`, with this
+        claim's layer variables, dummies and indices."""
+        inner = type(self)(Context(self.network, self.context.notation, latex,
+                                   self.context.batch, dict(self.context.layers),
+                                   self.context.dummies, definitions=definitions or {}))
+        inner.index_scope = self.index_scope
+        return inner
+
     def _scripted_definition(self, name, layer_tree, indices, sample, tree) -> Value:
         """`D^{(2)}_{ij}` after `D^{(l)}_{ij} := \\frac{1}{m} \\Delta^{(l)}_{ij}`, `e_k` after
         `e_j = d_j - y_j`: the definition read with its layer variable at the layer written
@@ -363,11 +368,9 @@ class QuantityReader:
         if sample is not None:
             raise Unresolvable(f"{name} is defined without a sample", column_of(tree))
         lhs, rhs = definition.children
-        others = {key: value for key, value in self.context.definitions.items() if key != name}
-        inner = type(self)(Context(self.network, self.context.notation, latex,
-                                   self.context.batch, dict(self.context.layers),
-                                   self.context.dummies, definitions=others))
-        inner.index_scope = self.index_scope
+        # (its right side may use earlier definitions, `\Delta^{(l)}`, not itself)
+        inner = self._definition_reader(latex, {
+            key: value for key, value in self.context.definitions.items() if key != name})
         scripts = {script.data: script.children[0] for script in lhs.children[1].children}
         if ("sup" in scripts) != (layer_tree is not None):
             raise Unresolvable(f"{name} is defined {'with' if 'sup' in scripts else 'without'}"
