@@ -56,9 +56,14 @@ LAYER_NAMES: dict[str, str] = {
 }
 
 # sets of units a sum runs over, by the names documents give them (`\sum_{k \in outputs}`,
-# `\sum_{k \in Downstream(j)}`): the units of a layer, never the samples
-UNIT_SETS = {"outputs", "output", "Outputs", "hidden", "Hidden", "units", "neurons",
-             "Downstream", "downstream", "children", "next"}
+# `\sum_{k \in Downstream(j)}`): the units of a layer, never the samples. The value is the
+# layer whose units the letter then numbers: the output layer, the hidden one, the layer after
+# the unit's own, or any
+UNIT_SETS: dict[str, str | None] = {
+    "outputs": "last", "output": "last", "Outputs": "last", "hidden": "hidden",
+    "Hidden": "hidden", "units": None, "neurons": None, "Downstream": "next",
+    "downstream": "next", "children": "next", "next": "next",
+}
 
 # the accents that name an adjoint when the accented symbol is a network quantity
 ADJOINT_ACCENTS = (r"\bar", r"\overline")

@@ -115,7 +115,10 @@ class Chain:
     def _name(self, written: str, tree, meaning: str) -> None:
         # a call is not named: `h_{W,b}(x) = f(z^{(3)})` is the network's output by convention
         called = isinstance(tree, Tree) and tree.data == "call"
-        if not covered(tree) and written and not called:
+        # (the conventions' target computed by a step, `y = W_2 z`, is the document's output)
+        computed = SYMBOLS.get(_base(tree) or "") == "target" and not meaning.startswith(
+            ("weight", "bias"))
+        if (not covered(tree) or computed) and written and not called:
             # index notation names the letter (`U` of `U_{jk}`), whose entries the claims write
             self.rows.setdefault(entry_of(tree) or written, meaning)
 

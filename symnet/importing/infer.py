@@ -55,10 +55,11 @@ _HALF = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*(?:\{\s*2\s*([A-
 # `(o_i - t_i)(o_i - t_i)`: a difference times itself (index notation's square)
 _SQUARED = re.compile(r"(\((?:[^()]*-[^()]*)\))\s*(?:\\cdot\s*)?\1")
 # `p_k = \frac{e^{f_k}}{\sum_j e^{f_j}}`, `\hat{y}_i = \frac{\exp(z_i)}{...}`: softmax written out
+# (`p_{i,k}`, `S_{i,k}`: with the sample's index first)
 _SOFTMAX = re.compile(r"\s*(?P<p>\\hat\s*\{\s*[A-Za-z]\s*\}|\\?[A-Za-z]+)\s*_\s*\{?\s*"
-                      r"(?P<k>[a-z])\s*\}?\s*=\s*\\[dt]?frac\s*\{\s*"
+                      r"(?:[a-z]\s*,\s*)?(?P<k>[a-z])\s*\}?\s*=\s*\\[dt]?frac\s*\{\s*"
                       r"(?:e\s*\^\s*\{?|\\exp\s*(?:\\left)?\s*[({]?)\s*"
-                      r"(?P<f>\\?[A-Za-z]+)\s*_\s*\{?\s*(?P=k)\s*\}?")
+                      r"(?P<f>\\?[A-Za-z]+)\s*_\s*\{?\s*(?:[a-z]\s*,\s*)?(?P=k)\s*\}?")
 # `+ \frac{1}{2} \lambda \sum W^2`, `+ \frac{\lambda}{2m} \|W\|^2`: a penalty after the data loss
 _PENALTY = re.compile(r"\+\s*(?=(?:\\[dt]?frac\s*\{[^{}]*\}\s*\{[^{}]*\}\s*)?\\lambda|"
                       r"\\[dt]?frac\s*\{\s*\\lambda)")
@@ -149,6 +150,7 @@ def read_features(formulas: list[str]) -> Features:
                 features.softmax = written.group("p"), written.group("f")
             for space in _SPACE.finditer(equation):
                 features.widths |= set(_LAYER_WIDTH.findall(space.group(1)))
+            _read_minibatch_sum(equation, features)
             over = _OVER_SET.search(equation)   # `\sum_{i \in Batch}`: a sum over the samples
             if over and over.group(2) not in SYMBOLS and over.group(2) not in UNIT_SETS:
                 features.batch_name = features.batch_name or over.group(2)
@@ -218,8 +220,12 @@ def _read_chain(chain: Chain, features: Features) -> None:
         # `\|t_q - y_q\|` where y is the output: t is the target, whatever the order
         features.own_symbols[features.compared[roles.index(None)]] = "target"
     elif not numbered & set(features.compared):   # `\|x_L - t\|`: x is the chain's, by layer
-        for role, name in zip(("output", "target"), features.compared):
-            features.own_symbols.setdefault(name, role)
+        targets = [SYMBOLS.get(name) == "target" for name in features.compared]
+        for role, name in zip(("target", "output") if targets[:1] == [True] else
+                              ("output", "target"),
+                              features.compared):   # (`(y - o)^2`: y is the target still)
+            if SYMBOLS.get(name) != "target":
+                features.own_symbols.setdefault(name, role)
     elif len(features.compared) == 2 and len(numbered & set(features.compared)) == 1:
         # `CE(k, p)` with p the chain's last activation: the other name is the target
         other = next(name for name in features.compared if name not in numbered)
@@ -293,12 +299,27 @@ def _read_layers(tree, features: Features) -> None:
                 features.named_hidden = True   # `Z^{(h)}`: the one hidden layer, by name
             elif [str(mark) for mark in marks] == ["l", "+", "1"]:
                 features.reaches_next = True
+            elif script.data == "sup" and _depth_name(script):
+                features.depth_letter = _depth_name(script)   # `a^{(n_l)}`: the output layer
         mark = layer_mark(node)
         if mark is not None and mark[0] is not None and mark[1]:
             features.stepped_letters.add(mark[0])   # `h^{(k-1)}`: k is a layer variable
             features.reaches_next |= mark[1] > 0
         if name_of(node.children[0]) in ("b", "B"):
             features.bias = True
+
+
+def _depth_name(script) -> str | None:
+    """`n_l` of `\\delta^{(n_l)}`: a layer mark that is a letter numbered by the layer letter,
+    the name of the number of layers (UFLDL's); as the size's key is written."""
+    marks = [node for node in script.iter_subtrees_topdown() if node.data == "scripted"]
+    if len(marks) != 1 or len(marks[0].children[1].children) != 1:
+        return None
+    base, (sub,) = marks[0].children[0], marks[0].children[1].children
+    letter = [str(token) for token in sub.scan_values(lambda v: isinstance(v, Token))]
+    if sub.data != "sub" or letter not in (["l"], ["L"]) or len(name_of(base) or "") != 1:
+        return None
+    return f"{name_of(base)}_{letter[0]}"
 
 
 def _read_neurons(neurons: Neurons, features: Features, formulas: list[str]) -> None:
@@ -480,7 +501,9 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
         features.activations[mark] = _activation_of(rhs.children[0])
         return True
     if (base in _ACTIVATION_LETTERS or base in _OUTPUT_NAMES) and is_call(rhs):
-        layer = _layer_of(lhs) or ("out" if base in _OUTPUT_NAMES else "only")
+        # (`a^{(l+1)} = f(z^{(l+1)})`: the function of every layer l numbers)
+        variable = (layer_mark(lhs) or (None, 0))[0]
+        layer = _layer_of(lhs) or variable or ("out" if base in _OUTPUT_NAMES else "only")
         features.activations[layer] = _activation_of(rhs.children[0])
         return True
     if base in _ACTIVATION_LETTERS and is_input(rhs) and mark != "0":
@@ -507,6 +530,22 @@ def _read_numbering(lhs, rhs, features: Features) -> None:
         kind = "weight" if base in _WEIGHT_LETTERS else _PARAMETER_LETTERS.get(base)
         if kind:   # the conventions' W^{(l)} is layer l's: this document's feeds layer l+1
             features.own_symbols[f"{base_of(node)}^{layer_style(node)}"] = f"{kind}[l+1]"
+
+
+# `\frac{\eta}{m} \sum_x \delta^{x,l}`: a rate or 1 over a letter, then a sum over a letter
+_DIVIDED_SUM = re.compile(r"\\[dt]?frac\s*\{[^{}]*\}\s*\{\s*([A-Za-z])\s*\}\s*"
+                          r"(?:\\left)?[\[(]?\s*\\sum_\{?\s*([A-Za-z])\s*\}?")
+
+
+def _read_minibatch_sum(text: str, features: Features) -> None:
+    """`w^l - \\frac{\\eta}{m} \\sum_x \\delta^{x,l} (a^{x,l-1})^T`: the terms carry the sum's
+    letter beside their layer, so it numbers samples, and the letter divided by is the number
+    of samples in the batch (formulas without the mark are then about one of them)."""
+    for divided in _DIVIDED_SUM.finditer(text):
+        count, letter = divided.groups()
+        marked = re.compile(rf"\^\s*\{{\s*{letter}\s*,|\^\s*\{{[^{{}}]*,\s*{letter}\s*\}}")
+        if marked.search(text, divided.end()):   # (the checker reads the letter's sum)
+            features.batch_name = features.batch_name or count
 
 
 def _read_mean_of_terms(base: str, text: str, features: Features) -> None:
@@ -746,7 +785,7 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
     if features.starts_at_one:
         network["layers_from"] = 1
     if features.depth_letter:   # `\hat{y} = h^{(l)}`: l is the number of layers
-        sizes[features.depth_letter] = count
+        sizes[features.depth_letter] = count + (1 if features.starts_at_one else 0)
     if isinstance(batch, int):
         network["batch"] = batch
     elif batch:

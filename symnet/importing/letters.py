@@ -191,7 +191,8 @@ def read_error_letters(features: Features) -> None:
 def compared(tree) -> list[str]:
     """`\\|z - t\\|^2`, `(o_k - t_k)^2`: the loss compares two names the conventions do not
     know; the first is what the network outputs, the second its target (how losses are
-    written: prediction minus target)."""
+    written: prediction minus target). One of them may be the conventions' target (`y`): a
+    document that computes it (`y = W_2 z`, beside `\\|y - t\\|^2`) names its output so."""
     for node in tree.iter_subtrees_topdown():
         arguments = [unbraced(child) for child in node.children[1:]
                      if isinstance(child, Tree)] if node.data == "call" else []
@@ -200,7 +201,10 @@ def compared(tree) -> list[str]:
             names = [name_of(side.children[0] if side.data == "scripted" else side)
                      for side in sides if isinstance(side, Tree) and
                      side.data in ("name", "scripted")]
-            if len(names) == 2 and None not in names and not any(map(covered, sides)):
+            known = [covered(side) and SYMBOLS.get(name) != "target"
+                     for side, name in zip(sides, names)]
+            if len(names) == 2 and None not in names and not any(known) and \
+                    not all(map(covered, sides)):
                 return names
             return []
     return []

@@ -20,6 +20,7 @@ from lark import Tree
 
 from ..grammar import source_of
 from ..resolve.trees import name_of, written_tokens
+from ..conventions import UNIT_SETS
 from .chain import LAYERED_KINDS
 
 # `net_j`, `\text{net}_j`, `o_j`: a name with one index letter
@@ -125,9 +126,12 @@ class Neurons:
 
 def _any_layer_rows(step: Step, formulas: list[str]) -> dict[str, str]:
     rows = {step.previous: "units[l-1]", step.own: "units[l]"}
-    following = _next_letter(step, formulas)
-    if following:
-        rows[following] = "units[l+1]"
+    others = _other_letters(step, formulas)
+    if len(others) == 1:   # (`\sum_{k \in outputs} w_{kj} \delta_k` for a hidden j: the next)
+        rows[others.pop()] = "units[l+1]"
+    else:
+        rows.update({letter: f"units[{layer}]" for letter, layer in
+                     _letters_of_named_layers(step, others, formulas).items()})
     if step.preactivation:
         rows[f"{step.preactivation}^{{(l)}}"] = "preactivation[l]"
     rows[f"{step.activation}^{{(l)}}"] = "activation[l]"
@@ -137,14 +141,42 @@ def _any_layer_rows(step: Step, formulas: list[str]) -> dict[str, str]:
     return rows
 
 
-def _next_letter(step: Step, formulas: list[str]) -> str | None:
-    """The letter of the next layer's units: the one other letter the activation, the error
-    terms or the weight are written with (`\\delta_k`, `w_{jk}`)."""
+def _other_letters(step: Step, formulas: list[str]) -> set[str]:
+    """The letters other than the step's own two that the activation, the error terms or the
+    weight are written with (`\\delta_k`, `w_{jk}`): one is the next layer's units'."""
     names = "|".join(re.escape(name) for name in (step.activation, r"\delta", step.weight))
-    found = {letter for formula in formulas for group in re.findall(
+    return {letter for formula in formulas for group in re.findall(
         r"(?:" + names + r")\s*_\s*\{?\s*([A-Za-z]{1,2})(?![A-Za-z])", formula)
         for letter in group} - {step.previous, step.own}
-    return found.pop() if len(found) == 1 else None
+
+
+# `\sum_{k \in outputs}`, `\sum_{h \in \text{hidden}}`: a letter over a named set of units
+_OVER_UNITS = re.compile(r"\\sum_\{\s*([A-Za-z])\s*\\in\s*(?:\\(?:text|mathrm)\s*\{\s*)?"
+                         r"([A-Za-z]+)")
+# the layer a set's name says, as an index letter's row writes it (one hidden layer: the first)
+_SET_LAYERS = {"last": "last", "hidden": "1"}
+
+
+def _letters_of_named_layers(step: Step, others: set[str], formulas: list[str]) -> dict:
+    """Letters that number one layer's units whatever layer the step is at (Mitchell's
+    `\\delta_k` for the outputs beside `\\delta_h` for the hidden units): a letter summed over
+    the outputs or the hidden units, and the one other letter a weight pairs with the
+    outputs' letter, as the layer before it."""
+    named = {}
+    for formula in formulas:
+        for letter, units in _OVER_UNITS.findall(formula):
+            layer = _SET_LAYERS.get(UNIT_SETS.get(units) or "")
+            if letter in others and layer:
+                named[letter] = layer
+    outputs = [letter for letter, layer in named.items() if layer == "last"]
+    rest = others - set(named)
+    if len(outputs) == 1 and len(rest) == 1:
+        pair = (rest_letter := next(iter(rest)), outputs[0])
+        written = pair if step.in_out else pair[::-1]
+        if any(re.search(re.escape(step.weight) + r"\s*_\s*\{\s*" + r"\s*,?\s*".join(written)
+                         + r"\s*\}", formula) for formula in formulas):
+            named[rest_letter] = "1"
+    return named
 
 
 def _weighted_sum(tree, own: str) -> Step | None:

@@ -1,0 +1,189 @@
+"""`symnet import` on the notations of well-known textbooks and lecture notes, each in a document
+written for the test (own letters and words): the network and the notation are read from the
+formulas, every formula holds but the planted errors, and the planted errors are found."""
+
+import json
+
+from symnet.cli import main
+from symnet.importing import import_document
+
+
+def imported_and_checked(tmp_path, capsys, name: str, text: str):
+    """The document's inference, and the (verdict, diagnosis) of each of its formulas."""
+    path = tmp_path / name
+    path.write_text(text)
+    result = import_document(path)
+    path.with_suffix(".toml").write_text(result.toml())   # (a guessed layer count is asked)
+    main(["check", str(path), "--json", "-"])
+    claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
+    return result.inference, [(claim["verdict"], claim.get("diagnosis")) for claim in claims]
+
+
+LETTERS_PER_LAYER = r"""# The delta rule, output and hidden units
+
+Each unit $j$ takes the outputs $o_i$ of the units feeding it:
+
+$$net_j = \sum_i w_{ji} o_i$$
+
+$$o_j = \sigma(net_j)$$
+
+The error on one example is $E = \frac{1}{2} \sum_{k \in outputs} (t_k - o_k)^2$, and
+
+$$\delta_j = - \frac{\partial E}{\partial net_j}$$
+
+An output unit $k$ gets
+
+$$\delta_k = o_k (1 - o_k)(t_k - o_k)$$
+
+and a hidden unit $h$
+
+$$\delta_h = o_h (1 - o_h) \sum_{k \in outputs} w_{kh} \delta_k$$
+
+$$\Delta w_{ji} = \eta \delta_j o_i$$
+
+$$\delta_h = o_h (1 - o_h) \sum_{k \in outputs} w_{hk} \delta_k$$
+
+$$\delta_k = o_k (1 - o_k)(o_k - t_k)$$
+"""
+
+
+def test_letters_that_number_the_outputs_and_the_hidden_units_whatever_the_layer(
+        tmp_path, capsys):
+    """`\\sum_{k \\in outputs}` makes k the output layer's units and h, which a weight pairs
+    with k (`w_{kh}`), the hidden layer's, beside j and i written for any layer. Both planted
+    errors (the weight's letters swapped, the difference the wrong way round) are found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "delta.md", LETTERS_PER_LAYER)
+    notation = inference.notation
+    assert (notation["j"], notation["k"], notation["h"]) == ("units[l]", "units[last]",
+                                                             "units[1]")
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "index"), ("wrong", "sign")]
+
+
+MINIBATCH = r"""# Four equations and a mini-batch step
+
+$$a^l = \sigma(w^l a^{l-1} + b^l)$$
+
+with $z^l = w^l a^{l-1} + b^l$ and the cost of one example $C = \frac{1}{2}\|y - a^L\|^2$.
+
+$$\delta^L = (a^L - y) \odot \sigma'(z^L)$$
+
+$$\delta^l = ((w^{l+1})^T \delta^{l+1}) \odot \sigma'(z^l)$$
+
+$$\frac{\partial C}{\partial w^l_{jk}} = a^{l-1}_k \delta^l_j$$
+
+Over a mini-batch of $m$ examples $x$, with rate $\eta$:
+
+$$w^l \rightarrow w^l - \frac{\eta}{m} \sum_x \delta^{x,l} (a^{x,l-1})^T$$
+
+$$b^l \rightarrow b^l - \frac{\eta}{m} \sum_x \delta^{x,l}$$
+
+$$w^l \rightarrow w^l - \frac{\eta}{m} \sum_x \delta^{x,l} a^{x,l-1}$$
+"""
+
+
+def test_a_step_summed_over_a_mini_batch_makes_the_samples_a_batch(tmp_path, capsys):
+    """`\\frac{\\eta}{m} \\sum_x \\delta^{x,l}`: terms marked with the sum's letter beside
+    their layer are samples', so the network has a batch of m (columns), and the formulas
+    written for one example are read per example. The planted missing transpose is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "batch.md", MINIBATCH)
+    network = inference.network
+    assert (network["samples"], network["batch"]) == ("columns", "m")
+    assert verdicts[:-1] == [("holds", None)] * 8
+    assert verdicts[-1][0] == "wrong"
+
+
+OUTPUT_LAYER_BY_NAME = r"""# Notes on the error terms
+
+With $a^{(1)} = x$, each layer computes
+
+$$z^{(l+1)} = W^{(l)} a^{(l)} + b^{(l)}$$
+
+$$a^{(l+1)} = f(z^{(l+1)})$$
+
+where $f$ is the logistic function, up to the output layer $n_l$. For one example
+
+$$J(W,b;x,y) = \frac{1}{2} \left\| h_{W,b}(x) - y \right\|^2$$
+
+$$\delta^{(n_l)}_i = -(y_i - a^{(n_l)}_i) \cdot f'(z^{(n_l)}_i)$$
+
+$$\delta^{(l)}_i = \left( \sum_{j=1}^{s_{l+1}} W^{(l)}_{ji} \delta^{(l+1)}_j \right) f'(z^{(l)}_i)$$
+
+$$\frac{\partial}{\partial W_{ij}^{(l)}} J(W,b;x,y) = a^{(l)}_j \delta_i^{(l+1)}$$
+
+$$\delta^{(n_l)}_i = (y_i - a^{(n_l)}_i) \cdot f'(z^{(n_l)}_i)$$
+
+$$\frac{\partial}{\partial W_{ij}^{(l)}} J(W,b;x,y) = a^{(l)}_i \delta_j^{(l+1)}$$
+"""
+
+
+def test_the_output_layer_named_by_a_letter_and_a_function_applied_at_every_next_layer(
+        tmp_path, capsys):
+    """`a^{(l+1)} = f(z^{(l+1)})` applies f at every layer (it was a guess before);
+    `\\delta^{(n_l)}` marks the output layer by the name of the number of layers, a size. Both
+    planted errors (the sign, the letters of the weight's gradient swapped) are found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "named.md",
+                                               OUTPUT_LAYER_BY_NAME)
+    network = inference.network
+    assert not [question for question in inference.questions if "activation" in question]
+    assert network["sizes"]["n_l"] == len(network["layers"]) + 1
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "sign"), ("wrong", "index")]
+
+
+TARGET_LETTER_COMPUTED = r"""# One hidden layer, no biases
+
+$$h = W_1 x$$
+
+$$z = \sigma(h)$$
+
+$$y = W_2 z$$
+
+The loss is $E = \frac{1}{2} \| y - t \|_2^2$, so
+
+$$\frac{\partial E}{\partial y} = y - t$$
+
+$$\frac{\partial E}{\partial W_2} = (y - t) z^T$$
+
+$$\frac{\partial E}{\partial h} = \sigma(h) \odot (1 - \sigma(h)) \odot W_2^T (y - t)$$
+
+$$\frac{\partial E}{\partial W_1} = \left[\sigma(h) \odot (1 - \sigma(h)) \odot W_2^T (y - t)\right] x^T$$
+
+$$\frac{\partial E}{\partial W_2} = z (y - t)^T$$
+"""
+
+
+def test_the_conventional_target_letter_computed_by_the_forward_pass_is_the_output(
+        tmp_path, capsys):
+    """`y = W_2 z` computes y, so y is the output (an identity layer: no function is applied)
+    and t, which the loss compares it with, the target. The planted transpose is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "computed.md",
+                                               TARGET_LETTER_COMPUTED)
+    notation, network = inference.notation, inference.network
+    assert (notation["y"], notation["t"]) == ("preactivation[2]", "target")
+    assert network["layers"][-1]["activation"] == "identity"
+    assert verdicts == [("holds", None)] * 8 + [("wrong", "transpose")]
+
+
+SCORES_BY_SAMPLE = r"""# A linear softmax classifier
+
+The $N$ examples are the rows of $X$, and $S = X W + b$. For example $n$:
+
+$$q_{n,c} = \frac{e^{S_{n,c}}}{\sum_d e^{S_{n,d}}}$$
+
+$$L = \frac{1}{N} \sum_n -\log q_{n,y_n}$$
+
+$$\frac{\partial L}{\partial S_{n,c}} = \frac{1}{N} \left(q_{n,c} - \mathbb{1}(y_n = c)\right)$$
+
+$$\frac{\partial L}{\partial W} = X^T \frac{\partial L}{\partial S}$$
+
+$$\frac{\partial L}{\partial S_{n,c}} = q_{n,c} - \mathbb{1}(y_n = c)$$
+"""
+
+
+def test_a_softmax_written_out_with_the_samples_index(tmp_path, capsys):
+    """`q_{n,c} = \\frac{e^{S_{n,c}}}{\\sum_d e^{S_{n,d}}}` is the softmax of S for sample n:
+    S the output layer's pre-activation, q the output. The planted missing 1/N is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "scores.md", SCORES_BY_SAMPLE)
+    notation, network = inference.notation, inference.network
+    assert (notation["S"], notation["q"]) == ("preactivation[last]", "output")
+    assert (network["samples"], network["layers"][-1]["activation"]) == ("rows", "softmax")
+    assert verdicts == [("holds", None)] * 5 + [("wrong", "factor")]
