@@ -81,6 +81,7 @@ def derive(document: Document) -> Derivation:
     closed, note = _closed_form(document)
     loss = spec.loss
     loss_text = (f"{loss.loss.name}, scale {loss.scale}, {loss.reduction} over samples"
+                 + (", mean over the outputs" if loss.outputs == "mean" else "")
                  + (f", L2 {spec.l2.coefficient} (scale {spec.l2.scale}"
                     + (", mean over samples" if spec.l2.reduction == "mean" else "") + ")"
                     if spec.l2 else ""))

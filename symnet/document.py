@@ -215,13 +215,14 @@ def _loss(table: _Table, output: LayerSpec) -> LossSpec:
     scale = _rational(table.get("scale", (str, int, float), loss.default_scale,
                                 expected="a number such as 1 or '1/2'"), table.path("scale"))
     reduction = table.choice("reduction", ("mean", "sum"), "mean")
+    outputs = table.choice("outputs", ("sum", "mean"), "sum")
     table.finish()
     activation = output.activation
     if loss.needs_probabilities and not (activation.probabilities or activation.generic):
         raise InputError(f"{kind} takes the log of the output, which needs an output activation "
                          f"with values in (0, 1) such as sigmoid or softmax, not "
                          f"{activation.name}", key=table.path("kind"))
-    return LossSpec(loss, scale, reduction)
+    return LossSpec(loss, scale, reduction, outputs)
 
 
 def _l2(table: _Table) -> L2Spec:

@@ -140,7 +140,8 @@ def build(spec: NetworkSpec, sizes: Mapping[str, int] | None = None, *,
 
 def _loss_terms(network: Network, predictions, targets) -> list[sp.Expr]:
     spec = network.spec
-    weight = spec.loss.scale / (network.batch if spec.loss.reduction == "mean" else 1)
+    units = network.graph.nodes["Y"].symbols.shape[1 if spec.samples == "rows" else 0]
+    weight = spec.loss.weight(network.batch, units)
     return [weight * spec.loss.loss.entry(prediction, target)
             for prediction, target in zip(predictions, targets)]
 

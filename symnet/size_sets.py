@@ -125,6 +125,10 @@ def alternative_specs(spec: NetworkSpec) -> list[tuple[str, NetworkSpec]]:
             text = f"the {name.replace('_', ' ')} loss" + (f" scaled by {scale}"
                                                           if scale != 1 else "")
             found.append((text, replace(spec, loss=replace(declared, loss=loss, scale=scale))))
+    if spec.size(output.units) > 1:   # (`\frac{1}{n} \sum_i` over the outputs, or not)
+        other = "sum" if declared.outputs == "mean" else "mean"
+        found.append((f"the declared loss {'summed' if other == 'sum' else 'averaged'} over "
+                      "the output units", replace(spec, loss=replace(declared, outputs=other))))
     for name, activation in ACTIVATIONS.items():
         if output.activation.generic or name == output.activation.name or (
                 declared.loss.needs_probabilities and not activation.probabilities) or (

@@ -28,7 +28,16 @@ class LayerSpec:
 class LossSpec:
     loss: Loss
     scale: sp.Rational = sp.Integer(1)
-    reduction: Literal["sum", "mean"] = "mean"
+    reduction: Literal["sum", "mean"] = "mean"   # over the samples
+    # over the output units: `\frac{1}{n} \sum_{i=1}^{n} (\hat{y}_i - y_i)^2` for n outputs
+    # (the mean squared error of PyTorch and Keras averages both)
+    outputs: Literal["sum", "mean"] = "sum"
+
+    def weight(self, samples, units):
+        """The factor on each entry's term: the scale over the samples and the output units
+        the loss averages (numbers, or symbols for the vector form)."""
+        return self.scale / (samples if self.reduction == "mean" else 1) / (
+            units if self.outputs == "mean" else 1)
 
 
 @dataclass(frozen=True)

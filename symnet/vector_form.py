@@ -129,8 +129,8 @@ def vector_form(spec: NetworkSpec) -> VectorForm:
 def _loss_step(spec: NetworkSpec, symbols: dict, output: MatrixSymbol, batch: sp.Expr) -> Step:
     prediction, target = sp.symbols("a y", real=True)
     entry = spec.loss.loss.entry(prediction, target)
-    mean = spec.loss.reduction == "mean"
-    value = scaled(spec.loss.scale / (batch if mean else 1),
+    units = output.shape[1 if spec.samples == "rows" else 0]
+    value = scaled(spec.loss.weight(batch, units),
                    EntrySum(lift(entry, {prediction: output, target: symbols["Y"]},
                                  output.shape)))
     if spec.l2 is not None:

@@ -1165,13 +1165,23 @@ def _factor(ratios: list[float], networks: Networks) -> sp.Expr | None:
     if abs(first - second) <= 1e-7 * max(abs(first), 1):
         return sp.nsimplify(first, rational=True, tolerance=1e-9)
     small, large = networks.size_sets
+    fits = []
     for name in small:
         for power in (1, -1, 2, -2):
             k1, k2 = first / small[name] ** power, second / large[name] ** power
             if abs(k1 - k2) <= 1e-7 * max(abs(k1), 1):
-                size = sp.Symbol(name)
-                return sp.nsimplify(k1, rational=True, tolerance=1e-9) * size ** power
-    return None
+                fits.append((sp.nsimplify(k1, rational=True, tolerance=1e-9), name, power))
+    if not fits:
+        return None
+    # two sizes that change alike both fit (1/n, or n_0/6): the plainest reading is the one
+    k, name, power = min(fits, key=lambda fit: (abs(fit[2]), _plainness(fit[0])))
+    return k * sp.Symbol(name) ** power
+
+
+def _plainness(number: sp.Expr) -> float:
+    """How plain a coefficient reads: 1 before 6 before 1/6 (a rational's numerator and
+    denominator); anything else after every rational."""
+    return abs(number.p) + number.q if number.is_Rational else float("inf")
 
 
 def _transposed(reading: Reading):

@@ -13,7 +13,7 @@ from symnet.spec import NetworkSpec
 
 def make_spec(*, samples="columns", hidden="tanh", output="sigmoid", loss="squared_error",
               bias=True, weights="out_in", sizes=(3, 2, 2, 3), scale="1/2", reduction="mean",
-              l2=None, layers=None, extra_sizes=None) -> NetworkSpec:
+              l2=None, layers=None, extra_sizes=None, over_outputs="sum") -> NetworkSpec:
     """A network spec read through the file format: sizes = (inputs, hidden, outputs, batch)."""
     inputs, units, outputs, batch = sizes
     network = {
@@ -21,7 +21,8 @@ def make_spec(*, samples="columns", hidden="tanh", output="sigmoid", loss="squar
         "sizes": {"N_0": inputs, "N_1": units, "N_2": outputs},
         "layers": layers or [{"units": "N_1", "activation": hidden, "bias": bias},
                              {"units": "N_2", "activation": output, "bias": bias}],
-        "loss": {"kind": loss, "scale": scale, "reduction": reduction},
+        "loss": {"kind": loss, "scale": scale, "reduction": reduction,
+                 "outputs": over_outputs},
     }
     network["sizes"].update(extra_sizes or {})
     if samples != "single":

@@ -44,7 +44,8 @@ def loss(spec: NetworkSpec, leaves: dict[str, np.ndarray]) -> float:
         regularizer += (weight ** 2).sum()
     target = leaves["Y"].T if rows else leaves["Y"]
     total = LOSSES[spec.loss.loss.name](activation, target).sum()
-    divisor = samples if spec.loss.reduction == "mean" else 1
+    divisor = (samples if spec.loss.reduction == "mean" else 1) * (
+        target.shape[0] if spec.loss.outputs == "mean" else 1)
     value = float(spec.loss.scale) * total / divisor
     if spec.l2 is not None:
         value += float(spec.l2.coefficient) * float(spec.l2.scale) * regularizer

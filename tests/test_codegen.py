@@ -33,11 +33,13 @@ def module_of(spec) -> dict:
     return namespace
 
 
-@pytest.mark.parametrize("output,loss,samples", CASES)
-def test_generated_gradients_equal_the_engine(output, loss, samples, rng):
+@pytest.mark.parametrize("output,loss,samples,outputs", [
+    *(case + ("sum",) for case in CASES),
+    *(("sigmoid", "squared_error", samples, "mean") for samples in ("columns", "rows", "single"))])
+def test_generated_gradients_equal_the_engine(output, loss, samples, outputs, rng):
     spec = make_spec(samples=samples, hidden="relu" if output != "relu" else "tanh",
                      output=output, loss=loss, sizes=(3, 4, 3, 5), l2="1/10",
-                     weights="in_out" if samples == "rows" else "out_in")
+                     weights="in_out" if samples == "rows" else "out_in", over_outputs=outputs)
     network = build(spec)
     leaves = random_leaves(network, rng)
     exact = numeric_gradients(network, leaves, network.parameters())

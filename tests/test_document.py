@@ -67,6 +67,8 @@ def test_valid_file_loads_with_every_part(tmp_path):
     ('units = 2, activation = "softmax"', 'units = 1, activation = "softmax"',
      "network.layers[2].units", "at least 2 units"),
     ('reduction = "mean"', 'reduction = "mean", foo = 1', "network.loss.foo", "unknown key"),
+    ('reduction = "mean"', 'reduction = "mean", outputs = "avg"', "network.loss.outputs",
+     "expected one of"),
     ('inputs = "N_0"', 'inputs = "N_0"\nregularization = { l2 = "lambda", reduction = "avg" }',
      "network.regularization.reduction", "expected one of"),
     ('title = "t"', 'title = 1979-05-27', "document.title", "expected a string"),

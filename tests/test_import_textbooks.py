@@ -187,3 +187,39 @@ def test_a_softmax_written_out_with_the_samples_index(tmp_path, capsys):
     assert (notation["S"], notation["q"]) == ("preactivation[last]", "output")
     assert (network["samples"], network["layers"][-1]["activation"]) == ("rows", "softmax")
     assert verdicts == [("holds", None)] * 5 + [("wrong", "factor")]
+
+
+MEAN_OVER_OUTPUTS = r"""# A perceptron with one hidden layer
+
+$$h = \sigma(U x + c)$$
+
+$$\hat{y} = \sigma(V h + d)$$
+
+The error is the mean of the squared differences over the $n$ outputs:
+
+$$E = \frac{1}{n} \sum_{i=1}^{n} (\hat{y}_i - y_i)^2$$
+
+$$\frac{\partial E}{\partial V} = \frac{2}{n} \left[(\hat{y} - y) \odot \hat{y} \odot (1 - \hat{y})\right] h^T$$
+
+$$\frac{\partial E}{\partial d} = \frac{2}{n} (\hat{y} - y) \odot \hat{y} \odot (1 - \hat{y})$$
+
+$$\frac{\partial E}{\partial U} = \left[V^T \left(\frac{2}{n} (\hat{y} - y) \odot \hat{y} \odot (1 - \hat{y})\right) \odot h \odot (1 - h)\right] x^T$$
+
+$$\frac{\partial E}{\partial V} = 2 \left[(\hat{y} - y) \odot \hat{y} \odot (1 - \hat{y})\right] h^T$$
+"""
+
+
+def test_a_mean_over_the_output_units_of_one_sample(tmp_path, capsys):
+    """`\\frac{1}{n} \\sum_{i=1}^{n} (\\hat{y}_i - y_i)^2` beside a forward pass of one sample
+    averages the n output units (`loss.outputs = "mean"`), not n samples: no question about
+    the samples is left. The planted missing 1/n is found as the factor n, not as another
+    size that changes alike between the two size sets."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "mse.md", MEAN_OVER_OUTPUTS)
+    network = inference.network
+    assert (network["samples"], network["layers"][-1]["units"]) == ("single", "n")
+    assert (network["loss"]["reduction"], network["loss"]["outputs"]) == ("sum", "mean")
+    assert not [question for question in inference.questions if "samples" in question]
+    assert verdicts == [("holds", None)] * 6 + [("wrong", "factor")]
+    assert main(["check", str(tmp_path / "mse.md"), "--json", "-"]) == 1
+    claim = json.loads(capsys.readouterr().out)["documents"][0]["claims"][-1]
+    assert claim["factor"] == "n"

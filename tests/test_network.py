@@ -45,6 +45,20 @@ def test_gradients_match_finite_differences(activation, loss, samples, bias):
         assert np.abs(exact[name] - reference).max() / scale <= 1e-6, name
 
 
+@pytest.mark.parametrize("samples", ["columns", "rows", "single"])
+def test_a_loss_averaged_over_the_output_units_matches_finite_differences(samples, rng):
+    spec = make_spec(samples=samples, hidden="tanh", output="sigmoid", over_outputs="mean",
+                     sizes=(3, 4, 3, 2))
+    network = build(spec)
+    leaves = random_leaves(network, rng)
+    exact = numeric_gradients(network, leaves, network.parameters())
+    for name, value in exact.items():
+        assert np.allclose(value, finite_difference(spec, leaves, name), rtol=1e-6, atol=1e-9)
+    summed = build(make_spec(samples=samples, hidden="tanh", output="sigmoid",
+                             sizes=(3, 4, 3, 2)))
+    assert sp.simplify(summed.data_loss - 3 * network.data_loss) == 0
+
+
 def test_l2_regularisation_matches_finite_differences(rng):
     spec = make_spec(samples="rows", hidden="relu", output="softmax",
                      loss="categorical_cross_entropy", l2="0.3", sizes=(3, 4, 3, 2))

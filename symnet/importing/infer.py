@@ -834,6 +834,9 @@ def infer_network(formulas: list[str], check) -> Inference:
                 network, best, improved = candidate, score, True
         if not improved:
             break
+    if network["loss"].get("outputs") == "mean":   # (the mean was over the outputs)
+        questions = [question for question in questions
+                     if not question.startswith("how the samples are laid out")]
     read = network, notation
     network, notation = concrete_functions(network, notation, formulas, check)
     notation = error_terms(network, notation, features, formulas, check)

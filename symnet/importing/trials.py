@@ -58,6 +58,14 @@ def neighbours(network: dict) -> list[tuple[str, dict]]:
                 found.append((f"loss scale {scale}, {reduction}",
                               {**network, "loss": {**loss, "scale": scale,
                                                    "reduction": reduction}}))
+    if network["samples"] == "single" and loss["reduction"] == "mean" and batch in \
+            network["sizes"]:   # `\frac{1}{n} \sum_{i=1}^{n} (\hat{y}_i - y_i)^2`, one sample
+        output = network["layers"][-1]
+        sizes = {**network["sizes"], batch: network["sizes"].get(output["units"], 2)}
+        found.append((f"the loss averaged over the {batch} output units", used_sizes({
+            **network, "sizes": sizes, "layers": [*network["layers"][:-1],
+                                                  {**output, "units": batch}],
+            "loss": {**loss, "reduction": "sum", "outputs": "mean"}})))
     return found
 
 
