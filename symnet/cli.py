@@ -171,6 +171,7 @@ def run_train(args: argparse.Namespace) -> int:
                    dtype=args.dtype)
     kinds = ("exact", "document") if args.compare else (args.gradient,)
     runs = {kind: train(document, gradient=kind, progress=progress, **options) for kind in kinds}
+    summary = sys.stderr if args.json == "-" else sys.stdout   # (stdout is the JSON's then)
     for run in runs.values():
         worst = max(run.finite_difference.values())
         accuracy = "" if run.accuracy[-1] is None else \
@@ -180,9 +181,9 @@ def run_train(args: argparse.Namespace) -> int:
             f"; mean angle to the exact gradient {np.mean(run.angle):.1f} degrees)"
         print(f"{document.path}: {run.task}, {run.samples} samples, {run.gradient} gradient"
               f"{used}, finite-difference check {worst:.1e}; loss {run.loss[0]:.6g} -> "
-              f"{run.loss[-1]:.6g} in {run.steps} steps{accuracy}")
+              f"{run.loss[-1]:.6g} in {run.steps} steps{accuracy}", file=summary)
         for note in run.notes:
-            print(f"  note: {note}")
+            print(f"  note: {note}", file=summary)
     if args.json:
         data = ({kind: run.to_json() for kind, run in runs.items()} if args.compare
                 else runs[args.gradient].to_json())

@@ -205,8 +205,10 @@ def _layer(table: _Table, size_of: Callable[[Any, str], SizeRef]) -> LayerSpec:
     bias = table.get("bias", bool, True)
     repeat = size_of(table.get("repeat", (str, int), 1, expected="a size name or a number"),
                      table.path("repeat"))
+    weights = table.choice("weights", ("out_in", "in_out"), None) if "weights" in table.data \
+        else None
     table.finish()
-    return LayerSpec(units, activation, bias, repeat)
+    return LayerSpec(units, activation, bias, repeat, weights)
 
 
 def _loss(table: _Table, output: LayerSpec) -> LossSpec:

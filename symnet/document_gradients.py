@@ -98,7 +98,7 @@ def document_gradients(document: Document, spec: NetworkSpec,
                   "the network is too large to read it entry by entry: not used"
                   for node in slow]
         slow = []
-    for node, gradient in _entry_level(document, notation, spec, samples, slow).items():
+    for node, gradient in _entry_level(document, notation, spec, samples, slow, form).items():
         found[module_name(node)] = DocumentGradient(module_name(node), labels[node], gradient,
                                                     "entries")
     return found, notes
@@ -168,9 +168,10 @@ def _agrees(compiled: Callable, explicit: sp.Matrix, form: VectorForm,
 
 
 def _entry_level(document: Document, notation, spec: NetworkSpec, samples: int,
-                 nodes: list[str]) -> dict[str, Callable]:
+                 nodes: list[str], form: VectorForm) -> dict[str, Callable]:
     """The formulas for `nodes` read entry by entry on the training batch and compiled with
-    `lambdify`: for formulas the resolver cannot build as a matrix expression."""
+    `lambdify`: for formulas the resolver cannot build as a matrix expression. Their arrays
+    are the generated module's, by the vector form's names (`a1` of one sample, `A1`)."""
     if not nodes:
         return {}
     networks = Networks(spec)
@@ -187,7 +188,7 @@ def _entry_level(document: Document, notation, spec: NetworkSpec, samples: int,
         except (_NotStated, KeyError):
             continue
         symbols = sorted(value.free_symbols, key=str)
-        compiled[node] = _compiled(value, symbols, network.graph)
+        compiled[node] = _compiled(value, symbols, network.graph, form)
     return compiled
 
 
@@ -268,13 +269,14 @@ def _has_indices(tree) -> bool:
     return any(_has_indices(child) for child in children)
 
 
-def _compiled(matrix: sp.Matrix, symbols: list, graph) -> Callable:
+def _compiled(matrix: sp.Matrix, symbols: list, graph, form: VectorForm) -> Callable:
     # cse: the entries share their sample sums; no docstring: printing it took minutes
     function = sp.lambdify(symbols, matrix, modules="numpy", cse=True, docstring_limit=0)
-    places = [graph.owner(symbol) for symbol in symbols]
+    places = [(text_name(form.symbols[name].name) if name in form.symbols else
+               module_name(name), position)
+              for name, position in map(graph.owner, symbols)]
 
     def evaluate(values: dict[str, np.ndarray]) -> np.ndarray:
-        arguments = [values[module_name(name)].reshape(-1)[position]
-                     for name, position in places]
+        arguments = [values[name].reshape(-1)[position] for name, position in places]
         return np.asarray(function(*arguments), dtype=float)
     return evaluate

@@ -109,12 +109,13 @@ def build(spec: NetworkSpec, sizes: Mapping[str, int] | None = None, *,
     previous = "X"
     for number, layer in enumerate(layers, start=1):
         weight_shape = (width[number], width[number - 1])
-        if spec.weights == "in_out":
+        in_out = spec.weight_order(layer) == "in_out"
+        if in_out:
             weight_shape = weight_shape[::-1]
         weight = graph.leaf(f"W[{number}]", "weight", number,
                             entry_symbols(f"W^{{({number})}}", weight_shape))
         inputs = [previous, weight.name]
-        weights = weight.symbols.T if spec.weights == "in_out" else weight.symbols
+        weights = weight.symbols.T if in_out else weight.symbols
         values = weights * units_by_samples(graph.nodes[previous].symbols)
         if layer.bias:
             bias = graph.leaf(f"b[{number}]", "bias", number,

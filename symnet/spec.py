@@ -22,6 +22,9 @@ class LayerSpec:
     activation: Activation
     bias: bool = True
     repeat: SizeRef = 1  # a block of identical layers, repeated this many times
+    # this layer's weight laid out otherwise than the network's (`u^T h` beside `W x`: u is
+    # (inputs, units)); None: as the network's
+    weights: Literal["out_in", "in_out"] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,10 @@ class NetworkSpec:
     l2: L2Spec | None = None
     layers_from: int = 0   # the number the document gives the input layer (1: `a^1 = x`)
     aliases: Mapping[str, str] = field(default_factory=dict)   # n = "m": n is always m
+
+    def weight_order(self, layer: LayerSpec) -> str:
+        """How `layer`'s weight is laid out: "out_in" (units, inputs) or "in_out"."""
+        return layer.weights or self.weights
 
     def size(self, ref: SizeRef, sizes: Mapping[str, int] | None = None) -> int:
         """The concrete value of a size at `sizes` (default: the file's own sizes)."""

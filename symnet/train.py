@@ -94,7 +94,7 @@ def initial_parameters(spec: NetworkSpec, rng: np.random.Generator) -> dict[str,
     for number, layer in enumerate(spec.expanded_layers(), start=1):
         shape = (widths[number], widths[number - 1])
         weight = rng.normal(size=shape) / np.sqrt(widths[number - 1])
-        parameters[f"W{number}"] = weight.T if spec.weights == "in_out" else weight
+        parameters[f"W{number}"] = weight.T if spec.weight_order(layer) == "in_out" else weight
         if layer.bias:
             parameters[f"b{number}"] = np.zeros((widths[number], 1))
     return parameters

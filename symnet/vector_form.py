@@ -101,9 +101,10 @@ def vector_form(spec: NetworkSpec) -> VectorForm:
     previous = symbols["X"]
     for number, layer in enumerate(layers, start=1):
         units, inputs = widths[number], widths[number - 1]
-        shape = (units, inputs) if spec.weights == "out_in" else (inputs, units)
+        out_in = spec.weight_order(layer) == "out_in"
+        shape = (units, inputs) if out_in else (inputs, units)
         weight = symbols[f"W[{number}]"] = MatrixSymbol(_layer_name("W", number), *shape)
-        acting = weight if spec.weights == "out_in" else Transpose(weight)
+        acting = weight if out_in else Transpose(weight)
         linear = MatMul(previous, _transpose(acting)) if rows else MatMul(acting, previous)
         if layer.bias:
             bias = symbols[f"b[{number}]"] = MatrixSymbol(_layer_name("b", number), units, 1)

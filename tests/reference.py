@@ -36,7 +36,7 @@ def loss(spec: NetworkSpec, leaves: dict[str, np.ndarray]) -> float:
     regularizer = 0.0
     for number, layer in enumerate(spec.expanded_layers(), start=1):
         weight = leaves[f"W[{number}]"]
-        weight = weight.T if spec.weights == "in_out" else weight
+        weight = weight.T if spec.weight_order(layer) == "in_out" else weight
         pre = weight @ activation
         if layer.bias:
             pre = pre + leaves[f"b[{number}]"]

@@ -33,13 +33,20 @@ def module_of(spec) -> dict:
     return namespace
 
 
-@pytest.mark.parametrize("output,loss,samples,outputs", [
-    *(case + ("sum",) for case in CASES),
-    *(("sigmoid", "squared_error", samples, "mean") for samples in ("columns", "rows", "single"))])
-def test_generated_gradients_equal_the_engine(output, loss, samples, outputs, rng):
+# a loss averaged over the output units too; an output layer with its own weight layout (`u^T h`)
+VARIANTS = [{"over_outputs": "mean"},
+            {"layers": [{"units": "N_1", "activation": "relu"},
+                        {"units": "N_2", "activation": "sigmoid", "weights": "in_out"}]}]
+
+
+@pytest.mark.parametrize("output,loss,samples,variant", [
+    *(case + ({},) for case in CASES),
+    *(("sigmoid", "squared_error", samples, variant) for variant in VARIANTS
+      for samples in ("columns", "rows", "single"))])
+def test_generated_gradients_equal_the_engine(output, loss, samples, variant, rng):
     spec = make_spec(samples=samples, hidden="relu" if output != "relu" else "tanh",
                      output=output, loss=loss, sizes=(3, 4, 3, 5), l2="1/10",
-                     weights="in_out" if samples == "rows" else "out_in", over_outputs=outputs)
+                     weights="in_out" if samples == "rows" else "out_in", **variant)
     network = build(spec)
     leaves = random_leaves(network, rng)
     exact = numeric_gradients(network, leaves, network.parameters())

@@ -223,3 +223,43 @@ def test_a_mean_over_the_output_units_of_one_sample(tmp_path, capsys):
     assert main(["check", str(tmp_path / "mse.md"), "--json", "-"]) == 1
     claim = json.loads(capsys.readouterr().out)["documents"][0]["claims"][-1]
     assert claim["factor"] == "n"
+
+
+INNER_PRODUCT_OUTPUT = r"""# A scoring network
+
+$$z = W x + b$$
+
+$$a = \max\{0, z\}$$
+
+$$s = u^T a$$
+
+$$J = \frac{1}{2}(s - y)^2$$
+
+$$\frac{\partial J}{\partial u} = (s - y) a$$
+
+$$\frac{\partial J}{\partial z} = (s - y) u \odot \mathbb{1}(z > 0)$$
+
+$$\frac{\partial J}{\partial W} = \frac{\partial J}{\partial z} x^T$$
+
+$$\frac{\partial J}{\partial W} = x \frac{\partial J}{\partial z}^T$$
+"""
+
+
+def test_a_score_as_the_inner_product_of_a_weight_vector(tmp_path, capsys):
+    """`s = u^T a` beside `z = W x + b`: u is a vector (one output unit) laid out as (inputs,
+    units) in a network whose W is (units, inputs), and its step adds no bias;
+    `\\max\\{0, z\\}` is a rectifier layer. `\\frac{\\partial J}{\\partial z}^T` is read, so the
+    planted transpose is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "score.md",
+                                               INNER_PRODUCT_OUTPUT)
+    hidden, output = inference.network["layers"]
+    assert inference.notation["u"] == "weight[2]"
+    assert hidden == {"units": "n_1", "activation": "relu"}
+    assert output == {"units": 1, "activation": "identity", "bias": False, "weights": "in_out"}
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "transpose")]
+    # the document's gradients train (one of one sample, read entry by entry, named as the
+    # generated module names them)
+    assert main(["train", str(tmp_path / "score.toml"), "--gradient", "document",
+                 "--steps", "3", "--json", "-"]) == 0
+    run = json.loads(capsys.readouterr().out)
+    assert set(run["document_gradients"]) == {"W2"}

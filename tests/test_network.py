@@ -59,6 +59,21 @@ def test_a_loss_averaged_over_the_output_units_matches_finite_differences(sample
     assert sp.simplify(summed.data_loss - 3 * network.data_loss) == 0
 
 
+@pytest.mark.parametrize("samples", ["columns", "rows", "single"])
+def test_a_layer_with_its_own_weight_layout_matches_finite_differences(samples, rng):
+    """`s = u^T h` beside `z = W x`: the output layer's weight is (inputs, units)."""
+    layers = [{"units": "N_1", "activation": "tanh"},
+              {"units": "N_2", "activation": "identity", "bias": False, "weights": "in_out"}]
+    spec = make_spec(samples=samples, layers=layers, sizes=(3, 4, 2, 2))
+    network = build(spec)
+    assert network.graph.nodes["W[1]"].symbols.shape == (4, 3)
+    assert network.graph.nodes["W[2]"].symbols.shape == (4, 2)
+    leaves = random_leaves(network, rng)
+    exact = numeric_gradients(network, leaves, network.parameters())
+    for name, value in exact.items():
+        assert np.allclose(value, finite_difference(spec, leaves, name), rtol=1e-6, atol=1e-9)
+
+
 def test_l2_regularisation_matches_finite_differences(rng):
     spec = make_spec(samples="rows", hidden="relu", output="softmax",
                      loss="categorical_cross_entropy", l2="0.3", sizes=(3, 4, 3, 2))

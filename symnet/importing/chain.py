@@ -45,7 +45,12 @@ class Chain:
     functions: dict[int, tuple[Tree, str]] = field(default_factory=dict)
     layers: int = 0
     biased: bool = False
+    unbiased: set[int] = field(default_factory=set)   # layers whose step adds no bias
+    inner_products: set[int] = field(default_factory=set)   # `u^T h`: one unit (u a vector)
     flowing: set[str] = field(default_factory=set)   # the value the next step takes, as written
+    # how each layer's weight is laid out, as its product writes it: `W x` "out_in", `u^T h`
+    # and `h W` "in_out"
+    orders: dict[int, str] = field(default_factory=dict)
 
     def step(self, lhs, rhs, latex: str) -> bool:
         """One statement `lhs = rhs` of the forward pass; whether it was a step of the chain
@@ -53,9 +58,9 @@ class Chain:
         written = _text(lhs, latex)
         if _VARIABLE_MARK.search(written) and not _NAMED_MARK.search(written):
             return False
-        if isinstance(rhs, Tree) and rhs.data == "call" and \
-                len(rhs.children) == 2:
-            head, argument = rhs.children
+        applied = _applied(rhs)
+        if applied is not None:
+            head, argument = applied
             if _text(argument, latex) in self.flowing or \
                     self._affine(argument, latex):   # `h = \mathrm{ReLU}(z)`, `x_1 = f_1(W_1 x_0)`
                 self._activation(written, lhs, head, _text(head, latex))
@@ -94,10 +99,19 @@ class Chain:
         if self.layers == 1 and not covered(factors[flowing[0]]):
             # `x_0`, `v_1`: the input by position (`x_k`: the entries of x)
             self.rows[entry_of(factors[flowing[0]]) or texts[flowing[0]]] = "input"
+        transposed = _transposed(weight)
+        before = flowing[0] == 1   # the weight written before the value it takes (`W x`)
+        self.orders[self.layers] = "out_in" if before != bool(transposed) else "in_out"
+        if transposed is not None:   # `u^T h`: the row is u's
+            weight = transposed
+            if before and not _is_matrix(weight):
+                self.inner_products.add(self.layers)
         self._name(_text(weight, latex), weight, f"weight[{self.layers}]")
         if bias is not None:
             self._name(_text(bias, latex), bias, f"bias[{self.layers}]")
         self.biased |= bias is not None
+        if bias is None:
+            self.unbiased.add(self.layers)
         return True
 
     def _carries(self, text: str, tree, other) -> bool:
@@ -130,6 +144,29 @@ def _factors(tree) -> list:
         return _factors(tree.children[0])
     return factors_of(tree) if isinstance(tree, Tree) and tree.data == "juxtaposition" \
         else [tree]
+
+
+def _applied(tree) -> tuple | None:
+    """(function, argument) of a function applied to one value: `\\sigma(z)`, and the rectifier
+    written `\\max\\{0, U\\}`; None for anything else."""
+    if not (isinstance(tree, Tree) and tree.data == "call"):
+        return None
+    head, *arguments = [child for child in tree.children if isinstance(child, Tree)]
+    if len(arguments) == 2 and name_of(head) in (r"\max", "max"):
+        arguments = [argument for argument in arguments if not (
+            argument.data == "number" and str(argument.children[0]) == "0")]
+    return (head, arguments[0]) if len(arguments) == 1 else None
+
+
+def _transposed(tree):
+    """`u` of `u^T`, `U^\\top` (a transpose and no other script); None for anything else."""
+    if not (isinstance(tree, Tree) and tree.data == "scripted"):
+        return None
+    scripts = tree.children[1].children
+    marks = [str(token) for token in written_tokens(scripts)]
+    if len(scripts) == 1 and scripts[0].data == "sup" and marks in (["T"], [r"\top"]):
+        return tree.children[0]
+    return None
 
 
 def _text(tree, latex: str) -> str:

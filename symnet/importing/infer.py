@@ -97,6 +97,9 @@ class Features:
     affine_outputs: set[str] = field(default_factory=set)   # `Y = W X`: Y, computed from x
     forward: list[str] = field(default_factory=list)   # formulas of the forward pass and loss
     chain_layers: int = 0               # layers the chain of named steps found
+    weight_orders: dict[int, str] = field(default_factory=dict)   # the chain's, by layer
+    unbiased: set[int] = field(default_factory=set)   # the chain's layers without a bias
+    inner_products: set[int] = field(default_factory=set)   # `s = u^T h`: one unit
     batch_name: str | None = None       # `\sum_{i \in Batch}`: the samples' set, named
     compared: list[str] = field(default_factory=list)   # `\|z - t\|^2`: output, target
     widths: set[tuple[str, str]] = field(default_factory=set)   # `m_l` in a space: (m, l)
@@ -231,6 +234,9 @@ def _read_chain(chain: Chain, features: Features) -> None:
         other = next(name for name in features.compared if name not in numbered)
         features.own_symbols.setdefault(other, "target")
     features.chain_layers = chain.layers
+    features.weight_orders = chain.orders
+    features.unbiased = chain.unbiased if chain.biased else set()   # (`W x + b`, `u^T h`)
+    features.inner_products = chain.inner_products
     features.chain_unmarked = chain.layers > 0 and not any(
         re.search(r"[0-9]", key) for key in chain.rows)
     last = [name for name, meaning in chain.rows.items()
@@ -735,12 +741,12 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
         units = (output if not binary or name == "softmax" or loss.get("units") else 1) \
             if last else \
             f"{features.size_letter}_{number}"
-        layer = {"units": units}
+        layer = {"units": 1 if number in features.inner_products else units}
         if name.startswith("generic:"):
             layer.update(activation="generic", function=name.split(":", 1)[1])
         else:
             layer["activation"] = name
-        if features.weighted and not features.bias:
+        if features.weighted and (not features.bias or number in features.unbiased):
             layer["bias"] = False
         layers.append(layer)
     if unstated and layers[-1].get("activation") == "softmax":
@@ -782,6 +788,10 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
         network["regularization"] = features.l2
     if features.input_first or features.weight_order:
         network["weights"] = features.weight_order or "in_out"
+    if len(set(features.weight_orders.values())) == 2:   # `u^T h` beside `W x`
+        for number, order in features.weight_orders.items():
+            if order != network.get("weights", "out_in") and number <= len(layers):
+                layers[number - 1]["weights"] = order
     if features.starts_at_one:
         network["layers_from"] = 1
     if features.depth_letter:   # `\hat{y} = h^{(l)}`: l is the number of layers

@@ -58,9 +58,13 @@ def neighbours(network: dict) -> list[tuple[str, dict]]:
                 found.append((f"loss scale {scale}, {reduction}",
                               {**network, "loss": {**loss, "scale": scale,
                                                    "reduction": reduction}}))
+    output = network["layers"][-1]
+    if output["units"] != 1 and output.get("activation") != "softmax":
+        # (`s = u^T h`, `J = \frac{1}{2}(s - y)^2`: a weight vector makes one output)
+        found.append(("one output unit", used_sizes({
+            **network, "layers": [*network["layers"][:-1], {**output, "units": 1}]})))
     if network["samples"] == "single" and loss["reduction"] == "mean" and batch in \
             network["sizes"]:   # `\frac{1}{n} \sum_{i=1}^{n} (\hat{y}_i - y_i)^2`, one sample
-        output = network["layers"][-1]
         sizes = {**network["sizes"], batch: network["sizes"].get(output["units"], 2)}
         found.append((f"the loss averaged over the {batch} output units", used_sizes({
             **network, "sizes": sizes, "layers": [*network["layers"][:-1],

@@ -137,11 +137,19 @@ class NotationReader:
         (`w_{kj}` with weights as (out, in): k numbers layer l's units, j layer l-1's)."""
         numbered = [self._units_of(index) if isinstance(index, str) else None
                     for index in indices]
-        if len(indices) == 2:
-            out, into = numbered if self.network.spec.weights == "out_in" else numbered[::-1]
+        spec = self.network.spec
+        for order in ("out_in", "in_out") if len(indices) == 2 else ():
+            out, into = numbered if order == "out_in" else numbered[::-1]
             layers = {out, None if into is None else into + 1} - {None}
-            if len(layers) == 1:
-                return layers.pop()
+            if len(layers) != 1:
+                continue
+            layer = layers.pop()
+            # (each layer's weight in its own order: `u^T h` beside `W x`; a layer the network
+            # does not have is the network's order's, for the caller to say so)
+            inside = 1 <= layer <= self.network.depth
+            if inside and spec.weight_order(self.network.layers[layer - 1]) == order or \
+                    not inside and order == spec.weights:
+                return layer
         letters = "".join(str(index) for index in indices)
         described = ", ".join(f"{index} numbers layer {layer}'s units" for index, layer
                               in zip(indices, numbered) if layer is not None)

@@ -238,8 +238,8 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                 sup = script.children[0]
         self.superscript_first = scripts.children[0].data == "sup"   # w^2_{jk}: 2 a layer
         # `(A + B)^T`, and `{W^{(2)}}^\top`: a symbol braced with its own scripts, then
-        # transposed or raised as a whole
-        if isinstance(base, Tree) and base.data in ("group", "scripted"):
+        # transposed or raised as a whole (so is `\frac{\partial J}{\partial z}^T`)
+        if isinstance(base, Tree) and base.data in ("group", "scripted", "frac"):
             _, _, transpose, power = self._read_superscript(sup)
             # `(\frac{\partial a}{\partial z})^T`: a Jacobian stays one, transposed
             value = self.resolve(base, factor=transpose and sub is None and power is None)
