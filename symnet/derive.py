@@ -119,7 +119,8 @@ def as_text(derivation: Derivation) -> str:
              "layer  units       activation  bias  W shape"]
     for row in derivation.layers:
         lines.append(f"{row.number:>5}  {_units(row):<10}  "
-                     f"{row.activation:<10}  {'yes' if row.bias else 'no':<4}  "
+                     f"{row.activation:<10}  "
+                     f"{'one' if row.bias == 'shared' else 'yes' if row.bias else 'no':<4}  "
                      f"{row.weight_shape}")
     lines += ["", "forward pass:"]
     lines += [f"  {eq.lhs_text} = {eq.rhs_text}" for eq in derivation.forward]

@@ -202,7 +202,10 @@ def _layer(table: _Table, size_of: Callable[[Any, str], SizeRef]) -> LayerSpec:
     units = size_of(table.get("units", (str, int), expected="a size name or a number"),
                     table.path("units"))
     activation = _registry_row(table, "activation", ACTIVATIONS, generic_activation, "g")
-    bias = table.get("bias", bool, True)
+    bias = table.get("bias", (bool, str), True, expected="true, false or 'shared'")
+    if isinstance(bias, str) and bias != "shared":
+        raise InputError(f"unknown value {bias!r}; expected true, false or 'shared' (one bias "
+                         "for all the layer's units)", key=table.path("bias"))
     repeat = size_of(table.get("repeat", (str, int), 1, expected="a size name or a number"),
                      table.path("repeat"))
     weights = table.choice("weights", ("out_in", "in_out"), None) if "weights" in table.data \

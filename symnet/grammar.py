@@ -254,14 +254,18 @@ class ClaimSyntaxError(Exception):
 # spellings with a shorter equivalent the grammar reads, padded to the same length:
 # `f^\prime` is `f'`, Julia's broadcast call `\sigma.(x)` is `\sigma(x)`, `C(...)` is `C`, and
 # Newton's dot over a function that is called, `\dot\sigma(z)`, is its derivative `\sigma'(z)`
-# (over anything else, a time derivative, it stays an unknown accent)
+# (over anything else, a time derivative, it stays an unknown accent); the new value of a
+# name, `w_5^{+} = w_5 - \eta ...` (also `^{new}`), is an update `w_5 \gets w_5 - ...`
 _RESPELLED = [(re.compile(r"\^\s*\{?\s*\\prime\s*\}?"), "'"),
               (re.compile(r"(?<=[A-Za-z}'])\.(?=\()"), ""),   # `\sigma'.(x)` too
               # `C(...)`, `J(\ldots)`: a function's arguments left out, the function itself
               (re.compile(r"(?<=[A-Za-z0-9}])\s*\(\s*(?:\.\.\.|\\[lc]?dots)\s*\)"), ""),
               (re.compile(r"\\dot\s*(?:\{\s*(?P<braced>\\[a-zA-Z]+|[A-Za-z])\s*\}|"
                           r"(?P<bare>\\[a-zA-Z]+|[A-Za-z]))(?=\s*(?:\\left)?\s*\()"),
-               lambda match: (match.group("braced") or match.group("bare")) + "'")]
+               lambda match: (match.group("braced") or match.group("bare")) + "'"),
+              (re.compile(r"^(\s*[^=]*?)\^\s*\{\s*(?:\+|\(?\s*(?:\\text\s*\{\s*)?new\s*\}?"
+                          r"\s*\)?)\s*\}\s*(?:&\s*)?=(?!=)"),
+               lambda match: match.group(1) + r" \gets")]
 # `\max\{0, z\}`: the braces of a maximum's arguments are its parentheses
 _MAX_BRACES = re.compile(r"(\\max\s*)\\\{((?:[^{}]|\{[^{}]*\})*?)\\\}")
 # `\underbrace{x}_{\text{...}}`: the braced formula counts, the label under it does not

@@ -118,10 +118,13 @@ def build(spec: NetworkSpec, sizes: Mapping[str, int] | None = None, *,
         weights = weight.symbols.T if in_out else weight.symbols
         values = weights * units_by_samples(graph.nodes[previous].symbols)
         if layer.bias:
+            shared = layer.bias == "shared"   # (one number for every unit)
             bias = graph.leaf(f"b[{number}]", "bias", number,
-                              entry_symbols(f"b^{{({number})}}", (width[number], 1), vector=True))
+                              entry_symbols(f"b^{{({number})}}", (1 if shared else width[number],
+                                                                  1), vector=True))
             inputs.append(bias.name)
-            values = values + bias.symbols * sp.ones(1, samples)
+            column = sp.ones(width[number], 1) * bias.symbols if shared else bias.symbols
+            values = values + column * sp.ones(1, samples)
         graph.define(f"Z[{number}]", "preactivation", number,
                      symbols(f"Z^{{({number})}}", width[number]), layout(values), inputs)
         pre = units_by_samples(graph.nodes[f"Z[{number}]"].symbols)

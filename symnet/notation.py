@@ -22,6 +22,10 @@ symbol like any other.
 A key whose subscript is such a letter (`a_j` = "preactivation[1]") declares both: `a` is the
 pre-activation of whichever layer its index letter numbers, and j numbers layer 1's units.
 
+One entry of a quantity has its numbers (from 1) after the meaning: `'w_5' = "weight[2](1,1)"`,
+`'out_{h1}' = "activation[1](1)"`, `'i_2' = "input(2)"`: the key, with whatever subscript it is
+written with, names that one number (a network written out unit by unit, weight by weight).
+
 A key of one symbol (with an optional layer superscript) is matched by its base; a longer key
 (a whole expression such as `\\text{Loss}(h(\\bar{x};\\theta),y)`) is matched as written.
 """
@@ -35,7 +39,8 @@ from typing import Iterable
 from .conventions import LAYER_NAMES, SYMBOLS, ascii_latex, marks_layers_with_superscripts
 from .errors import InputError
 
-_MEANING = re.compile(r"^(?P<kind>[a-z_]+)(?:\[(?P<layer>[^\]]+)\])?$")
+_MEANING = re.compile(r"^(?P<kind>[a-z_]+)(?:\[(?P<layer>[^\]]+)\])?"
+                      r"(?:\(\s*(?P<entries>[0-9]+(?:\s*,\s*[0-9]+)?)\s*\))?$")
 # a layer relative to a layer variable: `l`, `l-1`, `l+1` (units[l]: neuron j of any layer)
 _VARIABLE_LAYER = re.compile(r"[A-Za-z]([+-][0-9]+)?")
 _ADJOINT = re.compile(r"^(?P<kind>adjoint|sample_adjoint)\((?P<inner>.+)\)$")
@@ -58,7 +63,7 @@ PARAMETERS_LAYER = "the parameters' layer"
 
 # what a document may put on the right of `key = ...`, for error messages
 KNOWN = sorted(VALUES | FUNCTIONS | MARKERS | {f"{kind}[l]" for kind in NODE_KINDS}
-               | {"units[l]", "sample_loss"}
+               | {"units[l]", "sample_loss", "weight[2](i,j)"}
                | {"adjoint(...)", "sample_adjoint(...)", "-adjoint(...)"})
 
 
@@ -72,6 +77,7 @@ class Meaning:
                                # sample's own loss rather than its term of the loss
     negative: bool = False     # "-adjoint(...)": minus the gradient, the delta rule's error
                                # term (\delta_j = -\partial E / \partial net_j)
+    entries: tuple[int, ...] | None = None   # "weight[2](1,1)": that one entry, from 1
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,8 @@ class Entry:
                               # numbers layer 1's units, and `a` is that kind at any layer
     one_sample: bool = False  # lower case by convention (z, a, dz): one sample's vector when
                               # the claim is read for one sample
+    named_entry: str | None = None   # `out_{h1}` = "activation[1](1)": the key's subscript as
+                                     # written ("h1"; "" without one), naming that entry
 
 
 _LAYER_TEXT = r"[A-Za-z]+|[0-9]+|[A-Za-z]\s*[+-]\s*[0-9]+"
@@ -117,7 +125,14 @@ class Notation:
     einstein: bool = False   # an index repeated in a product is summed (`W_{ij} x_j`)
 
     def by_base(self, base: str) -> list[Entry]:
-        return [entry for entry in self.entries if not entry.composite and entry.base == base]
+        """The entries of a symbol (not those naming one of its entries: `w_5`)."""
+        return [entry for entry in self.entries if not entry.composite and entry.base == base
+                and entry.named_entry is None]
+
+    def named_entry(self, base: str, subscript: str) -> Entry | None:
+        """The entry a name with this subscript (normalised, "" for none) names alone."""
+        return next((entry for entry in self.entries if entry.named_entry == subscript
+                     and entry.base == base), None)
 
     def composites(self) -> list[Entry]:
         return [entry for entry in self.entries if entry.composite]
@@ -172,6 +187,15 @@ def parse_meaning(text: str, key: str) -> Meaning:
         raise InputError(f"unknown meaning {text!r}; expected one of {', '.join(KNOWN)}",
                          key=f"notation.{key}")
     layer = match.group("layer")
+    entries = match.group("entries") and tuple(int(number) for number in
+                                               match.group("entries").split(","))
+    if entries and (kind not in VALUES | set(NODE_KINDS) or 0 in entries or kind == "loss"):
+        raise InputError(f"{text!r}: the numbers of one entry (from 1) go after a network "
+                         "quantity, such as 'weight[2](1,1)' or 'input(2)'",
+                         key=f"notation.{key}")
+    if entries and kind in NODE_KINDS and not (layer and (layer.isdigit() or layer == "last")):
+        raise InputError(f"{text!r}: one entry is of one layer, such as 'weight[2](1,1)'",
+                         key=f"notation.{key}")
     if kind in NODE_KINDS and layer is None:
         raise InputError(f"{kind} needs a layer, e.g. '{kind}[l]' or '{kind}[2]'",
                          key=f"notation.{key}")
@@ -183,7 +207,7 @@ def parse_meaning(text: str, key: str) -> Meaning:
     if kind in INDEX_LETTERS and not re.fullmatch(r"[A-Za-z]|\\[A-Za-z]+", key.strip()):
         raise InputError(f"{key!r} = {kind}[...]: the key must be one index letter such as "
                          "'j'", key=f"notation.{key}")
-    return Meaning(kind, layer)
+    return Meaning(kind, layer, entries=entries or None)
 
 
 def build_notation(table: dict[str, str], *, conventions: bool = False,
@@ -205,7 +229,7 @@ def build_notation(table: dict[str, str], *, conventions: bool = False,
     general = [entry for entry in entries if entry.layer is None]
     taken = {entry.base for entry in general} | {normalise(size) for size in sizes}
     meanings = {(entry.meaning.kind, entry.meaning.adjoint) for entry in general
-                if not entry.meaning.negative and not (
+                if not entry.meaning.negative and entry.named_entry is None and not (
                     entry.variable is None and entry.meaning.kind in NODE_KINDS and
                     entry.meaning.layer is not None and entry.meaning.layer.isdigit())}
     # an adjoint by convention follows the document's numbering of its quantity: where
@@ -243,7 +267,20 @@ _SAMPLE_MARKED = re.compile(r"(?P<base>\\?[A-Za-z]+(?:\{\\?[A-Za-z]+\})?)"
                             r"(?:_\{?[A-Za-z]\}?|\^\{?\(?[A-Za-z]\)?\}?)?")
 
 
+# `w_5`, `out_{h1}`, `net_{o2}`: a name, and the subscript it names one entry with
+_NAMED_ENTRY = re.compile(r"(?P<base>\\?[A-Za-z]+|\\[A-Za-z]+\{\\?[A-Za-z]+\})"
+                          r"(?:_(?P<sub>\{[^{}]*\}|[A-Za-z0-9]))?")
+
+
 def _entry(key: str, meaning: Meaning, convention: bool) -> Entry:
+    if meaning.entries:
+        named = _NAMED_ENTRY.fullmatch(key.strip())
+        if named is None:
+            raise InputError(f"{key!r} = {meaning.kind}(...): the key of one entry is a name "
+                             "with an optional subscript, such as 'w_5' or 'out_{h1}'",
+                             key=f"notation.{key}")
+        return Entry(key, normalise(named.group("base")), None, None, meaning, composite=False,
+                     convention=convention, named_entry=normalise(named.group("sub") or ""))
     marked = _SAMPLE_MARKED.fullmatch(key.strip())
     if meaning.kind == "loss" and meaning.per_sample and marked:
         # 'L_i' = "sample_loss" declares the letter: L the loss, L_i (L_j, L^{(i)}) one

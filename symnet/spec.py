@@ -20,7 +20,7 @@ SizeRef = str | int  # a name from [network].sizes, or a literal number
 class LayerSpec:
     units: SizeRef
     activation: Activation
-    bias: bool = True
+    bias: bool | Literal["shared"] = True   # "shared": one number added to every unit
     repeat: SizeRef = 1  # a block of identical layers, repeated this many times
     # this layer's weight laid out otherwise than the network's (`u^T h` beside `W x`: u is
     # (inputs, units)); None: as the network's

@@ -96,7 +96,8 @@ def initial_parameters(spec: NetworkSpec, rng: np.random.Generator) -> dict[str,
         weight = rng.normal(size=shape) / np.sqrt(widths[number - 1])
         parameters[f"W{number}"] = weight.T if spec.weight_order(layer) == "in_out" else weight
         if layer.bias:
-            parameters[f"b{number}"] = np.zeros((widths[number], 1))
+            parameters[f"b{number}"] = np.zeros((1 if layer.bias == "shared" else
+                                                 widths[number], 1))
     return parameters
 
 

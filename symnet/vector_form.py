@@ -107,11 +107,14 @@ def vector_form(spec: NetworkSpec) -> VectorForm:
         acting = weight if out_in else Transpose(weight)
         linear = MatMul(previous, _transpose(acting)) if rows else MatMul(acting, previous)
         if layer.bias:
-            bias = symbols[f"b[{number}]"] = MatrixSymbol(_layer_name("b", number), units, 1)
+            shared = layer.bias == "shared"   # (one number for every unit)
+            bias = symbols[f"b[{number}]"] = MatrixSymbol(_layer_name("b", number),
+                                                          1 if shared else units, 1)
+            column = MatMul(OneMatrix(units, 1), bias) if shared else bias
             ones = OneMatrix(batch, 1)
-            linear = linear + (bias if single else
-                               MatMul(ones, Transpose(bias)) if rows else
-                               MatMul(bias, Transpose(ones)))
+            linear = linear + (column if single else
+                               MatMul(ones, Transpose(column)) if rows else
+                               MatMul(column, Transpose(ones)))
         pre = define(f"Z[{number}]", _layer_name(_letter("Z", single), number), linear)
         activation = layer.activation
         value = (activation.per_sample_matrix(pre, 1 if rows else 0)

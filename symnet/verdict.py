@@ -24,12 +24,12 @@ from .conventions import FUNCTION_NAMES, LOSS_NAMES, ascii_latex
 from .grammar import ClaimSyntaxError, Relation, equations, links, parse_claim, source_of
 from .matrix_proof import holds_for_all_sizes
 from .network import Network
-from .notation import PARAMETER_KINDS, Notation, marks_layer_with
+from .notation import PARAMETER_KINDS, Notation, marks_layer_with, normalise
 from .numeric import Evaluation, NotNumeric
 from .printing import latex as to_latex
 from .reading import (Reading, layer_positions, layer_variables, read_sides,
                       uses_layer_variable)
-from .resolve.trees import name_of, written_tokens
+from .resolve.trees import labelled_name, name_of, written_tokens
 from .resolve.values import INDEX_NAMES
 from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, MatrixValue,
                       NeedsBatch, NoSuchLayer, OutOfRange, ParameterLeftOut, Resolver,
@@ -155,11 +155,11 @@ def judge(claim_id: str, latex: str, notation: Notation,
                        message="no relation (=, \\approx, \\leftarrow ...) to check")
     if accumulates(chain):   # later claims' `\Delta W` is the sum this claim accumulates
         definitions[INCREMENT] = (ACCUMULATED, latex)
-    defined = _definition(chain, notation, networks, definitions)
+    defined = _definition(chain, notation, networks, definitions, latex)
     if defined:
         definitions[defined] = (_defined(chain[0], notation), latex)
-        scripted = scripted_name(chain[0].lhs, notation)
-        name = defined if scripted is None else ' '.join(source_of(scripted, latex).split())
+        scripted = scripted_name(chain[0].lhs, notation) or labelled_name(chain[0].lhs, latex)
+        name = defined if scripted is None else ' '.join(source_of(chain[0].lhs, latex).split())
         return Verdict(claim_id, written, "holds", "symbolic",
                        message=f"defines {name} (used by later claims)")
     running = _running(chain, notation, networks, state)
@@ -219,7 +219,7 @@ def establish(claim_id: str, latex: str, notation: Notation, networks: Networks,
     definitions = state.definitions
     if accumulates(chain):
         definitions[INCREMENT] = (ACCUMULATED, read)
-    defined = _definition(chain, notation, networks, definitions)
+    defined = _definition(chain, notation, networks, definitions, read)
     if defined:
         definitions[defined] = (_defined(chain[0], notation), read)
         return
@@ -363,13 +363,20 @@ def _combine(claim_id: str, latex: str, results: list[LinkResult],
                    all_sizes=all_sizes and worst.verdict == "holds")
 
 
-def _definition(chain, notation: Notation, networks: Networks, definitions) -> str | None:
+def _definition(chain, notation: Notation, networks: Networks, definitions,
+                latex: str) -> str | None:
     """The name a claim `E = ...` defines: a bare symbol neither the notation, the sizes nor
     an earlier definition knows (or such a symbol with a layer variable or entry letters,
-    `scripted_name`). Entries defined without a layer (`e_j = d_j - y_j`) are no forward-pass
-    step: their right side writes no weight."""
+    `scripted_name`; or with a label, `E_{o1}`, stored as written). Entries defined without a
+    layer (`e_j = d_j - y_j`) are no forward-pass step: their right side writes no weight."""
     if len(chain) != 1 or chain[0].relation not in ("=", ":="):
         return None
+    labelled = labelled_name(chain[0].lhs, latex)
+    if labelled is not None:   # (unless the notation names it: `'E_{total}' = "loss"`)
+        known = {entry.base for entry in notation.entries} | set(definitions)
+        return None if labelled in known or normalise(labelled) in known or \
+            notation.named_entry(name_of(chain[0].lhs.children[0]),
+                                 normalise(labelled.split("_", 1)[1])) else labelled
     lhs = scripted_name(chain[0].lhs, notation)
     if lhs is not None and not _has_layer(lhs) and any(
             entry.meaning.kind == "weight" for token in written_tokens([chain[0].rhs])
@@ -402,8 +409,8 @@ def scripted_name(lhs, notation: Notation) -> Tree | None:
         return None
     scripts = {script.data: script.children[0] for script in lhs.children[1].children}
     letters = [str(token) for token in written_tokens([scripts.get("sub")])]
-    if not all(letter.isalpha() for letter in letters):
-        return None
+    if not all(letter.isalpha() for letter in letters) or len(letters) > 3:
+        return None   # (`E_{total}`: a word labels the name, it numbers no entries)
     mark = scripts.get("sup")
     if mark is None:
         return lhs if letters else None
@@ -568,8 +575,9 @@ def _what_it_is(link, latex, notation, networks: Networks, definitions, position
     holds exactly for a network that differs from the declared one in its loss or output."""
     for text, alternative in networks.alternatives():
         try:
+            # (at points that exercise a ReLU alternative's units: off, both sides are 0)
             if all(_evaluate(read_sides(link, latex, notation, alternative, size_set, definitions,
-                                        position=position, batch=batch), seeds=[0]).equal
+                                        position=position, batch=batch)).equal
                    for size_set in (0, 1)):
                 return f"; it is exact for {text} instead of the declared one"
         except (Unresolvable, NeedsBatch, ShapeMismatch):

@@ -38,7 +38,7 @@ def loss(spec: NetworkSpec, leaves: dict[str, np.ndarray]) -> float:
         weight = leaves[f"W[{number}]"]
         weight = weight.T if spec.weight_order(layer) == "in_out" else weight
         pre = weight @ activation
-        if layer.bias:
+        if layer.bias:   # (a shared bias, 1 x 1, broadcasts)
             pre = pre + leaves[f"b[{number}]"]
         activation = ACTIVATIONS[layer.activation.name](pre)
         regularizer += (weight ** 2).sum()

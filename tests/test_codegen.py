@@ -33,10 +33,13 @@ def module_of(spec) -> dict:
     return namespace
 
 
-# a loss averaged over the output units too; an output layer with its own weight layout (`u^T h`)
+# a loss averaged over the output units too; an output layer with its own weight layout (`u^T h`);
+# one bias shared by a layer's units
 VARIANTS = [{"over_outputs": "mean"},
             {"layers": [{"units": "N_1", "activation": "relu"},
-                        {"units": "N_2", "activation": "sigmoid", "weights": "in_out"}]}]
+                        {"units": "N_2", "activation": "sigmoid", "weights": "in_out"}]},
+            {"layers": [{"units": "N_1", "activation": "tanh", "bias": "shared"},
+                        {"units": "N_2", "activation": "sigmoid", "bias": "shared"}]}]
 
 
 @pytest.mark.parametrize("output,loss,samples,variant", [

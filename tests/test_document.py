@@ -62,7 +62,7 @@ def test_valid_file_loads_with_every_part(tmp_path):
     ('batch = "M"', '', "network.batch", "needs the batch size"),
     ('title = "t"', 'title = 3', "document.title", "expected a string, found an integer"),
     ('inputs = "N_0"', 'inputs = "N_0"\ncolour = "red"', "network.colour", "unknown key"),
-    ('bias = false', 'bias = "no"', "network.layers[2].bias", "true or false"),
+    ('bias = false', 'bias = "no"', "network.layers[2].bias", "true, false or 'shared'"),
     ('scale = "1/2"', 'scale = "half"', "network.loss.scale", "expected a number"),
     ('units = 2, activation = "softmax"', 'units = 1, activation = "softmax"',
      "network.layers[2].units", "at least 2 units"),
@@ -76,6 +76,12 @@ def test_valid_file_loads_with_every_part(tmp_path):
      "expected one of"),
     ("latex = 'Z = W A'", "latex = 'Z = W A'\n[[claim]]\nid = 'eq1'\nlatex = 'x'",
      "claim[2].id", "duplicate"),
+    ("'W^{(l)}' = \"weight[l]\"", "'w_5' = \"weight(1,1)\"", "notation.w_5",
+     "one entry is of one layer"),
+    ("'W^{(l)}' = \"weight[l]\"", "'E_1' = \"loss(1)\"", "notation.E_1",
+     "the numbers of one entry"),
+    ("'W^{(l)}' = \"weight[l]\"", "'w^2' = \"weight[2](1,1)\"", "notation.w^2",
+     "a name with an optional subscript"),
 ])
 def test_malformed_files_name_the_file_and_key(tmp_path, old, new, key, expected):
     assert old in VALID

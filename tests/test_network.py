@@ -74,6 +74,19 @@ def test_a_layer_with_its_own_weight_layout_matches_finite_differences(samples, 
         assert np.allclose(value, finite_difference(spec, leaves, name), rtol=1e-6, atol=1e-9)
 
 
+@pytest.mark.parametrize("samples", ["columns", "rows", "single"])
+def test_one_bias_shared_by_a_layers_units_matches_finite_differences(samples, rng):
+    layers = [{"units": "N_1", "activation": "sigmoid", "bias": "shared"},
+              {"units": "N_2", "activation": "sigmoid", "bias": "shared"}]
+    spec = make_spec(samples=samples, layers=layers, sizes=(2, 3, 2, 2))
+    network = build(spec)
+    assert network.graph.nodes["b[1]"].symbols.shape == (1, 1)
+    leaves = random_leaves(network, rng)
+    exact = numeric_gradients(network, leaves, network.parameters())
+    for name, value in exact.items():
+        assert np.allclose(value, finite_difference(spec, leaves, name), rtol=1e-6, atol=1e-9)
+
+
 def test_l2_regularisation_matches_finite_differences(rng):
     spec = make_spec(samples="rows", hidden="relu", output="softmax",
                      loss="categorical_cross_entropy", l2="0.3", sizes=(3, 4, 3, 2))

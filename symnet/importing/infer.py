@@ -29,6 +29,7 @@ from .letters import (at_every_layer, compared, cross_entropy_target, entries_of
                       increments_as_gradients, iteration_letter, read_difference,
                       read_error_letters, read_negated_derivative)
 from .neurons import Neurons
+from .scalars import WrittenOut, loss_name, target_rows, written_out
 from .trials import concrete_functions, error_terms, neighbours, unstated_loss, used_sizes
 from .written import (base_of, is_call, is_input, is_word, layer_mark, layer_style,
                       row_letter, unbraced)
@@ -808,6 +809,32 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
     return used_sizes(network), questions
 
 
+def _written_out_network(found: WrittenOut, features: Features, formulas: list[str],
+                         check) -> Inference:
+    """A network written out unit by unit with numbered weights (`scalars`): its layers and
+    rows are read, not guessed; the loss is the one its formula writes."""
+    questions = []
+    loss = features.loss
+    if loss is None:
+        loss = {"kind": "squared_error", "scale": Fraction(1, 2), "reduction": "sum"}
+        questions.append("the loss (no formula defines it); guessed squared error, scale 1/2, "
+                         "summed")
+    network = {"samples": "single", "sizes": {}, "inputs": len(found.inputs),
+               "layers": found.network_layers(),
+               "loss": {"kind": loss["kind"], "scale": _fraction_text(loss["scale"]),
+                        "reduction": "sum"}}
+    notation = {**found.rows(), **target_rows(found, formulas)}
+    named = loss_name(formulas, found)
+    if named is not None:
+        notation[named] = "loss"
+    best = check(network, notation, found.forward) or 0
+    if best < len(found.forward):
+        questions.append(f"{len(found.forward) - best} of the {len(found.forward)} "
+                         "forward-pass formulas do not hold under the network below (see "
+                         "`symnet check`)")
+    return Inference(network, notation, questions, best, len(found.forward))
+
+
 def _fraction_text(value: Fraction) -> str | int:
     return int(value) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
@@ -818,6 +845,9 @@ def infer_network(formulas: list[str], check) -> Inference:
     `check(network, notation, formulas)` -> how many of `formulas` hold under `network` (a
     [network] table), or None if the network cannot be built."""
     features = read_features(formulas)
+    scalars = written_out(formulas)
+    if scalars is not None:
+        return _written_out_network(scalars, features, formulas, check)
     network, questions = first_network(features)
     notation = {letter: "sample_index" for letter in sorted(features.sample_letters)}
     notation.update({letter: "layer_variable[1..last]"

@@ -304,6 +304,10 @@ class NotationReader:
         finally:
             self.one_sample = False
         value = self._per_sample(value, node) if meaning.per_sample else value
+        if meaning.entries and not (isinstance(value, Indexed) and not value.free and
+                                    set(meaning.entries) == {1}):
+            # `'w_5' = "weight[2](1,1)"`: that one entry (a layer's one shared bias is one)
+            value = self.entries_at(value, [number - 1 for number in meaning.entries], tree)
         # (the delta rule's error term is minus the gradient)
         return self._multiply(Indexed.scalar(sp.Integer(-1), sp.Integer(-1)), value, "", tree) \
             if meaning.negative else value

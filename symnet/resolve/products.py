@@ -141,7 +141,7 @@ class ProductReader:
         if not names:
             return None
         for start in range(len(factors)):
-            letters = ""
+            letters, longest = "", None
             for end in range(start, len(factors)):
                 # the last letter may be called: `CE(y, \hat{y})` is the name CE applied
                 factor = factors[end]
@@ -151,22 +151,13 @@ class ProductReader:
                     break
                 letters += letter
                 if end > start and letters in names:
-                    first = factors[start]   # the joined name keeps the first letter's column
-                    # and ends where the last letter ends (`dW[l]`: a bracket glued to it)
-                    last = factor.children[0] if called else factor
-                    last = last.children[0] if last.data == "scripted" else last
-                    token = Token("NAME", letters, column=column_of(first),
-                                  end_column=getattr(last.meta, "end_column", None),
-                                  end_pos=getattr(last.meta, "end_pos", None))
-                    name = Tree("name", [token], first.meta)
-                    symbol = name if scripts is None else \
-                        Tree("scripted", [name, scripts], first.meta)
-                    if called:
-                        symbol = Tree("call", [symbol, *factor.children[1:]], factor.meta)
-                    rest = factors[:start] + [symbol] + factors[end + 1:]
-                    return product_of(rest)
+                    longest = letters, end, factor, called, scripts   # (`output`, not `out`)
                 if scripts is not None or called:
                     break
+            if longest is not None:
+                return product_of(factors[:start] + [_joined(factors[start], *longest[:1],
+                                                             *longest[2:])]
+                                  + factors[longest[1] + 1:])
         return None
 
     def _slashed_derivative(self, tree) -> Tree | None:
@@ -198,15 +189,17 @@ class ProductReader:
 
     def _regrouped(self, tree) -> Tree | None:
         """`W \\cdot d Z`: the grammar binds the product to `d` alone; where `d Z` is a name
-        of the notation (`dZ`), the product is of that name. Likewise `A \\odot
-        \\mathbb{1}\\{Z > 0\\}`: the condition is the indicator's, not a factor of `A \\odot 1`."""
-        left, right = tree.children
+        of the notation (`dZ`), the product is of that name (`w_7 * out_{h1}`: the letters may
+        run on past the first factor after it). Likewise `A \\odot \\mathbb{1}\\{Z > 0\\}`:
+        the condition is the indicator's, not a factor of `A \\odot 1`."""
+        left, *rest = factors_of(tree)
         if not (isinstance(left, Tree) and left.data == "binary" and
                 str(left.children[1]) not in "+-"):
             return None
         operand, operator, letter = left.children
-        inner = Tree("juxtaposition", [letter, right])
-        indicator = is_indicator(letter) and is_group(right) and is_condition(right.children)
+        inner = product_of([letter, *rest])
+        indicator = len(rest) == 1 and is_indicator(letter) and is_group(rest[0]) and \
+            is_condition(rest[0].children)
         if not indicator and self._joined_letters(inner) is None:
             return None
         return Tree("binary", [operand, operator, inner], tree.meta)
@@ -347,6 +340,20 @@ def _called(function, argument, tree) -> Tree | None:
         call = Tree("call", [function, *group.children], tree.meta)
         return Tree("scripted", [Tree("group", [call], group.meta), scripts], argument.meta)
     return None
+
+
+def _joined(first, letters: str, last, called: bool, scripts):
+    """The name of several letters, from the first letter's factor to the last's; it keeps
+    the first letter's column and ends where the last letter ends (`dW[l]`: a bracket glued
+    to it); called or scripted as the last letter is."""
+    end = last.children[0] if called else last
+    end = end.children[0] if end.data == "scripted" else end
+    token = Token("NAME", letters, column=column_of(first),
+                  end_column=getattr(end.meta, "end_column", None),
+                  end_pos=getattr(end.meta, "end_pos", None))
+    name = Tree("name", [token], first.meta)
+    symbol = name if scripts is None else Tree("scripted", [name, scripts], first.meta)
+    return Tree("call", [symbol, *last.children[1:]], last.meta) if called else symbol
 
 
 def _derivative_frac(top, bottom, tree) -> Tree:

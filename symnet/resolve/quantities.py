@@ -13,7 +13,8 @@ from ..conventions import LOSS_NAMES
 from ..network import sample_loss
 from ..notation import PARAMETER_KINDS, PARAMETERS_LAYER, Entry, normalise
 from .algebra import BUILTIN_FUNCTIONS, per_sample_function
-from .trees import column_of, lone_letter, name_of
+from ..grammar import source_of
+from .trees import column_of, labelled_name, lone_letter, name_of
 from .values import (IMPLICIT_SAMPLE, UNIT, Context, FunctionValue, Indexed, IndexMismatch,
                      LayerLeftOut, MatrixValue, NeedsBatch, NoSuchLayer, OutOfRange,
                      ParameterLeftOut, Unresolvable, Value, fixed, renamed)
@@ -193,6 +194,10 @@ class QuantityReader:
         name = name_of(tree)
         if name is None:
             raise Unresolvable("symnet does not read this as a symbol", column_of(tree))
+        named = self._labelled_definition(tree, subscript, superscript) or \
+            self._named_entry(name, subscript, superscript, tree)
+        if named is not None:
+            return named
         primes = 0
         if superscript is not None and superscript.data == "script_list" and \
                 len(superscript.children) == 1 and isinstance(superscript.children[0], Tree) \
@@ -240,6 +245,41 @@ class QuantityReader:
         if power is not None:
             value = self._power(value, power, tree)
         return value
+
+    def _labelled_definition(self, tree, subscript, superscript) -> Value | None:
+        """`E_{o1}` where a claim defined it (`E_{o1} = \\frac{1}{2}(t_{o1} - out_{o1})^2`)."""
+        if subscript is None:
+            return None
+        written = labelled_name(Tree("scripted", [tree, Tree("scripts", [
+            Tree("sub", [subscript])])]), self.context.latex)
+        if written is None:
+            return None
+        if written not in self.context.definitions:
+            others = [name for name in self.context.definitions
+                      if isinstance(name, str) and name.startswith(f"{written.split('_')[0]}_")]
+            if others:   # `E_{o2}` beside a defined `E_{o1}`
+                raise Unresolvable(f"{written} is not defined (a claim defines "
+                                   f"{', '.join(others)})", column_of(tree))
+            return None
+        definition, latex = self.context.definitions[written]
+        value = self._definition_reader(latex).resolve(definition)
+        _, _, _, power = self._read_superscript(superscript)
+        return value if power is None else self._power(value, power, tree)
+
+    def _named_entry(self, name: str, subscript, superscript, tree) -> Value | None:
+        """`w_5`, `out_{h1}`: a name with the subscript the notation gives one entry of a
+        quantity (raised to a power, perhaps); None for any other name."""
+        written = "" if subscript is None else normalise(source_of(subscript,
+                                                                    self.context.latex))
+        entry = self.context.notation.named_entry(normalise(name), written)
+        if entry is None:
+            return None
+        layer, _, transpose, power = self._read_superscript(superscript)
+        if layer is not None:
+            raise Unresolvable(f"{entry.key!r} names one entry of one layer: no layer mark",
+                               column_of(superscript))
+        value = self._meaning_value(entry, None, [], None, tree)
+        return value if power is None else self._power(value, power, tree)
 
     def derivative_of(self, function: FunctionValue, tree) -> FunctionValue:
         """`f'`: the function's derivative. In a claim about the function of any layer

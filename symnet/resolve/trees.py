@@ -3,7 +3,11 @@ of a product): shared by every part of the resolver."""
 
 from __future__ import annotations
 
+import re
+
 from lark import Token, Tree
+
+from ..grammar import source_of
 
 
 def is_one(tree) -> bool:
@@ -118,6 +122,24 @@ def label_of(tree) -> str | None:
         return None if None in letters else "".join(letters)
     name = name_of(tree)
     return name if name is not None and name.isalpha() else None
+
+
+# a subscript that labels a name rather than numbering its entries: letters with a number
+# (`o1`, `h2`), a word (`total`), or a styled word (`\text{MLE}`)
+_LABEL = re.compile(r"[A-Za-z]+[0-9]+|[A-Za-z]{4,}|\\(?:text|mathrm|rm|operatorname)\s*\{[^{}]+\}")
+
+
+def labelled_name(tree, latex: str) -> str | None:
+    """`E_{o1}`, `E_{total}`, `J_{\\text{MLE}}`: a name with a label for its only script, as
+    written (`E_o1`); None for anything else (`W_{ij}`, `z_1` number entries)."""
+    if not (isinstance(tree, Tree) and tree.data == "scripted"):
+        return None
+    scripts = tree.children[1].children
+    name = name_of(tree.children[0])
+    if len(scripts) != 1 or scripts[0].data != "sub" or name is None:
+        return None
+    written = re.sub(r"\s+|^\{|\}$", "", source_of(scripts[0].children[0], latex))
+    return f"{name}_{written}" if _LABEL.fullmatch(written) else None
 
 
 def is_operator(tree) -> bool:
