@@ -321,3 +321,34 @@ def test_a_network_written_out_weight_by_weight_and_unit_by_unit(tmp_path, capsy
     assert main(["check", str(tmp_path / "byhand.md"), "--json", "-"]) == 1
     claims = json.loads(capsys.readouterr().out)["documents"][0]["claims"]
     assert not any("relu" in claim["message"] for claim in claims)
+
+
+UNITS_AS_CALLS = r"""# Two inputs, two hidden units, one output
+
+$$h_1 = \sigma(w_1 x_1 + w_2 x_2 + b_1)$$
+
+$$h_2 = \sigma(w_3 x_1 + w_4 x_2 + b_2)$$
+
+$$o_1 = \sigma(w_5 h_1 + w_6 h_2 + b_3)$$
+
+$$E = \frac{1}{2}(t_1 - o_1)^2$$
+
+$$\frac{\partial E}{\partial w_5} = (o_1 - t_1) o_1 (1 - o_1) h_1$$
+
+$$\frac{\partial E}{\partial w_1} = (o_1 - t_1) o_1 (1 - o_1) w_5 h_1 (1 - h_1) x_1$$
+
+$$\frac{\partial E}{\partial b_2} = (o_1 - t_1) o_1 (1 - o_1) w_6 h_2 (1 - h_2)$$
+
+$$\frac{\partial E}{\partial w_4} = (o_1 - t_1) o_1 (1 - o_1) w_5 h_2 (1 - h_2) x_2$$
+"""
+
+
+def test_units_written_as_a_function_of_their_weighted_sum(tmp_path, capsys):
+    """`h_1 = \\sigma(w_1 x_1 + w_2 x_2 + b_1)`: the sum written inside the function, a bias
+    for each unit; the one output unit makes the output layer. The planted wrong weight is
+    found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "inside.md", UNITS_AS_CALLS)
+    assert [layer["units"] for layer in inference.network["layers"]] == [2, 1]
+    assert (inference.notation["b_2"], inference.notation["t_1"]) == ("bias[1](2)",
+                                                                      "target(1)")
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "other")]

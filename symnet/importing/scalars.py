@@ -25,6 +25,9 @@ _LOGISTIC = re.compile(rf"^\s*(?P<lhs>{_NAME})\s*=\s*\\[dt]?frac\s*\{{\s*1\s*\}}
 _APPLIED = re.compile(rf"^\s*(?P<lhs>{_NAME})\s*=\s*(?P<f>\\sigma|\\tanh|\\operatorname\{{ReLU\}}|"
                       rf"\\text\{{ReLU\}}|\\mathrm\{{ReLU\}}|ReLU)\s*(?:\\left)?\(\s*"
                       rf"(?P<net>{_NAME})\s*(?:\\right)?\)\s*$")
+# `h_1 = \sigma(w_1 x_1 + w_2 x_2 + b_1)`: the function of a sum written inside it
+_APPLIED_TO_SUM = re.compile(rf"^\s*(?P<lhs>{_NAME})\s*=\s*(?P<f>\\sigma|\\tanh)\s*(?:\\left)?\("
+                             r"(?P<sum>[^()]*?)(?:\\right)?\)\s*$")
 _FUNCTIONS = {r"\sigma": "sigmoid", r"\tanh": "tanh"}
 _WEIGHT_LETTERS = ("w", "W", r"\theta", r"\Theta", r"\omega")
 _BIAS_LETTERS = ("b", "B", r"\beta")
@@ -32,7 +35,7 @@ _BIAS_LETTERS = ("b", "B", r"\beta")
 
 @dataclass
 class Unit:
-    net: str                       # `net_{h1}`, as first written
+    net: str | None                # `net_{h1}`, as first written (None: not named)
     weights: list[tuple[str, str]]   # (weight, source), in the written order
     bias: str | None = None
     out: str | None = None         # `out_{h1}`
@@ -53,7 +56,8 @@ class WrittenOut:
         for layer, units in enumerate(self.layers, start=1):
             shared = self.shared_bias(layer)
             for number, unit in enumerate(units, start=1):
-                rows[unit.net] = f"preactivation[{layer}]({number})"
+                if unit.net:
+                    rows[unit.net] = f"preactivation[{layer}]({number})"
                 if unit.out:
                     rows[unit.out] = f"activation[{layer}]({number})"
                 for weight, source in unit.weights:
@@ -95,8 +99,9 @@ def written_out(formulas: list[str]) -> WrittenOut | None:
     for latex in formulas:
         for text in re.split(r"\\\\|,\s*\\quad|\\qquad", latex):
             text = re.sub(r"&", "", text)
-            unit = _sum(text)
-            if unit is not None and unit.net not in {known.net for known in units}:
+            unit = _sum(text) or _applied_to_sum(text)
+            if unit is not None and (unit.net or unit.out) not in {
+                    known.net or known.out for known in units}:
                 units.append(unit)
                 forward.append(latex)
                 continue
@@ -110,7 +115,9 @@ def written_out(formulas: list[str]) -> WrittenOut | None:
     found = WrittenOut()
     outs = {}
     for unit in units:
-        if unit.net in functions:
+        if unit.out is not None:
+            outs[unit.out] = unit
+        elif unit.net in functions:
             unit.out, unit.activation, latex = functions[unit.net]
             outs[unit.out] = unit
             forward.append(latex)
@@ -168,12 +175,26 @@ def loss_name(formulas: list[str], found: WrittenOut) -> str | None:
     return None
 
 
+def _applied_to_sum(text: str) -> Unit | None:
+    statement = _APPLIED_TO_SUM.match(text)
+    unit = statement and _terms(statement.group("sum"))
+    if not unit:
+        return None
+    weights, bias = unit
+    return Unit(None, weights, bias, _key(statement.group("lhs")),
+                _FUNCTIONS[statement.group("f")])
+
+
 def _sum(text: str) -> Unit | None:
     statement = _SUM.match(text)
-    if statement is None:
-        return None
+    unit = statement and _terms(statement.group("rhs"))
+    return unit and Unit(_key(statement.group("lhs")), *unit)
+
+
+def _terms(text: str) -> tuple[list, str | None] | None:
+    """`w_1 * i_1 + w_2 * i_2 + b_1 * 1`: the (weight, source) pairs and the bias."""
     weights, bias = [], None
-    for term in statement.group("rhs").split("+"):
+    for term in text.split("+"):
         parts = _TERM.fullmatch(term)
         if parts is None:
             return None
@@ -188,9 +209,7 @@ def _sum(text: str) -> Unit | None:
         if _base(weight) not in _WEIGHT_LETTERS:
             return None
         weights.append((weight, source))
-    if not weights:
-        return None
-    return Unit(_key(statement.group("lhs")), weights, bias)
+    return (weights, bias) if weights else None
 
 
 def _key(written: str) -> str:
