@@ -508,8 +508,10 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
         features.activations[mark] = _activation_of(rhs.children[0])
         return True
     if (base in _ACTIVATION_LETTERS or base in _OUTPUT_NAMES) and is_call(rhs):
-        # (`a^{(l+1)} = f(z^{(l+1)})`: the function of every layer l numbers)
+        # (`a^{(l+1)} = f(z^{(l+1)})`: the function of every layer l numbers; `a_j^{(L)}`
+        # names no layer variable)
         variable = (layer_mark(lhs) or (None, 0))[0]
+        variable = None if LAYER_NAMES.get(variable or "") == "last" else variable
         layer = _layer_of(lhs) or variable or ("out" if base in _OUTPUT_NAMES else "only")
         features.activations[layer] = _activation_of(rhs.children[0])
         return True
