@@ -139,7 +139,18 @@ _SUPERSCRIPT_LAYER = re.compile(
     rf"|_(?:\{{[^{{}}]*\}}|\\?[A-Za-z0-9]){_NOT_TRANSPOSE}[(\[A-Za-z])")   # w_j^l, not a_j^2
 
 
+# `W_1`, `b_{2}`: a layered symbol with a number under it
+_SUBSCRIPT_NUMBER = re.compile(rf"(?<![A-Za-z\\])(?:{_LAYERED_BASES})_\{{?\s*[0-9]")
+
+
 def marks_layers_with_superscripts(claims: list[str]) -> bool:
     """Whether a document writes its layers as superscripts (`W^{(2)}`, `w^l`): otherwise a
-    single digit or layer letter subscripted to a layered symbol (`W_2`, `z_l`) is its layer."""
-    return any(_SUPERSCRIPT_LAYER.search(ascii_latex(claim)) for claim in claims)
+    single digit or layer letter subscripted to a layered symbol (`W_2`, `z_l`) is its layer.
+    A document that numbers its layers under the letters (`W_1`) and writes nothing over them
+    but a 2 (`1 - H^2`) squares them."""
+    texts = [ascii_latex(claim) for claim in claims]
+    marks = [match.group() for text in texts for match in _SUPERSCRIPT_LAYER.finditer(text)]
+    if marks and all(re.search(r"\^\{?\s*2$", mark) for mark in marks) and \
+            any(_SUBSCRIPT_NUMBER.search(text) for text in texts):
+        return False
+    return bool(marks)

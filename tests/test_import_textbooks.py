@@ -352,3 +352,36 @@ def test_units_written_as_a_function_of_their_weighted_sum(tmp_path, capsys):
     assert (inference.notation["b_2"], inference.notation["t_1"]) == ("bias[1](2)",
                                                                       "target(1)")
     assert verdicts == [("holds", None)] * 7 + [("wrong", "other")]
+
+
+ERROR_NAMED_E = r"""# Error signals
+
+Forward, for a batch with examples as columns of $X$:
+
+$$H = \tanh(W_1 X + b_1)$$
+
+$$\hat{Y} = W_2 H + b_2$$
+
+$$J = \frac{1}{2N} \|\hat{Y} - Y\|_F^2$$
+
+Let $E = \hat{Y} - Y$ be the error. Then
+
+$$\nabla_{W_2} J = \frac{1}{N} E H^T$$
+
+$$\nabla_{b_2} J = \frac{1}{N} E \mathbf{1}$$
+
+$$\nabla_{W_1} J = \frac{1}{N} \left[(W_2^T E) \odot (1 - H^2)\right] X^T$$
+
+$$\nabla_{W_1} J = \frac{1}{N} \left[(W_2^T E) \odot (1 - H)^2\right] X^T$$
+"""
+
+
+def test_the_error_named_with_a_loss_letter_beside_the_loss_and_squares_over_layers(
+        tmp_path, capsys):
+    """`E = \\hat{Y} - Y` beside the loss `J = \\frac{1}{2N} \\|\\hat{Y} - Y\\|_F^2`: E is the
+    error the later formulas write (J is declared the loss, which frees E); layers numbered
+    under the letters (`W_1`) with nothing over them but a square (`1 - H^2`) stay
+    subscripts. The planted wrong square is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "error.md", ERROR_NAMED_E)
+    assert inference.notation["J"] == "loss"
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "other")]

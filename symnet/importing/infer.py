@@ -103,6 +103,9 @@ class Features:
     inner_products: set[int] = field(default_factory=set)   # `s = u^T h`: one unit
     batch_name: str | None = None       # `\sum_{i \in Batch}`: the samples' set, named
     compared: list[str] = field(default_factory=list)   # `\|z - t\|^2`: output, target
+    loss_letters: set[str] = field(default_factory=set)   # `J = \frac{1}{2N} \|...\|^2`: J
+    # `E = \hat{Y} - Y` after it: a loss letter of the conventions that is something else here
+    other_loss_letters: set[str] = field(default_factory=set)
     widths: set[tuple[str, str]] = field(default_factory=set)   # `m_l` in a space: (m, l)
     size_letter: str = "n"              # the letter the sizes are named with: n_0, n_1, ...
     weight_order: str | None = None     # `w_{ij}` of neuron j of any layer: "in_out"
@@ -450,8 +453,14 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
     if base in LOSS_LETTERS or own_loss:
         if _sum_of_its_samples(base, rhs):
             features.own_symbols[base] = "loss"   # `E = \sum_q E^q`: E^q is sample q's term
-        features.loss = next((loss for loss in map(_loss_of, [text for _, text in sides])
-                              if loss), features.loss or _generic_loss(rhs))
+        written = next((loss for loss in map(_loss_of, [text for _, text in sides]) if loss),
+                       None)
+        if written is None and features.loss is not None and isinstance(lhs, Tree) and \
+                lhs.data == "name":   # `E = \hat{Y} - Y` beside the loss J: E is the error
+            features.other_loss_letters.add(base)
+        elif written is not None:
+            features.loss_letters.add(base)
+        features.loss = written or features.loss or _generic_loss(rhs)
         _read_mean_of_terms(base, sides[-1][1], features)
         features.compared = features.compared or compared(rhs)
         target = cross_entropy_target(rhs)
@@ -855,6 +864,8 @@ def infer_network(formulas: list[str], check) -> Inference:
     notation.update({letter: "layer_variable[1..last]"
                      for letter in sorted(features.layer_letters - {"l", "L"})})
     notation.update(features.own_symbols)
+    if features.other_loss_letters - features.loss_letters and len(features.loss_letters) == 1:
+        notation.setdefault(next(iter(features.loss_letters)), "loss")   # (frees E)
     notation.update(_numbered_from_the_input(features, network))
     if features.iteration:
         notation[features.iteration] = "iteration"
