@@ -1,139 +1,37 @@
-"""Judge one claim: read each link of its chain, compare both sides, and diagnose differences.
-
-Equality is decided numerically first (float64 at random points, at two different size sets,
-then 50-digit confirmation) and proved symbolically second, under a time budget. A difference
-is explained: `sign`, `factor` (a number or a power of a size), `transpose`, `index` (two free
-indices swapped, or a layer superscript off by one), `shape`, else `other` with a counterexample.
-"""
+"""Judge one claim: read each link of its chain, compare its sides (`numbers`), explain a
+difference (`diagnosis`); what a claim defines or approximates is kept for later claims."""
 
 from __future__ import annotations
 
-import itertools
 import re
-import signal
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import replace
 
-import mpmath
 import numpy as np
 import sympy as sp
 from lark import Tree
 
-from .conventions import FUNCTION_NAMES, LOSS_NAMES, ascii_latex
-from .grammar import ClaimSyntaxError, Relation, equations, links, parse_claim, source_of
-from .matrix_proof import holds_for_all_sizes
-from .network import Network
-from .notation import PARAMETER_KINDS, Notation, marks_layer_with, normalise
-from .numeric import Evaluation, NotNumeric
-from .printing import latex as to_latex
-from .reading import (Reading, layer_positions, layer_variables, read_sides,
+from ..conventions import FUNCTION_NAMES, LOSS_NAMES, ascii_latex
+from ..grammar import ClaimSyntaxError, Relation, equations, links, parse_claim, source_of
+from ..matrix_proof import holds_for_all_sizes
+from ..notation import PARAMETER_KINDS, Notation, marks_layer_with, normalise
+from ..reading import (Reading, layer_positions, layer_variables, read_sides,
                       uses_layer_variable)
-from .resolve.trees import labelled_name, name_of, written_tokens
-from .resolve.values import INDEX_NAMES
-from .resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, MatrixValue,
+from ..resolve.trees import labelled_name, name_of, written_tokens
+from ..resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, MatrixValue,
                       NeedsBatch, NoSuchLayer, OutOfRange, ParameterLeftOut, Resolver,
                       ShapeMismatch, Unresolvable, merge_ranges)
-from .size_sets import Networks
-from .statements import (ACCUMULATED, ARROWS, INCREMENT, UPDATE, accumulates, increments,
+from ..size_sets import Networks
+from ..statements import (ACCUMULATED, ARROWS, INCREMENT, UPDATE, accumulates, increments,
                          statements)
-from .vector_form import vector_form_of
+from ..vector_form import vector_form_of
+from .numbers import (PROOF_SECONDS, budget, compare, entries_of, evaluate, number_at, point_values,
+                      prove, random_point, scalar_form, side_entries, smallest)
+from .diagnosis import diagnosis_of, residual_of
+from .results import DocumentState, LinkResult, Verdict
 
 EXACT = {"=", ":=", r"\equiv"}
 APPROXIMATE = {r"\approx", r"\simeq"}
 DISTRIBUTED = {r"\sim", r"\in"}   # `W \sim rand(n, m)`, `W \in R^{n \times m}`: shapes
-TOLERANCE = 1e-9
-POINTS = 2
-# the proof's work is bounded by PROOF_MAX_OPS and its steps (the slowest seed proof takes
-# 0.35 s); the clock is only the guard against a hang, set well above, so that whether a claim
-# is proved does not depend on how loaded the machine is (reports must not change with it)
-PROOF_SECONDS = 2.0
-BUDGET_REPEAT = 0.2   # seconds between alarms once a budget has run out
-PROOF_MAX_OPS = 400   # larger differences are left to the numbers
-
-
-@dataclass
-class Verdict:
-    id: str
-    latex: str
-    verdict: str                      # holds | approximation | wrong | unchecked
-    proof: str | None = None          # symbolic | numeric
-    diagnosis: str | None = None      # sign | factor | transpose | index | shape | other
-    factor: str | None = None         # LaTeX, for diagnosis = factor
-    depends_on: list[str] = field(default_factory=list)
-    message: str = ""
-    counterexample: dict | None = None
-    residual: str | None = None       # LaTeX of the dropped term (approximation)
-    relative_size: float | None = None
-    links: list = field(default_factory=list, repr=False)   # LinkResult of each link
-    correction: Any = None            # correct.Correction: the line that holds, when found
-    counterpart: str | None = None    # symnet's `lhs = ...` in the document's notation
-    no_counterpart: str = ""          # why there is none (when counterparts were asked for)
-    all_sizes: bool = False           # proof: symbolic as matrix algebra, for every size
-
-    def to_json(self) -> dict:
-        """The verdict as JSON data; measured numbers rounded to what they can say (the last
-        digits of a float differ with the BLAS thread schedule, and a report must not)."""
-        keys = ("id", "latex", "verdict", "proof", "diagnosis", "factor", "depends_on",
-                "message")
-        result = {key: getattr(self, key) for key in keys}
-        result["depends_on"] = list(self.depends_on)
-        counterexample = self.counterexample and dict(self.counterexample)
-        if counterexample:
-            counterexample["left"] = _significant(counterexample["left"], 6)
-            counterexample["right"] = _significant(counterexample["right"], 6)
-        result["counterexample"] = counterexample
-        if self.residual is not None:
-            result["residual"] = self.residual
-            result["relative_size"] = _significant(self.relative_size, 3)
-        if self.correction is not None:
-            result["correction"] = self.correction.latex
-            result["correction_edit"] = self.correction.edit
-        if self.counterpart is not None:
-            result["counterpart"] = self.counterpart
-        elif self.no_counterpart:
-            result["no_counterpart"] = self.no_counterpart
-        if self.proof == "symbolic":
-            result["for_all_sizes"] = self.all_sizes
-        return result
-
-
-def _significant(value: float | None, digits: int) -> float | None:
-    return None if value is None else float(f"{value:.{digits}g}")
-
-
-@dataclass
-class DocumentState:
-    """What earlier claims established for later ones: the symbols they define (`E = ...`) and
-    the approximations they make (`\\partial L / \\partial Z \\approx A - Y`)."""
-
-    definitions: dict = field(default_factory=dict)       # name -> (tree, latex)
-    approximations: list = field(default_factory=list)    # (claim id, Relation, latex)
-    # False when only "does it hold?" is asked (a candidate correction): no diagnosis, no
-    # symbolic proof, no search for the loss it would be exact for
-    diagnose: bool = True
-    running: set = field(default_factory=set)   # names an algorithm reassigns (`g \leftarrow`)
-
-    def copy(self) -> "DocumentState":
-        return DocumentState(dict(self.definitions), list(self.approximations), self.diagnose,
-                             set(self.running))
-
-
-@dataclass
-class LinkResult:
-    verdict: str
-    proof: str | None = None
-    diagnosis: str | None = None
-    factor: str | None = None
-    depends_on: list[str] = field(default_factory=list)
-    message: str = ""
-    counterexample: dict | None = None
-    residual: str | None = None
-    relative_size: float | None = None
-    missing_layer: bool = False     # unreadable only because a layer variable overshot
-    parameter_left_out: bool = False   # unreadable while `w` (no layer) has no layer bound
-    all_sizes: bool = False         # proved as matrix algebra, for every size
-    scale: Any = None               # for diagnosis = factor: right side / exact, a SymPy number
 
 
 def judge(claim_id: str, latex: str, notation: Notation,
@@ -494,13 +392,13 @@ def _judge_readings(link, latex, notation, networks, state, position, readings) 
         return LinkResult("unchecked", message=f"symnet does not check the relation "
                                                f"{link.relation} here (it reads it as an "
                                                "update of a parameter, or between statements)")
-    comparison = [_compare(reading, confirm=index == 0)
+    comparison = [compare(reading, confirm=index == 0)
                   for index, reading in enumerate(readings)]
     if all(c.equal for c in comparison):
         # a proof as matrix algebra holds at every size, the sizes checked among them
         every_size = state.diagnose and _for_all_sizes(link, latex, notation, networks,
                                                        definitions, position, readings[0])
-        proof = "symbolic" if every_size else _prove(_smallest(readings)) if state.diagnose \
+        proof = "symbolic" if every_size else prove(smallest(readings)) if state.diagnose \
             else "numeric"
         return LinkResult("holds", proof=proof, all_sizes=every_size,
                           message="" if link.relation not in APPROXIMATE
@@ -510,14 +408,14 @@ def _judge_readings(link, latex, notation, networks, state, position, readings) 
         if link.relation in APPROXIMATE and failing.shape_ok:
             return LinkResult("approximation")
         chained = state.approximations and _under_approximations(readings, state, notation)
-        if chained and all(_compare(reading, confirm=False).equal for reading in chained[0]):
+        if chained and all(compare(reading, confirm=False).equal for reading in chained[0]):
             return LinkResult("approximation", depends_on=chained[1])
         return LinkResult("wrong")
     identity = (_what_it_is(link, latex, notation, networks, definitions, position,
                             readings[0].batch)
                 if _is_loss_derivative(readings[0]) else "")
     if link.relation in APPROXIMATE and failing.shape_ok:
-        residual, size = _residual(readings[comparison.index(failing)], failing)
+        residual, size = residual_of(readings[comparison.index(failing)], failing)
         return LinkResult("approximation", proof="numeric", residual=residual,
                           relative_size=size,
                           message=f"drops ${residual}$ (relative size {size:.2g})" + identity)
@@ -532,7 +430,7 @@ def _judge_readings(link, latex, notation, networks, state, position, readings) 
         link, latex, notation, networks, definitions, position, readings[0].batch)
     if concrete:
         return LinkResult("unchecked", message=concrete)
-    result = _diagnose(link, latex, notation, networks, readings, comparison, position)
+    result = diagnosis_of(link, latex, notation, networks, readings, comparison, position)
     result.message += identity
     return result
 
@@ -547,7 +445,7 @@ def _for_all_sizes(link, latex, notation, networks: Networks, definitions, posit
     for batch in dict.fromkeys([reading.batch, True]):
         form = vector_form_of(networks.spec, one_sample=not batch)
         try:
-            with _budget(PROOF_SECONDS):
+            with budget(PROOF_SECONDS):
                 formed = read_sides(link, latex, notation, networks, 0, definitions,
                                     position=position, batch=batch, forms=form)
                 lhs, rhs = (getattr(side, "form", None) for side in (formed.lhs, formed.rhs))
@@ -564,7 +462,7 @@ def _is_loss_derivative(reading: Reading) -> bool:
     left side is written out: the right one may have an index the left does not bind."""
     lhs = reading.lhs
     names = lhs.free if isinstance(lhs, Indexed) else None
-    entries, _ = _entries(_scalar_form(lhs), merge_ranges(lhs, reading.rhs), names)
+    entries, _ = entries_of(scalar_form(lhs), merge_ranges(lhs, reading.rhs), names)
     owners = reading.network.adjoints.owner_of_bar
     return bool(entries) and bool(sp.sympify(entries[0]).free_symbols & owners.keys())
 
@@ -576,8 +474,8 @@ def _what_it_is(link, latex, notation, networks: Networks, definitions, position
     for text, alternative in networks.alternatives():
         try:
             # (at points that exercise a ReLU alternative's units: off, both sides are 0)
-            if all(_evaluate(read_sides(link, latex, notation, alternative, size_set, definitions,
-                                        position=position, batch=batch)).equal
+            if all(evaluate(read_sides(link, latex, notation, alternative, size_set, definitions,
+                                       position=position, batch=batch)).equal
                    for size_set in (0, 1)):
                 return f"; it is exact for {text} instead of the declared one"
         except (Unresolvable, NeedsBatch, ShapeMismatch):
@@ -590,7 +488,7 @@ def _about_functions(reading: Reading) -> bool:
     the network's quantities."""
     variables = set(reading.dummies.values())
     try:
-        left, right = _side_entries(reading)
+        left, right = side_entries(reading)
     except Exception:   # noqa: BLE001 - sides not written out entry by entry: not shown
         return False
     return all(sp.sympify(entry).free_symbols <= variables for entry in left + right)
@@ -611,8 +509,8 @@ def _concrete_function(link, latex, notation, networks: Networks, definitions, p
                                    position=position, batch=batch) for size_set in (0, 1)]
         except (Unresolvable, NeedsBatch, ShapeMismatch):
             continue
-        if all(_evaluate(reading.but(signed=frozenset(reading.dummies.values())),
-                         seeds=[0, 1]).equal for reading in readings):
+        if all(evaluate(reading.but(signed=frozenset(reading.dummies.values())),
+                        seeds=[0, 1]).equal for reading in readings):
             return (f"{name} is a generic function in [network], and this formula holds "
                     f"when {name} is {activation}: declare activation = \"{activation}\" "
                     f"for its layers and '{name}' = \"activation_function\" in [notation]")
@@ -623,13 +521,13 @@ def _judge_in_chain(link, latex, notation, networks, readings, used,
                     position=0) -> LinkResult:
     """The second pass: the link read with the document's earlier approximations in place of
     the exact adjoints they approximate."""
-    comparison = [_compare(reading, confirm=index == 0)
+    comparison = [compare(reading, confirm=index == 0)
                   for index, reading in enumerate(readings)]
     names = ", ".join(used)
     if all(c.equal for c in comparison):
         return LinkResult("approximation", proof="numeric", depends_on=used,
                           message=f"holds only under the approximation in {names}")
-    result = _diagnose(link, latex, notation, networks, readings, comparison, position)
+    result = diagnosis_of(link, latex, notation, networks, readings, comparison, position)
     result.depends_on = used
     result.message = f"wrong even under the approximation in {names}: {result.message}"
     return result
@@ -666,334 +564,14 @@ def _overrides(link: Relation, latex: str, reading: Reading, notation: Notation,
     resolver.keep_free(lhs)
     rhs = resolver.side(link.rhs, average=False)
     ranges = {**getattr(lhs, "ranges", {}), **getattr(rhs, "ranges", {})}
-    left, _ = _entries(_scalar_form(lhs), ranges)
-    right, _ = _entries(_scalar_form(rhs), ranges)
+    left, _ = entries_of(scalar_form(lhs), ranges)
+    right, _ = entries_of(scalar_form(rhs), ranges)
     bars = reading.network.adjoints.owner_of_bar
     found = {}
     for stated, value in zip(left, right):
         coefficient, symbol = sp.sympify(stated).as_coeff_Mul()
         if symbol in bars:
             found[symbol] = value / coefficient
-    return found
-
-
-# -- numbers ---------------------------------------------------------------------------------
-@dataclass
-class _Comparison:
-    equal: bool
-    shape_ok: bool
-    lhs: np.ndarray | None = None
-    rhs: np.ndarray | None = None
-    labels: list | None = None
-    message: str = ""
-    point: dict | None = None
-
-
-def _point(network: Network, seed: int, dummies: dict, digits: int | None = None,
-           signed: frozenset = frozenset()) -> dict:
-    """Random values for the leaves (targets in (0, 1)), the link's dummy variables and the
-    learning rate; the leaves depend only on the seed, so every link sees the same network.
-    The dummies are positive (`log x`), those a condition tests (`signed`) are negative at
-    every other seed, so both cases of `1 if x > 0, else 0` are exercised."""
-    rng = np.random.default_rng(seed)
-    number = (lambda x: mpmath.mpf(float(x))) if digits else float
-    point = {}
-    for node in network.graph.leaves:
-        low, high = (0.1, 0.9) if node.kind == "target" else (-1.5, 1.5)
-        values = rng.uniform(low, high, node.shape)
-        if node.kind == "target" and network.spec.loss.loss.distribution_targets:
-            axis = 1 if network.spec.samples == "rows" else 0   # each sample sums to 1
-            values = values / values.sum(axis=axis, keepdims=True)
-        for symbol, value in zip(node.symbols, values.flat):
-            point[symbol] = number(value)
-    for symbol in sorted(dummies.values(), key=str):
-        sign = -1 if symbol in signed and seed % 2 else 1
-        point[symbol] = number(sign * rng.uniform(0.2, 1.2))
-    point[sp.Symbol("_eta", positive=True)] = number(0.1)
-    l2 = network.spec.l2
-    if l2 is not None and isinstance(l2.coefficient, sp.Symbol):   # lambda, a named constant
-        point[l2.coefficient] = number(0.37)
-    return point
-
-
-def _values(network: Network, point: dict, overrides: dict | None = None,
-            key: tuple | None = None) -> Evaluation:
-    """The values of the network's nodes and adjoints at the point, computed as they are
-    asked for; `overrides` replaces the backward rule of some adjoints by the document's own
-    (approximate) formula for them. Values without overrides are kept on the network under
-    `key` (seed, digits): every claim of a document reads the same points."""
-    definitions = _definitions(network)
-    digits = key[1] if key is not None else None
-    if overrides:
-        return Evaluation(dict(point), digits, {**definitions, **overrides})
-    cache = network.__dict__.setdefault("_numeric_values", {})
-    if key is None:
-        return Evaluation(dict(point), digits, definitions)
-    if key not in cache:
-        cache[key] = {}
-    values = cache[key]
-    values.update(point)   # the leaves depend on the seed only; a link's dummies are added
-    return Evaluation(values, digits, definitions)
-
-
-def forward_definitions(network: Network) -> dict:
-    """Every non-leaf entry symbol -> its forward expression."""
-    return {symbol: value for node in network.graph.nodes.values()
-            if node.definition is not None
-            for symbol, value in zip(node.symbols, node.definition)}
-
-
-def _definitions(network: Network) -> dict:
-    """Every non-leaf entry symbol -> its forward expression, every adjoint symbol -> its
-    backward step."""
-    found = network.__dict__.get("_definitions")
-    if found is None:
-        found = forward_definitions(network)
-        graph, adjoints = network.graph, network.adjoints
-        for name in graph.nodes:
-            found.update(zip(adjoints.bars[name], adjoints.local[name]))
-        network.__dict__["_definitions"] = found
-    return found
-
-
-_ENTRY_CACHE: dict = {}
-
-
-def _entries(value, ranges: dict, names=None) -> tuple[list, list]:
-    """The value's entries (and their labels), over `names` (default: its free indices).
-    Kept per value: the same side is evaluated at many points and in several diagnoses."""
-    key = (id(value), tuple(sorted(names or ())), tuple(sorted(ranges.items())))
-    cached = _ENTRY_CACHE.get(key)
-    if cached is not None and cached[0] is value:
-        return cached[1]
-    result = _compute_entries(value, ranges, names)
-    _ENTRY_CACHE[key] = (value, result)
-    return result
-
-
-def clear_caches() -> None:
-    """Forget the entries kept for a document's values (call between documents)."""
-    _ENTRY_CACHE.clear()
-
-
-def _compute_entries(value, ranges: dict, names=None) -> tuple[list, list]:
-    if isinstance(value, MatrixValue):
-        return ([value.matrix[i, j] for i in range(value.shape[0])
-                 for j in range(value.shape[1])],
-                [(i + 1, j + 1) for i in range(value.shape[0]) for j in range(value.shape[1])])
-    names = sorted(value.free if names is None else names)
-    missing = [name for name in names if name not in ranges]
-    if missing:
-        raise Unresolvable(f"the range of index {missing[0]} is not known")
-    assignments = [dict(zip(names, combo))
-                   for combo in itertools.product(*(range(ranges[n]) for n in names))]
-    return ([value.at(a) for a in assignments],
-            [{k: v + 1 for k, v in a.items()} for a in assignments])
-
-
-def _shape_of(value) -> str:
-    if isinstance(value, MatrixValue):
-        return f"{value.shape[0]}x{value.shape[1]}"
-    return "indexed by " + (", ".join(sorted(INDEX_NAMES.get(index, index)
-                                             for index in value.free)) or "nothing (a scalar)")
-
-
-CANDIDATE_SEEDS = 6
-MAX_POINTS = POINTS + 1
-
-
-def _exercising_seeds(network: Network) -> list[int]:
-    """The points a claim is evaluated at. With ReLU layers, chosen among CANDIDATE_SEEDS so
-    that every ReLU pre-activation entry is positive at one point and negative at another (as
-    far as MAX_POINTS points allow): where a unit is off, both sides of a claim can agree by
-    accident, and a missing ReLU' factor would go unnoticed."""
-    cached = network.__dict__.get("_seeds")
-    if cached is not None:
-        return cached
-    kinks = [symbol for number, layer in enumerate(network.layers, start=1)
-             if layer.activation.name == "relu"
-             for symbol in network.graph.nodes[f"Z[{number}]"].symbols]
-    seeds = list(range(POINTS))
-    if kinks:
-        covers = {}
-        for seed in range(CANDIDATE_SEEDS):
-            values = _values(network, _point(network, seed, {}), key=(seed, None))
-            covers[seed] = {(symbol, values(symbol) > 0) for symbol in kinks}
-        seeds, covered = [], set()
-        while len(seeds) < MAX_POINTS and len(covered) < 2 * len(kinks):
-            best = max((seed for seed in covers if seed not in seeds),
-                       key=lambda seed: len(covers[seed] - covered))
-            if not covers[best] - covered and len(seeds) >= POINTS:
-                break
-            seeds.append(best)
-            covered |= covers[best]
-    network.__dict__["_seeds"] = seeds
-    return seeds
-
-
-def _evaluate(reading: Reading, seeds=None, digits=None) -> _Comparison:
-    lhs, rhs = reading.lhs, reading.rhs
-    seeds = _exercising_seeds(reading.network) if seeds is None else seeds
-    if isinstance(lhs, MatrixValue) != isinstance(rhs, MatrixValue) and not (
-            _is_scalar(lhs) and _is_scalar(rhs)):
-        return _Comparison(False, False, message=f"the left side is {_shape_of(lhs)}, the "
-                                                 f"right side {_shape_of(rhs)}")
-    if isinstance(lhs, MatrixValue) and isinstance(rhs, MatrixValue) and lhs.shape != rhs.shape:
-        return _Comparison(False, False, message=f"the left side is {_shape_of(lhs)}, the "
-                                                 f"right side {_shape_of(rhs)}")
-    # the right side may be constant along an index of the left (dz_i/dW_ij = h_j, every i);
-    # an index free only on the right is unbound
-    if isinstance(lhs, Indexed) and isinstance(rhs, Indexed) and not rhs.free <= lhs.free:
-        left, right = (", ".join(sorted(side.free)) or "none" for side in (lhs, rhs))
-        message = f"free indices differ: {left} on the left, {right} on the right"
-        repeated = sorted(rhs.free - lhs.free)
-        if repeated and set(repeated) <= reading.repeated:
-            # `z_i = W_{ij} x_j` in a document that leaves such sums implicit
-            message += (f" ({', '.join(repeated)} repeated in a product and not summed; if the "
-                        "document sums repeated indices, declare summation = \"einstein\" "
-                        "in [document])")
-        return _Comparison(False, False, message=message)
-    ranges = merge_ranges(lhs, rhs)
-    names = lhs.free if isinstance(lhs, Indexed) else None
-    left, labels = _entries(_scalar_form(lhs), ranges, names)
-    right, _ = _entries(_scalar_form(rhs), ranges, names)
-    lefts, rights, point0 = [], [], None
-    for seed in seeds:
-        point = _point(reading.network, seed, reading.dummies, digits, reading.signed)
-        values = _values(reading.network, point, reading.overrides, key=(seed, digits))
-        point0 = point0 or point
-        lefts.append([_number(e, values) for e in left])
-        rights.append([_number(e, values) for e in right])
-    a, b = np.array(lefts, dtype=float), np.array(rights, dtype=float)
-    scale = max(np.abs(a).max(initial=0), np.abs(b).max(initial=0), 1.0)
-    equal = bool(np.all(np.abs(a - b) <= TOLERANCE * scale))
-    return _Comparison(equal, True, a, b, labels, point=point0)
-
-
-def _side_entries(reading: Reading) -> tuple[list, list]:
-    """The entries of both sides, over the left side's free indices."""
-    ranges = merge_ranges(reading.lhs, reading.rhs)
-    names = reading.lhs.free if isinstance(reading.lhs, Indexed) else None
-    left, _ = _entries(_scalar_form(reading.lhs), ranges, names)
-    right, _ = _entries(_scalar_form(reading.rhs), ranges, names)
-    return left, right
-
-
-def _is_scalar(value) -> bool:
-    return (isinstance(value, Indexed) and not value.free) or (
-        isinstance(value, MatrixValue) and value.shape == (1, 1))
-
-
-def _scalar_form(value):
-    if isinstance(value, MatrixValue) and value.shape == (1, 1):
-        return Indexed.scalar(value.matrix[0, 0])
-    return value
-
-
-def _number(expression, values: Evaluation) -> float:
-    try:
-        return values.number(expression)
-    except NotNumeric as error:
-        raise Unresolvable(f"a value symnet cannot evaluate: {error}") from None
-
-
-def _compare(reading: Reading, confirm: bool = True) -> _Comparison:
-    """Float64 at POINTS points; then, when `confirm`, one more point at 50 digits."""
-    comparison = _evaluate(reading)
-    if comparison.equal and confirm:   # float64 misses a relative error of 1e-12
-        precise = _evaluate(reading, seeds=[CANDIDATE_SEEDS + 1], digits=50)
-        if not precise.equal:
-            return precise
-    return comparison
-
-
-@contextmanager
-def _budget(seconds: float):
-    """Stop the work inside with TimeoutError after `seconds`. The alarm repeats until the work
-    has stopped: an exception raised where Python ignores it (a garbage collector's callback
-    running at that moment) must not let the work run on unbounded."""
-    def stop(signum, frame):
-        raise TimeoutError
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds, BUDGET_REPEAT)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def _prove(reading: Reading) -> str:
-    """`symbolic` when the difference of the two sides is 0 as algebra, within the budget:
-    first with the adjoints and nodes written out one step at a time (a formula usually holds
-    one or two steps from its symbols), then with every adjoint written out in full; `numeric`
-    otherwise."""
-    try:
-        with _budget(PROOF_SECONDS):
-            left, right = _side_entries(reading)
-            differences = [sp.sympify(a - b) for a, b in zip(left, right)]
-            if all(_vanishes_stepwise(d, reading.network) for d in differences):
-                return "symbolic"
-            explicit = reading.network.adjoints.explicit_map()
-            for difference in differences:
-                difference = difference.xreplace(explicit)
-                if sp.count_ops(difference) > PROOF_MAX_OPS:
-                    return "numeric"
-                if sp.expand(difference) != 0 and sp.simplify(difference) != 0:
-                    return "numeric"
-        return "symbolic"
-    except (TimeoutError, RecursionError, Unresolvable):
-        return "numeric"
-
-
-def _smallest(readings: list[Reading]) -> Reading:
-    """The reading at the size set with the fewest network entries: a proof as algebra there
-    is as much a proof as at the other (both sets are checked in numbers), and the work of
-    expanding products of sums grows quickly with the sizes."""
-    return min(readings, key=lambda reading: sum(
-        len(node.symbols) for node in reading.network.graph.nodes.values()))
-
-
-PROOF_STEPS = 12
-CANCEL_MAX_OPS = 200
-
-
-def _vanishes_stepwise(difference: sp.Expr, network: Network) -> bool:
-    """0 after writing symbols out by their one-step definitions, the last computed first (a
-    gradient before the adjoints it is made of, those before the nodes): the two sides of a
-    true formula usually meet a few steps from what was written."""
-    local, rank = _definitions(network), _computation_order(network)
-    for _ in range(PROOF_STEPS):
-        if sp.count_ops(difference) > PROOF_MAX_OPS:
-            return False
-        expanded = sp.expand(difference)
-        if expanded == 0:
-            return True
-        # fractions (a cross entropy's derivative) cancel only over a common denominator;
-        # worth trying on small differences only
-        if sp.count_ops(expanded) < CANCEL_MAX_OPS and expanded.has(sp.Pow) and \
-                sp.cancel(expanded) == 0:
-            return True
-        known = [symbol for symbol in expanded.free_symbols if symbol in local]
-        if not known:   # only leaves left: an identity of functions (tanh as exponentials)
-            return sp.cancel(expanded.rewrite(sp.exp)) == 0 or sp.simplify(expanded) == 0
-        last = max(rank.get(symbol, -1) for symbol in known)
-        difference = expanded.xreplace({symbol: local[symbol] for symbol in known
-                                        if rank.get(symbol, -1) == last})
-    return False
-
-
-def _computation_order(network: Network) -> dict:
-    """Entry symbol -> when it is computed: the forward nodes in order, then the adjoints from
-    the loss back."""
-    found = network.__dict__.get("_order")
-    if found is None:
-        names = list(network.graph.nodes)
-        found = {symbol: number for number, name in enumerate(names)
-                 for symbol in network.graph.nodes[name].symbols}
-        found.update({bar: len(names) + number for number, name in enumerate(reversed(names))
-                      for bar in network.adjoints.bars[name]})
-        network.__dict__["_order"] = found
     return found
 
 
@@ -1040,10 +618,10 @@ def _judge_update(readings: list[Reading]) -> LinkResult:
     """The step (new - old) must point against the gradient: step = -c * gradient, c > 0."""
     reading = readings[0]
     network = reading.network
-    left, right = _side_entries(reading)
+    left, right = side_entries(reading)
     for seed in range(10):   # a point where the gradient is not 0 (ReLU units may be off)
-        point = _point(network, seed, reading.dummies)
-        values = _values(network, point, key=(seed, None))
+        point = random_point(network, seed, reading.dummies)
+        values = point_values(network, point, key=(seed, None))
         steps, gradients = [], []
         for old, new in zip(left, right):
             owner = network.graph.owner(old)
@@ -1051,8 +629,8 @@ def _judge_update(readings: list[Reading]) -> LinkResult:
                 return LinkResult("unchecked", message="the updated quantity is not a "
                                                        "parameter")
             bar = network.adjoints.bars[owner[0]][owner[1]]
-            steps.append(_number(new - old, values))
-            gradients.append(_number(bar, values))
+            steps.append(number_at(new - old, values))
+            gradients.append(number_at(bar, values))
         steps, gradients = np.array(steps), np.array(gradients)
         if np.abs(gradients).max() > 0:
             break
@@ -1067,201 +645,3 @@ def _judge_update(readings: list[Reading]) -> LinkResult:
                           "(gradient ascent): the step needs the opposite sign")
     return LinkResult("wrong", diagnosis="other", message=f"the step is not along the "
                       f"gradient (cosine {alignment:.3f})")
-
-
-# -- diagnosis -------------------------------------------------------------------------------
-def _ratio(comparison: _Comparison) -> float | None:
-    a, b = comparison.lhs, comparison.rhs
-    mask = np.abs(a) > 1e-9 * max(np.abs(a).max(initial=0), 1e-300)
-    if not mask.any() or np.any(np.abs(b[~mask]) > 1e-9 * max(np.abs(b).max(initial=0), 1)):
-        return None
-    ratios = b[mask] / a[mask]
-    if np.ptp(ratios) <= 1e-7 * max(abs(ratios).max(), 1):
-        return float(ratios.mean())
-    return None
-
-
-def _diagnose(link, latex, notation, networks, readings, comparison,
-              position=0) -> LinkResult:
-    first = comparison[0] if not comparison[0].equal else comparison[1]
-    index = comparison.index(first)
-    reading = readings[index]
-    if not first.shape_ok:
-        transposed = _transposed(reading)
-        if transposed is not None and transposed.equal:
-            return LinkResult("wrong", diagnosis="transpose", message="the right side is "
-                              "the transpose of the exact value")
-        kind = "index" if "free indices" in first.message else "shape"
-        return LinkResult("wrong", diagnosis=kind, message=first.message)
-    ratios = [_ratio(c) if c.shape_ok and c.lhs is not None else None for c in comparison]
-    if all(r is not None for r in ratios):
-        scale = _factor(ratios, networks)
-        if scale == -1:
-            return LinkResult("wrong", diagnosis="sign", message="the right side has the "
-                              "opposite sign", counterexample=_counterexample(reading, first))
-        if scale is not None:
-            factor = to_latex(scale)
-            return LinkResult("wrong", diagnosis="factor", factor=factor, scale=scale,
-                              message=f"the right side is ${factor}$ times the exact value",
-                              counterexample=_counterexample(reading, first))
-    transposed = _transposed(reading)
-    if transposed is not None and transposed.equal:
-        return LinkResult("wrong", diagnosis="transpose", message="the right side is the "
-                          "transpose of the exact value")
-    swapped = _swapped_indices(reading)
-    if swapped:
-        return LinkResult("wrong", diagnosis="index", message=f"holds with indices "
-                          f"{swapped[0]} and {swapped[1]} exchanged on the right side",
-                          counterexample=_counterexample(reading, first))
-    changed = _one_change(link, latex, notation, networks, readings[0], position)
-    if changed:
-        return LinkResult("wrong", diagnosis="index", message=changed,
-                          counterexample=_counterexample(reading, first))
-    return LinkResult("wrong", diagnosis="other", message="the two sides differ",
-                      counterexample=_counterexample(reading, first))
-
-
-MAX_CHANGES = 40
-
-
-def _one_change(link, latex, notation, networks, reading: Reading,
-                position: int = 0) -> str | None:
-    """The right side made to hold by changing one thing written on it: an index letter, or a
-    layer superscript by one, or by exchanging two index letters everywhere on it (which,
-    where the letters number the units of layers, also changes the layers). Says which, and
-    where."""
-    tries = []
-    for kind, column, written in reading.rhs_sites:
-        if kind == "index":
-            tries += [(dict(index_change={column: letter}),
-                       f"column {column}: index {written} should be {letter}")
-                      for letter in reading.scope if letter != written and
-                      not letter.startswith("_")]
-        else:
-            tries += [(dict(layer_shift={column: shift}),
-                       f"column {column}: layer ({written}) should be ({written + shift})")
-                      for shift in (1, -1)]
-    tries = tries[:MAX_CHANGES] + _exchanges(reading.rhs_sites)
-    for changes, message in tries:
-        try:
-            changed = [read_sides(link, latex, notation, networks, size_set, {},
-                                  position=position, batch=reading.batch, **changes)
-                       for size_set in (0, 1)]
-            if all(_evaluate(reading.but(lhs=c.lhs, rhs=c.rhs, network=c.network,
-                                         dummies=c.dummies), seeds=[0]).equal
-                   for c in changed):
-                return message
-        except (Unresolvable, NeedsBatch, IndexError, KeyError):
-            continue
-    return None
-
-
-def _exchanges(sites) -> list[tuple[dict, str]]:
-    """Two index letters exchanged at every place the right side writes them."""
-    columns: dict[str, list[int]] = {}
-    for kind, column, written in sites:
-        if kind == "index":
-            columns.setdefault(written, []).append(column)
-    return [(dict(index_change={**{c: b for c in columns[a]}, **{c: a for c in columns[b]}}),
-             f"holds with indices {a} and {b} exchanged on the right side")
-            for a, b in itertools.combinations(sorted(columns), 2)][:MAX_CHANGES]
-
-
-def _factor(ratios: list[float], networks: Networks) -> sp.Expr | None:
-    """The factor: the same number at both size sets, or k * size^p."""
-    first, second = ratios
-    if abs(first - second) <= 1e-7 * max(abs(first), 1):
-        return sp.nsimplify(first, rational=True, tolerance=1e-9)
-    small, large = networks.size_sets
-    fits = []
-    for name in small:
-        for power in (1, -1, 2, -2):
-            k1, k2 = first / small[name] ** power, second / large[name] ** power
-            if abs(k1 - k2) <= 1e-7 * max(abs(k1), 1):
-                fits.append((sp.nsimplify(k1, rational=True, tolerance=1e-9), name, power))
-    if not fits:
-        return None
-    # two sizes that change alike both fit (1/n, or n_0/6): the plainest reading is the one
-    k, name, power = min(fits, key=lambda fit: (abs(fit[2]), _plainness(fit[0])))
-    return k * sp.Symbol(name) ** power
-
-
-def _plainness(number: sp.Expr) -> float:
-    """How plain a coefficient reads: 1 before 6 before 1/6 (a rational's numerator and
-    denominator); anything else after every rational."""
-    return abs(number.p) + number.q if number.is_Rational else float("inf")
-
-
-def _transposed(reading: Reading):
-    lhs, rhs = reading.lhs, reading.rhs
-    if isinstance(lhs, MatrixValue) and isinstance(rhs, MatrixValue) and \
-            lhs.shape == rhs.shape[::-1] and lhs.shape != (1, 1):
-        return _evaluate(reading.but(rhs=MatrixValue(rhs.matrix.T)), seeds=[0])
-    return None
-
-
-def _swapped_indices(reading: Reading):
-    lhs, rhs = reading.lhs, reading.rhs
-    if not (isinstance(lhs, Indexed) and isinstance(rhs, Indexed)) or len(rhs.free) < 2:
-        return None
-    ranges = {**lhs.ranges, **rhs.ranges}
-    for a, b in itertools.combinations(sorted(rhs.free), 2):
-        if ranges.get(a) != ranges.get(b):
-            continue
-        swapped = Indexed(rhs.free, rhs.ranges,
-                          lambda asg, a=a, b=b: rhs.at({**asg, a: asg[b], b: asg[a]}))
-        if _evaluate(reading.but(rhs=swapped), seeds=[0]).equal:
-            return a, b
-    return None
-
-
-def _counterexample(reading: Reading, comparison: _Comparison) -> dict | None:
-    if comparison.lhs is None:
-        return None
-    differences = np.abs(comparison.lhs[0] - comparison.rhs[0])
-    worst = int(differences.argmax())
-    label = comparison.labels[worst]
-    network = reading.network
-    sizes = {name: value for name, value in network.sizes.items()}
-    if isinstance(network.spec.batch, str):   # a named batch size (`batch = 1` names none)
-        sizes[network.spec.batch] = network.batch
-    point = {symbol.name: round(float(value), 6) for symbol, value in
-             list(comparison.point.items())[:24] if not symbol.name.startswith("_eta")}
-    return {"sizes": sizes, "entry": label if isinstance(label, dict) else list(label),
-            "point": point, "left": float(comparison.lhs[0][worst]),
-            "right": float(comparison.rhs[0][worst])}
-
-
-def _node_level(network: Network, expression: sp.Expr, rounds: int = 8) -> sp.Expr:
-    """Adjoint symbols replaced by their one-step definitions until only node values remain
-    (or the expression would grow past reading)."""
-    adjoints = network.adjoints
-    local = {bar: value for name in adjoints.bars
-             for bar, value in zip(adjoints.bars[name], adjoints.local[name])}
-    for _ in range(rounds):
-        bars = {symbol: local[symbol] for symbol in expression.free_symbols if symbol in local}
-        if not bars:
-            break
-        expanded = expression.xreplace(bars)
-        if sp.count_ops(expanded) > 400:
-            break
-        expression = expanded
-    # write activations as the document does (A), not as their definitions (exp(z) / sum)
-    activations = {definition: symbol for node in network.graph.nodes.values()
-                   if node.kind == "activation"
-                   for symbol, definition in zip(node.symbols, node.definition)}
-    return expression.subs(activations)
-
-
-def _residual(reading: Reading, comparison: _Comparison) -> tuple[str, float]:
-    left, right = _side_entries(reading)
-    dropped = _node_level(reading.network, sp.sympify(left[0] - right[0]))
-    try:
-        with _budget(PROOF_SECONDS):
-            dropped = sp.factor(sp.expand(dropped))
-    except (TimeoutError, RecursionError):
-        pass   # out of budget: the term as it is, unfactored, is still the dropped term
-    text = to_latex(dropped)   # whole: a cut would leave unbalanced braces in a report
-    a, b = comparison.lhs, comparison.rhs
-    size = float(np.linalg.norm(a - b) / max(np.linalg.norm(a), 1e-300))
-    return text, size
