@@ -385,3 +385,66 @@ def test_the_error_named_with_a_loss_letter_beside_the_loss_and_squares_over_lay
     inference, verdicts = imported_and_checked(tmp_path, capsys, "error.md", ERROR_NAMED_E)
     assert inference.notation["J"] == "loss"
     assert verdicts == [("holds", None)] * 7 + [("wrong", "other")]
+
+
+GRADIENT_NAMED_BY_A_LETTER = r"""# Backprop for an MLP
+
+$$\mathbf{z}_1 = \mathbf{W}_1 \mathbf{x}$$
+
+$$\mathbf{a}_1 = \varphi(\mathbf{z}_1)$$
+
+$$\mathbf{z}_2 = \mathbf{W}_2 \mathbf{a}_1$$
+
+$$\mathcal{L} = \frac{1}{2} \|\mathbf{z}_2 - \mathbf{y}\|_2^2$$
+
+The backward pass:
+
+$$\mathbf{u}_2 = \nabla_{\mathbf{z}_2} \mathcal{L} = \mathbf{z}_2 - \mathbf{y}$$
+
+$$\nabla_{\mathbf{W}_2} \mathcal{L} = \mathbf{u}_2 \mathbf{a}_1^\top$$
+
+$$\mathbf{u}_1 = (\mathbf{W}_2^\top \mathbf{u}_2) \odot \varphi'(\mathbf{z}_1)$$
+
+$$\nabla_{\mathbf{W}_1} \mathcal{L} = \mathbf{u}_1 \mathbf{x}^\top$$
+
+$$\nabla_{\mathbf{W}_1} \mathcal{L} = \mathbf{x} \mathbf{u}_1^\top$$
+"""
+
+
+def test_a_letter_of_the_documents_own_for_the_gradient_by_a_preactivation(tmp_path, capsys):
+    """`\\mathbf{u}_2 = \\nabla_{\\mathbf{z}_2} \\mathcal{L} = ...` names the gradient by layer 2's
+    pre-activation (`'u_l' = "adjoint(preactivation[l])"`, the layer under the letter as the
+    document writes it); a squared error of `\\mathbf{z}_2` makes the output layer an identity.
+    The planted transpose is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "u.md",
+                                               GRADIENT_NAMED_BY_A_LETTER)
+    assert inference.notation["u_l"] == "adjoint(preactivation[l])"
+    assert inference.network["layers"][-1]["activation"] == "identity"
+    assert verdicts == [("holds", None)] * 8 + [("wrong", "transpose")]
+
+
+ONE_HOT_BASIS_VECTOR = r"""# Softmax and cross-entropy
+
+For one example with class $y$:
+
+$$\mathbf{z} = \mathbf{W}\mathbf{x} + \mathbf{b}$$
+
+$$\mathbf{p} = \mathrm{softmax}(\mathbf{z})$$
+
+$$\ell = -\log p_y$$
+
+$$\nabla_{\mathbf{z}} \ell = \mathbf{p} - \mathbf{e}_y$$
+
+$$\nabla_{\mathbf{W}} \ell = (\mathbf{p} - \mathbf{e}_y)\mathbf{x}^\top$$
+
+$$\nabla_{\mathbf{b}} \ell = \mathbf{p} - \mathbf{e}_y$$
+
+$$\nabla_{\mathbf{z}} \ell = \mathbf{e}_y - \mathbf{p}$$
+"""
+
+
+def test_the_basis_vector_at_the_class_is_the_one_hot_target(tmp_path, capsys):
+    """`\\mathbf{p} - \\mathbf{e}_y` with y the class of a softmax classifier: e_y is the one-hot
+    target. The planted sign error is found."""
+    _, verdicts = imported_and_checked(tmp_path, capsys, "onehot.md", ONE_HOT_BASIS_VECTOR)
+    assert verdicts == [("holds", None)] * 6 + [("wrong", "sign")]

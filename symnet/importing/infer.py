@@ -27,7 +27,7 @@ from ..resolve.trees import name_of, written_tokens
 from .chain import LAYERED_KINDS, LOSS_LETTERS, Chain
 from .letters import (at_every_layer, compared, cross_entropy_target, entries_of_one_layer,
                       increments_as_gradients, iteration_letter, read_difference,
-                      read_error_letters, read_negated_derivative)
+                      read_error_letters, read_named_derivative)
 from .neurons import Neurons
 from .scalars import WrittenOut, loss_name, target_rows, written_out
 from .trials import concrete_functions, error_terms, neighbours, unstated_loss, used_sizes
@@ -117,7 +117,7 @@ class Features:
         default_factory=list)
     error_keys: set[str] = field(default_factory=set)   # own letters for the error terms
     # `\delta_j = -\frac{\partial E}{\partial net_j}`: (the key `\delta^{(l)}`, `net`)
-    negated: list[tuple[str, str]] = field(default_factory=list)
+    negated: list[tuple[str, str, bool]] = field(default_factory=list)   # (key, node, minus)
     iteration: str | None = None        # `y_j(n)`: n, the step of training a value is at
     named_hidden: bool = False          # `W^{(h)}`: a layer named the hidden one
     named_steps: dict[str, int] = field(default_factory=dict)   # `r = W^{[2]} a^{[1]}`: r, 2
@@ -166,7 +166,7 @@ def read_features(formulas: list[str]) -> Features:
             # `u = h W + b \in \mathbb{R}^{1 \times m}`: the space says a shape, not a step
             parts = [link for link in links(tree) if link.relation != r"\in"]
             if parts:
-                read_negated_derivative(parts[0].lhs, parts[-1].rhs, equation, features)
+                read_named_derivative(parts[0].lhs, parts[0].rhs, equation, features)
             if parts and read_difference(parts[0].lhs, parts[-1].rhs, features):
                 features.forward.append(latex)   # `e_j = d_j - y_j`: what the loss is of
                 continue
@@ -461,6 +461,11 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
         elif written is not None:
             features.loss_letters.add(base)
         features.loss = written or features.loss or _generic_loss(rhs)
+        if written is not None and written["kind"] == "squared_error" and any(
+                _LAYERED.get(base_of(node)) == "preactivation" and layer_mark(node) is None
+                for node in _outside_calls(rhs) if node.data == "scripted"):
+            # `\frac12 \|\mathbf{z}_2 - \mathbf{y}\|^2`: the output is a pre-activation
+            features.activations.setdefault("out", "identity")
         _read_mean_of_terms(base, sides[-1][1], features)
         features.compared = features.compared or compared(rhs)
         target = cross_entropy_target(rhs)
@@ -527,6 +532,14 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
     if base in _ACTIVATION_LETTERS and is_input(rhs) and mark != "0":
         features.starts_at_one = True   # `a^1 = x` (`h^0 = x` is the 0-based input)
     return False
+
+
+def _outside_calls(tree):
+    """The subtrees of `tree` that no function is applied to (not those of `\\sigma(z_2)`)."""
+    if isinstance(tree, Tree) and tree.data != "call":
+        yield tree
+        for child in tree.children:
+            yield from _outside_calls(child)
 
 
 def _read_numbering(lhs, rhs, features: Features) -> None:

@@ -139,22 +139,45 @@ def read_difference(lhs, rhs, features: Features) -> bool:
 _PARTIAL_OF = re.compile(r"\s*\\partial\s*\{?\s*(\\?[A-Za-z]+(?:\{[^{}]*\})?)[\s\S]*")
 
 
-def read_negated_derivative(lhs, rhs, equation: str, features: Features) -> None:
-    """`\\delta_j = -\\frac{\\partial E}{\\partial net_j}`: a name set to minus the loss's
-    derivative by a node (kept for `read_error_letters`)."""
+def read_named_derivative(lhs, rhs, equation: str, features: Features) -> None:
+    """`\\delta_j = -\\frac{\\partial E}{\\partial net_j}` (the delta rule's sign), and a letter
+    of the document's own set to the loss's derivative, `\\mathbf{u}_2 = \\nabla_{\\mathbf{z}_2}
+    \\mathcal{L}`: a name for the derivative by a node, or minus it (kept for
+    `read_error_letters`)."""
     lhs = unbraced(lhs)
-    if not (isinstance(rhs, Tree) and rhs.data == "unary" and str(rhs.children[0]) == "-" and
-            isinstance(rhs.children[1], Tree) and rhs.children[1].data == "frac" and
-            isinstance(lhs, Tree) and lhs.data in ("name", "command", "scripted")):
+    negative = isinstance(rhs, Tree) and rhs.data == "unary" and str(rhs.children[0]) == "-"
+    rhs = unbraced(rhs.children[1]) if negative else rhs
+    if not (isinstance(lhs, Tree) and lhs.data in ("name", "command", "scripted")) or \
+            not negative and (base_of(lhs) in SYMBOLS or base_of(lhs) in LAYERED_KINDS):
         return
-    _, top, bottom = rhs.children[1].children
-    numerator, node = (_PARTIAL_OF.fullmatch(source_of(side, equation)) for side in (top, bottom))
-    if not (numerator and node):
+    derivative = _derivative_of_the_loss(rhs, equation)
+    if derivative is None:
         return
-    loss = numerator.group(1)
+    loss, node = derivative
     if loss in LOSS_LETTERS or features.own_symbols.get(loss) == "loss":
         style = layer_style(lhs) if lhs.data == "scripted" and layer_mark(lhs) else "{(l)}"
-        features.negated.append((f"{base_of(lhs)}^{style}", node.group(1)))
+        key = f"{base_of(lhs)}^{style}"
+        if lhs.data == "scripted" and re.fullmatch(r"_\{?[0-9]\}?", "".join(
+                source_of(lhs, equation).split())[len(source_of(lhs.children[0], equation)):]):
+            key = f"{base_of(lhs)}_l"   # `\mathbf{u}_2`: the layer under the letter
+        features.negated.append((key, node, negative))
+
+
+def _derivative_of_the_loss(rhs, equation: str) -> tuple[str, str] | None:
+    """(loss, node) of `\\frac{\\partial E}{\\partial net_j}` or `\\nabla_{\\mathbf{z}_2} \\mathcal{L}`
+    (the node by its letter: `net`, `z`)."""
+    if isinstance(rhs, Tree) and rhs.data == "frac":
+        _, top, bottom = rhs.children
+        numerator, node = (_PARTIAL_OF.fullmatch(source_of(side, equation))
+                           for side in (top, bottom))
+        return (numerator.group(1), node.group(1)) if numerator and node else None
+    if isinstance(rhs, Tree) and rhs.data == "derivative_operator" and len(rhs.children) == 3:
+        _, subscript, operand = rhs.children
+        node = subscript.children[0] if subscript.children else None
+        if isinstance(node, Tree) and node.data == "script_list" and len(node.children) == 1:
+            node = node.children[0]
+        return base_of(unbraced(operand)), base_of(unbraced(node))
+    return None
 
 
 def read_error_letters(features: Features) -> None:
@@ -181,10 +204,10 @@ def read_error_letters(features: Features) -> None:
     # the delta rule's error term, minus the gradient by a pre-activation or an activation
     kinds.update({re.split(r"[\^_]", key)[0]: meaning
                   for key, meaning in features.own_symbols.items()})
-    for key, node in features.negated:
+    for key, node, negative in features.negated:
         meaning = kinds.get(node, "")
         if meaning.split("[")[0] in ("preactivation", "activation"):
-            features.own_symbols[key] = f"-adjoint({meaning})"
+            features.own_symbols[key] = f"{'-' if negative else ''}adjoint({meaning})"
             features.error_keys.add(key)
 
 

@@ -15,9 +15,9 @@ from ..notation import PARAMETER_KINDS, PARAMETERS_LAYER, Entry, normalise
 from .algebra import BUILTIN_FUNCTIONS, per_sample_function
 from ..grammar import source_of
 from .trees import column_of, labelled_name, lone_letter, name_of
-from .values import (IMPLICIT_SAMPLE, UNIT, Context, FunctionValue, Indexed, IndexMismatch,
-                     LayerLeftOut, MatrixValue, NeedsBatch, NoSuchLayer, OutOfRange,
-                     ParameterLeftOut, Unresolvable, Value, fixed, renamed)
+from .values import (IMPLICIT_SAMPLE, NO_SAMPLE, UNIT, Context, FunctionValue, Indexed,
+                     IndexMismatch, LayerLeftOut, MatrixValue, NeedsBatch, NoSuchLayer,
+                     OutOfRange, ParameterLeftOut, Unresolvable, Value, fixed, renamed)
 
 
 class QuantityReader:
@@ -195,7 +195,8 @@ class QuantityReader:
         if name is None:
             raise Unresolvable("symnet does not read this as a symbol", column_of(tree))
         named = self._labelled_definition(tree, subscript, superscript) or \
-            self._named_entry(name, subscript, superscript, tree)
+            self._named_entry(name, subscript, superscript, tree) or \
+            self._basis_vector(name, subscript, superscript, tree)
         if named is not None:
             return named
         primes = 0
@@ -245,6 +246,17 @@ class QuantityReader:
         if power is not None:
             value = self._power(value, power, tree)
         return value
+
+    def _basis_vector(self, name: str, subscript, superscript, tree) -> Value | None:
+        """`\\mathbf{e}_y`, `e_{y_i}`: the basis vector at the sample's class, its one-hot target
+        (where the targets are one-hot and the notation gives e no meaning)."""
+        if name != "e" or subscript is None or superscript is not None or \
+                self.context.notation.by_base("e"):
+            return None
+        sample = self._class_label(subscript)
+        if sample is None:
+            return None
+        return self._node_value("Y", False, [], None if sample == NO_SAMPLE else sample, tree)
 
     def _labelled_definition(self, tree, subscript, superscript) -> Value | None:
         """`E_{o1}` where a claim defined it (`E_{o1} = \\frac{1}{2}(t_{o1} - out_{o1})^2`)."""
