@@ -1624,9 +1624,11 @@ def test_a_sum_over_the_training_set_of_a_body_written_for_one_sample():
     and `\\sum_{x \\in D}`: the samples (the pair's input names them, as `\\sum_x` does); the
     body's whole matrices already sum every sample of the batch. A network of one sample has
     no training set to sum: unchecked, saying so."""
-    single = verdicts_in(network(samples="single", hidden="sigmoid", output="sigmoid"),
-                         [r"L = \frac{1}{2} \sum_{x \in D} \|a^{(2)} - y\|^2"])[0]
-    assert single.verdict == "unchecked" and "single sample" in single.message
+    for claim in (r"L = \frac{1}{2} \sum_{x \in D} \|a^{(2)} - y\|^2",
+                  r"L = \frac{1}{2} \sum_x \|y(x) - a^{(2)}(x)\|^2"):   # (not y times x)
+        single = verdicts_in(network(samples="single", hidden="sigmoid", output="sigmoid"),
+                             [claim])[0]
+        assert single.verdict == "unchecked" and "single sample" in single.message
     table = network(samples="columns", hidden="sigmoid", output="sigmoid")
     claims = [r"L = \frac{1}{2} \sum_{(\mathbf{x}, \mathbf{y}) \in \mathcal{D}} "
               r"\|\mathbf{a}^{(2)} - \mathbf{y}\|^2",

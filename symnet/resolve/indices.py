@@ -216,6 +216,10 @@ class IndexReader:
         if len(indices) == 1 and limit is None and sup is None and not _is_member(sub) and \
                 self._is_weight_letter(indices[0]):
             return self._sum_over_weights(indices[0], body, tree)
+        if self.network.spec.samples == "single" and limit is None and sup is None and \
+                self._names_the_inputs(indices):   # (`y(x)` would read as y times x)
+            raise Unresolvable("a sum over the training inputs, but the network has a single "
+                               "sample", column_of(tree))
         batch = self.network.spec.batch
         over_batch = sup is not None and batch is not None and name_of(sup) == batch or \
             self._over_inputs(indices, limit, sup)
