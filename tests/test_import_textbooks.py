@@ -448,3 +448,60 @@ def test_the_basis_vector_at_the_class_is_the_one_hot_target(tmp_path, capsys):
     target. The planted sign error is found."""
     _, verdicts = imported_and_checked(tmp_path, capsys, "onehot.md", ONE_HOT_BASIS_VECTOR)
     assert verdicts == [("holds", None)] * 6 + [("wrong", "sign")]
+
+
+DERIVATIVE_STATED = r"""# The last two layers
+
+$$z^L = W^L a^{L-1} + b^L$$
+
+$$\frac{\partial a^{L-1}}{\partial z^{L-1}} = \text{ReLU}'(z^{L-1})$$
+
+$$\frac{\partial J}{\partial z^L} = a^L - y$$
+
+$$\frac{\partial J}{\partial W^L} = (a^L - y)(a^{L-1})^T$$
+
+$$\frac{\partial J}{\partial z^{L-1}} = (W^L)^T (a^L - y) \odot \text{ReLU}'(z^{L-1})$$
+
+$$\frac{\partial J}{\partial z^{L-1}} = (W^L)^T (a^L - y)$$
+"""
+
+ONE_HIDDEN_FUNCTION_STATED = r"""# Three layers
+
+$$z^{[1]} = W^{[1]} x + b^{[1]}$$
+
+$$z^{[2]} = W^{[2]} a^{[1]} + b^{[2]}$$
+
+$$z^{[3]} = W^{[3]} a^{[2]} + b^{[3]}$$
+
+$$\frac{\partial a^{[2]}}{\partial z^{[2]}} = \tanh'(z^{[2]})$$
+
+$$\frac{\partial J}{\partial z^{[3]}} = a^{[3]} - y$$
+
+$$\frac{\partial J}{\partial z^{[1]}} = (W^{[2]})^T \left((W^{[3]})^T (a^{[3]} - y) \odot (1 - (a^{[2]})^2)\right) \odot (1 - (a^{[1]})^2)$$
+
+$$\frac{\partial J}{\partial z^{[1]}} = (W^{[2]})^T \left((W^{[3]})^T (a^{[3]} - y) \odot (1 - (a^{[2]})^2)\right)$$
+"""
+
+
+def test_a_layers_function_from_its_stated_derivative_and_an_unwritten_loss(tmp_path, capsys):
+    """`\\frac{\\partial a^{L-1}}{\\partial z^{L-1}} = \\text{ReLU}'(z^{L-1})` says layer L-1
+    applies ReLU; J, differentiated but never written out, is the loss under which most of
+    the formulas hold (`a^L - y`: the cross entropy of the sigmoid output). The planted
+    missing ReLU' is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "stated.md", DERIVATIVE_STATED)
+    network = inference.network
+    assert [layer["activation"] for layer in network["layers"]] == ["relu", "sigmoid"]
+    assert network["loss"]["kind"] == "binary_cross_entropy"
+    assert verdicts == [("holds", None)] * 5 + [("wrong", "other")]
+
+
+def test_hidden_layers_take_the_one_function_stated_for_a_hidden_layer(tmp_path, capsys):
+    """Only layer 2's function is stated (tanh): layer 1, a hidden layer too, is taken to apply
+    it, and the question says so. The planted missing derivative of layer 1 is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "shared.md",
+                                               ONE_HIDDEN_FUNCTION_STATED)
+    assert [layer["activation"] for layer in inference.network["layers"]] == [
+        "tanh", "tanh", "sigmoid"]
+    assert any("took the other hidden layers' tanh" in question
+               for question in inference.questions)
+    assert verdicts == [("holds", None)] * 6 + [("wrong", "other")]

@@ -167,6 +167,7 @@ def read_features(formulas: list[str]) -> Features:
             parts = [link for link in links(tree) if link.relation != r"\in"]
             if parts:
                 read_named_derivative(parts[0].lhs, parts[0].rhs, equation, features)
+                _read_stated_derivative(parts[0].lhs, parts[-1].rhs, features)
             if parts and read_difference(parts[0].lhs, parts[-1].rhs, features):
                 features.forward.append(latex)   # `e_j = d_j - y_j`: what the loss is of
                 continue
@@ -534,6 +535,47 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
     return False
 
 
+def _stated_activation(features: Features, number: int, count: int) -> str | None:
+    """The activation the formulas give layer `number` of `count`: by its number, as the
+    last, by its distance below the last, as the one hidden layer, or as every layer's."""
+    last = number == count
+    name = features.activations.get(str(number + (1 if features.starts_at_one else 0)))
+    if name is None and last:
+        name = features.activations.get("L") or features.activations.get("out")
+    if name is None and not last:   # `\frac{\partial a^{L-1}}{\partial z^{L-1}} = ...`
+        name = features.activations.get(f"L-{count - number}")
+    if name is None and (count == 1 or count == 2 and number == 1):
+        name = features.activations.get("only")   # `h = \phi(z)`: the one hidden layer
+    if name is None:   # `h^{(k)} = f(a^{(k)})`: every layer's
+        name = next((features.activations[letter] for letter in
+                     sorted(features.layer_letters - {"L"}) if letter in features.activations),
+                    None)
+    return name
+
+
+def _read_stated_derivative(lhs, rhs, features: Features) -> None:
+    """`\\frac{\\partial a^{L-1}}{\\partial z^{L-1}} = \\text{ReLU}'(z^{L-1})`: the derivative of a
+    layer's activation by its pre-activation, stated as a named activation's derivative,
+    says which function the layer applies."""
+    lhs, rhs = unbraced(lhs), unbraced(rhs)
+    if not (isinstance(lhs, Tree) and lhs.data == "frac" and is_call(rhs) and
+            isinstance(rhs.children[0], Tree) and rhs.children[0].data == "primed"):
+        return
+    _, top, bottom = lhs.children
+    nodes = [next((node for node in side.iter_subtrees_topdown() if node.data == "scripted"),
+                  None) for side in (top, bottom)]
+    if None in nodes or [_LAYERED.get(base_of(node)) for node in nodes] != \
+            ["activation", "preactivation"]:
+        return
+    marks = [layer_mark(node) for node in nodes]
+    name = _activation_of(rhs.children[0])
+    if marks[0] is None or marks[0] != marks[1] or name.startswith("generic:"):
+        return
+    variable, offset = marks[0]
+    mark = str(offset) if variable is None else f"{variable}{offset:+d}" if offset else variable
+    features.activations.setdefault(mark, name)
+
+
 def _outside_calls(tree):
     """The subtrees of `tree` that no function is applied to (not those of `\\sigma(z_2)`)."""
     if isinstance(tree, Tree) and tree.data != "call":
@@ -740,18 +782,16 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
     if unstated:
         loss = {"kind": "squared_error", "scale": Fraction(1, 2), "reduction": "sum",
                 "batch": None}
-    variables = features.layer_letters - {"L"}
     layers = []
+    hidden = {_stated_activation(features, number, count) for number in range(1, count)}
+    hidden.discard(None)
     for number in range(1, count + 1):
         last = number == count
-        name = features.activations.get(str(number + (1 if features.starts_at_one else 0)))
-        if name is None and last:
-            name = features.activations.get("L") or features.activations.get("out")
-        if name is None and (count == 1 or count == 2 and number == 1):
-            name = features.activations.get("only")   # `h = \phi(z)`: the one hidden layer
-        if name is None:   # `h^{(k)} = f(a^{(k)})`: every layer's
-            name = next((features.activations[letter] for letter in sorted(variables)
-                         if letter in features.activations), None)
+        name = _stated_activation(features, number, count)
+        if name is None and not last and len(hidden) == 1:
+            name = next(iter(hidden))   # (hidden layers apply one function, as a rule)
+            questions.append(f"the activation of layer {number} (no formula applies one); "
+                             f"took the other hidden layers' {name}")
         if name is None and last and loss["kind"].endswith("cross_entropy"):
             name = "sigmoid" if loss["kind"] == "binary_cross_entropy" else "softmax"
         if name is None:
@@ -889,7 +929,7 @@ def infer_network(formulas: list[str], check) -> Inference:
         questions.append("the forward pass: no formula computes a layer or the loss, so "
                          "nothing confirmed the guesses")
         return Inference(network, notation, questions)
-    if features.loss is None and len(features.loss_names) != 1:
+    if features.loss is None:   # (also a loss differentiated but never written out)
         network, questions = unstated_loss(network, notation, formulas, questions, check)
     best = check(network, notation, forward) or 0
     for _ in range(3):   # a few rounds: a change can make another one pay
