@@ -106,6 +106,11 @@ LOSS_NAMES: dict[str, str] = {
 # the words that mark the last case of a `cases` block as the rest
 OTHERWISE = frozenset({"otherwise", "else", "elsewhere", "o.w.", "otherwise."})
 
+# words in a case's condition that say which units the case is for (`\text{if } j \text{ is
+# an output neuron}`): the output layer's, or the others'
+CASE_ROLES = {"output": "last", "outputs": "last", "inner": "hidden", "hidden": "hidden",
+              "internal": "hidden", "interior": "hidden"}
+
 _UNICODE = re.compile("|".join(re.escape(character) for character in
                                sorted(UNICODE, key=len, reverse=True)))
 

@@ -505,3 +505,40 @@ def test_hidden_layers_take_the_one_function_stated_for_a_hidden_layer(tmp_path,
     assert any("took the other hidden layers' tanh" in question
                for question in inference.questions)
     assert verdicts == [("holds", None)] * 6 + [("wrong", "other")]
+
+
+CASES_BY_UNIT = r"""# The error of each neuron
+
+Neuron $j$ computes
+
+$$\text{net}_j = \sum_{k} w_{kj} o_k$$
+
+$$o_j = \varphi(\text{net}_j) = \frac{1}{1 + e^{-\text{net}_j}}$$
+
+and the error is $E = \frac{1}{2} \sum_{j} (t_j - o_j)^2$ over the output neurons.
+
+$$\frac{\partial E}{\partial w_{ij}} = o_i \delta_j$$
+
+$$\delta_j = \frac{\partial E}{\partial o_j} \frac{\partial o_j}{\partial \text{net}_j} = \begin{cases} (o_j - t_j) o_j (1 - o_j) & \text{if } j \text{ is an output neuron,} \\ \left(\sum_{\ell \in L} w_{j\ell} \delta_\ell\right) o_j (1 - o_j) & \text{if } j \text{ is an inner neuron.} \end{cases}$$
+
+$$\Delta w_{ij} = -\eta o_i \delta_j$$
+
+$$\delta_j = \begin{cases} (t_j - o_j) o_j (1 - o_j) & \text{if } j \text{ is an output neuron,} \\ \left(\sum_{\ell \in L} w_{j\ell} \delta_\ell\right) o_j (1 - o_j) & \text{if } j \text{ is an inner neuron.} \end{cases}$$
+
+$$\delta_j = \begin{cases} (o_j - t_j) o_j (1 - o_j) & \text{if } j \text{ is an output neuron,} \\ \left(\sum_{\ell \in L} w_{j\ell} \delta_\ell\right) (1 - o_j) & \text{otherwise} \end{cases}$$
+"""
+
+
+def test_cases_for_the_output_and_the_inner_neurons(tmp_path, capsys):
+    """`\\delta_j = \\begin{cases} ... & \\text{if } j \\text{ is an output neuron,} \\\\ ... &
+    \\text{if } j \\text{ is an inner neuron.} \\end{cases}`: the case of the layer the claim is
+    read at; `w_{ij}` beside `w_{kj}` makes i the layer before's, `w_{j\\ell}` \\ell the layer
+    after's; `o_j = \\varphi(net_j) = \\frac{1}{1 + e^{-net_j}}` applies \\varphi, the logistic
+    function, at every layer. Both planted errors (a sign in the output case, a missing factor
+    in the inner case, after `\\text{otherwise}`) are found at the layer they are wrong at."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "roles.md", CASES_BY_UNIT)
+    notation = inference.notation
+    assert (notation["i"], notation["k"], notation[r"\ell"]) == ("units[l-1]", "units[l-1]",
+                                                                "units[l+1]")
+    assert {layer["activation"] for layer in inference.network["layers"]} == {"sigmoid"}
+    assert verdicts == [("holds", None)] * 6 + [("wrong", "sign"), ("wrong", "other")]

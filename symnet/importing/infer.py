@@ -177,7 +177,9 @@ def read_features(formulas: list[str]) -> Features:
             named = [link for link in parts if not is_word(link.lhs)]
             stepped = bool(named) and chain.step(named[0].lhs, named[-1].rhs, equation)
             if named:
-                neurons.step(source_of(named[0].lhs, equation), named[-1].rhs, equation)
+                # (`o_j = \varphi(net_j) = \frac{1}{1 + e^{-net_j}}`: the link that applies one)
+                applied = next((link.rhs for link in named if is_call(link.rhs)), named[-1].rhs)
+                neurons.step(source_of(named[0].lhs, equation), applied, equation)
             sides = [(link.rhs, source_of(link.rhs, equation)) for link in parts
                      if not re.fullmatch(r"\s*\\[lc]?dots\s*", source_of(link.rhs, equation))]
             if sides and _read_statement(parts[0].lhs, sides, features) or stepped:
@@ -442,7 +444,9 @@ def _layer_of(tree) -> str | None:
 def _read_statement(lhs, sides: list, features: Features) -> bool:
     """A forward-pass or loss statement's facts (from the last right side but for the loss,
     which any side may show in a recognised form); whether it is one."""
-    rhs = unbraced(sides[-1][0])
+    # (`o_j = \varphi(net_j) = \frac{1}{1 + e^{-net_j}}`: the function applied, then written out)
+    rhs = next((unbraced(side) for side, _ in reversed(sides) if is_call(unbraced(side))),
+               unbraced(sides[-1][0]))
     lhs = unbraced(lhs)
     base = base_of(lhs)
     # `e = \|x^{(L)} - y\|^2`, later differentiated: a loss by a name of the document's own

@@ -127,11 +127,19 @@ class Neurons:
 def _any_layer_rows(step: Step, formulas: list[str]) -> dict[str, str]:
     rows = {step.previous: "units[l-1]", step.own: "units[l]"}
     others = _other_letters(step, formulas)
-    if len(others) == 1:   # (`\sum_{k \in outputs} w_{kj} \delta_k` for a hidden j: the next)
+    # a letter an error term is written with is the next layer's (`\sum_k w_{kj} \delta_k` for
+    # a hidden j); else a weight's order says (`w_{ij}` beside `w_{kj}`: i is the layer
+    # before's), where it must: a weight's letters may be the error a claim makes
+    deltas = {letter for letter in others if re.search(
+        r"\\delta\s*_\s*\{?\s*" + re.escape(letter) + r"(?![A-Za-z])", " ".join(formulas))}
+    paired = {letter: layer for letter, layer in _paired_with_own(step, formulas).items()
+              if letter in others and (letter not in deltas or layer == "l+1")}
+    if len(others) == 1 and not paired:
         rows[others.pop()] = "units[l+1]"
     else:
+        rows.update({letter: f"units[{layer}]" for letter, layer in paired.items()})
         rows.update({letter: f"units[{layer}]" for letter, layer in
-                     _letters_of_named_layers(step, others, formulas).items()})
+                     _letters_of_named_layers(step, others - set(paired), formulas).items()})
     if step.preactivation:
         rows[f"{step.preactivation}^{{(l)}}"] = "preactivation[l]"
     rows[f"{step.activation}^{{(l)}}"] = "activation[l]"
@@ -141,13 +149,28 @@ def _any_layer_rows(step: Step, formulas: list[str]) -> dict[str, str]:
     return rows
 
 
+def _paired_with_own(step: Step, formulas: list[str]) -> dict[str, str]:
+    """Letters a weight pairs with the unit's own letter (`w_{ij}` beside `w_{kj}`: i is, like
+    k, the layer before's; `w_{j\\ell}`: \\ell the layer after's), by the weight's order."""
+    pairs = re.findall(re.escape(step.weight) + r"\s*_\s*\{\s*(\\?[A-Za-z]+)\s*,?\s*(\\?[A-Za-z]+)\s*\}",
+                       " ".join(formulas))
+    found = {}
+    for first, second in pairs:
+        before, after = (first, second) if step.in_out else (second, first)
+        if after == step.own and before not in (step.own, step.previous):
+            found.setdefault(before, "l-1")
+        elif before == step.own and after not in (step.own, step.previous):
+            found.setdefault(after, "l+1")
+    return found
+
+
 def _other_letters(step: Step, formulas: list[str]) -> set[str]:
     """The letters other than the step's own two that the activation, the error terms or the
     weight are written with (`\\delta_k`, `w_{jk}`): one is the next layer's units'."""
     names = "|".join(re.escape(name) for name in (step.activation, r"\delta", step.weight))
     return {letter for formula in formulas for group in re.findall(
-        r"(?:" + names + r")\s*_\s*\{?\s*([A-Za-z]{1,2})(?![A-Za-z])", formula)
-        for letter in group} - {step.previous, step.own}
+        r"(?:" + names + r")\s*_\s*\{?\s*([A-Za-z]{1,2}|\\ell)(?![A-Za-z])", formula)
+        for letter in ([group] if group.startswith("\\") else group)} - {step.previous, step.own}
 
 
 # `\sum_{k \in outputs}`, `\sum_{h \in \text{hidden}}`: a letter over a named set of units

@@ -24,7 +24,7 @@ import re
 import sympy as sp
 from lark import Token, Tree
 
-from ..conventions import ADJOINT_ACCENTS, ALL_PARAMETERS, FUNCTION_NAMES, OTHERWISE
+from ..conventions import ADJOINT_ACCENTS, ALL_PARAMETERS, CASE_ROLES, FUNCTION_NAMES, OTHERWISE
 from ..notation import normalise
 from ..statements import ACCUMULATED, INCREMENT, incremented
 from .algebra import BUILTIN_FUNCTIONS, AlgebraReader
@@ -40,6 +40,16 @@ from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, ONES, UNIT, UNIT_T, Context,
                      FunctionValue, Indexed, Jacobian, MatrixValue, Operator, PoweredFunction,
                      NeedsBatch, OutOfRange, Unresolvable, Value, map_entries,
                      fixed, of_sample, renamed)
+
+
+def _case_role(condition) -> str | None:
+    """"last" or "hidden": the units a case's condition names in words, else None."""
+    if not isinstance(condition, Tree):
+        return None
+    words = re.sub(r"\\[A-Za-z]+|[{}.,;]", " ", " ".join(
+        str(node.children[0]) for node in condition.iter_subtrees() if node.data == "word"))
+    found = {CASE_ROLES[word] for word in words.lower().split() if word in CASE_ROLES}
+    return found.pop() if len(found) == 1 else None
 
 
 class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, CalculusReader,
@@ -475,6 +485,9 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         """`\\begin{cases} 1 & z > 0 \\\\ 0 & \\text{otherwise} \\end{cases}`: the value of the
         first case whose condition holds (entry by entry); the last case is what is left."""
         rows = [(row.children[0], row.children[1]) for row in tree.children]
+        by_role = self._case_for_the_layer(rows, tree)
+        if by_role is not None:
+            return self.resolve(by_role)
         *earlier, (value, condition) = rows
         if not (isinstance(condition, Tree) and condition.data == "word" and
                 name_of(condition).lower() in OTHERWISE):
@@ -493,6 +506,23 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                 chosen = self._add(chosen, self._multiply(rest, result, r"\odot", tree), tree)
             result = chosen
         return result
+
+    def _case_for_the_layer(self, rows, tree):
+        """`\\delta_j = \\begin{cases} ... & \\text{if } j \\text{ is an output neuron} \\\\ ... &
+        \\text{if } j \\text{ is an inner neuron} \\end{cases}`: cases by the units they are for,
+        the case of the layer the claim is read at; None for cases of other conditions."""
+        roles = [_case_role(condition) for _, condition in rows]
+        if None in roles[:-1] or roles[-1] is None and not (
+                isinstance(rows[-1][1], Tree) and rows[-1][1].data == "word" and
+                name_of(rows[-1][1]).lower() in OTHERWISE):
+            return None
+        layers = {self._network_layer(layer) for layer in self.context.layers.values()}
+        if len(layers) != 1:
+            raise Unresolvable("cases for the output and the inner units, in a claim about no "
+                               "one layer", column_of(tree))
+        role = "last" if layers.pop() == self.network.depth else "hidden"
+        return next((value for (value, _), found in zip(rows, roles) if found in (role, None)),
+                    None) or rows[-1][0]
 
     def _rule_primed(self, tree):
         base, *primes = tree.children
