@@ -1637,3 +1637,25 @@ def test_a_sum_over_the_training_set_of_a_body_written_for_one_sample():
     results = verdicts_in(table, claims + planted)
     assert outcomes(results) == [HOLDS] * 2 + [("wrong", "factor")]
     assert "training set" in results[0].message
+
+
+def test_a_name_labelled_by_its_subscript_beside_layers_named_so():
+    """`E_{\\text{total}}`, `E_{o1}`: a name with a word or a numbered label under it is one
+    name, defined by a claim for later ones (`E_{total}` is not E with five entry letters);
+    `z_{\\text{hidden}}`, `a_{\\text{output}}` keep their layer names. An undefined sibling
+    (`E_{o2}` beside `E_{o1}`) is unchecked, saying which are defined. The planted missing
+    factor is found."""
+    table = network(samples="single", hidden="sigmoid", output="sigmoid")
+    named_layers = [r"z_{\text{hidden}} = W_{\text{hidden}} x + b_{\text{hidden}}",
+                    r"E_{\text{total}} = \frac{1}{2} \|a_{\text{output}} - y\|^2",
+                    r"\frac{\partial E_{\text{total}}}{\partial z_{\text{output}}} = "
+                    r"(a_{\text{output}} - y) \odot a_{\text{output}} \odot (1 - a_{\text{output}})",
+                    r"\frac{\partial E_{\text{total}}}{\partial z_{\text{output}}} = "
+                    r"(a_{\text{output}} - y) \odot a_{\text{output}}"]
+    assert outcomes(verdicts_in(table, named_layers)) == [HOLDS] * 3 + [("wrong", "other")]
+    labelled = [r"E_{o1} = \frac{1}{2} (a^{(2)}_1 - y_1)^2",
+                r"\frac{\partial E_{o1}}{\partial a^{(2)}_1} = a^{(2)}_1 - y_1",
+                r"\frac{\partial E_{o2}}{\partial a^{(2)}_2} = a^{(2)}_2 - y_2"]
+    results = verdicts_in(table, labelled)
+    assert outcomes(results) == [HOLDS] * 2 + [("unchecked", None)]
+    assert "E_o2 is not defined" in results[2].message

@@ -164,8 +164,8 @@ def read_named_derivative(lhs, rhs, equation: str, features: Features) -> None:
 
 
 def _derivative_of_the_loss(rhs, equation: str) -> tuple[str, str] | None:
-    """(loss, node) of `\\frac{\\partial E}{\\partial net_j}` or `\\nabla_{\\mathbf{z}_2} \\mathcal{L}`
-    (the node by its letter: `net`, `z`)."""
+    """(loss, node) of `\\frac{\\partial E}{\\partial net_j}` or `\\nabla_{\\mathbf{z}_2}
+    \\mathcal{L}` (the node by its letter: `net`, `z`)."""
     if isinstance(rhs, Tree) and rhs.data == "frac":
         _, top, bottom = rhs.children
         numerator, node = (_PARTIAL_OF.fullmatch(source_of(side, equation))

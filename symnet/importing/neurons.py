@@ -152,7 +152,8 @@ def _any_layer_rows(step: Step, formulas: list[str]) -> dict[str, str]:
 def _paired_with_own(step: Step, formulas: list[str]) -> dict[str, str]:
     """Letters a weight pairs with the unit's own letter (`w_{ij}` beside `w_{kj}`: i is, like
     k, the layer before's; `w_{j\\ell}`: \\ell the layer after's), by the weight's order."""
-    pairs = re.findall(re.escape(step.weight) + r"\s*_\s*\{\s*(\\?[A-Za-z]+)\s*,?\s*(\\?[A-Za-z]+)\s*\}",
+    letter = r"\s*(\\?[A-Za-z]+)\s*"
+    pairs = re.findall(re.escape(step.weight) + r"\s*_\s*\{" + letter + ",?" + letter + r"\}",
                        " ".join(formulas))
     found = {}
     for first, second in pairs:

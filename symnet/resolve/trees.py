@@ -7,6 +7,7 @@ import re
 
 from lark import Token, Tree
 
+from ..conventions import LAYER_NAMES
 from ..grammar import source_of
 
 
@@ -138,7 +139,12 @@ def labelled_name(tree, latex: str) -> str | None:
     name = name_of(tree.children[0])
     if len(scripts) != 1 or scripts[0].data != "sub" or name is None:
         return None
-    written = re.sub(r"\s+|^\{|\}$", "", source_of(scripts[0].children[0], latex))
+    written = re.sub(r"\s+", "", source_of(scripts[0].children[0], latex))
+    if written.startswith("{") and written.endswith("}"):
+        written = written[1:-1]
+    word = re.sub(r"^\\[A-Za-z]+\{|\}$", "", written)
+    if word in LAYER_NAMES:   # `z_{\text{out}}`, `W_{hidden}`: a layer's name, not a label
+        return None
     return f"{name}_{written}" if _LABEL.fullmatch(written) else None
 
 
