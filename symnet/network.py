@@ -119,9 +119,9 @@ def build(spec: NetworkSpec, sizes: Mapping[str, int] | None = None, *,
         values = weights * units_by_samples(graph.nodes[previous].symbols)
         if layer.bias:
             shared = layer.bias == "shared"   # (one number for every unit)
+            shape = (1 if shared else width[number], 1)
             bias = graph.leaf(f"b[{number}]", "bias", number,
-                              entry_symbols(f"b^{{({number})}}", (1 if shared else width[number],
-                                                                  1), vector=True))
+                              entry_symbols(f"b^{{({number})}}", shape, vector=True))
             inputs.append(bias.name)
             column = sp.ones(width[number], 1) * bias.symbols if shared else bias.symbols
             values = values + column * sp.ones(1, samples)

@@ -887,10 +887,13 @@ def _written_out_network(found: WrittenOut, features: Features, formulas: list[s
         loss = {"kind": "squared_error", "scale": Fraction(1, 2), "reduction": "sum"}
         questions.append("the loss (no formula defines it); guessed squared error, scale 1/2, "
                          "summed")
+    # (one sample, as such documents compute: a mean over the samples is its sum)
     network = {"samples": "single", "sizes": {}, "inputs": len(found.inputs),
                "layers": found.network_layers(),
                "loss": {"kind": loss["kind"], "scale": _fraction_text(loss["scale"]),
                         "reduction": "sum"}}
+    if loss["kind"] == "generic":
+        network["loss"]["function"] = loss["function"]
     notation = {**found.rows(), **target_rows(found, formulas)}
     named = loss_name(formulas, found)
     if named is not None:

@@ -512,7 +512,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         \\text{if } j \\text{ is an inner neuron} \\end{cases}`: cases by the units they are for,
         the case of the layer the claim is read at; None for cases of other conditions."""
         roles = [_case_role(condition) for _, condition in rows]
-        if None in roles[:-1] or roles[-1] is None and not (
+        if not any(roles) or None in roles[:-1] or roles[-1] is None and not (
                 isinstance(rows[-1][1], Tree) and rows[-1][1].data == "word" and
                 name_of(rows[-1][1]).lower() in OTHERWISE):
             return None
