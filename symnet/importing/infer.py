@@ -20,14 +20,15 @@ from fractions import Fraction
 
 from lark import Token, Tree
 
-from ..conventions import (FUNCTION_NAMES, LAYER_NAMES, LOSS_NAMES, SYMBOLS, UNIT_SETS,
-                           ascii_latex)
+from ..conventions import FUNCTION_NAMES, LAYER_NAMES, SYMBOLS, UNIT_SETS, ascii_latex
 from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
 from ..resolve.trees import name_of, written_tokens
 from .chain import LAYERED_KINDS, LOSS_LETTERS, Chain
 from .letters import (at_every_layer, compared, cross_entropy_target, entries_of_one_layer,
                       increments_as_gradients, iteration_letter, read_difference,
                       read_error_letters, read_named_derivative)
+from .losses import (loss_of, read_mean_of_terms, read_minibatch_sum, regularization,
+                     sum_of_its_samples)
 from .neurons import Neurons
 from .scalars import WrittenOut, loss_name, target_rows, written_out
 from .trials import concrete_functions, error_terms, neighbours, unstated_loss, used_sizes
@@ -52,22 +53,12 @@ _DERIVATIVE = re.compile(r"\\partial|\\nabla|\\delta|\\frac\s*\{\s*d|(?<![A-Za-z
 _SPACE = re.compile(r"\\mathbb\s*\{\s*R\s*\}\s*\^\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _LAYER_WIDTH = re.compile(r"(?<![A-Za-z\\])([A-Za-z])_\{?\s*([A-Za-z])(?![A-Za-z])")
 _OVER_SET = re.compile(r"\\sum_\{\s*([A-Za-z])\s*\\in\s*([A-Za-z]+)\s*\}")
-_HALF = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*(?:\{\s*2\s*([A-Za-z])?\s*\}|2)")
-# `(o_i - t_i)(o_i - t_i)`: a difference times itself (index notation's square)
-_SQUARED = re.compile(r"(\((?:[^()]*-[^()]*)\))\s*(?:\\cdot\s*)?\1")
 # `p_k = \frac{e^{f_k}}{\sum_j e^{f_j}}`, `\hat{y}_i = \frac{\exp(z_i)}{...}`: softmax written out
 # (`p_{i,k}`, `S_{i,k}`: with the sample's index first)
 _SOFTMAX = re.compile(r"\s*(?P<p>\\hat\s*\{\s*[A-Za-z]\s*\}|\\?[A-Za-z]+)\s*_\s*\{?\s*"
                       r"(?:[a-z]\s*,\s*)?(?P<k>[a-z])\s*\}?\s*=\s*\\[dt]?frac\s*\{\s*"
                       r"(?:e\s*\^\s*\{?|\\exp\s*(?:\\left)?\s*[({]?)\s*"
                       r"(?P<f>\\?[A-Za-z]+)\s*_\s*\{?\s*(?:[a-z]\s*,\s*)?(?P=k)\s*\}?")
-# `+ \frac{1}{2} \lambda \sum W^2`, `+ \frac{\lambda}{2m} \|W\|^2`: a penalty after the data loss
-_PENALTY = re.compile(r"\+\s*(?=(?:\\[dt]?frac\s*\{[^{}]*\}\s*\{[^{}]*\}\s*)?\\lambda|"
-                      r"\\[dt]?frac\s*\{\s*\\lambda)")
-_ONE_OVER = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*\{?\s*([A-Za-z])\s*\}?")
-# `\sum_{k=1}^{K}`: a sum with a named upper limit (the units of the output, when its letter
-# indexes the target, `y_k`)
-_SUM_TO = re.compile(r"\\sum\s*_\s*\{\s*([a-z])\s*=\s*[01]\s*\}\s*\^\s*\{?\s*([A-Za-z])\s*\}?")
 
 
 @dataclass
@@ -151,13 +142,13 @@ def read_features(formulas: list[str]) -> Features:
             if tree is None:
                 continue
             _read_layers(tree, features)
-            features.l2 = features.l2 or _regularization(equation)
+            features.l2 = features.l2 or regularization(equation)
             written = _SOFTMAX.match(equation)
             if written and r"\sum" in equation[written.end():]:
                 features.softmax = written.group("p"), written.group("f")
             for space in _SPACE.finditer(equation):
                 features.widths |= set(_LAYER_WIDTH.findall(space.group(1)))
-            _read_minibatch_sum(equation, features)
+            read_minibatch_sum(equation, features)
             over = _OVER_SET.search(equation)   # `\sum_{i \in Batch}`: a sum over the samples
             if over and over.group(2) not in SYMBOLS and over.group(2) not in UNIT_SETS:
                 features.batch_name = features.batch_name or over.group(2)
@@ -401,20 +392,6 @@ def _read_layer_variables(features: Features) -> None:
             features.own_symbols[key] = "preactivation[l]"
 
 
-def _regularization(text: str) -> dict | None:
-    """`\\frac{\\lambda}{2} \\|W\\|^2`, `\\frac{1}{2} \\lambda \\sum w^2`: an L2 penalty on the
-    weights."""
-    found = re.search(r"\\frac\s*\{\s*\\lambda\s*\}\s*\{\s*(2)?[^{}]*\}|"
-                      r"(\\frac\s*\{\s*1\s*\}\s*\{\s*2\s*\}\s*)?\\lambda", text)
-    if not found or not re.search(r"\\\||\\Vert|\^\s*\{?\s*2", text[found.end():]) or \
-            not re.search(r"(?<![A-Za-z\\])(?:[Ww]|[A-Z]_|\\[Tt]heta)", text[found.end():]):
-        return None
-    penalty = {"l2": "lambda", "scale": "1/2" if found.group(1) or found.group(2) else 1}
-    if re.match(r"\\frac\s*\{\s*\\lambda\s*\}\s*\{\s*2?\s*[A-Za-z]", found.group(0)):
-        penalty["reduction"] = "mean"   # `\frac{\lambda}{2n}`: over the samples too
-    return penalty
-
-
 def _sample_marks(scripts) -> set[str]:
     """The letter of a sample mark in a superscript: `y^{(i)}`, `a^{[2](i)}` (a layer letter
     such as l is not one)."""
@@ -452,13 +429,13 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
     # `e = \|x^{(L)} - y\|^2`, later differentiated: a loss by a name of the document's own
     own_loss = base not in LOSS_LETTERS and base not in SYMBOLS and \
         base in features.differentiated and isinstance(lhs, Tree) and lhs.data == "name" and \
-        _loss_of(sides[-1][1]) is not None and r"\lambda" not in sides[-1][1]   # (a penalty)
+        loss_of(sides[-1][1]) is not None and r"\lambda" not in sides[-1][1]   # (a penalty)
     if own_loss:
         features.own_symbols[base] = "loss"
     if base in LOSS_LETTERS or own_loss:
-        if _sum_of_its_samples(base, rhs):
+        if sum_of_its_samples(base, rhs):
             features.own_symbols[base] = "loss"   # `E = \sum_q E^q`: E^q is sample q's term
-        written = next((loss for loss in map(_loss_of, [text for _, text in sides]) if loss),
+        written = next((loss for loss in map(loss_of, [text for _, text in sides]) if loss),
                        None)
         if written is None and features.loss is not None and isinstance(lhs, Tree) and \
                 lhs.data == "name":   # `E = \hat{Y} - Y` beside the loss J: E is the error
@@ -471,7 +448,7 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
                 for node in _outside_calls(rhs) if node.data == "scripted"):
             # `\frac12 \|\mathbf{z}_2 - \mathbf{y}\|^2`: the output is a pre-activation
             features.activations.setdefault("out", "identity")
-        _read_mean_of_terms(base, sides[-1][1], features)
+        read_mean_of_terms(base, sides[-1][1], features)
         features.compared = features.compared or compared(rhs)
         target = cross_entropy_target(rhs)
         if target is not None and target not in SYMBOLS:
@@ -609,44 +586,6 @@ def _read_numbering(lhs, rhs, features: Features) -> None:
             features.own_symbols[f"{base_of(node)}^{layer_style(node)}"] = f"{kind}[l+1]"
 
 
-# `\frac{\eta}{m} \sum_x \delta^{x,l}`: a rate or 1 over a letter, then a sum over a letter
-_DIVIDED_SUM = re.compile(r"\\[dt]?frac\s*\{[^{}]*\}\s*\{\s*([A-Za-z])\s*\}\s*"
-                          r"(?:\\left)?[\[(]?\s*\\sum_\{?\s*([A-Za-z])\s*\}?")
-
-
-def _read_minibatch_sum(text: str, features: Features) -> None:
-    """`w^l - \\frac{\\eta}{m} \\sum_x \\delta^{x,l} (a^{x,l-1})^T`: the terms carry the sum's
-    letter beside their layer, so it numbers samples, and the letter divided by is the number
-    of samples in the batch (formulas without the mark are then about one of them)."""
-    for divided in _DIVIDED_SUM.finditer(text):
-        count, letter = divided.groups()
-        marked = re.compile(rf"\^\s*\{{\s*{letter}\s*,|\^\s*\{{[^{{}}]*,\s*{letter}\s*\}}")
-        if marked.search(text, divided.end()):   # (the checker reads the letter's sum)
-            features.batch_name = features.batch_name or count
-
-
-def _read_mean_of_terms(base: str, text: str, features: Features) -> None:
-    """`L = \\frac{1}{N} \\sum_i L_i (+ a penalty)`: the loss averages its samples' terms
-    (whatever they are: an earlier formula says), so i is the sample and N the batch."""
-    mean = re.match(r"\s*\\[dt]?frac\s*\{\s*1\s*\}\s*\{\s*([A-Za-z])\s*\}\s*(?:\\left)?[\[(]?\s*"
-                    r"\\sum_\{?\s*([a-z])[^\\]*?" + re.escape(base) + r"\s*_\s*\{?\s*\2\s*\}?",
-                    text)
-    if mean is None or features.loss is None:
-        return
-    features.loss = {**features.loss, "reduction": "mean", "batch": mean.group(1)}
-    features.sample_letters.add(mean.group(2))
-
-
-def _sum_of_its_samples(base: str, rhs) -> bool:
-    """`\\sum_{q=1}^{n} E^q` for the loss E: the loss written as the sum of its samples' terms
-    (symnet reads `E^q` so only where the document names E its loss)."""
-    if not (isinstance(rhs, Tree) and rhs.data == "big_sum"):
-        return False
-    body = unbraced(rhs.children[-1])
-    return isinstance(body, Tree) and body.data == "scripted" and base_of(body) == base and \
-        body.children[1].children[0].data == "sup"
-
-
 def _weight_times_input(tree) -> bool:
     names = [base_of(node) for node in tree.iter_subtrees_topdown()
              if node.data in ("scripted", "name")]
@@ -709,45 +648,6 @@ def _generic_loss(rhs) -> dict | None:
             return {"kind": "generic", "function": name, "scale": Fraction(1),
                     "reduction": "sum", "batch": None}
     return None
-
-
-_NAMED_LOSS = re.compile(r"(?<![A-Za-z\\])(" + "|".join(sorted(LOSS_NAMES, key=len, reverse=True))
-                         + r")\s*\}?\s*\(")
-
-
-def _loss_of(text: str) -> dict | None:
-    """The loss's kind, scale and reduction from its written form (a penalty on the weights
-    left out); None when not recognised."""
-    text = _PENALTY.split(text)[0]
-    named = _NAMED_LOSS.search(text)
-    if named:   # `CE(y, \hat{y})`: a standard loss by its name (conventions table)
-        return {"kind": LOSS_NAMES[named.group(1)], "scale": Fraction(1), "reduction": "sum",
-                "batch": None}
-    if "log" in text or r"\ln" in text:
-        binary = re.search(r"\(\s*1\s*-", text) is not None
-        kind = "binary_cross_entropy" if binary else "categorical_cross_entropy"
-    elif "^2" in text or "^{2}" in text or "^ 2" in text or _SQUARED.search(text):
-        kind = "squared_error"
-    else:
-        return None
-    scale, reduction, batch = Fraction(1), "sum", None
-    half = _HALF.match(text)
-    if half:
-        scale, batch = Fraction(1, 2), half.group(1)
-    else:
-        one_over = _ONE_OVER.match(text)
-        batch = one_over.group(1) if one_over else None
-    if batch:
-        reduction = "mean"
-    sums = _SUM_TO.findall(text)
-    # `\sum_{i=1}^{n} y^{[i]} ...`: a sum over the samples' marks runs over the batch
-    batch = batch or next((limit for letter, limit in sums if re.search(
-        r"\^\s*\{?\s*[\[(]\s*" + letter + r"\s*[\])]", text)), None)
-    units = next((limit for letter, limit in sums if limit != batch and
-                  re.search(r"_\s*(?:\{\s*" + letter + r"\s*\}|" + letter + r"(?![\w=]))", text)),
-                 None)
-    return {"kind": kind, "scale": scale, "reduction": reduction, "batch": batch,
-            "units": units}
 
 
 # --- the first network, and its neighbours --------------------------------------------------

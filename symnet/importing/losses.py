@@ -1,0 +1,116 @@
+"""How a document writes its loss: the kind, scale and reduction of its formula, the samples a
+mean runs over (its batch, its sample letter), an L2 penalty, and a step summed over a
+mini-batch (`\\frac{\\eta}{m} \\sum_x \\delta^{x,l}`)."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from lark import Tree
+
+from ..conventions import LOSS_NAMES
+from .written import base_of, unbraced
+
+if TYPE_CHECKING:
+    from .infer import Features
+
+# `\frac{1}{2} ...`, `\frac{1}{2m} ...`: half the loss, over a batch perhaps
+_HALF = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*(?:\{\s*2\s*([A-Za-z])?\s*\}|2)")
+# `(o_i - t_i)(o_i - t_i)`: a difference times itself (index notation's square)
+_SQUARED = re.compile(r"(\((?:[^()]*-[^()]*)\))\s*(?:\\cdot\s*)?\1")
+# `+ \frac{1}{2} \lambda \sum W^2`, `+ \frac{\lambda}{2m} \|W\|^2`: a penalty after the data loss
+_PENALTY = re.compile(r"\+\s*(?=(?:\\[dt]?frac\s*\{[^{}]*\}\s*\{[^{}]*\}\s*)?\\lambda|"
+                      r"\\[dt]?frac\s*\{\s*\\lambda)")
+_ONE_OVER = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*\{?\s*([A-Za-z])\s*\}?")
+# `\sum_{k=1}^{K}`: a sum with a named upper limit (the units of the output, when its letter
+# indexes the target, `y_k`)
+_SUM_TO = re.compile(r"\\sum\s*_\s*\{\s*([a-z])\s*=\s*[01]\s*\}\s*\^\s*\{?\s*([A-Za-z])\s*\}?")
+# `\frac{\eta}{m} \sum_x \delta^{x,l}`: a rate or 1 over a letter, then a sum over a letter
+_DIVIDED_SUM = re.compile(r"\\[dt]?frac\s*\{[^{}]*\}\s*\{\s*([A-Za-z])\s*\}\s*"
+                          r"(?:\\left)?[\[(]?\s*\\sum_\{?\s*([A-Za-z])\s*\}?")
+_NAMED_LOSS = re.compile(r"(?<![A-Za-z\\])(" + "|".join(sorted(LOSS_NAMES, key=len, reverse=True))
+                         + r")\s*\}?\s*\(")
+
+
+def regularization(text: str) -> dict | None:
+    """`\\frac{\\lambda}{2} \\|W\\|^2`, `\\frac{1}{2} \\lambda \\sum w^2`: an L2 penalty on the
+    weights."""
+    found = re.search(r"\\frac\s*\{\s*\\lambda\s*\}\s*\{\s*(2)?[^{}]*\}|"
+                      r"(\\frac\s*\{\s*1\s*\}\s*\{\s*2\s*\}\s*)?\\lambda", text)
+    if not found or not re.search(r"\\\||\\Vert|\^\s*\{?\s*2", text[found.end():]) or \
+            not re.search(r"(?<![A-Za-z\\])(?:[Ww]|[A-Z]_|\\[Tt]heta)", text[found.end():]):
+        return None
+    penalty = {"l2": "lambda", "scale": "1/2" if found.group(1) or found.group(2) else 1}
+    if re.match(r"\\frac\s*\{\s*\\lambda\s*\}\s*\{\s*2?\s*[A-Za-z]", found.group(0)):
+        penalty["reduction"] = "mean"   # `\frac{\lambda}{2n}`: over the samples too
+    return penalty
+
+
+def read_minibatch_sum(text: str, features: Features) -> None:
+    """`w^l - \\frac{\\eta}{m} \\sum_x \\delta^{x,l} (a^{x,l-1})^T`: the terms carry the sum's
+    letter beside their layer, so it numbers samples, and the letter divided by is the number
+    of samples in the batch (formulas without the mark are then about one of them)."""
+    for divided in _DIVIDED_SUM.finditer(text):
+        count, letter = divided.groups()
+        marked = re.compile(rf"\^\s*\{{\s*{letter}\s*,|\^\s*\{{[^{{}}]*,\s*{letter}\s*\}}")
+        if marked.search(text, divided.end()):   # (the checker reads the letter's sum)
+            features.batch_name = features.batch_name or count
+
+
+def read_mean_of_terms(base: str, text: str, features: Features) -> None:
+    """`L = \\frac{1}{N} \\sum_i L_i (+ a penalty)`: the loss averages its samples' terms
+    (whatever they are: an earlier formula says), so i is the sample and N the batch."""
+    mean = re.match(r"\s*\\[dt]?frac\s*\{\s*1\s*\}\s*\{\s*([A-Za-z])\s*\}\s*(?:\\left)?[\[(]?\s*"
+                    r"\\sum_\{?\s*([a-z])[^\\]*?" + re.escape(base) + r"\s*_\s*\{?\s*\2\s*\}?",
+                    text)
+    if mean is None or features.loss is None:
+        return
+    features.loss = {**features.loss, "reduction": "mean", "batch": mean.group(1)}
+    features.sample_letters.add(mean.group(2))
+
+
+def sum_of_its_samples(base: str, rhs) -> bool:
+    """`\\sum_{q=1}^{n} E^q` for the loss E: the loss written as the sum of its samples' terms
+    (symnet reads `E^q` so only where the document names E its loss)."""
+    if not (isinstance(rhs, Tree) and rhs.data == "big_sum"):
+        return False
+    body = unbraced(rhs.children[-1])
+    return isinstance(body, Tree) and body.data == "scripted" and base_of(body) == base and \
+        body.children[1].children[0].data == "sup"
+
+
+def loss_of(text: str) -> dict | None:
+    """The loss's kind, scale and reduction from its written form (a penalty on the weights
+    left out); None when not recognised."""
+    text = _PENALTY.split(text)[0]
+    named = _NAMED_LOSS.search(text)
+    if named:   # `CE(y, \hat{y})`: a standard loss by its name (conventions table)
+        return {"kind": LOSS_NAMES[named.group(1)], "scale": Fraction(1), "reduction": "sum",
+                "batch": None}
+    if "log" in text or r"\ln" in text:
+        binary = re.search(r"\(\s*1\s*-", text) is not None
+        kind = "binary_cross_entropy" if binary else "categorical_cross_entropy"
+    elif "^2" in text or "^{2}" in text or "^ 2" in text or _SQUARED.search(text):
+        kind = "squared_error"
+    else:
+        return None
+    scale, reduction, batch = Fraction(1), "sum", None
+    half = _HALF.match(text)
+    if half:
+        scale, batch = Fraction(1, 2), half.group(1)
+    else:
+        one_over = _ONE_OVER.match(text)
+        batch = one_over.group(1) if one_over else None
+    if batch:
+        reduction = "mean"
+    sums = _SUM_TO.findall(text)
+    # `\sum_{i=1}^{n} y^{[i]} ...`: a sum over the samples' marks runs over the batch
+    batch = batch or next((limit for letter, limit in sums if re.search(
+        r"\^\s*\{?\s*[\[(]\s*" + letter + r"\s*[\])]", text)), None)
+    units = next((limit for letter, limit in sums if limit != batch and
+                  re.search(r"_\s*(?:\{\s*" + letter + r"\s*\}|" + letter + r"(?![\w=]))", text)),
+                 None)
+    return {"kind": kind, "scale": scale, "reduction": reduction, "batch": batch,
+            "units": units}
