@@ -1649,7 +1649,8 @@ def test_a_name_labelled_by_its_subscript_beside_layers_named_so():
     named_layers = [r"z_{\text{hidden}} = W_{\text{hidden}} x + b_{\text{hidden}}",
                     r"E_{\text{total}} = \frac{1}{2} \|a_{\text{output}} - y\|^2",
                     r"\frac{\partial E_{\text{total}}}{\partial z_{\text{output}}} = "
-                    r"(a_{\text{output}} - y) \odot a_{\text{output}} \odot (1 - a_{\text{output}})",
+                    r"(a_{\text{output}} - y) \odot a_{\text{output}} "
+                    r"\odot (1 - a_{\text{output}})",
                     r"\frac{\partial E_{\text{total}}}{\partial z_{\text{output}}} = "
                     r"(a_{\text{output}} - y) \odot a_{\text{output}}"]
     assert outcomes(verdicts_in(table, named_layers)) == [HOLDS] * 3 + [("wrong", "other")]
@@ -1659,3 +1660,19 @@ def test_a_name_labelled_by_its_subscript_beside_layers_named_so():
     results = verdicts_in(table, labelled)
     assert outcomes(results) == [HOLDS] * 2 + [("unchecked", None)]
     assert "E_o2 is not defined" in results[2].message
+
+
+def test_a_loss_letter_labelled_by_a_word_beside_its_penalty_is_the_data_loss():
+    """`J = J_{\\text{MLE}} + \\lambda (\\sum_{i,j} (W^{(1)}_{i,j})^2 + ...)`: the loss letter
+    with a word under it, undefined, is the loss without its penalty (as `C_0` is); a
+    numbered label (`J_{o1}`) would be a part of the loss, and stays unread. The planted
+    doubled penalty is found."""
+    table = network(samples="rows", hidden="relu", output="softmax",
+                    loss="categorical_cross_entropy", scale=1, reduction="mean", outputs=3,
+                    regularization={"l2": "lambda", "scale": 1}, weights="in_out")
+    penalty = (r"\lambda \left( \sum_{i,j} \left(W^{(1)}_{i,j}\right)^2 + "
+               r"\sum_{i,j} \left(W^{(2)}_{i,j}\right)^2 \right)")
+    claims = [rf"J = J_{{\text{{MLE}}}} + {penalty}", rf"J = J_{{data}} + {penalty}",
+              rf"J = J_{{o1}} + {penalty}", rf"J = J_{{\text{{MLE}}}} + 2 {penalty}"]
+    assert outcomes(verdicts_in(table, claims)) == [HOLDS] * 2 + [("unchecked", None),
+                                                                   ("wrong", "other")]

@@ -3,6 +3,7 @@ symbol with its scripts, sizes, definitions, Kronecker deltas."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import sympy as sp
@@ -272,6 +273,17 @@ class QuantityReader:
             if others:   # `E_{o2}` beside a defined `E_{o1}`
                 raise Unresolvable(f"{written} is not defined (a claim defines "
                                    f"{', '.join(others)})", column_of(tree))
+            loss = any(entry.meaning.kind == "loss" and not entry.meaning.adjoint
+                       for entry in self.context.notation.by_base(normalise(name_of(tree))))
+            if loss and superscript is None and not re.search(r"[0-9]", written):
+                # `J_{\text{MLE}}`, `L_{data}` beside `J = ... + \lambda \|W\|^2`: the loss
+                # without its penalty, as `C_0` is (a numbered label, `E_{o1}`, is a part)
+                if not self.context.batch:
+                    raise NeedsBatch
+                return Indexed.scalar(self.network.data_loss)
+            if loss:   # (not the loss's entries: it has none)
+                raise Unresolvable(f"{written} is not defined: a part of the loss that no "
+                                   "claim defines", column_of(tree))
             return None
         definition, latex = self.context.definitions[written]
         value = self._definition_reader(latex).resolve(definition)
