@@ -1676,3 +1676,13 @@ def test_a_loss_letter_labelled_by_a_word_beside_its_penalty_is_the_data_loss():
               rf"J = J_{{o1}} + {penalty}", rf"J = J_{{\text{{MLE}}}} + 2 {penalty}"]
     assert outcomes(verdicts_in(table, claims)) == [HOLDS] * 2 + [("unchecked", None),
                                                                    ("wrong", "other")]
+
+
+def test_a_sums_unknown_bound_is_named_as_a_bound():
+    """`\\sum_{k=1}^{r}` with r no size: unchecked, the message saying the bound (it said
+    'layer r'), and how to declare it."""
+    result = verdicts_in(network(samples="single"),
+                         [r"z^{(1)}_j = \sum_{k=1}^{r} W^{(1)}_{jk} x_k + b^{(1)}_j"])[0]
+    assert result.verdict == "unchecked"
+    assert "the sum's bound r is not a number, a size or a layer variable" in result.message
+    assert "[network].sizes" in result.message

@@ -384,6 +384,17 @@ class IndexReader:
         matrix = value.matrix if axis == 1 else value.matrix.T
         return MatrixValue(sp.Matrix([sp.Add(*matrix.row(k)) for k in range(matrix.rows)]))
 
+    def _bound_of(self, tree):
+        """A sum's bound (`N`, `m_l`, `n - 1`) as a number, written with what a layer mark may
+        use: numbers, sizes, layer variables."""
+        try:
+            return self._layer_expression(tree)
+        except Unresolvable:
+            written = " ".join(source_of(tree, self.context.latex).split())
+            raise Unresolvable(f"the sum's bound {written} is not a number, a size or a layer "
+                               "variable; declare it in [network].sizes", column_of(tree)) \
+                from None
+
     def _sum_indices(self, tree):
         if _is_member(tree):   # n \in N: over the samples (or units) named N
             variable, _, whole = tree.children[0].children
@@ -396,7 +407,7 @@ class IndexReader:
                 and isinstance(tree.children[0], Tree) and tree.children[0].data == "limit":
             variable, _, start = tree.children[0].children
             names = [name_of(variable)]
-            start_value = self._layer_expression(start)
+            start_value = self._bound_of(start)
             for name in names:
                 if name not in self.index_scope:
                     self.index_scope.append(name)
@@ -456,7 +467,7 @@ class IndexReader:
         if upper_tree is not None:
             batch = self.network.spec.batch
             over_batch = batch is not None and name_of(upper_tree) == batch
-            upper = self.network.batch if over_batch else self._layer_expression(upper_tree)
+            upper = self.network.batch if over_batch else self._bound_of(upper_tree)
             if over_batch and not self.context.batch:
                 raise NeedsBatch
             if upper is not None:
