@@ -34,6 +34,11 @@ class Network:
     def batch(self) -> int:
         return 1 if self.per_sample else self.spec.batch_size(self.sizes)
 
+    @property
+    def output_units(self) -> int:
+        """The output layer's width (a mean over the outputs divides by it)."""
+        return self.graph.nodes["Y"].symbols.shape[1 if self.spec.samples == "rows" else 0]
+
     @cached_property
     def adjoints(self) -> Adjoints:
         return self.graph.backward("loss")
@@ -144,8 +149,7 @@ def build(spec: NetworkSpec, sizes: Mapping[str, int] | None = None, *,
 
 def _loss_terms(network: Network, predictions, targets) -> list[sp.Expr]:
     spec = network.spec
-    units = network.graph.nodes["Y"].symbols.shape[1 if spec.samples == "rows" else 0]
-    weight = spec.loss.weight(network.batch, units)
+    weight = spec.loss.weight(network.batch, network.output_units)
     return [weight * spec.loss.loss.entry(prediction, target)
             for prediction, target in zip(predictions, targets)]
 

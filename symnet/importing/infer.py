@@ -650,6 +650,12 @@ def _generic_loss(rhs) -> dict | None:
     return None
 
 
+# the loss taken where no formula writes one and nothing says which
+_GUESSED_LOSS = {"kind": "squared_error", "scale": Fraction(1, 2), "reduction": "sum",
+                 "batch": None}
+_GUESSED_LOSS_QUESTION = ("the loss (no formula defines it); guessed squared error, scale 1/2, "
+                          "summed")
+
 # --- the first network, and its neighbours --------------------------------------------------
 
 def first_network(features: Features) -> tuple[dict, list[str]]:
@@ -684,8 +690,7 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
                          f"taken as a generic loss {name}, summed")
     unstated = loss is None
     if unstated:
-        loss = {"kind": "squared_error", "scale": Fraction(1, 2), "reduction": "sum",
-                "batch": None}
+        loss = dict(_GUESSED_LOSS)
     layers = []
     hidden = {_stated_activation(features, number, count) for number in range(1, count)}
     hidden.discard(None)
@@ -726,8 +731,7 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
         questions.append("the loss (no formula defines it); guessed the cross entropy of "
                          f"the softmax output, {'averaged' if features.input_batch else 'summed'}")
     elif unstated:
-        questions.append("the loss (no formula defines it); guessed squared error, "
-                         "scale 1/2, summed")
+        questions.append(_GUESSED_LOSS_QUESTION)
     if loss["kind"] == "cross_entropy":   # `CE`: the one the output layer fits
         binary = layers[-1].get("activation") == "sigmoid"
         loss = {**loss, "kind": "binary_cross_entropy" if binary else
@@ -784,9 +788,8 @@ def _written_out_network(found: WrittenOut, features: Features, formulas: list[s
     questions = []
     loss = features.loss
     if loss is None:
-        loss = {"kind": "squared_error", "scale": Fraction(1, 2), "reduction": "sum"}
-        questions.append("the loss (no formula defines it); guessed squared error, scale 1/2, "
-                         "summed")
+        loss = dict(_GUESSED_LOSS)
+        questions.append(_GUESSED_LOSS_QUESTION)
     # (one sample, as such documents compute: a mean over the samples is its sum)
     network = {"samples": "single", "sizes": {}, "inputs": len(found.inputs),
                "layers": found.network_layers(),

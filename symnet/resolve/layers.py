@@ -346,9 +346,7 @@ class NotationReader:
                 raise Unresolvable("the loss of a pre-activation needs an element-wise output")
             squash = output.elementwise or output.function()
             return FunctionValue(loss.name, lambda z, y: loss.entry(squash(z), y), 2)
-        units = self.network.graph.nodes["Y"].symbols.shape[
-            1 if self.network.spec.samples == "rows" else 0]
-        return _loss_value(loss, spec.weight(self.network.batch, units))
+        return _loss_value(loss, spec.weight(self.network.batch, self.network.output_units))
 
     def _named_loss(self, name: str) -> FunctionValue:
         """`CE(y, \\hat{y})`: a standard loss called by its name (conventions table), whatever
