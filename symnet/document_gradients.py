@@ -200,7 +200,8 @@ class _NotStated(Exception):
 def _statements(document, notation, networks: Networks, form: VectorForm | None):
     """Every adjoint the document defines in vector form, by node; the last statement wins.
     With `form`, each statement also carries its right side as a matrix expression."""
-    owner_of_bar = networks.get(0, True).adjoints.owner_of_bar
+    network = networks.get(0, True)
+    owner_of_bar = network.adjoints.owner_of_bar
     stated: dict[str, Statement] = {}
     notes: list[str] = []
     for claim in document.claims:
@@ -225,6 +226,13 @@ def _statements(document, notation, networks: Networks, form: VectorForm | None)
                 if len(owners) != 1 or None in owners:
                     continue
                 node = next(iter(owners))
+                matrix_form = reading.rhs.form if isinstance(reading.rhs, MatrixValue) else None
+                if rhs is not None and rhs.shape == lhs.shape and \
+                        lhs.shape != network.graph.nodes[node].symbols.shape:
+                    # a gradient written as a row (a 1-D bias, the numerator layout): training
+                    # updates the parameter with it in the parameter's own shape
+                    lhs, rhs = lhs.T, rhs.T
+                    matrix_form = None if matrix_form is None else matrix_form.T
                 if rhs is None or rhs.shape != lhs.shape:
                     shape = "no matrix" if rhs is None else f"shape {rhs.shape}"
                     notes.append(f"{claim.id}: the derivative of {module_name(node)} is written "
@@ -232,7 +240,6 @@ def _statements(document, notation, networks: Networks, form: VectorForm | None)
                                  "not used")
                     stated.pop(node, None)
                     continue
-                matrix_form = reading.rhs.form if isinstance(reading.rhs, MatrixValue) else None
                 stated[node] = Statement(claim.id, lhs, rhs, matrix_form)
     return stated, notes
 

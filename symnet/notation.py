@@ -12,6 +12,10 @@ a value is a meaning:
     sample_loss                                           'L_i' = "sample_loss": L is the
                                                           loss, L_i each sample's own (of a
                                                           mean loss, before the averaging)
+    example_loss                                          'L' = "example_loss": L is one
+                                                          example's own loss, beside the cost
+                                                          of the batch (`J = \\frac1m
+                                                          \\sum_i L(a^{(i)}, y^{(i)})`)
 A layer is written `W^{(l)}`, `W^{[l]}` or `W^l`; a name of several letters (`dW^{[l]}`) is a
 symbol like any other.
     activation_function[l] | loss_function | loss_of_preactivation   functions
@@ -63,7 +67,7 @@ PARAMETERS_LAYER = "the parameters' layer"
 
 # what a document may put on the right of `key = ...`, for error messages
 KNOWN = sorted(VALUES | FUNCTIONS | MARKERS | {f"{kind}[l]" for kind in NODE_KINDS}
-               | {"units[l]", "sample_loss", "weight[2](i,j)"}
+               | {"units[l]", "sample_loss", "example_loss", "weight[2](i,j)"}
                | {"adjoint(...)", "sample_adjoint(...)", "-adjoint(...)"})
 
 
@@ -78,6 +82,8 @@ class Meaning:
     negative: bool = False     # "-adjoint(...)": minus the gradient, the delta rule's error
                                # term (\delta_j = -\partial E / \partial net_j)
     entries: tuple[int, ...] | None = None   # "weight[2](1,1)": that one entry, from 1
+    example: bool = False      # example_loss: the loss of the one example a formula is read
+                               # for; of the batch's formulas, only with that example's mark
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,8 @@ class Notation:
 def parse_meaning(text: str, key: str) -> Meaning:
     if text.strip() == "sample_loss":
         return Meaning("loss", per_sample=True)
+    if text.strip() == "example_loss":
+        return Meaning("loss", per_sample=True, example=True)
     if text.strip().startswith("-"):
         inner = parse_meaning(text.strip()[1:], key)
         if not inner.adjoint:

@@ -10,8 +10,8 @@ from typing import Any
 from .grammar import Relation
 from .network import Network
 from .notation import PARAMETERS_LAYER, Notation, marks_layer_with
-from .resolve import (Context, Indexed, MatrixValue, NeedsBatch, NoSuchLayer, Resolver,
-                      ShapeMismatch, Unresolvable)
+from .resolve import (Context, Indexed, MatrixValue, NeedsBatch, NoSuchLayer, OfOneExample,
+                      Resolver, ShapeMismatch, Unresolvable)
 from .resolve.values import UNIT, sample_vectors
 from .size_sets import Networks
 from .spec import NetworkSpec
@@ -74,16 +74,17 @@ def read_sides(link: Relation, latex: str, notation: Notation, networks: Network
     try:
         return _read_in(link, latex, notation, networks.get(size_set, False), False,
                         definitions, layer_shift, index_change, position, forms,
-                        sample_vectors=True)
+                        sample_vectors=True, one_example=isinstance(errors[True], OfOneExample))
     except (NeedsBatch, Unresolvable):
         raise errors[True] from None
 
 
 def _read_in(link, latex, notation, network, batch, definitions, layer_shift, index_change,
-             position, forms, sample_vectors=False) -> Reading:
+             position, forms, sample_vectors=False, one_example=False) -> Reading:
     context = Context(network, notation, latex, batch, layer_shift=layer_shift or {},
                       definitions=definitions, index_change=index_change or {}, forms=forms,
-                      sample_vectors=sample_vectors, sample_share=link.one_sample)
+                      sample_vectors=sample_vectors, sample_share=link.one_sample,
+                      one_example=one_example)
     for variable, value in layer_variables(notation, network, position):
         context.layers[variable] = value
     resolver = Resolver(context)
@@ -109,7 +110,7 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     lhs = _of_the_written_sample(lhs, rhs, resolver.sample_letters(), network)
     lhs, rhs = (resolver.as_compared(lhs, rhs, link.lhs),
                 resolver.as_compared(rhs, lhs, link.rhs))
-    lhs, rhs = _one_d_aligned(lhs, rhs)
+    lhs, rhs = _aligned(lhs, rhs, resolver.notes)
     if PARAMETERS_LAYER in context.layers and any(site[0] == "layer" for site in resolver.sites):
         # (`\frac{\partial C}{\partial w} = a^{(1)}`: which layer's w is meant is not said)
         raise Unresolvable("a weight or bias without its layer beside quantities written with "
@@ -218,17 +219,24 @@ def uses_layer_variable(latex: str, variable: str, notation: Notation) -> bool:
     return variable == PARAMETERS_LAYER or marks_layer_with(latex, variable, notation)
 
 
-def _one_d_aligned(lhs, rhs):
-    """A 1-D side (a bias's gradient, samples as rows) takes the orientation of the other."""
+def _aligned(lhs, rhs, notes: list[str]):
+    """A side that may be a row or a column (a bias's 1-D gradient with samples as rows; a
+    derivative of a scalar by a vector, which the numerator layout writes as a row) takes the
+    orientation of the other."""
     if isinstance(lhs, MatrixValue) and isinstance(rhs, MatrixValue) and \
             lhs.shape == rhs.shape[::-1] and 1 in lhs.shape:
-        if lhs.one_d:
-            return _transposed_value(lhs), rhs
-        if rhs.one_d:
-            return lhs, _transposed_value(rhs)
+        for index, side in enumerate((lhs, rhs)):
+            if side.one_d or side.either_layout:
+                if not side.one_d:
+                    notes.append("a derivative of a scalar by a vector read as a "
+                                 + ("row" if side.shape[1] == 1 else "column")
+                                 + ", as the other side writes it (the numerator layout's "
+                                 "Jacobian, the gradient's transpose)")
+                aligned = _transposed_value(side)
+                return (aligned, rhs) if index == 0 else (lhs, aligned)
     return lhs, rhs
 
 
 def _transposed_value(value: MatrixValue) -> MatrixValue:
     return MatrixValue(value.matrix.T, value.form.T if value.form is not None else None,
-                       one_d=True)
+                       one_d=value.one_d, either_layout=value.either_layout)

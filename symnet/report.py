@@ -159,7 +159,7 @@ def _link_views(claim) -> list[dict]:
     views = []
     for link, result in zip(chain, claim.links):
         written = f"{source_of(link.lhs, latex)} {link.relation} {source_of(link.rhs, latex)}"
-        message = result.message[:1].upper() + result.message[1:]
+        message = result.described[:1].upper() + result.described[1:]
         views.append({"math": _typeset(written), "text": written, "verdict": result.verdict,
                       "diagnosis": result.diagnosis, "message": tex_message(message)})
     return views

@@ -77,6 +77,25 @@ CASES = [
         r"\frac{\partial L}{\partial W_2} = a_1^T \delta_2",
         r"\frac{\partial L}{\partial b_2} = \sum \delta_2",
     ], (5, r"a_1^T \delta_2", r"\delta_2^T a_1", ("wrong", "transpose"))),
+    ("a layer, a comma and the entry's indices in one subscript",
+     {"samples": "single", **SOFTMAX_CE}, [
+        r"z_1 = W_1 x + b_1",
+        r"\frac{\partial L}{\partial z_{2,j}} = a_{2,j} - y_j",
+        r"\frac{\partial L}{\partial W_{2,ij}} = (a_{2,i} - y_i) a_{1,j}",
+        r"\frac{\partial L}{\partial a_{1,k}} = \sum_i W_{2,ik} (a_{2,i} - y_i)",
+        r"\frac{\partial a_{2,i}}{\partial z_{2,j}} = a_{2,i} (\delta_{ij} - a_{2,j})",
+    ], (3, r"W_{2,ik}", r"W_{2,ki}", ("wrong", "index"))),
+    ("the unit step by its names", {"samples": "single", "hidden": "relu"}, [
+        r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \odot \mathrm{step}(z^{(1)})",
+        r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \odot H(z^{(1)})",
+        r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \odot \operatorname{Heaviside}(z^{(1)})",
+    ], (0, r"(z^{(1)})", r"(-z^{(1)})", ("wrong", "other"))),
+    ("a loss as a trace, tanh's derivative with hyperbolic functions", {}, [
+        r"L = \frac12 \operatorname{tr}\left((A^{(2)} - Y)^T (A^{(2)} - Y)\right)",
+        r"L = \frac12 \mathrm{Tr}\left((A^{(2)} - Y) (A^{(2)} - Y)^T\right)",
+        r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \odot \operatorname{sech}^2(Z^{(1)})",
+        r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \odot \frac{1}{\cosh^2(Z^{(1)})}",
+    ], (2, r"\operatorname{sech}^2", r"\operatorname{sech}", ("wrong", "other"))),
     ("named layers", {}, [
         r"Z^h = W^h X + b^h",
         r"\hat{Y} = \sigma(W^o A^h + b^{o})",
@@ -1686,3 +1705,27 @@ def test_a_sums_unknown_bound_is_named_as_a_bound():
     assert result.verdict == "unchecked"
     assert "the sum's bound r is not a number, a size or a layer variable" in result.message
     assert "[network].sizes" in result.message
+
+
+def test_one_examples_loss_declared_beside_the_batchs():
+    """`'\\ell' = "example_loss"`: a formula of \\ell is read for one example (its whole
+    vectors that example's, its loss not divided by the batch), a formula of the batch with
+    \\ell is unchecked and says why, and J stays the mean loss of the batch."""
+    notation = {r"\ell": "example_loss", "J": "loss"}
+    claims = [r"\frac{\partial \ell}{\partial z^{(2)}} = (a^{(2)} - y) \odot a^{(2)} \odot "
+              r"(1 - a^{(2)})",
+              r"\frac{\partial J}{\partial Z^{(2)}} = \frac{1}{m} (A^{(2)} - Y) \odot A^{(2)} "
+              r"\odot (1 - A^{(2)})",
+              r"\frac{\partial \ell}{\partial z^{(2)}} = \frac{1}{m} (a^{(2)} - y) \odot "
+              r"a^{(2)} \odot (1 - a^{(2)})",
+              r"\frac{\partial \ell}{\partial b^{(2)}} = \sum_{i=1}^{m} (a^{(2)(i)} - "
+              r"y^{(i)}) \odot a^{(2)(i)} \odot (1 - a^{(2)(i)})"]
+    results = verdicts(claims, notation, reduction="mean")
+    assert outcomes(results) == [HOLDS, HOLDS, ("wrong", "factor"), ("unchecked", None)]
+    assert "one example's loss, in a formula of the batch" in results[3].message
+
+
+def test_the_trace_of_a_matrix_that_is_not_square_is_a_shape_error():
+    result = verdicts([r"L = \frac12 \operatorname{tr}(A^{(2)} - Y)"])[0]
+    assert (result.verdict, result.diagnosis) == ("wrong", "shape")
+    assert "not square" in result.message

@@ -542,3 +542,165 @@ def test_cases_for_the_output_and_the_inner_neurons(tmp_path, capsys):
                                                                 "units[l+1]")
     assert {layer["activation"] for layer in inference.network["layers"]} == {"sigmoid"}
     assert verdicts == [("holds", None)] * 6 + [("wrong", "sign"), ("wrong", "other")]
+
+
+NUMERATOR_LAYOUT = r"""# Backpropagation as a product of Jacobians
+
+The derivative of a scalar by a column vector is a row vector (numerator layout). One example
+$\mathbf{v}$ with target $\mathbf{g}$:
+
+$$\mathbf{p} = \mathbf{A}\mathbf{v} + \mathbf{e}$$
+
+$$\mathbf{q} = \tanh(\mathbf{p})$$
+
+$$\mathbf{s} = \mathbf{B}\mathbf{q} + \mathbf{f}$$
+
+$$C = \frac{1}{2}\|\mathbf{s} - \mathbf{g}\|^2$$
+
+$$\frac{\partial C}{\partial \mathbf{s}} = (\mathbf{s} - \mathbf{g})^\top$$
+
+$$\frac{\partial C}{\partial \mathbf{q}} = \frac{\partial C}{\partial \mathbf{s}} \frac{\partial \mathbf{s}}{\partial \mathbf{q}} = (\mathbf{s} - \mathbf{g})^\top \mathbf{B}$$
+
+$$\frac{\partial C}{\partial \mathbf{p}} = (\mathbf{s} - \mathbf{g})^\top \mathbf{B} \, \mathrm{diag}(1 - \mathbf{q}^2)$$
+
+$$\frac{\partial C}{\partial \mathbf{e}} = \frac{\partial C}{\partial \mathbf{p}}$$
+
+$$\frac{\partial C}{\partial \mathbf{B}} = (\mathbf{s} - \mathbf{g}) \mathbf{q}^\top$$
+
+$$\frac{\partial C}{\partial \mathbf{f}} = (\mathbf{g} - \mathbf{s})^\top$$
+
+$$\frac{\partial C}{\partial \mathbf{v}} = 2 (\mathbf{s} - \mathbf{g})^\top \mathbf{B} \, \mathrm{diag}(1 - \mathbf{q}^2) \mathbf{A}$$
+
+$$\frac{\partial C}{\partial \mathbf{B}} = \mathbf{q} (\mathbf{s} - \mathbf{g})^\top$$
+"""
+
+
+def test_gradients_by_vectors_written_as_rows_in_the_numerator_layout(tmp_path, capsys):
+    """The derivative of a scalar by a vector may be written as a row (the numerator layout,
+    where it is the vector's Jacobian), whole or as a chain of Jacobians; the verdict says it
+    was read so. A weight's gradient keeps the weight's shape, so its planted transpose is
+    found, as are the planted sign and factor. The target, a letter the conventions do not
+    know, is read from `\\|\\mathbf{s} - \\mathbf{g}\\|`. Training uses the row-written bias
+    gradients in the biases' shape."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "rows.md", NUMERATOR_LAYOUT)
+    assert inference.notation["g"] == "target" and inference.network["samples"] == "single"
+    assert verdicts == [("holds", None)] * 9 + [("wrong", "sign"), ("wrong", "factor"),
+                                                 ("wrong", "transpose")]
+    main(["check", str(tmp_path / "rows.md"), "--json", "-"])
+    messages = [claim.get("message", "") for claim in
+                json.loads(capsys.readouterr().out)["documents"][0]["claims"]]
+    assert "numerator layout" in messages[5] and "numerator layout" not in messages[8]
+    assert main(["train", str(tmp_path / "rows.toml"), "--gradient", "document",
+                 "--steps", "3", "--json", "-"]) == 0
+    run = json.loads(capsys.readouterr().out)
+    assert set(run["document_gradients"]) == {"b1", "b2"}
+
+
+EXAMPLE_LOSS_AND_COST = r"""# A two-layer classifier: the loss of one example and the cost
+
+For one example:
+
+$$z^{[1]} = W^{[1]} x + b^{[1]}$$
+
+$$a^{[1]} = \tanh(z^{[1]})$$
+
+$$z^{[2]} = W^{[2]} a^{[1]} + b^{[2]}$$
+
+$$\hat{y} = a^{[2]} = \sigma(z^{[2]})$$
+
+$$\mathcal{L}(\hat{y}, y) = -y \log \hat{y} - (1 - y) \log(1 - \hat{y})$$
+
+Over the $m$ training examples the cost is
+
+$$J = \frac{1}{m} \sum_{i=1}^{m} \mathcal{L}(\hat{y}^{(i)}, y^{(i)})$$
+
+For one example:
+
+$$\frac{\partial \mathcal{L}}{\partial z^{[2]}} = a^{[2]} - y$$
+
+$$\frac{\partial \mathcal{L}}{\partial W^{[2]}} = (a^{[2]} - y) a^{[1]T}$$
+
+$$\frac{\partial \mathcal{L}}{\partial z^{[1]}} = W^{[2]T} (a^{[2]} - y) \odot (1 - (a^{[1]})^2)$$
+
+Vectorized over the examples, with $A^{[0]} = X$:
+
+$$Z^{[1]} = W^{[1]} X + b^{[1]}$$
+
+$$A^{[1]} = \tanh(Z^{[1]})$$
+
+$$\frac{\partial J}{\partial W^{[2]}} = \frac{1}{m} (A^{[2]} - Y) A^{[1]T}$$
+
+$$\frac{\partial J}{\partial b^{[2]}} = \frac{1}{m} \sum_{i=1}^{m} (a^{[2](i)} - y^{(i)})$$
+
+$$\frac{\partial J}{\partial W^{[1]}} = \frac{1}{m} \left(W^{[2]T} (A^{[2]} - Y) \odot (1 - (A^{[1]})^2)\right) X^T$$
+
+$$\frac{\partial \mathcal{L}}{\partial W^{[2]}} = \frac{1}{m} (a^{[2]} - y) a^{[1]T}$$
+
+$$\frac{\partial J}{\partial W^{[1]}} = \frac{1}{m} \left(W^{[2]T} (A^{[2]} - Y) \odot (1 - A^{[1]})\right) X^T$$
+"""
+
+
+def test_the_loss_of_one_example_beside_the_cost_of_the_batch(tmp_path, capsys):
+    """`\\mathcal{L}(\\hat{y}, y)` written for one example and `J = \\frac{1}{m} \\sum_i
+    \\mathcal{L}(\\hat{y}^{(i)}, y^{(i)})`: L is one example's loss, J the network's (the mean),
+    and the samples are columns. Formulas of L are read for one example, those of J for the
+    batch; the planted 1/m in a formula of one example and the planted derivative of tanh are
+    found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "cost.md",
+                                               EXAMPLE_LOSS_AND_COST)
+    assert inference.notation[r"\mathcal{L}"] == "example_loss"
+    assert inference.notation["J"] == "loss"
+    assert inference.network["samples"] == "columns"
+    assert inference.network["loss"]["reduction"] == "mean"
+    assert verdicts == [("holds", None)] * 15 + [("wrong", "factor"), ("wrong", "other")]
+
+
+LOGISTIC_REGRESSION = r"""# Logistic regression as a one-neuron network
+
+For one example $x \in \mathbb{R}^{n}$ with label $y \in \{0, 1\}$:
+
+$$z = w^T x + b$$
+
+$$a = \sigma(z)$$
+
+$$\mathcal{L}(a, y) = -\left(y \log a + (1 - y) \log(1 - a)\right)$$
+
+$$\frac{\partial \mathcal{L}}{\partial a} = -\frac{y}{a} + \frac{1 - y}{1 - a}$$
+
+$$\frac{\partial \mathcal{L}}{\partial z} = a - y$$
+
+$$\frac{\partial \mathcal{L}}{\partial w} = x (a - y)$$
+
+$$\frac{\partial \mathcal{L}}{\partial b} = a - y$$
+
+For $m$ examples stacked as columns of $X$:
+
+$$Z = w^T X + b$$
+
+$$A = \sigma(Z)$$
+
+$$J = -\frac{1}{m} \sum_{i=1}^{m} \left(y^{(i)} \log a^{(i)} + (1 - y^{(i)}) \log(1 - a^{(i)})\right)$$
+
+$$\frac{\partial J}{\partial w} = \frac{1}{m} X (A - Y)^T$$
+
+$$\frac{\partial J}{\partial b} = \frac{1}{m} \sum_{i=1}^{m} (a^{(i)} - y^{(i)})$$
+
+$$w := w - \alpha \frac{\partial J}{\partial w}$$
+
+$$\frac{\partial J}{\partial w} = \frac{1}{m} X^T (A - Y)$$
+
+$$\frac{\partial J}{\partial b} = \sum_{i=1}^{m} (a^{(i)} - y^{(i)})$$
+"""
+
+
+def test_the_loss_of_one_example_and_the_cost_both_written_out(tmp_path, capsys):
+    """The cost written out as the mean of what the example's loss writes: the same reading;
+    the weight vector of `w^T X` is a column beside samples as columns. The planted transpose
+    of X (a shape error) and the planted missing 1/m are found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "logistic.md",
+                                               LOGISTIC_REGRESSION)
+    assert (inference.notation[r"\mathcal{L}"], inference.notation["J"]) == ("example_loss",
+                                                                           "loss")
+    assert (inference.network["samples"], inference.network["weights"]) == ("columns",
+                                                                             "in_out")
+    assert verdicts == [("holds", None)] * 13 + [("wrong", "shape"), ("wrong", "factor")]

@@ -22,13 +22,14 @@ from lark import Token, Tree
 
 from ..conventions import FUNCTION_NAMES, LAYER_NAMES, SYMBOLS, UNIT_SETS, ascii_latex
 from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
+from ..notation import normalise
 from ..resolve.trees import name_of, written_tokens
 from .chain import LAYERED_KINDS, LOSS_LETTERS, Chain
 from .letters import (at_every_layer, compared, cross_entropy_target, entries_of_one_layer,
                       increments_as_gradients, iteration_letter, read_difference,
                       read_error_letters, read_named_derivative)
-from .losses import (loss_of, read_mean_of_terms, read_minibatch_sum, regularization,
-                     sum_of_its_samples)
+from .losses import (cost_of, example_and_cost, loss_of, read_mean_of_terms,
+                     read_minibatch_sum, regularization, sum_of_its_samples)
 from .neurons import Neurons
 from .scalars import WrittenOut, loss_name, target_rows, written_out
 from .trials import concrete_functions, error_terms, neighbours, unstated_loss, used_sizes
@@ -81,7 +82,8 @@ class Features:
     weighted: bool = False              # a formula computes a layer from a weight
     loss_names: set[str] = field(default_factory=set)   # losses differentiated (`\partial C`)
     l2: dict | None = None              # `\frac{\lambda}{2} \|W\|^2`
-    stacked: bool = False               # capital A, Z: every sample's vectors side by side
+    # capital A, Z: every sample's vectors side by side (unless the document's own names)
+    stacked_letters: set[str] = field(default_factory=set)
     own_symbols: dict[str, str] = field(default_factory=dict)   # `Y = W X`: Y is the output
     affine_activations: dict[str, str] = field(default_factory=dict)   # `a^{(k)} = W h + b`
     delta_marks: dict[int, str] = field(default_factory=dict)   # `\delta_3`: 3 -> its key
@@ -95,6 +97,8 @@ class Features:
     batch_name: str | None = None       # `\sum_{i \in Batch}`: the samples' set, named
     compared: list[str] = field(default_factory=list)   # `\|z - t\|^2`: output, target
     loss_letters: set[str] = field(default_factory=set)   # `J = \frac{1}{2N} \|...\|^2`: J
+    written_losses: dict[str, dict] = field(default_factory=dict)   # letter -> its loss's kind
+    loss_texts: dict[str, str] = field(default_factory=dict)   # letter -> its formula
     # `E = \hat{Y} - Y` after it: a loss letter of the conventions that is something else here
     other_loss_letters: set[str] = field(default_factory=set)
     widths: set[tuple[str, str]] = field(default_factory=set)   # `m_l` in a space: (m, l)
@@ -114,6 +118,11 @@ class Features:
     named_steps: dict[str, int] = field(default_factory=dict)   # `r = W^{[2]} a^{[1]}`: r, 2
     chain_unmarked: bool = False        # `z = w^T x + b`: the chain's layers carry no numbers
     subscripted: set[str] = field(default_factory=set)   # layered letters with `_2`: w of `w_2`
+
+    @property
+    def batch_written(self) -> bool:
+        """The formulas write the batch: the input `X`, or stacked layers `A`, `Z`."""
+        return bool(self.input_batch or self.stacked_letters)
 
 
 @dataclass
@@ -216,6 +225,12 @@ def _read_chain(chain: Chain, features: Features) -> None:
     features.own_symbols = {**at_every_layer(chain.rows, first, chain.layers),
                             **features.own_symbols}
     numbered = {row_letter(name) for name in chain.rows}
+    # (`\mathbf{A} \mathbf{v}`: A is the document's weight, no stack of activations)
+    features.stacked_letters -= {normalise(name) for name, meaning in chain.rows.items()
+                                 if not meaning.startswith(("activation", "preactivation"))}
+    # (the loss names `\mathbf{s}` plainly, `s`, as symnet reads it; the chain as written)
+    written = {normalise(name): name for name in chain.rows}
+    features.compared = [written.get(name, name) for name in features.compared]
     roles = [features.own_symbols.get(name) for name in features.compared]
     if roles.count("output") == 1 and roles.count(None) == 1:
         # `\|t_q - y_q\|` where y is the output: t is the target, whatever the order
@@ -270,7 +285,7 @@ def _read_layers(tree, features: Features) -> None:
         if node.data == "name" and str(node.children[0]) in ("x", "X"):
             features.input_batch = features.input_batch or str(node.children[0]) == "X"
         if node.data == "name" and str(node.children[0]) in ("A", "Z"):
-            features.input_batch = features.stacked = True
+            features.stacked_letters.add(str(node.children[0]))
         if node.data == "frac" and len(node.children) == 3:
             numerator = unbraced(node.children[1])
             if isinstance(numerator, Tree) and numerator.data == "juxtaposition":
@@ -442,6 +457,8 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
             features.other_loss_letters.add(base)
         elif written is not None:
             features.loss_letters.add(base)
+            features.written_losses[base] = written
+        features.loss_texts[base] = sides[-1][1]
         features.loss = written or features.loss or _generic_loss(rhs)
         if written is not None and written["kind"] == "squared_error" and any(
                 _LAYERED.get(base_of(node)) == "preactivation" and layer_mark(node) is None
@@ -725,11 +742,11 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
         layers.append(layer)
     if unstated and layers[-1].get("activation") == "softmax":
         # a softmax output is trained with the cross entropy; a batch's, averaged
-        reduction = "mean" if features.input_batch else "sum"
+        reduction = "mean" if features.batch_written else "sum"
         loss = {"kind": "categorical_cross_entropy", "scale": Fraction(1),
                 "reduction": reduction, "batch": None}
         questions.append("the loss (no formula defines it); guessed the cross entropy of "
-                         f"the softmax output, {'averaged' if features.input_batch else 'summed'}")
+                         f"the softmax output, {'summed' if reduction == 'sum' else 'averaged'}")
     elif unstated:
         questions.append(_GUESSED_LOSS_QUESTION)
     if loss["kind"] == "cross_entropy":   # `CE`: the one the output layer fits
@@ -741,13 +758,13 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
                                   for number in range(1, count)}, output: 2}
     if any(layer.get("activation") == "softmax" for layer in layers[-1:]):
         sizes[output] = 3
-    batch = loss.get("batch") or features.batch_name or ("m" if features.input_batch else None)
+    batch = loss.get("batch") or features.batch_name or ("m" if features.batch_written else None)
     samples = "single"
     # a capital X alone is not a batch: it is one when the loss averages or the formulas
     # index samples, or compute capital (stacked) layers; a sum over a named set of samples
     # is one too
-    if features.input_batch and (loss.get("batch") or features.sample_letters or
-                                 features.stacked) or features.batch_name or \
+    if features.batch_written and (loss.get("batch") or features.sample_letters or
+                                   features.stacked_letters) or features.batch_name or \
             loss.get("batch") and features.sample_letters:   # `x_n` beside `\frac1M \sum_n`
         samples = "rows" if features.input_first else "columns"
     elif features.input_first:   # `h W`: one sample as a row vector, or the loss's batch
@@ -822,8 +839,13 @@ def infer_network(formulas: list[str], check) -> Inference:
     scalars = written_out(formulas)
     if scalars is not None:
         return _written_out_network(scalars, features, formulas, check)
+    example = example_and_cost(features.written_losses, features.loss_texts)
+    if example is not None:   # the network's loss is the cost, its mean over the samples
+        features.loss = cost_of(features, *example)
     network, questions = first_network(features)
     notation = {letter: "sample_index" for letter in sorted(features.sample_letters)}
+    if example is not None:
+        notation.update({example[0]: "example_loss", example[1]: "loss"})
     notation.update({letter: "layer_variable[1..last]"
                      for letter in sorted(features.layer_letters - {"l", "L"})})
     notation.update(features.own_symbols)

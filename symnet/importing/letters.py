@@ -213,9 +213,10 @@ def read_error_letters(features: Features) -> None:
 
 def compared(tree) -> list[str]:
     """`\\|z - t\\|^2`, `(o_k - t_k)^2`: the loss compares two names the conventions do not
-    know; the first is what the network outputs, the second its target (how losses are
-    written: prediction minus target). One of them may be the conventions' target (`y`): a
-    document that computes it (`y = W_2 z`, beside `\\|y - t\\|^2`) names its output so."""
+    know, or one they know and one they do not; the first is what the network outputs, the
+    second its target (how losses are written: prediction minus target). One of them may be
+    the conventions' target (`y`): a document that computes it (`y = W_2 z`, beside
+    `\\|y - t\\|^2`) names its output so."""
     for node in tree.iter_subtrees_topdown():
         arguments = [unbraced(child) for child in node.children[1:]
                      if isinstance(child, Tree)] if node.data == "call" else []
@@ -223,10 +224,14 @@ def compared(tree) -> list[str]:
             sides = arguments or [unbraced(node.children[0]), unbraced(node.children[2])]
             names = [name_of(side.children[0] if side.data == "scripted" else side)
                      for side in sides if isinstance(side, Tree) and
-                     side.data in ("name", "scripted")]
+                     side.data in ("name", "scripted", "styled")]
             known = [covered(side) and SYMBOLS.get(name) != "target"
                      for side, name in zip(sides, names)]
-            if len(names) == 2 and None not in names and not any(known) and \
+            # (`\|\mathbf{o} - \mathbf{t}\|`: one may be a name the conventions know, o,
+            # beside one they know nothing of)
+            unknown = [name for name, known_name in zip(names, known) if not known_name]
+            if len(names) == 2 and None not in names and unknown and \
+                    (len(unknown) == 2 or unknown[0] not in SYMBOLS) and \
                     not all(map(covered, sides)):
                 return names
             return []

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 # `\frac{1}{2} ...`, `\frac{1}{2m} ...`: half the loss, over a batch perhaps
 _HALF = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*(?:\{\s*2\s*([A-Za-z])?\s*\}|2)")
 # `(o_i - t_i)(o_i - t_i)`: a difference times itself (index notation's square)
-_SQUARED = re.compile(r"(\((?:[^()]*-[^()]*)\))\s*(?:\\cdot\s*)?\1")
+# `(Y - T)^\top (Y - T)`: a difference's transpose times itself (inside a trace)
+_SQUARED = re.compile(r"(\((?:[^()]*-[^()]*)\))\s*(?:\^\s*\{?\s*(?:T|\\top)\s*\}?\s*)?"
+                      r"(?:\\cdot\s*)?\1")
 # `+ \frac{1}{2} \lambda \sum W^2`, `+ \frac{\lambda}{2m} \|W\|^2`: a penalty after the data loss
 _PENALTY = re.compile(r"\+\s*(?=(?:\\[dt]?frac\s*\{[^{}]*\}\s*\{[^{}]*\}\s*)?\\lambda|"
                       r"\\[dt]?frac\s*\{\s*\\lambda)")
@@ -114,3 +116,46 @@ def loss_of(text: str) -> dict | None:
                  None)
     return {"kind": kind, "scale": scale, "reduction": reduction, "batch": batch,
             "units": units}
+
+
+# `\frac{1}{m} \sum_{i=1}^{m} \mathcal{L}(a^{(i)}, y^{(i)})`: a mean over the samples of a loss
+# letter called with one sample's values (the letter named in the call)
+_MEAN_OF_CALLS = re.compile(r"^\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*\{?\s*([A-Za-z])\s*\}?\s*"
+                            r"(?:\\left)?[\[(]?\s*\\sum\s*_\s*\{?\s*([a-z])[^\\]*?"
+                            r"(\\mathcal\s*\{\s*[A-Z]\s*\}|\\ell|[A-Za-z])\s*\(\s*[^()]*?"
+                            r"\^\s*\{\s*\(\s*\2\s*\)\s*\}")
+
+
+def example_and_cost(written: dict[str, dict], texts: dict[str, str]) -> tuple[str, str] | None:
+    """(example, cost): the letter of one example's loss and that of the batch's cost, where a
+    document writes both (`\\mathcal{L}(a, y) = -(y \\log a + ...)` for one example and `J =
+    -\\frac{1}{m} \\sum_i (...)` or `J = \\frac{1}{m} \\sum_i \\mathcal{L}(a^{(i)}, y^{(i)})`
+    for the batch); None where it writes one loss only."""
+    for cost, text in texts.items():
+        called = _MEAN_OF_CALLS.match(text)
+        if called and normal_letter(called.group(3)) in written and \
+                normal_letter(called.group(3)) != cost:
+            return normal_letter(called.group(3)), cost
+    examples = [letter for letter, loss in written.items() if loss["batch"] is None and
+                loss["reduction"] == "sum"]
+    costs = [letter for letter, loss in written.items() if loss["batch"] is not None]
+    if len(examples) == 1 and len(costs) == 1 and \
+            written[examples[0]]["kind"] == written[costs[0]]["kind"]:
+        return examples[0], costs[0]
+    return None
+
+
+def normal_letter(written: str) -> str:
+    """`\\mathcal {L}` -> `\\mathcal{L}`: a loss letter as the statements' names are."""
+    return re.sub(r"\s+", "", written)
+
+
+def cost_of(features: Features, example: str, cost: str) -> dict:
+    """The network's loss where the document writes one example's loss and the batch's cost:
+    the cost as written, or the example's loss averaged over the samples the cost's mean runs
+    over (`J = \\frac{1}{m} \\sum_i \\mathcal{L}(a^{(i)}, y^{(i)})`)."""
+    if cost in features.written_losses:
+        return features.written_losses[cost]
+    called = _MEAN_OF_CALLS.match(features.loss_texts[cost])
+    features.sample_letters.add(called.group(2))
+    return {**features.written_losses[example], "reduction": "mean", "batch": called.group(1)}

@@ -34,9 +34,11 @@ def neighbours(network: dict) -> list[tuple[str, dict]]:
     batch = named or next((name for name in network["sizes"] if not LAYER_SIZE.match(name)),
                           "m")
     # (samples, weights, batch): a batch, one sample as a column, one sample as a row
+    # (`w^T X`: samples as columns, a weight vector laid out as a column)
     for samples, weights, size in (("columns", "out_in", batch), ("rows", "in_out", batch),
                                    ("single", "out_in", None), ("single", "in_out", None),
-                                   ("rows", "out_in", batch), ("rows", "in_out", 1)):
+                                   ("rows", "out_in", batch), ("rows", "in_out", 1),
+                                   ("columns", "in_out", batch)):
         if (samples, weights, size) == (network["samples"], network.get("weights", "out_in"),
                                         network.get("batch") if samples != "single" else None):
             continue

@@ -9,10 +9,10 @@ together and dispatches the syntax-tree rules. `values` holds what they produce.
 from .algebra import BUILTIN_FUNCTIONS
 from .resolver import Resolver
 from .values import (IMPLICIT_SAMPLE, UNIT, Context, FunctionValue, Indexed, IndexMismatch,
-                     MatrixValue, NeedsBatch, NoSuchLayer, OutOfRange, ParameterLeftOut,
-                     ShapeMismatch, Unresolvable, as_matrix, merge_ranges)
+                     MatrixValue, NeedsBatch, NoSuchLayer, OfOneExample, OutOfRange,
+                     ParameterLeftOut, ShapeMismatch, Unresolvable, as_matrix, merge_ranges)
 
 __all__ = ["BUILTIN_FUNCTIONS", "IMPLICIT_SAMPLE", "UNIT", "Context", "FunctionValue",
-           "Indexed", "IndexMismatch", "MatrixValue", "NeedsBatch", "NoSuchLayer", "OutOfRange",
-           "ParameterLeftOut", "Resolver", "ShapeMismatch", "Unresolvable", "as_matrix",
-           "merge_ranges"]
+           "Indexed", "IndexMismatch", "MatrixValue", "NeedsBatch", "NoSuchLayer", "OfOneExample",
+           "OutOfRange", "ParameterLeftOut", "Resolver", "ShapeMismatch", "Unresolvable",
+           "as_matrix", "merge_ranges"]

@@ -38,7 +38,8 @@ class AlgebraReader:
 
     def _scale(self, value, factor, tree):
         if isinstance(value, MatrixValue):
-            return MatrixValue(value.matrix * factor, formed(lambda m: factor * m, value.form))
+            return MatrixValue(value.matrix * factor, formed(lambda m: factor * m, value.form),
+                               either_layout=value.either_layout)
         if isinstance(value, Indexed):
             return map_entries(value, lambda e: factor * e, lambda f: factor * f)
         raise Unresolvable("a function without arguments in a sum", column_of(tree))
@@ -117,10 +118,14 @@ class AlgebraReader:
             if self.term_repeats:   # (summed where the term ends, under Einstein's convention)
                 self.term_repeats[-1].update(a.free & b.free)
             return product
+        # (a scalar times a derivative by a vector is one too: `(s - y) \frac{\partial s}
+        # {\partial h}`, in either layout)
         if isinstance(a, Indexed) and not a.free and isinstance(b, MatrixValue):
-            return MatrixValue(b.matrix * a.at({}), formed(lambda s, m: s * m, a.form, b.form))
+            return MatrixValue(b.matrix * a.at({}), formed(lambda s, m: s * m, a.form, b.form),
+                               either_layout=b.either_layout)
         if isinstance(b, Indexed) and not b.free and isinstance(a, MatrixValue):
-            return MatrixValue(a.matrix * b.at({}), formed(lambda m, s: s * m, a.form, b.form))
+            return MatrixValue(a.matrix * b.at({}), formed(lambda m, s: s * m, a.form, b.form),
+                               either_layout=a.either_layout)
         if a is ONES and isinstance(b, MatrixValue):
             if hadamard:
                 return b
@@ -275,7 +280,8 @@ class AlgebraReader:
         row = sp.Matrix(1, len(a.matrix), list(a.matrix)) * b.matrix
         self.notes.append("a derivative of a matrix by a matrix read as the chain rule does: "
                           "the factor before it contracted with its Jacobian")
-        return MatrixValue(sp.Matrix(*b.by.shape, list(row)), one_d=self.is_one_d(b.by))
+        return MatrixValue(sp.Matrix(*b.by.shape, list(row)), one_d=self.is_one_d(b.by),
+                           either_layout=self.either_layout(b.by))
 
     def _transposed_chain(self, jacobian: Jacobian, vector: MatrixValue, tree) -> MatrixValue:
         """`(\\frac{\\partial a}{\\partial z})^T \\frac{\\partial L}{\\partial a}`: the
@@ -291,7 +297,8 @@ class AlgebraReader:
         self.notes.append("a transposed Jacobian times the vector after it, as the chain rule "
                           "reads it")
         return MatrixValue(sp.Matrix(*jacobian.by.shape, list(column)),
-                           one_d=self.is_one_d(jacobian.by))
+                           one_d=self.is_one_d(jacobian.by),
+                           either_layout=self.either_layout(jacobian.by))
 
     def as_compared(self, value, other, tree):
         """A Jacobian that is a whole side (`\\frac{\\partial z}{\\partial a} = W`) of vectors:
@@ -419,9 +426,9 @@ class AlgebraReader:
                                       value.form))
         return map_entries(value, lambda e: e ** exponent, lambda f: f ** exponent)
 
-    def _of_entries(self, function, arguments, tree) -> Indexed:
-        """`mean(X)`: a number from every entry of the argument, which is read entry by entry
-        (a vector squared in it stays a vector, whatever the other side is)."""
+    def _of_matrix(self, function, arguments, tree) -> Indexed:
+        """`mean(X)`, `\\operatorname{tr}(A)`: a number from the whole argument, which is read
+        entry by entry (a vector squared in it stays a vector, whatever the other side is)."""
         if len(arguments) != 1:
             raise Unresolvable(f"{function.name} takes 1 argument, found {len(arguments)}",
                                column_of(tree))
@@ -431,7 +438,12 @@ class AlgebraReader:
         finally:
             self.counterpart = outer
         if isinstance(value, MatrixValue):
-            return Indexed.scalar(function.of_entries(list(value.matrix)))
+            try:
+                return Indexed.scalar(function.of_matrix(value.matrix))
+            except sp.matrices.exceptions.NonSquareMatrixError:
+                raise ShapeMismatch(f"the {function.name} of a {value.shape[0]}x"
+                                    f"{value.shape[1]} matrix, which is not square",
+                                    column_of(tree)) from None
         if isinstance(value, Indexed) and not value.free:
             return value
         raise Unresolvable(f"{function.name} of something with free indices", column_of(tree))
@@ -446,8 +458,8 @@ class AlgebraReader:
         if function.chain_product:
             return self._chain_product([self.resolve(arg, factor=True) for arg in arguments],
                                        tree)
-        if function.of_entries is not None:
-            return self._of_entries(function, arguments, tree)
+        if function.of_matrix is not None:
+            return self._of_matrix(function, arguments, tree)
         values = [self._argument(arg) for arg in arguments]
         if function.random_matrix:
             sizes = [v.at({}) for v in values if isinstance(v, Indexed) and not v.free]
@@ -567,17 +579,25 @@ BUILTIN_FUNCTIONS: dict[str, FunctionValue] = {
     r"\log": _builtin("log", sp.log),
     r"\ln": _builtin("ln", sp.log),
     r"\tanh": _builtin("tanh", sp.tanh),
+    # the hyperbolic functions tanh's derivative is written with (`\operatorname{sech}^2`)
+    **{name: _builtin(name.lstrip("\\"), function) for name, function in (
+        ("sech", sp.sech), (r"\cosh", sp.cosh), (r"\sinh", sp.sinh))},
     r"\sigma": _builtin("sigmoid", ACTIVATIONS["sigmoid"].elementwise),
     r"\max": _builtin("max", sp.Max, 2),
-    "H": _builtin("Heaviside", lambda z: sp.Heaviside(z, sp.Rational(1, 2))),
+    # the unit step (a rectifier's derivative), by its names
+    **{name: _builtin("Heaviside", lambda z: sp.Heaviside(z, sp.Rational(1, 2)))
+       for name in ("H", "step", "Heaviside")},
     # the signum: `\sgn(\relu(x))` is how some notes write ReLU's derivative
     **{name: _builtin("sgn", sp.sign)
        for name in (r"\sgn", "sgn", "sign", r"\operatorname{sgn}")},
     # Dive into Deep Learning's prod(a, b): the product the chain rule needs
     "prod": FunctionValue("prod", None, 2, chain_product=True),
     # NumPy's mean (`np.mean(X)`): of every entry
-    "mean": FunctionValue("mean", None, of_entries=lambda entries: sp.Add(*entries) /
-                          len(entries)),
+    "mean": FunctionValue("mean", None, of_matrix=lambda matrix: sp.Add(*matrix) /
+                          len(matrix)),
+    # the trace of a square matrix (a loss written as one, `\operatorname{tr}(E^T E)`)
+    **{name: FunctionValue("trace", None, of_matrix=lambda matrix: matrix.trace())
+       for name in ("tr", "Tr", "trace")},
     # rand(n, m): a random n x m matrix, for initialisations `W \sim rand(N_1, N_0)`
     **{name: FunctionValue(name, None, 2, random_matrix=True) for name in ("rand", "randn")},
     # element-wise activations by the names documents write them with (conventions table)

@@ -79,7 +79,7 @@ class CalculusReader:
             value = function.at({})
             return MatrixValue(variable.matrix.applyfunc(
                 lambda s: self._diff(value, s, tree)), self._adjoint_form(value, variable),
-                one_d=self.is_one_d(variable))
+                one_d=self.is_one_d(variable), either_layout=self.either_layout(variable))
         if isinstance(function, MatrixValue):
             raise Unresolvable("the derivative of a matrix by an entry", column_of(tree))
         # d(loss of one sample) / d(that sample's entry) = M d(mean loss) / d(entry)
@@ -197,6 +197,15 @@ class CalculusReader:
             return False
         owner = self.graph.owner(variable.matrix[0])
         return owner is not None and self.graph.nodes[owner[0]].kind == "bias"
+
+    def either_layout(self, variable: MatrixValue) -> bool:
+        """The derivative of a scalar by this quantity may be written as a row or a column:
+        it is a vector, and not a weight (a weight of one row is still a matrix, whose
+        gradient has its shape)."""
+        if not variable.is_vector or not isinstance(variable.matrix[0], sp.Symbol):
+            return False
+        owner = self.graph.owner(variable.matrix[0])
+        return owner is not None and self.graph.nodes[owner[0]].kind != "weight"
 
     def _adjoint_form(self, value, variable: MatrixValue) -> MatrixExpr | None:
         """d loss / d (a whole node): that node's adjoint in the vector form."""

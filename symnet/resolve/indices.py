@@ -135,6 +135,23 @@ class IndexReader:
         return label is None or _is_number(subscript) or label in self.context.layers or \
             label in self.network.sizes or label in LAYER_NAMES
 
+    def _layer_then_indices(self, name: str, subscript):
+        """`z_{2,j}`, `W_{2,ij}`, `h_{l-1,k}`: a layer, a comma, then as many entry indices as
+        the quantity has (one, two for a weight): (layer, indices); else (None, subscript), as
+        for `w_{i,j}` or the entry `W_{1,2}`."""
+        parts = subscript.children if subscript.data == "script_list" else []
+        commas = [index for index, part in enumerate(parts) if isinstance(part, Token)]
+        if not commas or not self._subscript_layer(name, parts[0]):
+            return None, subscript
+        rest = parts[commas[0] + 1:]
+        count = sum(len(part.children) if part.data == "juxtaposition" else 1
+                    for part in rest if isinstance(part, Tree))
+        kinds = {entry.meaning.kind for entry in self.context.notation.by_base(normalise(name))
+                 if entry.variable is not None or entry.layer is not None}
+        if len(kinds) != 1 or count != (2 if kinds == {"weight"} else 1):
+            return None, subscript
+        return parts[0], Tree("script_list", rest, subscript.meta)
+
     def _read_superscript(self, tree):
         """`(2)`, `(2),m`, `(1)T`, `T`, `\\top`, `2`, `m` -> (layer, sample, transpose, power)."""
         if tree is None:

@@ -13,7 +13,7 @@ from ..notation import NODE_KINDS, Entry, normalise
 from ..registry import LOSSES
 from .trees import column_of, label_of, name_of
 from .values import (FunctionValue, Indexed, IndexMismatch, MatrixValue, NoSuchLayer,
-                     Unresolvable, Value, formed, map_entries)
+                     OfOneExample, Unresolvable, Value, formed, map_entries)
 
 
 class NotationReader:
@@ -294,6 +294,10 @@ class NotationReader:
         if meaning.kind == "loss" and sample is not None and not meaning.adjoint and \
                 not self.adjoint_wanted:
             return self._sample_loss(entry, sample, tree)
+        if meaning.example and not self.network.per_sample:
+            # (read for one example, the formula's whole vectors are then that example's)
+            raise OfOneExample(f"{entry.key} is one example's loss, in a formula of the batch: "
+                               "write which example, or the batch's loss", column_of(tree))
         node = self._node_name(meaning.kind, meaning.layer, bound, tree)
         adjoint = meaning.adjoint
         if self.adjoint_wanted and not adjoint:   # \bar{z}: under a bar, z's adjoint

@@ -226,6 +226,8 @@ class QuantityReader:
         if layer_tree is None and subscript is not None and \
                 self._subscript_layer(name, subscript):
             layer_tree, subscript = subscript, None   # `W_2`, `z_l`: the subscript is the layer
+        elif layer_tree is None and subscript is not None:
+            layer_tree, subscript = self._layer_then_indices(name, subscript)
         indices = self._read_subscript(subscript) if subscript is not None else []
         if loss_sample == 0 and self.network.spec.l2 is not None and not self._own_loss(name):
             # `C_0` beside a regularization, which belongs to no sample: the loss without it
@@ -366,7 +368,10 @@ class QuantityReader:
         sized = name if not indices else name + "_" + "".join(
             str(i + 1) if isinstance(i, int) else i for i in indices)   # N_1: a size's name
         if sized in self.network.sizes:
-            if self.network.spec.batch == sized and not self.context.batch:
+            # (the batch's size in one sample's formula is the batch's: unless the formula is
+            # one example's, `\frac{1}{m} \frac{\partial \mathcal{L}}{\partial W}`)
+            if self.network.spec.batch == sized and not self.context.batch and \
+                    not self.context.one_example:
                 raise NeedsBatch
             form = None if self.context.forms is None else \
                 self.context.forms.spec.size_symbol(sized)
@@ -482,7 +487,8 @@ class QuantityReader:
         return self._meaning_value(output, None, indices, sample, tree)
 
     def _size(self, name: str) -> int:
-        if name == self.network.spec.batch:
+        # (a formula of one example's loss keeps the batch's size)
+        if name == self.network.spec.batch and not self.context.one_example:
             return self.network.batch
         return self.network.sizes[name]
 

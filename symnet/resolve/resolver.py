@@ -567,7 +567,8 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             # `\Sigma'(z)`: the diagonal matrix of the entries of `\sigma'(z)`
             return self._diagonal_matrix(
                 self.resolve(Tree("call", [diagonal, arguments[0]], tree.meta)), tree)
-        output = self._network_output(callee, arguments, tree)
+        output = self._network_output(callee, arguments, tree) or \
+            self._example_loss_of_sample(callee, arguments)
         if output is not None:
             return output
         try:
@@ -602,6 +603,20 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             # `\varepsilon(z, y)`: a named value followed by its arguments, as documentation
             return function
         return self._multiply(function, self.resolve(group), "", tree)
+
+    def _example_loss_of_sample(self, callee, arguments) -> Indexed | None:
+        """`\\mathcal{L}(a^{(i)}, y^{(i)})` with `\\mathcal{L}` one example's loss: the own
+        loss of the one sample its arguments mark. None for any other call."""
+        entries = self.context.notation.by_base(normalise(name_of(callee) or "")) \
+            if isinstance(callee, Tree) else []
+        if not any(entry.meaning.example for entry in entries):
+            return None
+        samples = {str(token) for token in written_tokens(arguments)} & self.sample_letters()
+        if len(samples) != 1:
+            return None
+        sample = samples.pop()
+        self.loss_samples.add(sample)
+        return self.loss_of_sample(sample, own=True)
 
     def _diagonal_function(self, callee) -> Tree | None:
         """`\\Sigma'` where the notation does not name `\\Sigma`: the capital of a function's

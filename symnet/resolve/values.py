@@ -39,6 +39,11 @@ class NoSuchLayer(Unresolvable):
     last l): the formula is meant for the other values."""
 
 
+class OfOneExample(Unresolvable):
+    """One example's own loss (`'\\mathcal{L}' = "example_loss"`) in a formula read on the
+    batch: the formula is that example's."""
+
+
 class LayerLeftOut(Unresolvable):
     """A layered symbol written without its layer (`a` where the notation has `a^{(l)}`)."""
 
@@ -86,10 +91,17 @@ class MatrixValue:
     # a bias's gradient with samples as rows: NumPy's 1-D vector, a row or a column as the
     # other side of the claim has it (`x W + b` and `\\frac{\\partial J}{\\partial b} = \\delta`)
     one_d: bool = False
+    # a derivative of a scalar by a vector: the gradient, a column as the vector is, or in the
+    # numerator layout its Jacobian, a row; a whole side takes the other side's orientation
+    either_layout: bool = False
 
     @property
     def shape(self) -> tuple[int, int]:
         return self.matrix.shape
+
+    @property
+    def is_vector(self) -> bool:
+        return 1 in self.shape and self.shape != (1, 1)
 
 
 @dataclass
@@ -118,7 +130,7 @@ class FunctionValue:
     random_matrix: bool = False       # rand(n, m): only its shape means something here
     of_matrices: Callable | None = None   # a loss of whole outputs and targets, `l(o, y)`
     chain_product: bool = False       # D2L's prod(a, b): the product the chain rule needs
-    of_entries: Callable | None = None   # mean(X): a number from all of a matrix's entries
+    of_matrix: Callable | None = None   # mean(X), tr(A): a number from a whole matrix
 
     def derivative(self) -> "FunctionValue":
         if self.apply is None:
@@ -176,6 +188,7 @@ class Context:
     forms: Any = None      # the network's VectorForm: values then carry matrix-level forms
     sample_vectors: bool = False   # for one sample, whole matrices are that sample's vectors
     sample_share: bool = False     # the claim is one sample's term of a sum over the samples
+    one_example: bool = False      # of one example's loss: the batch's size keeps its value
 
     @property
     def index_origin(self) -> int:

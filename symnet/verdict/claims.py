@@ -61,7 +61,7 @@ def judge(claim_id: str, latex: str, notation: Notation,
         return Verdict(claim_id, written, "holds", "symbolic",
                        message=f"defines {name} (used by later claims)")
     running = _running(chain, notation, networks, state)
-    results, messages = [], []
+    results, messages, said = [], [], set()
     positions = layer_positions(latex, notation, networks.spec)
     if running:   # the first link assigns; the others read the value from before it
         results.append(LinkResult("holds", "symbolic"))
@@ -80,9 +80,11 @@ def judge(claim_id: str, latex: str, notation: Notation,
         result = _judge_at_positions(link, latex, notation, networks, state, positions)
         if result.verdict == "approximation" and link.relation in APPROXIMATE:
             state.approximations.append((claim_id, link, latex))
-        message = result.message
-        # a link that does not hold is named; a holding link's remarks (how symnet read it)
-        # are said once for the chain
+        # a link that does not hold is named; how a link read a notation is said once for
+        # the chain
+        notes = [note for note in result.notes if note not in said]
+        said.update(result.notes)
+        message = "; ".join(filter(None, [result.message, *notes]))
         if len(chain) > 1 and result.verdict != "holds":
             message = f"link {number} ({' '.join(source_of(link.lhs, latex).split())[:30]} " \
                       f"{link.relation} ...): {message}".rstrip(": ")
@@ -375,9 +377,8 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
                           missing_layer=isinstance(error, NoSuchLayer),
                           parameter_left_out=isinstance(error, ParameterLeftOut))
     result = _judge_readings(link, latex, notation, networks, state, position, readings)
-    notes = [link.note, *readings[0].notes]
-    if any(notes):   # how symnet read an informal notation, said with the verdict
-        result.message = "; ".join(filter(None, [result.message, *notes]))
+    # how symnet read an informal notation, said with the verdict
+    result.notes = [note for note in [link.note, *readings[0].notes] if note]
     return result
 
 

@@ -89,3 +89,9 @@ class LinkResult:
     parameter_left_out: bool = False   # unreadable while `w` (no layer) has no layer bound
     all_sizes: bool = False         # proved as matrix algebra, for every size
     scale: Any = None               # for diagnosis = factor: right side / exact, a SymPy number
+    notes: list[str] = field(default_factory=list)   # how it read informal notations
+
+    @property
+    def described(self) -> str:
+        """The message, with how the link read the document's notations."""
+        return "; ".join(filter(None, [self.message, *self.notes]))
