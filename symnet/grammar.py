@@ -97,9 +97,13 @@ script_atom: LETTER | NUMBER | COMMAND | TOP
     | NABLA                                -> nabla
     | SLICE                                -> slice
     | _CASES_OPEN case_row (_ROW_BREAK case_row)* _ROW_BREAK? _CASES_CLOSE -> cases
+    | _MATRIX_OPEN matrix_row (_ROW_BREAK matrix_row)* _ROW_BREAK? _MATRIX_CLOSE -> matrix
+    | ELLIPSIS                             -> ellipsis
 
 // `\begin{cases} 1 & z > 0 \\ 0 & \text{otherwise} \end{cases}`: a value and its condition
 case_row: expr _CELL argument
+// `\begin{bmatrix} a_{11} & \cdots & a_{1n} \\ \vdots & \ddots & \vdots \end{bmatrix}`: entries
+matrix_row: [expr] (_CELL [expr])*   // an entry may be left empty beside dots
 
 // LaTeX commands end where the letters end: \to must not match the start of \top
 RELATION.2: /=|:=|\\(?:in|approx|simeq|equiv|leftarrow|rightarrow|longleftarrow|longrightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim)(?![a-zA-Z])/
@@ -124,6 +128,9 @@ TOP.2: /\\(?:top|intercal)(?![a-zA-Z])/
 PRIME: "'" | "\\prime"
 _CASES_OPEN.3: /\\begin\{[dr]?cases\*?\}/
 _CASES_CLOSE.3: /\\end\{[dr]?cases\*?\}/
+_MATRIX_OPEN.3: /\\begin\{(?:[pbBvV]?matrix\*?|array)\}(?:\s*\{[lcr|\s]*\})?/
+_MATRIX_CLOSE.3: /\\end\{(?:[pbBvV]?matrix\*?|array)\}/
+ELLIPSIS.3: /\\(?:cdots|vdots|ddots|ldots|dots)(?![a-zA-Z])/
 _ROW_BREAK: "\\\\"
 _CELL: "&"
 // |x|, ||x||, \|x\|, \Vert x \Vert, \lVert x \rVert: whether a bar opens or closes is
@@ -165,7 +172,8 @@ class _Disambiguate:
     always_accept = ("BAR",)   # used by no rule: the parser sees _OPEN_BAR and _CLOSE_BAR
     _OPENS_AFTER = {"(", "[", "{", "\\{", "^", "_"}
     _OPENS_AFTER_TYPES = {"ADDOP", "MULOP", "RELATION", "SEPARATOR", "SUM", "FRAC", "ACCENT",
-                          "STYLE", "_OPEN_BAR", "_CASES_OPEN", "_CELL", "_ROW_BREAK", "COMPARE"}
+                          "STYLE", "_OPEN_BAR", "_CASES_OPEN", "_MATRIX_OPEN", "_CELL",
+                          "_ROW_BREAK", "COMPARE"}
     _SCRIPTS = {"^", "_", "'", "\\prime"}
 
     def process(self, stream):
@@ -234,6 +242,16 @@ _TRAILING = re.compile(r"(?:[\s,]+\(\d+\))?[\s.,;]*$")
 # a remark after the formula: `, \quad \text{size } [N \times M]`, `\qquad (As, ...)`
 _REMARK = re.compile(r",?\s*(?:\\q?quad\s*(?:\\(?:text|mbox)\{|\()|,\s*\\(?:text|mbox)\{).*$",
                      re.S)
+# the range of a formula's indices, before or after it: `\forall i, j:`, `\quad \forall i, j`,
+# `, \; k = 1, \ldots, K`, `\text{ for all } i, j` (symnet checks every entry anyway)
+_LETTERS = r"[a-zA-Z](?:\s*,\s*[a-zA-Z])*"
+_QUANTIFIED_AFTER = re.compile(
+    r"(?:\s|,|\\[;,:! ]|\\q?quad(?![a-zA-Z])|~)*"
+    r"(?:\\forall\s*" + _LETTERS + r"(?:\s*\\in\s*[^=]*)?"
+    r"|[a-zA-Z]\s*=\s*[01]\s*,\s*(?:[0-9]\s*,\s*)?(?:\\[lc]?dots|\.\.\.)\s*,\s*[^,=]{1,12}"
+    r"|\\(?:text|mbox)\s*\{\s*(?:for\s+(?:all|every|each)|for)\s*\}\s*" + _LETTERS + r")"
+    r"\s*[.,;]?\s*$")
+_QUANTIFIED_BEFORE = re.compile(r"^\s*\\forall\s*" + _LETTERS + r"\s*[:,]")
 # prose at the start of a line: `\mbox{Let }\delta_3 = ...`, `\text{Hidden layer output} = h
 # = ...`, `\text{Output} = x_3 = ...` (a label, when a relation follows in the same line)
 _PROSE_START = re.compile(r"\s*\\(?:text|mbox)\s*\{([^{}]*)\}(\s*&?\s*=)?(\s*\\q?quad)?")
@@ -263,6 +281,8 @@ _RESPELLED = [(re.compile(r"\^\s*\{?\s*\\prime\s*\}?"), "'"),
               (re.compile(r"\\dot\s*(?:\{\s*(?P<braced>\\[a-zA-Z]+|[A-Za-z])\s*\}|"
                           r"(?P<bare>\\[a-zA-Z]+|[A-Za-z]))(?=\s*(?:\\left)?\s*\()"),
                lambda match: (match.group("braced") or match.group("bare")) + "'"),
+              # an upright differential's d, `\mathrm{d}W`, is the d of `dW`
+              (re.compile(r"\\mathrm\s*\{\s*d\s*\}(?=\s*(?:[A-Za-z]|\\[A-Za-z]))"), "d"),
               (re.compile(r"^(\s*[^=]*?)\^\s*\{\s*(?:\+|\(?\s*(?:\\text\s*\{\s*)?new\s*\}?"
                           r"\s*\)?)\s*\}\s*(?:&\s*)?=(?!=)"),
                lambda match: match.group(1) + r" \gets")]
@@ -278,6 +298,8 @@ def blank_layout(latex: str, numpy: bool = True) -> str:
     text = _REMARK.sub(lambda match: " " * len(match.group()),
                        respell_numpy(latex) if numpy else latex)
     text = _blank_prose(text)
+    for pattern in (_QUANTIFIED_AFTER, _QUANTIFIED_BEFORE):
+        text = pattern.sub(lambda match: " " * len(match.group()), text)
     text = _LEADING_CONNECTIVE.sub(lambda match: " " * len(match.group()), text)
     text = _one_entry_matrices(text)
     # (a line break is matched, so that `\\ 1` is not read as `\` and a control space;
@@ -317,19 +339,22 @@ def _blank_prose(text: str) -> str:
 # from its condition and one case from the next, and words such as `\text{if }` are prose
 _ALIGNMENT = re.compile(r"&|\\\\|\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}")
 _CASES = re.compile(r"\\begin\{[dr]?cases\*?\}.*?\\end\{[dr]?cases\*?\}", re.S)
+# a matrix's cells and rows are its own (a matrix of one entry is a pair of parentheses)
+_MATRIX = re.compile(r"\\begin\{((?:[pbBvV]?matrix|array)\*?)\}.*?\\end\{\1\}", re.S)
 _CASE_PROSE = re.compile(r"\\(?:text|mbox|mathrm|textrm)\s*\{\s*,?\s*(?:if|for|when|where)?\s*\}"
                          r"|,(?=\s*(?:&|\\\\|\\end\{))|(?<=&)\s*,|\.(?=\s*(?:\\\\|\\end\{))")
 
 
 def _blank_alignment(text: str) -> str:
-    kept = [match.span() for match in _CASES.finditer(text)]
+    cases = [match.span() for match in _CASES.finditer(text)]
+    kept = cases + [match.span() for match in _MATRIX.finditer(text)]
 
     def blank(match) -> str:
         inside = any(start <= match.start() < end for start, end in kept)
         return match.group() if inside and _ALIGNMENT.fullmatch(match.group()) else \
             " " * len(match.group())
     text = _ALIGNMENT.sub(blank, text)
-    for start, end in kept:
+    for start, end in cases:
         text = text[:start] + _CASE_PROSE.sub(lambda match: " " * len(match.group()),
                                               text[start:end]) + text[end:]
     return text
@@ -432,7 +457,8 @@ def _expected(names) -> str:
 
 
 # the marks of a `cases` block: LALR's merged states expect them where they would not help
-_UNSUGGESTED = {"_CASES_OPEN", "_CASES_CLOSE", "_ROW_BREAK", "_CELL"}
+_UNSUGGESTED = {"_CASES_OPEN", "_CASES_CLOSE", "_MATRIX_OPEN", "_MATRIX_CLOSE", "ELLIPSIS",
+                "_ROW_BREAK", "_CELL"}
 _TOKEN_NAMES = {"RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('", "RSQB": "']'",
                 "LETTER": "a letter", "NUMBER": "a number", "DIGIT": "a digit",
                 "COMMAND": "a LaTeX command", "RELATION": "a relation such as '='",
@@ -481,9 +507,11 @@ def equations(latex: str, separators: re.Pattern = _LINE_BREAK) -> list[str]:
         if depths[match.start()] == 0 and not _STARTS_WITH_RELATION.match(latex[match.end():]):
             ends.append(match.start())    # the separator (`\\`, `\text{and}`) belongs to neither
             starts.append(match.end())
-    # a line break at the end of a block (`... \\` before `\end{align}`) ends nothing
+    # a line break at the end of a block (`... \\` before `\end{align}`) ends nothing, and
+    # the range of the indices after an equation (`, \quad i = 1, \dots, n`) is no equation
     bounds = [(start, end) for start, end in zip(starts, ends + [len(latex)])
-              if latex[start:end].strip() or len(starts) == 1]
+              if (latex[start:end].strip() and not _QUANTIFIED_AFTER.fullmatch(latex[start:end]))
+              or len(starts) == 1]
     return [" " * start + latex[start:end] + " " * (len(latex) - end) for start, end in bounds]
 
 

@@ -96,6 +96,26 @@ CASES = [
         r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \odot \operatorname{sech}^2(Z^{(1)})",
         r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \odot \frac{1}{\cosh^2(Z^{(1)})}",
     ], (2, r"\operatorname{sech}^2", r"\operatorname{sech}", ("wrong", "other"))),
+    ("matrices written entry by entry, also with entries elided", {"samples": "single"}, [
+        r"\frac{\partial L}{\partial b^{(2)}} = \begin{bmatrix} \delta^{(2)}_1 \\ "
+        r"\delta^{(2)}_2 \end{bmatrix}",
+        r"\frac{\partial L}{\partial W^{(2)}} = \begin{bmatrix} \delta^{(2)}_1 a^{(1)}_1 & "
+        r"\cdots & \delta^{(2)}_1 a^{(1)}_p \\ \vdots & \ddots & \vdots \\ \delta^{(2)}_q "
+        r"a^{(1)}_1 & \cdots & \delta^{(2)}_q a^{(1)}_p \end{bmatrix}",
+        r"\frac{\partial z^{(2)}}{\partial a^{(1)}} = \begin{pmatrix} \frac{\partial "
+        r"z^{(2)}_1}{\partial a^{(1)}_1} & \frac{\partial z^{(2)}_1}{\partial a^{(1)}_2} & "
+        r"\cdots \\ \frac{\partial z^{(2)}_2}{\partial a^{(1)}_1} & \cdots & \cdots \\ "
+        r"\vdots & & \ddots \end{pmatrix} = W^{(2)}",
+        r"\frac{\partial L}{\partial a^{(1)}} = \left[\begin{array}{c} \sum_k W^{(2)}_{k1} "
+        r"\delta^{(2)}_k \\ \vdots \\ \sum_k W^{(2)}_{kp} \delta^{(2)}_k "
+        r"\end{array}\right]",
+    ], (0, r"\delta^{(2)}_2 \end", r"\delta^{(2)}_1 \end", ("wrong", "other"))),
+    ("every entry summed by ones vectors, a function after an element-wise product",
+     {"reduction": "mean", **SOFTMAX_CE}, [
+        r"L = -\frac{1}{m} \mathbf{1}^\top \left[Y \odot \log A^{(2)}\right] \mathbf{1}",
+        r"L = -\frac{1}{m} \mathbf{1}^\top \left(Y \odot \log A^{(2)}\right) \mathbf{1}",
+        r"L = -\frac{1}{m} \operatorname{tr}\left(Y^\top \log A^{(2)}\right)",
+    ], (0, r"[Y \odot", r"[(1 - Y) \odot", ("wrong", "other"))),
     ("named layers", {}, [
         r"Z^h = W^h X + b^h",
         r"\hat{Y} = \sigma(W^o A^h + b^{o})",
@@ -110,6 +130,7 @@ CASES = [
         r"dZ^{[2]} = A^{[2]} - Y",
         r"dW^{[2]} = \frac{1}{m} dZ^{[2]} A^{[1]T}",
         r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \mathbb{1}(Z^{[1]} > 0)",
+        r"\mathrm{d}W^{[2]} = \frac{1}{m} \mathrm{d}Z^{[2]} A^{[1]T}",
         r"J = -\frac1m \sum_{i \in m} (y_i \log \hat{y}_i + (1 - y_i) \log(1 - \hat{y}_i))",
     ], (1, r"\frac{1}{m}", "", ("wrong", "factor"))),
     ("piecewise definitions with cases", {"hidden": "relu"}, [
@@ -1729,3 +1750,15 @@ def test_the_trace_of_a_matrix_that_is_not_square_is_a_shape_error():
     result = verdicts([r"L = \frac12 \operatorname{tr}(A^{(2)} - Y)"])[0]
     assert (result.verdict, result.diagnosis) == ("wrong", "shape")
     assert "not square" in result.message
+
+
+
+@pytest.mark.parametrize("claim,message", [
+    (r"\frac{\partial L}{\partial b^{(2)}} = \begin{bmatrix} \delta^{(2)}_1 \\ \vdots \\ "
+     r"a^{(2)}_q \end{bmatrix}", "differ in more than their indices"),
+    (r"L = (a^{(2)}_1 - y_1)^2 + \cdots + (a^{(2)}_q - y_q)^2", "only among a matrix's entries"),
+    (r"\frac{\partial L}{\partial b^{(2)}} = \begin{bmatrix} \delta^{(2)}_2 \\ \vdots \\ "
+     r"\delta^{(2)}_q \end{bmatrix}", "index 2 in place 1")])
+def test_a_matrix_whose_elided_entries_follow_no_pattern_is_unchecked(claim, message):
+    result = verdicts([claim], samples="single")[0]
+    assert result.verdict == "unchecked" and message in result.message, result.message

@@ -314,3 +314,24 @@ def test_two_errors_in_one_link_are_both_put_right(wrong_claim, setup):
     assert correction is not None and correction.edit.count(";") == 1, correction
     assert checked(setup, [correction.latex]).claims[0].verdict == "holds", correction.latex
     assert r"\frac{\partial L}{\partial A" not in correction.latex   # edited, not re-derived
+
+
+def test_a_spurious_coefficient_before_parentheses_is_removed():
+    """`\\frac{1}{m} (A - Y)` (a coefficient the grammar reads as called with the group) is
+    put right by removing the coefficient, not by multiplying by its inverse."""
+    claim = (r"\frac{\partial L}{\partial Z^{(2)}} = (A^{(2)} - Y) \odot A^{(2)} \odot "
+             r"(1 - A^{(2)})")
+    verdict = checked(COLUMNS, [claim.replace("= (", r"= \frac{1}{m} (")]).claims[0]
+    assert (verdict.verdict, verdict.diagnosis) == ("wrong", "factor")
+    assert verdict.correction.latex == claim
+
+
+def test_a_document_that_marks_layers_with_subscripts_gets_its_lines_so():
+    """With layers as subscripts (`W_2`), a square elsewhere (`\\|W_1\\|_F^2`) is no layer
+    mark: symnet's line writes `W_{2}`, not `W^{2}`."""
+    claims = [r"Z_1 = W_1 X + b_1",
+              r"\frac{\partial L}{\partial W_2} = \frac{\partial L}{\partial Z_2} A_1^T",
+              r"R = \|W_1\|_F^2 + \|W_2\|_F^2"]
+    line = _counterparts(COLUMNS, claims)[1].counterpart
+    assert "W_{2}" in line or "Z_{2}" in line, line
+    assert "^{2}" not in line, line

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symnet.grammar import ClaimSyntaxError, blank_layout, links, parse_claim
+from symnet.grammar import ClaimSyntaxError, blank_layout, equations, links, parse_claim
 
 NOTATION = [
     r"W^{(2)} = w^l",                                   # layer superscripts
@@ -110,6 +110,10 @@ def test_parentheses_followed_by_a_script_are_a_group_not_a_call():
     (r"\mbox{Output} = x_3 = f_3(W_3x_2)", r"x_3 = f_3(W_3x_2)"),
     (r"\text{Loss} = \frac12 e^2", r"\text{Loss} = \frac12 e^2"),       # a name it defines
     (r"w = w - a \quad \mbox{for all the weights } w", r"w = w - a"),   # a remark after
+    (r"\forall i, j: d_{ij} = a_i b_j", r"d_{ij} = a_i b_j"),           # the indices' range
+    (r"d_{ij} = a_i b_j \quad \forall i, j", r"d_{ij} = a_i b_j"),
+    (r"d_{ij} = a_i b_j \text{ for all } i, j", r"d_{ij} = a_i b_j"),
+    (r"d_k = a_k b_k, \; k = 1, \ldots, K.", r"d_k = a_k b_k"),
 ])
 def test_prose_around_a_formula_is_blanked_keeping_columns(latex, kept):
     blanked = blank_layout(latex)
@@ -119,3 +123,21 @@ def test_prose_around_a_formula_is_blanked_keeping_columns(latex, kept):
 def test_a_line_break_that_ends_a_block_ends_no_equation():
     from symnet.grammar import equations
     assert [text.strip() for text in equations(r"a &= b \\ c &= d \\")] == [r"a &= b", r"c &= d"]
+
+
+@pytest.mark.parametrize("latex,shape", [
+    (r"A = \begin{bmatrix} a & b \\ c & d \end{bmatrix}", [2, 2]),
+    (r"A = \left[\begin{array}{cc} a & b \\ c & d \\ e & f \end{array}\right]", [2, 2, 2]),
+    (r"A = \begin{pmatrix} a_1 & \cdots & a_n \\ \vdots & & \vdots \end{pmatrix}", [3, 3]),
+])
+def test_a_matrix_of_several_entries_keeps_its_rows_and_cells(latex, shape):
+    """A matrix is a value of its own (its `&` and `\\\\` are not layout); an entry beside dots
+    may be left empty."""
+    matrix = next(parse_claim(latex).find_data("matrix"))
+    assert [len(row.children) for row in matrix.children] == shape
+
+
+def test_the_range_of_the_indices_after_an_equation_is_no_equation_of_its_own():
+    latex = r"d_{ij} = a_i b_j, \quad i = 1, \dots, n"
+    assert [text.strip() for text in equations(latex)] == [r"d_{ij} = a_i b_j"]
+    assert len(equations(r"a = b, \quad c = d")) == 2

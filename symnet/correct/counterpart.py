@@ -180,8 +180,12 @@ def _with_layer(entry: Entry, mark: str) -> str:
 def _layer_style(claims: list[str], subscripts: bool):
     """How the document marks a layer: `^{(2)}`, `^{[2]}`, `^{2}` or `_{2}`."""
     text = " ".join(claims)
-    counts = {"(": len(re.findall(r"\^\{?\(", text)), "[": len(re.findall(r"\^\{?\[", text)),
-              "": len(re.findall(r"\^\{?[0-9lLk]\b", text))}
+    # (a mark holds a layer's number or letter, `y^{(i)}` a sample's; a bare mark follows a
+    # name's letter, not a subscript's: `\|W_1\|_F^2` is a square)
+    layer = r"\s*(?:[0-9]|[lLk]\b)"
+    counts = {"(": len(re.findall(r"\^\{?\(" + layer, text)),
+              "[": len(re.findall(r"\^\{?\[" + layer, text)),
+              "": len(re.findall(r"(?<![_A-Za-z])[A-Za-z]\^\{?[0-9lLk]\b", text))}
     if subscripts and not any(counts.values()):
         return lambda mark: f"_{{{mark}}}"
     opening = max(counts, key=lambda key: (counts[key], key == "("))

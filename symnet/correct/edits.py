@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator
 
 import sympy as sp
 from lark import Token, Tree
+from lark.tree import Meta
 
 from ..conventions import LAYER_NAMES
 from ..grammar import Relation, source_of
@@ -84,13 +85,23 @@ def span(node, latex: str | None = None) -> tuple[int, int]:
     return start, end
 
 
+_COEFFICIENTS = ("number", "frac", "frac_pair", "frac_first")
+
+
 def _is_product(node) -> bool:
     return isinstance(node, Tree) and (node.data == "juxtaposition" or (
         node.data == "binary" and getattr(node.children[1], "type", "") == "MULOP"))
 
 
 def factors(node) -> list:
-    """The operands of a product, left to right (nested products flattened)."""
+    """The operands of a product, left to right (nested products flattened); `\\frac{1}{m}
+    (a - y)`, which the grammar reads as a call, is a coefficient times a group."""
+    if isinstance(node, Tree) and node.data == "call" and isinstance(node.children[0], Tree) \
+            and node.children[0].data in _COEFFICIENTS:
+        callee, *arguments = node.children
+        meta = Meta()
+        meta.start_pos, meta.end_pos, meta.empty = callee.meta.end_pos, node.meta.end_pos, False
+        return [callee, Tree("group", arguments, meta)]
     if not _is_product(node):
         return [node]
     operands = [node.children[0], node.children[-1]]
@@ -209,6 +220,7 @@ def rescaled(site: Site) -> Iterator[Edit]:
             new = sp.nsimplify(value / site.scale)
             start, end = span(first)
             following = span(factors(rhs)[1])[0]
+            following += len(site.latex[following:]) - len(site.latex[following:].lstrip())
             if new == 1:
                 yield Edit(f"${site.text(first)}$ removed", ((start, following, ""),))
             else:

@@ -12,8 +12,8 @@ from ..conventions import LOSS_NAMES
 from .trees import (column_of, end_of, factors_of, is_condition, is_group, is_indicator,
                     is_letter_d, is_one, is_operator, letter_of, name_of, product_of, start_of,
                     starts_with_d, starts_with_partial, written_tokens)
-from .values import (ONES, FunctionValue, MatrixValue, Operator, PoweredFunction, ShapeMismatch,
-                     Unresolvable)
+from .values import (ONES, FunctionValue, MatrixValue, NeedsBatch, Operator, PoweredFunction,
+                     ShapeMismatch, Unresolvable)
 
 
 class ProductReader:
@@ -51,12 +51,25 @@ class ProductReader:
             # product beside the element-wise one first
             operand, op, last = left.children
             inner = Tree("juxtaposition", [last, tree.children[1]], left.meta)
+            if self._is_function(last):   # `Y \odot \log A`: the function applies to A
+                return self.resolve(Tree("binary", [operand, op, inner], tree.meta))
             return self._grouped_where_shapes_fit(
                 tree, Tree("binary", [operand, op, inner], tree.meta),
                 f"`A {op} B C` read as `A {op} (B C)`, the grouping whose shapes fit")
         return self._grouped_where_shapes_fit(
             tree, self._last_entry_by_entry(tree), "`A B C` read as `A (B \\odot C)`, the "
             "grouping whose shapes fit (the last factor multiplied entry by entry)")
+
+    def _is_function(self, tree) -> bool:
+        try:
+            return isinstance(self.resolve(tree), FunctionValue)
+        except (Unresolvable, ShapeMismatch, NeedsBatch):
+            return False
+
+    def _is_ones_factor(self, tree) -> bool:
+        """`\\mathbf{1}^\\top`, `\\mathbf{1}`: the ones vector, transposed or not."""
+        base = tree.children[0] if isinstance(tree, Tree) and tree.data == "scripted" else tree
+        return self._is_ones(base)
 
     def _grouped_where_shapes_fit(self, tree, other, note: str):
         """The product as written; where its shapes do not fit, the `other` grouping if its
@@ -98,6 +111,12 @@ class ProductReader:
 
     def _juxtaposed(self, tree):
         factors = factors_of(tree)
+        coefficients = next((number for number, factor in enumerate(factors)
+                             if not _is_coefficient(factor)), len(factors))
+        if 0 < coefficients < len(factors) - 1 and self._is_ones_factor(factors[coefficients]):
+            # `\frac{1}{m} \mathbf{1}^\top M \mathbf{1}`: the ones vector takes its length from
+            # the matrix after it; the number multiplies what they make
+            return self.resolve(product_of(factors[coefficients:] + factors[:coefficients]))
         if len(factors) > 2 and _is_operator(factors[0]):
             # `\frac{\partial}{\partial z_i} \frac{1}{2} \|y - a\|^2`: the operator applies to
             # the whole product after it, not to its first factor
@@ -370,3 +389,11 @@ def _is_operator(tree) -> bool:
     if isinstance(tree, Tree) and tree.data == "scripted":
         tree = tree.children[0]
     return isinstance(tree, Tree) and tree.data in ("partial", "nabla")
+
+
+def _is_coefficient(tree) -> bool:
+    """A number written as one (`2`, `\\frac{1}{m}`, `\\frac12`)."""
+    return isinstance(tree, Tree) and tree.data in ("number", "frac_pair", "frac_first") or \
+        isinstance(tree, Tree) and tree.data == "frac" and all(
+            isinstance(part, Tree) and part.data in ("number", "name")
+            for part in tree.children[1:3])

@@ -31,6 +31,7 @@ from .algebra import BUILTIN_FUNCTIONS, AlgebraReader
 from .calculus import CalculusReader
 from .indices import IndexReader
 from .layers import NotationReader
+from .matrices import MatrixReader
 from .products import ProductReader
 from .quantities import QuantityReader
 from .trees import (after_partial, column_of, factors_of, is_condition, is_group, is_indicator,
@@ -53,7 +54,7 @@ def _case_role(condition) -> str | None:
 
 
 class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, CalculusReader,
-               ProductReader):
+               ProductReader, MatrixReader):
     """One claim's syntax tree -> values, through the notation; each part reads one kind of thing
     (names and layers, quantities, indices, algebra, calculus), this class dispatches the
     syntax-tree rules to them."""
