@@ -1718,14 +1718,18 @@ def test_a_loss_letter_labelled_by_a_word_beside_its_penalty_is_the_data_loss():
                                                                    ("wrong", "other")]
 
 
-def test_a_sums_unknown_bound_is_named_as_a_bound():
-    """`\\sum_{k=1}^{r}` with r no size: unchecked, the message saying the bound (it said
-    'layer r'), and how to declare it."""
-    result = verdicts_in(network(samples="single"),
-                         [r"z^{(1)}_j = \sum_{k=1}^{r} W^{(1)}_{jk} x_k + b^{(1)}_j"])[0]
-    assert result.verdict == "unchecked"
-    assert "the sum's bound r is not a number, a size or a layer variable" in result.message
-    assert "[network].sizes" in result.message
+def test_a_sums_bound_that_names_nothing_runs_over_every_value_of_its_index():
+    """`\\sum_{k=1}^{r} W_{jk} x_k` with r no size: r is the number of values k takes, said
+    with the verdict (a swapped index is still found); a sum that starts elsewhere, `k=2`,
+    is no such reading: unchecked, naming the bound and how to declare it."""
+    claims = [r"z^{(1)}_j = \sum_{k=1}^{r} W^{(1)}_{jk} x_k + b^{(1)}_j",
+              r"z^{(1)}_j = \sum_{k=1}^{r} W^{(1)}_{kj} x_k + b^{(1)}_j",
+              r"z^{(1)}_j = \sum_{k=2}^{r} W^{(1)}_{jk} x_k + b^{(1)}_j"]
+    results = verdicts_in(network(samples="single"), claims)
+    assert outcomes(results) == [HOLDS, ("wrong", "index"), ("unchecked", None)]
+    assert "the sum's bound r, which no size names" in results[0].message
+    assert "the sum's bound r is not a number, a size or a layer variable" in results[2].message
+    assert "[network].sizes" in results[2].message
 
 
 def test_one_examples_loss_declared_beside_the_batchs():

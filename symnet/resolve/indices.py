@@ -412,6 +412,22 @@ class IndexReader:
                                "variable; declare it in [network].sizes", column_of(tree)) \
                 from None
 
+    def _unnamed_bound(self, tree, start, size: int | None, index: str) -> int | None:
+        """`\\sum_{k=1}^{n} w_{jk} x_k` with n a letter nothing names: the number of values k
+        takes where it is used (a sum from the first entry to a bound with no other meaning
+        runs over them all); None where the bound is anything else."""
+        if isinstance(tree, Tree) and tree.data == "script_list" and len(tree.children) == 1:
+            tree = tree.children[0]
+        letter = name_of(tree) if isinstance(tree, Tree) and \
+            tree.data in ("name", "script_atom") else None
+        if letter is None or not letter.isalpha() or size is None or start not in (None, self.context.index_origin) or \
+                letter in self.network.sizes or letter in self.context.layers or \
+                letter in self.context.dummies or self.context.notation.by_base(letter):
+            return None
+        self.notes.append(f"the sum's bound {letter}, which no size names, read as the number "
+                          f"of values {index} takes")
+        return size + (1 if start is None else start) - 1   # (the last of `size` values)
+
     def _sum_indices(self, tree):
         if _is_member(tree):   # n \in N: over the samples (or units) named N
             variable, _, whole = tree.children[0].children
@@ -484,7 +500,9 @@ class IndexReader:
         if upper_tree is not None:
             batch = self.network.spec.batch
             over_batch = batch is not None and name_of(upper_tree) == batch
-            upper = self.network.batch if over_batch else self._bound_of(upper_tree)
+            upper = self.network.batch if over_batch else \
+                self._unnamed_bound(upper_tree, start, size, index) or \
+                self._bound_of(upper_tree)
             if over_batch and not self.context.batch:
                 raise NeedsBatch
             if upper is not None:
