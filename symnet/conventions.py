@@ -89,6 +89,8 @@ FUNCTION_NAMES: dict[str, str] = {
     "sigmoid": "sigmoid", "Sigmoid": "sigmoid", "sigm": "sigmoid", "logistic": "sigmoid",
     "tanh": "tanh", "Tanh": "tanh", "softmax": "softmax", "Softmax": "softmax",
     "identity": "identity",
+    **{name: "leaky_relu" for name in ("LeakyReLU", "LeakyRelu", "leaky_relu", "leakyrelu",
+                                       "LReLU", "lrelu")},
 }
 
 # names that stand for all of a network's parameters at once (`h_\\theta(x)`, `J(\\theta)`)

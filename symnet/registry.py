@@ -100,11 +100,18 @@ def _entropy_term(target: np.ndarray, prediction: np.ndarray) -> np.ndarray:
         return np.where(target == 0, 0.0, target * np.log(prediction))
 
 
+LEAKY_SLOPE = sp.Rational(1, 100)
+
 ACTIVATIONS: dict[str, Activation] = {row.name: row for row in [
     Activation("identity", r"\operatorname{id}", lambda z, axis=0: z, elementwise=lambda z: z,
                numpy_source="{u}"),
     Activation("relu", r"\operatorname{ReLU}", lambda z, axis=0: np.maximum(z, 0),
                elementwise=lambda z: sp.Max(0, z), numpy_source="np.maximum({u}, 0.0)"),
+    # the leaky rectifier at PyTorch's default slope, 0.01
+    Activation("leaky_relu", r"\operatorname{LeakyReLU}",
+               lambda z, axis=0: np.maximum(z, float(LEAKY_SLOPE) * z),
+               elementwise=lambda z: sp.Max(z, LEAKY_SLOPE * z),
+               numpy_source=f"np.maximum({{u}}, {float(LEAKY_SLOPE)} * {{u}})"),
     Activation("sigmoid", r"\sigma", _stable_sigmoid, elementwise=lambda z: 1 / (1 + sp.exp(-z)),
                probabilities=True, numpy_source="np.exp(-np.logaddexp(0.0, -{u}))"),
     Activation("tanh", r"\tanh", lambda z, axis=0: np.tanh(z), elementwise=sp.tanh,

@@ -704,3 +704,32 @@ def test_the_loss_of_one_example_and_the_cost_both_written_out(tmp_path, capsys)
     assert (inference.network["samples"], inference.network["weights"]) == ("columns",
                                                                              "in_out")
     assert verdicts == [("holds", None)] * 13 + [("wrong", "shape"), ("wrong", "factor")]
+
+
+LEAKY_RECTIFIER = r"""# A leaky ReLU layer
+
+$$z = W x + b$$
+
+$$h = \mathrm{LeakyReLU}(z) = \max(0.01 z, z)$$
+
+$$\hat{y} = v^T h + c$$
+
+$$L = \frac{1}{2}(\hat{y} - y)^2$$
+
+$$\frac{\partial L}{\partial v} = (\hat{y} - y) h$$
+
+$$\frac{\partial L}{\partial z} = (\hat{y} - y) v \odot \begin{cases} 1 & z > 0 \\ 0.01 & z \leq 0 \end{cases}$$
+
+$$\frac{\partial L}{\partial W} = \left[(\hat{y} - y) v \odot \mathrm{LeakyReLU}'(z)\right] x^T$$
+
+$$\frac{\partial L}{\partial z} = (\hat{y} - y) v \odot \mathbb{1}[z > 0]$$
+"""
+
+
+def test_a_leaky_rectifier_named_and_written_out(tmp_path, capsys):
+    """`h = \\mathrm{LeakyReLU}(z) = \\max(0.01 z, z)`: the step is read from the side that
+    applies the function by its name (the last side is the maximum of two matrices, read entry
+    by entry); its derivative in `cases` holds, the planted rectifier's derivative is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "leaky.md", LEAKY_RECTIFIER)
+    assert inference.network["layers"][0]["activation"] == "leaky_relu"
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "other")]

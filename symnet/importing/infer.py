@@ -175,7 +175,8 @@ def read_features(formulas: list[str]) -> Features:
                 continue
             # `\mbox{Output} = x_3 = f_3(W_3 x_2)`: the statement after the label
             named = [link for link in parts if not is_word(link.lhs)]
-            stepped = bool(named) and chain.step(named[0].lhs, named[-1].rhs, equation)
+            # (`h = \mathrm{LeakyReLU}(z) = \max(0.01 z, z)`: the last side that is a step)
+            stepped = any(chain.step(named[0].lhs, link.rhs, equation) for link in named[::-1])
             if named:
                 # (`o_j = \varphi(net_j) = \frac{1}{1 + e^{-net_j}}`: the link that applies one)
                 applied = next((link.rhs for link in named if is_call(link.rhs)), named[-1].rhs)

@@ -12,7 +12,7 @@ from sympy.matrices.expressions import HadamardProduct, MatMul, OneMatrix
 from ..matrix_rules import Softmax
 from ..conventions import FUNCTION_NAMES
 from ..registry import ACTIVATIONS
-from .trees import column_of, name_of
+from .trees import column_of, name_of, written_tokens
 from .values import (EVERY, ONES, UNIT, UNIT_T, as_matrix, broadcast, broadcast_sum_form,
                      entrywise_form, formed, FunctionValue, Jacobian, Indexed, map_entries,
                      MatrixValue, merge_ranges, PoweredFunction, renamed, scalar_plus_matrix,
@@ -461,6 +461,12 @@ class AlgebraReader:
         if function.of_matrix is not None:
             return self._of_matrix(function, arguments, tree)
         values = [self._argument(arg) for arg in arguments]
+        if function.name in KINKED:
+            # (a function with a kink at 0 is sampled on both sides of it: `\max(0, p)` is
+            # not the leaky rectifier, which positive p alone would not show)
+            self.context.signed.update(
+                self.context.dummies[str(token)] for token in written_tokens(arguments)
+                if str(token) in self.context.dummies)
         if function.random_matrix:
             sizes = [v.at({}) for v in values if isinstance(v, Indexed) and not v.free]
             if len(sizes) != 2 or not all(size.is_Integer and size > 0 for size in sizes):
@@ -492,6 +498,12 @@ class AlgebraReader:
                 k = matrices[0]
                 return MatrixValue(values[k].matrix.applyfunc(lambda e: function.apply(
                     *numbers[:k], e, *numbers[k:]) ** exponent))
+            if len(values) == 2 and len(matrices) == 2 and function.apply is not None and \
+                    values[0].shape == values[1].shape:
+                # `\max(0.01 Z, Z)`: entry by entry, of two matrices of one shape
+                first, second = (value.matrix for value in values)
+                return MatrixValue(sp.Matrix(*first.shape, lambda i, j: function.apply(
+                    first[i, j], second[i, j]) ** exponent))
             if len(values) != 1:
                 raise Unresolvable("a function of several matrices", column_of(tree))
             return MatrixValue(values[0].matrix.applyfunc(
@@ -568,6 +580,10 @@ def _chain_mismatch(shape: tuple[int, int], jacobian: Jacobian) -> str:
     rows, columns = jacobian.of_shape
     return (f"a {shape[0]}x{shape[1]} matrix before a derivative of a {rows}x{columns} matrix: "
             f"the chain rule contracts the factor before it over that matrix's entries")
+
+
+# the functions whose argument's sign matters (their kink is at 0)
+KINKED = {"max", "Heaviside", "sgn", "relu", "leaky_relu"}
 
 
 def _builtin(name: str, definition, arity: int = 1) -> FunctionValue:
