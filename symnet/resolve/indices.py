@@ -420,7 +420,8 @@ class IndexReader:
             tree = tree.children[0]
         letter = name_of(tree) if isinstance(tree, Tree) and \
             tree.data in ("name", "script_atom") else None
-        if letter is None or not letter.isalpha() or size is None or start not in (None, self.context.index_origin) or \
+        if letter is None or not letter.isalpha() or size is None or \
+                start not in (None, self.context.index_origin) or \
                 letter in self.network.sizes or letter in self.context.layers or \
                 letter in self.context.dummies or self.context.notation.by_base(letter):
             return None

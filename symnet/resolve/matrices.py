@@ -76,6 +76,9 @@ class MatrixReader:
                                "rows and which the columns", column_of(tree))
         letters = [letter for letter in _PATTERN_LETTERS
                    if not re.search(rf"(?<![\\A-Za-z]){letter}(?![A-Za-z])", latex)][:2]
+        if len(letters) < 2:
+            raise Unresolvable("the claim uses every letter symnet would number the matrix's "
+                               "rows and columns with", column_of(tree))
         row_letter, column_letter = letters
         text = texts[(0, 0)]
         for number in sorted(by_row | by_column, reverse=True):
