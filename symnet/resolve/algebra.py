@@ -498,9 +498,9 @@ class AlgebraReader:
                 k = matrices[0]
                 return MatrixValue(values[k].matrix.applyfunc(lambda e: function.apply(
                     *numbers[:k], e, *numbers[k:]) ** exponent))
-            if len(values) == 2 and len(matrices) == 2 and function.apply is not None and \
+            if function.name == "max" and len(matrices) == 2 and \
                     values[0].shape == values[1].shape:
-                # `\max(0.01 Z, Z)`: entry by entry, of two matrices of one shape
+                # `\max(0.01 Z, Z)`: the larger entry, of two matrices of one shape
                 first, second = (value.matrix for value in values)
                 return MatrixValue(sp.Matrix(*first.shape, lambda i, j: function.apply(
                     first[i, j], second[i, j]) ** exponent))
