@@ -34,6 +34,7 @@ class Reading:
     notes: list = field(default_factory=list)       # readings of informal notation
     signed: frozenset = frozenset()                 # dummies sampled on both sides of 0
     repeated: frozenset = frozenset()   # indices repeated in a product, not summed (no Einstein)
+    one_example: bool = False   # read for one example because it is of one example's loss
 
     def but(self, **changes) -> "Reading":
         return Reading(**{**self.__dict__, **changes})
@@ -118,7 +119,8 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     return Reading(network, lhs, rhs, context.dummies, batch,
                     rhs_sites=resolver.sites[written:], scope=resolver.index_scope,
                     notes=list(dict.fromkeys(resolver.notes)),
-                    signed=frozenset(context.signed), repeated=frozenset(resolver.repeated))
+                    signed=frozenset(context.signed), repeated=frozenset(resolver.repeated),
+                    one_example=one_example)
 
 
 def _of_the_loss_sample(link: Relation, context: Context, samples: set, lhs, rhs):
@@ -165,16 +167,18 @@ def read_link(link: Relation, latex: str, notation: Notation, networks: Networks
 
 
 def read_left(link: Relation, latex: str, notation: Notation, networks: Networks,
-              definitions: dict, batch: bool) -> Reading:
+              definitions: dict, batch: bool, one_example: bool = False) -> Reading:
     """The left side of a link alone, resolved at the first size set (the right side may be
-    what is wrong)."""
+    what is wrong); `one_example`: of one example's loss, for that example."""
     network = networks.get(0, batch)
-    context = Context(network, notation, latex, batch, definitions=definitions)
+    context = Context(network, notation, latex, batch, definitions=definitions,
+                      one_example=one_example)
     for variable, value in layer_variables(notation, network):
         context.layers[variable] = value
     resolver = Resolver(context)
     resolver.declare_arguments(link.lhs)
-    return Reading(network, resolver.side(link.lhs), None, context.dummies, batch)
+    return Reading(network, resolver.side(link.lhs), None, context.dummies, batch,
+                   one_example=one_example)
 
 
 def layer_variables(notation: Notation, network: Network, position: int = 0):

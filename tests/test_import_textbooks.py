@@ -733,3 +733,40 @@ def test_a_leaky_rectifier_named_and_written_out(tmp_path, capsys):
     inference, verdicts = imported_and_checked(tmp_path, capsys, "leaky.md", LEAKY_RECTIFIER)
     assert inference.network["layers"][0]["activation"] == "leaky_relu"
     assert verdicts == [("holds", None)] * 7 + [("wrong", "other")]
+
+
+EXAMPLE_LOSS_AS_ELL = r"""# Loss and cost
+
+One example:
+
+$$z = W x + b$$
+
+$$\hat{y} = \sigma(z)$$
+
+$$\ell(\hat{y}, y) = \frac{1}{2}(\hat{y} - y)^2$$
+
+The cost over $n$ examples:
+
+$$C = \frac{1}{n} \sum_{k=1}^{n} \ell(\hat{y}^{(k)}, y^{(k)})$$
+
+$$\frac{\partial \ell}{\partial z} = (\hat{y} - y) \hat{y} (1 - \hat{y})$$
+
+$$\frac{\partial \ell}{\partial W} = \left[(\hat{y} - y) \odot \hat{y} \odot (1 - \hat{y})\right] x^T$$
+
+$$\frac{\partial C}{\partial b} = \frac{1}{n} \sum_{k=1}^{n} (\hat{y}^{(k)} - y^{(k)}) \odot \hat{y}^{(k)} \odot (1 - \hat{y}^{(k)})$$
+
+$$\frac{\partial C}{\partial W} = \frac{1}{n} \sum_{k=1}^{n} \frac{\partial \ell^{(k)}}{\partial W}$$
+
+$$\frac{\partial \ell}{\partial b} = (\hat{y} - y) \odot \hat{y}$$
+"""
+
+
+def test_one_examples_loss_by_its_own_letter_and_symnets_line_for_it(tmp_path, capsys):
+    """`\\ell` for one example beside the cost C: a formula of \\ell multiplies one example's
+    vectors entry by entry, and symnet's line for a wrong one is written with \\ell, not C."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "ell.md", EXAMPLE_LOSS_AS_ELL)
+    assert (inference.notation[r"\ell"], inference.notation["C"]) == ("example_loss", "loss")
+    assert verdicts == [("holds", None)] * 8 + [("wrong", "other")]
+    main(["check", str(tmp_path / "ell.md"), "--json", "-"])
+    last = json.loads(capsys.readouterr().out)["documents"][0]["claims"][-1]
+    assert r"\partial \ell}{\partial z}" in last["correction"]

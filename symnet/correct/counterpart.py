@@ -74,7 +74,7 @@ class _Renderer:
     """A network quantity -> the document's LaTeX for it."""
 
     def __init__(self, notation: Notation, spec: NetworkSpec, claims: list[str], claim: str,
-                 layer_values: dict[str, int], batch: bool):
+                 layer_values: dict[str, int], batch: bool, one_example: bool = False):
         # capitals are the batch's: a network of one sample is written in lower case
         self.notation, self.spec = notation, spec
         self.batch = batch and spec.samples != "single"
@@ -84,6 +84,7 @@ class _Renderer:
         self.layer_values = {variable: value for variable, value in layer_values.items()
                              if marks_layer_with(claim, variable, notation)}
         self.mark = _layer_style(claims, notation.subscript_layers)
+        self.one_example = one_example   # the loss is then one example's (`\\ell`, not J)
 
     def _entries(self, kind: str, adjoint: bool) -> list[Entry]:
         """The document's symbols for a meaning, best first: the claim's own, the document's
@@ -91,6 +92,9 @@ class _Renderer:
         found = [entry for entry in self.notation.entries
                  if entry.meaning.kind == kind and entry.meaning.adjoint == adjoint
                  and not entry.meaning.per_sample and not entry.meaning.negative]
+        if self.one_example:
+            found = [entry for entry in self.notation.entries
+                     if entry.meaning.example and kind == "loss"] + found
         # a convention's symbol the document never writes is not the document's notation
         # (its gradients are then written as derivatives); a node needs some symbol
         written = [entry for entry in found if not entry.convention or self._writes(entry)]
@@ -272,7 +276,8 @@ def counterpart_latex(reading, notation: Notation, spec: NetworkSpec, claims: li
     value = _step_value(form, node, adjoint)
     if value is None:
         return None
-    renderer = _Renderer(notation, spec, claims, claim, layer_values, reading.batch)
+    renderer = _Renderer(notation, spec, claims, claim, layer_values, reading.batch,
+                         reading.one_example)
     renamed = _document_symbols(form, renderer)
     matrices = {symbol for symbol in value.free_symbols if isinstance(symbol, MatrixSymbol)}
     target = (form.adjoint_symbols if adjoint else form.symbols)[node]
@@ -300,7 +305,8 @@ def gradient_latex(reading, found, notation: Notation, spec: NetworkSpec, claims
     """The document's name for the gradient of the quantity a reading's left side is (`found`
     by `quantity`): its adjoint symbol, or the derivative of its loss by `written`."""
     node, _, entries = found
-    renderer = _Renderer(notation, spec, claims, claim, layer_values, reading.batch)
+    renderer = _Renderer(notation, spec, claims, claim, layer_values, reading.batch,
+                         reading.one_example)
     if not entries:
         return renderer.adjoint(node)
     loss = renderer.node("loss")
@@ -342,7 +348,8 @@ def local_derivative_latex(top, bottom, notation: Notation, spec: NetworkSpec,
                      _axes(bottom, by[0], False, variable.shape))
     if axes is None or by_axes is None:
         return []
-    renderer = _Renderer(notation, spec, claims, claim, layer_values, top.batch)
+    renderer = _Renderer(notation, spec, claims, claim, layer_values, top.batch,
+                         top.one_example)
     names = {symbol: written.name for symbol, written in
              _document_symbols(form, renderer).items()}
     written = []

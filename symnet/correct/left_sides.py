@@ -15,7 +15,8 @@ from lark import Tree
 from ..grammar import ClaimSyntaxError, Relation
 from ..notation import Notation
 from ..reading import layer_variables, read_left
-from ..resolve import Indexed, MatrixValue, NeedsBatch, ShapeMismatch, Unresolvable
+from ..resolve import (Indexed, MatrixValue, NeedsBatch, OfOneExample, ShapeMismatch,
+                       Unresolvable)
 from ..resolve.trees import after_partial, is_operator, name_of, starts_with_partial
 from ..size_sets import Networks
 from ..verdict import DocumentState, forward_definitions, new_name
@@ -60,10 +61,16 @@ class LeftSide:
     def readings(self, tree) -> Iterator:
         """`tree` read as the left side of a link: the batch's matrices first (what the
         document's capitals are), then one sample's."""
+        one_example = False   # (`\frac{\partial \ell}{\partial b}`: read for that example)
         for batch in (True, False) if self.networks.spec.samples != "single" else (True,):
-            reading = self.reading(tree, batch)
-            if reading is not None:
-                yield reading
+            try:
+                yield read_left(Relation("=", tree, tree), self.latex, self.notation,
+                                self.networks, self.state.definitions, batch,
+                                one_example=one_example and not batch)
+            except OfOneExample:
+                one_example = True
+            except (Unresolvable, NeedsBatch, ShapeMismatch, ClaimSyntaxError):
+                continue
 
     def reading(self, tree, batch: bool):
         try:

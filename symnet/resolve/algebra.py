@@ -141,7 +141,8 @@ class AlgebraReader:
             form = formed(lambda m: MatMul(m, OneMatrix(m.shape[1], 1)), a.form)
             return MatrixValue(a.matrix * sp.ones(a.shape[1], 1), form) if not hadamard else a
         if isinstance(a, MatrixValue) and isinstance(b, MatrixValue):
-            one_sample = self.context.batch or self.network.spec.batch is None
+            one_sample = self.context.batch or self.network.spec.batch is None or \
+                self.context.one_example
             if op == "" and a.shape == b.shape and a.shape[0] != a.shape[1] and one_sample:
                 # `h(1 - h)`, `\delta W^T f'(Z)`: two vectors or matrices of one shape side by
                 # side have no matrix product; they are multiplied entry by entry, as NumPy's
