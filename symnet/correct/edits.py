@@ -19,6 +19,7 @@ from lark.tree import Meta
 
 from ..conventions import LAYER_NAMES
 from ..grammar import Relation, source_of
+from ..resolve.trees import is_coefficient
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,6 @@ def span(node, latex: str | None = None) -> tuple[int, int]:
     return start, end
 
 
-_COEFFICIENTS = ("number", "frac", "frac_pair", "frac_first")
-
-
 def _is_product(node) -> bool:
     return isinstance(node, Tree) and (node.data == "juxtaposition" or (
         node.data == "binary" and getattr(node.children[1], "type", "") == "MULOP"))
@@ -96,8 +94,7 @@ def _is_product(node) -> bool:
 def factors(node) -> list:
     """The operands of a product, left to right (nested products flattened); `\\frac{1}{m}
     (a - y)`, which the grammar reads as a call, is a coefficient times a group."""
-    if isinstance(node, Tree) and node.data == "call" and isinstance(node.children[0], Tree) \
-            and node.children[0].data in _COEFFICIENTS:
+    if isinstance(node, Tree) and node.data == "call" and is_coefficient(node.children[0]):
         callee, *arguments = node.children
         meta = Meta()
         meta.start_pos, meta.end_pos, meta.empty = callee.meta.end_pos, node.meta.end_pos, False

@@ -427,6 +427,13 @@ class AlgebraReader:
                                       value.form))
         return map_entries(value, lambda e: e ** exponent, lambda f: f ** exponent)
 
+    def sampled_on_both_signs(self, trees) -> None:
+        """The claim's variables written in `trees` (a condition, a kinked function's
+        argument) take values on both sides of 0 at the points the claim is judged at."""
+        self.context.signed.update(self.context.dummies[str(token)]
+                                   for token in written_tokens(trees)
+                                   if str(token) in self.context.dummies)
+
     def _of_matrix(self, function, arguments, tree) -> Indexed:
         """`mean(X)`, `\\operatorname{tr}(A)`: a number from the whole argument, which is read
         entry by entry (a vector squared in it stays a vector, whatever the other side is)."""
@@ -463,11 +470,8 @@ class AlgebraReader:
             return self._of_matrix(function, arguments, tree)
         values = [self._argument(arg) for arg in arguments]
         if function.name in KINKED:
-            # (a function with a kink at 0 is sampled on both sides of it: `\max(0, p)` is
-            # not the leaky rectifier, which positive p alone would not show)
-            self.context.signed.update(
-                self.context.dummies[str(token)] for token in written_tokens(arguments)
-                if str(token) in self.context.dummies)
+            # (`\max(0, p)` is not the leaky rectifier, which positive p alone would not show)
+            self.sampled_on_both_signs(arguments)
         if function.random_matrix:
             sizes = [v.at({}) for v in values if isinstance(v, Indexed) and not v.free]
             if len(sizes) != 2 or not all(size.is_Integer and size > 0 for size in sizes):

@@ -9,9 +9,9 @@ from __future__ import annotations
 from lark import Token, Tree
 
 from ..conventions import LOSS_NAMES
-from .trees import (column_of, end_of, factors_of, is_condition, is_group, is_indicator,
-                    is_letter_d, is_one, is_operator, letter_of, name_of, product_of, start_of,
-                    starts_with_d, starts_with_partial, written_tokens)
+from .trees import (column_of, end_of, factors_of, is_coefficient, is_condition, is_group,
+                    is_indicator, is_letter_d, is_one, is_operator, letter_of, name_of,
+                    product_of, start_of, starts_with_d, starts_with_partial, written_tokens)
 from .values import (ONES, FunctionValue, MatrixValue, NeedsBatch, Operator, PoweredFunction,
                      ShapeMismatch, Unresolvable)
 
@@ -112,7 +112,7 @@ class ProductReader:
     def _juxtaposed(self, tree):
         factors = factors_of(tree)
         coefficients = next((number for number, factor in enumerate(factors)
-                             if not _is_coefficient(factor)), len(factors))
+                             if not is_coefficient(factor)), len(factors))
         if 0 < coefficients < len(factors) - 1 and self._is_ones_factor(factors[coefficients]):
             # `\frac{1}{m} \mathbf{1}^\top M \mathbf{1}`: the ones vector takes its length from
             # the matrix after it; the number multiplies what they make
@@ -389,11 +389,3 @@ def _is_operator(tree) -> bool:
     if isinstance(tree, Tree) and tree.data == "scripted":
         tree = tree.children[0]
     return isinstance(tree, Tree) and tree.data in ("partial", "nabla")
-
-
-def _is_coefficient(tree) -> bool:
-    """A number written as one (`2`, `\\frac{1}{m}`, `\\frac12`)."""
-    return isinstance(tree, Tree) and tree.data in ("number", "frac_pair", "frac_first") or \
-        isinstance(tree, Tree) and tree.data == "frac" and all(
-            isinstance(part, Tree) and part.data in ("number", "name")
-            for part in tree.children[1:3])

@@ -470,11 +470,7 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             raise Unresolvable(f"symnet reads conditions with >, <, \\geq, \\leq, not "
                                f"{relation}", column_of(tree))
         at_zero = steps[relation]
-        # a function's argument tested by a condition is sampled on both sides of 0
-        letters = tree.scan_values(lambda token: isinstance(token, Token) and
-                                   token.type == "LETTER")
-        self.context.signed.update(self.context.dummies[str(letter)] for letter in letters
-                                   if str(letter) in self.context.dummies)
+        self.sampled_on_both_signs([tree])   # (a function's argument a condition tests)
         difference = self._add(self.resolve(left), self._scale(self.resolve(right), -1, tree),
                                tree)
         step = FunctionValue("step", lambda z: sp.Heaviside(z, at_zero))

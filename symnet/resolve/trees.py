@@ -15,6 +15,19 @@ def is_one(tree) -> bool:
     return isinstance(tree, Tree) and tree.data == "number" and str(tree.children[0]) == "1"
 
 
+def is_coefficient(tree) -> bool:
+    """A number written as one (`2`, `\\frac{1}{m}`, `\\frac12`)."""
+    return isinstance(tree, Tree) and tree.data in ("number", "frac_pair", "frac_first") or \
+        isinstance(tree, Tree) and tree.data == "frac" and all(
+            _numbers_and_letters(part) for part in tree.children[1:3])
+
+
+def _numbers_and_letters(tree) -> bool:
+    """`2`, `m`, `2m`: what a written coefficient's numerator and denominator are made of."""
+    return isinstance(tree, Tree) and (tree.data in ("number", "name") or (
+        tree.data == "juxtaposition" and all(map(_numbers_and_letters, tree.children))))
+
+
 def starts_with_partial(tree) -> bool:
     while isinstance(tree, Tree) and tree.data in ("juxtaposition", "call"):
         tree = tree.children[0]
