@@ -19,6 +19,7 @@ COLUMNS = {}
 ROWS = {"samples": "rows", "weights": "in_out", "output": "softmax",
         "loss": "categorical_cross_entropy", "scale": 1}
 SINGLE = {"samples": "single", "hidden": "sigmoid"}
+L2 = {"regularization": {"l2": "lambda", "scale": "1/2"}}
 MEAN_RELU = {"hidden": "relu", "reduction": "mean", "loss": "binary_cross_entropy", "scale": 1,
              "outputs": 1}
 
@@ -64,6 +65,19 @@ CASES = [
     ("Hadamard product written as a dot", MEAN_RELU,
      r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \mathbb{1}(Z^{[1]} > 0)",
      (r"\odot", r"\cdot"), None),
+    # one term of a sum wrong: that term put right, not the whole line rewritten
+    ("sign of a penalty's term", L2,
+     r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} A^{(1)T} + \lambda W^{(2)}",
+     (r"+ \lambda", r"- \lambda"), "other"),
+    ("factor 2 on a penalty's term", L2,
+     r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} A^{(1)T} + \lambda W^{(2)}",
+     (r"\lambda W", r"2 \lambda W"), "other"),
+    ("a penalty's term halved in an update's step", L2,
+     r"W^{(2)} \leftarrow W^{(2)} - \eta \left(\delta^{(2)} A^{(1)T} + \lambda W^{(2)}\right)",
+     (r"\lambda W", r"\frac{\lambda}{2} W"), "other"),
+    ("sign of the data term in an update with weight decay", L2,
+     r"W^{(2)} \leftarrow W^{(2)} - \eta \delta^{(2)} A^{(1)T} - \eta \lambda W^{(2)}",
+     (r"- \eta \delta", r"+ \eta \delta"), "other"),
 ]
 
 

@@ -130,6 +130,8 @@ def _derived(verdict: Verdict, notation: Notation, networks: Networks, state: Do
     if found is None:
         return None
     link, number = found
+    if link.relation == r"\in":   # a space is put right by its sizes, not by a value
+        return None
     derived = _counterpart_of(link, latex, notation, networks, state, style, claims)
     if derived is None and number and all(result.verdict == "holds"
                                           for result in verdict.links[:number]):

@@ -423,6 +423,79 @@ def hadamard(site: Site) -> Iterator[Edit]:
             yield Edit(f"${token}$ -> ${symbol}$", ((token.start_pos, token.end_pos, symbol),))
 
 
+def swapped_sizes(site: Site) -> Iterator[Edit]:
+    """`\\in \\mathbb{R}^{d \\times h}` -> `\\in \\mathbb{R}^{h \\times d}`: a space's two sizes
+    exchanged."""
+    if site.link.relation != r"\in":
+        return
+    start, end = span(site.link.rhs, site.latex)
+    found = re.search(r"\{\s*([^{}\\]+?)\s*\\times\s*([^{}\\]+?)\s*\}", site.latex[start:end])
+    if found:
+        first, second = found.group(1), found.group(2)
+        yield Edit(f"${first}$ and ${second}$ exchanged", (
+            (start + found.start(1), start + found.end(1), second),
+            (start + found.start(2), start + found.end(2), first)))
+
+
+def term_by_term(site: Site) -> Iterator[Edit]:
+    """One term of a sum on the right side (or in an update's step, `W - \\eta (dW + 2 \\lambda
+    W)`) with its sign flipped or its coefficient put right: a number under a symbol dropped
+    (`\\frac{\\lambda}{2}` -> `\\lambda`), a number removed, halved or doubled, or a 2 or a half
+    written before it. The signs of every term first, then the coefficients."""
+    terms = _summed_terms(site)
+    for sign, term in terms:
+        text, start = site.text(term), span(term)[0]
+        flipped = (start, start, "-") if sign is None else \
+            (sign.start_pos, sign.end_pos, "+" if str(sign) == "-" else "-")
+        yield Edit(f"the sign of ${text}$", (flipped,))
+    coefficients: list[list[Edit]] = [[], [], [], []]
+    for _, term in terms:
+        text, start = site.text(term), span(term)[0]
+        parts = factors(term)
+        first = site.text(parts[0])
+        halved = _over_a_number(parts[0], site)
+        if halved is not None:   # `\frac{\lambda}{2} W` -> `\lambda W`
+            coefficients[0].append(Edit(f"${first}$ -> ${site.text(halved)}$", (
+                (start, span(parts[0])[1], site.text(halved)),)))
+        value = _coefficient(parts[0], site) if len(parts) > 1 else None
+        if value is None:
+            coefficients[3] += [Edit(f"${_coefficient_latex(new)}$ written before ${text}$",
+                                     ((start, start, _coefficient_latex(new) + " "),))
+                                for new in (sp.Integer(2), sp.Rational(1, 2))]
+            continue
+        coefficients[1].append(Edit(f"${first}$ removed", ((start, span(parts[1])[0], ""),)))
+        coefficients[2] += [Edit(f"${first}$ -> ${_coefficient_latex(new)}$",
+                                 ((start, span(parts[0])[1], _coefficient_latex(new)),))
+                            for new in (value / 2, value * 2) if new != 1]
+    for edits in coefficients:
+        yield from edits
+
+
+def _over_a_number(node, site: Site):
+    """The numerator of `\\frac{\\lambda}{2}`: a fraction of a symbol by a number."""
+    if isinstance(node, Tree) and node.data == "frac" and \
+            _coefficient(node.children[2], site) is not None and \
+            _coefficient(node.children[1], site) is None:
+        return node.children[1]
+    return None
+
+
+def _summed_terms(site: Site) -> list:
+    """The terms of the right side's sum, or of the sum in its one product's parentheses
+    (`\\eta (A + B)`); the updated quantity itself (`W` of `W - \\eta ...`) is none of them."""
+    terms = _terms(site.link.rhs)
+    old = _plain(site.text(site.link.lhs))
+    terms = [(sign, term) for sign, term in terms if _plain(site.text(term)) != old]
+    if len(terms) == 1:   # (`\eta \left( ... \right)` reads as a call of \eta)
+        term = terms[0][1]
+        parts = term.children[1:] if isinstance(term, Tree) and term.data == "call" else \
+            [factor.children[0] for factor in factors(term)
+             if isinstance(factor, Tree) and factor.data == "group" and len(factor.children) == 1]
+        inside = [part for part in parts if len(_terms(part)) > 1]
+        terms = _terms(inside[0]) if len(inside) == 1 else []
+    return terms if len(terms) > 1 else []
+
+
 Generator = Callable[[Site], Iterator[Edit]]
 
 # which edits may explain a diagnosis, most likely first; every edit is verified by symnet
@@ -430,11 +503,13 @@ BY_DIAGNOSIS: dict[str, tuple[Generator, ...]] = {
     "sign": (negated,),
     "factor": (rescaled,),
     "transpose": (reversed_product, transposes, transposed_whole),
-    "shape": (transposes, hadamard, reversed_product, swapped_factors, index_letters, layers,
-              missing_layers),
+    "shape": (swapped_sizes, transposes, hadamard, reversed_product, swapped_factors,
+              index_letters, layers, missing_layers),
     "index": (index_letters, layers, missing_layers, transposes, hadamard),
-    "other": (primes, hadamard, layers, missing_layers, index_letters, negated, transposes),
-    None: (primes, hadamard, layers, missing_layers, index_letters, negated, transposes),
+    "other": (primes, term_by_term, hadamard, layers, missing_layers, index_letters, negated,
+              transposes),
+    None: (primes, term_by_term, hadamard, layers, missing_layers, index_letters, negated,
+           transposes),
 }
 
 

@@ -51,6 +51,8 @@ class Chain:
     # how each layer's weight is laid out, as its product writes it: `W x` "out_in", `u^T h`
     # and `h W` "in_out"
     orders: dict[int, str] = field(default_factory=dict)
+    # a step written inside another, by its text: `\tanh(b + Ux)` -> "activation[1]"
+    inner: dict[str, str] = field(default_factory=dict)
 
     def step(self, lhs, rhs, latex: str) -> bool:
         """One statement `lhs = rhs` of the forward pass; whether it was a step of the chain
@@ -58,9 +60,20 @@ class Chain:
         written = _text(lhs, latex)
         if _VARIABLE_MARK.search(written) and not _NAMED_MARK.search(written):
             return False
+        inner = self.inner.get(_plain(_text(rhs, latex)))
+        if inner is not None:   # `h(\mathbf{x}) = \tanh(\mathbf{b} + \mathbf{U} \mathbf{x})`
+            self._name(written, lhs, inner, called=True)   # (a step inside an earlier one)
+            return True
         applied = _applied(rhs)
         if applied is not None:
             head, argument = applied
+            layers = [layer for layer, (_, text) in self.functions.items()
+                      if text == _text(head, latex)]
+            if _of_the_input(lhs) and len(layers) == 1 and self.layers >= layers[0]:
+                # `o(x) = G(b^{(2)} + W^{(2)} h(x))` beside `f(x) = G(...)`: the layer whose
+                # own function G is, by another name
+                self._name(written, lhs, f"activation[{layers[0]}]", called=True)
+                return True
             if _text(argument, latex) in self.flowing or \
                     self._affine(argument, latex):   # `h = \mathrm{ReLU}(z)`, `x_1 = f_1(W_1 x_0)`
                 self._activation(written, lhs, head, _text(head, latex))
@@ -75,9 +88,17 @@ class Chain:
             return True
         return False
 
+    def also(self, first, others: list, latex: str) -> None:
+        """`h(x) = \\Phi(x) = s(...)`: the step's other names of the input's function, named
+        as its first one is."""
+        meaning = self.rows.get(_text(first, latex))
+        for lhs in others if meaning else []:
+            if _of_the_input(lhs):
+                self.rows.setdefault(_text(lhs, latex), meaning)
+
     def _activation(self, written: str, lhs, head, head_text: str) -> None:
         self.functions[self.layers] = head, head_text
-        self._name(written, lhs, f"activation[{self.layers}]")
+        self._name(written, lhs, f"activation[{self.layers}]", called=True)
         self.flowing = {written}
 
     def _affine(self, tree, latex: str) -> bool:
@@ -86,12 +107,14 @@ class Chain:
         bias = None
         if isinstance(tree, Tree) and tree.data == "binary" and str(tree.children[1]) == "+":
             tree, bias = tree.children[0], tree.children[2]
+            if len(_factors(tree)) == 1 and len(_factors(bias)) == 2:   # `\mathbf{c} + V h`
+                tree, bias = bias, tree
         factors = _factors(tree)
         if len(factors) != 2:
             return False
         texts = [_text(factor, latex) for factor in factors]
         flowing = [number for number, (text, factor) in enumerate(zip(texts, factors))
-                   if self._carries(text, factor, factors[1 - number])]
+                   if self._carries(text, factor, factors[1 - number], latex)]
         if len(flowing) != 1:
             return False
         self.layers += 1
@@ -107,16 +130,19 @@ class Chain:
             if before and not _is_matrix(weight):
                 self.inner_products.add(self.layers)
         self._name(_text(weight, latex), weight, f"weight[{self.layers}]")
-        if bias is not None:
+        if bias is not None:   # (`\mathbf{b}_1 \mathbf{1}_m^\top`: the bias, copied to every sample)
+            bias = next((factor for factor in _factors(bias) if not _is_ones(factor)), bias)
             self._name(_text(bias, latex), bias, f"bias[{self.layers}]")
         self.biased |= bias is not None
         if bias is None:
             self.unbiased.add(self.layers)
         return True
 
-    def _carries(self, text: str, tree, other) -> bool:
+    def _carries(self, text: str, tree, other, latex: str) -> bool:
         """Whether this factor is the value flowing in; before the first layer, the input: `x`,
         `x_0`, or a vector (lower case) multiplied by a matrix (upper case)."""
+        if self._nested(tree, latex):
+            return True
         if self.layers == 0 and not self.flowing:
             named = _NAMED_MARK.search(text)
             if named:   # `A^{(in)}`: the input by its layer's name
@@ -126,8 +152,22 @@ class Chain:
                 _is_matrix(other)
         return text in self.flowing
 
-    def _name(self, written: str, tree, meaning: str) -> None:
-        # a call is not named: `h_{W,b}(x) = f(z^{(3)})` is the network's output by convention
+    def _nested(self, tree, latex: str) -> bool:
+        """`\\tanh(\\mathbf{b} + \\mathbf{U} \\mathbf{x})` inside `\\mathbf{V} \\tanh(...)`: a
+        step written inside the next one is the layer before it."""
+        applied = _applied(_ungrouped(tree))
+        if applied is None or not self._affine(applied[1], latex):
+            return False
+        self.functions[self.layers] = applied[0], _text(applied[0], latex)
+        self.inner[_plain(_text(_ungrouped(tree), latex))] = f"activation[{self.layers}]"
+        return True
+
+    def _name(self, written: str, tree, meaning: str, called: bool = False) -> None:
+        # a call is not named: `h_{W,b}(x) = f(z^{(3)})` is the network's output by convention;
+        # but `f(\mathbf{x})` of the input is the document's name for the step (`called`)
+        if called and _of_the_input(tree):
+            self.rows.setdefault(written, meaning)
+            return
         called = isinstance(tree, Tree) and tree.data == "call"
         # (the conventions' target computed by a step, `y = W_2 z`, is the document's output)
         computed = SYMBOLS.get(_base(tree) or "") == "target" and not meaning.startswith(
@@ -142,8 +182,38 @@ def _factors(tree) -> list:
         return [*_factors(tree.children[0]), *_factors(tree.children[2])]
     if isinstance(tree, Tree) and tree.data == "group" and len(tree.children) == 1:
         return _factors(tree.children[0])
+    if isinstance(tree, Tree) and tree.data == "call" and len(tree.children) == 2 and \
+            _is_matrix(tree.children[0]) and _base(tree.children[0]) in _LAYERED_LETTERS:
+        # `W^{(2)}(s(\ldots))`: a weight times a parenthesis, which the grammar reads as a call
+        return [tree.children[0], Tree("group", [tree.children[1]], tree.meta)]
     return factors_of(tree) if isinstance(tree, Tree) and tree.data == "juxtaposition" \
         else [tree]
+
+
+def _of_the_input(tree) -> bool:
+    """`f(\\mathbf{x})`, `h(x)`: a name of the document's own called with the input (not
+    one that names the parameters, `h_{W,b}(x)`, `f_V(x)`: the network's output by
+    convention)."""
+    return isinstance(tree, Tree) and tree.data == "call" and len(tree.children) == 2 and \
+        isinstance(tree.children[0], Tree) and tree.children[0].data in ("name", "command") \
+        and _base(tree.children[1]) in _INPUTS and SYMBOLS.get(_base(tree) or "") is None
+
+
+def _ungrouped(tree):
+    while isinstance(tree, Tree) and tree.data == "group" and len(tree.children) == 1:
+        tree = tree.children[0]
+    return tree
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+|\\left|\\right", "", text)
+
+
+def _is_ones(tree) -> bool:
+    """`\\mathbf{1}`, `\\mathbf{1}_m^\\top`, `1^T`: a vector of ones."""
+    while isinstance(tree, Tree) and tree.data in ("scripted", "styled", "group"):
+        tree = tree.children[0] if tree.data != "styled" else tree.children[-1]
+    return isinstance(tree, Tree) and tree.data == "number" and str(tree.children[0]) == "1"
 
 
 def _applied(tree) -> tuple | None:

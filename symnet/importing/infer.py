@@ -27,12 +27,16 @@ from ..resolve.trees import name_of, written_tokens
 from .chain import LAYERED_KINDS, LOSS_LETTERS, Chain
 from .letters import (at_every_layer, compared, cross_entropy_target, entries_of_one_layer,
                       increments_as_gradients, iteration_letter, read_difference,
-                      read_error_letters, read_named_derivative)
+                      read_defined_adjoints, read_error_letters,
+                      read_named_derivative)
 from .losses import (cost_of, example_and_cost, loss_of, read_mean_of_terms,
-                     read_minibatch_sum, regularization, sum_of_its_samples)
+                     read_minibatch_sum, read_sample_subscripts, regularization,
+                     sum_of_its_samples)
 from .neurons import Neurons
 from .scalars import WrittenOut, loss_name, target_rows, written_out
-from .trials import concrete_functions, error_terms, neighbours, unstated_loss, used_sizes
+from .spaces import named_sizes, read_spaces
+from .trials import (batch_size, concrete_functions, error_term_layer, error_terms,
+                     neighbours, one_unit_per_layer, unstated_loss, used_sizes)
 from .written import (base_of, is_call, is_input, is_word, layer_mark, layer_style,
                       row_letter, unbraced)
 
@@ -113,6 +117,14 @@ class Features:
     error_keys: set[str] = field(default_factory=set)   # own letters for the error terms
     # `\delta_j = -\frac{\partial E}{\partial net_j}`: (the key `\delta^{(l)}`, `net`)
     negated: list[tuple[str, str, bool]] = field(default_factory=list)   # (key, node, minus)
+    # `\|\mathbf{z}^{(2)} - \mathbf{y}\|^2`: the layer marks of pre-activations a squared
+    # error compares, as `layer_mark` reads them
+    compared_preactivations: set[tuple[str | None, int]] = field(default_factory=set)
+    # `W^{(1)} \in \mathbb{R}^{h \times d}`: (what, layer, the sizes written)
+    spaces: list[tuple[str, int | None, list[str]]] = field(default_factory=list)
+    penalty_names: set[str] = field(default_factory=set)   # `s = \frac{\lambda}{2} \|W\|^2`: s
+    # `\bm{\delta}_1 = \frac{\partial J}{\partial \bm{\theta}}`: (the name, the node, minus)
+    defined_adjoints: list[tuple[str, str, bool]] = field(default_factory=list)
     iteration: str | None = None        # `y_j(n)`: n, the step of training a value is at
     named_hidden: bool = False          # `W^{(h)}`: a layer named the hidden one
     named_steps: dict[str, int] = field(default_factory=dict)   # `r = W^{[2]} a^{[1]}`: r, 2
@@ -145,8 +157,10 @@ def read_features(formulas: list[str]) -> Features:
                     if not next_step.search(formula)]
     features.differentiated = {name for formula in formulas for name in re.findall(
         r"\\partial\s*\{?\s*([A-Za-z])(?![A-Za-z])", formula)}
+    features.differentiated |= {name for formula in formulas
+                                for name in _TEXT_DERIVATIVE.findall(formula)}
     for latex in formulas:
-        for equation in equations(_bracket_layers(ascii_latex(latex))):
+        for equation in equations(_plain_names(_bracket_layers(ascii_latex(latex)))):
             tree = _parsed(equation)
             if tree is None:
                 continue
@@ -157,6 +171,7 @@ def read_features(formulas: list[str]) -> Features:
                 features.softmax = written.group("p"), written.group("f")
             for space in _SPACE.finditer(equation):
                 features.widths |= set(_LAYER_WIDTH.findall(space.group(1)))
+            features.spaces += read_spaces(tree, equation)
             read_minibatch_sum(equation, features)
             over = _OVER_SET.search(equation)   # `\sum_{i \in Batch}`: a sum over the samples
             if over and over.group(2) not in SYMBOLS and over.group(2) not in UNIT_SETS:
@@ -165,6 +180,12 @@ def read_features(formulas: list[str]) -> Features:
                     features.sample_letters.add(over.group(1))   # `o^{(n)}`: sample n's
             # `u = h W + b \in \mathbb{R}^{1 \times m}`: the space says a shape, not a step
             parts = [link for link in links(tree) if link.relation != r"\in"]
+            if parts and regularization(equation) and isinstance(parts[0].lhs, Tree) and \
+                    parts[0].lhs.data == "name" and name_of(parts[0].lhs) not in LOSS_LETTERS:
+                # `s = \frac{\lambda}{2} \|W\|_F^2`: a name for the penalty, which a loss adds
+                features.penalty_names.add(name_of(parts[0].lhs))
+                features.forward.append(latex)
+                continue
             if parts:
                 read_named_derivative(parts[0].lhs, parts[0].rhs, equation, features)
                 _read_stated_derivative(parts[0].lhs, parts[-1].rhs, features)
@@ -177,6 +198,8 @@ def read_features(formulas: list[str]) -> Features:
             named = [link for link in parts if not is_word(link.lhs)]
             # (`h = \mathrm{LeakyReLU}(z) = \max(0.01 z, z)`: the last side that is a step)
             stepped = any(chain.step(named[0].lhs, link.rhs, equation) for link in named[::-1])
+            if stepped:
+                chain.also(named[0].lhs, [link.lhs for link in named[1:]], equation)
             if named:
                 # (`o_j = \varphi(net_j) = \frac{1}{1 + e^{-net_j}}`: the link that applies one)
                 applied = next((link.rhs for link in named if is_call(link.rhs)), named[-1].rhs)
@@ -187,6 +210,9 @@ def read_features(formulas: list[str]) -> Features:
                 features.forward.append(latex)
                 _read_numbering(parts[0].lhs, sides[-1][0], features)
     _read_chain(chain, features)
+    _read_layered_output(features)
+    _read_objective(features)
+    read_sample_subscripts(formulas, features)
     if features.softmax:   # the output is the softmax of f, written out
         probabilities, scores = features.softmax
         features.activations["out"] = "softmax"
@@ -196,6 +222,7 @@ def read_features(formulas: list[str]) -> Features:
         _read_neurons(neurons, features, formulas)
     _read_layer_variables(features)
     read_error_letters(features)
+    read_defined_adjoints(features)
     for name, number in features.named_steps.items():
         if features.starts_at_one:   # (its weight's mark is then the layer before)
             features.own_symbols.pop(name, None)
@@ -212,6 +239,21 @@ def read_features(formulas: list[str]) -> Features:
 _BRACKET_LAYER = re.compile(r"(?<![A-Za-z\\])(d?[" + "".join(sorted(
     {letter for letter in _LAYERED if len(letter) == 1})) + r"])\[([^\[\]]+)\]"
     r"(\s*\^\s*(?:\{\s*)?(?:T|\\top)(?:\s*\})?)?")
+
+
+# code written as formulas: `z2 = h1W2`, `Loss = (y-h2)^2`, `dLoss/dW2` (how the checker reads
+# them too: a letter then its layer's number, a word that names something)
+_NUMBERED_LETTER = re.compile(r"(?<![A-Za-z\\_^{])([A-Za-z])([0-9])(?![0-9])")
+_WORD = re.compile(r"(?<![A-Za-z\\{])([A-Z][a-z]{2,})(?![A-Za-z({])")
+_TEXT_DERIVATIVE = re.compile(r"(?<![A-Za-z\\])d([A-Z][a-z]{2,}|[A-Za-z])[0-9]*\s*/\s*d")
+
+
+def _plain_names(latex: str) -> str:
+    """A formula written as code (no LaTeX command in it) with its names as LaTeX writes them:
+    `h_{2}`, `\\text{Loss}`; a formula with commands is left as it is."""
+    if "\\" in latex:
+        return latex
+    return _WORD.sub(r"\\text{\1}", _NUMBERED_LETTER.sub(r"\1_{\2}", latex))
 
 
 def _bracket_layers(latex: str) -> str:
@@ -270,6 +312,36 @@ def _read_chain(chain: Chain, features: Features) -> None:
             features.own_symbols.setdefault(written, f"activation_function[{layer}]")
 
 
+def _read_layered_output(features: Features) -> None:
+    """`E = \\frac{1}{2} \\sum_j (o_j^m - y_j)^2` where `o^k` is every layer's activation: the
+    loss compares the last layer's, so m, no layer variable, is the number of layers."""
+    for name in features.compared:
+        if not any(features.own_symbols.get(f"{name}^{style}") == "activation[l]"
+                   for style in ("l", "{(l)}")):
+            continue
+        if features.own_symbols.get(name) == "output":
+            del features.own_symbols[name]
+        marked = re.compile(r"(?<![A-Za-z\\])" + re.escape(name) +
+                            r"\s*(?:_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?\s*\^\s*\{?\s*\(?\s*([A-Za-z])\b")
+        for text in features.loss_texts.values():
+            found = marked.search(text)
+            if found and found.group(1) not in features.layer_letters | {"T"}:
+                features.depth_letter = features.depth_letter or found.group(1)
+
+
+def _read_objective(features: Features) -> None:
+    """`J = L + s` with L the loss a formula writes and s the weights' penalty: J is the
+    objective the network is trained on, and L a name for its data term."""
+    for letter, text in features.loss_texts.items():
+        terms = {"".join(term.split()) for term in text.strip().rstrip(".,").split("+")}
+        data = terms - features.penalty_names
+        if len(terms) == 2 and len(data) == 1 and data <= features.loss_letters | set(
+                features.loss_texts) - {letter}:
+            features.own_symbols[letter] = "loss"
+            features.other_loss_letters.discard(letter)
+            features.loss_letters -= data
+
+
 def _parsed(equation: str):
     """The equation's tree; failing that, its first line's (`J &= ... \\\\ &= \\ldots`)."""
     for text in (equation, equation.split("\\\\")[0]):
@@ -321,10 +393,12 @@ def _read_layers(tree, features: Features) -> None:
                 features.reaches_next = True
             elif script.data == "sup" and _depth_name(script):
                 features.depth_letter = _depth_name(script)   # `a^{(n_l)}`: the output layer
-        mark = layer_mark(node)
+        mark = layer_mark(node) or _subscript_layer_mark(node)
         if mark is not None and mark[0] is not None and mark[1]:
-            features.stepped_letters.add(mark[0])   # `h^{(k-1)}`: k is a layer variable
-            features.reaches_next |= mark[1] > 0
+            features.stepped_letters.add(mark[0])   # `h^{(k-1)}`, `a_{k-1}`: k is a layer
+            features.reaches_next |= mark[1] > 0    # variable
+        elif mark is not None and mark[0] in ("l", "L") and not layer_mark(node):
+            features.layer_letters.add(mark[0])   # `z_l = W_l a_{l-1} + b_l`
         if name_of(node.children[0]) in ("b", "B"):
             features.bias = True
 
@@ -408,6 +482,22 @@ def _read_layer_variables(features: Features) -> None:
             features.own_symbols[key] = "preactivation[l]"
 
 
+def _subscript_layer_mark(node) -> tuple[str, int] | None:
+    """`a_{k-1}`, `W_{l+1}`, `z_l`: a layered letter's subscript that is a letter, perhaps
+    with an offset, as (letter, offset). One letter alone is a layer only when it is l or L
+    (`a_j` is an entry); with an offset it steps from a layer."""
+    subs = [script for script in node.children[1].children if script.data == "sub"]
+    if len(subs) != 1:
+        return None
+    text = "".join(str(token) for token in subs[0].scan_values(lambda v: isinstance(v, Token))
+                   if str(token) not in "{}")
+    found = re.fullmatch(r"([A-Za-z])(?:([+-])([0-9]))?", text)
+    if found is None or found.group(2) is None and found.group(1) not in ("l", "L"):
+        return None
+    offset = int(found.group(3) or 0) * (-1 if found.group(2) == "-" else 1)
+    return found.group(1), offset
+
+
 def _sample_marks(scripts) -> set[str]:
     """The letter of a sample mark in a superscript: `y^{(i)}`, `a^{[2](i)}` (a layer letter
     such as l is not one)."""
@@ -444,8 +534,9 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
     base = base_of(lhs)
     # `e = \|x^{(L)} - y\|^2`, later differentiated: a loss by a name of the document's own
     own_loss = base not in LOSS_LETTERS and base not in SYMBOLS and \
-        base in features.differentiated and isinstance(lhs, Tree) and lhs.data == "name" and \
-        loss_of(sides[-1][1]) is not None and r"\lambda" not in sides[-1][1]   # (a penalty)
+        base in features.differentiated and isinstance(lhs, Tree) and \
+        lhs.data in ("name", "word") and loss_of(sides[-1][1]) is not None and \
+        r"\lambda" not in sides[-1][1]   # (a penalty)
     if own_loss:
         features.own_symbols[base] = "loss"
     if base in LOSS_LETTERS or own_loss:
@@ -454,7 +545,7 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
         written = next((loss for loss in map(loss_of, [text for _, text in sides]) if loss),
                        None)
         if written is None and features.loss is not None and isinstance(lhs, Tree) and \
-                lhs.data == "name":   # `E = \hat{Y} - Y` beside the loss J: E is the error
+                lhs.data in ("name", "styled"):   # `E = \hat{Y} - Y` beside the loss J: E is it
             features.other_loss_letters.add(base)
         elif written is not None:
             features.loss_letters.add(base)
@@ -466,6 +557,12 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
                 for node in _outside_calls(rhs) if node.data == "scripted"):
             # `\frac12 \|\mathbf{z}_2 - \mathbf{y}\|^2`: the output is a pre-activation
             features.activations.setdefault("out", "identity")
+        if written is not None and written["kind"] == "squared_error":
+            # (`\|\mathbf{z}^{(2)} - \mathbf{y}\|^2`: the last layer's, when 2 is the last)
+            features.compared_preactivations |= {
+                mark for node in _outside_calls(rhs) if node.data == "scripted" and
+                _LAYERED.get(base_of(node)) == "preactivation" and
+                (mark := layer_mark(node)) is not None}
         read_mean_of_terms(base, sides[-1][1], features)
         features.compared = features.compared or compared(rhs)
         target = cross_entropy_target(rhs)
@@ -473,11 +570,21 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
             features.own_symbols.setdefault(target, "target")
         return True
     mark = _layer_of(lhs)
+    # (`a_j^k = \sum_i w_{ij}^k o_i^{k-1}`: unit j of layer k, the layer the superscript's)
+    stepped = (layer_mark(lhs) or (None,))[0] if mark is None else None
+    own_input = _own_layer_input(rhs, lhs) if base and (mark or stepped) and \
+        not is_call(rhs) else None
+    if own_input is not None:   # `u^{(l)} = W^{(l)} v^{(l-1)}`: v is the document's activation
+        features.own_symbols.setdefault(f"{own_input[0]}^{layer_style(own_input[1])}",
+                                        "activation[l]")
+        features.weight_order = features.weight_order or _summed_order(rhs, own_input[1])
     own_preactivation = bool(base and mark) and base not in _LAYERED and \
-        base not in _OUTPUT_NAMES | LOSS_LETTERS and not is_call(rhs) and _layered_affine(rhs)
+        base not in _OUTPUT_NAMES | LOSS_LETTERS and not is_call(rhs) and (
+            _layered_affine(rhs) or own_input is not None)
     if own_preactivation:   # `u^l = h^{l-1} W^l + b^l`: the document's own letter for it
         features.own_symbols[f"{base}^{layer_style(lhs)}"] = "preactivation[l]"
-    if base in _ACTIVATION_LETTERS and mark and not is_call(rhs) and _layered_affine(rhs):
+    if base in _ACTIVATION_LETTERS and (mark or stepped) and not is_call(rhs) and (
+            _layered_affine(rhs) or own_input is not None):
         features.affine_activations[base] = f"{base}^{layer_style(lhs)}"
     if is_call(rhs):
         features.applied_to |= {base_of(argument) for argument in rhs.children[1:]
@@ -521,7 +628,10 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
         features.own_symbols[f"{base}^{layer_style(lhs)}"] = "activation[l]"
         features.activations[mark] = _activation_of(rhs.children[0])
         return True
-    if (base in _ACTIVATION_LETTERS or base in _OUTPUT_NAMES) and is_call(rhs):
+    own_activation = isinstance(lhs, Tree) and lhs.data == "scripted" and features.own_symbols.get(
+        f"{base}^{layer_style(lhs)}") == "activation[l]"
+    if (base in _ACTIVATION_LETTERS or base in _OUTPUT_NAMES or own_activation) and \
+            is_call(rhs):
         # (`a^{(l+1)} = f(z^{(l+1)})`: the function of every layer l numbers; `a_j^{(L)}`
         # names no layer variable)
         variable = (layer_mark(lhs) or (None, 0))[0]
@@ -625,6 +735,38 @@ def _named_step(lhs, rhs) -> int | None:
     return numbers.pop() if len(numbers) == 1 else None
 
 
+def _own_layer_input(tree, lhs):
+    """(letter, node) of `v^{(l-1)}` in `u^{(l)} = W^{(l)} v^{(l-1)}`: a letter the conventions
+    give no layer, one layer below the left side's, times a weight of the left side's layer;
+    None for anything else (an update, `W^{(l)} \\gets W^{(l)} - ...`, computes no layer)."""
+    mark = layer_mark(lhs)
+    nodes = [node for node in tree.iter_subtrees_topdown() if node.data == "scripted"]
+    if mark is None or mark[0] is None or base_of(lhs) in {base_of(node) for node in nodes} or \
+            not any(base_of(node) in _WEIGHT_LETTERS and layer_mark(node) == mark
+                    for node in nodes):
+        return None
+    below = [(base_of(node), node) for node in nodes
+             if base_of(node) not in _LAYERED and base_of(node) not in SYMBOLS and
+             base_of(node) not in LAYERED_KINDS and
+             layer_mark(node) == (mark[0], mark[1] - 1)]
+    return below[0] if len(below) == 1 else None
+
+
+def _summed_order(tree, source) -> str | None:
+    """`\\sum_i w_{ij}^k o_i^{k-1}`: the weight's entries in the order (input's unit, own unit)
+    when the index it shares with the value it takes comes first; None unless written so."""
+    index = [str(token) for token in written_tokens(
+        [script for script in source.children[1].children if script.data == "sub"])]
+    for node in tree.iter_subtrees_topdown():
+        if node.data == "scripted" and base_of(node) in _WEIGHT_LETTERS and len(index) == 1:
+            letters = [str(token) for token in written_tokens(
+                [script for script in node.children[1].children if script.data == "sub"])
+                if str(token) != ","]
+            if len(letters) == 2 and index[0] in letters and letters[0] != letters[1]:
+                return "in_out" if letters[0] == index[0] else "out_in"
+    return None
+
+
 def _layered_affine(tree) -> bool:
     """`h^{l-1} W^l + b^l`, `W^{[l]} a^{[l-1]}`: a weight times an activation (or the input),
     both with layer marks (or the input without one)."""
@@ -689,9 +831,10 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
     count = max(count, features.chain_layers)
     if count < 1 and features.named_hidden:
         count = 2   # the hidden layer and the output, by their names
-    if count < 1 and features.layer_letters:
+    if features.layer_letters and (count < 1 or count < 2 and features.stepped_letters):
         # a formula that takes layer l from layer l+1 is exercised at a hidden layer only
-        # when another hidden layer follows it
+        # when another hidden layer follows it (one that steps from layer L to L-1, beside a
+        # `w^{(1)}`, needs two)
         count = 3 if features.reaches_next else 2
         questions.append("the number of layers (the formulas are written for a layer l); "
                          f"guessed {count}")
@@ -709,6 +852,9 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
     unstated = loss is None
     if unstated:
         loss = dict(_GUESSED_LOSS)
+    if (None, count) in features.compared_preactivations or ("L", 0) in \
+            features.compared_preactivations:   # the loss of the last pre-activation
+        features.activations.setdefault(str(count), "identity")
     layers = []
     hidden = {_stated_activation(features, number, count) for number in range(1, count)}
     hidden.discard(None)
@@ -727,10 +873,12 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
                              "guessed sigmoid")
         binary = loss["kind"] == "binary_cross_entropy" or (
             loss["kind"] == "cross_entropy" and name == "sigmoid")
-        output = loss.get("units") or (
+        # (`\sum_{n=1}^{N} \|\mathbf{y}_n - \mathbf{t}_n\|^2` sums over the samples)
+        summed = loss.get("units") if loss.get("units") != features.batch_name else None
+        output = summed or (
             "n_out" if features.size_letter == "n" else f"{features.size_letter}_{count}")
         # binary outputs: one unit, unless the loss sums over the output's units (`\sum_k`)
-        units = (output if not binary or name == "softmax" or loss.get("units") else 1) \
+        units = (output if not binary or name == "softmax" or summed else 1) \
             if last else \
             f"{features.size_letter}_{number}"
         layer = {"units": 1 if number in features.inner_products else units}
@@ -790,7 +938,7 @@ def first_network(features: Features) -> tuple[dict, list[str]]:
     if isinstance(batch, int):
         network["batch"] = batch
     elif batch:
-        sizes[batch] = 5
+        sizes[batch] = batch_size(sizes)
         if samples != "single":
             network["batch"] = batch
     if samples == "single" and loss["reduction"] == "mean":
@@ -873,12 +1021,17 @@ def infer_network(formulas: list[str], check) -> Inference:
                 network, best, improved = candidate, score, True
         if not improved:
             break
+    named = named_sizes(network, features.spaces)
+    if named != network:   # (`\mathbf{x} \in \mathbb{R}^{d}`: the document's names for sizes)
+        network, best = named, check(named, notation, forward) or 0
     if network["loss"].get("outputs") == "mean":   # (the mean was over the outputs)
         questions = [question for question in questions
                      if not question.startswith("how the samples are laid out")]
+    network, questions = one_unit_per_layer(network, notation, formulas, questions, check)
     read = network, notation
     network, notation = concrete_functions(network, notation, formulas, check)
     notation = error_terms(network, notation, features, formulas, check)
+    notation = error_term_layer(network, notation, formulas, check)
     if (network, notation) != read:   # (a function written out can make its formula hold)
         best = check(network, notation, forward) or 0
     if best < len(forward):

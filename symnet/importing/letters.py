@@ -147,8 +147,12 @@ def read_named_derivative(lhs, rhs, equation: str, features: Features) -> None:
     lhs = unbraced(lhs)
     negative = isinstance(rhs, Tree) and rhs.data == "unary" and str(rhs.children[0]) == "-"
     rhs = unbraced(rhs.children[1]) if negative else rhs
-    if not (isinstance(lhs, Tree) and lhs.data in ("name", "command", "scripted")) or \
-            not negative and (base_of(lhs) in SYMBOLS or base_of(lhs) in LAYERED_KINDS):
+    if not (isinstance(lhs, Tree) and lhs.data in ("name", "command", "scripted", "styled")):
+        return
+    by = _derivative_by(rhs, equation)
+    if by is not None and (by[0] in LOSS_LETTERS or features.own_symbols.get(by[0]) == "loss"):
+        features.defined_adjoints.append((source_of(lhs, equation), by[1], negative))
+    if not negative and (base_of(lhs) in SYMBOLS or base_of(lhs) in LAYERED_KINDS):
         return
     derivative = _derivative_of_the_loss(rhs, equation)
     if derivative is None:
@@ -161,6 +165,32 @@ def read_named_derivative(lhs, rhs, equation: str, features: Features) -> None:
                 source_of(lhs, equation).split())[len(source_of(lhs.children[0], equation)):]):
             key = f"{base_of(lhs)}_l"   # `\mathbf{u}_2`: the layer under the letter
         features.negated.append((key, node, negative))
+
+
+def _derivative_by(rhs, equation: str) -> tuple[str, str] | None:
+    """(loss, node), the node as written, of a derivative `\\frac{\\partial J}{\\partial
+    \\bm{\\theta}}`: `\\bm{\\theta}`."""
+    if not (isinstance(rhs, Tree) and rhs.data == "frac"):
+        return None
+    _, top, bottom = rhs.children
+    numerator = _PARTIAL_OF.fullmatch(source_of(top, equation))
+    node = re.fullmatch(r"\s*\\partial\s*(\S[\s\S]*?)\s*", source_of(bottom, equation))
+    return (numerator.group(1), node.group(1)) if numerator and node else None
+
+
+def read_defined_adjoints(features: Features) -> None:
+    """`\\bm{\\delta}_1 = \\frac{\\partial J}{\\partial \\bm{\\theta}}` with θ the document's
+    pre-activation of layer 2: the name is that node's adjoint, whatever its own mark says (the
+    document numbers its error terms from the output down, or by its own count). Only a node
+    of one numbered layer the document's own rows name; the conventions read the rest."""
+    rows = {"".join(key.split()): meaning for key, meaning in features.own_symbols.items()}
+    for name, node, negative in features.defined_adjoints:
+        meaning = rows.get("".join(node.split()), "")
+        if name in features.own_symbols or not re.fullmatch(
+                r"(?:pre)?activation\[(?:[0-9]+|last)\]", meaning):
+            continue
+        features.own_symbols[name] = f"{'-' if negative else ''}adjoint({meaning})"
+        features.error_keys.add(name)
 
 
 def _derivative_of_the_loss(rhs, equation: str) -> tuple[str, str] | None:

@@ -41,8 +41,10 @@ def regularization(text: str) -> dict | None:
     weights."""
     found = re.search(r"\\frac\s*\{\s*\\lambda\s*\}\s*\{\s*(2)?[^{}]*\}|"
                       r"(\\frac\s*\{\s*1\s*\}\s*\{\s*2\s*\}\s*)?\\lambda", text)
+    # (a weight of the document's own letter: `\mathbf{V}`)
+    weight = r"(?<![A-Za-z\\])(?:[Ww]|[A-Z]_|\\[Tt]heta)|\\(?:math)?b[fm]\s*\{\s*[A-Z]"
     if not found or not re.search(r"\\\||\\Vert|\^\s*\{?\s*2", text[found.end():]) or \
-            not re.search(r"(?<![A-Za-z\\])(?:[Ww]|[A-Z]_|\\[Tt]heta)", text[found.end():]):
+            not re.search(weight, text[found.end():]):
         return None
     penalty = {"l2": "lambda", "scale": "1/2" if found.group(1) or found.group(2) else 1}
     if re.match(r"\\frac\s*\{\s*\\lambda\s*\}\s*\{\s*2?\s*[A-Za-z]", found.group(0)):
@@ -59,6 +61,21 @@ def read_minibatch_sum(text: str, features: Features) -> None:
         marked = re.compile(rf"\^\s*\{{\s*{letter}\s*,|\^\s*\{{[^{{}}]*,\s*{letter}\s*\}}")
         if marked.search(text, divided.end()):   # (the checker reads the letter's sum)
             features.batch_name = features.batch_name or count
+
+
+def read_sample_subscripts(formulas: list[str], features: Features) -> None:
+    """`E = \\frac{1}{2} \\sum_{n=1}^{N} \\|\\mathbf{y}_n - \\mathbf{t}_n\\|^2` beside
+    `\\mathbf{a}_n = \\mathbf{W} \\mathbf{x}_n`: the loss sums over a letter that subscripts the
+    input, so it numbers the samples and its bound is the batch (a sum over the output's units
+    never subscripts the input)."""
+    for text in features.loss_texts.values():
+        for letter, bound in _SUM_TO.findall(text):
+            input_of = re.compile(r"(?<![A-Za-z\\])(?:\\(?:math)?b[fm]\s*\{\s*)?[xX]\s*\}?\s*_\s*"
+                                  r"\{?\s*" + letter + r"\s*\}?(?![A-Za-z0-9])")
+            if letter not in features.layer_letters and \
+                    any(input_of.search(formula) for formula in formulas):
+                features.sample_letters.add(letter)
+                features.batch_name = features.batch_name or bound
 
 
 def read_mean_of_terms(base: str, text: str, features: Features) -> None:

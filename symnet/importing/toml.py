@@ -48,7 +48,7 @@ def derivation_text(imported) -> str:
         lines.append(f"# symnet could not tell: {question}")
     lines.append("[network]")
     for key in ("samples", "sizes", "inputs", "batch", "weights", "layers_from"):
-        if key in network:
+        if network.get(key, {}) != {}:   # (one unit per layer names no size)
             lines.append(f"{key} = {_value(network[key])}")
     lines.append("layers = [")
     lines += [f"  {_value(layer)}," for layer in network["layers"]]

@@ -7,8 +7,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from lark import Tree
+
 from ..errors import InputError
+from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
+from ..resolve.trees import name_of
 from ..registry import CONCRETE_ACTIVATIONS
+from .chain import LAYERED_KINDS
+from .written import unbraced
 
 if TYPE_CHECKING:
     from .infer import Features
@@ -25,6 +31,12 @@ def used_sizes(network: dict) -> dict:
     network["sizes"] = {name: value for name, value in network["sizes"].items()
                         if name in used or not LAYER_SIZE.match(name)}
     return network
+
+
+def batch_size(sizes: dict) -> int:
+    """A batch of 5 samples, or more when a layer is as wide: a product of a batch and a layer
+    that only fits because the two sizes are equal is a shape error symnet should see."""
+    return next(size for size in range(5, 20) if size not in sizes.values())
 
 
 def neighbours(network: dict) -> list[tuple[str, dict]]:
@@ -45,7 +57,8 @@ def neighbours(network: dict) -> list[tuple[str, dict]]:
         changed = {**network, "samples": samples, "weights": weights}
         changed.pop("batch", None)
         if size == batch:
-            changed["sizes"] = {**network["sizes"], batch: network["sizes"].get(batch, 5)}
+            changed["sizes"] = {**network["sizes"],
+                                batch: network["sizes"].get(batch) or batch_size(network["sizes"])}
         if size is not None:
             changed["batch"] = size
         layout = "one sample as a row" if size == 1 else f"samples as {samples}"
@@ -61,6 +74,10 @@ def neighbours(network: dict) -> list[tuple[str, dict]]:
                               {**network, "loss": {**loss, "scale": scale,
                                                    "reduction": reduction}}))
     output = network["layers"][-1]
+    if output["units"] == 1 and output.get("weights", network.get("weights", "out_in")) == \
+            "out_in":   # (`\sigma(\mathbf{w}_2^\top \mathbf{h} + b_2)`: a weight column)
+        found.append(("the output's weight a column", {
+            **network, "layers": [*network["layers"][:-1], {**output, "weights": "in_out"}]}))
     if output["units"] != 1 and output.get("activation") != "softmax":
         # (`s = u^T h`, `J = \frac{1}{2}(s - y)^2`: a weight vector makes one output)
         found.append(("one output unit", used_sizes({
@@ -75,18 +92,22 @@ def neighbours(network: dict) -> list[tuple[str, dict]]:
     return found
 
 
+# the losses a document may mean without writing one, by its output layer's activation
+_UNSTATED_LOSSES = {"sigmoid": ("binary_cross_entropy", "squared_error"),
+                    "softmax": ("categorical_cross_entropy", "squared_error")}
+
+
 def unstated_loss(network: dict, notation: dict, formulas: list[str], questions: list[str],
                    check) -> tuple[dict, list[str]]:
-    """No formula writes the loss out (`J = \\frac{1}{m} \\sum_i \\mathcal{L}(a^{(i)}, y^{(i)})`)
-    and the output is a sigmoid: the cross entropy or the squared error, summed or averaged,
-    whichever makes the most of the document's formulas hold (its gradients say which loss
-    they are of), when one does; said in the question."""
-    if network["layers"][-1].get("activation") != "sigmoid":
-        return network, questions
-    losses = [{"kind": "binary_cross_entropy", "scale": 1, "reduction": reduction}
-              for reduction in ("sum", "mean")] + \
-        [{"kind": "squared_error", "scale": "1/2", "reduction": reduction}
-         for reduction in ("sum", "mean")]
+    """No formula writes the loss out (`J = \\frac{1}{m} \\sum_i \\mathcal{L}(a^{(i)}, y^{(i)})`):
+    the loss its output layer suits (the cross entropy of a sigmoid or a softmax, the squared
+    error), summed or averaged, whichever makes the most of the document's formulas hold (its
+    gradients say which loss they are of, and a `\\frac{1}{m}` in them that it is averaged),
+    when one does; said in the question."""
+    kinds = _UNSTATED_LOSSES.get(network["layers"][-1].get("activation"), ("squared_error",))
+    scales = {"squared_error": "1/2"}
+    losses = [{"kind": kind, "scale": scales.get(kind, 1), "reduction": reduction}
+              for kind in kinds for reduction in ("sum", "mean")]
     # (a binary cross entropy of one output unit, or of each of several; `w^T x` is a weight
     # vector, one column per output)
     one_unit = {**network, "layers": [*network["layers"][:-1],
@@ -109,6 +130,34 @@ def unstated_loss(network: dict, notation: dict, formulas: list[str], questions:
     return chosen, said
 
 
+# what only vectors need: a transpose, an entry-wise product, an entry's index on a layered
+# letter or the input (`w_{jk}`, `a_j^{(L)}`, `x_i`; a layer's letter l or L is none)
+_VECTOR_NOTATION = re.compile(
+    r"\^\s*\{?[^{}]*?(?:\bT\b|\\top|\\intercal)|\\odot|\\circ|(?<![A-Za-z\\])(?:" +
+    "|".join(re.escape(letter) for letter in sorted({*LAYERED_KINDS, "x", "y"}, key=len,
+                                                     reverse=True)) +
+    r")\s*_\s*\{?\s*[a-km-z]")
+
+
+def one_unit_per_layer(network: dict, notation: dict, formulas: list[str], questions: list[str],
+                       check) -> tuple[dict, list[str]]:
+    """`z^{(L)} = w^{(L)} a^{(L-1)} + b^{(L)}` and `\\frac{\\partial z^{(L)}}{\\partial w^{(L)}}
+    = a^{(L-1)}`, never a transpose, an entry-wise product or an entry's index: a chain of
+    single neurons. Its layers get one unit each when more of the document's formulas hold
+    so (a derivative by a weight written as a number is a Jacobian of vectors); said in the
+    question."""
+    if network["samples"] != "single" or network["layers"][-1].get("activation") == "softmax" \
+            or any(_VECTOR_NOTATION.search(formula) for formula in formulas):
+        return network, questions
+    single = {**network, "sizes": {}, "inputs": 1,
+              "layers": [{**layer, "units": 1} for layer in network["layers"]]}
+    if (check(single, notation, formulas) or 0) <= (check(network, notation, formulas) or 0):
+        return network, questions
+    return single, [*questions, "the layers' widths (no formula writes a vector's entry, a "
+                    "transpose or an entry-wise product); taken as one unit each: more of the "
+                    "formulas hold so"]
+
+
 def concrete_functions(network: dict, notation: dict, formulas: list[str],
                         check) -> tuple[dict, dict]:
     """`f(z) = \\frac{1}{1+e^{-z}}`, `f'(z) = f(z)(1-f(z))`: the document's formulas about a
@@ -118,8 +167,9 @@ def concrete_functions(network: dict, notation: dict, formulas: list[str],
     names = [layer["function"] for layer in network["layers"]
              if layer.get("activation") == "generic"]
     for name in dict.fromkeys(names):
-        applied = re.compile(r"(?<![A-Za-z\\])" + re.escape(name) + r"\s*(?:'|\\prime|\^|\()")
-        about = [formula for formula in formulas if applied.search(formula)]
+        # (the formulas that say what it is: one that only applies it, `\delta \odot f'(z)`,
+        # holds under a rectifier whenever it holds, or squares f')
+        about = [formula for formula in formulas if _says_what_it_is(name, formula)]
         if not about:
             continue
         numbers = [number for number, layer in enumerate(network["layers"], start=1)
@@ -127,16 +177,68 @@ def concrete_functions(network: dict, notation: dict, formulas: list[str],
         # the function of every layer, or of the first that applies it (numbered as symnet is)
         row = "activation_function" if len(numbers) == len(network["layers"]) else \
             f"activation_function[{numbers[0]}]"
+        rows = {name: row}
+        layered = _layered_key(name, formulas)
+        if layered is not None:   # (`f^{(L)}`: each layer's function, the output's too)
+            rows[layered] = "activation_function[l]"
         candidates = [({**network, "layers": [
             {**{key: value for key, value in layer.items() if key != "function"},
              "activation": activation} if number in numbers else layer
             for number, layer in enumerate(network["layers"], start=1)]},
-            {**notation, name: row}) for activation in CONCRETE_ACTIVATIONS]
+            {**notation, **rows}) for activation in CONCRETE_ACTIVATIONS]
         better = _holding_more(check, network, notation, about, candidates)
         # a document that gives the formulas of two (`f` the sigmoid, or tanh) means either
         if len(better) == 1:
             network, notation = better[0]
     return network, notation
+
+
+def _says_what_it_is(name: str, formula: str) -> bool:
+    """`f(t) = \\frac{1}{1 + e^{-t}}`, `o_j = \\varphi(net_j) = ...`, `f'(z) = \\begin{cases}
+    ...`, `\\frac{\\partial \\phi(z)}{\\partial z} = a (1 - a)`: a link with the function (or its
+    derivative) applied alone on one side and the other side free of it."""
+    written = re.compile(r"(?<![A-Za-z\\])" + re.escape(name) + r"(?![A-Za-z])")
+    for equation in equations(formula):
+        try:
+            tree = parse_claim(equation)
+        except ClaimSyntaxError:
+            continue
+        for link in links(tree):
+            sides = [source_of(link.lhs, equation), source_of(link.rhs, equation)]
+            alone = [_applied_alone(name, side) for side in (link.lhs, link.rhs)]
+            if any(alone[number] and not written.search(sides[1 - number])
+                   for number in (0, 1)):
+                return True
+    return False
+
+
+def _applied_alone(name: str, side) -> bool:
+    """`f(t)`, `f'^{(l)}(z)`, `\\frac{\\partial f(z)}{\\partial z}`: the function applied, alone."""
+    side = unbraced(side)
+    if isinstance(side, Tree) and side.data == "frac":
+        side = unbraced(side.children[1])
+        if isinstance(side, Tree) and side.data == "juxtaposition":   # `\\partial f(z)`
+            side = unbraced(side.children[-1])
+    if not (isinstance(side, Tree) and side.data == "call"):
+        return False
+    head = side.children[0]
+    while isinstance(head, Tree) and head.data in ("primed", "scripted", "group"):
+        head = head.children[0]
+    return isinstance(head, Tree) and name_of(head) == name
+
+
+def _layered_key(name: str, formulas: list[str]) -> str | None:
+    """The key of a function written with a layer mark (`f^{(L)}`, `f'^{(l-1)}`, `g^{[l]}`,
+    `f^l`) in the document's style; None when it never is (`f^2` is a square)."""
+    marked = re.compile(r"(?<![A-Za-z\\])" + re.escape(name) + r"\s*(?:'|\\prime)?\s*\^\s*"
+                        r"(?:\{\s*([(\[])|([(\[])|\{?\s*[A-Za-z](?![A-Za-z]))")
+    for formula in formulas:
+        found = marked.search(formula)
+        if found:
+            bracket = found.group(1) or found.group(2)
+            return f"{name}^{{(l)}}" if bracket == "(" else \
+                f"{name}^{{[l]}}" if bracket == "[" else f"{name}^{{l}}"
+    return None
 
 
 def error_terms(network: dict, notation: dict, features: Features, formulas: list[str],
@@ -156,6 +258,40 @@ def error_terms(network: dict, notation: dict, features: Features, formulas: lis
     own = {**notation, **{key: "sample_" + meaning for key, meaning in meanings.items()}}
     return own if _holding_more(check, network, notation, about, [(network, own)]) \
         else notation
+
+
+# `\delta`, `\boldsymbol{\delta}_n`: an error term and what follows it
+_ERROR_TERM = re.compile(r"(?:\\(?:boldsymbol|bm|mathbf)\s*\{\s*\\delta\s*\}|\\delta(?![A-Za-z]))"
+                         r"\s*(?P<script>[_^]\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+))?")
+
+
+def unmarked_error_term(network: dict, notation: dict, formulas: list[str]) -> list[str]:
+    """The formulas about an error term written without a layer in a network of several
+    (`\\boldsymbol{\\delta}_n = (1 - \\mathbf{h}_n^2) \\odot \\mathbf{V}^T (\\mathbf{y}_n -
+    \\mathbf{t}_n)`, n a sample), when every one writes it so; else none."""
+    samples = {key for key, meaning in notation.items() if meaning == "sample_index"}
+    about = [formula for formula in formulas if _ERROR_TERM.search(formula)]
+    scripts = [found.group("script") for formula in about
+               for found in _ERROR_TERM.finditer(formula)]
+    bare = all(script is None or script[0] == "_" and
+               script[1:].strip(" {}") in samples for script in scripts)
+    return about if bare and len(network["layers"]) > 1 and r"\delta" not in notation else []
+
+
+def error_term_layer(network: dict, notation: dict, formulas: list[str], check) -> dict:
+    """An error term without a layer (`unmarked_error_term`) is the derivative by the
+    pre-activation of the one layer under which more of the formulas about it hold than
+    unread: the checker decides which layer the document means."""
+    about = unmarked_error_term(network, notation, formulas)
+    if not about:
+        return notation
+    candidates = [(network, {**notation, r"\delta": f"adjoint(preactivation[{number}])"})
+                  for number in range(1, len(network["layers"]) + 1)]
+    better = _holding_more(check, network, notation, about, candidates)
+    if not better:
+        return notation
+    scores = [check(*candidate, about) or 0 for candidate in better]
+    return better[scores.index(max(scores))][1]
 
 
 def _holding_more(check, network: dict, notation: dict, about: list[str],

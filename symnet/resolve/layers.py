@@ -28,6 +28,22 @@ class NotationReader:
         for entry in entries:
             if entry.base == text:
                 return self._meaning_value(entry, None, [], None, tree)
+        return self._composite_entry(tree, entries)
+
+    def _composite_entry(self, tree, entries) -> Value | None:
+        """`f_k(\\mathbf{x})` where the notation names `f(\\mathbf{x})`: entry k of it."""
+        callee = tree.children[0] if tree.data == "call" else None
+        if not (isinstance(callee, Tree) and callee.data == "scripted" and
+                [script.data for script in callee.children[1].children] == ["sub"]):
+            return None
+        sub = callee.children[1].children[0]
+        latex = self.context.latex
+        text = normalise(latex[tree.meta.start_pos:sub.meta.start_pos] +
+                         latex[sub.meta.end_pos:tree.meta.end_pos])
+        for entry in entries:
+            if entry.base == text:
+                value = self._meaning_value(entry, None, [], None, tree)
+                return self.entries_at(value, self._read_subscript(sub.children[0]), tree)
         return None
 
     def _lookup(self, name: str, layer_tree, tree) -> tuple[Entry, int | None] | None:

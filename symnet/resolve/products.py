@@ -6,9 +6,13 @@ Each reading rewrites the tree and reads it again. A part of `Resolver`."""
 
 from __future__ import annotations
 
+from copy import copy
+
 from lark import Token, Tree
+from lark.tree import Meta
 
 from ..conventions import LOSS_NAMES
+from ..notation import normalise
 from .trees import (column_of, end_of, factors_of, is_coefficient, is_condition, is_group,
                     is_indicator, is_letter_d, is_one, is_operator, letter_of, name_of,
                     product_of, start_of, starts_with_d, starts_with_partial, written_tokens)
@@ -59,6 +63,16 @@ class ProductReader:
         return self._grouped_where_shapes_fit(
             tree, self._last_entry_by_entry(tree), "`A B C` read as `A (B \\odot C)`, the "
             "grouping whose shapes fit (the last factor multiplied entry by entry)")
+
+    def _names_a_composite(self, left, right) -> bool:
+        """`h(\\mathbf{x})^\\top`: a call the notation names as a whole (`'h(\\mathbf{x})' =
+        "activation[1]"`), written with a script the grammar gives the parenthesis."""
+        if not (isinstance(right, Tree) and right.data == "scripted" and
+                is_group(right.children[0])) or getattr(left.meta, "empty", True):
+            return False
+        text = normalise(self.context.latex[left.meta.start_pos:
+                                            right.children[0].meta.end_pos])
+        return any(entry.base == text for entry in self.context.notation.composites())
 
     def _is_function(self, tree) -> bool:
         try:
@@ -132,7 +146,8 @@ class ProductReader:
             return self._multiply(ONES, self.resolve(right), "", tree)
         if is_one(right):
             return self._multiply(self.resolve(left), ONES, "", tree)
-        called = _called(left, right, tree) if self._names_the_parameters(left) else None
+        called = _called(left, right, tree) if self._names_the_parameters(left) or \
+            self._names_a_composite(left, right) else None
         if called is not None:   # `h_\theta(x^{(i)})_k`: entry k of the network's output
             return self.resolve(called)
         a = self.resolve(left, factor=True)
@@ -279,8 +294,9 @@ class ProductReader:
         for k in reversed(range(1, len(factors) - 1)):
             if isinstance(factors[k], Tree) and factors[k].data in FUNCTION_HEADS:
                 try:   # `\log h_\theta(x)_k`: the network named by its parameters too
-                    is_function = self._names_the_parameters(factors[k]) or isinstance(
-                        self.resolve(factors[k]), (FunctionValue, PoweredFunction))
+                    is_function = self._names_the_parameters(factors[k]) or \
+                        self._names_a_composite(factors[k], factors[k + 1]) or isinstance(
+                            self.resolve(factors[k]), (FunctionValue, PoweredFunction))
                 except Unresolvable:
                     is_function = False
                 if is_function:
@@ -356,9 +372,20 @@ def _called(function, argument, tree) -> Tree | None:
                            Tree("group", rest, argument.meta)])
     if argument.data == "scripted" and is_group(argument.children[0]):
         group, scripts = argument.children
-        call = Tree("call", [function, *group.children], tree.meta)
+        start = function.meta if isinstance(function, Tree) and \
+            not getattr(function.meta, "empty", True) else tree.meta
+        call = Tree("call", [function, *group.children], _spanning(start, group.meta))
         return Tree("scripted", [Tree("group", [call], group.meta), scripts], argument.meta)
     return None
+
+
+def _spanning(first: Meta, last: Meta) -> Meta:
+    """Where `first` starts to where `last` ends (the call `h(x)` of `h(x)^T`, as written)."""
+    meta = copy(first)
+    for end in ("end_pos", "end_line", "end_column"):
+        if hasattr(last, end):
+            setattr(meta, end, getattr(last, end))
+    return meta
 
 
 def _joined(first, letters: str, last, called: bool, scripts):

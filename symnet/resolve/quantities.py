@@ -228,6 +228,8 @@ class QuantityReader:
             layer_tree, subscript = subscript, None   # `W_2`, `z_l`: the subscript is the layer
         elif layer_tree is None and subscript is not None:
             layer_tree, subscript = self._layer_then_indices(name, subscript)
+        if subscript is not None and layer_tree is None and self._is_step_size(name):
+            subscript = None   # `\eta_b`, `\alpha_{W_i}`: a step size named by what it steps
         indices = self._read_subscript(subscript) if subscript is not None else []
         if loss_sample == 0 and self.network.spec.l2 is not None and not self._own_loss(name):
             # `C_0` beside a regularization, which belongs to no sample: the loss without it
@@ -318,6 +320,15 @@ class QuantityReader:
                 raise NoSuchLayer(str(error), column_of(tree)) from None
             raise
 
+    def _is_step_size(self, name: str) -> bool:
+        entries = self.context.notation.by_base(normalise(name))
+        return bool(entries) and all(entry.meaning.kind == "learning_rate" for entry in entries)
+
+    def _declared_function(self, name: str) -> list[int]:
+        """The layers the [network] declares with the generic function `name` (`\\phi`)."""
+        return [number for number, layer in enumerate(self.network.layers, start=1)
+                if layer.activation.generic and layer.activation.name == name]
+
     def _dummy_vector(self, name: str, indices: list, tree) -> Value:
         """A vector variable of the claim: whole (one sample's vector), or an entry."""
         entries = self.context.vector_dummies[name]
@@ -350,6 +361,14 @@ class QuantityReader:
         if definition is not None and isinstance(definition[0], Tree) and \
                 definition[0].data == "scripted_definition":   # `D^{(l)} := ...`, `e_j = ...`
             return self._scripted_definition(name, layer_tree, indices, sample, tree)
+        if layer_tree is not None and not indices and self._declared_function(name):
+            # `f^{(L)}`, `f'^{(l-1)}`: the generic function the [network] declares its layers
+            # with, written with a layer mark, is that layer's function
+            number = self._layer_number(layer_tree)
+            if number is None:
+                raise Unresolvable("symnet reads a layer mark as a number, a layer variable "
+                                   "with an offset or a layer's name", column_of(layer_tree))
+            return self._activation_function(number, tree)
         if layer_tree is not None:
             raise Unresolvable(f"unknown symbol {name!r} with a layer; declare it in "
                                "[notation]", column_of(tree))
@@ -363,6 +382,9 @@ class QuantityReader:
             return builtin
         if name in LOSS_NAMES and not indices:
             return self._named_loss(name)
+        loss = self.network.spec.loss.loss
+        if loss.generic and loss.name == name and not indices:
+            return self._loss_function(False)   # `l(\mathbf{o}, y)`: the [network]'s own loss
         if name in self.context.dummies and not indices:
             return Indexed.scalar(self.context.dummies[name])
         sized = name if not indices else name + "_" + "".join(
@@ -382,8 +404,7 @@ class QuantityReader:
         entries = [entry for entry in self.context.notation.by_base(normalise(name))
                    if entry.variable is not None or entry.layer is not None]
         layered = [entry.key for entry in entries]
-        declared = [number for number, layer in enumerate(self.network.layers, start=1)
-                    if layer.activation.generic and layer.activation.name == name]
+        declared = self._declared_function(name)
         if declared and all(entry.convention for entry in entries) and not indices:
             # `\phi`, `g`: the generic function the [network] declares its layers with (one
             # undefined function of that name, whichever layer applies it; the conventions'

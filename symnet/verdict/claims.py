@@ -291,12 +291,14 @@ def new_name(lhs, notation: Notation, networks: Networks, definitions) -> str | 
     such a symbol with a layer variable or entry letters (`scripted_name`)."""
     scripted = scripted_name(lhs, notation)
     lhs = scripted.children[0] if scripted is not None else _at_no_iteration(lhs, notation)
-    if not (isinstance(lhs, Tree) and lhs.data in ("name", "command", "word")):
-        return None
+    if not (isinstance(lhs, Tree) and lhs.data in ("name", "command", "word", "styled")):
+        return None   # (`\mathbf{E}`: a bold letter is the letter)
     name = name_of(lhs)
+    if name is None or lhs.data == "styled" and name.startswith(r"\math"):
+        return None   # (`\mathcal{L}` is a letter of its own)
     known = {entry.base for entry in notation.entries} | set(networks.spec.sizes) | \
         set(definitions) | set(BUILTIN_FUNCTIONS) | set(FUNCTION_NAMES) | set(LOSS_NAMES)
-    return None if name in known else name
+    return None if name in known or notation.by_base(normalise(name)) else name
 
 
 def scripted_name(lhs, notation: Notation) -> Tree | None:

@@ -1,0 +1,510 @@
+"""`symnet import` on notations of blog posts and course notes, each in a document written for
+the test: layers under the letters with a layer variable of the document's own, a function
+written with each layer's mark, error terms named by their definition, an objective with a
+penalty, a loss never written out, single neurons, code written as formulas. Every formula
+holds but the planted errors, and the planted errors are found."""
+
+import json
+
+from symnet.cli import main
+from test_import_textbooks import imported_and_checked
+
+LAYER_UNDER_THE_LETTER = r"""# Backpropagation with the layer under the letter
+
+Every layer $k = 1, \dots, L$ computes, from $a_0 = x$,
+
+$$z_k = W_k a_{k-1} + b_k$$
+
+$$a_k = \tanh(z_k)$$
+
+and the error of one example is
+
+$$E = \frac{1}{2} \|a_L - y\|^2$$
+
+The error terms, from the last layer down:
+
+$$\delta_L = (a_L - y) \odot (1 - a_L \odot a_L)$$
+
+$$\delta_k = (W_{k+1}^T \delta_{k+1}) \odot (1 - a_k \odot a_k)$$
+
+$$\frac{\partial E}{\partial W_k} = \delta_k a_{k-1}^T$$
+
+$$\frac{\partial E}{\partial b_k} = \delta_k$$
+
+Each parameter has its own step size:
+
+$$W_k \leftarrow W_k - \eta_{W_k} \frac{\partial E}{\partial W_k}$$
+
+$$b_k \leftarrow b_k + \eta_{b_k} \frac{\partial E}{\partial b_k}$$
+
+$$\frac{\partial E}{\partial W_k} = \delta_k a_{k}^T$$
+"""
+
+
+def test_a_layer_variable_of_its_own_under_the_letters(tmp_path, capsys):
+    """`z_k = W_k a_{k-1} + b_k`: k steps from layer to layer, so it is a layer variable and
+    the network has layers to step over; a step size labelled with what it updates
+    (`\\eta_{W_k}`) is the learning rate. The planted climbing update and the planted
+    activation of the wrong layer are found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "layers.md",
+                                               LAYER_UNDER_THE_LETTER)
+    assert inference.notation["k"] == "layer_variable[1..last]"
+    assert len(inference.network["layers"]) >= 2
+    assert {layer["activation"] for layer in inference.network["layers"]} == {"tanh"}
+    assert verdicts == [("holds", None)] * 9 + [("wrong", "sign"), ("wrong", "shape")]
+
+
+EACH_LAYERS_FUNCTION = r"""# Each layer with its own function
+
+For $l = 1, \ldots, L$, with $a^{(0)} = x$:
+
+$$z^{(l)} = W^{(l)} a^{(l-1)} + b^{(l)}$$
+
+$$a^{(l)} = \varphi^{(l)}(z^{(l)})$$
+
+$$C = \frac{1}{2} \|a^{(L)} - y\|^2$$
+
+$$\delta^{(L)} = (a^{(L)} - y) \odot \varphi'^{(L)}(z^{(L)})$$
+
+$$\delta^{(l)} = (W^{(l+1)})^T \delta^{(l+1)} \odot \varphi^{(l)\prime}(z^{(l)})$$
+
+$$\frac{\partial C}{\partial W^{(l)}} = \delta^{(l)} (a^{(l-1)})^T$$
+
+$$\frac{\partial C}{\partial b^{(l)}} = \delta^{(l)} \odot \varphi'^{(l)}(z^{(l)})$$
+"""
+
+
+def test_a_function_written_with_each_layers_mark(tmp_path, capsys):
+    """`\\varphi^{(l)}` beside layers declared with the undefined function `\\varphi`: layer
+    l's function, primed as `\\varphi'^{(L)}` or `\\varphi^{(l)\\prime}`. The planted extra
+    derivative in the bias gradient is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "phi.md",
+                                               EACH_LAYERS_FUNCTION)
+    assert {layer["activation"] for layer in inference.network["layers"]} == {"generic"}
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "other")]
+
+
+NAMED_FUNCTION_WITH_LAYERS = r"""# A squashing function named f
+
+$$u^{(l)} = W^{(l)} v^{(l-1)}, \quad v^{(0)} = x$$
+
+$$v^{(l)} = f^{(l)}(u^{(l)})$$
+
+where the hidden layers squash with
+
+$$f(t) = \frac{1}{1 + e^{-t}}, \qquad f'(t) = f(t) (1 - f(t))$$
+
+$$E = \frac{1}{2} \|v^{(L)} - y\|^2$$
+
+$$\frac{\partial E}{\partial u^{(L)}} = (v^{(L)} - y) \odot f'^{(L)}(u^{(L)})$$
+
+$$f'(t) = f(t) (1 + f(t))$$
+"""
+
+
+def test_a_function_the_document_writes_out_keeps_its_layer_marks(tmp_path, capsys):
+    """`f` written out as the sigmoid and applied as `f^{(l)}`: its layers take the sigmoid
+    and the notation keeps `f^{(l)}` as each layer's function. The planted derivative is
+    found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "f.md",
+                                               NAMED_FUNCTION_WITH_LAYERS)
+    assert inference.notation["f^{(l)}"] == "activation_function[l]"
+    assert inference.network["layers"][0]["activation"] == "sigmoid"
+    assert verdicts == [("holds", None)] * 5 + [("wrong", "other")]
+
+
+ERRORS_NAMED_FROM_THE_TOP = r"""# A classifier on row vectors
+
+One example is a row $\mathbf{x}$:
+
+$$\mathbf{r} = \mathbf{x} \mathbf{A} + \mathbf{c}$$
+
+$$\mathbf{g} = \sigma(\mathbf{r})$$
+
+$$\mathbf{s} = \mathbf{g} \mathbf{B} + \mathbf{d}$$
+
+$$\mathbf{p} = \operatorname{softmax}(\mathbf{s})$$
+
+$$J = -\sum_k t_k \log p_k$$
+
+The error terms are numbered from the output down:
+
+$$\mathbf{e}_1 = \frac{\partial J}{\partial \mathbf{s}} = \mathbf{p} - \mathbf{t}$$
+
+$$\mathbf{e}_2 = \frac{\partial J}{\partial \mathbf{r}} = \mathbf{e}_1 \mathbf{B}^T \odot \mathbf{g} \odot (1 - \mathbf{g})$$
+
+$$\frac{\partial J}{\partial \mathbf{B}} = \mathbf{g}^T \mathbf{e}_1$$
+
+$$\frac{\partial J}{\partial \mathbf{A}} = \mathbf{x}^T \mathbf{e}_2$$
+
+$$\frac{\partial J}{\partial \mathbf{A}} = \mathbf{x}^T \mathbf{e}_1$$
+"""
+
+
+def test_error_terms_named_by_their_definition(tmp_path, capsys):
+    """`\\mathbf{e}_1 = \\frac{\\partial J}{\\partial \\mathbf{s}}` with s the document's own
+    letter for layer 2's pre-activation: e_1 is its adjoint, whatever its subscript's number
+    says. The planted error term of the wrong layer is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "rows.md",
+                                               ERRORS_NAMED_FROM_THE_TOP)
+    assert inference.notation[r"\mathbf{e}_1"] == "adjoint(preactivation[2])"
+    assert inference.notation[r"\mathbf{e}_2"] == "adjoint(preactivation[1])"
+    assert inference.network["samples"] == "rows"
+    assert verdicts == [("holds", None)] * 9 + [("wrong", "shape")]
+
+
+NO_LOSS_WRITTEN = r"""# Vectorised backward pass
+
+For a batch of $m$ examples in the columns of $X = A^{[0]}$:
+
+$$Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]}$$
+
+$$A^{[l]} = g^{[l]}(Z^{[l]})$$
+
+Backward, from $dA^{[L]}$:
+
+$$dZ^{[l]} = dA^{[l]} * g^{[l]\prime}(Z^{[l]})$$
+
+$$dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]T}$$
+
+$$dA^{[l-1]} = W^{[l]T} dZ^{[l]}$$
+
+$$db^{[l]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[l](i)}$$
+
+$$dW^{[l]} = \frac{1}{m} dZ^{[l]} A^{[l-1]}$$
+"""
+
+
+def test_a_loss_never_written_is_averaged_when_the_gradients_say_so(tmp_path, capsys):
+    """No formula writes the loss, and the gradients divide by m: the loss is a mean over the
+    batch (a sum made every `\\frac{1}{m}` a false factor error). The planted weight gradient
+    without its transpose is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "noloss.md",
+                                               NO_LOSS_WRITTEN)
+    assert inference.network["loss"]["reduction"] == "mean"
+    assert any("the loss (no formula defines it)" in question and "averaged" in question
+               for question in inference.questions)
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "shape")]
+
+
+OBJECTIVE_WITH_PENALTY = r"""# A regularised objective
+
+$$\mathbf{u} = \mathbf{V} \mathbf{x}$$
+
+$$\mathbf{q} = \psi(\mathbf{u})$$
+
+$$\mathbf{o} = \mathbf{U} \mathbf{q}$$
+
+$$L = \ell(\mathbf{o}, y)$$
+
+$$r = \frac{\lambda}{2} \left(\|\mathbf{V}\|_F^2 + \|\mathbf{U}\|_F^2\right)$$
+
+$$J = L + r$$
+
+$$\frac{\partial J}{\partial \mathbf{U}} = \frac{\partial L}{\partial \mathbf{o}} \mathbf{q}^\top + \lambda \mathbf{U}$$
+
+$$\frac{\partial J}{\partial \mathbf{q}} = \mathbf{U}^\top \frac{\partial L}{\partial \mathbf{o}}$$
+
+$$\frac{\partial r}{\partial \mathbf{V}} = 2 \lambda \mathbf{V}$$
+"""
+
+
+def test_an_objective_that_adds_a_penalty_to_a_named_loss(tmp_path, capsys):
+    """`J = L + r` with r the weights' L2 penalty: J is the loss trained on, L its data term
+    (written with the undefined loss `\\ell`, read as the network's own loss function). The
+    planted factor 2 on the penalty's gradient is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "penalty.md",
+                                               OBJECTIVE_WITH_PENALTY)
+    assert inference.notation["J"] == "loss"
+    assert "regularization" in inference.network
+    assert verdicts == [("holds", None)] * 8 + [("wrong", "factor")]
+
+
+SINGLE_NEURONS = r"""# A chain of single neurons
+
+Each layer has one neuron; the last one's activation is compared with the target:
+
+$$z^{(L)} = w^{(L)} a^{(L-1)} + b^{(L)}$$
+
+$$a^{(L)} = \sigma(z^{(L)})$$
+
+$$C = (a^{(L)} - y)^2$$
+
+$$\frac{\partial C}{\partial w^{(L)}} = \frac{\partial z^{(L)}}{\partial w^{(L)}} \frac{\partial a^{(L)}}{\partial z^{(L)}} \frac{\partial C}{\partial a^{(L)}}$$
+
+$$\frac{\partial z^{(L)}}{\partial w^{(L)}} = a^{(L-1)}$$
+
+$$\frac{\partial C}{\partial w^{(L)}} = a^{(L-1)} \sigma'(z^{(L)}) 2 (a^{(L)} - y)$$
+
+$$\frac{\partial C}{\partial a^{(L-1)}} = w^{(L)} \sigma'(z^{(L)}) 2 (a^{(L)} - y)$$
+
+$$\frac{\partial C}{\partial b^{(L)}} = a^{(L-1)} \sigma'(z^{(L)}) 2 (a^{(L)} - y)$$
+"""
+
+
+def test_a_chain_of_single_neurons(tmp_path, capsys):
+    """No entry, transpose or entry-wise product anywhere, and derivatives by a weight
+    written as numbers: one unit per layer, said in the questions. The planted bias gradient
+    with the previous activation in it is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "single.md", SINGLE_NEURONS)
+    assert [layer["units"] for layer in inference.network["layers"]] == \
+        [1] * len(inference.network["layers"])
+    assert len(inference.network["layers"]) >= 2
+    assert any("one unit each" in question for question in inference.questions)
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "other")]
+
+
+def test_vectors_are_not_taken_for_single_neurons(tmp_path, capsys):
+    """The same chain with a transpose in it is a chain of vectors: the layers keep their
+    widths."""
+    text = SINGLE_NEURONS.replace(r"w^{(L)} \sigma'(z^{(L)})", r"(w^{(L)})^T \sigma'(z^{(L)})")
+    inference, _ = imported_and_checked(tmp_path, capsys, "vectors.md", text)
+    assert any(layer["units"] != 1 for layer in inference.network["layers"])
+
+
+CODE_AS_FORMULAS = r"""# Backprop from scratch, in the code's names
+
+$$z1 = xW1$$
+
+$$h1 = Sigmoid(z1)$$
+
+$$z2 = h1W2$$
+
+$$h2 = Sigmoid(z2)$$
+
+$$Error = (h2 - y)^2$$
+
+$$dError/dh2 = 2(h2 - y)$$
+
+$$dh2/dz2 = h2(1 - h2)$$
+
+$$dh1/dz1 = h1(1 + h1)$$
+"""
+
+
+def test_code_written_as_formulas(tmp_path, capsys):
+    """`z2 = h1W2`, `Error = (h2 - y)^2`: a letter and its layer's number, a word that the
+    document differentiates (`dError/dh2`) as its loss; two layers, samples as rows. The
+    planted derivative of the sigmoid is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "code.md", CODE_AS_FORMULAS)
+    assert inference.notation["Error"] == "loss"
+    assert len(inference.network["layers"]) == 2
+    assert inference.network["samples"] == "rows"
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "other")]
+
+
+SAMPLES_AS_SUBSCRIPTS = r"""# Summed over the training set
+
+Training pairs $(\mathbf{x}_n, \mathbf{t}_n)$, one hidden layer without biases:
+
+$$\mathbf{a}_n = \mathbf{W} \mathbf{x}_n$$
+
+$$\mathbf{h}_n = \tanh(\mathbf{a}_n)$$
+
+$$\mathbf{y}_n = \mathbf{V} \mathbf{h}_n$$
+
+$$E = \frac{1}{2} \sum_{n=1}^{N} \|\mathbf{y}_n - \mathbf{t}_n\|^2$$
+
+$$\frac{\partial E}{\partial \mathbf{V}} = \sum_{n=1}^{N} (\mathbf{y}_n - \mathbf{t}_n) \mathbf{h}_n^T$$
+
+$$\boldsymbol{\delta}_n = (1 - \mathbf{h}_n \odot \mathbf{h}_n) \odot \mathbf{V}^T (\mathbf{y}_n - \mathbf{t}_n)$$
+
+$$\frac{\partial E}{\partial \mathbf{W}} = \sum_{n=1}^{N} \boldsymbol{\delta}_n \mathbf{x}_n^T$$
+
+$$\frac{\partial E}{\partial \mathbf{W}} = \sum_{n=1}^{N} \mathbf{x}_n \boldsymbol{\delta}_n^T$$
+"""
+
+
+def test_samples_numbered_by_a_subscript_and_an_error_term_without_a_layer(tmp_path, capsys):
+    """The loss sums over n, which subscripts the input: n numbers the samples (N of them,
+    not the output's units). `\\boldsymbol{\\delta}_n`, never given a layer, is the error term
+    of the layer under which its formulas hold. The planted transpose is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "samples.md",
+                                               SAMPLES_AS_SUBSCRIPTS)
+    network, notation = inference.network, inference.notation
+    assert notation["n"] == "sample_index"
+    assert (network["samples"], network["batch"]) == ("columns", "N")
+    assert network["layers"][-1]["units"] != "N"
+    assert notation[r"\delta"] == "adjoint(preactivation[1])"
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "transpose")]
+
+
+BOLD_ERROR_MATRIX = r"""# A ReLU network, compactly
+
+For a batch of $m$ examples as the columns of $\mathbf{X}$:
+
+$$\mathbf{H} = \max(0, \mathbf{W}_1 \mathbf{X} + \mathbf{b}_1 \mathbf{1}_m^\top)$$
+
+$$\hat{\mathbf{Y}} = \mathbf{W}_2 \mathbf{H} + \mathbf{b}_2 \mathbf{1}_m^\top$$
+
+$$\mathcal{L} = \frac{1}{2m} \lVert \hat{\mathbf{Y}} - \mathbf{Y} \rVert_F^2$$
+
+$$\mathbf{E} = \frac{1}{m} (\hat{\mathbf{Y}} - \mathbf{Y})$$
+
+$$\frac{\partial \mathcal{L}}{\partial \mathbf{W}_2} = \mathbf{E} \mathbf{H}^\top$$
+
+$$\frac{\partial \mathcal{L}}{\partial \mathbf{b}_2} = \mathbf{E} \mathbf{1}_m$$
+
+$$\frac{\partial \mathcal{L}}{\partial \mathbf{W}_1} = \left( \mathbf{W}_2^\top \mathbf{E} \odot \mathbb{I}[\mathbf{H} > 0] \right) \mathbf{X}^\top$$
+
+$$\frac{\partial \mathcal{L}}{\partial \mathbf{b}_1} = \left( \mathbf{W}_2^\top \mathbf{E} \odot [\mathbf{H} > 0] \right) \mathbf{1}_m$$
+
+$$\frac{\partial \mathcal{L}}{\partial \mathbf{W}_1} = \left( \mathbf{W}_2^\top \mathbf{E} \odot \mathbf{1}_{\mathbf{H} > 0} \right) \mathbf{X}^\top$$
+
+$$\frac{\partial \mathcal{L}}{\partial \mathbf{b}_1} = \mathbf{W}_2^\top \mathbf{E} \odot [\mathbf{H} > 0]$$
+"""
+
+
+def test_a_bold_letter_of_the_loss_set_to_the_error_and_biases_copied_by_ones(tmp_path, capsys):
+    """`\\mathbf{E} = \\frac{1}{m} (\\hat{\\mathbf{Y}} - \\mathbf{Y})` beside the loss
+    `\\mathcal{L}`: E is a name for the scaled error, defined for the later formulas, not a
+    loss; a bias copied to every sample (`\\mathbf{b}_1 \\mathbf{1}_m^\\top`) is the bias. The
+    rectifier's derivative as `\\mathbb{I}[\\cdot]`, an Iverson bracket or `\\mathbf{1}_{\\cdot}`.
+    The planted bias gradient without its sum over the samples is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "bold.md", BOLD_ERROR_MATRIX)
+    assert inference.notation[r"\mathcal{L}"] == "loss"
+    assert not any("1" in key for key in inference.notation)
+    assert verdicts == [("holds", None)] * 9 + [("wrong", "shape")]
+
+
+WEIGHTED_INPUT_CALLED_A = r"""# The weighted input called a
+
+Node $j$ in layer $k$ sums what the nodes of layer $k-1$ output:
+
+$$a_j^k = \sum_{i=1}^{r_{k-1}} w_{ij}^k o_i^{k-1}$$
+
+$$o_j^k = g(a_j^k)$$
+
+The error on one example, with $m$ the output layer:
+
+$$E = \frac{1}{2} \sum_{j} (o_j^m - y_j)^2$$
+
+$$\delta_j^k = \frac{\partial E}{\partial a_j^k}$$
+
+$$\frac{\partial E}{\partial w_{ij}^k} = \delta_j^k o_i^{k-1}$$
+
+$$\delta_j^m = (o_j^m - y_j) g'(a_j^m)$$
+
+$$\delta_j^k = g'(a_j^k) \sum_{l=1}^{r_{k+1}} w_{jl}^{k+1} \delta_l^{k+1}$$
+
+$$\delta_j^k = g'(a_j^k) \sum_{l=1}^{r_{k+1}} w_{lj}^{k+1} \delta_l^{k+1}$$
+"""
+
+
+def test_own_letters_of_unit_j_in_layer_k(tmp_path, capsys):
+    """`a_j^k = \\sum_i w_{ij}^k o_i^{k-1}`, `o_j^k = g(a_j^k)`: a (the conventions'
+    activation) is the pre-activation here, o each layer's output, k a bare layer variable,
+    the weight's first index the layer before's; the loss compares `o^m`, so m is the last
+    layer. The planted exchanged weight indices are found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "units.md",
+                                               WEIGHTED_INPUT_CALLED_A)
+    notation, network = inference.notation, inference.network
+    assert (notation["a^l"], notation["o^l"]) == ("preactivation[l]", "activation[l]")
+    assert network["weights"] == "in_out"
+    assert network["sizes"]["m"] == len(network["layers"])
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "index")]
+
+
+ONE_LINE_NETWORK = r"""# A network in one line
+
+$$\hat{y} = \sigma\left(\mathbf{w}_2^\top \tanh(\mathbf{W}_1 \mathbf{x} + \mathbf{b}_1) + b_2\right)$$
+
+$$\mathcal{L} = -y \log \hat{y} - (1 - y) \log(1 - \hat{y})$$
+
+With $\mathbf{h} = \tanh(\mathbf{W}_1 \mathbf{x} + \mathbf{b}_1)$:
+
+$$\frac{\partial \mathcal{L}}{\partial b_2} = \hat{y} - y$$
+
+$$\frac{\partial \mathcal{L}}{\partial \mathbf{w}_2} = (\hat{y} - y) \mathbf{h}$$
+
+$$\frac{\partial \mathcal{L}}{\partial \mathbf{b}_1} = (\hat{y} - y) \mathbf{w}_2 \odot (1 - \mathbf{h}^2)$$
+
+$$\frac{\partial \mathcal{L}}{\partial \mathbf{W}_1} = \left((\hat{y} - y) \mathbf{w}_2 \odot (1 - \mathbf{h}^2)\right) \mathbf{x}^\top$$
+
+$$\frac{\partial \mathcal{L}}{\partial \mathbf{W}_1} = \left((\hat{y} - y) \mathbf{w}_2 \odot (1 - \mathbf{h})^2\right) \mathbf{x}^\top$$
+"""
+
+
+def test_a_network_in_one_line_with_a_weight_column(tmp_path, capsys):
+    """`\\sigma(\\mathbf{w}_2^\\top \\tanh(...) + b_2)`: the output's weight is a column (one
+    unit, laid out `in_out`). The planted derivative of tanh is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "line.md", ONE_LINE_NETWORK)
+    output = inference.network["layers"][-1]
+    assert (output["units"], output["weights"]) == (1, "in_out")
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "other")]
+
+
+THE_NETWORK_AS_A_FUNCTION = r"""# The network as a function
+
+$$f(\mathbf{x}) = \operatorname{softmax}\left(\mathbf{c} + \mathbf{V} \tanh(\mathbf{b} + \mathbf{U} \mathbf{x})\right)$$
+
+$$h(\mathbf{x}) = \tanh(\mathbf{b} + \mathbf{U} \mathbf{x})$$
+
+$$\ell = -\sum_k y_k \log f_k(\mathbf{x})$$
+
+$$\frac{\partial \ell}{\partial \mathbf{c}} = f(\mathbf{x}) - \mathbf{y}$$
+
+$$\frac{\partial \ell}{\partial \mathbf{V}} = (f(\mathbf{x}) - \mathbf{y}) h(\mathbf{x})^\top$$
+
+$$\frac{\partial \ell}{\partial \mathbf{b}} = (1 - h(\mathbf{x})^2) \odot \mathbf{V}^\top (f(\mathbf{x}) - \mathbf{y})$$
+
+$$\frac{\partial \ell}{\partial \mathbf{U}} = \left[(1 - h(\mathbf{x})^2) \odot \mathbf{V}^\top (f(\mathbf{x}) - \mathbf{y})\right] \mathbf{x}^\top$$
+
+$$\frac{\partial \ell}{\partial \mathbf{V}} = h(\mathbf{x}) (f(\mathbf{x}) - \mathbf{y})^\top$$
+"""
+
+
+def test_the_network_written_as_a_function_of_its_input(tmp_path, capsys):
+    """`f(\\mathbf{x}) = \\operatorname{softmax}(\\mathbf{c} + \\mathbf{V} \\tanh(\\mathbf{b} +
+    \\mathbf{U} \\mathbf{x}))`: one step written inside the next (bias first), the calls of x
+    the document's names for the layers (`h(\\mathbf{x})^\\top`, `f_k(\\mathbf{x})` its entry).
+    The planted transposed weight gradient is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "function.md",
+                                               THE_NETWORK_AS_A_FUNCTION)
+    notation = inference.notation
+    assert (notation[r"f(\mathbf{x})"], notation[r"h(\mathbf{x})"]) == (
+        "activation[2]", "activation[1]")
+    assert [layer["activation"] for layer in inference.network["layers"]] == ["tanh", "softmax"]
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "transpose")]
+
+
+SHAPES_FIRST = r"""# Shapes first
+
+One example, a hidden layer and the outputs:
+
+$$\mathbf{W}^{(1)} \in \mathbb{R}^{h \times d}, \quad \mathbf{b}^{(1)} \in \mathbb{R}^{h}$$
+
+$$\mathbf{W}^{(2)} \in \mathbb{R}^{k \times h}, \quad \mathbf{b}^{(2)} \in \mathbb{R}^{k}$$
+
+$$\mathbf{z}^{(1)} = \mathbf{W}^{(1)} \mathbf{x} + \mathbf{b}^{(1)}$$
+
+$$\mathbf{a}^{(1)} = \sigma(\mathbf{z}^{(1)})$$
+
+$$\mathbf{z}^{(2)} = \mathbf{W}^{(2)} \mathbf{a}^{(1)} + \mathbf{b}^{(2)}$$
+
+$$L = \frac{1}{2} \|\mathbf{z}^{(2)} - \mathbf{y}\|^2$$
+
+$$\frac{\partial L}{\partial \mathbf{W}^{(2)}} = (\mathbf{z}^{(2)} - \mathbf{y}) \mathbf{a}^{(1)\top} \in \mathbb{R}^{k \times h}$$
+
+$$\boldsymbol{\delta}^{(1)} = \mathbf{W}^{(2)\top} (\mathbf{z}^{(2)} - \mathbf{y}) \odot \mathbf{a}^{(1)} \odot (1 - \mathbf{a}^{(1)}) \in \mathbb{R}^{h}$$
+
+$$\frac{\partial L}{\partial \mathbf{W}^{(1)}} = \boldsymbol{\delta}^{(1)} \mathbf{x}^\top \in \mathbb{R}^{d \times h}$$
+"""
+
+
+def test_sizes_named_in_the_documents_spaces(tmp_path, capsys):
+    """`\\mathbf{W}^{(1)} \\in \\mathbb{R}^{h \\times d}`: the network's widths take the
+    document's names (laid out as its forward pass lays the weights out), so every space it
+    states is checked; the squared error of the last pre-activation makes the output an
+    identity. The planted space with its sizes exchanged is found, and its fix exchanges
+    them back."""
+    path = tmp_path / "shapes.md"
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "shapes.md", SHAPES_FIRST)
+    network = inference.network
+    assert (network["inputs"], [layer["units"] for layer in network["layers"]]) == (
+        "d", ["h", "k"])
+    assert network["layers"][-1]["activation"] == "identity"
+    assert verdicts == [("holds", None)] * 8 + [("wrong", "shape")]
+    main(["check", str(path), "--json", "-"])
+    last = json.loads(capsys.readouterr().out)["documents"][0]["claims"][-1]
+    assert last["correction"].endswith(r"\in \mathbb{R}^{h \times d}")
