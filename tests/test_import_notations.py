@@ -508,3 +508,71 @@ def test_sizes_named_in_the_documents_spaces(tmp_path, capsys):
     main(["check", str(path), "--json", "-"])
     last = json.loads(capsys.readouterr().out)["documents"][0]["claims"][-1]
     assert last["correction"].endswith(r"\in \mathbb{R}^{h \times d}")
+
+
+ENTRIES_WRITTEN_ONE_BY_ONE = r"""# Two hidden units, written out
+
+$$h_i^{[1]} = \sigma(z_i^{[1]}), \quad z_i^{[1]} = \sum_{j} w_{ij}^{[1]} x_j + b_i^{[1]}$$
+
+$$z_k^{[2]} = w_{k1}^{[2]} h_1^{[1]} + w_{k2}^{[2]} h_2^{[1]} + b_k^{[2]}$$
+
+$$\hat{y}_k = \sigma(z_k^{[2]})$$
+
+$$E = \frac{1}{2} \sum_k (\hat{y}_k - y_k)^2$$
+
+$$\frac{\partial E}{\partial w_{k2}^{[2]}} = (\hat{y}_k - y_k) \hat{y}_k (1 - \hat{y}_k) h_2^{[1]}$$
+
+$$\frac{\partial E}{\partial b_k^{[2]}} = (\hat{y}_k - y_k) \hat{y}_k (1 - \hat{y}_k)$$
+
+$$\frac{\partial E}{\partial w_{k1}^{[2]}} = (\hat{y}_k - y_k) \hat{y}_k (1 - \hat{y}_k) h_2^{[1]}$$
+"""
+
+
+def test_a_layer_written_entry_by_entry_has_as_many_units(tmp_path, capsys):
+    """`w_{k1}^{[2]} h_1^{[1]} + w_{k2}^{[2]} h_2^{[1]}`: the hidden layer has two units, and
+    no other width of the import's own equals two; the sum written out is checked at those
+    sizes only (another size set would leave it incomplete). The planted wrong entry is
+    found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "entries.md",
+                                               ENTRIES_WRITTEN_ONE_BY_ONE)
+    sizes, network = inference.network["sizes"], inference.network
+    assert sizes[network["layers"][0]["units"]] == 2
+    assert list(sizes.values()).count(2) == 1
+    assert verdicts[-1][0] == "wrong" and set(verdicts[:-1]) == {("holds", None)}
+
+
+FROM_THE_OUTPUT_BACK = r"""# Jacobians, from the output back
+
+$$\mathbf{z} = \mathbf{W} \mathbf{h} + \mathbf{b}, \qquad \mathbf{h} = \tanh(\mathbf{u}), \qquad \mathbf{u} = \mathbf{V} \mathbf{x}$$
+
+$$L = \frac{1}{2} \|\mathbf{z} - \mathbf{t}\|^2$$
+
+$$\frac{\partial L}{\partial \mathbf{z}} = \mathbf{z} - \mathbf{t}$$
+
+$$\frac{\partial \mathbf{z}}{\partial \mathbf{h}} = \mathbf{W}$$
+
+$$\frac{\partial L}{\partial \mathbf{h}} = \left(\frac{\partial \mathbf{z}}{\partial \mathbf{h}}\right)^\top \frac{\partial L}{\partial \mathbf{z}}$$
+
+$$\frac{\partial \mathbf{h}}{\partial \mathbf{u}} = \operatorname{diag}(1 - \mathbf{h}^2)$$
+
+$$\frac{\partial L}{\partial \mathbf{u}} = \frac{\partial \mathbf{h}}{\partial \mathbf{u}} \frac{\partial L}{\partial \mathbf{h}}$$
+
+$$\frac{\partial L}{\partial \mathbf{V}} = \frac{\partial L}{\partial \mathbf{u}} \mathbf{x}^\top$$
+
+$$\frac{\partial L}{\partial \mathbf{V}} = \mathbf{x} \left(\frac{\partial L}{\partial \mathbf{u}}\right)^\top$$
+"""
+
+
+def test_a_forward_pass_written_from_the_output_back(tmp_path, capsys):
+    """`\\mathbf{z} = \\mathbf{W} \\mathbf{h} + \\mathbf{b}, \\; \\mathbf{h} = \\tanh(\\mathbf{u}),
+    \\; \\mathbf{u} = \\mathbf{V} \\mathbf{x}`: the steps are read once the ones after them are
+    known; a Jacobian before the vector of its entries is the chain rule in the denominator
+    layout. The planted transposed gradient is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "back.md",
+                                               FROM_THE_OUTPUT_BACK)
+    notation = inference.notation
+    assert (notation[r"\mathbf{u}"], notation[r"\mathbf{z}"]) == (
+        "preactivation[1]", "preactivation[2]")
+    assert [layer["activation"] for layer in inference.network["layers"]] == [
+        "tanh", "identity"]
+    assert verdicts == [("holds", None)] * 8 + [("wrong", "transpose")]

@@ -130,7 +130,7 @@ class Chain:
             if before and not _is_matrix(weight):
                 self.inner_products.add(self.layers)
         self._name(_text(weight, latex), weight, f"weight[{self.layers}]")
-        if bias is not None:   # (`\mathbf{b}_1 \mathbf{1}_m^\top`: the bias, copied to every sample)
+        if bias is not None:   # (`\mathbf{b}_1 \mathbf{1}_m^\top`: the bias, copied to the samples)
             bias = next((factor for factor in _factors(bias) if not _is_ones(factor)), bias)
             self._name(_text(bias, latex), bias, f"bias[{self.layers}]")
         self.biased |= bias is not None

@@ -36,7 +36,8 @@ from .neurons import Neurons
 from .scalars import WrittenOut, loss_name, target_rows, written_out
 from .spaces import named_sizes, read_spaces
 from .trials import (batch_size, concrete_functions, error_term_layer, error_terms,
-                     neighbours, one_unit_per_layer, unstated_loss, used_sizes)
+                     neighbours, one_unit_per_layer, unstated_loss, used_sizes,
+                     written_widths)
 from .written import (base_of, is_call, is_input, is_word, layer_mark, layer_style,
                       row_letter, unbraced)
 
@@ -159,6 +160,7 @@ def read_features(formulas: list[str]) -> Features:
         r"\\partial\s*\{?\s*([A-Za-z])(?![A-Za-z])", formula)}
     features.differentiated |= {name for formula in formulas
                                 for name in _TEXT_DERIVATIVE.findall(formula)}
+    waiting = []   # statements that were no step of the chain (yet)
     for latex in formulas:
         for equation in equations(_plain_names(_bracket_layers(ascii_latex(latex)))):
             tree = _parsed(equation)
@@ -197,9 +199,9 @@ def read_features(formulas: list[str]) -> Features:
             # `\mbox{Output} = x_3 = f_3(W_3 x_2)`: the statement after the label
             named = [link for link in parts if not is_word(link.lhs)]
             # (`h = \mathrm{LeakyReLU}(z) = \max(0.01 z, z)`: the last side that is a step)
-            stepped = any(chain.step(named[0].lhs, link.rhs, equation) for link in named[::-1])
-            if stepped:
-                chain.also(named[0].lhs, [link.lhs for link in named[1:]], equation)
+            stepped = _stepped(chain, named, equation)
+            if named and not stepped:
+                waiting.append((named, equation, latex))
             if named:
                 # (`o_j = \varphi(net_j) = \frac{1}{1 + e^{-net_j}}`: the link that applies one)
                 applied = next((link.rhs for link in named if is_call(link.rhs)), named[-1].rhs)
@@ -209,6 +211,7 @@ def read_features(formulas: list[str]) -> Features:
             if sides and _read_statement(parts[0].lhs, sides, features) or stepped:
                 features.forward.append(latex)
                 _read_numbering(parts[0].lhs, sides[-1][0], features)
+    _later_steps(chain, waiting, features)
     _read_chain(chain, features)
     _read_layered_output(features)
     _read_objective(features)
@@ -312,6 +315,31 @@ def _read_chain(chain: Chain, features: Features) -> None:
             features.own_symbols.setdefault(written, f"activation_function[{layer}]")
 
 
+def _stepped(chain: Chain, named: list, equation: str) -> bool:
+    """Whether the statement is a step of the chain (`h = \\mathrm{LeakyReLU}(z) = \\max(0.01 z,
+    z)`: the last side that is one), its other left sides named as its first."""
+    if any(chain.step(named[0].lhs, link.rhs, equation) for link in named[::-1]):
+        chain.also(named[0].lhs, [link.lhs for link in named[1:]], equation)
+        return True
+    return False
+
+
+def _later_steps(chain: Chain, waiting: list, features: Features) -> None:
+    """`\\mathbf{z} = \\mathbf{W} \\mathbf{h} + \\mathbf{b}, \\; \\mathbf{h} = \\tanh(\\mathbf{u}),
+    \\; \\mathbf{u} = \\mathbf{V} \\mathbf{x}`: a forward pass written from the output back is
+    read again once the steps after it are known."""
+    progress = True
+    while progress and waiting:
+        progress = False
+        for item in list(waiting):
+            named, equation, latex = item
+            if chain.layers and _stepped(chain, named, equation):
+                waiting.remove(item)
+                progress = True
+                if latex not in features.forward:
+                    features.forward.append(latex)
+
+
 def _read_layered_output(features: Features) -> None:
     """`E = \\frac{1}{2} \\sum_j (o_j^m - y_j)^2` where `o^k` is every layer's activation: the
     loss compares the last layer's, so m, no layer variable, is the number of layers."""
@@ -321,8 +349,8 @@ def _read_layered_output(features: Features) -> None:
             continue
         if features.own_symbols.get(name) == "output":
             del features.own_symbols[name]
-        marked = re.compile(r"(?<![A-Za-z\\])" + re.escape(name) +
-                            r"\s*(?:_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?\s*\^\s*\{?\s*\(?\s*([A-Za-z])\b")
+        marked = re.compile(r"(?<![A-Za-z\\])" + re.escape(name) + r"\s*(?:_\s*(?:\{[^{}]*\}|"
+                            r"[A-Za-z0-9]))?\s*\^\s*\{?\s*\(?\s*([A-Za-z])\b")
         for text in features.loss_texts.values():
             found = marked.search(text)
             if found and found.group(1) not in features.layer_letters | {"T"}:
@@ -377,7 +405,9 @@ def _read_layers(tree, features: Features) -> None:
         for number, script in enumerate(scripts):
             marks = [token for token in script.scan_values(lambda v: isinstance(v, Token))]
             squared = script.data == "sup" and number > 0 and scripts[0].data == "sub" and \
-                [str(mark) for mark in marks] == ["2"]   # `W_{k,l}^2`, `h_j^2`: a square
+                [str(mark) for mark in marks] == ["2"] and not any(
+                    part.data == "group" for part in script.iter_subtrees()
+                )   # `W_{k,l}^2`, `h_j^2`: a square (`z_k^{[2]}`, `z_k^{(2)}` are layers)
             if len(marks) == 1 and marks[0].type == "NUMBER" and not squared:
                 numbers = features.layer_numbers if script.data == "sup" else \
                     features.subscript_numbers
@@ -1021,9 +1051,9 @@ def infer_network(formulas: list[str], check) -> Inference:
                 network, best, improved = candidate, score, True
         if not improved:
             break
-    named = named_sizes(network, features.spaces)
-    if named != network:   # (`\mathbf{x} \in \mathbb{R}^{d}`: the document's names for sizes)
-        network, best = named, check(named, notation, forward) or 0
+    named = named_sizes(written_widths(network, notation, forward, check), features.spaces)
+    if named != network:   # (`\mathbf{x} \in \mathbb{R}^{d}`: the document's names for sizes;
+        network, best = named, check(named, notation, forward) or 0   # `a_0, a_1, a_2`: 3)
     if network["loss"].get("outputs") == "mean":   # (the mean was over the outputs)
         questions = [question for question in questions
                      if not question.startswith("how the samples are laid out")]

@@ -97,6 +97,39 @@ _UNSTATED_LOSSES = {"sigmoid": ("binary_cross_entropy", "squared_error"),
                     "softmax": ("categorical_cross_entropy", "squared_error")}
 
 
+# `a_0^{(L-1)}`, `w_{j2}^{(L)}`: an entry numbered as written, with a layer mark after it
+_NUMBERED_ENTRY = re.compile(r"_\s*\{?\s*(?:[a-z]\s*,?\s*)?([0-9])\s*\}?\s*\^")
+
+
+def written_widths(network: dict, notation: dict, formulas: list[str], check) -> dict:
+    """`z_j^{(L)} = w_{j0}^{(L)} a_0^{(L-1)} + w_{j1}^{(L)} a_1^{(L-1)} + w_{j2}^{(L)}
+    a_2^{(L-1)} + b_j^{(L)}`: a forward pass that writes a layer's entries one by one says how
+    many it has. The layer (or the input) takes that many units when more of the formulas
+    hold so."""
+    counts = set()
+    for formula in formulas:
+        numbers = [int(number) for number in _NUMBERED_ENTRY.findall(formula)]
+        if len(set(numbers)) > 1:   # (0-based when an entry 0 is written)
+            counts.add(max(numbers) + (1 if 0 in numbers else 0))
+    if not counts:
+        return network
+    widths = [network["inputs"], *(layer["units"] for layer in network["layers"])]
+    candidates = []
+    for position, width in enumerate(widths):
+        for count in sorted(counts):
+            if isinstance(width, str) and network["sizes"].get(width) != count:
+                # (a width of the import's own that is as wide moves aside: equal sizes hide
+                # a transpose)
+                free = iter(size for size in range(2, 20)
+                            if size != count and size not in network["sizes"].values())
+                sizes = {name: next(free) if value == count and LAYER_SIZE.match(name) else
+                         value for name, value in network["sizes"].items()}
+                candidates.append({**network, "sizes": {**sizes, width: count}})
+    held = check(network, notation, formulas) or 0
+    scores = [check(candidate, notation, formulas) or 0 for candidate in candidates]
+    return candidates[scores.index(max(scores))] if scores and max(scores) > held else network
+
+
 def unstated_loss(network: dict, notation: dict, formulas: list[str], questions: list[str],
                    check) -> tuple[dict, list[str]]:
     """No formula writes the loss out (`J = \\frac{1}{m} \\sum_i \\mathcal{L}(a^{(i)}, y^{(i)})`):

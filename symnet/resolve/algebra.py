@@ -265,6 +265,15 @@ class AlgebraReader:
         the product is not a chain (a Jacobian first, before a matrix)."""
         if isinstance(a, Jacobian) and a.transposed and isinstance(b, MatrixValue):
             return self._transposed_chain(a, b, tree)
+        if isinstance(a, Jacobian) and isinstance(b, MatrixValue) and 1 in a.of_shape and \
+                1 in a.by.shape and 1 in b.shape and len(b.matrix) == a.matrix.rows:
+            # `\frac{\partial \mathbf{z}}{\partial \mathbf{h}} \frac{\partial L}{\partial
+            # \mathbf{z}}`: the chain rule in the denominator layout, whose Jacobian has a row
+            # per entry of h (the numerator layout's would need its transpose written)
+            self.notes.append("a derivative of a vector by a vector before a vector of its "
+                              "entries, read in the denominator layout (row i, column j: entry "
+                              "j differentiated by entry i)")
+            return self._transposed_chain(a, b, tree, noted=True)
         if isinstance(a, Jacobian) and isinstance(b, Jacobian):
             if a.transposed or b.transposed:
                 return None
@@ -284,7 +293,8 @@ class AlgebraReader:
         return MatrixValue(sp.Matrix(*b.by.shape, list(row)), one_d=self.is_one_d(b.by),
                            either_layout=self.either_layout(b.by))
 
-    def _transposed_chain(self, jacobian: Jacobian, vector: MatrixValue, tree) -> MatrixValue:
+    def _transposed_chain(self, jacobian: Jacobian, vector: MatrixValue, tree,
+                          noted: bool = False) -> MatrixValue:
         """`(\\frac{\\partial a}{\\partial z})^T \\frac{\\partial L}{\\partial a}`: the
         transposed Jacobian times a vector of a's entries, a matrix shaped like z (the chain
         rule with the Jacobian written first)."""
@@ -295,8 +305,9 @@ class AlgebraReader:
                                 "needs a vector of that matrix's entries after it",
                                 column_of(tree))
         column = jacobian.matrix.T * sp.Matrix(list(vector.matrix))
-        self.notes.append("a transposed Jacobian times the vector after it, as the chain rule "
-                          "reads it")
+        if not noted:
+            self.notes.append("a transposed Jacobian times the vector after it, as the chain "
+                              "rule reads it")
         return MatrixValue(sp.Matrix(*jacobian.by.shape, list(column)),
                            one_d=self.is_one_d(jacobian.by),
                            either_layout=self.either_layout(jacobian.by))

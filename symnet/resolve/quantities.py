@@ -113,6 +113,11 @@ class QuantityReader:
         ranges = {}
         for axis, index in enumerate(indices):
             size = matrix.shape[axis]
+            if isinstance(index, int) and size > 1 and \
+                    self.network.sizes != dict(self.network.spec.sizes):
+                # (`w_{k1} h_1 + w_{k2} h_2`: a sum written out for the document's sizes, which
+                # another size set would leave incomplete)
+                raise OutOfRange("an entry written by its number", column_of(tree))
             if isinstance(index, int):
                 if not 0 <= index < size:
                     origin = self.context.index_origin
