@@ -168,6 +168,7 @@ def as_text(result: DocumentResult) -> str:
         lines.append(f"  {claim.id:<{width}}  {claim.verdict:<13} {reason}"[:200])
         if claim.correction is not None:
             lines.append(f"  {'':<{width}}  {'fix:':<13} {_one_line(claim.correction.latex)}")
+            lines.append(f"  {'':<{width}}  {'':<13} ({claim.correction.edit})")
     lines.append("  " + summary(result))
     return "\n".join(lines)
 

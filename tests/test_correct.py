@@ -170,6 +170,7 @@ def test_the_correction_is_shown_in_text_and_json():
     result = checked(COLUMNS, [r"\frac{\partial L}{\partial A^{(2)}} = Y - A^{(2)}"])
     text = as_text(result)
     assert "fix:" in text and r"-Y + A^{(2)}" in text
+    assert "(the sign of the right side)" in text   # (what the fix changed, under it)
     data = json.loads(json.dumps(result.to_json()))
     assert data["claims"][0]["correction"] == r"\frac{\partial L}{\partial A^{(2)}} = -Y + A^{(2)}"
     assert "sign" in data["claims"][0]["correction_edit"]
