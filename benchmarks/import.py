@@ -2,7 +2,10 @@
 Markdown or LaTeX source (benchmarks/import_sources/, the formulas only, in the source's order),
 whether every claim comes back verbatim and whether the inferred network is the hand-written
 TOML's network (the same samples layout, weight orientation, first layer number, layers with
-their activations and biases, loss kind, scale and reduction, and regularisation).
+their activations and biases, loss kind, scale and reduction, and regularisation). Then what a
+user who only imports gets: the formulas checked under the imported network and notation,
+beside the hand-written file's verdicts (how many are left unchecked, how many are wrong where
+the hand-written file's are not, and the other way round).
 
     python benchmarks/import.py > benchmarks/import.txt
 """
@@ -19,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from symnet.check import check_document  # noqa: E402
 from symnet.document import load, parse  # noqa: E402
 from symnet.importing import import_document  # noqa: E402
 
@@ -45,6 +49,8 @@ def main() -> None:
     sources = sorted(path for path in (ROOT / "benchmarks" / "import_sources").iterdir()
                      if path.suffix in (".md", ".tex", ".ipynb"))
     verbatim_total = same_total = 0
+    verdicts = dict.fromkeys(("claims", "unchecked", "unchecked by hand", "wrong, not by hand",
+                              "wrong by hand, not"), 0)
     for source in sources:
         expected = load(ROOT / "corpus" / f"{source.stem}.toml")
         written = tomllib.loads((ROOT / "corpus" / f"{source.stem}.toml").read_text())
@@ -53,8 +59,21 @@ def main() -> None:
         seconds = time.perf_counter() - started
         claims = [formula.latex for formula in result.formulas]
         verbatim = claims == [claim["latex"].strip() for claim in written["claim"]]
-        inferred = parse({"document": {"title": "t"}, "network": result.inference.network,
-                          "notation": result.inference.notation}).network
+        imported = parse({"document": {"title": "t"}, "network": result.inference.network,
+                          "notation": result.inference.notation, "macros": result.macros,
+                          "claim": [{"id": f"c{number}", "latex": latex}
+                                    for number, latex in enumerate(claims)]})
+        inferred = imported.network
+        if verbatim:
+            pairs = list(zip(check_document(imported).claims,
+                             check_document(expected).claims))
+            verdicts["claims"] += len(pairs)
+            verdicts["unchecked"] += sum(got.verdict == "unchecked" for got, _ in pairs)
+            verdicts["unchecked by hand"] += sum(want.verdict == "unchecked" for _, want in pairs)
+            verdicts["wrong, not by hand"] += sum(got.verdict == "wrong" != want.verdict
+                                                  for got, want in pairs)
+            verdicts["wrong by hand, not"] += sum(want.verdict == "wrong" != got.verdict
+                                                  for got, want in pairs)
         want, got = shape(expected.network), shape(inferred)
         differences = [f"{key}: {got[key]} for {want[key]}" for key in want
                        if want[key] != got[key]]
@@ -68,6 +87,13 @@ def main() -> None:
     print(f"\nclaims recovered verbatim: {verbatim_total} of {count} documents")
     print(f"inferred network equals the hand-written one: {same_total} of {count} documents "
           f"({share:.0%}; target at least 80%: {'met' if share >= 0.8 else 'NOT met'})")
+    total = verdicts["claims"] or 1
+    print(f"\nthe formulas checked as imported, beside the hand-written files' verdicts "
+          f"({verdicts['claims']} formulas):")
+    print(f"  unchecked: {verdicts['unchecked']} ({verdicts['unchecked'] / total:.0%}); "
+          f"with the hand-written files {verdicts['unchecked by hand']}")
+    print(f"  wrong as imported, not in the hand-written file: {verdicts['wrong, not by hand']}")
+    print(f"  wrong in the hand-written file, not as imported: {verdicts['wrong by hand, not']}")
 
 
 if __name__ == "__main__":

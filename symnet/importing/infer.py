@@ -26,12 +26,12 @@ from ..notation import normalise
 from ..resolve.trees import name_of, written_tokens
 from .chain import LAYERED_KINDS, LOSS_LETTERS, Chain
 from .letters import (at_every_layer, compared, cross_entropy_target, entries_of_one_layer,
-                      increments_as_gradients, iteration_letter, read_difference,
-                      read_defined_adjoints, read_error_letters,
+                      increments_as_gradients, iteration_letter, read_defined_adjoints,
+                      read_difference, read_error_letters, read_layered_output,
                       read_named_derivative)
 from .losses import (cost_of, example_and_cost, loss_of, read_mean_of_terms,
-                     read_minibatch_sum, read_sample_subscripts, regularization,
-                     sum_of_its_samples)
+                     read_minibatch_sum, read_objective, read_sample_subscripts,
+                     regularization, sum_of_its_samples)
 from .neurons import Neurons
 from .scalars import WrittenOut, loss_name, target_rows, written_out
 from .spaces import named_sizes, read_spaces
@@ -213,8 +213,8 @@ def read_features(formulas: list[str]) -> Features:
                 _read_numbering(parts[0].lhs, sides[-1][0], features)
     _later_steps(chain, waiting, features)
     _read_chain(chain, features)
-    _read_layered_output(features)
-    _read_objective(features)
+    read_layered_output(features)
+    read_objective(features)
     read_sample_subscripts(formulas, features)
     if features.softmax:   # the output is the softmax of f, written out
         probabilities, scores = features.softmax
@@ -338,36 +338,6 @@ def _later_steps(chain: Chain, waiting: list, features: Features) -> None:
                 progress = True
                 if latex not in features.forward:
                     features.forward.append(latex)
-
-
-def _read_layered_output(features: Features) -> None:
-    """`E = \\frac{1}{2} \\sum_j (o_j^m - y_j)^2` where `o^k` is every layer's activation: the
-    loss compares the last layer's, so m, no layer variable, is the number of layers."""
-    for name in features.compared:
-        if not any(features.own_symbols.get(f"{name}^{style}") == "activation[l]"
-                   for style in ("l", "{(l)}")):
-            continue
-        if features.own_symbols.get(name) == "output":
-            del features.own_symbols[name]
-        marked = re.compile(r"(?<![A-Za-z\\])" + re.escape(name) + r"\s*(?:_\s*(?:\{[^{}]*\}|"
-                            r"[A-Za-z0-9]))?\s*\^\s*\{?\s*\(?\s*([A-Za-z])\b")
-        for text in features.loss_texts.values():
-            found = marked.search(text)
-            if found and found.group(1) not in features.layer_letters | {"T"}:
-                features.depth_letter = features.depth_letter or found.group(1)
-
-
-def _read_objective(features: Features) -> None:
-    """`J = L + s` with L the loss a formula writes and s the weights' penalty: J is the
-    objective the network is trained on, and L a name for its data term."""
-    for letter, text in features.loss_texts.items():
-        terms = {"".join(term.split()) for term in text.strip().rstrip(".,").split("+")}
-        data = terms - features.penalty_names
-        if len(terms) == 2 and len(data) == 1 and data <= features.loss_letters | set(
-                features.loss_texts) - {letter}:
-            features.own_symbols[letter] = "loss"
-            features.other_loss_letters.discard(letter)
-            features.loss_letters -= data
 
 
 def _parsed(equation: str):

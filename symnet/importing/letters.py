@@ -281,3 +281,20 @@ def cross_entropy_target(tree) -> str | None:
                     factor.data in ("name", "scripted"):
                 found.add(base_of(factor))
     return found.pop() if len(found) == 1 else None
+
+
+def read_layered_output(features: Features) -> None:
+    """`E = \\frac{1}{2} \\sum_j (o_j^m - y_j)^2` where `o^k` is every layer's activation: the
+    loss compares the last layer's, so m, no layer variable, is the number of layers."""
+    for name in features.compared:
+        if not any(features.own_symbols.get(f"{name}^{style}") == "activation[l]"
+                   for style in ("l", "{(l)}")):
+            continue
+        if features.own_symbols.get(name) == "output":
+            del features.own_symbols[name]
+        marked = re.compile(r"(?<![A-Za-z\\])" + re.escape(name) + r"\s*(?:_\s*(?:\{[^{}]*\}|"
+                            r"[A-Za-z0-9]))?\s*\^\s*\{?\s*\(?\s*([A-Za-z])\b")
+        for text in features.loss_texts.values():
+            found = marked.search(text)
+            if found and found.group(1) not in features.layer_letters | {"T"}:
+                features.depth_letter = features.depth_letter or found.group(1)

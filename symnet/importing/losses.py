@@ -176,3 +176,16 @@ def cost_of(features: Features, example: str, cost: str) -> dict:
     called = _MEAN_OF_CALLS.match(features.loss_texts[cost])
     features.sample_letters.add(called.group(2))
     return {**features.written_losses[example], "reduction": "mean", "batch": called.group(1)}
+
+
+def read_objective(features: Features) -> None:
+    """`J = L + s` with L the loss a formula writes and s the weights' penalty: J is the
+    objective the network is trained on, and L a name for its data term."""
+    for letter, text in features.loss_texts.items():
+        terms = {"".join(term.split()) for term in text.strip().rstrip(".,").split("+")}
+        data = terms - features.penalty_names
+        if len(terms) == 2 and len(data) == 1 and data <= features.loss_letters | set(
+                features.loss_texts) - {letter}:
+            features.own_symbols[letter] = "loss"
+            features.other_loss_letters.discard(letter)
+            features.loss_letters -= data

@@ -98,7 +98,7 @@ _UNSTATED_LOSSES = {"sigmoid": ("binary_cross_entropy", "squared_error"),
 
 
 # `a_0^{(L-1)}`, `w_{j2}^{(L)}`: an entry numbered as written, with a layer mark after it
-_NUMBERED_ENTRY = re.compile(r"_\s*\{?\s*(?:[a-z]\s*,?\s*)?([0-9])\s*\}?\s*\^")
+_NUMBERED_ENTRY = re.compile(r"_\s*\{?\s*(?:[a-z]\s*,?\s*)?([0-9])\s*\}?\s*\^\s*\{?\s*[(\[]")
 
 
 def written_widths(network: dict, notation: dict, formulas: list[str], check) -> dict:
@@ -115,7 +115,7 @@ def written_widths(network: dict, notation: dict, formulas: list[str], check) ->
         return network
     widths = [network["inputs"], *(layer["units"] for layer in network["layers"])]
     candidates = []
-    for position, width in enumerate(widths):
+    for width in widths:
         for count in sorted(counts):
             if isinstance(width, str) and network["sizes"].get(width) != count:
                 # (a width of the import's own that is as wide moves aside: equal sizes hide
@@ -237,12 +237,21 @@ def _says_what_it_is(name: str, formula: str) -> bool:
         except ClaimSyntaxError:
             continue
         for link in links(tree):
-            sides = [source_of(link.lhs, equation), source_of(link.rhs, equation)]
-            alone = [_applied_alone(name, side) for side in (link.lhs, link.rhs)]
-            if any(alone[number] and not written.search(sides[1 - number])
-                   for number in (0, 1)):
+            trees = (link.lhs, link.rhs)
+            sides = [source_of(tree, equation) for tree in trees]
+            alone = [_applied_alone(name, side) for side in trees]
+            # (the other side an expression: `x_i = f_i(W_i x_{i-1})` says nothing of f)
+            if any(alone[number] and not written.search(sides[1 - number]) and
+                   not _is_named(trees[1 - number]) for number in (0, 1)):
                 return True
     return False
+
+
+def _is_named(side) -> bool:
+    """`x_i`, `a^{(l)}`, `\\mathbf{h}`: one symbol, no expression."""
+    side = unbraced(side)
+    return isinstance(side, Tree) and side.data in ("name", "scripted", "styled", "command",
+                                                    "accent", "word")
 
 
 def _applied_alone(name: str, side) -> bool:
