@@ -201,6 +201,8 @@ $$r = \frac{\lambda}{2} \left(\|\mathbf{V}\|_F^2 + \|\mathbf{U}\|_F^2\right)$$
 
 $$J = L + r$$
 
+$$\frac{\partial J}{\partial \mathbf{o}} = \frac{\partial L}{\partial \mathbf{o}} \in \mathbb{R}^{k}$$
+
 $$\frac{\partial J}{\partial \mathbf{U}} = \frac{\partial L}{\partial \mathbf{o}} \mathbf{q}^\top + \lambda \mathbf{U}$$
 
 $$\frac{\partial J}{\partial \mathbf{q}} = \mathbf{U}^\top \frac{\partial L}{\partial \mathbf{o}}$$
@@ -211,13 +213,15 @@ $$\frac{\partial r}{\partial \mathbf{V}} = 2 \lambda \mathbf{V}$$
 
 def test_an_objective_that_adds_a_penalty_to_a_named_loss(tmp_path, capsys):
     """`J = L + r` with r the weights' L2 penalty: J is the loss trained on, L its data term
-    (written with the undefined loss `\\ell`, read as the network's own loss function). The
-    planted factor 2 on the penalty's gradient is found."""
+    (written with the undefined loss `\\ell`, read as the network's own loss function); the
+    space of a derivative by the output names the output's size. The planted factor 2 on the
+    penalty's gradient is found."""
     inference, verdicts = imported_and_checked(tmp_path, capsys, "penalty.md",
                                                OBJECTIVE_WITH_PENALTY)
     assert inference.notation["J"] == "loss"
     assert "regularization" in inference.network
-    assert verdicts == [("holds", None)] * 8 + [("wrong", "factor")]
+    assert inference.network["layers"][-1]["units"] == "k"
+    assert verdicts == [("holds", None)] * 9 + [("wrong", "factor")]
 
 
 SINGLE_NEURONS = r"""# A chain of single neurons

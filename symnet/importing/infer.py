@@ -121,8 +121,8 @@ class Features:
     # `\|\mathbf{z}^{(2)} - \mathbf{y}\|^2`: the layer marks of pre-activations a squared
     # error compares, as `layer_mark` reads them
     compared_preactivations: set[tuple[str | None, int]] = field(default_factory=set)
-    # `W^{(1)} \in \mathbb{R}^{h \times d}`: (what, layer, the sizes written)
-    spaces: list[tuple[str, int | None, list[str]]] = field(default_factory=list)
+    # `W^{(1)} \in \mathbb{R}^{h \times d}`: (the node as written, its tree, the sizes)
+    spaces: list[tuple[str, Tree, list[str]]] = field(default_factory=list)
     penalty_names: set[str] = field(default_factory=set)   # `s = \frac{\lambda}{2} \|W\|^2`: s
     # `\bm{\delta}_1 = \frac{\partial J}{\partial \bm{\theta}}`: (the name, the node, minus)
     defined_adjoints: list[tuple[str, str, bool]] = field(default_factory=list)
@@ -1021,7 +1021,8 @@ def infer_network(formulas: list[str], check) -> Inference:
                 network, best, improved = candidate, score, True
         if not improved:
             break
-    named = named_sizes(written_widths(network, notation, forward, check), features.spaces)
+    named = named_sizes(written_widths(network, notation, forward, check), features.spaces,
+                        notation)
     if named != network:   # (`\mathbf{x} \in \mathbb{R}^{d}`: the document's names for sizes;
         network, best = named, check(named, notation, forward) or 0   # `a_0, a_1, a_2`: 3)
     if network["loss"].get("outputs") == "mean":   # (the mean was over the outputs)

@@ -21,21 +21,41 @@ _BY_KIND = {"weight": "weight", "bias": "vector", "preactivation": "vector",
             "activation": "vector"}
 
 
-def read_spaces(tree, equation: str) -> list[tuple[str, int | None, list[str]]]:
-    """(what the node is, its layer number, the sizes written) of each `node \\in R^{...}` of
-    an equation whose left side is one node: a weight, a layer's vector, the input or the
-    output (`"weight"`, `"vector"`, `"input"`, `"output"`)."""
+def read_spaces(tree, equation: str) -> list[tuple[str, Tree, list[str]]]:
+    """(the node as written, its tree, the sizes written) of each `node \\in R^{...}` of an
+    equation whose left side is one node, or a derivative by one (`\\frac{\\partial
+    L}{\\partial \\mathbf{o}} \\in \\mathbb{R}^q` has the shape of o)."""
     found = []
     for link in links(tree):
         if link.relation != r"\in":
             continue
-        node, dims = _node(unbraced(link.lhs)), _dims(link.rhs, equation)
+        node, dims = _by(unbraced(link.lhs)), _dims(link.rhs, equation)
         if node is not None and dims:
-            found.append((*node, dims))
+            found.append((" ".join(source_of(node, equation).split()), node, dims))
     return found
 
 
-def _node(tree) -> tuple[str, int | None] | None:
+def _by(tree):
+    """The node of `\\frac{\\partial L}{\\partial N}`, or the tree itself."""
+    if isinstance(tree, Tree) and tree.data == "frac":
+        bottom = unbraced(tree.children[2])
+        if isinstance(bottom, Tree) and bottom.data == "juxtaposition" and \
+                isinstance(bottom.children[0], Tree) and bottom.children[0].data == "partial":
+            return unbraced(bottom.children[-1])
+        return None
+    return tree
+
+
+def _node(written: str, tree, rows: dict) -> tuple[str, int | None] | None:
+    """What a node is (`"weight"`, `"vector"` of a layer, `"input"`, `"output"`) and its layer
+    number: by the document's own row for it, else by the conventions' letters."""
+    meaning = re.fullmatch(r"(input|output|weight|bias|preactivation|activation)"
+                           r"(?:\[([0-9]+|last)\])?", rows.get(written, ""))
+    if meaning:
+        kind, layer = meaning.groups()
+        if kind in ("input", "output") or layer == "last":
+            return ("input", 0) if kind == "input" else ("output", None)
+        return _BY_KIND[kind], int(layer) if layer else None
     base = base_of(tree)
     if base is None:
         return None
@@ -78,13 +98,16 @@ def _dims(rhs, equation: str) -> list[str]:
         if dims and all(dims) and len(dims) <= 2 else []
 
 
-def named_sizes(network: dict, spaces: list[tuple[str, int | None, list[str]]]) -> dict:
+def named_sizes(network: dict, spaces: list[tuple[str, Tree, list[str]]],
+                rows: dict[str, str]) -> dict:
     """The network with the sizes the document names in its spaces (`d`, `h`, `k` for
     `n_0`, `n_1`, `n_out`; a weight's as the network lays it out, which its forward pass
     confirmed), where the names say one width per layer; else as it was."""
     depth = len(network["layers"])
     names: dict[int, str] = {}
     batch = network.get("batch")
+    spaces = [(*node, dims) for written, tree, dims in spaces
+              if (node := _node(written, tree, rows)) is not None]
     for kind, number, dims in spaces:
         layer = depth if kind == "output" else number
         # (`X \in \mathbb{R}^{m \times d}`: the batch's size beside the layer's)
