@@ -12,7 +12,7 @@ from .network import Network
 from .notation import PARAMETERS_LAYER, Notation, marks_layer_with
 from .resolve import (Context, Indexed, MatrixValue, NeedsBatch, NoSuchLayer, OfOneExample,
                       Resolver, ShapeMismatch, Unresolvable)
-from .resolve.values import UNIT, sample_vectors
+from .resolve.values import UNIT, fixed, sample_vectors
 from .size_sets import Networks
 from .spec import NetworkSpec
 
@@ -111,7 +111,7 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     lhs = _of_the_written_sample(lhs, rhs, resolver.sample_letters(), network)
     lhs, rhs = (resolver.as_compared(lhs, rhs, link.lhs),
                 resolver.as_compared(rhs, lhs, link.rhs))
-    lhs, rhs = _aligned(lhs, rhs, resolver.notes)
+    lhs, rhs = _one_unit_dropped(*_aligned(lhs, rhs, resolver.notes))
     if PARAMETERS_LAYER in context.layers and any(site[0] == "layer" for site in resolver.sites):
         # (`\frac{\partial C}{\partial w} = a^{(1)}`: which layer's w is meant is not said)
         raise Unresolvable("a weight or bias without its layer beside quantities written with "
@@ -239,6 +239,17 @@ def _aligned(lhs, rhs, notes: list[str]):
                 aligned = _transposed_value(side)
                 return (aligned, rhs) if index == 0 else (lhs, aligned)
     return lhs, rhs
+
+
+def _one_unit_dropped(lhs, rhs):
+    """`\\hat{y}_n = \\mathbf{v}^\\top \\mathbf{h}_n` of a layer of one unit: the units index of a
+    sample's vector of one entry is no index (the left side, sample n's number, has none)."""
+    def dropped(side, other):
+        if isinstance(side, Indexed) and isinstance(other, Indexed) and \
+                side.ranges.get(UNIT) == 1 and UNIT not in other.free:
+            return fixed(side, {UNIT: 0})
+        return side
+    return dropped(lhs, rhs), dropped(rhs, lhs)
 
 
 def _transposed_value(value: MatrixValue) -> MatrixValue:

@@ -580,3 +580,32 @@ def test_a_forward_pass_written_from_the_output_back(tmp_path, capsys):
     assert [layer["activation"] for layer in inference.network["layers"]] == [
         "tanh", "identity"]
     assert verdicts == [("holds", None)] * 8 + [("wrong", "transpose")]
+
+
+REGRESSION_OVER_EXAMPLES = r"""# A regression network over N examples
+
+For example $n$:
+
+$$\mathbf{h}_n = \sigma(\mathbf{W} \mathbf{x}_n)$$
+
+$$\hat{y}_n = \mathbf{v}^\top \mathbf{h}_n$$
+
+$$E = \frac{1}{N} \sum_{n=1}^{N} (\hat{y}_n - y_n)^2$$
+
+$$\frac{\partial E}{\partial \mathbf{v}} = \frac{2}{N} \sum_{n=1}^{N} (\hat{y}_n - y_n) \mathbf{h}_n$$
+
+$$\frac{\partial E}{\partial \mathbf{W}} = \frac{2}{N} \sum_{n=1}^{N} (\hat{y}_n - y_n) \left(\mathbf{v} \odot \mathbf{h}_n \odot (1 - \mathbf{h}_n)\right) \mathbf{x}_n^\top$$
+
+$$\frac{\partial E}{\partial \mathbf{v}} = \frac{1}{N} \sum_{n=1}^{N} (\hat{y}_n - y_n) \mathbf{h}_n$$
+"""
+
+
+def test_one_output_unit_per_example_numbered_by_a_subscript(tmp_path, capsys):
+    """`\\hat{y}_n = \\mathbf{v}^\\top \\mathbf{h}_n`: sample n's number (a layer of one unit has
+    no unit index), `\\mathbf{v} \\odot \\mathbf{h}_n` a weight column entry by entry with
+    sample n's vector. The planted factor is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "regression.md",
+                                               REGRESSION_OVER_EXAMPLES)
+    assert inference.notation["n"] == "sample_index"
+    assert inference.network["layers"][-1]["units"] == 1
+    assert verdicts == [("holds", None)] * 5 + [("wrong", "factor")]

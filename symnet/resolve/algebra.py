@@ -169,10 +169,25 @@ class AlgebraReader:
                 raise ShapeMismatch(f"a {a.shape[0]}x{a.shape[1]} matrix times a "
                                     f"{b.shape[0]}x{b.shape[1]} matrix", column_of(tree))
             return MatrixValue(a.matrix * b.matrix, formed(MatMul, a.form, b.form))
-        product = None if hadamard else self._matrix_and_sample_vector(a, b, tree)
+        product = self._vector_times_sample_vector(a, b, tree) if hadamard else \
+            self._matrix_and_sample_vector(a, b, tree)
         if product is not None:
             return product
         raise Unresolvable("an indexed quantity multiplied with a matrix", column_of(tree))
+
+    def _vector_times_sample_vector(self, a, b, tree) -> Indexed | None:
+        """`\\mathbf{v} \\odot \\mathbf{h}_n`: a vector of the network (a weight column) entry
+        by entry with a sample's vector of as many entries; None for anything else."""
+        down, across = self.unit_axes()
+        matrix, vector = (a, b) if isinstance(a, MatrixValue) else (b, a)
+        if not (isinstance(matrix, MatrixValue) and isinstance(vector, Indexed)):
+            return None
+        axis = down if down in vector.free else across if across in vector.free else None
+        entries = list(matrix.matrix) if 1 in matrix.shape else None
+        if axis is None or entries is None or vector.ranges[axis] != len(entries):
+            return None
+        return Indexed(vector.free, vector.ranges,
+                       lambda asg: entries[asg[axis]] * vector.at(asg))
 
     def _tensor_product(self, a, b, tree):
         """`\\delta \\otimes x` of two vectors: their outer product, `\\delta x^T`; or, where
