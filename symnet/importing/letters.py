@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from .infer import Features
 
 
-
 # `V^{(2)}`, `s^{[1]}` = `weight[2]`: a chain's row for a letter at one numbered layer
 _NUMBERED_ROW = re.compile(r"^(?P<base>\\?[A-Za-z]+)\^\{?[(\[](?P<written>[0-9]+|[A-Za-z]+)"
                            r"[)\]]\}?$")

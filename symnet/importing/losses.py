@@ -184,8 +184,8 @@ def read_objective(features: Features) -> None:
     for letter, text in features.loss_texts.items():
         terms = {"".join(term.split()) for term in text.strip().rstrip(".,").split("+")}
         data = terms - features.penalty_names
-        if len(terms) == 2 and len(data) == 1 and data <= features.loss_letters | set(
-                features.loss_texts) - {letter}:
+        if len(terms) == 2 and len(data) == 1 and \
+                data <= (features.loss_letters | set(features.loss_texts)) - {letter}:
             features.own_symbols[letter] = "loss"
             features.other_loss_letters.discard(letter)
             features.loss_letters -= data
