@@ -609,3 +609,33 @@ def test_one_output_unit_per_example_numbered_by_a_subscript(tmp_path, capsys):
     assert inference.notation["n"] == "sample_index"
     assert inference.network["layers"][-1]["units"] == 1
     assert verdicts == [("holds", None)] * 5 + [("wrong", "factor")]
+
+
+NUMBERED_LETTERS_OF_ITS_OWN = r"""# Mini-batch backprop, samples as columns
+
+$$\mathbf{Z}_1 = \mathbf{W}_1 \mathbf{X} + \mathbf{b}_1 \mathbf{1}^\top, \quad \mathbf{H} = \operatorname{ReLU}(\mathbf{Z}_1)$$
+
+$$\mathbf{Z}_2 = \mathbf{W}_2 \mathbf{H} + \mathbf{b}_2 \mathbf{1}^\top, \quad \mathbf{P} = \operatorname{softmax}(\mathbf{Z}_2)$$
+
+$$\mathcal{L} = -\frac{1}{B} \sum_{b=1}^{B} \sum_{k} Y_{kb} \log P_{kb}$$
+
+$$\mathbf{G}_2 = \frac{1}{B} (\mathbf{P} - \mathbf{Y})$$
+
+$$\nabla_{\mathbf{W}_2} \mathcal{L} = \mathbf{G}_2 \mathbf{H}^\top, \quad \nabla_{\mathbf{b}_2} \mathcal{L} = \mathbf{G}_2 \mathbf{1}$$
+
+$$\mathbf{G}_1 = (\mathbf{W}_2^\top \mathbf{G}_2) \odot \mathbb{1}[\mathbf{Z}_1 > 0]$$
+
+$$\nabla_{\mathbf{W}_1} \mathcal{L} = \mathbf{G}_1 \mathbf{X}^\top, \quad \nabla_{\mathbf{b}_1} \mathcal{L} = \mathbf{G}_1 \mathbf{1}$$
+
+$$\nabla_{\mathbf{W}_1} \mathcal{L} = \mathbf{G}_1^\top \mathbf{X}^\top$$
+"""
+
+
+def test_numbered_letters_of_the_documents_own_defined_from_each_other(tmp_path, capsys):
+    """`\\mathbf{G}_2 = \\frac{1}{B} (\\mathbf{P} - \\mathbf{Y})`, then `\\mathbf{G}_1` from
+    `\\mathbf{G}_2`: a letter no row names, numbered, is a definition, read inside later
+    definitions too; its transpose is a transpose. The planted transposed factor is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "numbered.md",
+                                               NUMBERED_LETTERS_OF_ITS_OWN)
+    assert inference.network["samples"] == "columns"
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "shape")]

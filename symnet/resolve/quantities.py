@@ -15,7 +15,7 @@ from ..network import sample_loss
 from ..notation import PARAMETER_KINDS, PARAMETERS_LAYER, Entry, normalise
 from .algebra import BUILTIN_FUNCTIONS, per_sample_function
 from ..grammar import source_of
-from .trees import column_of, labelled_name, lone_letter, name_of
+from .trees import column_of, labelled_name, lone_letter, name_of, numbered_name
 from .values import (IMPLICIT_SAMPLE, NO_SAMPLE, UNIT, Context, FunctionValue, Indexed,
                      IndexMismatch, LayerLeftOut, MatrixValue, NeedsBatch, NoSuchLayer,
                      OutOfRange, ParameterLeftOut, Unresolvable, Value, fixed, renamed)
@@ -272,8 +272,11 @@ class QuantityReader:
         """`E_{o1}` where a claim defined it (`E_{o1} = \\frac{1}{2}(t_{o1} - out_{o1})^2`)."""
         if subscript is None:
             return None
-        written = labelled_name(Tree("scripted", [tree, Tree("scripts", [
-            Tree("sub", [subscript])])]), self.context.latex)
+        scripted = Tree("scripted", [tree, Tree("scripts", [Tree("sub", [subscript])])])
+        written = labelled_name(scripted, self.context.latex)
+        numbered = numbered_name(scripted, self.context.latex)
+        if numbered is not None and numbered in self.context.definitions:
+            written = numbered   # (`\mathbf{G}_2` where a claim defined it)
         if written is None:
             return None
         if written not in self.context.definitions:
@@ -295,8 +298,14 @@ class QuantityReader:
                                    "claim defines", column_of(tree))
             return None
         definition, latex = self.context.definitions[written]
-        value = self._definition_reader(latex).resolve(definition)
-        _, _, _, power = self._read_superscript(superscript)
+        # (`\mathbf{G}_1 = \mathbf{W}_2^\top \mathbf{G}_2 \odot ...`: one defined from another,
+        # never from itself)
+        earlier = {name: value for name, value in self.context.definitions.items()
+                   if name != written}
+        value = self._definition_reader(latex, earlier).resolve(definition)
+        _, _, transpose, power = self._read_superscript(superscript)
+        if transpose:   # (`\mathbf{G}_1^\top`)
+            value = self._transpose(value, tree)
         return value if power is None else self._power(value, power, tree)
 
     def _named_entry(self, name: str, subscript, superscript, tree) -> Value | None:

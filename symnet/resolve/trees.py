@@ -161,6 +161,19 @@ def labelled_name(tree, latex: str) -> str | None:
     return f"{name}_{written}" if _LABEL.fullmatch(written) else None
 
 
+def numbered_name(tree, latex: str) -> str | None:
+    """`G_2`, `\\mathbf{G}_1`: a name with a number for its only script, as `G_2` (whether that
+    names a layer, an entry or a letter of the document's own, the notation says)."""
+    if not (isinstance(tree, Tree) and tree.data == "scripted"):
+        return None
+    scripts = tree.children[1].children
+    name = name_of(tree.children[0])
+    if len(scripts) != 1 or scripts[0].data != "sub" or name is None:
+        return None
+    written = re.sub(r"[\s{}]", "", source_of(scripts[0].children[0], latex))
+    return f"{name}_{written}" if written.isdigit() else None
+
+
 def is_operator(tree) -> bool:
     """`\\partial` alone: the top of `\\frac{\\partial}{\\partial W}`."""
     return isinstance(tree, Tree) and tree.data == "partial"

@@ -16,7 +16,7 @@ from ..matrix_proof import holds_for_all_sizes
 from ..notation import PARAMETER_KINDS, Notation, marks_layer_with, normalise
 from ..reading import (Reading, layer_positions, layer_variables, read_sides,
                       uses_layer_variable)
-from ..resolve.trees import labelled_name, name_of, written_tokens
+from ..resolve.trees import labelled_name, name_of, numbered_name, written_tokens
 from ..resolve import (BUILTIN_FUNCTIONS, Context, Indexed, IndexMismatch, MatrixValue,
                       NeedsBatch, NoSuchLayer, OutOfRange, ParameterLeftOut, Resolver,
                       ShapeMismatch, Unresolvable, merge_ranges)
@@ -56,7 +56,8 @@ def judge(claim_id: str, latex: str, notation: Notation,
     defined = _definition(chain, notation, networks, definitions, latex)
     if defined:
         definitions[defined] = (_defined(chain[0], notation), latex)
-        scripted = scripted_name(chain[0].lhs, notation) or labelled_name(chain[0].lhs, latex)
+        scripted = scripted_name(chain[0].lhs, notation) or labelled_name(
+            chain[0].lhs, latex) or numbered_name(chain[0].lhs, latex)
         name = defined if scripted is None else ' '.join(source_of(chain[0].lhs, latex).split())
         return Verdict(claim_id, written, "holds", "symbolic",
                        message=f"defines {name} (used by later claims)")
@@ -277,6 +278,11 @@ def _definition(chain, notation: Notation, networks: Networks, definitions,
         return None if labelled in known or normalise(labelled) in known or \
             notation.named_entry(name_of(chain[0].lhs.children[0]),
                                  normalise(labelled.split("_", 1)[1])) else labelled
+    numbered = numbered_name(chain[0].lhs, latex)
+    if numbered is not None and new_name(chain[0].lhs.children[0], notation, networks,
+                                         definitions) is not None:
+        return numbered   # `\mathbf{G}_2 = \frac{1}{B} (\mathbf{P} - \mathbf{Y})`: a letter
+        # of the document's own, numbered
     lhs = scripted_name(chain[0].lhs, notation)
     if lhs is not None and not _has_layer(lhs) and any(
             entry.meaning.kind == "weight" for token in written_tokens([chain[0].rhs])
