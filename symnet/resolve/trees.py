@@ -143,9 +143,9 @@ def label_of(tree) -> str | None:
 _LABEL = re.compile(r"[A-Za-z]+[0-9]+|[A-Za-z]{4,}|\\(?:text|mathrm|rm|operatorname)\s*\{[^{}]+\}")
 
 
-def labelled_name(tree, latex: str) -> str | None:
-    """`E_{o1}`, `E_{total}`, `J_{\\text{MLE}}`: a name with a label for its only script, as
-    written (`E_o1`); None for anything else (`W_{ij}`, `z_1` number entries)."""
+def _with_subscript(tree, latex: str) -> tuple[str, str] | None:
+    """(name, subscript as written, without spaces or outer braces) of a name whose only
+    script is a subscript; None for anything else."""
     if not (isinstance(tree, Tree) and tree.data == "scripted"):
         return None
     scripts = tree.children[1].children
@@ -155,6 +155,16 @@ def labelled_name(tree, latex: str) -> str | None:
     written = re.sub(r"\s+", "", source_of(scripts[0].children[0], latex))
     if written.startswith("{") and written.endswith("}"):
         written = written[1:-1]
+    return name, written
+
+
+def labelled_name(tree, latex: str) -> str | None:
+    """`E_{o1}`, `E_{total}`, `J_{\\text{MLE}}`: a name with a label for its only script, as
+    written (`E_o1`); None for anything else (`W_{ij}`, `z_1` number entries)."""
+    found = _with_subscript(tree, latex)
+    if found is None:
+        return None
+    name, written = found
     word = re.sub(r"^\\[A-Za-z]+\{|\}$", "", written)
     if word in LAYER_NAMES:   # `z_{\text{out}}`, `W_{hidden}`: a layer's name, not a label
         return None
@@ -164,14 +174,8 @@ def labelled_name(tree, latex: str) -> str | None:
 def numbered_name(tree, latex: str) -> str | None:
     """`G_2`, `\\mathbf{G}_1`: a name with a number for its only script, as `G_2` (whether that
     names a layer, an entry or a letter of the document's own, the notation says)."""
-    if not (isinstance(tree, Tree) and tree.data == "scripted"):
-        return None
-    scripts = tree.children[1].children
-    name = name_of(tree.children[0])
-    if len(scripts) != 1 or scripts[0].data != "sub" or name is None:
-        return None
-    written = re.sub(r"[\s{}]", "", source_of(scripts[0].children[0], latex))
-    return f"{name}_{written}" if written.isdigit() else None
+    found = _with_subscript(tree, latex)
+    return f"{found[0]}_{found[1]}" if found is not None and found[1].isdigit() else None
 
 
 def is_operator(tree) -> bool:
