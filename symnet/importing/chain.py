@@ -14,7 +14,7 @@ from lark import Tree
 
 from ..conventions import LAYER_NAMES, SYMBOLS
 from ..grammar import source_of
-from ..resolve.trees import factors_of, name_of, written_tokens
+from ..resolve.trees import factors_of, is_one, name_of, styled_one, written_tokens
 
 # letters the conventions give a layer (`W^{(l)}` ...) and names they read without one (`x`)
 # the letters the conventions give a layer (`W^{(l)}` ...), by what they are
@@ -211,9 +211,9 @@ def _plain(text: str) -> str:
 
 def _is_ones(tree) -> bool:
     """`\\mathbf{1}`, `\\mathbf{1}_m^\\top`, `1^T`: a vector of ones."""
-    while isinstance(tree, Tree) and tree.data in ("scripted", "styled", "group"):
-        tree = tree.children[0] if tree.data != "styled" else tree.children[-1]
-    return isinstance(tree, Tree) and tree.data == "number" and str(tree.children[0]) == "1"
+    while isinstance(tree, Tree) and tree.data in ("scripted", "group"):
+        tree = tree.children[0]
+    return is_one(tree) or isinstance(tree, Tree) and tree.data == "styled" and styled_one(tree)
 
 
 def _applied(tree) -> tuple | None:

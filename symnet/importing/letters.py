@@ -196,10 +196,9 @@ def _derivative_of_the_loss(rhs, equation: str) -> tuple[str, str] | None:
     """(loss, node) of `\\frac{\\partial E}{\\partial net_j}` or `\\nabla_{\\mathbf{z}_2}
     \\mathcal{L}` (the node by its letter: `net`, `z`)."""
     if isinstance(rhs, Tree) and rhs.data == "frac":
-        _, top, bottom = rhs.children
-        numerator, node = (_PARTIAL_OF.fullmatch(source_of(side, equation))
-                           for side in (top, bottom))
-        return (numerator.group(1), node.group(1)) if numerator and node else None
+        by = _derivative_by(rhs, equation)
+        letter = by and _PARTIAL_OF.fullmatch(r"\partial " + by[1])
+        return (by[0], letter.group(1)) if letter else None
     if isinstance(rhs, Tree) and rhs.data == "derivative_operator" and len(rhs.children) == 3:
         _, subscript, operand = rhs.children
         node = subscript.children[0] if subscript.children else None

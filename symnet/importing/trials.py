@@ -36,7 +36,13 @@ def used_sizes(network: dict) -> dict:
 def batch_size(sizes: dict) -> int:
     """A batch of 5 samples, or more when a layer is as wide: a product of a batch and a layer
     that only fits because the two sizes are equal is a shape error symnet should see."""
-    return next(size for size in range(5, 20) if size not in sizes.values())
+    return unused_size(sizes, 5)
+
+
+def unused_size(sizes: dict, start: int, besides: int | None = None) -> int:
+    """The first size from `start` that no size in `sizes` has (nor `besides`)."""
+    return next(size for size in range(start, start + 30)
+                if size != besides and size not in sizes.values())
 
 
 def neighbours(network: dict) -> list[tuple[str, dict]]:
@@ -120,10 +126,10 @@ def written_widths(network: dict, notation: dict, formulas: list[str], check) ->
             if isinstance(width, str) and network["sizes"].get(width) != count:
                 # (a width of the import's own that is as wide moves aside: equal sizes hide
                 # a transpose)
-                free = iter(size for size in range(2, 20)
-                            if size != count and size not in network["sizes"].values())
-                sizes = {name: next(free) if value == count and LAYER_SIZE.match(name) else
-                         value for name, value in network["sizes"].items()}
+                sizes = dict(network["sizes"])
+                for name, value in network["sizes"].items():
+                    if value == count and LAYER_SIZE.match(name):
+                        sizes[name] = unused_size(sizes, 2, besides=count)
                 candidates.append({**network, "sizes": {**sizes, width: count}})
     held = check(network, notation, formulas) or 0
     scores = [check(candidate, notation, formulas) or 0 for candidate in candidates]

@@ -21,16 +21,20 @@ class NotationReader:
 
     def _composite(self, tree) -> Value | None:
         """A whole expression the notation table names (`\\text{Loss}(h(\\bar{x};\\theta),y)`)."""
-        entries = self.context.notation.composites()
-        if not entries or getattr(tree.meta, "empty", True):
+        if not self.context.notation.composites() or getattr(tree.meta, "empty", True):
             return None
-        text = normalise(self.context.latex[tree.meta.start_pos:tree.meta.end_pos])
-        for entry in entries:
-            if entry.base == text:
-                return self._meaning_value(entry, None, [], None, tree)
-        return self._composite_entry(tree, entries)
+        entry = self.composite_named(self.context.latex[tree.meta.start_pos:tree.meta.end_pos])
+        if entry is not None:
+            return self._meaning_value(entry, None, [], None, tree)
+        return self._composite_entry(tree)
 
-    def _composite_entry(self, tree, entries) -> Value | None:
+    def composite_named(self, written: str) -> Entry | None:
+        """The notation's entry for a whole expression as written (`f(\\mathbf{x})`), if any."""
+        text = normalise(written)
+        return next((entry for entry in self.context.notation.composites()
+                     if entry.base == text), None)
+
+    def _composite_entry(self, tree) -> Value | None:
         """`f_k(\\mathbf{x})` where the notation names `f(\\mathbf{x})`: entry k of it."""
         callee = tree.children[0] if tree.data == "call" else None
         if not (isinstance(callee, Tree) and callee.data == "scripted" and
@@ -38,13 +42,12 @@ class NotationReader:
             return None
         sub = callee.children[1].children[0]
         latex = self.context.latex
-        text = normalise(latex[tree.meta.start_pos:sub.meta.start_pos] +
-                         latex[sub.meta.end_pos:tree.meta.end_pos])
-        for entry in entries:
-            if entry.base == text:
-                value = self._meaning_value(entry, None, [], None, tree)
-                return self.entries_at(value, self._read_subscript(sub.children[0]), tree)
-        return None
+        entry = self.composite_named(latex[tree.meta.start_pos:sub.meta.start_pos] +
+                                     latex[sub.meta.end_pos:tree.meta.end_pos])
+        if entry is None:
+            return None
+        value = self._meaning_value(entry, None, [], None, tree)
+        return self.entries_at(value, self._read_subscript(sub.children[0]), tree)
 
     def _lookup(self, name: str, layer_tree, tree) -> tuple[Entry, int | None] | None:
         """The notation entry a written symbol is, and the layer its mark names (in the

@@ -12,7 +12,6 @@ from lark import Token, Tree
 from lark.tree import Meta
 
 from ..conventions import LOSS_NAMES
-from ..notation import normalise
 from .trees import (column_of, end_of, factors_of, is_coefficient, is_condition, is_group,
                     is_indicator, is_letter_d, is_one, is_operator, letter_of, name_of,
                     product_of, start_of, starts_with_d, starts_with_partial, written_tokens)
@@ -70,9 +69,8 @@ class ProductReader:
         if not (isinstance(right, Tree) and right.data == "scripted" and
                 is_group(right.children[0])) or getattr(left.meta, "empty", True):
             return False
-        text = normalise(self.context.latex[left.meta.start_pos:
-                                            right.children[0].meta.end_pos])
-        return any(entry.base == text for entry in self.context.notation.composites())
+        return self.composite_named(self.context.latex[left.meta.start_pos:
+                                                       right.children[0].meta.end_pos]) is not None
 
     def _is_function(self, tree) -> bool:
         try:

@@ -113,8 +113,7 @@ class QuantityReader:
         ranges = {}
         for axis, index in enumerate(indices):
             size = matrix.shape[axis]
-            if isinstance(index, int) and size > 1 and \
-                    self.network.sizes != dict(self.network.spec.sizes):
+            if isinstance(index, int) and size > 1 and self._at_other_sizes():
                 # (`w_{k1} h_1 + w_{k2} h_2`: a sum written out for the document's sizes, which
                 # another size set would leave incomplete)
                 raise OutOfRange("an entry written by its number", column_of(tree))
