@@ -59,7 +59,8 @@ def main() -> None:
         seconds = time.perf_counter() - started
         claims = [formula.latex for formula in result.formulas]
         verbatim = claims == [claim["latex"].strip() for claim in written["claim"]]
-        imported = parse({"document": {"title": "t"}, "network": result.inference.network,
+        imported = parse({"document": result.header(source.name),
+                          "network": result.inference.network,
                           "notation": result.inference.notation, "macros": result.macros,
                           "claim": [{"id": f"c{number}", "latex": latex}
                                     for number, latex in enumerate(claims)]})

@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
-from .correct import Style, correct, counterpart
+from .correct import Style, correct, counterpart, diagnosed_by_correction
 from .loss_samples import defined_sample_losses
 from .notation import Notation, notation_of
 from .spec import Document
@@ -68,6 +68,7 @@ class PreparedDocument:
         verdict = judge(claim.id, claim.latex, self.notation, self.networks, before.copy())
         verdict.correction = _safely(correct, verdict, self.notation, self.networks, before,
                                      self.style, self.claims)
+        diagnosed_by_correction(verdict)
         if self.counterparts and verdict.verdict != "unchecked":
             found = _safely(counterpart, claim.id, claim.latex, self.notation, self.networks,
                             before, self.style, self.claims)

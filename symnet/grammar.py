@@ -17,6 +17,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
 from .conventions import FUNCTION_NAMES
+from .new_values import respell_new_values
 from .numpy_notation import respell_numpy
 
 GRAMMAR = r"""
@@ -106,7 +107,7 @@ case_row: expr _CELL argument
 matrix_row: [expr] (_CELL [expr])*   // an entry may be left empty beside dots
 
 // LaTeX commands end where the letters end: \to must not match the start of \top
-RELATION.2: /=|:=|\\(?:in|approx|simeq|equiv|leftarrow|rightarrow|longleftarrow|longrightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim)(?![a-zA-Z])/
+RELATION.2: /=|:=|<-|\\(?:in|approx|simeq|equiv|leftarrow|rightarrow|longleftarrow|longrightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim)(?![a-zA-Z])/
 ADDOP: "+" | "-"
 COMPARE.2: /[<>]|\\(?:geq?|leq?|neq|ne|gt|lt)(?![a-zA-Z])/
 SEPARATOR: "," | ";"
@@ -272,8 +273,7 @@ class ClaimSyntaxError(Exception):
 # spellings with a shorter equivalent the grammar reads, padded to the same length:
 # `f^\prime` is `f'`, Julia's broadcast call `\sigma.(x)` is `\sigma(x)`, `C(...)` is `C`, and
 # Newton's dot over a function that is called, `\dot\sigma(z)`, is its derivative `\sigma'(z)`
-# (over anything else, a time derivative, it stays an unknown accent); the new value of a
-# name, `w_5^{+} = w_5 - \eta ...` (also `^{new}`), is an update `w_5 \gets w_5 - ...`
+# (over anything else, a time derivative, it stays an unknown accent)
 _RESPELLED = [(re.compile(r"\^\s*\{?\s*\\prime\s*\}?"), "'"),
               (re.compile(r"(?<=[A-Za-z}'])\.(?=\()"), ""),   # `\sigma'.(x)` too
               # `C(...)`, `J(\ldots)`: a function's arguments left out, the function itself
@@ -282,10 +282,7 @@ _RESPELLED = [(re.compile(r"\^\s*\{?\s*\\prime\s*\}?"), "'"),
                           r"(?P<bare>\\[a-zA-Z]+|[A-Za-z]))(?=\s*(?:\\left)?\s*\()"),
                lambda match: (match.group("braced") or match.group("bare")) + "'"),
               # an upright differential's d, `\mathrm{d}W`, is the d of `dW`
-              (re.compile(r"\\mathrm\s*\{\s*d\s*\}(?=\s*(?:[A-Za-z]|\\[A-Za-z]))"), "d"),
-              (re.compile(r"^(\s*[^=]*?)\^\s*\{\s*(?:\+|\(?\s*(?:\\text\s*\{\s*)?new\s*\}?"
-                          r"\s*\)?)\s*\}\s*(?:&\s*)?=(?!=)"),
-               lambda match: match.group(1) + r" \gets")]
+              (re.compile(r"\\mathrm\s*\{\s*d\s*\}(?=\s*(?:[A-Za-z]|\\[A-Za-z]))"), "d")]
 # `\max\{0, z\}`: the braces of a maximum's arguments are its parentheses
 _MAX_BRACES = re.compile(r"(\\max\s*)\\\{((?:[^{}]|\{[^{}]*\})*?)\\\}")
 # `\underbrace{x}_{\text{...}}`: the braced formula counts, the label under it does not
@@ -309,6 +306,7 @@ def blank_layout(latex: str, numpy: bool = True) -> str:
     text = _blank_alignment(text)
     for pattern, replacement in _RESPELLED:
         text = pattern.sub(lambda match: _respelling(replacement, match), text)
+    text = respell_new_values(text)
     text = _MAX_BRACES.sub(lambda match: f"{match.group(1)} ({match.group(2)}) ", text)
     text = _blank_underbrace_labels(text)
     trailing = _TRAILING.search(text)

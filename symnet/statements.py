@@ -11,7 +11,7 @@ from lark import Token, Tree
 from .grammar import Relation
 from .notation import Notation
 
-UPDATE = {r"\leftarrow", r"\longleftarrow", r"\gets"}
+UPDATE = {r"\leftarrow", r"\longleftarrow", r"\gets", "<-"}   # `<-`: pseudo-code's arrow
 ARROWS = {r"\rightarrow", r"\longrightarrow", r"\to", r"\Rightarrow", r"\Longrightarrow",
           r"\implies"}
 INCREMENT = r"\Delta"
@@ -47,7 +47,8 @@ def statements(chain: list[Relation]) -> list[Relation]:
 
 def increments(chain: list[Relation], notation: Notation) -> list[Relation]:
     """Links whose left side is an increment `\\Delta X`, as what they state (unless the
-    document gives `\\Delta` a meaning of its own):
+    document gives `\\Delta` a meaning of its own), and a primed name set to a step from the
+    name (`w' = w - \\eta \\ldots`), an update:
 
     - `\\Delta W := \\Delta W + T`, inside a loop over the samples, accumulates the gradient:
       T is one sample's share of it, `\\overline{W} = T` for that sample;
@@ -55,10 +56,24 @@ def increments(chain: list[Relation], notation: Notation) -> list[Relation]:
       `W \\leftarrow W - \\eta \\ldots`;
     - anything else could be either (`\\Delta W = \\delta a^T` may be the accumulated gradient
       or a step without its rate): a link that says so, left unchecked."""
-    if any(INCREMENT in entry.key for entry in notation.entries if not entry.convention):
-        return chain
     rates = set(notation.marker("learning_rate"))
-    return [_increment(link, rates, notation) or link for link in chain]
+    if any(INCREMENT in entry.key for entry in notation.entries if not entry.convention):
+        return [_primed_update(link, rates) or link for link in chain]
+    return [_increment(link, rates, notation) or _primed_update(link, rates) or link
+            for link in chain]
+
+
+def _primed_update(link: Relation, rates: set[str]) -> Relation | None:
+    """`w' = w - \eta \frac{\partial C}{\partial w}`: the primed name is the new value of
+    the name its right side starts from, with a learning rate in the step (`\sigma' = \sigma
+    - \sigma^2` has none: a derivative)."""
+    rhs = link.rhs
+    if link.relation not in {"=", ":="} or not (
+            isinstance(rhs, Tree) and rhs.data == "binary" and str(rhs.children[1]) in "+-"):
+        return None
+    if _is_primed_copy(link.lhs, rhs.children[0]) and _mentions(rhs.children[2], rates):
+        return Relation(r"\leftarrow", rhs.children[0], rhs)
+    return None
 
 
 def _increment(link: Relation, rates: set[str], notation: Notation) -> Relation | None:

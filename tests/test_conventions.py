@@ -728,7 +728,7 @@ def test_a_matrix_times_one_samples_vector(samples):
     planted = [claims[0].replace("+ b", "- b"), claims[1].replace(*swapped),
                claims[2][:claims[2].index(r" \odot")], claims[3].replace("x_n", "2 x_n")]
     assert outcomes(verdicts_in(table, planted, notation)) == [
-        ("wrong", "other"), ("wrong", "shape"), ("wrong", "other"), ("wrong", "factor")]
+        ("wrong", "sign"), ("wrong", "shape"), ("wrong", "other"), ("wrong", "factor")]
 
 
 def test_a_tensor_product_of_two_vectors_and_a_sans_serif_transpose():
@@ -746,7 +746,7 @@ def test_a_tensor_product_of_two_vectors_and_a_sans_serif_transpose():
                claims[1].replace("1 - a", "1 + a"),
                r"\frac{\partial L}{\partial W^{(1)}} = W^{(1)} \otimes x"]
     assert outcomes(verdicts_in(single, planted)) == [
-        ("wrong", "transpose"), ("wrong", "other"), ("unchecked", None)]
+        ("wrong", "transpose"), ("wrong", "sign"), ("unchecked", None)]
     batch = network(samples="columns", hidden="tanh", output="sigmoid")
     summed = r"\frac{\partial L}{\partial W^{(1)}} = \sum_n \delta^{(1)}_n \otimes x_n"
     assert outcomes(verdicts_in(batch, [summed, summed.replace(r"\delta^{(1)}_n \otimes x_n",
@@ -842,7 +842,7 @@ def test_an_accumulated_increment_is_the_gradient_summed_over_the_samples():
     planted = [update.replace(r"+ \lambda V^{(l)}", r"- \lambda V^{(l)}"),
                update.replace(r"- \eta", r"+ \eta")]
     results = verdicts_in(table, claims + planted, notation)
-    assert outcomes(results) == [HOLDS] * 4 + [("wrong", "other"), ("wrong", "sign")]
+    assert outcomes(results) == [HOLDS] * 4 + [("wrong", "sign"), ("wrong", "sign")]
     assert "accumulated over the samples" in results[0].message
     assert outcomes(verdicts_in(table, [update], notation)) == [("unchecked", None)]
 
@@ -1020,7 +1020,7 @@ def test_a_label_written_as_the_class_index(samples):
     # Iverson's bracket, `[y_i = k]`
     iverson = claims[2][:claims[2].index("- ")] + rf"- [{label} = k]"
     assert outcome([iverson, iverson.replace("- [", "+ [")], notation, **setup) == [
-        HOLDS, ("wrong", "other")]
+        HOLDS, ("wrong", "sign")]
     assert outcome([claims[0].replace("-", "", 1)], notation, **setup)[0][0] == "wrong"
 
 
@@ -1655,7 +1655,7 @@ def test_a_layered_function_written_bare_is_any_layers_function():
     claims = [r"f'(u) = 1 - f(u)^2", r"f'(u) = 1 - \tanh^2(u)"]
     planted = [r"f'(u) = 1 + f(u)^2"]
     results = verdicts_in(table, claims + planted, notation)
-    assert outcomes(results) == [HOLDS] * 2 + [("wrong", "other")]
+    assert outcomes(results) == [HOLDS] * 2 + [("wrong", "sign")]   # (of one term)
     assert "softmax" in results[0].message
 
 

@@ -65,10 +65,11 @@ CASES = [
     ("Hadamard product written as a dot", MEAN_RELU,
      r"dZ^{[1]} = W^{[2]T} dZ^{[2]} \odot \mathbb{1}(Z^{[1]} > 0)",
      (r"\odot", r"\cdot"), None),
-    # one term of a sum wrong: that term put right, not the whole line rewritten
+    # one term of a sum wrong: that term put right, not the whole line rewritten; a wrong
+    # sign so found is the diagnosis
     ("sign of a penalty's term", L2,
      r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} A^{(1)T} + \lambda W^{(2)}",
-     (r"+ \lambda", r"- \lambda"), "other"),
+     (r"+ \lambda", r"- \lambda"), "sign"),
     ("factor 2 on a penalty's term", L2,
      r"\frac{\partial L}{\partial W^{(2)}} = \delta^{(2)} A^{(1)T} + \lambda W^{(2)}",
      (r"\lambda W", r"2 \lambda W"), "other"),
@@ -77,7 +78,10 @@ CASES = [
      (r"\lambda W", r"\frac{\lambda}{2} W"), "other"),
     ("sign of the data term in an update with weight decay", L2,
      r"W^{(2)} \leftarrow W^{(2)} - \eta \delta^{(2)} A^{(1)T} - \eta \lambda W^{(2)}",
-     (r"- \eta \delta", r"+ \eta \delta"), "other"),
+     (r"- \eta \delta", r"+ \eta \delta"), "sign"),
+    ("sign of one term inside a product's parentheses", SINGLE,
+     r"\frac{\partial a^{(1)}}{\partial z^{(1)}} = a^{(1)} (1 - a^{(1)})",
+     (r"1 - a", r"1 + a"), "sign"),
 ]
 
 

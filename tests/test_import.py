@@ -14,7 +14,7 @@ from symnet.importing.formulas import formulas
 
 MARKDOWN = r"""# Two layers, samples as columns
 
-Prices in dollars: \$5 and \$6 are not math. The input is $X$, and $i = 1, \ldots, m$.
+Prices in dollars: \$5 and \$6 are not math. The input is $X$, $i = 1, \ldots, m$, $l = 1, 2$.
 The first layer computes $Z^{[1]} = W^{[1]} X + b^{[1]}$ from the input.
 
 $$
@@ -410,8 +410,8 @@ $$\frac{\partial E}{\partial c_j} = (o_i - t_i) o_i (1 - o_i) V_{ji} (1 - h_j^2)
 
 
 def test_index_notation_with_einsteins_convention_is_imported_and_checked(tmp_path, capsys):
-    """Prose that says repeated indices are summed declares `summation = "einstein"`; the
-    forward pass written entry by entry (`h_j`, `U_{jk}`) names the letters, not the entries;
+    """Prose that says repeated indices are summed declares `summation = "einstein"`, and so
+    does a forward pass that holds only with them summed; the forward pass written entry by entry (`h_j`, `U_{jk}`) names the letters, not the entries;
     `(o_i - t_i)(o_i - t_i)` is a square; the swapped index of the last formula is found."""
     path = tmp_path / "index.md"
     path.write_text(INDEX_NOTATION)
@@ -429,7 +429,19 @@ def test_index_notation_with_einsteins_convention_is_imported_and_checked(tmp_pa
     path.write_text(INDEX_NOTATION.replace("Throughout, we use Einstein's summation "
                                            "convention: an index repeated in a product is "
                                            "summed.", ""))
-    assert import_document(path).summation == "written"
+    # without the word, the forward pass that holds only with the sums implied implies them,
+    # as a question
+    result = import_document(path)
+    assert result.summation == "einstein"
+    assert any("Einstein's convention" in question for question in result.inference.questions)
+    assert not any("do not hold" in question for question in result.inference.questions)
+    path.write_text(INDEX_NOTATION.replace("Throughout, we use Einstein's summation "
+                                           "convention: an index repeated in a product is "
+                                           "summed.", "").replace(
+        r"\tanh(U_{jk} x_k + c_j)", r"\tanh(\sum_k U_{jk} x_k + c_j)").replace(
+        r"\sigma(V_{ij} h_j + d_i)", r"\sigma(\sum_j V_{ij} h_j + d_i)").replace(
+        r"\frac{1}{2}(o_i", r"\frac{1}{2} \sum_i (o_i"))
+    assert import_document(path).summation == "written"   # (the sums written out)
 
 
 INPUT_IS_LAYER_ONE = r"""# A regression network, layers counted from the input

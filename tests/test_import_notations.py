@@ -110,7 +110,7 @@ def test_a_function_the_document_writes_out_keeps_its_layer_marks(tmp_path, caps
                                                NAMED_FUNCTION_WITH_LAYERS)
     assert inference.notation["f^{(l)}"] == "activation_function[l]"
     assert inference.network["layers"][0]["activation"] == "sigmoid"
-    assert verdicts == [("holds", None)] * 5 + [("wrong", "other")]
+    assert verdicts == [("holds", None)] * 5 + [("wrong", "sign")]   # (of one term)
 
 
 ERRORS_NAMED_FROM_THE_TOP = r"""# A classifier on row vectors
@@ -294,7 +294,7 @@ def test_code_written_as_formulas(tmp_path, capsys):
     assert inference.notation["Error"] == "loss"
     assert len(inference.network["layers"]) == 2
     assert inference.network["samples"] == "rows"
-    assert verdicts == [("holds", None)] * 7 + [("wrong", "other")]
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "sign")]   # (of one term)
 
 
 SAMPLES_AS_SUBSCRIPTS = r"""# Summed over the training set
@@ -639,3 +639,87 @@ def test_numbered_letters_of_the_documents_own_defined_from_each_other(tmp_path,
                                                NUMBERED_LETTERS_OF_ITS_OWN)
     assert inference.network["samples"] == "columns"
     assert verdicts == [("holds", None)] * 7 + [("wrong", "shape")]
+
+
+ONE_UNIT_OF_EACH_LAYER = r"""# A worked example, one neuron of each layer written out
+
+Three inputs feed two hidden neurons, which feed two outputs; every neuron is logistic. The
+first hidden neuron:
+
+$$net_{h1} = w_1 * i_1 + w_2 * i_2 + w_3 * i_3 + b_1 * 1$$
+
+$$out_{h1} = \frac{1}{1 + e^{-net_{h1}}}$$
+
+and the second one the same way. The first output:
+
+$$net_{o1} = w_7 * out_{h1} + w_8 * out_{h2} + b_2 * 1$$
+
+$$out_{o1} = \frac{1}{1 + e^{-net_{o1}}}$$
+
+$$net_{o2} = w_9 * out_{h1} + w_{10} * out_{h2} + b_2 * 1$$
+
+The error of each output, and in total:
+
+$$E_{o1} = \frac{1}{2}(target_{o1} - out_{o1})^{2}$$
+
+$$E_{total} = E_{o1} + E_{o2}$$
+
+$$\frac{\partial E_{o1}}{\partial out_{o1}} = -(target_{o1} - out_{o1})$$
+
+$$\frac{\partial out_{o1}}{\partial net_{o1}} = out_{o1}(1 - out_{o1})$$
+
+$$\frac{\partial E_{total}}{\partial w_7} = \frac{\partial E_{o1}}{\partial out_{o1}} \cdot \frac{\partial out_{o1}}{\partial net_{o1}} \cdot out_{h1}$$
+
+$$w_7^+ = w_7 - \eta \cdot \frac{\partial E_{total}}{\partial w_7}$$
+
+$$\frac{\partial E_{total}}{\partial out_{h1}} = \frac{\partial E_{o1}}{\partial out_{h1}} + \frac{\partial E_{o2}}{\partial out_{h1}}$$
+
+$$\frac{\partial out_{h1}}{\partial net_{h1}} = out_{h1}(1 + out_{h1})$$
+
+$$w_2^+ = w_2 + \eta \cdot \frac{\partial E_{total}}{\partial w_2}$$
+"""
+
+
+def test_a_worked_example_with_one_neuron_of_each_layer_written_out(tmp_path, capsys):
+    """`out_{h2}` fed to an output beside `out_{h1}`, where only h1's neuron is written out: a
+    neuron of h1's layer done the same way; `E_{o2}` beside `E_{o1} = \\frac{1}{2}(target_{o1} -
+    out_{o1})^2` is o2's error the same way; `w_7^+ = ...` is an update. The planted sign
+    inside a parenthesis is a sign error of that term, and the climbing update is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "by_hand.md",
+                                               ONE_UNIT_OF_EACH_LAYER)
+    assert [layer["units"] for layer in inference.network["layers"]] == [2, 2]
+    assert inference.network["inputs"] == 3
+    assert inference.notation["out_{h2}"] == "activation[1](2)"
+    assert inference.notation["target_{o2}"] == "target(2)"
+    assert verdicts == [("holds", None)] * 12 + [("wrong", "sign")] * 2
+
+
+EXAMPLE_WITH_A_CLASS_LABEL = r"""# A linear classifier, one example at a time
+
+Example $n$ has the features $\mathbf{x}_n$ and the class $y_n$. Its scores, probabilities
+and loss:
+
+$$\mathbf{s} = \mathbf{W} \mathbf{x}_n + \mathbf{b}$$
+
+$$p_c = \frac{\exp(s_c)}{\sum_{d} \exp(s_d)}$$
+
+$$\ell_n = -\log p_{y_n}$$
+
+$$\frac{\partial \ell_n}{\partial s_c} = p_c - [c = y_n]$$
+
+$$\frac{\partial \ell_n}{\partial \mathbf{b}} = \mathbf{p} - \mathbf{e}_{y_n}$$
+
+$$\frac{\partial \ell_n}{\partial \mathbf{W}} = (\mathbf{p} - \mathbf{e}_{y_n}) \mathbf{x}_n^\top$$
+
+$$\frac{\partial \ell_n}{\partial s_c} = p_c + [c = y_n]$$
+"""
+
+
+def test_an_example_numbered_by_a_subscript_and_its_class_label(tmp_path, capsys):
+    """`\\ell_n` beside `\\mathbf{x}_n`: n numbers the example, and `\\mathbf{x}_n` is that
+    example's input in a network of one sample; `\\mathbf{e}_{y_n}` is the basis vector at its
+    class, the one-hot target. The planted sign of one term is diagnosed `sign`."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "labels.md",
+                                               EXAMPLE_WITH_A_CLASS_LABEL)
+    assert inference.notation["n"] == "sample_index"
+    assert verdicts == [("holds", None)] * 6 + [("wrong", "sign")]

@@ -24,7 +24,8 @@ from .counterpart import Derived
 from .edits import Site, Style, candidates, span
 from .left_sides import Counterpart, LeftSide, lines, why_none
 
-__all__ = ["Correction", "Counterpart", "Style", "correct", "counterpart"]
+__all__ = ["Correction", "Counterpart", "Style", "correct", "counterpart",
+           "diagnosed_by_correction"]
 
 MAX_TRIES = 24     # candidate edits judged per wrong link
 MAX_LINKS = 3      # wrong links put right in one claim
@@ -35,6 +36,20 @@ PAIRED = 4         # first and second edits tried together when no single edit h
 class Correction:
     latex: str       # the whole claim, corrected
     edit: str        # what was changed, in words ("the sign of the right side; ...")
+    finding: tuple[str, str] | None = None   # (diagnosis, message) the one edit made says
+
+
+def diagnosed_by_correction(verdict: Verdict) -> None:
+    """A claim wrong in a way the verdict could not name (`other`) that one edit puts right
+    takes the diagnosis that edit says (`p_k + \\mathbb{1}(y = k)`: the sign of one term)."""
+    correction = verdict.correction
+    wrong = [result for result in verdict.links if result.verdict == "wrong"]
+    if correction is None or correction.finding is None or verdict.diagnosis != "other" or \
+            len(wrong) != 1:
+        return
+    verdict.diagnosis, finding = correction.finding
+    verdict.message = verdict.message.replace("the two sides differ", finding, 1) \
+        if "the two sides differ" in verdict.message else f"{finding}; {verdict.message}"
 
 
 def correct(verdict: Verdict, notation: Notation, networks: Networks, state: DocumentState,
@@ -73,7 +88,8 @@ def _edited(verdict: Verdict, notation: Notation, networks: Networks, state: Doc
             edited = edit.apply(latex)
             quick = judge(verdict.id, edited, notation, networks, _asking(state))
             if _accepted(quick):
-                return Correction(edited, "; ".join(done + [edit.what]))
+                return Correction(edited, "; ".join(done + [edit.what]),
+                                  None if done else edit.finding)
             if _improves(quick, current, number):
                 latex, current = edited, quick
                 done.append(edit.what)

@@ -18,7 +18,7 @@ from lark import Token, Tree
 from lark.tree import Meta
 
 from ..conventions import LAYER_NAMES
-from ..grammar import Relation, source_of
+from ..grammar import Relation, blank_layout, source_of
 from ..resolve.trees import is_coefficient
 
 
@@ -28,6 +28,8 @@ class Edit:
 
     what: str
     changes: tuple[tuple[int, int, str], ...]
+    # what the error is when this edit alone puts the claim right (diagnosis, message)
+    finding: tuple[str, str] | None = None
 
     def apply(self, latex: str) -> str:
         for start, end, text in sorted(self.changes, reverse=True):
@@ -71,6 +73,11 @@ class Site:
 
     def text(self, node) -> str:
         return source_of(node, self.latex)
+
+    def read(self, node) -> str:
+        """The node as the grammar read it, without spaces (`W^{(2)}` of `W^{(2)+} = ...`,
+        the new value's mark respelled), to compare two written quantities."""
+        return _plain(source_of(node, blank_layout(self.latex)))
 
 
 # -- the parts of a syntax tree the edits act on ---------------------------------------------
@@ -185,8 +192,8 @@ def negated(site: Site) -> Iterator[Edit]:
     """The right side with the opposite sign, term by term (`a - b` -> `-a + b`); in an update
     (`W \\leftarrow W + \\eta ...`), the step's sign."""
     terms = _terms(site.link.rhs)
-    old = _plain(site.text(site.link.lhs))
-    kept = terms[1:] if len(terms) > 1 and _plain(site.text(terms[0][1])) == old else terms
+    old = site.read(site.link.lhs)
+    kept = terms[1:] if len(terms) > 1 and site.read(terms[0][1]) == old else terms
     changes = []
     for sign, term in kept:
         if sign is None:
@@ -447,7 +454,8 @@ def term_by_term(site: Site) -> Iterator[Edit]:
         text, start = site.text(term), span(term)[0]
         flipped = (start, start, "-") if sign is None else \
             (sign.start_pos, sign.end_pos, "+" if str(sign) == "-" else "-")
-        yield Edit(f"the sign of ${text}$", (flipped,))
+        yield Edit(f"the sign of ${text}$", (flipped,),
+                   ("sign", f"the term ${text}$ has the opposite sign"))
     coefficients: list[list[Edit]] = [[], [], [], []]
     for _, term in terms:
         text, start = site.text(term), span(term)[0]
@@ -484,13 +492,16 @@ def _summed_terms(site: Site) -> list:
     """The terms of the right side's sum, or of the sum in its one product's parentheses
     (`\\eta (A + B)`); the updated quantity itself (`W` of `W - \\eta ...`) is none of them."""
     terms = _terms(site.link.rhs)
-    old = _plain(site.text(site.link.lhs))
-    terms = [(sign, term) for sign, term in terms if _plain(site.text(term)) != old]
-    if len(terms) == 1:   # (`\eta \left( ... \right)` reads as a call of \eta)
-        term = terms[0][1]
-        parts = term.children[1:] if isinstance(term, Tree) and term.data == "call" else \
-            [factor.children[0] for factor in factors(term)
-             if isinstance(factor, Tree) and factor.data == "group" and len(factor.children) == 1]
+    old = site.read(site.link.lhs)
+    terms = [(sign, term) for sign, term in terms if site.read(term) != old]
+    if len(terms) == 1:   # (`\eta \left( ... \right)`, `a (1 - a)` read as calls of \eta, a)
+        parts = []
+        for factor in factors(terms[0][1]):
+            if isinstance(factor, Tree) and factor.data == "call":
+                parts += factor.children[1:]
+            elif isinstance(factor, Tree) and factor.data == "group" and \
+                    len(factor.children) == 1:
+                parts.append(factor.children[0])
         inside = [part for part in parts if len(_terms(part)) > 1]
         terms = _terms(inside[0]) if len(inside) == 1 else []
     return terms if len(terms) > 1 else []

@@ -59,6 +59,22 @@ def import_document(path: str | Path, found: list[Formula] | None = None) -> Imp
     macros = document_macros(path, found)
     inference = infer_network([_expanded(formula.latex, macros) for formula in found],
                               check_with(document_table(title, summation)))
+    if summation == "written" and inference.forward_holds < inference.forward_total:
+        # (`z_i = W_{ij} x_j + b_i` with no word on the convention: the sums the forward pass
+        # leaves out are implied when that makes more of it hold)
+        implied = check_with(document_table(title, "einstein"))(
+            inference.network, inference.notation, list(inference.forward)) or 0
+        if implied > inference.forward_holds:
+            summation = "einstein"
+            questions = [question for question in inference.questions
+                         if "do not hold under the network below" not in question]
+            questions.append("whether repeated indices are summed: more of the forward pass "
+                             "holds if they are (Einstein's convention); guessed so")
+            if implied < inference.forward_total:
+                questions.append(f"{inference.forward_total - implied} of the "
+                                 f"{inference.forward_total} forward-pass and loss formulas "
+                                 "do not hold under the network below (see `symnet check`)")
+            inference = replace(inference, forward_holds=implied, questions=questions)
     return Imported(path, title, found, claim_ids(found), inference, macros, summation)
 
 

@@ -145,6 +145,7 @@ class Inference:
     questions: list[str]                # what symnet could not tell, with the guess it took
     forward_holds: int = 0
     forward_total: int = 0
+    forward: tuple[str, ...] = ()       # the forward-pass and loss formulas it was checked on
 
 
 def read_features(formulas: list[str]) -> Features:
@@ -972,7 +973,8 @@ def _written_out_network(found: WrittenOut, features: Features, formulas: list[s
         questions.append(f"{len(found.forward) - best} of the {len(found.forward)} "
                          "forward-pass formulas do not hold under the network below (see "
                          "`symnet check`)")
-    return Inference(network, notation, questions, best, len(found.forward))
+    return Inference(network, notation, questions, best, len(found.forward),
+                     tuple(found.forward))
 
 
 def _fraction_text(value: Fraction) -> str | int:
@@ -1038,4 +1040,4 @@ def infer_network(formulas: list[str], check) -> Inference:
     if best < len(forward):
         questions.append(f"{len(forward) - best} of the {len(forward)} forward-pass and loss "
                          "formulas do not hold under the network below (see `symnet check`)")
-    return Inference(network, notation, questions, best, len(forward))
+    return Inference(network, notation, questions, best, len(forward), tuple(forward))

@@ -16,8 +16,11 @@ from .written import base_of, unbraced
 if TYPE_CHECKING:
     from .infer import Features
 
+# a sum written before the scale, `\sum \frac{1}{2} (t - o)^2`: the scale of the whole sum
+_SUM_FIRST = r"(?:\\sum\s*(?:_\s*(?:\{[^{}]*\}|\S)\s*)?(?:\^\s*(?:\{[^{}]*\}|\S)\s*)?)?"
 # `\frac{1}{2} ...`, `\frac{1}{2m} ...`: half the loss, over a batch perhaps
-_HALF = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*(?:\{\s*2\s*([A-Za-z])?\s*\}|2)")
+_HALF = re.compile(r"^\s*-?\s*" + _SUM_FIRST +
+                   r"\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*(?:\{\s*2\s*([A-Za-z])?\s*\}|2)")
 # `(o_i - t_i)(o_i - t_i)`: a difference times itself (index notation's square)
 # `(Y - T)^\top (Y - T)`: a difference's transpose times itself (inside a trace)
 _SQUARED = re.compile(r"(\((?:[^()]*-[^()]*)\))\s*(?:\^\s*\{?\s*(?:T|\\top)\s*\}?\s*)?"
@@ -25,7 +28,8 @@ _SQUARED = re.compile(r"(\((?:[^()]*-[^()]*)\))\s*(?:\^\s*\{?\s*(?:T|\\top)\s*\}
 # `+ \frac{1}{2} \lambda \sum W^2`, `+ \frac{\lambda}{2m} \|W\|^2`: a penalty after the data loss
 _PENALTY = re.compile(r"\+\s*(?=(?:\\[dt]?frac\s*\{[^{}]*\}\s*\{[^{}]*\}\s*)?\\lambda|"
                       r"\\[dt]?frac\s*\{\s*\\lambda)")
-_ONE_OVER = re.compile(r"^\s*-?\s*\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*\{?\s*([A-Za-z])\s*\}?")
+_ONE_OVER = re.compile(r"^\s*-?\s*" + _SUM_FIRST +
+                       r"\\[dt]?frac\s*(?:\{\s*1\s*\}|1)\s*\{?\s*([A-Za-z])\s*\}?")
 # `\sum_{k=1}^{K}`: a sum with a named upper limit (the units of the output, when its letter
 # indexes the target, `y_k`)
 _SUM_TO = re.compile(r"\\sum\s*_\s*\{\s*([a-z])\s*=\s*[01]\s*\}\s*\^\s*\{?\s*([A-Za-z])\s*\}?")
@@ -70,12 +74,22 @@ def read_sample_subscripts(formulas: list[str], features: Features) -> None:
     never subscripts the input)."""
     for text in features.loss_texts.values():
         for letter, bound in _SUM_TO.findall(text):
-            input_of = re.compile(r"(?<![A-Za-z\\])(?:\\(?:math)?b[fm]\s*\{\s*)?[xX]\s*\}?\s*_\s*"
-                                  r"\{?\s*" + letter + r"\s*\}?(?![A-Za-z0-9])")
-            if letter not in features.layer_letters and \
-                    any(input_of.search(formula) for formula in formulas):
+            if letter not in features.layer_letters and _subscripts_the_input(letter, formulas):
                 features.sample_letters.add(letter)
                 features.batch_name = features.batch_name or bound
+    # `L_i = -\log p_{y_i}` beside `f = W x_i + b`: the loss of example i, one sample
+    for base in features.loss_texts:
+        for formula in formulas:
+            own = re.match(rf"\s*{re.escape(base)}\s*_\s*\{{?\s*([a-z])\s*\}}?\s*=", formula)
+            if own and own.group(1) not in features.layer_letters and \
+                    _subscripts_the_input(own.group(1), formulas):
+                features.sample_letters.add(own.group(1))
+
+
+def _subscripts_the_input(letter: str, formulas: list[str]) -> bool:
+    input_of = re.compile(r"(?<![A-Za-z\\])(?:\\(?:math)?b[fm]\s*\{\s*)?[xX]\s*\}?\s*_\s*"
+                          r"\{?\s*" + letter + r"\s*\}?(?![A-Za-z0-9])")
+    return any(input_of.search(formula) for formula in formulas)
 
 
 def read_mean_of_terms(base: str, text: str, features: Features) -> None:

@@ -36,7 +36,8 @@ _BIAS_LETTERS = ("b", "B", r"\beta")
 @dataclass
 class Unit:
     net: str | None                # `net_{h1}`, as first written (None: not named)
-    weights: list[tuple[str, str]]   # (weight, source), in the written order
+    weights: list[tuple[str | None, str]]   # (weight, source), in the written order (a unit
+                                            # done as another is: its weights have no names)
     bias: str | None = None
     out: str | None = None         # `out_{h1}`
     activation: str = "sigmoid"
@@ -61,7 +62,8 @@ class WrittenOut:
                 if unit.out:
                     rows[unit.out] = f"activation[{layer}]({number})"
                 for weight, source in unit.weights:
-                    rows[weight] = f"weight[{layer}]({number},{sources[source]})"
+                    if weight is not None:
+                        rows[weight] = f"weight[{layer}]({number},{sources[source]})"
                 if unit.bias:
                     rows[unit.bias] = f"bias[{layer}](1)" if shared else \
                         f"bias[{layer}]({number})"
@@ -121,6 +123,12 @@ def written_out(formulas: list[str]) -> WrittenOut | None:
             unit.out, unit.activation, latex = functions[unit.net]
             outs[unit.out] = unit
             forward.append(latex)
+    for unit in units:
+        if unit.out is None:
+            unit.out, unit.activation = _output_by_analogy(unit, units)
+            if unit.out is not None:
+                outs[unit.out] = unit
+    _add_units_by_analogy(units, outs)
     layer_of: dict[str, int] = {}
     for unit in units:
         fed = {layer_of.get(source, 0) if source in outs else 0 for _, source in unit.weights}
@@ -145,6 +153,41 @@ def written_out(formulas: list[str]) -> WrittenOut | None:
     return found
 
 
+def _output_by_analogy(unit: Unit, units: list[Unit]) -> tuple[str | None, str]:
+    """`out_{h2}`, never written as a function of `net_{h2}`, where `out_{h1} = \\sigma(net_{h1})`
+    is: the name of this unit's output, written as the other units' are, and its function
+    (worked examples write one unit out and do the others "the same way")."""
+    written = {(_base(known.out), known.activation) for known in units
+               if known.net and known.out and _label(known.net) == _label(known.out)}
+    if unit.net is None or len(written) != 1:
+        return None, unit.activation
+    base, activation = written.pop()
+    return _key(f"{base}_{{{_label(unit.net)}}}"), activation
+
+
+def _add_units_by_analogy(units: list[Unit], outs: dict[str, Unit]) -> None:
+    """`out_{h2}` fed to a later unit beside `out_{h1}`, where only h1's unit is written out: a
+    unit of h1's layer done "the same way", with h1's sources, function and bias (a worked
+    example writes one unit of a layer and the others' results); its weights have no names."""
+    for unit in list(units):
+        for _, source in unit.weights:
+            siblings = [outs[other] for _, other in unit.weights if other in outs and
+                        source not in outs and _base(other) == _base(source) and "_" in source]
+            if not siblings:
+                continue
+            sibling = siblings[-1]
+            net = sibling.net and _label(sibling.net) == _label(sibling.out) and \
+                _key(f"{_base(sibling.net)}_{{{_label(source)}}}")
+            added = Unit(net or None, [(None, origin) for _, origin in sibling.weights],
+                         sibling.bias, source, sibling.activation)
+            units.insert(units.index(sibling) + 1, added)
+            outs[source] = added
+
+
+def _label(name: str) -> str:
+    return name.split("_", 1)[1].strip("{}") if "_" in name else ""
+
+
 def target_rows(found: WrittenOut, formulas: list[str]) -> dict[str, str]:
     """`(target_{o1} - out_{o1})`: the name an output unit's value is compared with is that
     unit's target; `(target - output)` written with words compares the whole vectors."""
@@ -160,6 +203,12 @@ def target_rows(found: WrittenOut, formulas: list[str]) -> dict[str, str]:
                 elif name in ("output", "out", "prediction") and "_" not in other and \
                         len(other) > 1:
                     rows.update({name: "output", other: "target"})
+    # (`target_{o2}` beside `target_{o1}`: every output's target is written as one is)
+    bases = {_base(name) for name, meaning in rows.items() if meaning.startswith("target(")}
+    for base in bases if len(bases) == 1 else ():
+        for name, number in outputs.items():
+            if "_" in name:
+                rows.setdefault(_key(f"{base}_{{{_label(name)}}}"), f"target({number})")
     return rows
 
 

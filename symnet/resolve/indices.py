@@ -66,6 +66,8 @@ class IndexReader:
     def _class_label(self, node) -> str | None:
         """`y`, `y_i`, `y^{(i)}` written where an index goes, in a network whose targets are
         one-hot: the class of the sample (its letter, `NO_SAMPLE` for the one implied)."""
+        if isinstance(node, Tree) and node.data == "script_list" and len(node.children) == 1:
+            node = node.children[0]   # (`e_{y_i}` as `e_y`)
         if not self.network.spec.loss.loss.distribution_targets or isinstance(node, Token):
             return None
         base, sample = node, NO_SAMPLE

@@ -14,7 +14,7 @@ from ..conventions import LOSS_NAMES
 from ..network import sample_loss
 from ..notation import PARAMETER_KINDS, PARAMETERS_LAYER, Entry, normalise
 from .algebra import BUILTIN_FUNCTIONS, per_sample_function
-from ..grammar import source_of
+from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
 from .trees import column_of, labelled_name, lone_letter, name_of, numbered_name
 from .values import (IMPLICIT_SAMPLE, NO_SAMPLE, UNIT, Context, FunctionValue, Indexed,
                      IndexMismatch, LayerLeftOut, MatrixValue, NeedsBatch, NoSuchLayer,
@@ -46,6 +46,10 @@ class QuantityReader:
             # (in one sample's share of an accumulated gradient, `a_j \delta_i`, the letter is
             # an entry's)
             sample, indices = indices[0], []
+        if sample is None and sample_axis is None and has_samples and len(indices) == 1 and \
+                indices[0] in self.context.notation.marker("sample_index") and \
+                min(matrix.shape) == 1 < max(matrix.shape):
+            indices = []   # `x_i` in a network of one sample, example i: that sample's vector
         if sample is not None and sample_axis is None and has_samples:
             sample = None   # `x^{(i)}` in a network of one sample: that sample, the i-th
         if sample is not None and sample_axis is None:
@@ -278,7 +282,9 @@ class QuantityReader:
             written = numbered   # (`\mathbf{G}_2` where a claim defined it)
         if written is None:
             return None
-        if written not in self.context.definitions:
+        analogue = None if written in self.context.definitions else \
+            self._analogous_definition(written)
+        if written not in self.context.definitions and analogue is None:
             others = [name for name in self.context.definitions
                       if isinstance(name, str) and name.startswith(f"{written.split('_')[0]}_")]
             if others:   # `E_{o2}` beside a defined `E_{o1}`
@@ -296,16 +302,47 @@ class QuantityReader:
                 raise Unresolvable(f"{written} is not defined: a part of the loss that no "
                                    "claim defines", column_of(tree))
             return None
-        definition, latex = self.context.definitions[written]
+        definition, latex = analogue[:2] if analogue else self.context.definitions[written]
         # (`\mathbf{G}_1 = \mathbf{W}_2^\top \mathbf{G}_2 \odot ...`: one defined from another,
         # never from itself)
         earlier = {name: value for name, value in self.context.definitions.items()
                    if name != written}
-        value = self._definition_reader(latex, earlier).resolve(definition)
+        try:
+            value = self._definition_reader(latex, earlier).resolve(definition)
+        except Unresolvable as error:
+            if analogue is None:
+                raise
+            raise Unresolvable(f"{written} is not defined, and read as {analogue[2]} is: "
+                               f"{error.message}", column_of(tree)) from None
         _, _, transpose, power = self._read_superscript(superscript)
         if transpose:   # (`\mathbf{G}_1^\top`)
             value = self._transpose(value, tree)
         return value if power is None else self._power(value, power, tree)
+
+    def _analogous_definition(self, written: str) -> tuple[Tree, str, str] | None:
+        """`E_o2` where a claim defines `E_o1` (`E_{o1} = \\frac{1}{2}(t_{o1} - out_{o1})^2`)
+        and none defines E_o2: E_o1's definition with o1 read as o2 throughout, as worked
+        examples define one output's error and use every output's. Only between labels that
+        differ in their numbers. (The definition, its text, and the name it defined.)"""
+        base, label = written.split("_", 1)
+        for name, (definition, latex) in self.context.definitions.items():
+            other = name.split("_", 1)[1] if isinstance(name, str) and \
+                name.startswith(f"{base}_") else None
+            if other is None or other == label or isinstance(definition, Tree) and \
+                    definition.data == "scripted_definition" or \
+                    re.sub(r"[0-9]+", "#", other) != re.sub(r"[0-9]+", "#", label):
+                continue
+            renamed, count = re.subn(rf"_\s*(?:\{{\s*{re.escape(other)}\s*\}}|"
+                                     rf"{re.escape(other)})(?![0-9A-Za-z])", f"_{{{label}}}",
+                                     latex)
+            if count < 2:   # (the label only on the defined name: its definition names no
+                return None  # quantity by it, `E_{o1} = \frac{1}{2} (a_1 - y_1)^2`)
+            try:
+                chain = links(parse_claim(equations(renamed)[0]))
+            except ClaimSyntaxError:
+                return None
+            return (chain[0].rhs, renamed, name) if chain else None
+        return None
 
     def _named_entry(self, name: str, subscript, superscript, tree) -> Value | None:
         """`w_5`, `out_{h1}`: a name with the subscript the notation gives one entry of a
