@@ -115,6 +115,10 @@ CASE_ROLES = {"output": "last", "outputs": "last", "inner": "hidden", "hidden": 
 
 _UNICODE = re.compile("|".join(re.escape(character) for character in
                                sorted(UNICODE, key=len, reverse=True)))
+# Unicode's sub- and superscript characters: a run of them is one script (`W₁₂`, `a⁽ˡ⁾ᵀ`)
+SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼ₊₋₍₎", "0123456789aeoxhklmnpstij+-()"))
+SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹ⁱⁿˡᴸᵀ⁺⁻⁽⁾", "0123456789inlLT+-()"))
+_SCRIPT_RUNS = re.compile(f"[{''.join(SUBSCRIPTS)}]+|[{''.join(SUPERSCRIPTS)}]+")
 
 
 def ascii_latex(text: str) -> str:
@@ -122,6 +126,7 @@ def ascii_latex(text: str) -> str:
     superscript, `A^{(1)ᵀ}`, is that superscript's T)."""
     if text.isascii():
         return text
+    text = _SCRIPT_RUNS.sub(_script_run, text)
     pieces, braces = [], []   # for each open brace: does it open a superscript?
     for match in re.finditer(r"\^\s*\{|\{|\}|" + _UNICODE.pattern + "|.", text, re.S):
         piece = match.group()
@@ -133,6 +138,15 @@ def ascii_latex(text: str) -> str:
             piece = "T" if piece == "ᵀ" and braces and braces[-1] else UNICODE[piece]
         pieces.append(piece)
     return "".join(pieces)
+
+
+def _script_run(match: re.Match) -> str:
+    run = match.group()
+    if run in UNICODE:   # (`ᵀ`, `²` alone: as the table says, also inside a superscript)
+        return run
+    if run[0] in SUBSCRIPTS:
+        return "_{" + "".join(SUBSCRIPTS[character] for character in run) + "}"
+    return "^{" + "".join(SUPERSCRIPTS[character] for character in run) + "}"
 
 
 # a layered symbol written with a superscript layer mark: `W^{(2)}`, `a^{[1]}`, `w^l`, `z^{L-1}`

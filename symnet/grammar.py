@@ -138,8 +138,8 @@ _CELL: "&"
 // decided after lexing
 BAR: "||" | "\\|" | "|" | /\\[lr]?Vert(?![a-zA-Z])|\\[lr]vert(?![a-zA-Z])/
 %declare _OPEN_BAR _CLOSE_BAR _GROUP_PAREN
-// exp(x) written without its backslash
-FUNCTION_WORD.3: /(?<![\\a-zA-Z])(<FUNCTION_WORDS>)(?=\s*(?:\^\s*\{?\s*[0-9]+\s*\}?\s*)?\()/
+// exp(x) written without its backslash; `log p`, `ln y` also before a letter, as `\log p`
+FUNCTION_WORD.3: /(?<![\\a-zA-Z])(<FUNCTION_WORDS>)(?=\s*(?:\^\s*\{?\s*[0-9]+\s*\}?\s*)?\()|(?<![\\a-zA-Z])(?:log|ln)(?=\s+(?:[A-Za-z]|\\[A-Za-z]))/
 COMMAND: /\\(?!(?:in|geq?|leq?|neq|ne|gt|lt|sum|d?frac|tfrac|text|mbox|mathrm|operatorname|textrm|mathit|hat|bar|overline|tilde|widehat|vec|dot|mathbf|boldsymbol|bm|mathcal|mathbb|pmb|mathsf|mathtt|mathscr|partial|nabla|top|intercal|prime|cdot|times|odot|otimes|circ|bullet|ast|approx|simeq|equiv|leftarrow|rightarrow|longleftarrow|longrightarrow|Rightarrow|Longrightarrow|implies|gets|to|sim|[lr]?Vert|[lr]vert)(?![a-zA-Z]))[a-zA-Z]+/
 LETTER: /[a-zA-Z]/
 NUMBER: /[0-9]+(\.[0-9]+)?/
@@ -271,11 +271,14 @@ class ClaimSyntaxError(Exception):
 
 
 # spellings with a shorter equivalent the grammar reads, padded to the same length:
-# `f^\prime` is `f'`, Julia's broadcast call `\sigma.(x)` is `\sigma(x)`, `C(...)` is `C`, and
-# Newton's dot over a function that is called, `\dot\sigma(z)`, is its derivative `\sigma'(z)`
-# (over anything else, a time derivative, it stays an unknown accent)
+# `f^\prime` is `f'`, Julia's broadcast call `\sigma.(x)` is `\sigma(x)` (and `.+` is `+`),
+# `C(...)` is `C`, and Newton's dot over a function that is called, `\dot\sigma(z)`, is its
+# derivative `\sigma'(z)` (over anything else, a time derivative, it stays an unknown accent)
 _RESPELLED = [(re.compile(r"\^\s*\{?\s*\\prime\s*\}?"), "'"),
               (re.compile(r"(?<=[A-Za-z}'])\.(?=\()"), ""),   # `\sigma'.(x)` too
+              # Julia's (and MATLAB's) broadcast operators, `W x .+ b`, `1 .- a`, `a.^2`:
+              # the operators, entry by entry as symnet reads them anyway
+              (re.compile(r"(?<![0-9])\.(?=[+\-^/])"), " "),
               # `C(...)`, `J(\ldots)`: a function's arguments left out, the function itself
               (re.compile(r"(?<=[A-Za-z0-9}])\s*\(\s*(?:\.\.\.|\\[lc]?dots)\s*\)"), ""),
               (re.compile(r"\\dot\s*(?:\{\s*(?P<braced>\\[a-zA-Z]+|[A-Za-z])\s*\}|"

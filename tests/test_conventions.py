@@ -326,6 +326,19 @@ def test_unicode_is_read_as_the_latex_it_stands_for():
                    **CODE_LIKE) == [("wrong", "sign")]
 
 
+def test_unicode_sub_and_superscripts_are_scripts_and_broadcast_dots_are_operators():
+    """`W₁`, `a⁽²⁾ᵀ`: a run of Unicode script characters is one script; Julia's `.+`, `.-`,
+    `.*` are the operators entry by entry; `log p` without a backslash is `\\log p`."""
+    assert ascii_latex("W₁₂ a⁽ˡ⁾ᵀ yₖ x²") == "W_{12} a^{(l)T} y_{k} x^2"
+    single = {"samples": "single", "hidden": "sigmoid", **SOFTMAX_CE}
+    claims = ["∂L/∂z⁽²⁾ = a⁽²⁾ − y", "∂L/∂W⁽²⁾ = (a⁽²⁾ − y) a⁽¹⁾ᵀ",
+              r"\overline{z^{(1)}} = W^{(2)T} (a^{(2)} - y) .* a^{(1)} .* (1 .- a^{(1)})",
+              r"L = -\sum_k y_k log a^{(2)}_k"]
+    assert outcome(claims, **single) == [HOLDS] * 4
+    assert outcome(["∂L/∂W⁽²⁾ = a⁽¹⁾ (a⁽²⁾ − y)ᵀ"], **single) == [("wrong", "transpose")]
+    assert outcome([claims[2].replace(".- a", ".+ a")], **single) == [("wrong", "sign")]
+
+
 def test_layer_superscripts_are_told_from_powers_and_transposes():
     assert marks_layers_with_superscripts([r"W^{(2)}"])
     assert marks_layers_with_superscripts([r"w^l_{jk}"])

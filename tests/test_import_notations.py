@@ -723,3 +723,36 @@ def test_an_example_numbered_by_a_subscript_and_its_class_label(tmp_path, capsys
                                                EXAMPLE_WITH_A_CLASS_LABEL)
     assert inference.notation["n"] == "sample_index"
     assert verdicts == [("holds", None)] * 6 + [("wrong", "sign")]
+
+
+THE_OUTPUT_LAYER_ALONE = r"""# The softmax output with cross-entropy
+
+The output layer computes $z_i = \sum_j w_{ij} h_j + b_i$ and
+
+$$y_i = \frac{e^{z_i}}{\sum_k e^{z_k}}$$
+
+with the cross-entropy error against the targets $t_i$:
+
+$$E = -\sum_i t_i \ln y_i$$
+
+Then
+
+$$\frac{\partial y_i}{\partial z_j} = y_i (\delta_{ij} - y_j)$$
+
+$$\frac{\partial E}{\partial z_j} = \sum_i \frac{\partial E}{\partial y_i} \frac{\partial y_i}{\partial z_j} = -\sum_i \frac{t_i}{y_i} y_i (\delta_{ij} - y_j) = y_j - t_j$$
+
+$$\frac{\partial E}{\partial w_{jk}} = (y_j - t_j) h_k$$
+
+$$\frac{\partial E}{\partial h_k} = \sum_j (y_j - t_j) w_{jk}$$
+
+$$\frac{\partial E}{\partial w_{jk}} = (y_j - t_j) h_j$$
+"""
+
+
+def test_the_output_layer_alone_takes_what_the_document_calls_h(tmp_path, capsys):
+    """`z_i = \\sum_j w_{ij} h_j + b_i` for the one layer a document derives: h, a hidden
+    layer's letter in the conventions, is what that layer takes. The planted index is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "output.md",
+                                               THE_OUTPUT_LAYER_ALONE)
+    assert inference.notation["h"] == "input"
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "index")]

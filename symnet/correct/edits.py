@@ -489,8 +489,9 @@ def _over_a_number(node, site: Site):
 
 
 def _summed_terms(site: Site) -> list:
-    """The terms of the right side's sum, or of the sum in its one product's parentheses
-    (`\\eta (A + B)`); the updated quantity itself (`W` of `W - \\eta ...`) is none of them."""
+    """The terms of the right side's sum, or of the sums in its one product's parentheses
+    (`\\eta (A + B)`, `(a - y) \\odot a \\odot (1 - a)`); the updated quantity itself (`W`
+    of `W - \\eta ...`) is none of them."""
     terms = _terms(site.link.rhs)
     old = site.read(site.link.lhs)
     terms = [(sign, term) for sign, term in terms if site.read(term) != old]
@@ -502,8 +503,7 @@ def _summed_terms(site: Site) -> list:
             elif isinstance(factor, Tree) and factor.data == "group" and \
                     len(factor.children) == 1:
                 parts.append(factor.children[0])
-        inside = [part for part in parts if len(_terms(part)) > 1]
-        terms = _terms(inside[0]) if len(inside) == 1 else []
+        terms = [term for part in parts if len(_terms(part)) > 1 for term in _terms(part)]
     return terms if len(terms) > 1 else []
 
 

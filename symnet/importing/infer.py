@@ -36,8 +36,8 @@ from .neurons import Neurons
 from .scalars import WrittenOut, loss_name, target_rows, written_out
 from .spaces import named_sizes, read_spaces
 from .trials import (batch_size, concrete_functions, error_term_layer, error_terms,
-                     neighbours, one_unit_per_layer, unstated_loss, used_sizes,
-                     written_widths)
+                     input_of_one_layer, neighbours, one_unit_per_layer, unstated_loss,
+                     used_sizes, written_widths)
 from .written import (base_of, is_call, is_input, is_word, layer_mark, layer_style,
                       row_letter, unbraced)
 
@@ -1031,6 +1031,7 @@ def infer_network(formulas: list[str], check) -> Inference:
         questions = [question for question in questions
                      if not question.startswith("how the samples are laid out")]
     network, questions = one_unit_per_layer(network, notation, formulas, questions, check)
+    network, notation = input_of_one_layer(network, notation, forward, check)
     read = network, notation
     network, notation = concrete_functions(network, notation, formulas, check)
     notation = error_terms(network, notation, features, formulas, check)

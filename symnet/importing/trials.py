@@ -197,6 +197,30 @@ def one_unit_per_layer(network: dict, notation: dict, formulas: list[str], quest
                     "formulas hold so"]
 
 
+# the conventions' letters of a hidden layer's output, which a document about one layer
+# (`z = W h + b` for the output layer alone) writes for what that layer takes
+_HIDDEN_OUTPUT = re.compile(r"(?<![A-Za-z\\])(?:\\mathbf\s*\{\s*)?([ha])(?![A-Za-z])")
+
+
+def input_of_one_layer(network: dict, notation: dict, forward: list[str],
+                       check) -> tuple[dict, dict]:
+    """`z_i = \\sum_j w_{ij} h_j + b_i` computing a network of one layer: h, a hidden layer's
+    output in the conventions, is what the one layer takes, its input (with the bias the
+    formula adds), when more of the forward pass holds so."""
+    if len(network["layers"]) != 1:
+        return network, notation
+    letters = sorted({letter for formula in forward for letter in _HIDDEN_OUTPUT.findall(formula)
+                      if letter not in notation})
+    with_bias = {**network, "layers": [{**network["layers"][0], "bias": True}]}
+    candidates = [(candidate, {**notation, letter: "input"}) for letter in letters
+                  for candidate in (network, with_bias)]
+    better = _holding_more(check, network, notation, forward, candidates)
+    if not better:
+        return network, notation
+    scores = [check(*candidate, forward) or 0 for candidate in better]
+    return better[scores.index(max(scores))]
+
+
 def concrete_functions(network: dict, notation: dict, formulas: list[str],
                         check) -> tuple[dict, dict]:
     """`f(z) = \\frac{1}{1+e^{-z}}`, `f'(z) = f(z)(1-f(z))`: the document's formulas about a
