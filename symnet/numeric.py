@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 from typing import Any, Callable, Mapping
+import zlib
 
 import mpmath
 import sympy as sp
@@ -158,15 +159,19 @@ def _named_body(function: type[NamedFunction]) -> tuple[tuple[sp.Symbol, ...], s
     if function.definition is not None:
         body = function.definition(*variables)
     else:
-        body = generic_stand_in(variables)
+        body = generic_stand_in(variables, function.base_name)
     for index, order in enumerate(function.orders):
         if order:
             body = sp.diff(body, variables[index], order)
     return tuple(variables), body
 
 
-def generic_stand_in(variables) -> sp.Expr:
-    """The fixed smooth function that stands in for a generic `g` or `Loss` in numbers."""
+def generic_stand_in(variables, name: str = "") -> sp.Expr:
+    """The fixed smooth function that stands in for a generic `g` or `Loss` in numbers: of
+    one variable, neither odd nor even and growing like a logarithm, so that layers of it
+    stacked deep keep a sigmoid after them off its saturation (`x^2` there overflowed); a
+    frequency of its name's own, so that two generic functions (`g_1`, `g_2`) differ."""
     if len(variables) == 1:
-        return sp.sin(variables[0]) + variables[0] ** 2 / 3
+        frequency = 1 + sp.Rational(zlib.crc32(name.encode()) % 997, 1000)
+        return sp.sin(frequency * variables[0]) + sp.log(1 + variables[0] ** 2) / 3
     return (variables[0] - variables[1]) ** 2 + sp.sin(variables[0] * variables[1])

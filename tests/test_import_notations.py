@@ -756,3 +756,42 @@ def test_the_output_layer_alone_takes_what_the_document_calls_h(tmp_path, capsys
                                                THE_OUTPUT_LAYER_ALONE)
     assert inference.notation["h"] == "input"
     assert verdicts == [("holds", None)] * 7 + [("wrong", "index")]
+
+
+EACH_LAYER_ITS_OWN_FUNCTION = r"""# Three hidden layers
+
+$$\mathbf{z}^{[1]} = \mathbf{W}^{[1]} \mathbf{x} + \mathbf{b}^{[1]}, \quad \mathbf{a}^{[1]} = g^{[1]}(\mathbf{z}^{[1]})$$
+
+$$\mathbf{z}^{[2]} = \mathbf{W}^{[2]} \mathbf{a}^{[1]} + \mathbf{b}^{[2]}, \quad \mathbf{a}^{[2]} = g^{[2]}(\mathbf{z}^{[2]})$$
+
+$$\mathbf{z}^{[3]} = \mathbf{W}^{[3]} \mathbf{a}^{[2]} + \mathbf{b}^{[3]}, \quad \mathbf{a}^{[3]} = g^{[3]}(\mathbf{z}^{[3]})$$
+
+$$\mathbf{z}^{[4]} = \mathbf{W}^{[4]} \mathbf{a}^{[3]} + \mathbf{b}^{[4]}, \quad \hat{y} = \sigma(\mathbf{z}^{[4]})$$
+
+$$\mathcal{L} = -y \log \hat{y} - (1 - y) \log(1 - \hat{y})$$
+
+$$\boldsymbol{\delta}^{[4]} = \hat{y} - y$$
+
+$$\boldsymbol{\delta}^{[3]} = \mathbf{W}^{[4]\top} \boldsymbol{\delta}^{[4]} \odot g^{[3]\prime}(\mathbf{z}^{[3]})$$
+
+$$\boldsymbol{\delta}^{[2]} = \mathbf{W}^{[3]\top} \boldsymbol{\delta}^{[3]} \odot g^{[2]\prime}(\mathbf{z}^{[2]})$$
+
+$$\boldsymbol{\delta}^{[1]} = \mathbf{W}^{[2]\top} \boldsymbol{\delta}^{[2]} \odot g^{[1]\prime}(\mathbf{z}^{[1]})$$
+
+$$\frac{\partial \mathcal{L}}{\partial \mathbf{W}^{[l]}} = \boldsymbol{\delta}^{[l]} \mathbf{a}^{[l-1]\top}$$
+
+$$\frac{\partial \mathcal{L}}{\partial \mathbf{b}^{[l]}} = \boldsymbol{\delta}^{[l]}$$
+
+$$\boldsymbol{\delta}^{[2]} = \mathbf{W}^{[3]\top} \boldsymbol{\delta}^{[3]} \odot g^{[3]\prime}(\mathbf{z}^{[2]})$$
+"""
+
+
+def test_each_layer_its_own_function_through_four_layers(tmp_path, capsys):
+    """`g^{[1]}`, `g^{[2]}`, `g^{[3]}`, never `g` alone: each layer's own generic function, so
+    the planted function of the wrong layer is found; three generic layers stacked keep the
+    sigmoid after them checkable (no overflow to an unreadable value)."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "deep.md",
+                                               EACH_LAYER_ITS_OWN_FUNCTION)
+    assert [layer.get("function") for layer in inference.network["layers"]] == [
+        "g_1", "g_2", "g_3", None]
+    assert verdicts == [("holds", None)] * 11 + [("wrong", "index")]

@@ -214,6 +214,7 @@ def read_features(formulas: list[str]) -> Features:
                 _read_numbering(parts[0].lhs, sides[-1][0], features)
     _later_steps(chain, waiting, features)
     _read_chain(chain, features)
+    _a_function_per_layer(features, formulas)
     read_layered_output(features)
     read_objective(features)
     read_sample_subscripts(formulas, features)
@@ -314,6 +315,24 @@ def _read_chain(chain: Chain, features: Features) -> None:
         found = features.activations.setdefault(str(layer + first), _activation_of(head))
         if found.startswith("generic:") and isinstance(head, Tree) and head.data == "scripted":
             features.own_symbols.setdefault(written, f"activation_function[{layer}]")
+
+
+def _a_function_per_layer(features: Features, formulas: list[str]) -> None:
+    """`g^{[1]}`, `g^{[2]}`, ..., never `g` alone: each layer's function is one of its own (a
+    generic `g_1`, `g_2`, ...), so that one layer's function written for another's is an
+    error the check can see."""
+    marked = {key.split("^")[0] for key, meaning in features.own_symbols.items()
+              if meaning.startswith("activation_function[") and "^" in key}
+    for layer, found in list(features.activations.items()):
+        name = found.split(":", 1)[1] if found.startswith("generic:") else None
+        if layer.isdigit() and name in marked and not _applied_bare(name, formulas):
+            features.activations[layer] = f"generic:{name}_{layer}"
+
+
+def _applied_bare(name: str, formulas: list[str]) -> bool:
+    """Whether a formula applies the function `name` without a script (`g(z)`, `g'(z)`)."""
+    bare = re.compile(rf"(?<![\\A-Za-z]){re.escape(name)}\s*(?:'|\\prime)*\s*(?:\\left)?\s*\(")
+    return any(bare.search(formula) for formula in formulas)
 
 
 def _stepped(chain: Chain, named: list, equation: str) -> bool:
