@@ -495,6 +495,16 @@ def _depths(latex: str) -> list[int]:
     return depths + [depth] * (len(latex) - at + 1)
 
 
+def continuing(equation: str) -> str | None:
+    """A line that starts with its relation (`&= A = B`, the rows after the first of an
+    aligned derivation, kept as claims of their own) without that relation, whose own links
+    can be checked (`A = B`); None for any other line."""
+    found = _STARTS_WITH_RELATION.match(blank_layout(equation))
+    if found is None:
+        return None
+    return " " * found.end() + equation[found.end():]
+
+
 def equations(latex: str, separators: re.Pattern = _LINE_BREAK) -> list[str]:
     """The separate equations of an aligned block (`a &= b \\\\ c &= d`) or of a line
     (`a = b, \\quad c = d`); a line that starts with a relation (`&= ...`) continues the one

@@ -195,11 +195,24 @@ def test_claims_judged_on_several_workers_get_the_verdicts_judged_in_order():
     (r"Q^{(1)} = W^{(1)}", "unknown symbol"),
     (r"Z^{(1)} \to W^{(1)}", "relation"),
     (r"\frac{\partial L}{\partial W^{(9)}} = 0", "no weight"),
+    (r"&= \delta^{(2)} \\", "continues the formula before it"),
 ])
 def test_unreadable_claims_are_unchecked_and_others_still_checked(latex, expected):
     results = verdicts("columns", {"bad": latex, "good": CORRECT["columns"]["forward"]})
     assert results["bad"].verdict == "unchecked" and expected in results["bad"].message
     assert results["good"].verdict == "holds"
+
+
+def test_a_row_that_continues_an_aligned_formula_checks_its_own_links():
+    """`&= A = B` (an aligned derivation's later row, kept as a claim of its own): the link
+    `A = B` is checked, its left side being the row before's."""
+    results = verdicts("columns", {
+        "held": r"&= (A^{(2)} - Y) \odot \sigma'(Z^{(2)}) = (A^{(2)} - Y) \odot A^{(2)} "
+                r"\odot (1 - A^{(2)})",
+        "wrong": r"&= (A^{(2)} - Y) \odot \sigma'(Z^{(2)}) = (A^{(2)} - Y) \odot A^{(2)} "
+                 r"\odot (1 + A^{(2)})"})
+    assert results["held"].verdict == "holds"
+    assert (results["wrong"].verdict, results["wrong"].diagnosis) == ("wrong", "sign")
 
 
 def test_check_exit_status_and_json(tmp_path, capsys):

@@ -787,7 +787,7 @@ def test_einstein_summation_sums_an_index_repeated_in_a_product():
                claims[3].replace("(1 - a^{(2)}_k)", "(1 + a^{(2)}_k)"),
                claims[4].replace("W^{(1)}_{jm}", "2 W^{(1)}_{jm}")]
     assert outcomes(verdicts_in(single, planted, summation="einstein")) == [
-        ("wrong", "index"), ("wrong", "index"), ("wrong", "other"), ("wrong", "factor")]
+        ("wrong", "index"), ("wrong", "index"), ("wrong", "sign"), ("wrong", "factor")]
     written = verdicts_in(single, claims[:3], summation="written")
     assert outcomes(written) == [("wrong", "index")] * 3
     assert all('summation = "einstein"' in result.message for result in written)

@@ -79,6 +79,9 @@ CASES = [
     ("sign of the data term in an update with weight decay", L2,
      r"W^{(2)} \leftarrow W^{(2)} - \eta \delta^{(2)} A^{(1)T} - \eta \lambda W^{(2)}",
      (r"- \eta \delta", r"+ \eta \delta"), "sign"),
+    ("sign of one term in parentheses inside parentheses", SINGLE,
+     r"\frac{\partial L}{\partial W^{(1)}} = ((W^{(2)T} \delta^{(2)}) \odot a^{(1)} \odot "
+     r"(1 - a^{(1)})) x^T", (r"(1 - a", r"(1 + a"), "sign"),
     ("sign of one term inside a product's parentheses", SINGLE,
      r"\frac{\partial a^{(1)}}{\partial z^{(1)}} = a^{(1)} (1 - a^{(1)})",
      (r"1 - a", r"1 + a"), "sign"),

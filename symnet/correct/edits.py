@@ -495,16 +495,22 @@ def _summed_terms(site: Site) -> list:
     terms = _terms(site.link.rhs)
     old = site.read(site.link.lhs)
     terms = [(sign, term) for sign, term in terms if site.read(term) != old]
-    if len(terms) == 1:   # (`\eta \left( ... \right)`, `a (1 - a)` read as calls of \eta, a)
-        parts = []
-        for factor in factors(terms[0][1]):
-            if isinstance(factor, Tree) and factor.data == "call":
-                parts += factor.children[1:]
-            elif isinstance(factor, Tree) and factor.data == "group" and \
-                    len(factor.children) == 1:
-                parts.append(factor.children[0])
-        terms = [term for part in parts if len(_terms(part)) > 1 for term in _terms(part)]
+    if len(terms) == 1:
+        terms = [term for inner in _sums_in_parentheses(terms[0][1]) for term in _terms(inner)]
     return terms if len(terms) > 1 else []
+
+
+def _sums_in_parentheses(node) -> list:
+    """The sums in a product's parentheses, however deep they nest (`((a - y) \\odot a \\odot
+    (1 - a)) x^\\top`; `\\eta \\left( ... \\right)` and `a (1 - a)` read as calls)."""
+    found = []
+    for factor in factors(node):
+        parts = factor.children[1:] if isinstance(factor, Tree) and factor.data == "call" else \
+            factor.children if isinstance(factor, Tree) and factor.data == "group" and \
+            len(factor.children) == 1 else []
+        for part in parts:
+            found += [part] if len(_terms(part)) > 1 else _sums_in_parentheses(part)
+    return found
 
 
 Generator = Callable[[Site], Iterator[Edit]]

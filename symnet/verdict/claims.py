@@ -11,7 +11,8 @@ import sympy as sp
 from lark import Tree
 
 from ..conventions import FUNCTION_NAMES, LOSS_NAMES, ascii_latex
-from ..grammar import ClaimSyntaxError, Relation, equations, links, parse_claim, source_of
+from ..grammar import (ClaimSyntaxError, Relation, continuing, equations, links, parse_claim,
+                       source_of)
 from ..matrix_proof import holds_for_all_sizes
 from ..notation import PARAMETER_KINDS, Notation, marks_layer_with, normalise
 from ..reading import (Reading, layer_positions, layer_variables, read_sides,
@@ -185,7 +186,14 @@ def chain_of(latex: str) -> list[Relation]:
     """The links a claim states (its LaTeX read as ASCII), arrows between statements left
     out. Raises ClaimSyntaxError."""
     chain = []
-    for equation in equations(latex):
+    for number, equation in enumerate(equations(latex)):
+        rest = continuing(equation) if number == 0 else None
+        if rest is not None:   # (`&= A = B`: its left side is the line before's)
+            chain += links(parse_claim(rest))
+            if not chain:
+                raise ClaimSyntaxError("the line continues the formula before it (its left "
+                                       "side is there) and states nothing more to check", 1)
+            continue
         chain += links(parse_claim(equation))
     return statements(chain)
 
