@@ -58,7 +58,7 @@ INDEX_LETTERS = {"units"}   # units[l]: an index letter that numbers layer l's u
 # layer_variable[1..L]: a layer letter, checked at every value; iteration: the letter of the
 # training step a value is taken at, written as its argument (`y_j(n)`, `w_{ji}(n+1)`)
 MARKERS = {"sample_index", "learning_rate", "regularization", "kronecker", "hadamard", "matmul",
-           "ones", "layer_variable", "iteration"}
+           "ones", "layer_variable", "iteration", "differential"}
 
 PARAMETER_KINDS = {"weight", "bias"}
 # the layer variable that a weight or bias written without its layer stands at: a claim about

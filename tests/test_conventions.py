@@ -339,6 +339,20 @@ def test_unicode_sub_and_superscripts_are_scripts_and_broadcast_dots_are_operato
     assert outcome([claims[2].replace(".- a", ".+ a")], **single) == [("wrong", "sign")]
 
 
+def test_differentials_of_a_batch_by_the_declared_d():
+    """`'d' = "differential"`: `\\mathrm{d} Z^{(1)} = \\mathrm{d}W^{(1)} X` (the input held), the
+    loss's differential a trace against the adjoint; a product in the wrong order is a shape
+    error, a wrong factor a wrong value."""
+    notation = {"d": "differential", r"\delta^{(l)}": "adjoint(preactivation[l])"}
+    claims = [r"\mathrm{d} Z^{(1)} = \mathrm{d}W^{(1)} X",
+              r"dL = \operatorname{tr}(\delta^{(2)T} dZ^{(2)})",
+              r"dZ^{(2)} = W^{(2)} dA^{(1)} + dW^{(2)} A^{(1)}"]
+    planted = [r"\mathrm{d} Z^{(1)} = X \mathrm{d}W^{(1)}",
+               r"dL = 2 \operatorname{tr}(\delta^{(2)T} dZ^{(2)})"]
+    assert outcome(claims + planted, notation) == [HOLDS] * 3 + [
+        ("wrong", "shape"), ("wrong", "factor")]
+
+
 def test_layer_superscripts_are_told_from_powers_and_transposes():
     assert marks_layers_with_superscripts([r"W^{(2)}"])
     assert marks_layers_with_superscripts([r"w^l_{jk}"])

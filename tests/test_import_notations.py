@@ -795,3 +795,35 @@ def test_each_layer_its_own_function_through_four_layers(tmp_path, capsys):
     assert [layer.get("function") for layer in inference.network["layers"]] == [
         "g_1", "g_2", "g_3", None]
     assert verdicts == [("holds", None)] * 11 + [("wrong", "index")]
+
+
+BY_DIFFERENTIALS = r"""# Gradients by differentials
+
+For one layer $\mathbf{z} = \mathbf{W}\mathbf{x} + \mathbf{b}$, $\mathbf{a} = \sigma(\mathbf{z})$
+and $\ell = \frac{1}{2}\|\mathbf{a} - \mathbf{y}\|^2$:
+
+$$d\ell = (\mathbf{a} - \mathbf{y})^\top d\mathbf{a}$$
+
+$$d\mathbf{a} = \sigma'(\mathbf{z}) \odot d\mathbf{z}$$
+
+$$d\mathbf{z} = d\mathbf{W}\, \mathbf{x} + \mathbf{W}\, d\mathbf{x}$$
+
+$$d\ell = \operatorname{tr}\left( \mathbf{x} \boldsymbol{\delta}^\top d\mathbf{W} \right), \quad \boldsymbol{\delta} = (\mathbf{a} - \mathbf{y}) \odot \sigma'(\mathbf{z})$$
+
+$$\frac{\partial \ell}{\partial \mathbf{W}} = \boldsymbol{\delta} \mathbf{x}^\top$$
+
+$$d\mathbf{a} = \sigma(\mathbf{z}) \odot d\mathbf{z}$$
+
+$$d\ell = \operatorname{tr}\left( \boldsymbol{\delta} \mathbf{x}^\top d\mathbf{W} \right)$$
+"""
+
+
+def test_a_derivation_by_differentials(tmp_path, capsys):
+    """`d\\ell = ... d\\mathbf{a}`: the loss's differential along the network's makes `d` a
+    differential; each link's left side is its quantity's change along the right side's
+    differentials. The planted missing prime and the trace of a product that does not fit are
+    found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "differentials.md",
+                                               BY_DIFFERENTIALS)
+    assert inference.notation["d"] == "differential"
+    assert verdicts == [("holds", None)] * 8 + [("wrong", "other"), ("wrong", "shape")]

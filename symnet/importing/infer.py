@@ -127,6 +127,7 @@ class Features:
     # `\bm{\delta}_1 = \frac{\partial J}{\partial \bm{\theta}}`: (the name, the node, minus)
     defined_adjoints: list[tuple[str, str, bool]] = field(default_factory=list)
     iteration: str | None = None        # `y_j(n)`: n, the step of training a value is at
+    differentials: bool = False         # `d\ell = (\mathbf{a} - \mathbf{y})^\top d\mathbf{a}`
     named_hidden: bool = False          # `W^{(h)}`: a layer named the hidden one
     named_steps: dict[str, int] = field(default_factory=dict)   # `r = W^{[2]} a^{[1]}`: r, 2
     chain_unmarked: bool = False        # `z = w^T x + b`: the chain's layers carry no numbers
@@ -151,6 +152,7 @@ class Inference:
 def read_features(formulas: list[str]) -> Features:
     features, chain, neurons = Features(), Chain(), Neurons()
     features.iteration = iteration_letter(formulas)
+    features.differentials = any(_DIFFERENTIAL_OF_THE_LOSS.match(formula) for formula in formulas)
     if features.iteration:   # the network is read from the values at any step; an update
         # (`c_{qp}(r+1) = c_{qp}(r) + ...`) says nothing of it
         at_step = re.compile(r"(?<=[A-Za-z0-9}'])\s*\(\s*" + features.iteration + r"\s*\)")
@@ -251,6 +253,15 @@ _BRACKET_LAYER = re.compile(r"(?<![A-Za-z\\])(d?[" + "".join(sorted(
 _NUMBERED_LETTER = re.compile(r"(?<![A-Za-z\\_^{])([A-Za-z])([0-9])(?![0-9])")
 _WORD = re.compile(r"(?<![A-Za-z\\{])([A-Z][a-z]{2,})(?![A-Za-z({])")
 _TEXT_DERIVATIVE = re.compile(r"(?<![A-Za-z\\])d([A-Z][a-z]{2,}|[A-Za-z])[0-9]*\s*/\s*d")
+
+
+# `d\ell = ... d\mathbf{a}`, `\mathrm{d}L = \operatorname{tr}(... \mathrm{d}W)`: the loss's
+# differential along differentials of the network's quantities (a derivation by differentials;
+# `dW = \frac{1}{m} dZ A^T` names gradients, and never the loss's)
+_D = r"(?:\\mathrm\s*\{\s*d\s*\}|(?<![A-Za-z\\])d)"
+_DIFFERENTIAL_OF_THE_LOSS = re.compile(
+    rf"^\s*{_D}\s*(?:{'|'.join(re.escape(letter) for letter in sorted(LOSS_LETTERS))})"
+    rf"(?![A-Za-z])\s*&?\s*=.*{_D}\s*(?:\\(?:mathbf|boldsymbol|bm)\b|[A-Za-z]|\\[A-Za-z])")
 
 
 def _plain_names(latex: str) -> str:
@@ -1024,6 +1035,8 @@ def infer_network(formulas: list[str], check) -> Inference:
     notation.update(_numbered_from_the_input(features, network))
     if features.iteration:
         notation[features.iteration] = "iteration"
+    if features.differentials:
+        notation["d"] = "differential"
     notation.update(increments_as_gradients(formulas, notation))
     notation.update(entries_of_one_layer(features, network, formulas))
     forward = features.forward

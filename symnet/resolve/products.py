@@ -41,7 +41,8 @@ class ProductReader:
         return self._multiply(a, b, op, tree)
 
     def _rule_juxtaposition(self, tree):
-        joined = self._slashed_derivative(tree) or self._joined_letters(tree) or \
+        joined = self._with_differentials(tree) or \
+            self._slashed_derivative(tree) or self._joined_letters(tree) or \
             self._glued_layer(tree) or self._applied_inside(tree) or self._regrouped(tree) or \
             self._increment_of(tree)
         if joined is not None:

@@ -29,6 +29,7 @@ from ..notation import normalise
 from ..statements import ACCUMULATED, INCREMENT, incremented
 from .algebra import BUILTIN_FUNCTIONS, AlgebraReader
 from .calculus import CalculusReader
+from .differentials import DifferentialReader
 from .indices import IndexReader
 from .layers import NotationReader
 from .matrices import MatrixReader
@@ -54,7 +55,7 @@ def _case_role(condition) -> str | None:
 
 
 class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, CalculusReader,
-               ProductReader, MatrixReader):
+               DifferentialReader, ProductReader, MatrixReader):
     """One claim's syntax tree -> values, through the notation; each part reads one kind of thing
     (names and layers, quantities, indices, algebra, calculus), this class dispatches the
     syntax-tree rules to them."""

@@ -189,6 +189,8 @@ class Context:
     sample_vectors: bool = False   # for one sample, whole matrices are that sample's vectors
     sample_share: bool = False     # the claim is one sample's term of a sum over the samples
     one_example: bool = False      # of one example's loss: the batch's size keeps its value
+    # an entry of a quantity -> the symbol of its differential (the link's directions)
+    differentials: dict = field(default_factory=dict)
 
     @property
     def index_origin(self) -> int:
