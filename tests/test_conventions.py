@@ -353,6 +353,21 @@ def test_differentials_of_a_batch_by_the_declared_d():
         ("wrong", "shape"), ("wrong", "factor")]
 
 
+def test_index_letters_compared_in_cases_and_a_sum_that_leaves_one_out():
+    """`\\text{if } i = k`, `\\text{if } i \\neq k` in cases, and `\\sum_{i \\neq k}` (every i
+    but k): the softmax's Jacobian by cases and the cross entropy's gradient by its terms."""
+    single = {"samples": "single", "hidden": "sigmoid", **SOFTMAX_CE}
+    claims = [r"\frac{\partial a^{(2)}_i}{\partial z^{(2)}_k} = \begin{cases} a^{(2)}_k "
+              r"(1 - a^{(2)}_k) & \text{if } i = k \\ -a^{(2)}_i a^{(2)}_k & \text{if } "
+              r"i \neq k \end{cases}",
+              r"\frac{\partial L}{\partial z^{(2)}_k} = -y_k (1 - a^{(2)}_k) + "
+              r"\sum_{i \neq k} y_i a^{(2)}_k"]
+    planted = [claims[0].replace(r"-a^{(2)}_i a^{(2)}_k", r"a^{(2)}_i a^{(2)}_k"),
+               claims[1].replace(r"\sum_{i \neq k}", r"\sum_{i}")]
+    assert outcome(claims, **single) == [HOLDS] * 2
+    assert [verdict for verdict, _ in outcome(planted, **single)] == ["wrong"] * 2
+
+
 def test_layer_superscripts_are_told_from_powers_and_transposes():
     assert marks_layers_with_superscripts([r"W^{(2)}"])
     assert marks_layers_with_superscripts([r"w^l_{jk}"])

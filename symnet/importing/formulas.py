@@ -51,10 +51,10 @@ _ENVIRONMENT_MARK = re.compile(rf"\\(?:begin|end)\{{(?!{HOLDS_ROWS}\}})[A-Za-z]+
                                r"(?:\{[0-9]+\})?")
 # a statement: an equation, a definition or an update; `a > 0` and `x \in X` are not claims
 _STATES = re.compile(r"(?<![<>!\\])=|\\(?:leftarrow|gets|approx|coloneqq)(?![a-zA-Z])")
-# `i = 1, \ldots, N`, `l = 1, 2`, `N = 3`: a range or a value given in prose, not a formula
-# to check
+# `i = 1, \ldots, N`, `l = 1, 2`, `N = 3`, `i = k` (if i = k, ...): a range, a value or a
+# case given in prose, not a formula to check
 _SETTING = re.compile(r"^\s*[A-Za-z]\s*=\s*(?:[0-9.]+\s*$|.*\\[lc]?dots|"
-                      r"[0-9A-Za-z]+(?:\s*,\s*[0-9A-Za-z]+)+\s*$)")
+                      r"[0-9A-Za-z]+(?:\s*,\s*[0-9A-Za-z]+)+\s*$|[A-Za-z]\s*$)")
 
 
 def formulas(path: Path) -> list[Formula]:

@@ -228,6 +228,9 @@ class IndexReader:
         sup = next((s.children[0] for s in scripts.children if s.data == "sup"), None)
         if sub is None:
             return self._sum_of_everything(self.resolve(body), tree)
+        excluding = _excluded_term(tree, sub, body)
+        if excluding is not None:
+            return self.resolve(excluding)
         indices, limit, upper = self._sum_indices(sub)
         sup = upper if upper is not None else sup
         if len(indices) == 1 and not _is_member(sub) and self._sums_layers(indices[0], body):
@@ -568,3 +571,31 @@ def _is_member(tree) -> bool:
     return isinstance(tree, Tree) and tree.data == "script_list" and len(tree.children) == 1 \
         and isinstance(tree.children[0], Tree) and tree.children[0].data == "limit" and \
         str(tree.children[0].children[1]) == r"\in"
+
+
+def _excluded_term(tree, sub, body) -> Tree | None:
+    """`\\sum_{i \\neq k} y_i p_k` as `\\sum_i y_i p_k - y_k p_k`: the sum over every i, less
+    its term at k; None for any other sum."""
+    condition = sub.children[0] if isinstance(sub, Tree) and sub.data == "script_list" and \
+        len(sub.children) == 1 else None
+    if not (isinstance(condition, Tree) and condition.data == "comparison" and
+            str(condition.children[1]) in (r"\neq", r"\ne")):
+        return None
+    letter, other = (lone_letter(side) for side in condition.children[::2])
+    if letter is None or other is None:
+        return None
+    over = Tree("scripts", [Tree("sub", [Tree("script_list", [condition.children[0]],
+                                              sub.meta)])])
+    whole = Tree("big_sum", [tree.children[0], over, body], tree.meta)
+    at_other = _with_letter(body, letter, other)
+    return Tree("binary", [whole, Token("ADDOP", "-"), Tree("group", [at_other], body.meta)],
+                tree.meta)
+
+
+def _with_letter(tree, letter: str, other: str):
+    """`tree` with the index letter `letter` written `other` everywhere."""
+    if isinstance(tree, Token):
+        return Token.new_borrow_pos(tree.type, other, tree) if tree.type == "LETTER" and \
+            str(tree) == letter else tree
+    return Tree(tree.data, [_with_letter(child, letter, other) for child in tree.children],
+                tree.meta)

@@ -36,8 +36,8 @@ from .matrices import MatrixReader
 from .products import ProductReader
 from .quantities import QuantityReader
 from .trees import (after_partial, column_of, factors_of, is_condition, is_group, is_indicator,
-                    is_one, label_of, name_of, product_of, starts_with_partial, styled_one,
-                    written_tokens)
+                    is_one, label_of, lone_letter, name_of, product_of, starts_with_partial,
+                    styled_one, written_tokens)
 from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, ONES, UNIT, UNIT_T, Context,
                      FunctionValue, Indexed, Jacobian, MatrixValue, Operator, PoweredFunction,
                      NeedsBatch, OutOfRange, Unresolvable, Value, map_entries,
@@ -458,6 +458,13 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         """`1(z > 0)`: 1 where the condition holds, else 0 (entry by entry); `1(y_i = k)`
         of a class label, 1 where the sample's class is k."""
         left, relation, right = tree.children
+        if str(relation) in ("=", r"\neq", r"\ne") and all(
+                lone_letter(side) is not None for side in (left, right)):
+            # `1(y_i = k)`, `\text{if } i = k`, `i \neq k`: of index letters (or a sample's
+            # class), a Kronecker delta, or one less it
+            same = self._kronecker(self._read_subscript(Tree("script_list", [left, right])),
+                                   tree)
+            return same if str(relation) == "=" else map_entries(same, lambda value: 1 - value)
         if str(relation) == "=":
             indices = self._read_subscript(Tree("script_list", [left, right]))
             if CLASS in indices:
