@@ -495,6 +495,30 @@ def _depths(latex: str) -> list[int]:
     return depths + [depth] * (len(latex) - at + 1)
 
 
+# a condition on index letters after a formula: `\quad \text{if } i = k`, `, \; i \neq k`,
+# `\text{ for } i = j` (a case of a formula written by cases in prose)
+_CONDITION_AFTER = re.compile(
+    r"(?:,|\\[;,:! ]|\\q?quad(?![a-zA-Z])|~|\s)+"
+    r"(?:\\(?:text|mbox|mathrm)\s*\{\s*(?:if|for|when|where)\s*\}\s*)?\(?\s*"
+    r"(?P<left>[A-Za-z])\s*(?P<relation>=|\\neq?(?![a-zA-Z]))\s*(?P<right>[A-Za-z])\s*\)?\s*[.,]?\s*$")
+
+
+def condition_after(equation: str) -> tuple[str, tuple[str, str, str]] | None:
+    """The equation without a condition on two of its index letters written after it, and
+    the condition (`i`, `=` or `\\neq`, `k`); None where it states none. Both letters must
+    be indices of the formula before it (`a = b, \\quad c = d` states two formulas)."""
+    found = _CONDITION_AFTER.search(equation)
+    if found is None or found.group("left") == found.group("right"):
+        return None
+    before = equation[:found.start()]
+    if not all(re.search(rf"_\s*\{{?[^}}=]*?{letter}", before)
+               for letter in (found.group("left"), found.group("right"))):
+        return None
+    relation = "=" if found.group("relation") == "=" else r"\neq"
+    return (before + " " * (len(equation) - found.start()),
+            (found.group("left"), relation, found.group("right")))
+
+
 def continuing(equation: str) -> str | None:
     """A line that starts with its relation (`&= A = B`, the rows after the first of an
     aligned derivation, kept as claims of their own) without that relation, whose own links
@@ -537,6 +561,8 @@ class Relation:
     note: str = ""
     unreadable: str = ""
     one_sample: bool = False   # both sides are one sample's
+    # a condition on two index letters it is stated under (`i`, `=` or `\\neq`, `k`)
+    condition: tuple[str, str, str] | None = None
 
 
 def links(tree: Tree) -> list[Relation]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import sympy as sp
+
 from .grammar import Relation
 from .network import Network
 from .notation import PARAMETERS_LAYER, Notation, marks_layer_with
@@ -113,6 +115,8 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     lhs, rhs = (resolver.as_compared(lhs, rhs, link.lhs),
                 resolver.as_compared(rhs, lhs, link.rhs))
     lhs, rhs = _one_unit_dropped(*_aligned(lhs, rhs, resolver.notes))
+    if link.condition is not None:
+        lhs, rhs = _where(lhs, rhs, link.condition)
     if PARAMETERS_LAYER in context.layers and any(site[0] == "layer" for site in resolver.sites):
         # (`\frac{\partial C}{\partial w} = a^{(1)}`: which layer's w is meant is not said)
         raise Unresolvable("a weight or bias without its layer beside quantities written with "
@@ -122,6 +126,28 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
                     notes=list(dict.fromkeys(resolver.notes)),
                     signed=frozenset(context.signed), repeated=frozenset(resolver.repeated),
                     one_example=one_example)
+
+
+def _where(lhs, rhs, condition: tuple[str, str, str]) -> tuple:
+    """Both sides over the letters of the condition the link is stated under, 0 where it
+    fails: they are compared where it holds (`p_k (1 - p_k)` is constant along i)."""
+    letter, relation, other = condition
+    sides = (lhs, rhs)
+    ranges = {name: size for side in sides if isinstance(side, Indexed)
+              for name, size in side.ranges.items()}
+    if not all(isinstance(side, Indexed) for side in sides) or \
+            not {letter, other} <= set(ranges):
+        raise Unresolvable(f"the condition {letter} {relation} {other} is on letters that "
+                           "do not index the formula")
+    equal = relation == "="
+
+    def restricted(side: Indexed) -> Indexed:
+        return Indexed(side.free | {letter, other}, {**side.ranges, letter: ranges[letter],
+                                                     other: ranges[other]},
+                       lambda assignment: side.at(assignment) if
+                       (assignment[letter] == assignment[other]) == equal else sp.Integer(0),
+                       side.per_sample)
+    return restricted(lhs), restricted(rhs)
 
 
 def _of_the_loss_sample(link: Relation, context: Context, samples: set, lhs, rhs):

@@ -368,6 +368,24 @@ def test_index_letters_compared_in_cases_and_a_sum_that_leaves_one_out():
     assert [verdict for verdict, _ in outcome(planted, **single)] == ["wrong"] * 2
 
 
+def test_a_formula_stated_under_a_condition_on_its_indices_is_checked_where_it_holds():
+    """`\\quad \\text{if } i = k`, `, \\quad i \\neq k`, `\\text{ for } i = j` after a formula:
+    its sides are compared where the condition holds, and the verdict says so; without the
+    condition the same formula is wrong."""
+    single = {"samples": "single", "hidden": "sigmoid", **SOFTMAX_CE}
+    jacobian = r"\frac{\partial a^{(2)}_i}{\partial z^{(2)}_k} = "
+    claims = [jacobian + r"a^{(2)}_k (1 - a^{(2)}_k) \quad \text{if } i = k",
+              jacobian + r"-a^{(2)}_i a^{(2)}_k, \quad i \neq k",
+              r"\frac{\partial a^{(2)}_i}{\partial z^{(2)}_j} = a^{(2)}_i (1 - a^{(2)}_j) "
+              r"\text{ for } i = j"]
+    results = verdicts(claims, **single)
+    assert outcomes(results) == [HOLDS] * 3
+    assert "checked where i \\neq k" in results[1].message
+    planted = [jacobian + r"a^{(2)}_i a^{(2)}_k, \quad i \neq k",
+               jacobian + r"a^{(2)}_k (1 - a^{(2)}_k)"]
+    assert outcome(planted, **single) == [("wrong", "sign"), ("wrong", "other")]
+
+
 def test_layer_superscripts_are_told_from_powers_and_transposes():
     assert marks_layers_with_superscripts([r"W^{(2)}"])
     assert marks_layers_with_superscripts([r"w^l_{jk}"])

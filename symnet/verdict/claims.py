@@ -11,8 +11,8 @@ import sympy as sp
 from lark import Tree
 
 from ..conventions import FUNCTION_NAMES, LOSS_NAMES, ascii_latex
-from ..grammar import (ClaimSyntaxError, Relation, continuing, equations, links, parse_claim,
-                       source_of)
+from ..grammar import (ClaimSyntaxError, Relation, condition_after, continuing, equations,
+                       links, parse_claim, source_of)
 from ..matrix_proof import holds_for_all_sizes
 from ..notation import PARAMETER_KINDS, Notation, marks_layer_with, normalise
 from ..reading import (Reading, layer_positions, layer_variables, read_sides,
@@ -186,6 +186,9 @@ def chain_of(latex: str) -> list[Relation]:
     """The links a claim states (its LaTeX read as ASCII), arrows between statements left
     out. Raises ClaimSyntaxError."""
     chain = []
+    conditioned = condition_after(latex)
+    if conditioned is not None:   # (`... \quad \text{if } i = k`: where i = k)
+        latex, condition = conditioned
     for number, equation in enumerate(equations(latex)):
         rest = continuing(equation) if number == 0 else None
         if rest is not None:   # (`&= A = B`: its left side is the line before's)
@@ -195,6 +198,11 @@ def chain_of(latex: str) -> list[Relation]:
                                        "side is there) and states nothing more to check", 1)
             continue
         chain += links(parse_claim(equation))
+    if conditioned is not None:
+        letter, relation, other = condition
+        chain = [replace(link, condition=condition,
+                         note=f"checked where {letter} {relation} {other}, as it says")
+                 for link in chain]
     return statements(chain)
 
 
