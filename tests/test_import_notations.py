@@ -827,3 +827,39 @@ def test_a_derivation_by_differentials(tmp_path, capsys):
                                                BY_DIFFERENTIALS)
     assert inference.notation["d"] == "differential"
     assert verdicts == [("holds", None)] * 8 + [("wrong", "other"), ("wrong", "shape")]
+
+
+ONE_LETTER_FOR_EVERY_LAYER = r"""# One letter for every layer's outputs
+
+The inputs are $o_a$; each layer's units take the outputs of the layer before:
+
+$$o_b = f\left(\sum w_{ab} o_a\right) = f(s_b)$$
+
+$$o_c = f\left(\sum w_{bc} o_b\right) = f(s_c)$$
+
+with $f$ the logistic function, $f(s) = \frac{1}{1 + e^{-s}}$, and the error
+
+$$E = \frac{1}{2} \sum (t_c - o_c)^2$$
+
+$$\frac{\partial E}{\partial w_{bc}} = (o_c - t_c) o_c (1 - o_c) o_b$$
+
+$$\frac{\partial E}{\partial o_b} = \sum (o_c - t_c) o_c (1 - o_c) w_{bc}$$
+
+$$\frac{\partial E}{\partial w_{ab}} = \frac{\partial E}{\partial o_b} o_b (1 - o_b) o_a$$
+
+$$\frac{\partial E}{\partial w_{bc}} = (o_c - t_c) o_c (1 - o_c) o_c$$
+"""
+
+
+def test_one_letter_for_every_layers_outputs_with_sums_that_leave_their_index_out(tmp_path,
+                                                                                capsys):
+    """`o_b = f(\\sum w_{ab} o_a) = f(s_b)`: the same letter for every layer's outputs, the
+    index letter saying which layer; a `\\sum` without its index sums the letter two of its
+    factors write; `f(s_b)` names the sum; `(t_c - o_c)` puts the target first. The planted
+    index is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "letters.md",
+                                               ONE_LETTER_FOR_EVERY_LAYER)
+    assert (inference.notation["b"], inference.notation["o_c"], inference.notation["s_b"],
+            inference.notation["t"]) == ("units[1]", "activation[2]", "preactivation[1]",
+                                         "target")
+    assert verdicts == [("holds", None)] * 7 + [("wrong", "index")]

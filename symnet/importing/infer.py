@@ -207,8 +207,10 @@ def read_features(formulas: list[str]) -> Features:
                 waiting.append((named, equation, latex))
             if named:
                 # (`o_j = \varphi(net_j) = \frac{1}{1 + e^{-net_j}}`: the link that applies one)
-                applied = next((link.rhs for link in named if is_call(link.rhs)), named[-1].rhs)
-                neurons.step(source_of(named[0].lhs, equation), applied, equation)
+                # (`L_i = \sigma(\sum w_{hi} L_h) = \sigma(net_i)`: the sum, then its name)
+                applied = [link.rhs for link in named if is_call(link.rhs)] or [named[-1].rhs]
+                for rhs in applied:
+                    neurons.step(source_of(named[0].lhs, equation), rhs, equation)
             sides = [(link.rhs, source_of(link.rhs, equation)) for link in parts
                      if not re.fullmatch(r"\s*\\[lc]?dots\s*", source_of(link.rhs, equation))]
             if sides and _read_statement(parts[0].lhs, sides, features) or stepped:

@@ -239,6 +239,10 @@ def read_error_letters(features: Features) -> None:
             features.error_keys.add(key)
 
 
+# letters and words documents name a target with (the conventions' own is y)
+_TARGET_LETTERS = {"t", "T", "target", "desired"}
+
+
 def compared(tree) -> list[str]:
     """`\\|z - t\\|^2`, `(o_k - t_k)^2`: the loss compares two names the conventions do not
     know, or one they know and one they do not; the first is what the network outputs, the
@@ -261,7 +265,9 @@ def compared(tree) -> list[str]:
             if len(names) == 2 and None not in names and unknown and \
                     (len(unknown) == 2 or unknown[0] not in SYMBOLS) and \
                     not all(map(covered, sides)):
-                return names
+                # (`(T - L_k)^2`, `(t_j - o_j)`: a target's letter first, target minus output)
+                return names[::-1] if names[0] in _TARGET_LETTERS and \
+                    names[1] not in _TARGET_LETTERS else names
             return []
     return []
 

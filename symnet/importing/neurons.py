@@ -69,6 +69,10 @@ class Neurons:
                        named and step.preactivation == _plain(named.group("name"))]
             if waiting and named.group("index") == index:
                 waiting[-1].activation, waiting[-1].function = name, function
+            unnamed = [step for step in self.steps if step.activation == name and
+                       step.own == index and step.preactivation is None]
+            if unnamed and named and named.group("index") == index:
+                unnamed[-1].preactivation = _plain(named.group("name"))   # (its sum's name)
             return
         summed = _weighted_sum(rhs, index)
         if summed is not None:
@@ -211,8 +215,8 @@ def _weighted_sum(tree, own: str) -> Step | None:
         if isinstance(added, Tree) and added.data == "scripted" and _subscript(added) == (own,):
             bias = name_of(added.children[0])
         tree = tree.children[0]
-    if not (isinstance(tree, Tree) and tree.data == "big_sum"):
-        return None
+    if not (isinstance(tree, Tree) and tree.data in ("big_sum", "bare_sum")):
+        return None   # (`\sum w_{hi} L_h`: a sum that leaves its index to the body)
     factors = [node for node in tree.children[-1].iter_subtrees_topdown()
                if node.data == "scripted"]
     weights = [(name_of(node.children[0]), _subscript(node)) for node in factors

@@ -374,7 +374,22 @@ class IndexReader:
         return self._names_the_inputs(indices)
 
     def _rule_bare_sum(self, tree):
-        return self._sum_of_everything(self.resolve(tree.children[1]), tree)
+        """`\\sum (y - \\hat{y})^2`: over every entry; `\\sum w_{hi} L_h`: over the index two
+        of its factors write (else over those the other side does not keep), the others
+        kept."""
+        value = self.resolve(tree.children[1])
+        repeated = _repeated_letters(tree.children[1])
+        counterpart = self.counterpart
+        over = frozenset() if not isinstance(value, Indexed) else value.free & repeated or (
+            value.free - counterpart.free if isinstance(counterpart, Indexed) else frozenset())
+        if over:
+            for index in sorted(over):
+                if index not in value.ranges:
+                    raise Unresolvable(f"the range of {index} is not known from where it is "
+                                       "used", column_of(tree))
+                value = self._sum(value, index, None, None, tree)
+            return value
+        return self._sum_of_everything(value, tree)
 
     def _sum_of_everything(self, value, tree):
         """`\\sum (y - \\hat{y})^2` with no index: the sum over every entry of the body; of a
@@ -599,3 +614,16 @@ def _with_letter(tree, letter: str, other: str):
             str(tree) == letter else tree
     return Tree(tree.data, [_with_letter(child, letter, other) for child in tree.children],
                 tree.meta)
+
+
+def _repeated_letters(body) -> set[str]:
+    """The index letters two factors of a product write (`w_{hi} L_h`: h)."""
+    seen, repeated = set(), set()
+    for node in body.iter_subtrees_topdown() if isinstance(body, Tree) else ():
+        if node.data == "scripted":
+            letters = {str(token) for script in node.children[1].children
+                       if script.data == "sub" for token in written_tokens([script])
+                       if str(token).isalpha() and len(str(token)) == 1}
+            repeated |= seen & letters
+            seen |= letters
+    return repeated
