@@ -53,24 +53,24 @@ class PreparedDocument:
     @classmethod
     def of(cls, document: Document, counterparts: bool = False) -> "PreparedDocument":
         networks = Networks(document.network)
-        claims = tuple(claim.latex for claim in document.claims)
+        claims = tuple(claim.judged for claim in document.claims)
         notation = defined_sample_losses(notation_of(document), claims, networks)
         state, before = DocumentState(), []
         for claim in document.claims:
             before.append(state.copy())
-            establish(claim.id, claim.latex, notation, networks, state)
+            establish(claim.id, claim.judged, notation, networks, state)
         return cls(document, notation, networks, Style.of(claims), claims, before, counterparts)
 
     def verdict(self, number: int) -> Verdict:
         """Claim `number` judged, with its correction when it is wrong (and, with
         `counterparts`, symnet's own line for its left side, for the report)."""
         claim, before = self.document.claims[number], self.before[number]
-        verdict = judge(claim.id, claim.latex, self.notation, self.networks, before.copy())
+        verdict = judge(claim.id, claim.judged, self.notation, self.networks, before.copy())
         verdict.correction = _safely(correct, verdict, self.notation, self.networks, before,
                                      self.style, self.claims)
         diagnosed_by_correction(verdict)
         if self.counterparts and verdict.verdict != "unchecked":
-            found = _safely(counterpart, claim.id, claim.latex, self.notation, self.networks,
+            found = _safely(counterpart, claim.id, claim.judged, self.notation, self.networks,
                             before, self.style, self.claims)
             verdict.counterpart = found and found.latex
             verdict.no_counterpart = "" if found is None else found.reason
@@ -109,7 +109,7 @@ def count_holding(document: Document) -> int:
     """How many of the document's claims hold, judged without explanations or proofs: what
     `symnet import` weighs the networks a document may describe by."""
     ready = PreparedDocument.of(document)
-    held = sum(judge(claim.id, claim.latex, ready.notation, ready.networks,
+    held = sum(judge(claim.id, claim.judged, ready.notation, ready.networks,
                      replace(before, diagnose=False)).verdict == "holds"
                for claim, before in zip(document.claims, ready.before))
     clear_caches()

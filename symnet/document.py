@@ -296,6 +296,10 @@ def _macros(raw: dict) -> dict[str, Macro]:
     return {name: macro(name, body, key=table.path(name)) for name, body in raw.items()}
 
 
+# a claim's `given`: the condition on two index letters its prose states (`i = k`)
+_CONDITION = re.compile(r"\s*[A-Za-z]\s*(?:=|\\neq?)\s*[A-Za-z]\s*")
+
+
 def _claims(raw: list, macros: dict[str, Macro]) -> tuple[ClaimSpec, ...]:
     claims, seen = [], set()
     for number, item in enumerate(raw, start=1):
@@ -310,6 +314,11 @@ def _claims(raw: list, macros: dict[str, Macro]) -> tuple[ClaimSpec, ...]:
                               expected="a diagnosis such as 'sign'")
         evidence = table.get("evidence", str, None, expected="where the expectation comes from")
         line = table.get("line", int, None, expected="the line of the source document")
+        given = table.get("given", str, None, expected="a condition on two index letters such "
+                          "as 'i = k' or 'i \\neq k'")
+        if given is not None and not _CONDITION.fullmatch(given):
+            raise InputError(f"{given!r}: expected a condition on two index letters such as "
+                             "'i = k' or 'i \\neq k'", key=table.path("given"))
         table.finish()
         if claim_id in seen:
             raise InputError(f"duplicate claim id {claim_id!r}", key=table.path("id"))
@@ -318,7 +327,7 @@ def _claims(raw: list, macros: dict[str, Macro]) -> tuple[ClaimSpec, ...]:
             latex = expand(latex, macros)
         except InputError as error:
             raise error.located(key=table.path("latex")) from None
-        claims.append(ClaimSpec(claim_id, latex, expect, diagnosis, evidence, line))
+        claims.append(ClaimSpec(claim_id, latex, expect, diagnosis, evidence, line, given))
     return tuple(claims)
 
 

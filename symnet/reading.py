@@ -130,15 +130,17 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
 
 def _where(lhs, rhs, condition: tuple[str, str, str]) -> tuple:
     """Both sides over the letters of the condition the link is stated under, 0 where it
-    fails: they are compared where it holds (`p_k (1 - p_k)` is constant along i)."""
+    fails: they are compared where it holds (`p_k (1 - p_k)` is constant along i). A link that
+    writes neither letter is read as it is."""
     letter, relation, other = condition
     sides = (lhs, rhs)
     ranges = {name: size for side in sides if isinstance(side, Indexed)
               for name, size in side.ranges.items()}
-    if not all(isinstance(side, Indexed) for side in sides) or \
-            not {letter, other} <= set(ranges):
-        raise Unresolvable(f"the condition {letter} {relation} {other} is on letters that "
-                           "do not index the formula")
+    if not {letter, other} <= set(ranges):
+        return lhs, rhs   # (a link of the chain without them: the condition says nothing)
+    if not all(isinstance(side, Indexed) for side in sides):
+        raise Unresolvable(f"the condition {letter} {relation} {other} on indices beside a "
+                           "side without them")
     equal = relation == "="
 
     def restricted(side: Indexed) -> Indexed:

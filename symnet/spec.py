@@ -106,6 +106,16 @@ class ClaimSpec:
     expect_diagnosis: str | None = None   # its diagnosis for a wrong formula,
     evidence: str | None = None           # and where that evidence is
     line: int | None = None               # the line of the source document it is on (import)
+    given: str | None = None              # a condition on two index letters the prose states
+                                          # it under (`i = k`: "if i = k, ...")
+
+    @property
+    def judged(self) -> str:
+        """The formula as symnet judges it: with the condition the prose gives, written after
+        it as a formula would (`... \\quad \\text{if } i = k`)."""
+        if self.given is None:
+            return self.latex
+        return rf"{self.latex} \quad \text{{if }} {self.given}"
 
 
 @dataclass(frozen=True)

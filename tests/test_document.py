@@ -82,6 +82,8 @@ def test_valid_file_loads_with_every_part(tmp_path):
      "the numbers of one entry"),
     ("'W^{(l)}' = \"weight[l]\"", "'w^2' = \"weight[2](1,1)\"", "notation.w^2",
      "a name with an optional subscript"),
+    ("latex = 'Z = W A'", "latex = 'Z = W A'\ngiven = 'i < k'", "claim[1].given",
+     "a condition on two index letters"),
 ])
 def test_malformed_files_name_the_file_and_key(tmp_path, old, new, key, expected):
     assert old in VALID

@@ -7,6 +7,7 @@ holds but the planted errors, and the planted errors are found."""
 import json
 
 from symnet.cli import main
+from symnet.importing import import_document
 from test_import_textbooks import imported_and_checked
 
 LAYER_UNDER_THE_LETTER = r"""# Backpropagation with the layer under the letter
@@ -863,3 +864,36 @@ def test_one_letter_for_every_layers_outputs_with_sums_that_leave_their_index_ou
             inference.notation["t"]) == ("units[1]", "activation[2]", "preactivation[1]",
                                          "target")
     assert verdicts == [("holds", None)] * 7 + [("wrong", "index")]
+
+
+CASES_IN_THE_PROSE = r"""# The softmax's derivative, case by case
+
+With $s_c = \frac{e^{z_c}}{\sum_d e^{z_d}}$ and the loss $E = -\sum_c t_c \log s_c$:
+
+If $c = k$,
+
+$$\frac{\partial s_c}{\partial z_k} = \frac{e^{z_k} \sum_d e^{z_d} - e^{z_k} e^{z_k}}{(\sum_d e^{z_d})^2} = s_k (1 - s_k)$$
+
+and if $c \neq k$,
+
+$$\frac{\partial s_c}{\partial z_k} = -s_c s_k$$
+
+so that
+
+$$\frac{\partial E}{\partial z_k} = -\sum_c \frac{t_c}{s_c} \frac{\partial s_c}{\partial z_k} = s_k - t_k$$
+
+If $c \neq k$,
+
+$$\frac{\partial s_c}{\partial z_k} = s_c s_k$$
+"""
+
+
+def test_a_case_the_prose_states_before_a_formula_is_its_condition(tmp_path, capsys):
+    """"If $c = k$," just before a display: the formula is stated for that case, and checked
+    where it holds (`given = 'c = k'` in the TOML); so is "if $c \\neq k$,". The planted sign
+    in the last case is found."""
+    path = tmp_path / "cases.md"
+    path.write_text(CASES_IN_THE_PROSE)
+    assert "given = 'c = k'" in import_document(path).toml()
+    _, verdicts = imported_and_checked(tmp_path, capsys, "cases.md", CASES_IN_THE_PROSE)
+    assert verdicts == [("holds", None)] * 5 + [("wrong", "sign")]

@@ -178,7 +178,8 @@ def imported(path: str | Path):
     found = formulas(path)
     ids = claim_ids(found)
     macros = document_macros(path, found)
-    claims = tuple(ClaimSpec(claim_id, _expanded(formula.latex, macros), line=formula.line)
+    claims = tuple(ClaimSpec(claim_id, _expanded(formula.latex, macros), line=formula.line,
+                             given=formula.given)
                    for claim_id, formula in zip(ids, found))
     beside = path.with_suffix(".toml")
     if beside.exists():

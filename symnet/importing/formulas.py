@@ -25,6 +25,7 @@ class Formula:
     label: str | None     # \tag{..}, \label{..} or a Markdown label `$$ .. $$ (label)`
     numbered: bool        # LaTeX would give it an equation number
     cell: int | None = None   # the notebook cell (1-based), for .ipynb
+    given: str | None = None  # the case the prose just before states it for ("if $i = k$,")
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,12 @@ _SETTING = re.compile(r"^\s*[A-Za-z]\s*=\s*(?:[0-9.]+\s*$|.*\\[lc]?dots|"
                       r"[0-9A-Za-z]+(?:\s*,\s*[0-9A-Za-z]+)+\s*$|[A-Za-z]\s*$)")
 
 
+# an inline case of two index letters, `$i = k$`, `$i \neq k$`, and how far before a display
+# it may stand to be that display's case (in lines)
+_CASE = re.compile(r"\s*[A-Za-z]\s*(?:=|\\neq?(?![A-Za-z]))\s*[A-Za-z]\s*")
+CASE_LINES = 3
+
+
 def formulas(path: Path) -> list[Formula]:
     """The formulas of a .md, .tex or .ipynb file, in document order."""
     reader = READERS.get(path.suffix.lower())
@@ -73,13 +80,18 @@ def formulas(path: Path) -> list[Formula]:
 
 
 def _split(blocks: Iterator[_Block]) -> list[Formula]:
-    """Display blocks split into equations; inline math kept when it states something."""
-    found = []
+    """Display blocks split into equations; inline math kept when it states something; a
+    case of two index letters in the prose ("If $i = k$,") given to the display after it."""
+    found, case = [], None
     for block in blocks:
         if not block.display:
             if _STATES.search(block.body) and not _SETTING.match(block.body):
                 found.append(Formula(block.body.strip(), block.line, None, False))
+            case = block if _CASE.fullmatch(block.body) else None
             continue
+        given = " ".join(case.body.split()) if case and block.line - case.line <= CASE_LINES \
+            else None
+        case = None
         body = _ENVIRONMENT_MARK.sub("", block.body)
         for piece in equations(body, ROWS):
             label = _TAG.search(piece) or _LABEL.search(piece)
@@ -90,7 +102,8 @@ def _split(blocks: Iterator[_Block]) -> list[Formula]:
             line = block.line + body[:len(piece) - len(piece.lstrip())].count("\n")
             found.append(Formula(
                 latex, line, label.group(1) if label else block.label,
-                block.numbered and not _NO_NUMBER.search(latex) and not _TAG.search(latex)))
+                block.numbered and not _NO_NUMBER.search(latex) and not _TAG.search(latex),
+                given=given))
     return found
 
 

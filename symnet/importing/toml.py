@@ -69,4 +69,6 @@ def derivation_text(imported) -> str:
     for formula, claim_id in zip(imported.formulas, imported.ids):
         lines += ["", "[[claim]]", f"id = {toml_string(claim_id)}",
                   f"latex = {toml_string(formula.latex)}", f"line = {formula.line}"]
+        if formula.given:   # (the prose states it for this case only: "if $i = k$,")
+            lines.append(f"given = {toml_string(formula.given)}")
     return "\n".join(lines) + "\n"
