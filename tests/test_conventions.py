@@ -386,6 +386,28 @@ def test_a_formula_stated_under_a_condition_on_its_indices_is_checked_where_it_h
     assert outcome(planted, **single) == [("wrong", "sign"), ("wrong", "other")]
 
 
+def test_a_worked_examples_numbers_are_arithmetic_and_its_values_the_documents():
+    """`z = 0.15 \\cdot 0.05 + ... = 0.3775`: the link between numbers is arithmetic, checked
+    to the places its result is written with; a quantity set equal to numbers is its value at
+    the document's own weights and inputs, unchecked (never a false alarm); a definition
+    followed by its value defines and checks the arithmetic."""
+    single = {"samples": "single", "hidden": "sigmoid"}
+    claims = [r"z^{(1)}_1 = 0.15 \cdot 0.05 + 0.2 \cdot 0.1 + 0.35 = 0.3775",
+              r"\frac{1}{1 + e^{-0.3775}} = 0.5933",
+              r"\frac{1}{2} (0.01 - 0.75136507)^2 = 0.274811083",
+              r"E_{o1} = \frac{1}{2} (y_1 - a^{(2)}_1)^2 = \frac{1}{2} (0.01 - 0.75)^2 = 0.2738"]
+    results = verdicts(claims, **single)
+    assert outcomes(results) == [("unchecked", None), HOLDS, HOLDS, ("unchecked", None)]
+    assert "numbers the document gives" in results[0].message
+    assert "defines E_{o1}" in results[3].message
+    planted = [claims[0].replace("0.3775", "0.4775"), r"\frac{1}{1 + e^{-0.3775}} = 0.5934"]
+    assert outcome(planted, **single) == [("wrong", "other")] * 2
+    # a whole number is an exact value, checked as any
+    assert outcome([r"\frac{\partial z^{(1)}_1}{\partial b^{(1)}_1} = 1",
+                    r"\frac{\partial z^{(1)}_1}{\partial b^{(1)}_1} = 2"], **single) == [
+        HOLDS, ("wrong", "factor")]
+
+
 def test_layer_superscripts_are_told_from_powers_and_transposes():
     assert marks_layers_with_superscripts([r"W^{(2)}"])
     assert marks_layers_with_superscripts([r"w^l_{jk}"])

@@ -25,6 +25,7 @@ from ..size_sets import Networks
 from ..statements import (ACCUMULATED, ARROWS, INCREMENT, UPDATE, accumulates, increments,
                          statements)
 from ..vector_form import vector_form_of
+from .arithmetic import is_substitution, judge_arithmetic, numbers_only, substituted
 from .numbers import (PROOF_SECONDS, budget, compare, entries_of, evaluate, number_at, point_values,
                       prove, random_point, scalar_form, side_entries, smallest)
 from .diagnosis import diagnosis_of, residual_of
@@ -54,16 +55,25 @@ def judge(claim_id: str, latex: str, notation: Notation,
                        message="no relation (=, \\approx, \\leftarrow ...) to check")
     if accumulates(chain):   # later claims' `\Delta W` is the sum this claim accumulates
         definitions[INCREMENT] = (ACCUMULATED, latex)
-    defined = _definition(chain, notation, networks, definitions, latex)
+    # (`E_{o1} = \frac12 (t_{o1} - o_{o1})^2 = \frac12 (0.01 - 0.75)^2 = 0.27`: a definition,
+    # then its value at the document's numbers)
+    numeric = [link for link in chain if is_substitution(link) or
+               numbers_only(link.lhs) and numbers_only(link.rhs)]
+    defined = _definition([link for link in chain if link not in numeric], notation, networks,
+                          definitions, latex)
+    results, messages, said = [], [], set()
     if defined:
         definitions[defined] = (_defined(chain[0], notation), latex)
         scripted = scripted_name(chain[0].lhs, notation) or labelled_name(
             chain[0].lhs, latex) or numbered_name(chain[0].lhs, latex)
         name = defined if scripted is None else ' '.join(source_of(chain[0].lhs, latex).split())
-        return Verdict(claim_id, written, "holds", "symbolic",
-                       message=f"defines {name} (used by later claims)")
+        if not numeric:
+            return Verdict(claim_id, written, "holds", "symbolic",
+                           message=f"defines {name} (used by later claims)")
+        results.append(LinkResult("holds", "symbolic"))
+        messages.append(f"defines {name} (used by later claims)")
+        chain = numeric
     running = _running(chain, notation, networks, state)
-    results, messages, said = [], [], set()
     positions = layer_positions(latex, notation, networks.spec)
     if running:   # the first link assigns; the others read the value from before it
         results.append(LinkResult("holds", "symbolic"))
@@ -380,6 +390,8 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
     if link.relation not in EXACT | APPROXIMATE | UPDATE | DISTRIBUTED | ARROWS:
         return LinkResult("unchecked", message=f"symnet does not check the relation "
                                                f"{link.relation}")
+    if is_substitution(link):   # (`net_{h1} = 0.15 * 0.05 + ...`: the document's numbers)
+        return substituted()
     try:
         # (a term accumulated in a loop over the samples is one sample's)
         batch = False if link.one_sample and networks.spec.samples != "single" else None
@@ -400,6 +412,8 @@ def _judge_link(link: Relation, latex: str, notation: Notation, networks: Networ
         return LinkResult("unchecked", message=_where(error.column) + error.message,
                           missing_layer=isinstance(error, NoSuchLayer),
                           parameter_left_out=isinstance(error, ParameterLeftOut))
+    if numbers_only(link.lhs) and numbers_only(link.rhs):
+        return judge_arithmetic(link, latex, readings[0].lhs, readings[0].rhs)
     result = _judge_readings(link, latex, notation, networks, state, position, readings)
     # how symnet read an informal notation, said with the verdict
     result.notes = [note for note in [link.note, *readings[0].notes] if note]

@@ -116,8 +116,9 @@ def _exchanges(sites) -> list[tuple[dict, str]]:
 
 
 def _factor(ratios: list[float], networks: Networks) -> sp.Expr | None:
-    """The factor: the same number at both size sets, or k * size^p."""
-    first, second = ratios
+    """The factor: the same number at both size sets, or k * size^p (a claim checked at the
+    document's sizes only, its entries written by number, has one: a number)."""
+    first, second = ratios if len(ratios) == 2 else (ratios[0], ratios[0])
     if abs(first - second) <= 1e-7 * max(abs(first), 1):
         return sp.nsimplify(first, rational=True, tolerance=1e-9)
     small, large = networks.size_sets

@@ -1,0 +1,68 @@
+"""Links whose right side is numbers only, as worked examples write them.
+
+Between numbers (`0.15 * 0.05 + 0.2 * 0.1 + 0.35 * 1 = 0.3775`) a link is the example's
+arithmetic: checked to the precision its result is written with (one unit in the last decimal
+place of a side that is one number, as rounding allows; else to a relative 10^-6). A quantity set
+equal to numbers (`net_{h1} = 0.15 * 0.05 + ...`) is its value at the document's own numbers,
+which symnet does not have: that link is left unchecked, saying so.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+from lark import Token, Tree
+
+from ..grammar import Relation, source_of
+from .results import LinkResult
+
+# what numbers-only sides may write besides numbers: Euler's e, and functions of numbers
+_FUNCTIONS = {r"\exp", r"\log", r"\ln", r"\sqrt", "exp", "log", "ln", r"\tanh", "tanh"}
+_DECIMALS = re.compile(r"[0-9]+\.([0-9]+)")
+RELATIVE = 1e-6
+
+
+def numbers_only(tree) -> bool:
+    """Whether a side writes numbers and operators only (`\\frac{1}{1+e^{-0.3775}}`)."""
+    if not isinstance(tree, Tree):
+        return False
+    tokens = [token for token in tree.scan_values(lambda value: isinstance(value, Token))]
+    return any(token.type == "NUMBER" for token in tokens) and all(
+        token.type in ("NUMBER", "ADDOP", "MULOP", "FRAC", "FRAC_PAIR", "FRAC_FIRST") or
+        token.type == "LETTER" and str(token) == "e" or
+        token.type in ("COMMAND", "FUNCTION_WORD") and str(token) in _FUNCTIONS
+        for token in tokens)
+
+
+def is_substitution(link: Relation) -> bool:
+    """A quantity set equal to numbers with a decimal point: its value at the document's
+    numbers (`\\frac{\\partial z}{\\partial b} = 1` is an exact value, checked as any)."""
+    return numbers_only(link.rhs) and not numbers_only(link.lhs) and any(
+        token.type == "NUMBER" and "." in str(token)
+        for token in link.rhs.scan_values(lambda value: isinstance(value, Token)))
+
+
+def substituted() -> LinkResult:
+    return LinkResult("unchecked", message="a value at numbers the document gives (its "
+                                           "weights and inputs), which symnet does not "
+                                           "have; the arithmetic between numbers is checked")
+
+
+def judge_arithmetic(link: Relation, latex: str, lhs, rhs) -> LinkResult:
+    """Two sides of numbers, as resolved (scalars), compared to their written precision."""
+    values = [complex(sp.N(side.at({}))) for side in (lhs, rhs)]
+    if any(abs(value.imag) > 1e-12 for value in values):
+        return LinkResult("unchecked", message="a number that is not real")
+    left, right = (value.real for value in values)
+    # (a side that is one number is a result, rounded to the places it is written with)
+    results = [source_of(side, latex) for side in (link.lhs, link.rhs)
+               if isinstance(side, Tree) and side.data == "number"]
+    places = [len(decimals) for result in results for decimals in _DECIMALS.findall(result)]
+    tolerance = max(10.0 ** -max(places) if places else 0.0,
+                    RELATIVE * max(abs(left), abs(right), 1e-300))
+    if abs(left - right) <= tolerance:
+        return LinkResult("holds", "numeric")
+    return LinkResult("wrong", diagnosis="other",
+                      message=f"the arithmetic: the left side is {left:.6g}, the right "
+                              f"side {right:.6g}")
