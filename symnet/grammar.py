@@ -234,6 +234,9 @@ _PARSER = Lark(GRAMMAR, parser="lalr", lexer="basic", propagate_positions=True,
 _LAYOUT = re.compile(r"\\\\"
                      r"|\\tag\*?\{[^{}]*\}|\\(?:left|right|[bB]igg?[lrm]?)(?![a-zA-Z])"
                      r"|\\(?:quad|qquad|displaystyle|limits|nonumber|notag)(?![a-zA-Z])|\\label\{[^{}]*\}"
+                     # font sizes (`\large{(} ... \large{)} \small`): a size says nothing
+                     r"|\\(?:tiny|scriptsize|footnotesize|small|normalsize|large|Large|LARGE|huge|"
+                     r"Huge|textstyle|scriptstyle)(?![a-zA-Z])"
                      r"|\\[,;:! ]"
                      r"|~|\\(?:text|mbox|mathrm)\s*\{\s*\}"   # ~ and \text{ } are spaces
                      # a colour says nothing: `\textcolor{red}{\partial C}` is `{\partial C}`
@@ -284,6 +287,8 @@ _RESPELLED = [(re.compile(r"\^\s*\{?\s*\\prime\s*\}?"), "'"),
               (re.compile(r"\\dot\s*(?:\{\s*(?P<braced>\\[a-zA-Z]+|[A-Za-z])\s*\}|"
                           r"(?P<bare>\\[a-zA-Z]+|[A-Za-z]))(?=\s*(?:\\left)?\s*\()"),
                lambda match: (match.group("braced") or match.group("bare")) + "'"),
+              # a parenthesis in braces of its own (`\large{(}`, once the size is blanked)
+              (re.compile(r"(?<!\\)\{\s*([()\[\]])\s*\}"), lambda match: " " + match.group(1)),
               # an upright differential's d, `\mathrm{d}W`, is the d of `dW`
               (re.compile(r"\\mathrm\s*\{\s*d\s*\}(?=\s*(?:[A-Za-z]|\\[A-Za-z]))"), "d")]
 # `\max\{0, z\}`: the braces of a maximum's arguments are its parentheses
@@ -563,12 +568,26 @@ class Relation:
     one_sample: bool = False   # both sides are one sample's
     # a condition on two index letters it is stated under (`i`, `=` or `\\neq`, `k`)
     condition: tuple[str, str, str] | None = None
+    # the index letters of the chain's first left side, which its later links keep free
+    # (`\frac{\partial J}{\partial W_{ij}} = \frac{\partial J}{\partial Z_i} \frac{\partial
+    # Z_i}{\partial W_{ij}} = ...`: i is repeated in the middle, and not summed)
+    kept: frozenset = frozenset()
 
 
 def links(tree: Tree) -> list[Relation]:
     """`a = b \\approx c` -> [a = b, b \\approx c]; a formula without relation -> []."""
     parts = tree.children
-    return [Relation(str(parts[i]), parts[i - 1], parts[i + 1]) for i in range(1, len(parts), 2)]
+    kept = frozenset(_subscript_letters(parts[0])) if len(parts) > 3 else frozenset()
+    return [Relation(str(parts[i]), parts[i - 1], parts[i + 1], kept=kept if i > 1 else
+                     frozenset()) for i in range(1, len(parts), 2)]
+
+
+def _subscript_letters(tree) -> set[str]:
+    """The single letters a tree writes in its subscripts (`W_{ij}`: i, j)."""
+    return {str(token) for node in (tree.iter_subtrees() if isinstance(tree, Tree) else ())
+            if node.data == "sub"
+            for token in node.scan_values(lambda value: isinstance(value, Token))
+            if token.type in ("LETTER",) and len(str(token)) == 1}
 
 
 def source_of(tree: Tree | Token, latex: str) -> str:

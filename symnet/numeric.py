@@ -168,10 +168,13 @@ def _named_body(function: type[NamedFunction]) -> tuple[tuple[sp.Symbol, ...], s
 
 def generic_stand_in(variables, name: str = "") -> sp.Expr:
     """The fixed smooth function that stands in for a generic `g` or `Loss` in numbers: of
-    one variable, neither odd nor even and growing like a logarithm, so that layers of it
-    stacked deep keep a sigmoid after them off its saturation (`x^2` there overflowed); a
-    frequency of its name's own, so that two generic functions (`g_1`, `g_2`) differ."""
+    one variable, neither odd nor even, no activation's identity (`g' = g (1 - g)` fails), and
+    between 0.05 and 0.95, so that a cross entropy can take its log and layers of it stacked
+    deep stay off a sigmoid's saturation (`x^2` there overflowed); with a frequency of its
+    name's own, so that two generic functions (`g_1`, `g_2`) differ."""
     if len(variables) == 1:
+        x = variables[0]
         frequency = 1 + sp.Rational(zlib.crc32(name.encode()) % 997, 1000)
-        return sp.sin(frequency * variables[0]) + sp.log(1 + variables[0] ** 2) / 3
+        return sp.Rational(4, 5) / (1 + sp.exp(-frequency * x)) + sp.Rational(1, 10) + \
+            sp.sin(x) / 20
     return (variables[0] - variables[1]) ** 2 + sp.sin(variables[0] * variables[1])

@@ -93,6 +93,7 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     resolver = Resolver(context)
     resolver.declare_arguments(link.lhs)
     resolver.declare_differentials(link.rhs)
+    resolver.outer_indices = link.kept   # (the chain's first left side's, in a later link)
     lhs = resolver.side(link.lhs, jacobian=True)
     if PARAMETERS_LAYER in context.layers and not resolver.parameters_at_any_layer:
         # a claim about any layer's parameters says so on its left (`w \rightarrow ...`,
@@ -207,6 +208,7 @@ def read_left(link: Relation, latex: str, notation: Notation, networks: Networks
     resolver = Resolver(context)
     resolver.declare_arguments(link.lhs)
     resolver.declare_differentials(link.rhs)
+    resolver.outer_indices = link.kept   # (the chain's first left side's, in a later link)
     return Reading(network, resolver.side(link.lhs), None, context.dummies, batch,
                    one_example=one_example)
 

@@ -203,6 +203,15 @@ def test_unreadable_claims_are_unchecked_and_others_still_checked(latex, expecte
     assert results["good"].verdict == "holds"
 
 
+def test_font_sizes_are_layout():
+    """`\\large{(} ... \\large{)} \\small`: a size says nothing, and a parenthesis in braces
+    of its own is that parenthesis."""
+    results = verdicts("columns", {"sized": r"\frac{\partial L}{\partial A^{(2)}} = "
+                                            r"\frac{1}{M} \large{(} \small A^{(2)} - Y "
+                                            r"\large{)} \small"})
+    assert results["sized"].verdict == "holds", results["sized"].message
+
+
 def test_a_row_that_continues_an_aligned_formula_checks_its_own_links():
     """`&= A = B` (an aligned derivation's later row, kept as a claim of its own): the link
     `A = B` is checked, its left side being the row before's."""

@@ -860,6 +860,10 @@ def test_einstein_summation_sums_an_index_repeated_in_a_product():
     written = verdicts_in(single, claims[:3], summation="written")
     assert outcomes(written) == [("wrong", "index")] * 3
     assert all('summation = "einstein"' in result.message for result in written)
+    # in a chain, the first left side's letters stay free in the later links' products
+    chain = [r"\frac{\partial L}{\partial W^{(1)}_{jm}} = \frac{\partial L}{\partial "
+             r"z^{(1)}_j} \frac{\partial z^{(1)}_j}{\partial W^{(1)}_{jm}} = \delta^{(1)}_j x_m"]
+    assert outcomes(verdicts_in(single, chain, summation="einstein")) == [HOLDS]
     batch = network(samples="columns", hidden="tanh", output="sigmoid")
     assert outcomes(verdicts_in(
         batch, [r"\frac{\partial L}{\partial W^{(2)}_{kj}} = \delta^{(2)}_{kn} a^{(1)}_{jn}",

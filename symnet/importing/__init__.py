@@ -57,25 +57,26 @@ def import_document(path: str | Path, found: list[Formula] | None = None) -> Imp
                          "equation)", file=str(path))
     title, summation = _title(path), summation_of(path)
     macros = document_macros(path, found)
-    inference = infer_network([_expanded(formula.latex, macros) for formula in found],
-                              check_with(document_table(title, summation)))
+    every = [_expanded(formula.latex, macros) for formula in found]
+    inference = infer_network(every, check_with(document_table(title, summation)))
     if summation == "written" and inference.forward_holds < inference.forward_total:
-        # (`z_i = W_{ij} x_j + b_i` with no word on the convention: the sums the forward pass
-        # leaves out are implied when that makes more of it hold)
-        implied = check_with(document_table(title, "einstein"))(
-            inference.network, inference.notation, list(inference.forward)) or 0
-        if implied > inference.forward_holds:
-            summation = "einstein"
-            questions = [question for question in inference.questions
-                         if "do not hold under the network below" not in question]
-            questions.append("whether repeated indices are summed: more of the forward pass "
-                             "holds if they are (Einstein's convention); guessed so")
-            if implied < inference.forward_total:
-                questions.append(f"{inference.forward_total - implied} of the "
-                                 f"{inference.forward_total} forward-pass and loss formulas "
-                                 "do not hold under the network below (see `symnet check`)")
-            inference = replace(inference, forward_holds=implied, questions=questions)
+        inference, summation = _with_sums_implied(inference, every, title)
     return Imported(path, title, found, claim_ids(found), inference, macros, summation)
+
+
+def _with_sums_implied(inference: Inference, every: list[str], title: str) -> tuple:
+    """`z_i = W_{ij} x_j + b_i` and no word on the convention: the network read again with the
+    sums the formulas leave out implied (Einstein's convention), taken when more of the
+    document's formulas hold so, as a question; else the inference as it was."""
+    implied = infer_network(every, check_with(document_table(title, "einstein")))
+    held = {convention: check_with(document_table(title, convention))(
+        found.network, found.notation, every) or 0
+        for convention, found in (("written", inference), ("einstein", implied))}
+    if held["einstein"] <= held["written"]:
+        return inference, "written"
+    return replace(implied, questions=[
+        *implied.questions, "whether repeated indices are summed: more of the formulas hold "
+        "if they are (Einstein's convention); guessed so"]), "einstein"
 
 
 def document_table(title: str, summation: str, source: str | None = None) -> dict:

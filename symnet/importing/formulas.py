@@ -53,9 +53,11 @@ _ENVIRONMENT_MARK = re.compile(rf"\\(?:begin|end)\{{(?!{HOLDS_ROWS}\}})[A-Za-z]+
 # a statement: an equation, a definition or an update; `a > 0` and `x \in X` are not claims
 _STATES = re.compile(r"(?<![<>!\\])=|\\(?:leftarrow|gets|approx|coloneqq)(?![a-zA-Z])")
 # `i = 1, \ldots, N`, `l = 1, 2`, `N = 3`, `i = k` (if i = k, ...): a range, a value or a
-# case given in prose, not a formula to check
+# case given in prose, not a formula to check (in a display, a claim as any)
 _SETTING = re.compile(r"^\s*[A-Za-z]\s*=\s*(?:[0-9.]+\s*$|.*\\[lc]?dots|"
-                      r"[0-9A-Za-z]+(?:\s*,\s*[0-9A-Za-z]+)+\s*$|[A-Za-z]\s*$)")
+                      r"[0-9A-Za-z]+(?:\s*,\s*[0-9A-Za-z]+)+\s*$|[A-Za-z]\s*$)|"
+                      # `n_y = 1`, `w_1 = 0.15`: a size or a value the prose gives
+                      r"^\s*[A-Za-z]\s*_\s*\{?\s*[A-Za-z0-9]+\s*\}?\s*=\s*[0-9.]+\s*$")
 
 
 # an inline case of two index letters, `$i = k$`, `$i \neq k$`, and how far before a display
