@@ -505,7 +505,8 @@ def _depths(latex: str) -> list[int]:
 _CONDITION_AFTER = re.compile(
     r"(?:,|\\[;,:! ]|\\q?quad(?![a-zA-Z])|~|\s)+"
     r"(?:\\(?:text|mbox|mathrm)\s*\{\s*(?:if|for|when|where)\s*\}\s*)?\(?\s*"
-    r"(?P<left>[A-Za-z])\s*(?P<relation>=|\\neq?(?![a-zA-Z]))\s*(?P<right>[A-Za-z])\s*\)?\s*[.,]?\s*$")
+    r"(?P<left>[A-Za-z])\s*(?P<relation>=|\\neq?(?![a-zA-Z]))\s*(?P<right>[A-Za-z])"
+    r"\s*\)?\s*[.,]?\s*$")
 
 
 def condition_after(equation: str) -> tuple[str, tuple[str, str, str]] | None:

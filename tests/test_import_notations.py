@@ -897,3 +897,37 @@ def test_a_case_the_prose_states_before_a_formula_is_its_condition(tmp_path, cap
     assert "given = 'c = k'" in import_document(path).toml()
     _, verdicts = imported_and_checked(tmp_path, capsys, "cases.md", CASES_IN_THE_PROSE)
     assert verdicts == [("holds", None)] * 5 + [("wrong", "sign")]
+
+
+IMPLICIT_SUMS_AND_A_TYPO = r"""# Index notation, sums left implicit
+
+Layer $l$ computes, for its unit $p$,
+
+$$ z^{(l)}_{p} = w^{(l)}_{pq} a^{(l-1)}_{q} + b^{(L)}_p$$
+
+$$ a^{(l)}_p = \phi^{(l)}(z^{(l)}_p)$$
+
+and the cost of one example is
+
+$$E = - \large{(} \small y \log\left(a^{(L)}\right) + (1-y) \log\left(1- a^{(L)}\right) \large{)} \small$$
+
+$$\frac{\partial E}{\partial w^{(l)}_{pq}} = \frac{\partial E}{\partial z^{(l)}_p} \frac{\partial z^{(l)}_p}{\partial w^{(l)}_{pq}} = \frac{\partial E}{\partial z^{(l)}_p} a^{(l-1)}_q$$
+
+$$\frac{\partial E}{\partial a^{(l)}_p} = \frac{\partial E}{\partial z^{(l+1)}_q} w^{(l+1)}_{qp}$$
+
+$$\frac{\partial E}{\partial z^{(l)}_p} = \frac{\partial E}{\partial a^{(l)}_p} \phi'^{(l)}(z^{(l)}_p)$$
+"""
+
+
+def test_sums_left_implicit_are_implied_despite_a_typo_in_the_forward_pass(tmp_path, capsys):
+    """No word on the convention, and the forward pass's bias written with the last layer's
+    mark (`c^{(L)}_p`, a typo): the formulas hold with repeated indices summed, so the import
+    says so; in a chain the first left side's p stays free; the cross entropy of a generic
+    output is evaluated. The typo is found."""
+    path = tmp_path / "implicit.md"
+    path.write_text(IMPLICIT_SUMS_AND_A_TYPO)
+    assert import_document(path).summation == "einstein"
+    _, verdicts = imported_and_checked(tmp_path, capsys, "implicit.md",
+                                       IMPLICIT_SUMS_AND_A_TYPO)
+    assert verdicts[0][0] == "wrong"
+    assert verdicts[1:] == [("holds", None)] * 5
