@@ -293,6 +293,8 @@ _RESPELLED = [(re.compile(r"\^\s*\{?\s*\\prime\s*\}?"), "'"),
               (re.compile(r"\\mathrm\s*\{\s*d\s*\}(?=\s*(?:[A-Za-z]|\\[A-Za-z]))"), "d")]
 # `\max\{0, z\}`: the braces of a maximum's arguments are its parentheses
 _MAX_BRACES = re.compile(r"(\\max\s*)\\\{((?:[^{}]|\{[^{}]*\})*?)\\\}")
+# `\boxed{...}`, `\fbox{...}`: a framed result
+_BOXED = re.compile(r"\\(?:boxed|fbox|framebox)\s*\{")
 # `\underbrace{x}_{\text{...}}`: the braced formula counts, the label under it does not
 _UNDERBRACE = re.compile(r"\\underbrace(?![a-zA-Z])")
 
@@ -317,6 +319,7 @@ def blank_layout(latex: str, numpy: bool = True) -> str:
     text = respell_new_values(text)
     text = _MAX_BRACES.sub(lambda match: f"{match.group(1)} ({match.group(2)}) ", text)
     text = _blank_underbrace_labels(text)
+    text = _unboxed(text)
     trailing = _TRAILING.search(text)
     if trailing:
         text = text[:trailing.start()] + " " * len(trailing.group())
@@ -406,6 +409,16 @@ def _blank_underbrace_labels(text: str) -> str:
             if stop is not None:
                 text = text[:end] + " " * (stop - end) + text[stop:]
         text = text[:match.start()] + " " * (match.end() - match.start()) + text[match.end():]
+    return text
+
+
+def _unboxed(text: str) -> str:
+    """`\\boxed{a^{[2]} - y}` is its content (a box, or a chain in one, says nothing more)."""
+    for match in reversed(list(_BOXED.finditer(text))):
+        end = _closing_brace(text, match.end() - 1)
+        if end is not None:
+            text = text[:match.start()] + " " * (match.end() - match.start()) + \
+                text[match.end():end - 1] + " " + text[end:]
     return text
 
 
@@ -573,6 +586,9 @@ class Relation:
     # (`\frac{\partial J}{\partial W_{ij}} = \frac{\partial J}{\partial Z_i} \frac{\partial
     # Z_i}{\partial W_{ij}} = ...`: i is repeated in the middle, and not summed)
     kept: frozenset = frozenset()
+    # the chain's first left side, for a later link: its arguments (`\sigma'(x) = ... = ...`)
+    # are the whole chain's variables
+    head: Tree | None = None
 
 
 def links(tree: Tree) -> list[Relation]:
@@ -580,7 +596,8 @@ def links(tree: Tree) -> list[Relation]:
     parts = tree.children
     kept = frozenset(_subscript_letters(parts[0])) if len(parts) > 3 else frozenset()
     return [Relation(str(parts[i]), parts[i - 1], parts[i + 1], kept=kept if i > 1 else
-                     frozenset()) for i in range(1, len(parts), 2)]
+                     frozenset(), head=parts[0] if i > 1 else None)
+            for i in range(1, len(parts), 2)]
 
 
 def _subscript_letters(tree) -> set[str]:

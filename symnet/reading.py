@@ -91,7 +91,7 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     for variable, value in layer_variables(notation, network, position):
         context.layers[variable] = value
     resolver = Resolver(context)
-    resolver.declare_arguments(link.lhs)
+    resolver.declare_arguments(link.head if link.head is not None else link.lhs)
     resolver.declare_differentials(link.rhs)
     resolver.outer_indices = link.kept   # (the chain's first left side's, in a later link)
     lhs = resolver.side(link.lhs, jacobian=True)
@@ -206,7 +206,7 @@ def read_left(link: Relation, latex: str, notation: Notation, networks: Networks
     for variable, value in layer_variables(notation, network):
         context.layers[variable] = value
     resolver = Resolver(context)
-    resolver.declare_arguments(link.lhs)
+    resolver.declare_arguments(link.head if link.head is not None else link.lhs)
     resolver.declare_differentials(link.rhs)
     resolver.outer_indices = link.kept   # (the chain's first left side's, in a later link)
     return Reading(network, resolver.side(link.lhs), None, context.dummies, batch,

@@ -408,6 +408,17 @@ def test_a_worked_examples_numbers_are_arithmetic_and_its_values_the_documents()
         HOLDS, ("wrong", "factor")]
 
 
+def test_a_chain_keeps_its_first_left_sides_variable_a_boxed_result_and_a_power_of_numbers():
+    """`\\sigma'(x) = ... = \\boxed{\\sigma(x)(1 - \\sigma(x))}`: x, the variable of the first
+    left side, is the whole chain's (not the network's input), a box is its content, and
+    `^{-1-1}` is the power -2."""
+    claim = (r"\sigma'(x) = (1 + e^{-x})^{-1-1} \cdot e^{-x} = \frac{e^{-x}}{(1 + e^{-x})^{2}} "
+             r"= \boxed{\sigma(x) (1 - \sigma(x))}.")
+    planted = claim.replace("(1 - \\sigma(x))", "(1 + \\sigma(x))")
+    assert outcome([claim, planted], samples="single", hidden="sigmoid") == [
+        HOLDS, ("wrong", "sign")]
+
+
 def test_layer_superscripts_are_told_from_powers_and_transposes():
     assert marks_layers_with_superscripts([r"W^{(2)}"])
     assert marks_layers_with_superscripts([r"w^l_{jk}"])

@@ -9,7 +9,8 @@ from lark import Token, Tree
 from ..conventions import LAYER_NAMES
 from ..grammar import source_of
 from ..notation import marks_layer_with, normalise
-from .trees import column_of, is_group, label_of, lone_letter, name_of, written_tokens
+from .trees import (column_of, is_group, label_of, lone_letter, name_of, numbers_only,
+                    written_tokens)
 from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, NO_SAMPLE, Indexed, MatrixValue,
                      NeedsBatch, NoSuchLayer, ShapeMismatch, Unresolvable, of_sample, renamed,
                      sample_vectors)
@@ -186,7 +187,9 @@ class IndexReader:
                 elif name is not None and name in samples:
                     sample = self._sample_name(piece, samples)
                 elif isinstance(piece, Tree) and piece.data in ("number", "unary") or \
-                        isinstance(piece, Token) and str(piece).isdigit():
+                        isinstance(piece, Token) and str(piece).isdigit() or \
+                        isinstance(piece, Tree) and piece.data == "binary" and \
+                        numbers_only(piece):   # (`(1 + e^{-x})^{-1-1}`)
                     power = piece
                 elif isinstance(piece, Tree) and piece.data == "script_atom" and \
                         str(piece.children[0]).isdigit():

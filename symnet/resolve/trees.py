@@ -235,3 +235,19 @@ def styled_one(tree) -> bool:
     inner = tree.children[1]
     return name_of(inner) == "1" or (isinstance(inner, Tree) and inner.data == "number"
                                      and str(inner.children[0]) == "1")
+
+
+# what numbers-only sides may write besides numbers: Euler's e, and functions of numbers
+_NUMBER_FUNCTIONS = {r"\exp", r"\log", r"\ln", r"\sqrt", "exp", "log", "ln", r"\tanh", "tanh"}
+
+
+def numbers_only(tree) -> bool:
+    """Whether a side writes numbers and operators only (`\\frac{1}{1+e^{-0.3775}}`)."""
+    if not isinstance(tree, Tree):
+        return False
+    tokens = [token for token in tree.scan_values(lambda value: isinstance(value, Token))]
+    return any(token.type == "NUMBER" for token in tokens) and all(
+        token.type in ("NUMBER", "ADDOP", "MULOP", "FRAC", "FRAC_PAIR", "FRAC_FIRST") or
+        token.type == "LETTER" and str(token) == "e" or
+        token.type in ("COMMAND", "FUNCTION_WORD") and str(token) in _NUMBER_FUNCTIONS
+        for token in tokens)

@@ -15,24 +15,11 @@ import sympy as sp
 from lark import Token, Tree
 
 from ..grammar import Relation, source_of
+from ..resolve.trees import numbers_only
 from .results import LinkResult
 
-# what numbers-only sides may write besides numbers: Euler's e, and functions of numbers
-_FUNCTIONS = {r"\exp", r"\log", r"\ln", r"\sqrt", "exp", "log", "ln", r"\tanh", "tanh"}
 _DECIMALS = re.compile(r"[0-9]+\.([0-9]+)")
 RELATIVE = 1e-6
-
-
-def numbers_only(tree) -> bool:
-    """Whether a side writes numbers and operators only (`\\frac{1}{1+e^{-0.3775}}`)."""
-    if not isinstance(tree, Tree):
-        return False
-    tokens = [token for token in tree.scan_values(lambda value: isinstance(value, Token))]
-    return any(token.type == "NUMBER" for token in tokens) and all(
-        token.type in ("NUMBER", "ADDOP", "MULOP", "FRAC", "FRAC_PAIR", "FRAC_FIRST") or
-        token.type == "LETTER" and str(token) == "e" or
-        token.type in ("COMMAND", "FUNCTION_WORD") and str(token) in _FUNCTIONS
-        for token in tokens)
 
 
 def is_substitution(link: Relation) -> bool:
