@@ -94,6 +94,7 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
     resolver.declare_arguments(link.head if link.head is not None else link.lhs)
     resolver.declare_differentials(link.rhs)
     resolver.outer_indices = link.kept   # (the chain's first left side's, in a later link)
+    resolver.counterpart = _head_value(link, context)
     lhs = resolver.side(link.lhs, jacobian=True)
     if PARAMETERS_LAYER in context.layers and not resolver.parameters_at_any_layer:
         # a claim about any layer's parameters says so on its left (`w \rightarrow ...`,
@@ -127,6 +128,18 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
                     notes=list(dict.fromkeys(resolver.notes)),
                     signed=frozenset(context.signed), repeated=frozenset(resolver.repeated),
                     one_example=one_example)
+
+
+def _head_value(link: Relation, context: Context):
+    """What a later link's left side stands beside: the chain's first left side, read on its
+    own (`\frac{\partial L}{\partial b} = \sum dZ = db`: the middle sums over the samples,
+    as beside a vector); None for a first link, or a head that cannot be read."""
+    if link.head is None:
+        return None
+    try:
+        return Resolver(context).side(link.head, jacobian=True)
+    except (Unresolvable, ShapeMismatch, NeedsBatch):
+        return None
 
 
 def _where(lhs, rhs, condition: tuple[str, str, str]) -> tuple:

@@ -419,6 +419,15 @@ def test_a_chain_keeps_its_first_left_sides_variable_a_boxed_result_and_a_power_
         HOLDS, ("wrong", "sign")]
 
 
+def test_a_dot_between_two_vectors_beside_a_number_is_their_dot_product():
+    """`(W^{(2)})^T \\cdot a^{(1)}` beside a number: the dot product; beside a vector, two
+    columns joined by `\\cdot` have no product (it is not `\\odot`)."""
+    claims = [r"z^{(2)} = (W^{(2)})^T \cdot a^{(1)} + b^{(2)}",
+              r"\delta^{(1)} = W^{(2)T} \delta^{(2)} \cdot \sigma'(z^{(1)})"]
+    assert outcome(claims, samples="single", hidden="sigmoid", outputs=1) == [
+        HOLDS, ("wrong", "shape")]
+
+
 def test_layer_superscripts_are_told_from_powers_and_transposes():
     assert marks_layers_with_superscripts([r"W^{(2)}"])
     assert marks_layers_with_superscripts([r"w^l_{jk}"])

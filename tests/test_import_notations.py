@@ -931,3 +931,39 @@ def test_sums_left_implicit_are_implied_despite_a_typo_in_the_forward_pass(tmp_p
                                        IMPLICIT_SUMS_AND_A_TYPO)
     assert verdicts[0][0] == "wrong"
     assert verdicts[1:] == [("holds", None)] * 5
+
+
+CODE_NAMES_FOR_THE_COSTS_GRADIENT = r"""# Backprop with the cost's own gradients named dA, dZ
+
+Columns are the $m$ samples of $X$; the cost is $L = \frac{1}{m} \sum (Y - A^{[2]})^2$ and
+
+$$Z^{[1]} = W^{[1]} X + b^{[1]}, \quad A^{[1]} = \tanh(Z^{[1]})$$
+
+$$Z^{[2]} = W^{[2]} A^{[1]} + b^{[2]}, \quad A^{[2]} = Z^{[2]}$$
+
+$$\frac{\partial L}{\partial A^{[2]}} = \frac{2}{m}(A^{[2]} - Y) = dA^{[2]}$$
+
+$$\frac{\partial L}{\partial W^{[2]}} = dA^{[2]} (A^{[1]})^T = dW^{[2]}$$
+
+$$\frac{\partial L}{\partial b^{[2]}} = \sum dA^{[2]} = db^{[2]}$$
+
+$$dZ^{[1]} = (W^{[2]})^T dA^{[2]} \odot (1 - (A^{[1]})^2)$$
+
+$$dW^{[1]} = dZ^{[1]} X^T = \begin{bmatrix} 0.1 & 0.2 \\ 0.3 & 0.4 \end{bmatrix} \begin{bmatrix} 1 & 0 \\ 2 & 1 \end{bmatrix} = \begin{bmatrix} 0.5 & 0.2 \\ 1.1 & 0.4 \end{bmatrix}$$
+
+$$\frac{\partial L}{\partial W^{[1]}} = \frac{1}{m} dZ^{[1]} X^T$$
+"""
+
+
+def test_code_names_for_the_costs_own_gradient_and_a_worked_matrix_product(tmp_path, capsys):
+    """`\\frac{\\partial L}{\\partial A^{[2]}} = \\frac{2}{m}(A^{[2]} - Y) = dA^{[2]}`: a document
+    whose dA and dZ carry the 1/m (the cost's gradient, not each sample's as the conventions
+    read them) is read so; in a chain the middle `\\sum dA^{[2]}` stands beside the first left
+    side, a vector, and sums the samples; a product of matrices written out in numbers is
+    arithmetic. The planted extra 1/m is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "codenames.md",
+                                               CODE_NAMES_FOR_THE_COSTS_GRADIENT)
+    assert inference.notation["dA^{(l)}"] == "adjoint(activation[l])"
+    assert verdicts[:-2] == [("holds", None)] * 7
+    assert verdicts[-2][0] == "unchecked"   # (the document's numbers, its arithmetic holds)
+    assert verdicts[-1] == ("wrong", "factor")

@@ -36,7 +36,7 @@ from .neurons import Neurons
 from .scalars import WrittenOut, loss_name, target_rows, written_out
 from .spaces import named_sizes, read_spaces
 from .trials import (batch_size, concrete_functions, error_term_layer, error_terms,
-                     input_of_one_layer, neighbours, one_unit_per_layer, unstated_loss,
+                     gradients_by_code_names, input_of_one_layer, neighbours, one_unit_per_layer, unstated_loss,
                      used_sizes, written_widths)
 from .written import (base_of, is_call, is_input, is_word, layer_mark, layer_style,
                       row_letter, unbraced)
@@ -644,6 +644,10 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
         # the input, is what the network outputs (unless more layers follow: `_read_chain`)
         features.own_symbols[base] = "output"
         features.affine_outputs.add(base)
+    if base in _ACTIVATION_LETTERS and mark is not None and isinstance(rhs, Tree) and \
+            _LAYERED.get(base_of(rhs)) == "preactivation" and _layer_of(rhs) == mark:
+        features.activations[mark] = "identity"   # `A^{[2]} = Z^{[2]}`: no function
+        return True
     if base in _LAYERED and _LAYERED[base] == "preactivation" or base in _OUTPUT_NAMES | \
             _ACTIVATION_LETTERS and not is_call(rhs) or base in features.own_symbols or \
             own_preactivation:
@@ -1069,6 +1073,7 @@ def infer_network(formulas: list[str], check) -> Inference:
     read = network, notation
     network, notation = concrete_functions(network, notation, formulas, check)
     notation = error_terms(network, notation, features, formulas, check)
+    notation = gradients_by_code_names(network, notation, formulas, check)
     notation = error_term_layer(network, notation, formulas, check)
     if (network, notation) != read:   # (a function written out can make its formula hold)
         best = check(network, notation, forward) or 0

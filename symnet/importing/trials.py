@@ -332,6 +332,31 @@ def error_terms(network: dict, notation: dict, features: Features, formulas: lis
         else notation
 
 
+# the code-like names the conventions give each sample's own gradient (`dZ = A - Y`)
+_SAMPLE_GRADIENT_NAMES = {"dZ^{(l)}": "adjoint(preactivation[l])",
+                          "dz^{(l)}": "adjoint(preactivation[l])",
+                          "dA^{(l)}": "adjoint(activation[l])", "da^{(l)}": "adjoint(activation[l])"}
+
+
+def gradients_by_code_names(network: dict, notation: dict, formulas: list[str],
+                            check) -> dict:
+    """`\frac{\partial L}{\partial A^{[2]}} = \frac{2}{m}(A^{[2]} - y) = dA^{[2]}`: a document
+    whose `dZ`, `dA` are the gradient of the cost itself (the 1/m inside them), not each
+    sample's own as the conventions read them, when more of the formulas that write them hold
+    so."""
+    if network["loss"]["reduction"] != "mean" or network["samples"] == "single":
+        return notation
+    written = {key: meaning for key, meaning in _SAMPLE_GRADIENT_NAMES.items()
+               if key not in notation and re.search(
+                   rf"(?<![A-Za-z\\]){re.escape(key.split('^')[0])}\s*\^", " ".join(formulas))}
+    about = [formula for formula in formulas if any(
+        re.search(rf"(?<![A-Za-z\\]){re.escape(key.split('^')[0])}\s*\^", formula)
+        for key in written)]
+    whole = {**notation, **written}
+    return whole if written and _holding_more(check, network, notation, about,
+                                              [(network, whole)]) else notation
+
+
 # `\delta`, `\boldsymbol{\delta}_n`: an error term and what follows it
 _ERROR_TERM = re.compile(r"(?:\\(?:boldsymbol|bm|mathbf)\s*\{\s*\\delta\s*\}|\\delta(?![A-Za-z]))"
                          r"\s*(?P<script>[_^]\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+))?")

@@ -151,6 +151,14 @@ class AlgebraReader:
                 self.notes.append(f"two {kind} of the same shape written side by side read "
                                   "as their element-wise product")
                 hadamard = True
+            elif op in (r"\cdot", r"\times") and a.shape == b.shape and 1 in a.shape and \
+                    a.shape[0] != a.shape[1]:
+                # `\mathbf{w} \cdot \mathbf{x}` beside a number: the dot product (beside
+                # anything else two vectors of one shape have no product: `\cdot` is not
+                # `\odot`)
+                dot = self._dot_product(a, b, op)
+                if dot is not None:
+                    return dot
             if not hadamard and op == "*" and a.shape == b.shape and a.shape != (1, 1) and \
                     "*" not in self.context.notation.marker("matmul"):
                 # `W^T dZ * g'(Z)`: NumPy's `*` between two matrices of one shape
@@ -174,6 +182,16 @@ class AlgebraReader:
         if product is not None:
             return product
         raise Unresolvable("an indexed quantity multiplied with a matrix", column_of(tree))
+
+    def _dot_product(self, a: MatrixValue, b: MatrixValue, op: str) -> Indexed | None:
+        """`\\mathbf{w} \\cdot \\mathbf{x}` of two vectors of one shape beside a number: the
+        dot product `w^T x`; None beside anything but a number."""
+        other = self.counterpart
+        if not (isinstance(other, Indexed) and not other.free or
+                isinstance(other, MatrixValue) and other.shape == (1, 1)):
+            return None
+        self.notes.append(f"{op} between two vectors read as their dot product")
+        return Indexed.scalar(sum((x * y for x, y in zip(a.matrix, b.matrix)), sp.Integer(0)))
 
     def _vector_times_sample_vector(self, a, b, tree) -> Indexed | None:
         """`\\mathbf{v} \\odot \\mathbf{h}_n`: a vector of the network (a weight column) entry

@@ -15,6 +15,7 @@ import sympy as sp
 from lark import Token, Tree
 
 from ..grammar import Relation, source_of
+from ..resolve import MatrixValue
 from ..resolve.trees import numbers_only
 from .results import LinkResult
 
@@ -37,19 +38,28 @@ def substituted() -> LinkResult:
 
 
 def judge_arithmetic(link: Relation, latex: str, lhs, rhs) -> LinkResult:
-    """Two sides of numbers, as resolved (scalars), compared to their written precision."""
-    values = [complex(sp.N(side.at({}))) for side in (lhs, rhs)]
-    if any(abs(value.imag) > 1e-12 for value in values):
+    """Two sides of numbers, as resolved (scalars, or matrices written out entry by entry),
+    compared entry by entry to their written precision."""
+    shapes = [side.shape if isinstance(side, MatrixValue) else (1, 1) for side in (lhs, rhs)]
+    if shapes[0] != shapes[1]:
+        return LinkResult("wrong", diagnosis="shape", message=f"the left side is "
+                          f"{shapes[0][0]}x{shapes[0][1]}, the right side "
+                          f"{shapes[1][0]}x{shapes[1][1]}")
+    entries = [[complex(sp.N(entry)) for entry in
+                (side.matrix if isinstance(side, MatrixValue) else [side.at({})])]
+               for side in (lhs, rhs)]
+    if any(abs(value.imag) > 1e-12 for side in entries for value in side):
         return LinkResult("unchecked", message="a number that is not real")
-    left, right = (value.real for value in values)
-    # (a side that is one number is a result, rounded to the places it is written with)
+    # (a side of numbers written alone is a result, rounded to the places it is written with)
     results = [source_of(side, latex) for side in (link.lhs, link.rhs)
-               if isinstance(side, Tree) and side.data == "number"]
+               if isinstance(side, Tree) and side.data in ("number", "matrix")]
     places = [len(decimals) for result in results for decimals in _DECIMALS.findall(result)]
-    tolerance = max(10.0 ** -max(places) if places else 0.0,
-                    RELATIVE * max(abs(left), abs(right), 1e-300))
-    if abs(left - right) <= tolerance:
-        return LinkResult("holds", "numeric")
-    return LinkResult("wrong", diagnosis="other",
-                      message=f"the arithmetic: the left side is {left:.6g}, the right "
-                              f"side {right:.6g}")
+    for left, right in zip(*entries):
+        left, right = left.real, right.real
+        tolerance = max(10.0 ** -max(places) if places else 0.0,
+                        RELATIVE * max(abs(left), abs(right), 1e-300))
+        if abs(left - right) > tolerance:
+            return LinkResult("wrong", diagnosis="other",
+                              message=f"the arithmetic: the left side is {left:.6g}, the "
+                                      f"right side {right:.6g}")
+    return LinkResult("holds", "numeric")
