@@ -351,6 +351,9 @@ def test_differentials_of_a_batch_by_the_declared_d():
                r"dL = 2 \operatorname{tr}(\delta^{(2)T} dZ^{(2)})"]
     assert outcome(claims + planted, notation) == [HOLDS] * 3 + [
         ("wrong", "shape"), ("wrong", "factor")]
+    # a `d` before nothing is no differential
+    lone = verdicts([r"dZ^{(1)} d = dW^{(1)} X"], notation)[0]
+    assert lone.verdict == "unchecked" and "cannot stand here" in lone.message
 
 
 def test_index_letters_compared_in_cases_and_a_sum_that_leaves_one_out():

@@ -307,7 +307,7 @@ class NotationReader:
                                    "network has no regularization", column_of(tree))
             return Indexed.scalar(l2.coefficient)
         if meaning.kind in ("sample_index", "iteration", "kronecker", "hadamard",
-                            "matmul", "ones", "layer_variable", "units"):
+                            "matmul", "ones", "layer_variable", "units", "differential"):
             raise Unresolvable(f"{entry.key!r} ({meaning.kind}) cannot stand here",
                                column_of(tree))
         if meaning.kind == "loss" and sample is not None and not meaning.adjoint and \
