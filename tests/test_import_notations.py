@@ -967,3 +967,36 @@ def test_code_names_for_the_costs_own_gradient_and_a_worked_matrix_product(tmp_p
     assert verdicts[:-2] == [("holds", None)] * 7
     assert verdicts[-2][0] == "unchecked"   # (the document's numbers, its arithmetic holds)
     assert verdicts[-1] == ("wrong", "factor")
+
+
+A_MEAN_LOSS_RESTATED_FOR_ONE_EXAMPLE = r"""# A batch of rows, and the loss of one example in an appendix
+
+$$Z^{[1]} = X W^{[1]} + b^{[1]}, \quad A^{[1]} = \tanh(Z^{[1]})$$
+
+$$Z^{[2]} = A^{[1]} W^{[2]} + b^{[2]}, \quad \hat{Y} = \sigma(Z^{[2]})$$
+
+$$L = -\frac{1}{m} \sum_{i=1}^{m} \left[ y_i \log(\hat{y}_i) + (1 - y_i) \log(1 - \hat{y}_i) \right]$$
+
+$$\frac{\partial L}{\partial Z^{[2]}} = \frac{1}{m} (\hat{Y} - Y)$$
+
+$$\frac{\partial L}{\partial b^{[2]}} = \sum_{i=1}^{m} \frac{\partial L}{\partial Z_i^{[2]}}$$
+
+Appendix: for one example,
+
+$$L = -\left[ y \log(\hat{y}) + (1 - y) \log(1 - \hat{y}) \right]$$
+
+$$\frac{\partial L}{\partial Z^{[2]}} = \hat{Y} - Y$$
+"""
+
+
+def test_a_mean_loss_restated_for_one_example_stays_the_loss(tmp_path, capsys):
+    """`L = -\\frac{1}{m} \\sum_{i=1}^{m} [y_i \\log \\hat{y}_i + ...]`, then the same letter for
+    one example in an appendix: the batch's mean stays the loss, and the letter its sum runs
+    over, up to the mean's m, numbers the samples. The batch's gradient without its 1/m is a
+    factor error."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "appendix.md",
+                                               A_MEAN_LOSS_RESTATED_FOR_ONE_EXAMPLE)
+    assert inference.network["loss"]["reduction"] == "mean"
+    assert inference.notation["i"] == "sample_index"
+    assert verdicts[:5] == [("holds", None)] * 5
+    assert verdicts[-1] == ("wrong", "factor")

@@ -577,6 +577,10 @@ def _read_statement(lhs, sides: list, features: Features) -> bool:
             features.own_symbols[base] = "loss"   # `E = \sum_q E^q`: E^q is sample q's term
         written = next((loss for loss in map(loss_of, [text for _, text in sides]) if loss),
                        None)
+        earlier = features.written_losses.get(base)
+        if written is not None and earlier is not None and earlier["batch"] and \
+                not written["batch"]:
+            return True   # (the batch's mean loss restated for one example: it stays the loss)
         if written is None and features.loss is not None and isinstance(lhs, Tree) and \
                 lhs.data in ("name", "styled"):   # `E = \hat{Y} - Y` beside the loss J: E is it
             features.other_loss_letters.add(base)

@@ -65,6 +65,9 @@ def neighbours(network: dict) -> list[tuple[str, dict]]:
         if size == batch:
             changed["sizes"] = {**network["sizes"],
                                 batch: network["sizes"].get(batch) or batch_size(network["sizes"])}
+        elif size == 1:   # (one sample as a row: the batch's size is no size of this network,
+            changed["sizes"] = {name: value for name, value in network["sizes"].items()
+                                if name != batch}   # and a sum up to it is unread, not wrong)
         if size is not None:
             changed["batch"] = size
         layout = "one sample as a row" if size == 1 else f"samples as {samples}"
