@@ -72,13 +72,15 @@ def read_sample_subscripts(formulas: list[str], features: Features) -> None:
     `\\mathbf{a}_n = \\mathbf{W} \\mathbf{x}_n`: the loss sums over a letter that subscripts the
     input, so it numbers the samples and its bound is the batch (a sum over the output's units
     never subscripts the input)."""
-    mean_over = (features.loss or {}).get("batch")
+    # (`-\frac{1}{m} \sum_{i=1}^{m} y_i \log \hat{y}_i`: a binary cross entropy has one output,
+    # so the letter its mean runs over numbers the samples)
+    binary = (features.loss or {}).get("kind") == "binary_cross_entropy"
+    mean_over = (features.loss or {}).get("batch") if binary else None
     for text in features.loss_texts.values():
         for letter, bound in _SUM_TO.findall(text):
             if letter in features.layer_letters:
                 continue
             if _subscripts_the_input(letter, formulas) or bound == mean_over:
-                # (`-\frac{1}{m} \sum_{i=1}^{m} y_i \log \hat{y}_i`: the mean's samples)
                 features.sample_letters.add(letter)
                 features.batch_name = features.batch_name or bound
     # `L_i = -\log p_{y_i}` beside `f = W x_i + b`: the loss of example i, one sample

@@ -31,6 +31,11 @@ def is_substitution(link: Relation) -> bool:
         for token in link.rhs.scan_values(lambda value: isinstance(value, Token)))
 
 
+def of_numbers(link: Relation) -> bool:
+    """A link of a worked example's numbers: a substitution, or arithmetic."""
+    return is_substitution(link) or numbers_only(link.lhs) and numbers_only(link.rhs)
+
+
 def substituted() -> LinkResult:
     return LinkResult("unchecked", message="a value at numbers the document gives (its "
                                            "weights and inputs), which symnet does not "

@@ -25,7 +25,8 @@ from ..size_sets import Networks
 from ..statements import (ACCUMULATED, ARROWS, INCREMENT, UPDATE, accumulates, increments,
                          statements)
 from ..vector_form import vector_form_of
-from .arithmetic import is_substitution, judge_arithmetic, numbers_only, substituted
+from .arithmetic import (is_substitution, judge_arithmetic, numbers_only, of_numbers,
+                         substituted)
 from .numbers import (PROOF_SECONDS, budget, compare, entries_of, evaluate, number_at, point_values,
                       prove, random_point, scalar_form, side_entries, smallest)
 from .diagnosis import diagnosis_of, residual_of
@@ -57,8 +58,7 @@ def judge(claim_id: str, latex: str, notation: Notation,
         definitions[INCREMENT] = (ACCUMULATED, latex)
     # (`E_{o1} = \frac12 (t_{o1} - o_{o1})^2 = \frac12 (0.01 - 0.75)^2 = 0.27`: a definition,
     # then its value at the document's numbers)
-    numeric = [link for link in chain if is_substitution(link) or
-               numbers_only(link.lhs) and numbers_only(link.rhs)]
+    numeric = [link for link in chain if of_numbers(link)]
     defined = _definition([link for link in chain if link not in numeric], notation, networks,
                           definitions, latex)
     results, messages, said = [], [], set()
