@@ -422,6 +422,14 @@ def test_a_chain_keeps_its_first_left_sides_variable_a_boxed_result_and_a_power_
         HOLDS, ("wrong", "sign")]
 
 
+def test_a_primed_layered_function_written_bare_takes_its_arguments_layer():
+    """`g'(z^{[1]})` with the conventions' `g^{[l]}`: layer 1's function, primed."""
+    claims = [r"\delta^{[1]} = (W^{[2]})^T \delta^{[2]} \odot g'(z^{[1]})",
+              r"\delta^{[1]} = (W^{[2]})^T \delta^{[2]} \odot g(z^{[1]})"]
+    assert [verdict for verdict, _ in outcome(claims, samples="single", hidden="tanh")] == [
+        "holds", "wrong"]
+
+
 def test_a_dot_between_two_vectors_beside_a_number_is_their_dot_product():
     """`(W^{(2)})^T \\cdot a^{(1)}` beside a number: the dot product; beside a vector, two
     columns joined by `\\cdot` have no product (it is not `\\odot`)."""

@@ -14,7 +14,7 @@ from symnet.importing.formulas import formulas
 
 MARKDOWN = r"""# Two layers, samples as columns
 
-Prices: \$5 and \$6 are not math. Input $X$; $i = 1, \ldots, m$, $l = 1, 2$, $i = j$, $n_y = 1$.
+\$5, \$6: no math. Input $X$; $i = 1, \ldots, m$, $l = 1, 2$, $i = j$, $n_y = 1$, $\eta = 0.1$.
 The first layer computes $Z^{[1]} = W^{[1]} X + b^{[1]}$ from the input.
 
 $$

@@ -56,8 +56,9 @@ _STATES = re.compile(r"(?<![<>!\\])=|\\(?:leftarrow|gets|approx|coloneqq)(?![a-z
 # case given in prose, not a formula to check (in a display, a claim as any)
 _SETTING = re.compile(r"^\s*[A-Za-z]\s*=\s*(?:[0-9.]+\s*$|.*\\[lc]?dots|"
                       r"[0-9A-Za-z]+(?:\s*,\s*[0-9A-Za-z]+)+\s*$|[A-Za-z]\s*$)|"
-                      # `n_y = 1`, `w_1 = 0.15`: a size or a value the prose gives
-                      r"^\s*[A-Za-z]\s*_\s*\{?\s*[A-Za-z0-9]+\s*\}?\s*=\s*[0-9.]+\s*$")
+                      # `n_y = 1`, `w_1 = 0.15`, `\eta = 0.1`: a size or a value the prose gives
+                      r"^\s*(?:[A-Za-z]\s*_\s*\{?\s*[A-Za-z0-9]+\s*\}?|\\[A-Za-z]+)\s*=\s*"
+                      r"[0-9.]+\s*$")
 
 
 # an inline case of two index letters, `$i = k$`, `$i \neq k$`, and how far before a display

@@ -691,9 +691,13 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         return 0 if inputs and not samples and not self.context.batch else None
 
     def _with_layer_of(self, callee, arguments) -> Tree | None:
-        """`g(Z^{[l]})`, `g(Z[l])` with g a layered function written bare: the function of its
-        argument's layer, `g^{[l]}`. None when the argument has no layer mark."""
+        """`g(Z^{[l]})`, `g(Z[l])`, `g'(z^{[1]})` with g a layered function written bare: the
+        function of its argument's layer, `g^{[l]}` (primed as written). None when the
+        argument has no layer mark."""
         values = [argument for argument in arguments if not isinstance(argument, Token)]
+        primes = []
+        if isinstance(callee, Tree) and callee.data == "primed":
+            callee, *primes = callee.children
         if not (isinstance(callee, Tree) and callee.data in ("name", "command") and
                 len(values) == 1):
             return None
@@ -708,6 +712,8 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
                       for entry in self.context.notation.by_base(name_of(base) or ""))
         if not (marks and layered):
             return None
+        if primes:
+            return Tree("scripted_primed", [callee, Tree("scripts", marks), *primes], callee.meta)
         return Tree("scripted", [callee, Tree("scripts", marks)], callee.meta)
 
     def _is_time_index(self, arguments) -> bool:
