@@ -591,13 +591,26 @@ class Relation:
     head: Tree | None = None
 
 
+# arrows between two statements (`A = \\sigma(Z) \\rightarrow \\frac{\\partial A}{\\partial Z} =
+# \\sigma'(Z)`): each statement is a chain of its own
+ARROWS = {r"\rightarrow", r"\longrightarrow", r"\to", r"\Rightarrow", r"\Longrightarrow",
+          r"\implies"}
+
+
 def links(tree: Tree) -> list[Relation]:
-    """`a = b \\approx c` -> [a = b, b \\approx c]; a formula without relation -> []."""
-    parts = tree.children
-    kept = frozenset(_subscript_letters(parts[0])) if len(parts) > 3 else frozenset()
-    return [Relation(str(parts[i]), parts[i - 1], parts[i + 1], kept=kept if i > 1 else
-                     frozenset(), head=parts[0] if i > 1 else None)
-            for i in range(1, len(parts), 2)]
+    """`a = b \\approx c` -> [a = b, b \\approx c]; a formula without relation -> []. A
+    later link of a chain knows the chain's first left side (its `head`), and the index
+    letters that side keeps free; an arrow starts a new chain."""
+    parts, found, head = tree.children, [], 0
+    for i in range(1, len(parts), 2):
+        relation = str(parts[i])
+        later = i > head + 1 and relation not in ARROWS
+        found.append(Relation(relation, parts[i - 1], parts[i + 1],
+                              kept=frozenset(_subscript_letters(parts[head])) if later
+                              else frozenset(), head=parts[head] if later else None))
+        if relation in ARROWS:
+            head = i + 1
+    return found
 
 
 def _subscript_letters(tree) -> set[str]:
@@ -605,7 +618,7 @@ def _subscript_letters(tree) -> set[str]:
     return {str(token) for node in (tree.iter_subtrees() if isinstance(tree, Tree) else ())
             if node.data == "sub"
             for token in node.scan_values(lambda value: isinstance(value, Token))
-            if token.type in ("LETTER",) and len(str(token)) == 1}
+            if token.type == "LETTER" and len(str(token)) == 1}
 
 
 def source_of(tree: Tree | Token, latex: str) -> str:

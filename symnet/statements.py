@@ -8,12 +8,10 @@ from dataclasses import replace
 
 from lark import Token, Tree
 
-from .grammar import Relation
+from .grammar import ARROWS, Relation
 from .notation import Notation
 
 UPDATE = {r"\leftarrow", r"\longleftarrow", r"\gets", "<-"}   # `<-`: pseudo-code's arrow
-ARROWS = {r"\rightarrow", r"\longrightarrow", r"\to", r"\Rightarrow", r"\Longrightarrow",
-          r"\implies"}
 INCREMENT = r"\Delta"
 # what a claim that accumulates `\Delta X` defines `\Delta` as, for the later claims (in their
 # definitions): an operator, `\Delta X` X's gradient summed over the samples
