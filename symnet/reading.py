@@ -132,7 +132,7 @@ def _read_in(link, latex, notation, network, batch, definitions, layer_shift, in
 
 def _head_value(link: Relation, context: Context):
     """What a later link's left side stands beside: the chain's first left side, read on its
-    own (`\frac{\partial L}{\partial b} = \sum dZ = db`: the middle sums over the samples,
+    own (`\\frac{\\partial L}{\\partial b} = \\sum dZ = db`: the middle sums over the samples,
     as beside a vector); None for a first link, or a head that cannot be read."""
     if link.head is None:
         return None

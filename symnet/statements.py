@@ -62,9 +62,9 @@ def increments(chain: list[Relation], notation: Notation) -> list[Relation]:
 
 
 def _primed_update(link: Relation, rates: set[str]) -> Relation | None:
-    """`w' = w - \eta \frac{\partial C}{\partial w}`: the primed name is the new value of
-    the name its right side starts from, with a learning rate in the step (`\sigma' = \sigma
-    - \sigma^2` has none: a derivative)."""
+    """`w' = w - \\eta \\frac{\\partial C}{\\partial w}`: the primed name is the new value of
+    the name its right side starts from, with a learning rate in the step (`\\sigma' =
+    \\sigma - \\sigma^2` has none: a derivative)."""
     rhs = link.rhs
     if link.relation not in {"=", ":="} or not (
             isinstance(rhs, Tree) and rhs.data == "binary" and str(rhs.children[1]) in "+-"):

@@ -36,8 +36,8 @@ from .neurons import Neurons
 from .scalars import WrittenOut, loss_name, target_rows, written_out
 from .spaces import named_sizes, read_spaces
 from .trials import (batch_size, concrete_functions, error_term_layer, error_terms,
-                     gradients_by_code_names, input_of_one_layer, neighbours, one_unit_per_layer, unstated_loss,
-                     used_sizes, written_widths)
+                     gradients_by_code_names, input_of_one_layer, neighbours,
+                     one_unit_per_layer, unstated_loss, used_sizes, written_widths)
 from .written import (base_of, is_call, is_input, is_word, layer_mark, layer_style,
                       row_letter, unbraced)
 

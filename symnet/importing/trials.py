@@ -338,12 +338,13 @@ def error_terms(network: dict, notation: dict, features: Features, formulas: lis
 # the code-like names the conventions give each sample's own gradient (`dZ = A - Y`)
 _SAMPLE_GRADIENT_NAMES = {"dZ^{(l)}": "adjoint(preactivation[l])",
                           "dz^{(l)}": "adjoint(preactivation[l])",
-                          "dA^{(l)}": "adjoint(activation[l])", "da^{(l)}": "adjoint(activation[l])"}
+                          "dA^{(l)}": "adjoint(activation[l])",
+                          "da^{(l)}": "adjoint(activation[l])"}
 
 
 def gradients_by_code_names(network: dict, notation: dict, formulas: list[str],
                             check) -> dict:
-    """`\frac{\partial L}{\partial A^{[2]}} = \frac{2}{m}(A^{[2]} - y) = dA^{[2]}`: a document
+    """`\\frac{\\partial L}{\\partial A^{[2]}} = \\frac{2}{m}(A^{[2]} - y) = dA^{[2]}`: a document
     whose `dZ`, `dA` are the gradient of the cost itself (the 1/m inside them), not each
     sample's own as the conventions read them, when more of the formulas that write them hold
     so."""
