@@ -422,6 +422,19 @@ def test_a_chain_keeps_its_first_left_sides_variable_a_boxed_result_and_a_power_
         HOLDS, ("wrong", "sign")]
 
 
+def test_the_declared_generic_function_with_a_layer_under_it():
+    """`f_L'(z^{(L)})` beside layers declared with the generic `f`: the last layer's function,
+    as `f^{(L)}` would be."""
+    table = network(samples="single", hidden="generic", output="generic", scale=1)
+    for layer in table["layers"]:
+        layer["function"] = "f"
+    claims = [r"\delta^{(2)} = 2 (a^{(2)} - y) \odot f_2'(z^{(2)})",
+              r"\delta^{(L)} = 2 (a^{(L)} - y) \odot f_L'(z^{(L)})",
+              r"\delta^{(2)} = 2 (a^{(2)} - y) \odot f_2(z^{(2)})"]
+    assert [result.verdict for result in verdicts_in(table, claims)] == [
+        "holds", "holds", "wrong"]
+
+
 def test_a_primed_layered_function_written_bare_takes_its_arguments_layer():
     """`g'(z^{[1]})` with the conventions' `g^{[l]}`: layer 1's function, primed."""
     claims = [r"\delta^{[1]} = (W^{[2]})^T \delta^{[2]} \odot g'(z^{[1]})",

@@ -231,9 +231,12 @@ class QuantityReader:
                     self.index_scope.append(sample)
         else:
             layer_tree, sample, transpose, power = self._read_superscript(superscript)
-        if layer_tree is None and subscript is not None and \
-                self._subscript_layer(name, subscript):
-            layer_tree, subscript = subscript, None   # `W_2`, `z_l`: the subscript is the layer
+        if layer_tree is None and subscript is not None and (
+                self._subscript_layer(name, subscript) or
+                self._declared_function(name) and self._layer_number(subscript) is not None):
+            # `W_2`, `z_l`: the subscript is the layer; and `f_L'` for a function the
+            # [network] declares its layers with
+            layer_tree, subscript = subscript, None
         elif layer_tree is None and subscript is not None:
             layer_tree, subscript = self._layer_then_indices(name, subscript)
         if subscript is not None and layer_tree is None and self._is_step_size(name):
