@@ -277,7 +277,11 @@ class ClaimSyntaxError(Exception):
 # `f^\prime` is `f'`, Julia's broadcast call `\sigma.(x)` is `\sigma(x)` (and `.+` is `+`),
 # `C(...)` is `C`, and Newton's dot over a function that is called, `\dot\sigma(z)`, is its
 # derivative `\sigma'(z)` (over anything else, a time derivative, it stays an unknown accent)
-_RESPELLED = [(re.compile(r"\^\s*\{?\s*\\prime\s*\}?"), "'"),
+_RESPELLED = [# a function's value primed, `\sigma(x)^{'}`, `f(z)'`: the derivative at it, `f'(x)`
+              (re.compile(r"(\\[A-Za-z]+|(?<![A-Za-z\\])[A-Za-z])\s*\(([^()]*)\)\s*"
+                          r"(?:\^\s*\{\s*(?:'|\\prime)\s*\}|')"),
+               lambda match: f"{match.group(1)}'({match.group(2)})"),
+              (re.compile(r"\^\s*(?:\{\s*(?:\\prime|')\s*\}|\\prime)"), "'"),   # also `^{'}`
               (re.compile(r"(?<=[A-Za-z}'])\.(?=\()"), ""),   # `\sigma'.(x)` too
               # Julia's (and MATLAB's) broadcast operators, `W x .+ b`, `1 .- a`, `a.^2`:
               # the operators, entry by entry as symnet reads them anyway
@@ -293,6 +297,9 @@ _RESPELLED = [(re.compile(r"\^\s*\{?\s*\\prime\s*\}?"), "'"),
               (re.compile(r"\\mathrm\s*\{\s*d\s*\}(?=\s*(?:[A-Za-z]|\\[A-Za-z]))"), "d")]
 # `\max\{0, z\}`: the braces of a maximum's arguments are its parentheses
 _MAX_BRACES = re.compile(r"(\\max\s*)\\\{((?:[^{}]|\{[^{}]*\})*?)\\\}")
+# words in a script of their own, CJK (`这里\ \sigma(x) = ...`, "here"): prose, never math
+_PROSE_SCRIPT = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+                           r"\uac00-\ud7af\uff00-\uffef]+(?:\\ )?")
 # `\boxed{...}`, `\fbox{...}`: a framed result
 _BOXED = re.compile(r"\\(?:boxed|fbox|framebox)\s*\{")
 # `\underbrace{x}_{\text{...}}`: the braced formula counts, the label under it does not
@@ -304,6 +311,7 @@ def blank_layout(latex: str, numpy: bool = True) -> str:
     (with `numpy`) the NumPy written in it respelled as the notation the grammar reads."""
     text = _REMARK.sub(lambda match: " " * len(match.group()),
                        respell_numpy(latex) if numpy else latex)
+    text = _PROSE_SCRIPT.sub(lambda match: " " * len(match.group()), text)
     text = _blank_prose(text)
     for pattern in (_QUANTIFIED_AFTER, _QUANTIFIED_BEFORE):
         text = pattern.sub(lambda match: " " * len(match.group()), text)
@@ -561,12 +569,47 @@ def equations(latex: str, separators: re.Pattern = _LINE_BREAK) -> list[str]:
         if depths[match.start()] == 0 and not _STARTS_WITH_RELATION.match(latex[match.end():]):
             ends.append(match.start())    # the separator (`\\`, `\text{and}`) belongs to neither
             starts.append(match.end())
+    if separators is _LINE_BREAK:   # (`A = B \quad C = D`: a space between two equations)
+        starts, ends = _split_at_spaces(latex, depths, starts, ends)
     # a line break at the end of a block (`... \\` before `\end{align}`) ends nothing, and
     # the range of the indices after an equation (`, \quad i = 1, \dots, n`) is no equation
     bounds = [(start, end) for start, end in zip(starts, ends + [len(latex)])
               if (latex[start:end].strip() and not _QUANTIFIED_AFTER.fullmatch(latex[start:end]))
               or len(starts) == 1]
     return [" " * start + latex[start:end] + " " * (len(latex) - end) for start, end in bounds]
+
+
+_SPACE = re.compile(r"\\q?quad(?![a-zA-Z])")
+# `A = B \quad \longrightarrow \quad C = D`: a step of an argument, not two statements
+_ARROW = r"\\(?:(?:long|Long)?(?:right|Right)arrow|to|implies)(?![a-zA-Z])"
+_AN_ARROW_BESIDE = re.compile(rf"^(?:\s|&|\\q?quad)*{_ARROW}|{_ARROW}(?:\s|&|\\q?quad)*$")
+_A_RELATION = re.compile(r"(?<![<>!\\])=|\\(?:approx|leftarrow|gets)(?![a-zA-Z])")
+
+
+def _split_at_spaces(latex: str, depths: list[int], starts: list, ends: list) -> tuple:
+    """The equations' bounds, split also at a `\\quad` that stands between two statements
+    (each side of it in the equation states a relation of its own)."""
+    bounds, found = list(zip(starts, ends + [len(latex)])), ([], [])
+    for start, end in bounds:
+        pieces = [start]
+        for match in _SPACE.finditer(latex, start, end):
+            before, after = latex[pieces[-1]:match.start()], latex[match.end():end]
+            if depths[match.start()] == 0 and _A_RELATION.search(before) and \
+                    _A_RELATION.search(after) and not _STARTS_WITH_RELATION.match(after) and \
+                    _closed(latex[start:match.start()]) and _closed(after) and \
+                    not _AN_ARROW_BESIDE.search(before) and not _AN_ARROW_BESIDE.match(after):
+                found[1].append(match.start())
+                pieces.append(match.end())
+        found[0].extend(pieces)
+        found[1].append(end)
+    return found[0], found[1][:-1]
+
+
+def _closed(text: str) -> bool:
+    """Whether `text` closes as many parentheses and brackets as it opens (a `\\quad` inside
+    `\\text{sum}((A - Y), \\quad \\text{axis} = 1)` is inside a call, and one followed by
+    an unopened `)` too)."""
+    return text.count("(") + text.count("[") == text.count(")") + text.count("]")
 
 
 @dataclass(frozen=True)

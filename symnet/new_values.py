@@ -1,7 +1,8 @@
 """A parameter's new value written with a mark of its own (`w_5^+`, `W^{new}`, `W_{\\text{new}}`,
-`W^{(2)+}`, `\\theta_{t+1}`) set equal to an expression of its old value (`W_{old}`, `\\theta_t`,
-or the name unmarked): an update, respelled `W \\gets W - ...` before parsing, with every other
-character kept in its column.
+`W^{(2)+}`, `\\theta_{t+1}`; in bold, `\\pmb{v}`, beside a plain `v` less a rate's step) set
+equal to an expression of its old value (`W_{old}`, `\\theta_t`, or the name unmarked): an
+update, respelled `W \\gets W - ...` before parsing, with every other character kept in its
+column.
 
 The marks are rows: a word or sign that marks the new value, and the word that marks the old.
 A step count (`t+1` against `t`) marks an update only when the right side starts from the old
@@ -18,6 +19,9 @@ WORD_MARKS = [("new", "old"), ("next", "current"), ("updated", "old"), (r"\+", N
 STEP_MARKS = [("t", r"t\s*\+\s*1"), (r"\\tau", r"\\tau\s*\+\s*1"), ("k", r"k\s*\+\s*1")]
 
 _WORD = r"(?:\\(?:text|mathrm|textrm|mbox|operatorname)\s*\{{\s*)?{word}(?:\s*\}})?"
+# a new value in bold beside the old one plain (`\\pmb{v_{jk}} = v_{jk} - ...`)
+_STYLED_NEW = re.compile(r"\s*\\(?:pmb|boldsymbol|bm|mathbf)\s*\{\s*(?P<name>[^{}]*(?:\{[^{}]*\})?"
+                         r"[^{}]*?)\s*\}\s*$")
 _RELATION = re.compile(r"(?<![<>!:\\])(?::=|=)(?!=)")
 _NAME = r"(?:\\(?:mathbf|boldsymbol|bm)\s*\{\s*)?(?:\\[A-Za-z]+|[A-Za-z])(?:\s*\})?"
 
@@ -46,6 +50,12 @@ def respell_new_values(text: str) -> str:
             if old is not None:
                 rhs = _blank(rhs, _script(_WORD.format(word=old)))
             return _with_arrow(marked, text[relation.start():relation.end()], rhs)
+    styled = _STYLED_NEW.match(lhs)   # (`\\pmb{v_{jk}} = v_{jk} - \\gamma ...`: bold is new)
+    if styled and re.match(rf"\s*{re.escape(styled.group('name').strip())}\s*[-+]\s*"
+                           r"\\[a-z]+", rhs):   # (a step by a rate: `- \gamma \delta_j x_i`)
+        blank = " " * styled.start("name") + styled.group("name") + \
+            " " * (len(lhs) - styled.end("name"))
+        return _with_arrow(blank, text[relation.start():relation.end()], rhs)
     for old, new in STEP_MARKS:
         marked = _marked(lhs, new)
         if marked is None:

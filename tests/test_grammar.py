@@ -141,3 +141,17 @@ def test_the_range_of_the_indices_after_an_equation_is_no_equation_of_its_own():
     latex = r"d_{ij} = a_i b_j, \quad i = 1, \dots, n"
     assert [text.strip() for text in equations(latex)] == [r"d_{ij} = a_i b_j"]
     assert len(equations(r"a = b, \quad c = d")) == 2
+
+
+@pytest.mark.parametrize("latex,parts", [
+    (r"a = b \quad c = d \qquad e = f", ["a = b", "c = d", "e = f"]),
+    # a step of an argument, a `\quad` inside a call, one before an unopened `)`
+    (r"z = w a \quad \longrightarrow \quad \frac{dz}{dw} = a", None),
+    (r"a &= \sigma(z) \quad &\Longrightarrow \quad \frac{da}{dz} &= \sigma'(z)", None),
+    (r"L = \text{sum}((A - Y), \quad \text{axis} = 1)", None),
+    (r"L = \text{sum} [A - Y], \quad \text{axis} = 1 ).", None),
+    (r"a = b \quad \text{for } b > 0", None),
+])
+def test_a_space_between_two_statements_splits_them(latex, parts):
+    """`a = b \\quad c = d`: each side of the space states a relation of its own."""
+    assert [text.strip() for text in equations(latex)] == (parts or [latex])

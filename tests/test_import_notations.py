@@ -1000,3 +1000,43 @@ def test_a_mean_loss_restated_for_one_example_stays_the_loss(tmp_path, capsys):
     assert inference.notation["i"] == "sample_index"
     assert verdicts[:5] == [("holds", None)] * 5
     assert verdicts[-1] == ("wrong", "factor")
+
+
+PROSE_IN_ANOTHER_SCRIPT = r"""# 誤差逆伝播
+
+$$ s_j=\sum_i u_{ij} x_i+p_j
+\\G_j = \sigma(s_j)
+\\ここで\ \sigma(x) = \frac{1}{1+e^{-x}}
+\\また\  \sigma(x)^{'} = \sigma(x)(1-\sigma(x))
+\\r_k=\sum_j m_{jk} G_j+q_k
+\\R_k = \sigma(r_k)
+\\E(R) = \frac{1}{2} \sum_k (T_k-R_k)^2
+$$
+
+$$
+\frac{\partial E}{\partial m_{jk}} = (R_k- T_k) R_k(1-R_k) G_j \quad \frac{\partial E}{\partial q_k}=(R_k- T_k) R_k(1-R_k)
+$$
+
+$$
+\frac{\partial E}{\partial u_{ij}} = \sum_k (R_k- T_k) R_k(1-R_k) m_{jk} G_j(1-G_j) x_i \quad \frac{\partial E}{\partial p_j} = \sum_k (R_k- T_k) R_k (1-R_k) m_{jk} G_j
+$$
+
+$$
+\pmb{m_{jk}}  = m_{jk}-\lambda (R_k- T_k) R_k(1-R_k) G_j \quad \pmb{q_k} = q_k - \lambda (R_k- T_k) R_k(1-R_k)
+$$
+"""
+
+
+def test_prose_in_another_script_and_statements_side_by_side(tmp_path, capsys):
+    """Words in Japanese before a formula (`ここで\\ \\sigma(x) = ...`, "here") are prose; a
+    function's value primed, `\\sigma(x)^{'}`, is its derivative; two statements beside each
+    other with a `\\quad` between are two formulas; the loss written as a function of the
+    outputs, `E(R)`, is the loss; a new value in bold beside the old one plain, less a step
+    by `\\lambda` (in a network with no penalty), is an update with \\lambda the learning rate.
+    The planted dropped factor of the bias gradient is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "cjk.md",
+                                               PROSE_IN_ANOTHER_SCRIPT)
+    assert inference.notation[r"\lambda"] == "learning_rate"
+    # (a row of two statements is one formula of two links, each judged: the row of the
+    # hidden layer's gradients holds only if both do)
+    assert verdicts == [("holds", None)] * 8 + [("wrong", "other"), ("holds", None)]

@@ -28,7 +28,7 @@ from .chain import LAYERED_KINDS, LOSS_LETTERS, Chain
 from .letters import (at_every_layer, compared, cross_entropy_target, entries_of_one_layer,
                       increments_as_gradients, iteration_letter, read_defined_adjoints,
                       read_difference, read_error_letters, read_layered_output,
-                      read_named_derivative)
+                      read_named_derivative, step_sizes)
 from .losses import (cost_of, example_and_cost, loss_of, read_mean_of_terms,
                      read_minibatch_sum, read_objective, read_sample_subscripts,
                      regularization, sum_of_its_samples)
@@ -1048,6 +1048,7 @@ def infer_network(formulas: list[str], check) -> Inference:
     if features.differentials:
         notation["d"] = "differential"
     notation.update(increments_as_gradients(formulas, notation))
+    notation.update(step_sizes(formulas, notation, network))
     notation.update(entries_of_one_layer(features, network, formulas))
     forward = features.forward
     if not forward:

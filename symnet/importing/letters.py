@@ -99,6 +99,28 @@ def increments_as_gradients(formulas: list[str], notation: dict) -> dict[str, st
     return {r"\Delta^{(l)}": f"adjoint({weights[0] if weights else 'weight[l]'})"}
 
 
+# the Greek letters a document may name its step size with
+_GREEK = ("alpha", "beta", "gamma", "epsilon", "varepsilon", "eta", "kappa", "lambda", "mu",
+          "nu", "rho", "tau", "omega")
+# `W \leftarrow W - \gamma ...`, `\pmb{v_{jk}} = v_{jk} - \gamma \varepsilon_k H_j`: a
+# quantity set to itself less a Greek letter's multiple
+_STEP = re.compile(r"(?:^|\\quad|&)\s*(?:\\(?:pmb|mathbf|boldsymbol|bm)\s*\{\s*)?"
+                   r"(?P<name>\\?[A-Za-z]+(?:\s*_\s*\{[^{}=]*\}|\s*_\s*[A-Za-z0-9])?)\s*\}?\s*"
+                   r"(?::=|=|\\leftarrow|\\gets)\s*(?P=name)\s*[-+]\s*\\(?P<rate>"
+                   + "|".join(_GREEK) + r")(?![A-Za-z])")
+
+
+def step_sizes(formulas: list[str], notation: dict, network: dict) -> dict[str, str]:
+    """A Greek letter that multiplies an update's step (`\\gamma` of `w_{ij} = w_{ij} - \\gamma
+    \\delta_j x_i`): the learning rate, when the conventions give it no meaning or one the
+    network has no use for (`\\lambda`, a penalty's coefficient, in a network without one)."""
+    rates = {f"\\{found.group('rate')}" for formula in formulas
+             for found in _STEP.finditer(formula)}
+    free = {None} if network.get("regularization") else {None, "regularization"}
+    return {rate: "learning_rate" for rate in sorted(rates)
+            if rate not in notation and SYMBOLS.get(rate) in free}
+
+
 def entries_of_one_layer(features: Features, network: dict,
                           formulas: list[str]) -> dict[str, str]:
     """`dw_1 = x_1 dz` beside `z = w^T x + b`: in a network of one layer read from names without

@@ -25,7 +25,7 @@ import sympy as sp
 from lark import Token, Tree
 
 from ..conventions import ADJOINT_ACCENTS, ALL_PARAMETERS, CASE_ROLES, FUNCTION_NAMES, OTHERWISE
-from ..notation import normalise
+from ..notation import PARAMETER_KINDS, normalise
 from ..statements import ACCUMULATED, INCREMENT, incremented
 from .algebra import BUILTIN_FUNCTIONS, AlgebraReader
 from .calculus import CalculusReader
@@ -42,6 +42,9 @@ from .values import (CLASS, EVERY, IMPLICIT_SAMPLE, ONES, UNIT, UNIT_T, Context,
                      FunctionValue, Indexed, Jacobian, MatrixValue, Operator, PoweredFunction,
                      NeedsBatch, OutOfRange, Unresolvable, Value, map_entries,
                      fixed, of_sample, renamed)
+
+# what a loss may be written as a function of and still be the loss (`J(W, b)`, `E(O)`)
+_OWN_VARIABLES = PARAMETER_KINDS | {"activation", "preactivation", "output", "target"}
 
 
 def _case_role(condition) -> str | None:
@@ -221,6 +224,9 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         return Indexed.scalar(sp.Integer(int(text))) if text.isdigit() else self._symbol(tree)
 
     def _rule_styled(self, tree):
+        inner = tree.children[1]
+        if isinstance(inner, Tree) and inner.data == "scripted":
+            return self.resolve(inner)   # `\pmb{v_{jk}}`: the style around a whole entry's name
         return ONES if styled_one(tree) else self._symbol(tree)
 
     def _rule_number(self, tree):
@@ -593,8 +599,10 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         at_sample = self._at_sample(function, arguments, tree)
         if at_sample is not None:   # `y(x)`, `a^L(x)` in `\sum_x`: the value for sample x
             return at_sample
-        if self._is_loss(function) and self._are_parameters(arguments):
-            return function   # `J(\theta)`, `J(W, b)`: the loss, as a function of the parameters
+        if self._is_loss(function) and self._are_parameters(arguments, _OWN_VARIABLES):
+            # `J(\theta)`, `J(W, b)`, `E(O)`: the loss, as a function of the parameters or of
+            # the network's values it is computed from
+            return function
         sample = self._example_of_loss(function, arguments)
         if sample is not None:   # `J(W,b;x^{(i)},y^{(i)})`: the loss of example i alone
             if isinstance(sample, str):
@@ -667,13 +675,13 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
         return len(scripts) == 1 and scripts[0].data == "sub" and \
             self._are_parameters(scripts[0].children)
 
-    def _are_parameters(self, trees) -> bool:
+    def _are_parameters(self, trees, kinds=PARAMETER_KINDS) -> bool:
         """Whether `trees` (`W, b`, `\\theta`) name only parameters: the weights and biases,
-        or \\theta standing for them all."""
+        or \\theta standing for them all (or only quantities of the other `kinds`)."""
         names = [str(token) for token in written_tokens(trees)
                  if token.type in ("LETTER", "COMMAND")]
         return bool(names) and all(name in ALL_PARAMETERS or any(
-            entry.meaning.kind in ("weight", "bias") for entry in
+            entry.meaning.kind in kinds for entry in
             self.context.notation.by_base(name)) for name in names)
 
     def _example_of_loss(self, function, arguments) -> str | int | None:
