@@ -2,10 +2,18 @@
 M=256, float64, ReLU + softmax + cross-entropy, samples as columns: symnet's generated code,
 hand-written NumPy (the seed-003 algorithm written directly) and PyTorch autograd on the CPU
 with the same thread count, in one process. Median of STEPS steps after warm-up; ratios and
-GFLOP/s against a measured float64 matmul peak.
+GFLOP/s against a measured float64 matmul peak: the median rate of the first layer's product
+W1 X, timed in the same blocks.
 
 A fourth column is the same step compiled by `jax.jit` (XLA, float64), the best compiler on
 this machine: the target is symnet at or below it.
+
+The matmuls of every NumPy column run in the BLAS NumPy ships, OpenBLAS, whose kernels are
+chosen at load time for the CPU unless the environment names them (`OPENBLAS_CORETYPE`, set on
+some machines because older OpenBLAS builds misread their CPU: an AMD Zen 5 with AVX-512 then
+runs the Haswell kernels, at about half its speed, while XLA uses AVX-512). The header names
+the kernels; when the environment names them, the whole measurement is repeated in a child
+process with OpenBLAS choosing them itself, both tables in the output.
 
 Run: python benchmarks/train_step.py  (results: train_step.txt next to it). Needs torch for the
 third column (pip install torch==2.13.0) and jax for the fourth (pip install "jax[cpu]"); without
@@ -14,9 +22,13 @@ them those columns are skipped.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import platform
+import re
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -97,10 +109,26 @@ def median_times(steps: dict) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def matmul_peak(rng) -> float:
+PEAK = "(peak: W1 X alone)"
+
+
+def peak_product(rng):
+    """Not a step: one product of the first layer's size, W1 X, whose median rate, timed in
+    the same alternating blocks as the steps (so that the machine's drift falls on it alike),
+    is the float64 matmul peak the steps are measured against."""
+    a, b = rng.normal(size=(N1, N0)), rng.normal(size=(N0, M))
+
+    def product(state):
+        a @ b
+        return state
+    return product
+
+
+def best_rate(rng) -> float:
+    """The best rate of many single products of that size, for reference."""
     a, b = rng.normal(size=(N1, N0)), rng.normal(size=(N0, M))
     times = []
-    for _ in range(300):   # the best of many: the machine's speed drifts
+    for _ in range(300):
         start = time.perf_counter()
         a @ b
         times.append(time.perf_counter() - start)
@@ -133,7 +161,48 @@ def _add_jax(steps: dict, x, y, parameters) -> str:
     return jax.__version__
 
 
+# the variables that tell OpenBLAS its kernels instead of letting it choose them for the CPU
+KERNEL_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def openblas_kernel() -> str | None:
+    """The kernels the loaded OpenBLAS runs (`openblas_get_corename`, under the symbol names
+    of NumPy's bundled build too), or None when that cannot be asked (another BLAS, no /proc)."""
+    try:
+        maps = Path("/proc/self/maps").read_text()
+    except OSError:
+        return None
+    for path in sorted(set(re.findall(r"(/\S*openblas\S*\.so\S*)", maps))):
+        library = ctypes.CDLL(path)
+        for symbol in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename",
+                       "openblas_get_corename64_", "openblas_get_corename"):
+            function = getattr(library, symbol, None)
+            if function is not None:
+                function.restype = ctypes.c_char_p
+                return function().decode()
+    return None
+
+
 def main() -> None:
+    lines = measure()
+    print("\n".join(lines), flush=True)
+    told = {name: os.environ[name] for name in KERNEL_VARIABLES if name in os.environ}
+    if told:   # (some machines set them for older OpenBLAS builds, which misread the CPU)
+        print("# again with OpenBLAS choosing its kernels ...", flush=True)
+        child = subprocess.run([sys.executable, __file__, "--table-only"], check=True, text=True,
+                               capture_output=True, env={
+                                   name: value for name, value in os.environ.items()
+                                   if name not in KERNEL_VARIABLES})
+        table = ["", "# the same with OpenBLAS choosing its kernels for the CPU (this "
+                 "environment sets " + ", ".join(f"{name}={value}" for name, value in
+                                                 told.items()) + "; unset here)",
+                 *child.stdout.splitlines()]
+        print("\n".join(table))
+        lines += table
+    Path(__file__).with_suffix(".txt").write_text("\n".join(lines) + "\n")
+
+
+def measure() -> list[str]:
     rng = np.random.default_rng(0)
     x, y, parameters = data(rng)
     module: dict = {}
@@ -145,7 +214,13 @@ def main() -> None:
                                dict(parameters)),
         "hand-written NumPy": (lambda p: hand_step(p, x, y, LEARNING_RATE), dict(parameters)),
         BOUND: (lambda p: bound_step(p, x, gradient_z1), dict(parameters)),
+        PEAK: (peak_product(rng), None),
     }
+    ours, hand = (steps[name][0](dict(parameters)) for name in ("symnet (generated)",
+                                                                "hand-written NumPy"))
+    if not all(np.allclose(ours[name], hand[name], rtol=1e-9, atol=1e-12) for name in hand):
+        raise SystemExit("symnet's step and the hand-written one disagree: the BLAS kernels "
+                         f"({openblas_kernel()}) compute wrong results on this CPU")
     try:
         import torch
         torch.set_num_threads(THREADS)
@@ -166,13 +241,14 @@ def main() -> None:
         torch_version = "not installed"
     jax_version = _add_jax(steps, x, y, parameters)
     results = median_times(steps)
-    peak = matmul_peak(rng)
+    peak = 2 * N1 * N0 * M / results.pop(PEAK) / 1e9
     lines = [f"# train_step: one step at N0={N0}, N1={N1}, N2={N2}, M={M}, float64, ReLU + "
              f"softmax + cross-entropy, columns; median of {STEPS} after {WARMUP} warm-up",
              f"# {platform.machine()}, {THREADS} threads, NumPy {np.__version__}, torch "
              f"{torch_version}, jax {jax_version}, {time.strftime('%Y-%m-%d')}; float64 "
-             f"matmul peak "
-             f"{peak:.1f} GFLOP/s"]
+             f"matmul peak {peak:.1f} GFLOP/s (W1 X, median in the same blocks; best "
+             f"single product {best_rate(rng):.1f}); OpenBLAS kernels "
+             f"{openblas_kernel() or 'unknown'}"]
     hand = results["hand-written NumPy"]
     bound = results.pop(BOUND)
     for name, seconds in results.items():
@@ -194,9 +270,11 @@ def main() -> None:
                  f"{flops / bound / 1e9 / peak:.0%} of peak; 85% leaves "
                  f"{(flops / (0.85 * peak * 1e9) - bound) * 1e3:.2f} ms for the rest of a step "
                  f"(symnet spends {(ours - bound) * 1e3:.2f} ms on it)")
-    print("\n".join(lines))
-    Path(__file__).with_suffix(".txt").write_text("\n".join(lines) + "\n")
+    return lines
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--table-only"]:
+        print("\n".join(measure()))
+    else:
+        main()

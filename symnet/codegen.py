@@ -294,9 +294,9 @@ def generate(document: Document) -> str:
     data = f"{names[form.symbols['X']]}, {names[form.symbols['Y']]}"
     sizes = _size_bindings(form, names)
 
-    def lines(steps, skip=()):
-        return [f"    {names[step.target]} = {printer.doprint(step.value)}"
-                for step in steps if step.node not in skip]
+    def lines(steps):
+        return [line for step in steps
+                for line in _assignment(names[step.target], step.value, printer)]
 
     forward_steps = [step for step in form.forward if step.node != "loss"]
     loss_step = form.forward[-1]
@@ -387,13 +387,35 @@ def _step(form: VectorForm, names: dict, printer: MatrixNumPyPrinter, backward: 
         *sizes,
         *forward,
         f"    {names[loss_step.target]} = float({printer.doprint(loss_step.value)})",
-        *(f"    {names[step.target]} = {printer.doprint(step.value)}" for step in seeded),
+        *(line for step in seeded for line in _assignment(names[step.target], step.value,
+                                                           printer)),
         f"    updates = {{{updates}}}",
         "    for name, update in updates.items():",
         "        update += parameters[name]",
         "        updates[name] = update     # (a NumPy scalar is rebound, not updated in place)",
         f"    return {names[loss_step.target]}, updates",
         ""]
+
+
+def _assignment(target: str, value, printer: MatrixNumPyPrinter) -> list[str]:
+    """`Z1 = W1 @ X + b1` as `Z1 = W1 @ X` then `Z1 += b1`: a product of matrices is a new
+    array of the whole sum's shape, so the other terms are added into it rather than into a
+    temporary (one array and one pass less per layer)."""
+    products = [term for term in value.args if _makes_an_array(term, value.shape)] \
+        if isinstance(value, MatAdd) else []
+    if not products:
+        return [f"    {target} = {printer.doprint(value)}"]
+    return [f"    {target} = {printer.doprint(products[0])}"] + [
+        f"    {target} += {printer.doprint(term)}" for term in value.args
+        if term is not products[0]]
+
+
+def _makes_an_array(term, shape) -> bool:
+    """Whether `term` is a product of two matrices or more, none of them ones (which print as
+    broadcasting or sums), of the full `shape`: its value is always a new array."""
+    return isinstance(term, MatMul) and term.shape == shape and sum(
+        not isinstance(factor, OneMatrix) and not (isinstance(factor, Transpose) and isinstance(
+            factor.arg, OneMatrix)) for factor in term.as_coeff_matrices()[1]) >= 2
 
 
 def _seeded(steps: list[Step], adjoints: set, seed: sp.Expr) -> list[Step] | None:

@@ -95,6 +95,16 @@ def test_generated_code_is_matrix_level():
     assert len(source) < 6000   # does not grow with the sizes
 
 
+@pytest.mark.parametrize("samples,product,bias", [("columns", "W1 @ X", "b1"),
+                                                  ("rows", "X @ W1.T", "b1.T")])
+def test_a_layers_bias_is_added_into_its_product(samples, product, bias):
+    """`Z1 = W1 @ X` then `Z1 += b1`: the product is a new array of the layer's shape, so the
+    bias goes into it rather than into a temporary (the equality with the engine is above)."""
+    source = generate(Document("test.toml", "test", "", make_spec(samples=samples)))
+    forward = source.split("def forward")[1].split("return")[0]
+    assert f"Z1 = {product}\n" in forward and f"Z1 += {bias}\n" in forward
+
+
 def test_generic_functions_cannot_be_compiled():
     spec = make_spec(samples="single", hidden="generic", output="identity")
     with pytest.raises(CodegenError, match="generic"):
