@@ -128,6 +128,56 @@ def test_latex_formulas_split_aligned_blocks_and_keep_continuations(documents):
     assert claim_ids(found) == ["eq:z", "eq2", "line12", "eq3", "line16", "line22", "line23"]
 
 
+CHAIN_OVER_DISPLAYS = r"""# One display per step
+
+$$ \frac{\partial E}{\partial w} =
+$$
+
+$$ (y - t) \frac{\partial y}{\partial w} =
+$$
+
+$$ (y - t) x $$
+
+$$ \frac{\partial E}{\partial b} $$
+
+$$ = y - t $$
+
+A sentence, then a display that starts with its relation: no chain.
+
+$$ = (y - t) \cdot 1 $$
+
+$$ E = \frac{1}{2} (y - t)^2 = $$
+
+```
+code between
+```
+
+$$ \frac{1}{2} (t - y)^2 $$
+
+$$ y = w x + b $$
+
+$$ = b + w x $$
+"""
+
+
+def test_a_chain_over_displays_is_one_formula_unless_words_stand_between(tmp_path):
+    """A display that ends with its relation (`\\frac{\\partial E}{\\partial w} =`), or
+    one that starts with it after a display that states nothing, continues the chain of the
+    display before it when only blank lines stand between them (blogs write a long derivation
+    a display per step); a sentence or a code block between them ends the chain, and a row
+    `= ...` after a whole statement stays a formula of its own."""
+    path = tmp_path / "steps.md"
+    path.write_text(CHAIN_OVER_DISPLAYS)
+    found = formulas(path)
+    assert [formula.latex for formula in found] == [
+        "\\frac{\\partial E}{\\partial w} =\n(y - t) \\frac{\\partial y}{\\partial w} =\n(y - t) x",
+        "\\frac{\\partial E}{\\partial b}\n= y - t",
+        r"= (y - t) \cdot 1",
+        r"E = \frac{1}{2} (y - t)^2 =",
+        r"\frac{1}{2} (t - y)^2", r"y = w x + b", r"= b + w x"]
+    assert [formula.line for formula in found] == [3, 11, 17, 19, 25, 27, 29]
+
+
 def test_notebook_formulas_come_from_markdown_cells_only(documents):
     found = formulas(documents / "rows.ipynb")
     assert [(formula.cell, formula.latex) for formula in found] == [

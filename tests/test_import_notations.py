@@ -1040,3 +1040,80 @@ def test_prose_in_another_script_and_statements_side_by_side(tmp_path, capsys):
     # (a row of two statements is one formula of two links, each judged: the row of the
     # hidden layer's gradients holds only if both do)
     assert verdicts == [("holds", None)] * 8 + [("wrong", "other"), ("holds", None)]
+
+
+ONE_OUTPUT_UNIT_STEP_BY_STEP = r"""# One output unit, derived a display per step
+
+Each hidden unit computes $$h_j = \tanh(s_j)$$ of $$s_j = \sum_{i} a_{ji} x_i + c_j$$, and the
+output unit
+
+$$ o = \sigma(r), \quad r = \sum_j q_j h_j + d $$
+
+with the error
+
+$$ E = \frac{1}{2} (o - t)^2 $$
+
+Differentiating:
+
+$$ \frac{\partial E}{\partial q_2} =
+$$
+
+$$ (o - t) \frac{\partial o}{\partial q_2} =
+$$
+
+$$ (o - t) o (1 - o) h_2
+$$
+
+And for the hidden layer:
+
+$$ \frac{\partial E}{\partial a_{ji}} = $$
+
+$$ (o - t) o (1 - o) q_j (1 - h_j^2) x_i $$
+
+$$ \frac{\partial E}{\partial c_j} $$
+
+$$ = (o - t) o (1 - o) q_j h_j $$
+"""
+
+
+def test_one_output_unit_and_a_derivation_a_display_per_step(tmp_path, capsys):
+    """A layer of one unit written without an index (`r = \\sum_j q_j h_j + d`, `o =
+    \\sigma(r)`) after a layer written unit by unit, each function written before the sum it
+    applies to; a chain over displays is one formula; `h_2` beside `h_j` is an entry of the
+    hidden layer. The planted error (the tanh's derivative left out of c's) is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "steps.md",
+                                               ONE_OUTPUT_UNIT_STEP_BY_STEP)
+    assert inference.network["layers"][-1]["units"] == 1
+    assert inference.notation["r"] == "preactivation[2]"
+    assert verdicts[:-1] == [("holds", None)] * 6
+    assert verdicts[-1][0] == "wrong"
+
+
+MIXED_WEIGHT_ORDERS = r"""# Weights named into layer 1 but out of layer 1
+
+$$z_j = \sum_{k} v_{jk} x_k + c_j, \qquad h_j = \sigma(z_j)$$
+
+$$u_m = \sum_j w_{jm} h_j + b_m, \qquad y_m = \sigma(u_m)$$
+
+$$ E = \frac{1}{2} \sum_m (y_m - t_m)^2 $$
+
+$$ \frac{\partial E}{\partial w_{jm}} = (y_m - t_m) y_m (1 - y_m) h_j $$
+
+$$ \frac{\partial E}{\partial v_{jk}} = \sum_m (y_m - t_m) y_m (1 - y_m) w_{jm} h_j (1 - h_j) x_k $$
+
+$$ \frac{\partial E}{\partial v_{jk}} = \sum_m (y_m - t_m) y_m (1 - y_m) w_{jm} h_j (1 - h_j) x_j $$
+"""
+
+
+def test_each_layers_weight_in_the_order_its_sum_writes_it(tmp_path, capsys):
+    """`v_{jk}` (the unit's own index first) into layer 1 beside `w_{jm}` (the unit before's
+    first) out of it: each layer's weight keeps its own order, and m, summed over the output
+    units, numbers them (not the samples). The planted index error is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "orders.md",
+                                               MIXED_WEIGHT_ORDERS)
+    layouts = [layer.get("weights", inference.network.get("weights", "out_in"))
+               for layer in inference.network["layers"]]
+    assert layouts == ["out_in", "in_out"]
+    assert inference.notation["m"] == "units[2]"
+    assert verdicts[:-1] == [("holds", None)] * 5
+    assert verdicts[-1][0] == "wrong"

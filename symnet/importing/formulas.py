@@ -10,7 +10,7 @@ that starts with `&=` continues the equation before it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -37,6 +37,9 @@ class _Block:
     display: bool
     numbered: bool = False
     label: str | None = None
+
+
+PROSE = _Block("", 0, False)   # words between two pieces of math (a chain does not go on)
 
 
 # environments whose body is math; the starred forms are unnumbered
@@ -84,10 +87,18 @@ def formulas(path: Path) -> list[Formula]:
 
 def _split(blocks: Iterator[_Block]) -> list[Formula]:
     """Display blocks split into equations; inline math kept when it states something; a
-    case of two index letters in the prose ("If $i = k$,") given to the display after it."""
-    found, case = [], None
+    case of two index letters in the prose ("If $i = k$,") given to the display after it; a
+    display that ends with its relation (`\\nabla E(w) =`), or states none before one that
+    starts with it, with nothing but blank lines between them, one chain (a blog's long
+    derivation in a display per step; a row `&= ...` after a whole statement stays a row of
+    its own, as in an aligned block)."""
+    found, case, open_chain = [], None, None
     for block in blocks:
+        if block is PROSE:
+            open_chain = None
+            continue
         if not block.display:
+            open_chain = None
             if _STATES.search(block.body) and not _SETTING.match(block.body):
                 found.append(Formula(block.body.strip(), block.line, None, False))
             case = block if _CASE.fullmatch(block.body) else None
@@ -103,11 +114,23 @@ def _split(blocks: Iterator[_Block]) -> list[Formula]:
             if not latex.strip("&\\ \n"):
                 continue
             line = block.line + body[:len(piece) - len(piece.lstrip())].count("\n")
-            found.append(Formula(
-                latex, line, label.group(1) if label else block.label,
-                block.numbered and not _NO_NUMBER.search(latex) and not _TAG.search(latex),
-                given=given))
+            if open_chain is not None and (_ENDS_WITH_RELATION.search(open_chain.latex) or (
+                    _STARTS_WITH_RELATION.match(latex) and not _STATES.search(open_chain.latex))):
+                found[-1] = replace(open_chain, latex=f"{open_chain.latex}\n{latex}")
+            else:
+                found.append(Formula(
+                    latex, line, label.group(1) if label else block.label,
+                    block.numbered and not _NO_NUMBER.search(latex) and not _TAG.search(latex),
+                    given=given))
+            open_chain = None
+        open_chain = found[-1] if found and not block.numbered else None
     return found
+
+
+# a display that ends with its relation continues in the next, and one that starts with it
+# continues a display that states nothing
+_ENDS_WITH_RELATION = re.compile(r"(?<![<>!\\])(?:=|\\approx)\s*$")
+_STARTS_WITH_RELATION = re.compile(r"^\s*&?\s*(?:=|\\approx)")
 
 
 # --- Markdown ---------------------------------------------------------------------------------
@@ -171,6 +194,8 @@ def _markdown_blocks(text: str) -> Iterator[_Block]:
             yield _Block(token.content, line, True, label=label or None)
         elif token.type == "fence" and token.info.strip() == "math":
             yield _Block(token.content, line_of(token, token.content) + 1, True)
+        elif token.type in ("fence", "code_block", "html_block"):
+            yield PROSE
         elif token.type == "amsmath":
             environment = token.meta.get("environment", "")
             yield _Block(token.content, line_of(token, token.content), True,
@@ -184,6 +209,9 @@ def _markdown_blocks(text: str) -> Iterator[_Block]:
             alone = [child for child in children
                      if child.type not in ("softbreak", "hardbreak") and
                      not (child.type == "text" and not child.content.strip())]
+            if not any(child.type in ("math_inline", "math_inline_double")
+                       for child in children) and token.content.strip():
+                yield PROSE
             for child in children:
                 if child.type in ("math_inline", "math_inline_double"):
                     offset = _line_offset(token.content, child.content)
@@ -205,8 +233,9 @@ def from_markdown(text: str, name: str = "") -> list[Formula]:
 # --- LaTeX ------------------------------------------------------------------------------------
 
 def _latex_blocks(text: str) -> Iterator[_Block]:
-    from pylatexenc.latexwalker import (LatexEnvironmentNode, LatexGroupNode, LatexMacroNode,
-                                        LatexMathNode, LatexWalker, LatexWalkerError)
+    from pylatexenc.latexwalker import (LatexCharsNode, LatexEnvironmentNode, LatexGroupNode,
+                                        LatexMacroNode, LatexMathNode, LatexWalker,
+                                        LatexWalkerError)
     walker = LatexWalker(text, tolerant_parsing=True)
     try:
         nodes, _, _ = walker.get_latex_nodes()
@@ -218,7 +247,9 @@ def _latex_blocks(text: str) -> Iterator[_Block]:
 
     def walk(nodes) -> Iterator[_Block]:
         for node in nodes or []:
-            if isinstance(node, LatexMathNode):
+            if isinstance(node, LatexCharsNode) and node.chars.strip():
+                yield PROSE
+            elif isinstance(node, LatexMathNode):
                 body = node.latex_verbatim()[len(node.delimiters[0]):-len(node.delimiters[1])]
                 yield _Block(body, line(node), node.displaytype == "display")
             elif isinstance(node, LatexEnvironmentNode):

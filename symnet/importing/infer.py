@@ -472,6 +472,12 @@ def _read_neurons(neurons: Neurons, features: Features, formulas: list[str]) -> 
             features.activations[str(number)] = _activation_of(step.function)
         features.chain_layers = max(features.chain_layers, len(steps))
     features.weight_order = "in_out" if steps[0].in_out else "out_in"
+    if not neurons.any_layer:   # (`v_{jk}` into layer 1 beside `w_{jm}` out of it)
+        features.weight_orders.update({number: "in_out" if step.in_out else "out_in"
+                                       for number, step in enumerate(steps, start=1)
+                                       if step.own is not None})
+        features.inner_products |= {number for number, step in enumerate(steps, start=1)
+                                    if step.own is None}   # (`u = \sum_j w_j h_j`: one unit)
     features.bias = any(step.bias for step in steps)
     features.weighted = True
 

@@ -20,7 +20,7 @@ from lark import Tree
 
 from ..grammar import source_of
 from ..resolve.trees import name_of, written_tokens
-from ..conventions import UNIT_SETS
+from ..conventions import SYMBOLS, UNIT_SETS
 from .chain import LAYERED_KINDS
 
 # `net_j`, `\text{net}_j`, `o_j`: a name with one index letter
@@ -28,12 +28,18 @@ _ENTRY = re.compile(r"^\s*(?P<name>\\(?:text|mathrm|mathit|operatorname)\s*\{\s*
                     r"|\\?[A-Za-z]+)\s*_\s*\{?\s*(?P<index>[A-Za-z])\s*\}?\s*$")
 
 
+# `u`, `\\hat{y}`-less plain names: the sum or the output of a layer of one unit
+_ONE_UNIT = re.compile(r"^\s*(?P<name>\\?[A-Za-z]+)\s*$")
+# the input's letters, which a layer of one unit may take directly (`\\sum_k w_k x_k`)
+_INPUT_LETTERS = {name for name, meaning in SYMBOLS.items() if meaning == "input"}
+
+
 @dataclass
 class Step:
     """One layer's weighted sum and function: `o_j = \\sigma(net_j)` with `net_j = \\sum_i
     w_{ij} o_i + b_j` (or the sum written inside the call)."""
 
-    own: str                            # `j`
+    own: str | None                     # `j` (None: a layer of one unit, `u = \\sum_j w_j h_j`)
     previous: str                       # `i`
     source: str                         # `o` of `o_i`: what the layer takes
     weight: str                         # `w`
@@ -49,35 +55,55 @@ class Neurons:
     """The steps of a forward pass written unit by unit."""
 
     steps: list[Step] = field(default_factory=list)
+    # functions applied to a name no sum has been seen for yet: (name, index, function, its
+    # argument's name)
+    applied: list[tuple] = field(default_factory=list)
 
     def step(self, lhs_text: str, rhs, latex: str) -> None:
         """One statement: a weighted sum (`net_j = \\sum_i w_{ij} o_i`), the function applied
-        to one (`o_j = \\sigma(net_j)`), or both (`h_j = \\sigma(\\sum_i w_{ij} x_i)`)."""
-        entry = _ENTRY.match(lhs_text)
+        to one (`o_j = \\sigma(net_j)`), or both (`h_j = \\sigma(\\sum_i w_{ij} x_i)`); or
+        the same of a layer of one unit, its names without an index (`u = \\sum_j w_j h_j +
+        b`, `y = \\sigma(u)`)."""
+        entry = _ENTRY.match(lhs_text) or _ONE_UNIT.match(lhs_text)
         if entry is None or not isinstance(rhs, Tree):
             return
-        name, index = _plain(entry.group("name")), entry.group("index")
+        name, index = _plain(entry.group("name")), entry.groupdict().get("index")
         if rhs.data == "call" and len(rhs.children) == 2:
             function, argument = rhs.children
-            summed = _weighted_sum(_unwrapped(argument), index)
+            summed = self._weighted_sum(_unwrapped(argument), index)
             if summed is not None:
                 summed.activation, summed.function = name, function
                 self.steps.append(summed)
                 return
-            named = _ENTRY.match(source_of(argument, latex))
+            text = source_of(argument, latex)
+            named = _ENTRY.match(text) or (_ONE_UNIT.match(text) if index is None else None)
             waiting = [step for step in self.steps if step.activation is None and
                        named and step.preactivation == _plain(named.group("name"))]
-            if waiting and named.group("index") == index:
+            if waiting and named.groupdict().get("index") == index:
                 waiting[-1].activation, waiting[-1].function = name, function
+            elif named and named.groupdict().get("index") == index:
+                # (`h_j = \\sigma(z_j)` written before the sum `z_j = ...` it applies to)
+                self.applied.append((name, index, function, _plain(named.group("name"))))
             unnamed = [step for step in self.steps if step.activation == name and
                        step.own == index and step.preactivation is None]
-            if unnamed and named and named.group("index") == index:
+            if unnamed and named and named.groupdict().get("index") == index:
                 unnamed[-1].preactivation = _plain(named.group("name"))   # (its sum's name)
             return
-        summed = _weighted_sum(rhs, index)
+        summed = self._weighted_sum(rhs, index)
         if summed is not None:
             summed.preactivation = name
             self.steps.append(summed)
+            for activation, own, function, argument in self.applied:
+                if (argument, own) == (name, index):
+                    summed.activation, summed.function = activation, function
+
+    def _weighted_sum(self, tree, own: str | None) -> Step | None:
+        if own is not None:
+            return _weighted_sum(tree, own)
+        # one unit: of the sum's two factors with its letter, the one an earlier step makes
+        # (or the input) is what the layer takes, the other its weight (`\sum_j w_j h_j`)
+        made = {step.activation for step in self.steps} | _INPUT_LETTERS
+        return _weighted_sum_to_one(tree, made)
 
     @property
     def complete(self) -> list[Step]:
@@ -105,6 +131,8 @@ class Neurons:
             if after.source != before.activation or after.previous != before.own:
                 return []
         letters = [steps[0].previous, *(step.own for step in steps)]
+        if None in letters[:-1]:   # (a layer of one unit is the last)
+            return []
         return steps if len(set(letters)) == len(letters) else []
 
     def rows(self, formulas: list[str]) -> dict[str, str]:
@@ -114,10 +142,12 @@ class Neurons:
             return _any_layer_rows(step, formulas)
         rows = {self.layers[0].previous: "units[0]"}
         for number, step in enumerate(self.layers, start=1):
-            rows[step.own] = f"units[{number}]"
-            rows[f"{step.activation}_{step.own}"] = f"activation[{number}]"
+            entry = "" if step.own is None else f"_{step.own}"   # (`u` of a layer of one unit)
+            if step.own is not None:
+                rows[step.own] = f"units[{number}]"
+            rows[f"{step.activation}{entry}"] = f"activation[{number}]"
             if step.preactivation:
-                rows[f"{step.preactivation}_{step.own}"] = f"preactivation[{number}]"
+                rows[f"{step.preactivation}{entry}"] = f"preactivation[{number}]"
         weights = {step.weight for step in self.layers}
         for number, step in enumerate(self.layers, start=1):
             for name, kind in ((step.weight, "weight"), (step.bias, "bias")):
@@ -229,6 +259,28 @@ def _weighted_sum(tree, own: str) -> Step | None:
     if previous not in pair or previous == own:
         return None
     return Step(own, previous, source, weight, pair[0] == previous, bias)
+
+
+def _weighted_sum_to_one(tree, made: set) -> Step | None:
+    """`\\sum_j w_j h_j + b`: the step of a layer of one unit, h being one of `made`."""
+    bias = None
+    if isinstance(tree, Tree) and tree.data == "binary" and str(tree.children[1]) == "+":
+        tree, added = tree.children[0], tree.children[2]
+        if not (isinstance(added, Tree) and added.data == "name"):
+            return None
+        bias = name_of(added)
+    if not (isinstance(tree, Tree) and tree.data in ("big_sum", "bare_sum")):
+        return None
+    factors = [node for node in tree.children[-1].iter_subtrees_topdown()
+               if node.data == "scripted" and len(_subscript(node)) == 1]
+    letters = {_subscript(node) for node in factors}
+    sources = [node for node in factors if name_of(node.children[0]) in made]
+    if len(factors) != 2 or len(letters) != 1 or len(sources) != 1:
+        return None
+    weight = next(node for node in factors if node is not sources[0])
+    (previous,) = next(iter(letters))
+    return Step(None, previous, name_of(sources[0].children[0]), name_of(weight.children[0]),
+                True, bias)
 
 
 def _unwrapped(tree):

@@ -98,7 +98,7 @@ class NotationReader:
         numbered = [(index, layer) for index in indices if isinstance(index, str)
                     and (layer := self._units_of(index)) is not None]
         if not numbered:
-            return None
+            return self._numbered_entry(entries, indices)
         if any(entry.meaning.kind == "weight" for entry in entries):
             layer = self._weight_between(indices, tree)
         elif len({layer for _, layer in numbered}) == 1:
@@ -117,6 +117,18 @@ class NotationReader:
                 return entry, layer
         return next(((entry, layer + entry.offset) for entry in entries
                      if entry.variable is not None), None)
+
+    @staticmethod
+    def _numbered_entry(entries: list[Entry], indices: list) -> tuple[Entry, None] | None:
+        """`h_1` beside `h_j` declared one layer's (`'h_j' = "activation[1]"`): an entry of
+        that layer's h by its number. None when the letter is declared for several layers
+        (which one a number means is not written) or an index is not a number."""
+        declared = [entry for entry in entries if entry.index is not None]
+        if len(declared) != 1 or not indices or \
+                not all(isinstance(index, int) for index in indices) or \
+                not (declared[0].meaning.layer or "").isdigit():
+            return None
+        return replace(declared[0], index=None), None
 
     def _at_the_output(self, name: str, indices: list) -> None:
         """`t_j` where j numbers the units of any layer (`units[l]`): a claim about the
