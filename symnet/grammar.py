@@ -328,6 +328,7 @@ def blank_layout(latex: str, numpy: bool = True) -> str:
     text = _MAX_BRACES.sub(lambda match: f"{match.group(1)} ({match.group(2)}) ", text)
     text = _blank_underbrace_labels(text)
     text = _unboxed(text)
+    text = tex_fractions(text)
     trailing = _TRAILING.search(text)
     if trailing:
         text = text[:trailing.start()] + " " * len(trailing.group())
@@ -430,6 +431,36 @@ def _unboxed(text: str) -> str:
     return text
 
 
+# plain TeX's fraction, `{1 \over 2}`, `{\partial E \over \partial w}` (spaced, as written)
+_OVER = re.compile(r"\s\\over\s")
+
+
+def tex_fractions(text: str) -> str:
+    """`{A \\over B}` respelled `\\frac{A}{B}`, in the same columns: the spaces around
+    `\\over` make room for `\\frac`. From the last `\\over` back, so that one inside a
+    numerator is respelled after its fraction."""
+    before = len(text)
+    while True:
+        match = None
+        for match in _OVER.finditer(text, 0, before):
+            pass
+        if match is None:
+            return text
+        before = match.start()
+        depth, start = 0, None
+        for index in range(match.start(), -1, -1):
+            depth += {"}": 1, "{": -1}.get(text[index], 0)
+            if depth < 0:
+                start = index
+                break
+        end = _closing_brace(text, start) if start is not None else None
+        if end is None or end <= match.end():
+            continue
+        numerator, denominator = text[start + 1:match.start()], text[match.end():end - 1]
+        text = text[:start] + r"\frac{" + numerator + "}{" + denominator + "}" + text[end:]
+        before = match.start() + len(r"\frac")   # (the numerator, moved by `\frac`)
+
+
 def _closing_brace(text: str, start: int) -> int | None:
     """The index just after the `}` matching the `{` at `start` (after spaces)."""
     position = start
@@ -500,6 +531,8 @@ _TOKEN_NAMES = {"RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('", 
 _LINE_BREAK = re.compile(r"\\\\|,\s*\\q?quad(?!\s*(?:\\text|\())"
                          r"|(?:\\q?quad\s*)?\\text\{\s*(?:and|or|,)\s*\}(?:\s*\\q?quad)?")
 _STARTS_WITH_RELATION = re.compile(r"^\s*&?\s*(=|:=|\\approx|\\simeq|\\equiv|\\leftarrow)")
+# a row that starts with an operator (`+& ...`, `&- ...`) goes on with the expression before it
+_STARTS_WITH_OPERATOR = re.compile(r"^\s*&?\s*(?:[+-]|\\(?:cdot|times|odot)(?![A-Za-z]))")
 
 
 ROWS = re.compile(r"\\\\")
@@ -558,15 +591,20 @@ def continuing(equation: str) -> str | None:
 
 def equations(latex: str, separators: re.Pattern = _LINE_BREAK) -> list[str]:
     """The separate equations of an aligned block (`a &= b \\\\ c &= d`) or of a line
-    (`a = b, \\quad c = d`); a line that starts with a relation (`&= ...`) continues the one
-    before. Each comes back as the whole text
-    with the other equations blanked, so columns stay those of the claim. With
-    `separators=ROWS`, only the rows of an aligned block are split (`symnet import`: a row is
-    a claim)."""
+    (`a = b, \\quad c = d`); a line that starts with a relation (`&= ...`), or a row that
+    starts with an operator (`+& ...`) or is aligned and states no relation (`& g'(z)`),
+    continues the one before. Each comes back as the whole text with the other equations
+    blanked, so columns stay those of the claim. With `separators=ROWS`, only the rows of an
+    aligned block are split (`symnet import`: a row is a claim)."""
     starts, ends = [0], []
     depths = _depths(latex)
-    for match in separators.finditer(latex):
-        if depths[match.start()] == 0 and not _STARTS_WITH_RELATION.match(latex[match.end():]):
+    found = [match for match in separators.finditer(latex) if depths[match.start()] == 0]
+    for match, after in zip(found, found[1:] + [None]):
+        row = latex[match.end():after.start() if after else len(latex)]
+        if not _STARTS_WITH_RELATION.match(row) and not (
+                match.group().startswith("\\\\") and row.strip() and (
+                    _STARTS_WITH_OPERATOR.match(row) or
+                    row.lstrip().startswith("&") and not _A_RELATION.search(row))):
             ends.append(match.start())    # the separator (`\\`, `\text{and}`) belongs to neither
             starts.append(match.end())
     if separators is _LINE_BREAK:   # (`A = B \quad C = D`: a space between two equations)

@@ -143,6 +143,24 @@ def test_the_range_of_the_indices_after_an_equation_is_no_equation_of_its_own():
     assert len(equations(r"a = b, \quad c = d")) == 2
 
 
+def test_plain_tex_fractions_are_fractions_in_the_same_columns():
+    """`{1 \\over 2}`, nested, and `{\\partial E \\over \\partial w}`: plain TeX's fraction is
+    `\\frac`, every other character in its column; `\\overline` and an `\\over` outside
+    braces are not one."""
+    latex = r"{\partial E \over \partial w} = {a + {1 \over 2} \over c} + \overline{x}"
+    blanked = blank_layout(latex)
+    assert blanked == r"\frac{\partial E}{\partial w} = \frac{a + \frac{1}{2}}{c} + \overline{x}"
+    assert parse_claim(latex) == parse_claim(blanked)
+    assert blank_layout(r"x \over y") == r"x \over y"
+
+
+def test_a_row_that_starts_with_an_operator_goes_on_with_the_one_before():
+    """So does an aligned row that states no relation (`& g'(z)`, a product continued)."""
+    latex = r"E &= a \\ &+ b \\ +& c \\ & g'(z) \\ F &= d"
+    assert [text.strip() for text in equations(latex)] == [r"E &= a \\ &+ b \\ +& c \\ & g'(z)",
+                                                            r"F &= d"]
+
+
 @pytest.mark.parametrize("latex,parts", [
     (r"a = b \quad c = d \qquad e = f", ["a = b", "c = d", "e = f"]),
     # a step of an argument, a `\quad` inside a call, one before an unopened `)`

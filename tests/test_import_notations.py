@@ -1117,3 +1117,56 @@ def test_each_layers_weight_in_the_order_its_sum_writes_it(tmp_path, capsys):
     assert inference.notation["m"] == "units[2]"
     assert verdicts[:-1] == [("holds", None)] * 5
     assert verdicts[-1][0] == "wrong"
+
+
+OWN_FUNCTIONS_WORKED_OUT_IN_PLAIN_TEX = r"""# Two inputs, three hidden units, one output, in plain TeX
+
+$a_1=\phi(p_1 v_{11} + p_2 v_{21})$
+
+$a_2=\phi(p_1 v_{12} + p_2 v_{22})$
+
+$a_3=\phi(p_1 v_{13} + p_2 v_{23})$
+
+$s_1=g(a_1 c_{11} + a_2 c_{21} + a_3 c_{31})$
+
+$$
+E={1 \over 2} (g(a_1 c_{11} + a_2 c_{21} + a_3 c_{31}) - r_1)^2
+$$
+
+$$
+\begin{aligned}
+{\partial E \over \partial c_{21}} =&
+a_2 (g(a_1 c_{11} + a_2 c_{21} + a_3 c_{31}) - r_1)
+\\
+& g'(a_1 c_{11} + a_2 c_{21} + a_3 c_{31})
+\\
+{\partial E \over \partial v_{21}} =&
+(g(a_1 c_{11} + a_2 c_{21} + a_3 c_{31}) - r_1)
+g'(a_1 c_{11} + a_2 c_{21} + a_3 c_{31})
+\\
+&\cdot c_{11} p_2 \phi'(p_1 v_{11} + p_2 v_{21})
+\\
+{\partial E \over \partial v_{12}} =&
+(g(a_1 c_{11} + a_2 c_{21} + a_3 c_{31}) - r_1)
+g'(a_1 c_{11} + a_2 c_{21} + a_3 c_{31})
+\\
++& c_{21} p_2 \phi'(p_1 v_{12} + p_2 v_{22})
+\end{aligned}
+$$
+"""
+
+
+def test_a_network_worked_out_with_functions_and_weight_letters_of_its_own(tmp_path, capsys):
+    """Units written out with the document's own functions (`\\phi`, `g`), weights of a letter
+    of its own numbered by pairs (`v_{21}`, `c_{31}`), the target a numbered name the loss's
+    square compares with the output's formula (`r_1`), fractions in plain TeX (`{1 \\over
+    2}`), and rows that go on with an operator (`&\\cdot ...`, `+& ...`). The planted error
+    (a product continued as a sum) is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "plain.md",
+                                               OWN_FUNCTIONS_WORKED_OUT_IN_PLAIN_TEX)
+    layers = inference.network["layers"]
+    assert [(layer["units"], layer.get("function")) for layer in layers] == [(3, r"\phi"),
+                                                                             (1, "g")]
+    assert inference.notation["r_1"] == "target(1)"
+    assert verdicts[:-1] == [("holds", None)] * 7
+    assert verdicts[-1][0] == "wrong"

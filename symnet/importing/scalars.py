@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# a function of the document's own: one letter (`f`, `g`) or a Greek one (`\phi`)
+_OWN_FUNCTION = r"[fgh]|\\(?:phi|varphi|psi)"
 # a name with a subscript: `w_5`, `w_{5}`, `net_{h1}`, `out_{o2}`, `i_1`, `x_{2}`
 _NAME = r"(?:\\[A-Za-z]+|[A-Za-z]+)\s*_\s*(?:\{\s*[A-Za-z0-9]+\s*\}|[A-Za-z0-9])"
 _PRODUCT = r"(?:\*|\\cdot|\\times)?"
@@ -25,9 +27,10 @@ _LOGISTIC = re.compile(rf"^\s*(?P<lhs>{_NAME})\s*=\s*\\[dt]?frac\s*\{{\s*1\s*\}}
 _APPLIED = re.compile(rf"^\s*(?P<lhs>{_NAME})\s*=\s*(?P<f>\\sigma|\\tanh|\\operatorname\{{ReLU\}}|"
                       rf"\\text\{{ReLU\}}|\\mathrm\{{ReLU\}}|ReLU)\s*(?:\\left)?\(\s*"
                       rf"(?P<net>{_NAME})\s*(?:\\right)?\)\s*$")
-# `h_1 = \sigma(w_1 x_1 + w_2 x_2 + b_1)`: the function of a sum written inside it
-_APPLIED_TO_SUM = re.compile(rf"^\s*(?P<lhs>{_NAME})\s*=\s*(?P<f>\\sigma|\\tanh)\s*(?:\\left)?\("
-                             r"(?P<sum>[^()]*?)(?:\\right)?\)\s*$")
+# `h_1 = \sigma(w_1 x_1 + w_2 x_2 + b_1)`: the function of a sum written inside it (also a
+# function of the document's own, `g(i_1 w_{11} + i_2 w_{21})`)
+_APPLIED_TO_SUM = re.compile(rf"^\s*(?P<lhs>{_NAME})\s*=\s*(?P<f>\\sigma|\\tanh|{_OWN_FUNCTION})\s*"
+                             r"(?:\\left)?\((?P<sum>[^()]*?)(?:\\right)?\)\s*$")
 _FUNCTIONS = {r"\sigma": "sigmoid", r"\tanh": "tanh"}
 _WEIGHT_LETTERS = ("w", "W", r"\theta", r"\Theta", r"\omega")
 _BIAS_LETTERS = ("b", "B", r"\beta")
@@ -78,8 +81,10 @@ class WrittenOut:
         found = []
         for layer, units in enumerate(self.layers, start=1):
             activations = {unit.activation for unit in units}
-            row = {"units": len(units), "activation": activations.pop()
-                   if len(activations) == 1 else "sigmoid"}
+            activation = activations.pop() if len(activations) == 1 else "sigmoid"
+            row = {"units": len(units), "activation": activation}
+            if activation.startswith("generic:"):   # (`g(...)`: the document's own function)
+                row.update(activation="generic", function=activation.split(":", 1)[1])
             if any(unit.bias is None for unit in units):
                 row["bias"] = False
             elif self.shared_bias(layer):
@@ -203,6 +208,8 @@ def target_rows(found: WrittenOut, formulas: list[str]) -> dict[str, str]:
                 elif name in ("output", "out", "prediction") and "_" not in other and \
                         len(other) > 1:
                     rows.update({name: "output", other: "target"})
+    if not rows:   # `(f(h_1 u_{11} + ...) - t_1)^2`: the output written as its formula
+        rows = _numbered_targets(found, formulas)
     # (`target_{o2}` beside `target_{o1}`: every output's target is written as one is)
     bases = {_base(name) for name, meaning in rows.items() if meaning.startswith("target(")}
     for base in bases if len(bases) == 1 else ():
@@ -210,6 +217,25 @@ def target_rows(found: WrittenOut, formulas: list[str]) -> dict[str, str]:
             if "_" in name:
                 rows.setdefault(_key(f"{base}_{{{_label(name)}}}"), f"target({number})")
     return rows
+
+
+# a numbered name a squared difference compares: `(... - t_1)^2`, `(t_2 - ...)^2`
+_COMPARED = re.compile(r"-\s*([A-Za-z]\s*_\s*\{?\s*[0-9]\s*\}?)\s*\)\s*\^\s*\{?\s*2|"
+                       r"\(\s*([A-Za-z]\s*_\s*\{?\s*[0-9]\s*\}?)\s*-")
+
+
+def _numbered_targets(found: WrittenOut, formulas: list[str]) -> dict[str, str]:
+    """`t_1`, `t_2` compared in squares with the outputs (written as their formulas): output k's
+    target, when they are one letter's names no unit has and numbered as the outputs are."""
+    named = {name for layer in found.layers for unit in layer
+             for name in (unit.net, unit.out, *(weight for weight, _ in unit.weights))} | \
+        set(found.inputs)
+    compared = {_key(first or second) for latex in formulas
+                for first, second in _COMPARED.findall(latex)} - named
+    if len({_base(name) for name in compared}) != 1 or \
+            not all(1 <= int(_label(name)) <= len(found.outputs) for name in compared):
+        return {}
+    return {name: f"target({_label(name)})" for name in sorted(compared)}
 
 
 def loss_name(formulas: list[str], found: WrittenOut) -> str | None:
@@ -230,8 +256,9 @@ def _applied_to_sum(text: str) -> Unit | None:
     if not unit:
         return None
     weights, bias = unit
+    function = statement.group("f")
     return Unit(None, weights, bias, _key(statement.group("lhs")),
-                _FUNCTIONS[statement.group("f")])
+                _FUNCTIONS.get(function, f"generic:{function}"))
 
 
 def _sum(text: str) -> Unit | None:
@@ -256,7 +283,11 @@ def _terms(text: str) -> tuple[list, str | None] | None:
         b = _key(b)
         weight, source = (a, b) if _base(a) in _WEIGHT_LETTERS else (b, a)
         if _base(weight) not in _WEIGHT_LETTERS:
-            return None
+            # a weight of another letter (`h_1 u_{11}`): the factor numbered by a pair
+            paired = [name for name in (a, b) if len(_label(name)) == 2]
+            if len(paired) != 1:
+                return None
+            weight, source = paired[0], b if paired[0] == a else a
         weights.append((weight, source))
     return (weights, bias) if weights else None
 
