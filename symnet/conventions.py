@@ -121,9 +121,47 @@ SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹ⁱⁿˡᴸᵀ⁺⁻⁽⁾",
 _SCRIPT_RUNS = re.compile(f"[{''.join(SUBSCRIPTS)}]+|[{''.join(SUPERSCRIPTS)}]+")
 
 
+# a letter with digits after it, `w1`, `h12`, `\hat{y1}`: the letter subscripted with them
+# (plain-text names; not inside a word, `net1`, nor a command, `\log2`)
+_DIGITS_AFTER_A_LETTER = re.compile(r"(?<![A-Za-z0-9\\_^])([A-Za-z])([0-9]+)(?![0-9A-Za-z_])")
+# `E_y1`: a subscript letter with digits after it, the subscript `y1` (as it is meant)
+_SUBSCRIPT_WITH_DIGITS = re.compile(r"_\s*([A-Za-z])([0-9]+)(?![0-9A-Za-z])")
+_ACCENTED_DIGITS = re.compile(r"\\(hat|bar|tilde|overline)\s*\{\s*([A-Za-z])\s*_\{([0-9]+)\}\s*\}")
+
+
+def subscripted_digits(text: str) -> str:
+    """`w1 * x1` as `w_{1} * x_{1}`, `\\hat{y1}` as `\\hat{y}_{1}`, `E_y1` as `E_{y1}`."""
+    text = _SUBSCRIPT_WITH_DIGITS.sub(r"_{\1\2}", text)
+    scripts = _script_spans(text)
+    text = _DIGITS_AFTER_A_LETTER.sub(
+        lambda match: match.group() if any(start <= match.start() < end
+                                           for start, end in scripts)
+        else f"{match.group(1)}_{{{match.group(2)}}}", text)
+    return _ACCENTED_DIGITS.sub(r"\\\1{\2}_{\3}", text)
+
+
+_WORDS = re.compile(r"(?:[_^]|\\(?:text|mathrm|textrm|mbox|operatorname|texttt))\s*$")
+
+
+def _script_spans(text: str) -> list[tuple[int, int]]:
+    """Where the braced sub- and superscripts and words are (`out_{h1}`: `h1` is a label as
+    written; `\\text{pd.Z1}` is words)."""
+    spans, opened = [], []
+    for index, character in enumerate(text):
+        if character == "{":
+            opened.append((index, bool(_WORDS.search(text, 0, index))))
+        elif character == "}" and opened:
+            start, script = opened.pop()
+            if script:
+                spans.append((start, index))
+    return spans
+
+
 def ascii_latex(text: str) -> str:
     """The formula with Unicode math replaced by the LaTeX it stands for (a `ᵀ` inside a
-    superscript, `A^{(1)ᵀ}`, is that superscript's T)."""
+    superscript, `A^{(1)ᵀ}`, is that superscript's T), and digits written after a letter as
+    its subscript (`w1`)."""
+    text = subscripted_digits(text)
     if text.isascii():
         return text
     text = _SCRIPT_RUNS.sub(_script_run, text)

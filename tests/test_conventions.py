@@ -339,6 +339,24 @@ def test_unicode_sub_and_superscripts_are_scripts_and_broadcast_dots_are_operato
     assert outcome([claims[2].replace(".- a", ".+ a")], **single) == [("wrong", "sign")]
 
 
+def test_digits_after_a_letter_are_its_subscript_but_not_in_a_label_or_a_word():
+    """`w1 * x1`, `\\hat{y1}`, `E_y1` as plain text writes them: `w_{1}`, `\\hat{y}_{1}`,
+    `E_{y1}`; a label already under a name (`out_{h1}`), words (`\\text{Z1}`), a name of
+    several letters (`net1`) and a command (`\\log2`) stay as written."""
+    assert ascii_latex(r"z1 = w1 * x1 + \hat{y1} + E_y1") == \
+        r"z_{1} = w_{1} * x_{1} + \hat{y}_{1} + E_{y1}"
+    kept = r"out_{h1} + \text{Z1} + net1 + \log2 + W^{(2)} x_1"
+    assert ascii_latex(kept) == kept
+    neurons = {"samples": "single", "sizes": {}, "inputs": 1,
+               "layers": [{"units": 1, "activation": "sigmoid"}] * 2,
+               "loss": {"kind": "squared_error", "scale": "1/2", "reduction": "sum"}}
+    notation = {"w1": "weight[1]", "w2": "weight[2]", "h1": "activation[1]",
+                "z2": "preactivation[2]", "c2": "bias[2]"}
+    claims = [r"z2 = w2 h1 + c2", r"z2 = w1 h1 + c2"]
+    assert outcomes(verdicts_in(neurons, claims, notation))[0] == HOLDS
+    assert outcomes(verdicts_in(neurons, claims, notation))[1][0] == "wrong"
+
+
 def test_differentials_of_a_batch_by_the_declared_d():
     """`'d' = "differential"`: `\\mathrm{d} Z^{(1)} = \\mathrm{d}W^{(1)} X` (the input held), the
     loss's differential a trace against the adjoint; a product in the wrong order is a shape

@@ -1170,3 +1170,36 @@ def test_a_network_worked_out_with_functions_and_weight_letters_of_its_own(tmp_p
     assert inference.notation["r_1"] == "target(1)"
     assert verdicts[:-1] == [("holds", None)] * 7
     assert verdicts[-1][0] == "wrong"
+
+
+NAMES_WITH_DIGITS_WITHOUT_UNDERSCORES = r"""# A worked example in plain names
+
+$$z1 = w1 * x1 + w2 * x2 + b1$$
+
+$$z2 = w3 * x1 + w4 * x2 + b1$$
+
+$$h1 = \sigma(z1), \quad h2 = \sigma(z2)$$
+
+$$u1 = w5 * h1 + w6 * h2 + b2$$
+
+$$y1 = \sigma(u1)$$
+
+$$E = \frac{1}{2}(t1 - y1)^2$$
+
+$$\frac{\partial E}{\partial w5} = (y1 - t1) \, y1 (1 - y1) \, h1$$
+
+$$\frac{\partial E}{\partial w1} = (y1 - t1) \, y1 (1 - y1) \, w5 \, h1 (1 - h1) \, x1$$
+
+$$\frac{\partial E}{\partial w2} = (y1 - t1) \, y1 (1 - y1) \, w5 \, h1 (1 - h1) \, x1$$
+"""
+
+
+def test_a_worked_example_whose_names_carry_their_digits_without_underscores(tmp_path,
+                                                                              capsys):
+    """`w1 * x1`: plain text's names with their numbers, read as `w_1 * x_1`; the network is
+    read from them as from subscripts. The planted error (x1 for x2) is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "plain_names.md",
+                                               NAMES_WITH_DIGITS_WITHOUT_UNDERSCORES)
+    assert inference.notation["w_5"] == "weight[2](1,1)"
+    assert verdicts[:-1] == [("holds", None)] * 8
+    assert verdicts[-1][0] == "wrong"

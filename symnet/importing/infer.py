@@ -20,7 +20,8 @@ from fractions import Fraction
 
 from lark import Token, Tree
 
-from ..conventions import FUNCTION_NAMES, LAYER_NAMES, SYMBOLS, UNIT_SETS, ascii_latex
+from ..conventions import (FUNCTION_NAMES, LAYER_NAMES, SYMBOLS, UNIT_SETS, ascii_latex,
+                           subscripted_digits)
 from ..grammar import (ClaimSyntaxError, equations, links, parse_claim, source_of,
                        tex_fractions)
 from ..notation import normalise
@@ -1033,9 +1034,9 @@ def infer_network(formulas: list[str], check) -> Inference:
 
     `check(network, notation, formulas)` -> how many of `formulas` hold under `network` (a
     [network] table), or None if the network cannot be built."""
-    # (plain TeX's `{1 \\over 2}` as `\\frac{1}{2}`, in the same columns, for the readers below
+    # (plain TeX's `{1 \\over 2}` as `\\frac{1}{2}` and `w1` as `w_{1}`, for the readers below
     # that read the formulas' text)
-    formulas = [tex_fractions(formula) for formula in formulas]
+    formulas = [subscripted_digits(tex_fractions(formula)) for formula in formulas]
     features = read_features(formulas)
     scalars = written_out(formulas)
     if scalars is not None:
