@@ -82,6 +82,10 @@ CASES = [
     ("sign of one term in parentheses inside parentheses", SINGLE,
      r"\frac{\partial L}{\partial W^{(1)}} = ((W^{(2)T} \delta^{(2)}) \odot a^{(1)} \odot "
      r"(1 - a^{(1)})) x^T", (r"(1 - a", r"(1 + a"), "sign"),
+    # the derivative the right side writes for one value, left out for another
+    ("a logistic's derivative left out", SINGLE,
+     r"\frac{\partial L}{\partial z^{(1)}} = W^{(2)T} ((a^{(2)} - y) \odot a^{(2)} \odot "
+     r"(1 - a^{(2)})) \odot a^{(1)} \odot (1 - a^{(1)})", (r" \odot (1 - a^{(1)})", ""), "other"),
     ("sign of one term inside a product's parentheses", SINGLE,
      r"\frac{\partial a^{(1)}}{\partial z^{(1)}} = a^{(1)} (1 - a^{(1)})",
      (r"1 - a", r"1 + a"), "sign"),
@@ -357,3 +361,4 @@ def test_a_document_that_marks_layers_with_subscripts_gets_its_lines_so():
     line = _counterparts(COLUMNS, claims)[1].counterpart
     assert "W_{2}" in line or "Z_{2}" in line, line
     assert "^{2}" not in line, line
+

@@ -513,6 +513,48 @@ def _sums_in_parentheses(node) -> list:
     return found
 
 
+# a name as a product writes it: `h_j`, `a^{(1)}`, `y_{k}` (a letter, its scripts)
+_NAME = r"(?<![\\A-Za-z])[A-Za-z](?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?(?:\s*\^\s*\{[^{}]*\})?"
+# the derivative of a squashing function as the document writes it beside its value:
+# `y (1 - y)` (the logistic's), `(1 - y^2)` (tanh's)
+# (with the product sign written between them, which the added factor is written with too)
+_TIMES = r"\s*(\\odot|\\circ|\\cdot|\*)?\s*"
+_DERIVATIVE_FORMS = [
+    (re.compile(rf"({_NAME}){_TIMES}\(\s*1\s*-\s*\1\s*\)"), "(1 - {})"),
+    (re.compile(rf"(?:{_TIMES})\(\s*1\s*-\s*\(?\s*({_NAME})\s*\)?\s*\^\s*\{{?\s*2\s*\}}?\s*\)"),
+     "(1 - {}^2)")]
+
+
+def missing_derivative(site: Site) -> Iterator[Edit]:
+    """The derivative the right side writes for one value (`y (1 - y)`) left out for another
+    it multiplies (`... w_j h_j` for `... w_j h_j (1 - h_j)`): the same form written after
+    each other name of the right side that lacks it."""
+    start, end = span(site.link.rhs, site.latex)
+    text = site.latex[start:end]
+    for pattern, form in _DERIVATIVE_FORMS:
+        found = list(pattern.finditer(text))
+        if not found:
+            continue
+        written = {_plain(match.group(match.lastindex if form.endswith("^2)") else 1))
+                   for match in found}
+        times = next((group for match in found for group in match.groups()
+                      if group in (r"\odot", r"\circ", r"\cdot", "*")), None)
+        for name in re.finditer(_NAME, text):
+            value = _plain(name.group())
+            written_name = name.group().strip()
+            if form.endswith("^2)") and "^" in written_name:   # (`(1 - (a^{(1)})^2)`)
+                written_name = f"({written_name})"
+            factor = form.format(written_name)
+            after = text[name.end():]
+            if value in written or _plain(factor) in _plain(after)[:len(_plain(factor)) + 8] \
+                    or after.lstrip().startswith(("(", "_", "^", "'")):
+                continue   # (it has the form already; or it is a function, or scripted on)
+            added = f" {times} {factor}" if times else f" {factor}"
+            yield Edit(f"${factor}$ written after ${name.group().strip()}$",
+                       ((start + name.end(), start + name.end(), added),),
+                       ("other", f"the right side lacks the factor ${factor}$"))
+
+
 Generator = Callable[[Site], Iterator[Edit]]
 
 # which edits may explain a diagnosis, most likely first; every edit is verified by symnet
@@ -523,10 +565,10 @@ BY_DIAGNOSIS: dict[str, tuple[Generator, ...]] = {
     "shape": (swapped_sizes, transposes, hadamard, reversed_product, swapped_factors,
               index_letters, layers, missing_layers),
     "index": (index_letters, layers, missing_layers, transposes, hadamard),
-    "other": (primes, term_by_term, hadamard, layers, missing_layers, index_letters, negated,
-              transposes),
-    None: (primes, term_by_term, hadamard, layers, missing_layers, index_letters, negated,
-           transposes),
+    "other": (primes, term_by_term, missing_derivative, hadamard, layers, missing_layers,
+              index_letters, negated, transposes),
+    None: (primes, term_by_term, missing_derivative, hadamard, layers, missing_layers,
+           index_letters, negated, transposes),
 }
 
 
