@@ -1203,3 +1203,44 @@ def test_a_worked_example_whose_names_carry_their_digits_without_underscores(tmp
     assert inference.notation["w_5"] == "weight[2](1,1)"
     assert verdicts[:-1] == [("holds", None)] * 8
     assert verdicts[-1][0] == "wrong"
+
+
+
+EACH_UNITS_FUNCTION_BY_ITS_LETTER = r"""# Unit by unit, each unit's function by its letter
+
+The hidden units take the inputs $$o_p$$ through weights $$v_{pq}$$: $$s_q = c_q + \sum_p o_p v_{pq}$$
+and $$o_q = h_q(s_q)$$. The output units take them through $$v_{qr}$$: $$s_r = c_r + \sum_q o_q v_{qr}$$,
+$$o_r = h_r(s_r)$$.
+
+$$
+E = \frac{1}{2} \sum_r (o_r - y_r)^2
+$$
+
+$$
+\frac{\partial E}{\partial v_{qr}} = (o_r - y_r) h_r'(s_r) o_q
+$$
+
+$$
+\frac{\partial E}{\partial c_r} = (o_r - y_r) h_r'(s_r)
+$$
+
+$$
+\frac{\partial E}{\partial v_{pq}} = \sum_r (o_r - y_r) h_r'(s_r) v_{qr} h_q'(s_q) o_p
+$$
+
+$$
+\frac{\partial E}{\partial c_q} = \sum_r (o_r - y_r) h_r'(s_r) v_{qr} h_q'(s_r)
+$$
+"""
+
+
+def test_each_units_function_by_its_letter_and_the_bias_before_the_sum(tmp_path, capsys):
+    """`s_q = c_q + \\sum_p o_p v_{pq}` (the bias first) and `o_q = h_q(s_q)`: a letter per
+    layer, the function subscripted with the unit's letter being that layer's (`h_r'(s_r)`);
+    the planted index error is found as one."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "unit_functions.md",
+                                               EACH_UNITS_FUNCTION_BY_ITS_LETTER)
+    assert inference.notation["r"] == "units[2]"
+    assert [layer.get("function") for layer in inference.network["layers"]] == ["h", "h"]
+    assert verdicts[:-1] == [("holds", None)] * 8
+    assert verdicts[-1] == ("wrong", "index")

@@ -241,10 +241,12 @@ def _weighted_sum(tree, own: str) -> Step | None:
     """`\\sum_i w_{ij} o_i (+ b_j)`: the step it makes, without its function yet."""
     bias = None
     if isinstance(tree, Tree) and tree.data == "binary" and str(tree.children[1]) == "+":
-        added = tree.children[2]
+        summed, added = tree.children[0], tree.children[2]
+        if isinstance(added, Tree) and added.data in ("big_sum", "bare_sum"):
+            summed, added = added, summed   # (`b_j + \sum_i a_i w_{ij}`: the bias first)
         if isinstance(added, Tree) and added.data == "scripted" and _subscript(added) == (own,):
             bias = name_of(added.children[0])
-        tree = tree.children[0]
+        tree = summed
     if not (isinstance(tree, Tree) and tree.data in ("big_sum", "bare_sum")):
         return None   # (`\sum w_{hi} L_h`: a sum that leaves its index to the body)
     factors = [node for node in tree.children[-1].iter_subtrees_topdown()

@@ -15,7 +15,7 @@ from ..network import sample_loss
 from ..notation import PARAMETER_KINDS, PARAMETERS_LAYER, Entry, normalise
 from .algebra import BUILTIN_FUNCTIONS, per_sample_function
 from ..grammar import ClaimSyntaxError, equations, links, parse_claim, source_of
-from .trees import column_of, labelled_name, lone_letter, name_of, numbered_name
+from .trees import column_of, labelled_name, lone_letter, name_of, numbered_name, written_tokens
 from .values import (IMPLICIT_SAMPLE, NO_SAMPLE, UNIT, Context, FunctionValue, Indexed,
                      IndexMismatch, LayerLeftOut, MatrixValue, NeedsBatch, NoSuchLayer,
                      OutOfRange, ParameterLeftOut, Unresolvable, Value, fixed, renamed)
@@ -233,7 +233,7 @@ class QuantityReader:
             layer_tree, sample, transpose, power = self._read_superscript(superscript)
         if layer_tree is None and subscript is not None and (
                 self._subscript_layer(name, subscript) or
-                self._declared_function(name) and self._layer_number(subscript) is not None):
+                self._declared_function(name) and self._function_layer(subscript) is not None):
             # `W_2`, `z_l`: the subscript is the layer; and `f_L'` for a function the
             # [network] declares its layers with
             layer_tree, subscript = subscript, None
@@ -377,6 +377,21 @@ class QuantityReader:
         entries = self.context.notation.by_base(normalise(name))
         return bool(entries) and all(entry.meaning.kind == "learning_rate" for entry in entries)
 
+    def _function_layer(self, mark) -> int | None:
+        """The layer a declared function's mark names: a layer (`f_L`, `f^{(2)}`), or the
+        layer whose units its index letter numbers (`g_j(z_j)`: unit j's function)."""
+        by_units = self._unit_letter_layer(mark)
+        return by_units if by_units is not None else self._layer_number(mark)
+
+    def _unit_letter_layer(self, mark) -> int | None:
+        """The layer whose units `mark`, one index letter, numbers; None for any other mark."""
+        letters = [str(token) for token in written_tokens([mark])] if isinstance(mark, Tree) \
+            else [str(mark)]
+        if len(letters) == 1 and letters[0].isalpha() and \
+                self.context.notation.units_layer(letters[0]) is not None:
+            return self._units_of(letters[0])
+        return None
+
     def _declared_function(self, name: str) -> list[int]:
         """The layers the [network] declares with the generic function `name` (`\\phi`)."""
         return [number for number, layer in enumerate(self.network.layers, start=1)
@@ -403,6 +418,10 @@ class QuantityReader:
             return self._dummy_vector(name, indices, tree)
         if name in self.context.dummies and not indices and layer_tree is None:
             return Indexed.scalar(self.context.dummies[name])
+        if layer_tree is not None and not indices and self._declared_function(name):
+            number = self._unit_letter_layer(layer_tree)
+            if number is not None:   # `g_j(z_j)`: the function of unit j's layer
+                return self._activation_function(number, tree)
         found = layer_tree is None and self._lookup_by_units(name, indices, tree) or \
             self._lookup(name, layer_tree, tree)
         if found is not None:
@@ -417,7 +436,7 @@ class QuantityReader:
         if layer_tree is not None and not indices and self._declared_function(name):
             # `f^{(L)}`, `f'^{(l-1)}`: the generic function the [network] declares its layers
             # with, written with a layer mark, is that layer's function
-            number = self._layer_number(layer_tree)
+            number = self._function_layer(layer_tree)
             if number is None:
                 raise Unresolvable("symnet reads a layer mark as a number, a layer variable "
                                    "with an offset or a layer's name", column_of(layer_tree))
