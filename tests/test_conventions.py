@@ -357,6 +357,17 @@ def test_digits_after_a_letter_are_its_subscript_but_not_in_a_label_or_a_word():
     assert outcomes(verdicts_in(neurons, claims, notation))[1][0] == "wrong"
 
 
+def test_a_derivative_operator_inside_a_product_applies_to_what_follows_it():
+    """`(a_k - y_k) \\frac{\\partial}{\\partial W_{kj}} a_k`: the factors before the operator
+    multiply what it makes of the factors after it."""
+    claims = [r"\frac{\partial L}{\partial W^{(2)}_{kj}} = (a^{(2)}_k - y_k) "
+              r"\frac{\partial}{\partial W^{(2)}_{kj}} a^{(2)}_k",
+              r"\frac{\partial L}{\partial W^{(2)}_{kj}} = (a^{(2)}_k - y_k) "
+              r"\frac{\partial}{\partial W^{(2)}_{kj}} z^{(2)}_k"]
+    found = outcome(claims, samples="single", hidden="sigmoid")
+    assert found[0] == HOLDS and found[1][0] == "wrong"
+
+
 def test_differentials_of_a_batch_by_the_declared_d():
     """`'d' = "differential"`: `\\mathrm{d} Z^{(1)} = \\mathrm{d}W^{(1)} X` (the input held), the
     loss's differential a trace against the adjoint; a product in the wrong order is a shape

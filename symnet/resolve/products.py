@@ -135,6 +135,14 @@ class ProductReader:
             # the whole product after it, not to its first factor
             return self._apply_operator(self.resolve(factors[0], factor=True),
                                         product_of(factors[1:]), tree)
+        inside = next((number for number, factor in enumerate(factors[1:-1], start=1)
+                       if _is_operator(factor)), None)
+        if inside is not None:
+            # `(a_k - t_k) \frac{\partial}{\partial w_{jk}} a_k`: the factors before the operator
+            # multiply what it makes of the factors after it
+            applied = self._apply_operator(self.resolve(factors[inside], factor=True),
+                                           product_of(factors[inside + 1:]), tree)
+            return self._multiply(self.resolve(product_of(factors[:inside])), applied, "", tree)
         left, right = tree.children
         if is_indicator(left) and is_group(right) and \
                 is_condition(right.children):   # 1[z > 0], \mathbb{1}\{z > 0\}
