@@ -18,6 +18,7 @@ from .notation import Notation, notation_of
 from .spec import Document
 from .size_sets import Networks
 from .verdict import DocumentState, Verdict, clear_caches, establish, judge
+from .verdict.redefinitions import redefinition, respelled
 
 SYMBOLS = {"holds": "ok", "approximation": "~", "wrong": "X", "unchecked": "?"}
 
@@ -49,32 +50,74 @@ class PreparedDocument:
     claims: tuple[str, ...]          # every claim's LaTeX (corrections reuse the document's)
     before: list[DocumentState]
     counterparts: bool = False
+    # each claim as judged: with the functions the document redefined before it respelled
+    # (`\sigma` as the rectifier after `\sigma(z) = \max(0, z)`), and the redefinitions, by
+    # claim number, with what they say
+    renames: list[dict[str, str]] = field(default_factory=list)
+    redefining: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def texts(self) -> list[str]:
+        return [respelled(claim.judged, renames)
+                for claim, renames in zip(self.document.claims, self.renames)]
 
     @classmethod
     def of(cls, document: Document, counterparts: bool = False) -> "PreparedDocument":
         networks = Networks(document.network)
         claims = tuple(claim.judged for claim in document.claims)
         notation = defined_sample_losses(notation_of(document), claims, networks)
-        state, before = DocumentState(), []
-        for claim in document.claims:
+        state, before, renamed, renames, redefining = DocumentState(), [], [], {}, {}
+        for number, claim in enumerate(document.claims):
             before.append(state.copy())
-            establish(claim.id, claim.judged, notation, networks, state)
-        return cls(document, notation, networks, Style.of(claims), claims, before, counterparts)
+            renamed.append(renames)
+            found = redefinition(claim.judged, renames, lambda text: judge(
+                claim.id, text, notation, networks,
+                replace(state.copy(), diagnose=False)).verdict == "holds")
+            if found is not None:
+                name, spelling, words = found
+                renames = {key: value for key, value in renames.items() if key != name}
+                renames.update({name: spelling} if spelling else {})
+                redefining[number] = (f"defines ${name}$ as {words}, which symnet reads it as "
+                                      "in the claims after this one (until it is defined again)")
+            establish(claim.id, respelled(claim.judged, renamed[-1]), notation, networks,
+                      state)
+        return cls(document, notation, networks, Style.of(claims), claims, before, counterparts,
+                   renamed, redefining)
 
     def verdict(self, number: int) -> Verdict:
         """Claim `number` judged, with its correction when it is wrong (and, with
         `counterparts`, symnet's own line for its left side, for the report)."""
         claim, before = self.document.claims[number], self.before[number]
-        verdict = judge(claim.id, claim.judged, self.notation, self.networks, before.copy())
+        if number in self.redefining:
+            return Verdict(claim.id, claim.judged, "unchecked",
+                           message=self.redefining[number])
+        renames = self.renames[number]
+        verdict = judge(claim.id, respelled(claim.judged, renames), self.notation,
+                        self.networks, before.copy())
         verdict.correction = _safely(correct, verdict, self.notation, self.networks, before,
                                      self.style, self.claims)
         diagnosed_by_correction(verdict)
+        if renames and respelled(claim.judged, renames) != claim.judged:
+            verdict = _as_written(verdict, claim.judged, renames)   # (shown as written)
         if self.counterparts and verdict.verdict != "unchecked":
             found = _safely(counterpart, claim.id, claim.judged, self.notation, self.networks,
                             before, self.style, self.claims)
             verdict.counterpart = found and found.latex
             verdict.no_counterpart = "" if found is None else found.reason
         return verdict
+
+
+def _as_written(verdict: Verdict, written: str, renames: dict[str, str]) -> Verdict:
+    """A verdict on the claim with a redefined function respelled, shown with the claim as
+    the document writes it (a correction put back in its spelling too)."""
+    verdict.latex = written
+    if verdict.correction is not None:
+        verdict.correction = replace(verdict.correction, latex=respelled(
+            verdict.correction.latex, {new: old for old, new in renames.items()}))
+    said = ", ".join(f"${old}$ as ${new}$" for old, new in renames.items())
+    verdict.message = (verdict.message + "; " if verdict.message else "") + \
+        f"read with {said}, as an earlier claim defines it"
+    return verdict
 
 
 def check_document(document: Document, counterparts: bool = False,
@@ -109,9 +152,11 @@ def count_holding(document: Document) -> int:
     """How many of the document's claims hold, judged without explanations or proofs: what
     `symnet import` weighs the networks a document may describe by."""
     ready = PreparedDocument.of(document)
-    held = sum(judge(claim.id, claim.judged, ready.notation, ready.networks,
-                     replace(before, diagnose=False)).verdict == "holds"
-               for claim, before in zip(document.claims, ready.before))
+    held = sum(number not in ready.redefining and judge(
+        claim.id, text, ready.notation, ready.networks,
+        replace(before, diagnose=False)).verdict == "holds"
+        for number, (claim, text, before) in enumerate(zip(document.claims, ready.texts,
+                                                            ready.before)))
     clear_caches()
     return held
 

@@ -368,6 +368,25 @@ def test_a_derivative_operator_inside_a_product_applies_to_what_follows_it():
     assert found[0] == HOLDS and found[1][0] == "wrong"
 
 
+def test_sigma_defined_as_another_function_is_read_so_until_defined_again():
+    """A tutorial's `\\sigma(z) = \\max(0, z)` in a section on the rectifier: the claims after
+    it read \\sigma as the rectifier (and after `\\sigma(z) = \\tanh(z)` as tanh) until it is
+    defined again; each definition is unchecked, saying so. A definition that is none of
+    them, `\\frac{1}{1 + e^{z}}`, is a wrong sigmoid as before."""
+    derivative = r"\sigma'(z) = \sigma(z)(1 - \sigma(z))"
+    claims = [r"\sigma(z) = \frac{1}{1 + e^{z}}",
+              r"\sigma(z) = \max(0, z)",
+              r"\sigma'(z) = \begin{cases} 1 & \text{if } z > 0 \\ 0 & \text{if } z < 0 "
+              r"\end{cases}",
+              r"\sigma(z) = \tanh(z)", r"\sigma'(z) = 1 - \sigma(z)^2", derivative,
+              r"\sigma(z) = \frac{1}{1 + e^{-z}}", derivative]
+    found = verdicts(claims, samples="single", hidden="sigmoid")
+    assert [verdict.verdict for verdict in found] == [
+        "wrong", "unchecked", "holds", "unchecked", "holds", "wrong", "unchecked", "holds"]
+    assert "as the rectifier" in found[1].message and found[2].latex == claims[2]
+    assert r"read with $\sigma$ as $\tanh$" in found[5].message
+
+
 def test_differentials_of_a_batch_by_the_declared_d():
     """`'d' = "differential"`: `\\mathrm{d} Z^{(1)} = \\mathrm{d}W^{(1)} X` (the input held), the
     loss's differential a trace against the adjoint; a product in the wrong order is a shape
