@@ -17,6 +17,7 @@ whose sizes use it as a size's name (`L` the number of layers is then not the lo
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 # written symbol -> meaning; the layer letter of a key is the key's layer variable
 SYMBOLS: dict[str, str] = {
@@ -126,18 +127,22 @@ _SCRIPT_RUNS = re.compile(f"[{''.join(SUBSCRIPTS)}]+|[{''.join(SUPERSCRIPTS)}]+"
 _DIGITS_AFTER_A_LETTER = re.compile(r"(?<![A-Za-z0-9\\_^])([A-Za-z])([0-9]+)(?![0-9A-Za-z_])")
 # `E_y1`: a subscript letter with digits after it, the subscript `y1` (as it is meant)
 _SUBSCRIPT_WITH_DIGITS = re.compile(r"_\s*([A-Za-z])([0-9]+)(?![0-9A-Za-z])")
-_ACCENTED_DIGITS = re.compile(r"\\(hat|bar|tilde|overline)\s*\{\s*([A-Za-z])\s*_\{([0-9]+)\}\s*\}")
+_ACCENTED_WITH_DIGITS = re.compile(r"\\(hat|bar|tilde|overline)\s*\{\s*([A-Za-z])([0-9]+)\s*\}")
 
 
-def subscripted_digits(text: str) -> str:
-    """`w1 * x1` as `w_{1} * x_{1}`, `\\hat{y1}` as `\\hat{y}_{1}`, `E_y1` as `E_{y1}`."""
+def subscripted_digits(text: str, bare: Callable[[str, str], bool] | None = None) -> str:
+    """`\\hat{y1}` as `\\hat{y}_{1}`, `E_y1` as `E_{y1}`, and `w1 * x1` as `w_{1} * x_{1}`
+    where `bare(letter, digits)` says so (every such name without it: the importer's reading;
+    a claim's names are subscripted where the notation names `w_{1}` an entry, and otherwise
+    a layered letter's glued digits are its layer, `W2`)."""
     text = _SUBSCRIPT_WITH_DIGITS.sub(r"_{\1\2}", text)
+    text = _ACCENTED_WITH_DIGITS.sub(r"\\\1{\2}_{\3}", text)
     scripts = _script_spans(text)
-    text = _DIGITS_AFTER_A_LETTER.sub(
+    return _DIGITS_AFTER_A_LETTER.sub(
         lambda match: match.group() if any(start <= match.start() < end
-                                           for start, end in scripts)
+                                           for start, end in scripts) or
+        bare is not None and not bare(match.group(1), match.group(2))
         else f"{match.group(1)}_{{{match.group(2)}}}", text)
-    return _ACCENTED_DIGITS.sub(r"\\\1{\2}_{\3}", text)
 
 
 _WORDS = re.compile(r"(?:[_^]|\\(?:text|mathrm|textrm|mbox|operatorname|texttt))\s*$")
@@ -161,7 +166,7 @@ def ascii_latex(text: str) -> str:
     """The formula with Unicode math replaced by the LaTeX it stands for (a `ᵀ` inside a
     superscript, `A^{(1)ᵀ}`, is that superscript's T), and digits written after a letter as
     its subscript (`w1`)."""
-    text = subscripted_digits(text)
+    text = subscripted_digits(text, lambda letter, digits: False)
     if text.isascii():
         return text
     text = _SCRIPT_RUNS.sub(_script_run, text)

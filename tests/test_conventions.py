@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from symnet.check import check_document
-from symnet.conventions import ascii_latex, marks_layers_with_superscripts
+from symnet.conventions import (ascii_latex, marks_layers_with_superscripts,
+                                subscripted_digits)
 from symnet.document import parse
 from symnet.errors import InputError
 
@@ -340,21 +341,23 @@ def test_unicode_sub_and_superscripts_are_scripts_and_broadcast_dots_are_operato
 
 
 def test_digits_after_a_letter_are_its_subscript_but_not_in_a_label_or_a_word():
-    """`w1 * x1`, `\\hat{y1}`, `E_y1` as plain text writes them: `w_{1}`, `\\hat{y}_{1}`,
-    `E_{y1}`; a label already under a name (`out_{h1}`), words (`\\text{Z1}`), a name of
-    several letters (`net1`) and a command (`\\log2`) stay as written."""
-    assert ascii_latex(r"z1 = w1 * x1 + \hat{y1} + E_y1") == \
-        r"z_{1} = w_{1} * x_{1} + \hat{y}_{1} + E_{y1}"
+    """`\\hat{y1}`, `E_y1` as plain text writes them: `\\hat{y}_{1}`, `E_{y1}`; `w1 * x1` is
+    `w_{1} * x_{1}` where the notation names `w_1` an entry (a network worked out by hand),
+    else a layered letter's glued layer (`A1`, code's names); a label already under a name
+    (`out_{h1}`), words (`\\text{Z1}`), a name of several letters (`net1`) and a command
+    (`\\log2`) stay as written."""
+    assert ascii_latex(r"\hat{y1} + E_y1 + A1") == r"\hat{y}_{1} + E_{y1} + A1"
+    assert subscripted_digits(r"z1 = w1 * x1 + A1") == r"z_{1} = w_{1} * x_{1} + A_{1}"
     kept = r"out_{h1} + \text{Z1} + net1 + \log2 + W^{(2)} x_1"
-    assert ascii_latex(kept) == kept
+    assert subscripted_digits(kept) == kept
     neurons = {"samples": "single", "sizes": {}, "inputs": 1,
                "layers": [{"units": 1, "activation": "sigmoid"}] * 2,
                "loss": {"kind": "squared_error", "scale": "1/2", "reduction": "sum"}}
-    notation = {"w1": "weight[1]", "w2": "weight[2]", "h1": "activation[1]",
-                "z2": "preactivation[2]", "c2": "bias[2]"}
-    claims = [r"z2 = w2 h1 + c2", r"z2 = w1 h1 + c2"]
-    assert outcomes(verdicts_in(neurons, claims, notation))[0] == HOLDS
-    assert outcomes(verdicts_in(neurons, claims, notation))[1][0] == "wrong"
+    notation = {"v_1": "weight[1](1,1)", "v_2": "weight[2](1,1)", "u_1": "activation[1](1)",
+                "s_2": "preactivation[2](1)", "c_2": "bias[2](1)"}
+    claims = [r"s2 = v2 * u1 + c2", r"s2 = v1 * u1 + c2"]
+    found = outcomes(verdicts_in(neurons, claims, notation))
+    assert found[0] == HOLDS and found[1][0] == "wrong"
 
 
 def test_a_derivative_operator_inside_a_product_applies_to_what_follows_it():

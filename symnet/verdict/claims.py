@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 from lark import Tree
 
-from ..conventions import FUNCTION_NAMES, LOSS_NAMES, ascii_latex
+from ..conventions import FUNCTION_NAMES, LOSS_NAMES, ascii_latex, subscripted_digits
 from ..grammar import (ClaimSyntaxError, Relation, condition_after, continuing, equations,
                        links, parse_claim, source_of)
 from ..matrix_proof import holds_for_all_sizes
@@ -37,6 +37,13 @@ APPROXIMATE = {r"\approx", r"\simeq"}
 DISTRIBUTED = {r"\sim", r"\in"}   # `W \sim rand(n, m)`, `W \in R^{n \times m}`: shapes
 
 
+def read_as(latex: str, notation: Notation) -> str:
+    """The claim as symnet reads it: Unicode as LaTeX, and a letter with digits glued on as
+    the entry the notation names so (`w5` beside `'w_5' = "weight[2](1,1)"`)."""
+    return subscripted_digits(ascii_latex(latex), lambda letter, digits: notation.named_entry(
+        letter, digits) is not None)
+
+
 def judge(claim_id: str, latex: str, notation: Notation,
           networks: Networks, state: DocumentState | None = None) -> Verdict:
     """The verdict on one claim. `state` carries what earlier claims defined and approximated;
@@ -45,7 +52,7 @@ def judge(claim_id: str, latex: str, notation: Notation,
     definitions = state.definitions
     # Unicode math (σ, ∂, ᵀ) is read as the LaTeX it stands for; the verdict keeps the text as
     # written (columns in messages are those of the LaTeX reading)
-    written, latex = latex, ascii_latex(latex)
+    written, latex = latex, read_as(latex, notation)
     try:
         chain = increments(chain_of(latex), notation)
     except ClaimSyntaxError as error:
@@ -114,7 +121,7 @@ def establish(claim_id: str, latex: str, notation: Notation, networks: Networks,
     the cost of what can add to it: only a link written as an approximation needs judging,
     and then without explanations; the names a claim defines need reading only. Later claims
     can then be judged in any order, each from the state before it."""
-    read = ascii_latex(latex)
+    read = read_as(latex, notation)
     try:
         chain = increments(chain_of(read), notation)
     except ClaimSyntaxError:
