@@ -1244,3 +1244,42 @@ def test_each_units_function_by_its_letter_and_the_bias_before_the_sum(tmp_path,
     assert [layer.get("function") for layer in inference.network["layers"]] == ["h", "h"]
     assert verdicts[:-1] == [("holds", None)] * 8
     assert verdicts[-1] == ("wrong", "index")
+
+
+
+NOTATION_DEFINED_BEFORE_THE_NETWORK = r"""# Notation first, then the network
+
+For vectors,
+
+$$\mathbf{p} \cdot \mathbf{q} = \sum_i p_i q_i$$
+
+and
+
+$$(\mathbf{p} \odot \mathbf{Q})_i = p_i Q_i$$
+
+$$\mathbf{s} = \mathbf{U} \mathbf{x} + \mathbf{c}$$
+
+$$\mathbf{h} = \tanh(\mathbf{s})$$
+
+$$\mathbf{o} = \mathbf{V} \mathbf{h} + \mathbf{d}$$
+
+$$E = \frac{1}{2} \|\mathbf{o} - \mathbf{y}\|^2$$
+
+$$\frac{\partial E}{\partial \mathbf{d}} = \mathbf{o} - \mathbf{y}$$
+
+$$\frac{\partial E}{\partial \mathbf{V}} = (\mathbf{o} - \mathbf{y}) \mathbf{h}^T$$
+
+$$\frac{\partial E}{\partial \mathbf{c}} = \mathbf{V}^T (\mathbf{o} - \mathbf{y}) \odot (1 - \mathbf{h} \odot \mathbf{h})$$
+
+$$\frac{\partial E}{\partial \mathbf{U}} = \left(\mathbf{V}^T (\mathbf{o} - \mathbf{y}) \odot (1 - \mathbf{h} \odot \mathbf{h})\right) \mathbf{x}$$
+"""
+
+
+def test_notation_defined_before_the_network_is_no_step_of_it(tmp_path, capsys):
+    """`\\mathbf{p} \\cdot \\mathbf{q} = \\sum_i p_i q_i`, `(\\mathbf{p} \\odot \\mathbf{Q})_i =
+    ...`: a left side that is an operation defines notation; the forward pass is the chain of
+    named steps after it, and the planted missing transpose is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "preamble.md",
+                                               NOTATION_DEFINED_BEFORE_THE_NETWORK)
+    assert inference.notation[r"\mathbf{U}"] == "weight[1]"
+    assert [verdict for verdict, _ in verdicts[2:]] == ["holds"] * 7 + ["wrong"]

@@ -60,6 +60,8 @@ class Chain:
         written = _text(lhs, latex)
         if _VARIABLE_MARK.search(written) and not _NAMED_MARK.search(written):
             return False
+        if _operation(lhs):
+            return False   # (`\mathbf{x} \cdot \mathbf{y} = \sum_i x_i y_i`: notation defined)
         inner = self.inner.get(_plain(_text(rhs, latex)))
         if inner is not None:   # `h(\mathbf{x}) = \tanh(\mathbf{b} + \mathbf{U} \mathbf{x})`
             self._name(written, lhs, inner, called=True)   # (a step inside an earlier one)
@@ -188,6 +190,14 @@ def _factors(tree) -> list:
         return [tree.children[0], Tree("group", [tree.children[1]], tree.meta)]
     return factors_of(tree) if isinstance(tree, Tree) and tree.data == "juxtaposition" \
         else [tree]
+
+
+def _operation(tree) -> bool:
+    """`\\mathbf{x} \\cdot \\mathbf{y}`, `(\\mathbf{a} \\odot \\mathbf{b})_i`: a left side that
+    is an operation on names (the notation a document defines), not a name."""
+    while isinstance(tree, Tree) and tree.data in ("scripted", "group") and tree.children:
+        tree = tree.children[0]
+    return isinstance(tree, Tree) and tree.data in ("binary", "juxtaposition")
 
 
 def _of_the_input(tree) -> bool:
