@@ -192,6 +192,12 @@ def _script_run(match: re.Match) -> str:
     return "^{" + "".join(SUPERSCRIPTS[character] for character in run) + "}"
 
 
+def _marks_a_sample(mark: str, samples: frozenset) -> bool:
+    """Whether a superscript (from its first character on: `(i)}`) is a sample letter."""
+    found = re.match(r"[(\[]?\s*([A-Za-z])\s*(?:[)\]]|\})", mark)   # (not `(l+1)`)
+    return bool(found) and found.group(1) in samples
+
+
 # a layered symbol written with a superscript layer mark: `W^{(2)}`, `a^{[1]}`, `w^l`, `z^{L-1}`
 # (not `^T`, `^\top`, `^2` after a subscript, which are a transpose and a power)
 _LAYERED_BASES = "|".join(sorted({re.escape(key.split("^")[0]) for key in SYMBOLS if "^" in key},
@@ -207,13 +213,15 @@ _SUPERSCRIPT_LAYER = re.compile(
 _SUBSCRIPT_NUMBER = re.compile(rf"(?<![A-Za-z\\])(?:{_LAYERED_BASES})_\{{?\s*[0-9]")
 
 
-def marks_layers_with_superscripts(claims: list[str]) -> bool:
+def marks_layers_with_superscripts(claims: list[str], samples: frozenset = frozenset()) -> bool:
     """Whether a document writes its layers as superscripts (`W^{(2)}`, `w^l`): otherwise a
     single digit or layer letter subscripted to a layered symbol (`W_2`, `z_l`) is its layer.
     A document that numbers its layers under the letters (`W_1`) and writes nothing over them
-    but a 2 (`1 - H^2`) squares them."""
+    but a 2 (`1 - H^2`) squares them; a superscript that is one of the `samples` letters
+    (`z_1^{(i)}` with i the sample) marks a sample, not a layer."""
     texts = [ascii_latex(claim) for claim in claims]
-    marks = [match.group() for text in texts for match in _SUPERSCRIPT_LAYER.finditer(text)]
+    marks = [match.group() for text in texts for match in _SUPERSCRIPT_LAYER.finditer(text)
+             if not _marks_a_sample(text[match.end() - 1:], samples)]
     if marks and all(re.search(r"\^\{?\s*2$", mark) for mark in marks) and \
             any(_SUBSCRIPT_NUMBER.search(text) for text in texts):
         return False

@@ -253,7 +253,9 @@ def build_notation(table: dict[str, str], *, conventions: bool = False,
                 meanings:
             entries.append(entry)
     claims = list(claims)
-    return Notation(tuple(entries), subscript_layers=not marks_layers_with_superscripts(claims),
+    samples = frozenset(entry.key for entry in entries if entry.meaning.kind == "sample_index")
+    return Notation(tuple(entries),
+                    subscript_layers=not marks_layers_with_superscripts(claims, samples),
                     einstein=einstein)
 
 

@@ -507,6 +507,9 @@ def test_layer_superscripts_are_told_from_powers_and_transposes():
     assert marks_layers_with_superscripts([r"W^{(2)}"])
     assert marks_layers_with_superscripts([r"w^l_{jk}"])
     assert not marks_layers_with_superscripts([r"W_2^T x + a_1^2"])
+    # a sample's mark over a layer's subscript (`z_1^{(i)}`, i the sample) is no layer mark
+    assert marks_layers_with_superscripts([r"z_1^{(i)} = W_1 x^{(i)}"])
+    assert not marks_layers_with_superscripts([r"z_1^{(i)} = W_1 x^{(i)}"], frozenset("i"))
 
 
 def test_a_chain_of_jacobians_is_read_as_the_chain_rule():

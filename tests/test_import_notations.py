@@ -1283,3 +1283,36 @@ def test_notation_defined_before_the_network_is_no_step_of_it(tmp_path, capsys):
                                                NOTATION_DEFINED_BEFORE_THE_NETWORK)
     assert inference.notation[r"\mathbf{U}"] == "weight[1]"
     assert [verdict for verdict, _ in verdicts[2:]] == ["holds"] * 7 + ["wrong"]
+
+
+
+LAYERS_UNDER_SAMPLES_OVER = r"""# Layers by subscript, samples by superscript
+
+$$\bm z_1^{(i)} = \bm W_1^T \bm x^{(i)} + \bm b_1$$
+
+$$\bm a_1^{(i)} = \tanh(\bm z_1^{(i)})$$
+
+$$z_2^{(i)} = \bm w_2^T \bm a_1^{(i)} + b_2$$
+
+$$a_2^{(i)} = \sigma(z_2^{(i)})$$
+
+$$L = -\frac{1}{m}\sum_{i=1}^m \left(y^{(i)} \log a_2^{(i)} + (1 - y^{(i)}) \log(1 - a_2^{(i)})\right)$$
+
+$$\frac{\partial L}{\partial z_2^{(i)}} = \frac{1}{m}(a_2^{(i)} - y^{(i)})$$
+
+$$\frac{\partial L}{\partial b_2} = \frac{1}{m}\sum_{i=1}^m (a_2^{(i)} - y^{(i)})$$
+
+$$\frac{\partial L}{\partial b_2} = \sum_{i=1}^m (a_2^{(i)} - y^{(i)})$$
+"""
+
+
+def test_layers_under_the_letters_and_samples_over_them(tmp_path, capsys):
+    """`\\bm z_1^{(i)} = \\bm W_1^T \\bm x^{(i)} + \\bm b_1`: the subscript is the layer and
+    the superscript the sample (i, summed over the batch), not a layer variable; each layer's
+    function is read at its layer. The planted missing 1/m is found."""
+    inference, verdicts = imported_and_checked(tmp_path, capsys, "samples_over.md",
+                                               LAYERS_UNDER_SAMPLES_OVER)
+    assert [layer["activation"] for layer in inference.network["layers"]] == ["tanh",
+                                                                              "sigmoid"]
+    assert verdicts[:-1] == [("holds", None)] * 7
+    assert verdicts[-1] == ("wrong", "factor")

@@ -556,10 +556,14 @@ def _sample_marks(scripts) -> set[str]:
 
 
 def _layer_of(tree) -> str | None:
-    """The layer mark of `A^{[2]}`, `a_l`, `A^L` as written ("2", "l", "L"), or None."""
+    """The layer mark of `A^{[2]}`, `a_l`, `A^L` as written ("2", "l", "L"), or None; a
+    sample's mark beside a layer's (`a_1^{(i)}`) is none."""
     if not (isinstance(tree, Tree) and tree.data == "scripted"):
         return None
-    marks = [str(token) for token in tree.children[1].scan_values(
+    samples = _sample_marks(tree.children[1])
+    scripts = [script for script in tree.children[1].children
+               if not (samples and script.data == "sup")]
+    marks = [str(token) for script in scripts for token in script.scan_values(
         lambda v: isinstance(v, Token) and v.type in ("NUMBER", "LETTER", "NAME")
         or isinstance(v, Token) and str(v).isalnum())]
     return marks[0] if len(marks) == 1 else None
