@@ -360,6 +360,16 @@ def test_digits_after_a_letter_are_its_subscript_but_not_in_a_label_or_a_word():
     assert found[0] == HOLDS and found[1][0] == "wrong"
 
 
+def test_a_space_with_a_size_the_network_does_not_have_says_so():
+    """`W^{(1)} \\in \\mathbb{R}^{p \\times n}` holds (p and n the network's sizes); with `h`,
+    a size only the prose names, the link is unchecked saying which size is missing."""
+    found = verdicts([r"W^{(1)} \in \mathbb{R}^{p \times n}",
+                      r"W^{(1)} \in \mathbb{R}^{h \times n}",
+                      r"W^{(1)} \in \mathbb{R}^{n \times p}"])
+    assert [verdict.verdict for verdict in found] == ["holds", "unchecked", "wrong"]
+    assert "the size 'h' of this space is none of the network's sizes" in found[1].message
+
+
 def test_a_derivative_operator_inside_a_product_applies_to_what_follows_it():
     """`(a_k - y_k) \\frac{\\partial}{\\partial W_{kj}} a_k`: the factors before the operator
     multiply what it makes of the factors after it."""

@@ -25,6 +25,7 @@ import sympy as sp
 from lark import Token, Tree
 
 from ..conventions import ADJOINT_ACCENTS, ALL_PARAMETERS, CASE_ROLES, FUNCTION_NAMES, OTHERWISE
+from ..grammar import source_of
 from ..notation import PARAMETER_KINDS, normalise
 from ..statements import ACCUMULATED, INCREMENT, incremented
 from .algebra import BUILTIN_FUNCTIONS, AlgebraReader
@@ -366,7 +367,14 @@ class Resolver(NotationReader, QuantityReader, IndexReader, AlgebraReader, Calcu
             factors.insert(0, dimensions.children[2])
             dimensions = dimensions.children[0]
         factors.insert(0, dimensions)
-        sizes = [self._layer_expression(factor) for factor in factors]
+        sizes = []
+        for factor in factors:
+            try:
+                sizes.append(self._layer_expression(factor))
+            except Unresolvable:   # (`\mathbb{R}^h`: a size the prose names, not a layer)
+                raise Unresolvable(f"the size {source_of(factor, self.context.latex).strip()!r}"
+                                   " of this space is none of the network's sizes; name it in "
+                                   "[network] sizes", column_of(factor)) from None
         if len(sizes) > 2 or None in sizes or any(size < 1 for size in sizes):
             raise Unresolvable("symnet reads spaces as R^{n \\times m} with sizes it knows",
                                column_of(tree))
