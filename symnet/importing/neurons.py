@@ -28,7 +28,7 @@ _ENTRY = re.compile(r"^\s*(?P<name>\\(?:text|mathrm|mathit|operatorname)\s*\{\s*
                     r"|\\?[A-Za-z]+)\s*_\s*\{?\s*(?P<index>[A-Za-z])\s*\}?\s*$")
 
 
-# `u`, `\\hat{y}`-less plain names: the sum or the output of a layer of one unit
+# `u`, `y`: a plain name without an index, the sum or the output of a layer of one unit
 _ONE_UNIT = re.compile(r"^\s*(?P<name>\\?[A-Za-z]+)\s*$")
 # the input's letters, which a layer of one unit may take directly (`\\sum_k w_k x_k`)
 _INPUT_LETTERS = {name for name, meaning in SYMBOLS.items() if meaning == "input"}
