@@ -56,10 +56,9 @@ class PreparedDocument:
     renames: list[dict[str, str]] = field(default_factory=list)
     redefining: dict[int, str] = field(default_factory=dict)
 
-    @property
-    def texts(self) -> list[str]:
-        return [respelled(claim.judged, renames)
-                for claim, renames in zip(self.document.claims, self.renames)]
+    def text(self, number: int) -> str:
+        """Claim `number` as it is judged (the functions redefined before it respelled)."""
+        return respelled(self.document.claims[number].judged, self.renames[number])
 
     @classmethod
     def of(cls, document: Document, counterparts: bool = False) -> "PreparedDocument":
@@ -70,8 +69,9 @@ class PreparedDocument:
         for number, claim in enumerate(document.claims):
             before.append(state.copy())
             renamed.append(renames)
-            found = redefinition(claim.judged, renames, lambda text: judge(
-                claim.id, text, notation, networks,
+            text = respelled(claim.judged, renames)
+            found = redefinition(claim.judged, renames, lambda candidate: judge(
+                claim.id, candidate, notation, networks,
                 replace(state.copy(), diagnose=False)).verdict == "holds")
             if found is not None:
                 name, spelling, words = found
@@ -79,8 +79,7 @@ class PreparedDocument:
                 renames.update({name: spelling} if spelling else {})
                 redefining[number] = (f"defines ${name}$ as {words}, which symnet reads it as "
                                       "in the claims after this one (until it is defined again)")
-            establish(claim.id, respelled(claim.judged, renamed[-1]), notation, networks,
-                      state)
+            establish(claim.id, text, notation, networks, state)
         return cls(document, notation, networks, Style.of(claims), claims, before, counterparts,
                    renamed, redefining)
 
@@ -91,13 +90,12 @@ class PreparedDocument:
         if number in self.redefining:
             return Verdict(claim.id, claim.judged, "unchecked",
                            message=self.redefining[number])
-        renames = self.renames[number]
-        verdict = judge(claim.id, respelled(claim.judged, renames), self.notation,
-                        self.networks, before.copy())
+        renames, text = self.renames[number], self.text(number)
+        verdict = judge(claim.id, text, self.notation, self.networks, before.copy())
         verdict.correction = _safely(correct, verdict, self.notation, self.networks, before,
                                      self.style, self.claims)
         diagnosed_by_correction(verdict)
-        if renames and respelled(claim.judged, renames) != claim.judged:
+        if text != claim.judged:
             verdict = _as_written(verdict, claim.judged, renames)   # (shown as written)
         if self.counterparts and verdict.verdict != "unchecked":
             found = _safely(counterpart, claim.id, claim.judged, self.notation, self.networks,
@@ -153,10 +151,9 @@ def count_holding(document: Document) -> int:
     `symnet import` weighs the networks a document may describe by."""
     ready = PreparedDocument.of(document)
     held = sum(number not in ready.redefining and judge(
-        claim.id, text, ready.notation, ready.networks,
+        claim.id, ready.text(number), ready.notation, ready.networks,
         replace(before, diagnose=False)).verdict == "holds"
-        for number, (claim, text, before) in enumerate(zip(document.claims, ready.texts,
-                                                            ready.before)))
+        for number, (claim, before) in enumerate(zip(document.claims, ready.before)))
     clear_caches()
     return held
 

@@ -530,7 +530,7 @@ _TOKEN_NAMES = {"RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('", 
 # between two equations: a line break, or `, \quad` before a formula (not before a remark)
 _LINE_BREAK = re.compile(r"\\\\|,\s*\\q?quad(?!\s*(?:\\text|\())"
                          r"|(?:\\q?quad\s*)?\\text\{\s*(?:and|or|,)\s*\}(?:\s*\\q?quad)?")
-_STARTS_WITH_RELATION = re.compile(r"^\s*&?\s*(=|:=|\\approx|\\simeq|\\equiv|\\leftarrow)")
+STARTS_WITH_RELATION = re.compile(r"^\s*&?\s*(=|:=|\\approx|\\simeq|\\equiv|\\leftarrow)")
 # a row that starts with an operator (`+& ...`, `&- ...`) goes on with the expression before it
 _STARTS_WITH_OPERATOR = re.compile(r"^\s*&?\s*(?:[+-]|\\(?:cdot|times|odot)(?![A-Za-z]))")
 
@@ -583,7 +583,7 @@ def continuing(equation: str) -> str | None:
     """A line that starts with its relation (`&= A = B`, the rows after the first of an
     aligned derivation, kept as claims of their own) without that relation, whose own links
     can be checked (`A = B`); None for any other line."""
-    found = _STARTS_WITH_RELATION.match(blank_layout(equation))
+    found = STARTS_WITH_RELATION.match(blank_layout(equation))
     if found is None:
         return None
     return " " * found.end() + equation[found.end():]
@@ -601,10 +601,10 @@ def equations(latex: str, separators: re.Pattern = _LINE_BREAK) -> list[str]:
     found = [match for match in separators.finditer(latex) if depths[match.start()] == 0]
     for match, after in zip(found, found[1:] + [None]):
         row = latex[match.end():after.start() if after else len(latex)]
-        if not _STARTS_WITH_RELATION.match(row) and not (
+        if not STARTS_WITH_RELATION.match(row) and not (
                 match.group().startswith("\\\\") and row.strip() and (
                     _STARTS_WITH_OPERATOR.match(row) or
-                    row.lstrip().startswith("&") and not _A_RELATION.search(row))):
+                    row.lstrip().startswith("&") and not STATES.search(row))):
             ends.append(match.start())    # the separator (`\\`, `\text{and}`) belongs to neither
             starts.append(match.end())
     if separators is _LINE_BREAK:   # (`A = B \quad C = D`: a space between two equations)
@@ -617,11 +617,11 @@ def equations(latex: str, separators: re.Pattern = _LINE_BREAK) -> list[str]:
     return [" " * start + latex[start:end] + " " * (len(latex) - end) for start, end in bounds]
 
 
-_SPACE = re.compile(r"\\q?quad(?![a-zA-Z])")
+_QUAD = re.compile(r"\\q?quad(?![a-zA-Z])")
 # `A = B \quad \longrightarrow \quad C = D`: a step of an argument, not two statements
-_ARROW = r"\\(?:(?:long|Long)?(?:right|Right)arrow|to|implies)(?![a-zA-Z])"
-_AN_ARROW_BESIDE = re.compile(rf"^(?:\s|&|\\q?quad)*{_ARROW}|{_ARROW}(?:\s|&|\\q?quad)*$")
-_A_RELATION = re.compile(r"(?<![<>!\\])=|\\(?:approx|leftarrow|gets)(?![a-zA-Z])")
+# a statement's relation: an equation, a definition or an update (`a > 0` and `x \in X` are
+# none)
+STATES = re.compile(r"(?<![<>!\\])=|\\(?:leftarrow|gets|approx|coloneqq)(?![a-zA-Z])")
 
 
 def _split_at_spaces(latex: str, depths: list[int], starts: list, ends: list) -> tuple:
@@ -630,10 +630,10 @@ def _split_at_spaces(latex: str, depths: list[int], starts: list, ends: list) ->
     bounds, found = list(zip(starts, ends + [len(latex)])), ([], [])
     for start, end in bounds:
         pieces = [start]
-        for match in _SPACE.finditer(latex, start, end):
+        for match in _QUAD.finditer(latex, start, end):
             before, after = latex[pieces[-1]:match.start()], latex[match.end():end]
-            if depths[match.start()] == 0 and _A_RELATION.search(before) and \
-                    _A_RELATION.search(after) and not _STARTS_WITH_RELATION.match(after) and \
+            if depths[match.start()] == 0 and STATES.search(before) and \
+                    STATES.search(after) and not STARTS_WITH_RELATION.match(after) and \
                     _closed(latex[start:match.start()]) and _closed(after) and \
                     not _AN_ARROW_BESIDE.search(before) and not _AN_ARROW_BESIDE.match(after):
                 found[1].append(match.start())
@@ -676,6 +676,8 @@ class Relation:
 # \\sigma'(Z)`): each statement is a chain of its own
 ARROWS = {r"\rightarrow", r"\longrightarrow", r"\to", r"\Rightarrow", r"\Longrightarrow",
           r"\implies"}
+_ARROW = "(?:" + "|".join(re.escape(arrow) for arrow in sorted(ARROWS)) + ")(?![a-zA-Z])"
+_AN_ARROW_BESIDE = re.compile(rf"^(?:\s|&|\\q?quad)*{_ARROW}|{_ARROW}(?:\s|&|\\q?quad)*$")
 
 
 def links(tree: Tree) -> list[Relation]:

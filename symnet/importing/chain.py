@@ -24,7 +24,7 @@ _LAYERED_LETTERS = set(LAYERED_KINDS)
 # the names the conventions give the loss (`L`, `J`, `\mathcal{E}`)
 LOSS_LETTERS = {name for name, meaning in SYMBOLS.items() if meaning == "loss"}
 _PLAIN_NAMES = {key for key in SYMBOLS if "^" not in key}
-_INPUTS = {name for name, meaning in SYMBOLS.items() if meaning == "input"}
+INPUT_NAMES = {name for name, meaning in SYMBOLS.items() if meaning == "input"}
 _PRODUCTS = {r"\cdot", r"\times", "*", ""}
 # `^{(l)}`, `^{l-1}`, `^{(k+1)}`: a layer mark with a variable (a transpose `^T` is none)
 _VARIABLE_MARK = re.compile(r"\^\s*\{?\s*[(\[]?\s*(?!T\b|\\top)[A-Za-z](?:\s*[+-]\s*[0-9])?"
@@ -81,7 +81,7 @@ class Chain:
                 self._activation(written, lhs, head, _text(head, latex))
                 return True
             return False
-        if self.layers == 0 and _base(rhs) in _INPUTS and _text(rhs, latex) == _base(rhs):
+        if self.layers == 0 and _base(rhs) in INPUT_NAMES and _text(rhs, latex) == _base(rhs):
             self.flowing = {written}   # `h^{(1)} = x`: the input under the name it flows in
             return True
         if self._affine(rhs, latex):
@@ -149,7 +149,7 @@ class Chain:
             named = _NAMED_MARK.search(text)
             if named:   # `A^{(in)}`: the input by its layer's name
                 return LAYER_NAMES[named.group(1)] == "input"
-            return _base(tree) in _INPUTS or _base(other) not in _INPUTS and \
+            return _base(tree) in INPUT_NAMES or _base(other) not in INPUT_NAMES and \
                 _base(tree) not in _LAYERED_LETTERS and not _is_matrix(tree) and \
                 _is_matrix(other)
         return text in self.flowing
@@ -206,7 +206,7 @@ def _of_the_input(tree) -> bool:
     convention)."""
     return isinstance(tree, Tree) and tree.data == "call" and len(tree.children) == 2 and \
         isinstance(tree.children[0], Tree) and tree.children[0].data in ("name", "command") \
-        and _base(tree.children[1]) in _INPUTS and SYMBOLS.get(_base(tree) or "") is None
+        and _base(tree.children[1]) in INPUT_NAMES and SYMBOLS.get(_base(tree) or "") is None
 
 
 def _ungrouped(tree):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import InputError
-from ..grammar import HOLDS_ROWS, ROWS, equations
+from ..grammar import HOLDS_ROWS, ROWS, STARTS_WITH_RELATION, STATES, equations
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,6 @@ _NO_NUMBER = re.compile(r"\\(?:nonumber|notag)(?![a-zA-Z])")
 # or `cases` inside a formula keeps its own
 _ENVIRONMENT_MARK = re.compile(rf"\\(?:begin|end)\{{(?!{HOLDS_ROWS}\}})[A-Za-z]+\*?\}}"
                                r"(?:\{[0-9]+\})?")
-# a statement: an equation, a definition or an update; `a > 0` and `x \in X` are not claims
-_STATES = re.compile(r"(?<![<>!\\])=|\\(?:leftarrow|gets|approx|coloneqq)(?![a-zA-Z])")
 # `i = 1, \ldots, N`, `l = 1, 2`, `N = 3`, `i = k` (if i = k, ...): a range, a value or a
 # case given in prose, not a formula to check (in a display, a claim as any)
 _SETTING = re.compile(r"^\s*[A-Za-z]\s*=\s*(?:[0-9.]+\s*$|.*\\[lc]?dots|"
@@ -99,7 +97,7 @@ def _split(blocks: Iterator[_Block]) -> list[Formula]:
             continue
         if not block.display:
             open_chain = None
-            if _STATES.search(block.body) and not _SETTING.match(block.body):
+            if STATES.search(block.body) and not _SETTING.match(block.body):
                 found.append(Formula(block.body.strip(), block.line, None, False))
             case = block if _CASE.fullmatch(block.body) else None
             continue
@@ -115,7 +113,7 @@ def _split(blocks: Iterator[_Block]) -> list[Formula]:
                 continue
             line = block.line + body[:len(piece) - len(piece.lstrip())].count("\n")
             if open_chain is not None and (_ENDS_WITH_RELATION.search(open_chain.latex) or (
-                    _STARTS_WITH_RELATION.match(latex) and not _STATES.search(open_chain.latex))):
+                    STARTS_WITH_RELATION.match(latex) and not STATES.search(open_chain.latex))):
                 found[-1] = replace(open_chain, latex=f"{open_chain.latex}\n{latex}")
             else:
                 found.append(Formula(
@@ -130,7 +128,6 @@ def _split(blocks: Iterator[_Block]) -> list[Formula]:
 # a display that ends with its relation continues in the next, and one that starts with it
 # continues a display that states nothing
 _ENDS_WITH_RELATION = re.compile(r"(?<![<>!\\])(?:=|\\approx)\s*$")
-_STARTS_WITH_RELATION = re.compile(r"^\s*&?\s*(?:=|\\approx)")
 
 
 # --- Markdown ---------------------------------------------------------------------------------

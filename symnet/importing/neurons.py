@@ -20,8 +20,8 @@ from lark import Tree
 
 from ..grammar import source_of
 from ..resolve.trees import name_of, written_tokens
-from ..conventions import SYMBOLS, UNIT_SETS
-from .chain import LAYERED_KINDS
+from ..conventions import UNIT_SETS
+from .chain import INPUT_NAMES, LAYERED_KINDS
 
 # `net_j`, `\text{net}_j`, `o_j`: a name with one index letter
 _ENTRY = re.compile(r"^\s*(?P<name>\\(?:text|mathrm|mathit|operatorname)\s*\{\s*[A-Za-z]+\s*\}"
@@ -30,8 +30,6 @@ _ENTRY = re.compile(r"^\s*(?P<name>\\(?:text|mathrm|mathit|operatorname)\s*\{\s*
 
 # `u`, `y`: a plain name without an index, the sum or the output of a layer of one unit
 _ONE_UNIT = re.compile(r"^\s*(?P<name>\\?[A-Za-z]+)\s*$")
-# the input's letters, which a layer of one unit may take directly (`\\sum_k w_k x_k`)
-_INPUT_LETTERS = {name for name, meaning in SYMBOLS.items() if meaning == "input"}
 
 
 @dataclass
@@ -101,8 +99,9 @@ class Neurons:
         if own is not None:
             return _weighted_sum(tree, own)
         # one unit: of the sum's two factors with its letter, the one an earlier step makes
-        # (or the input) is what the layer takes, the other its weight (`\sum_j w_j h_j`)
-        made = {step.activation for step in self.steps} | _INPUT_LETTERS
+        # (or the input: `\sum_k w_k x_k`) is what the layer takes, the other its weight
+        # (`\sum_j w_j h_j`)
+        made = {step.activation for step in self.steps} | INPUT_NAMES
         return _weighted_sum_to_one(tree, made)
 
     @property

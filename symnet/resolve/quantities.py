@@ -387,10 +387,8 @@ class QuantityReader:
         """The layer whose units `mark`, one index letter, numbers; None for any other mark."""
         letters = [str(token) for token in written_tokens([mark])] if isinstance(mark, Tree) \
             else [str(mark)]
-        if len(letters) == 1 and letters[0].isalpha() and \
-                self.context.notation.units_layer(letters[0]) is not None:
-            return self._units_of(letters[0])
-        return None
+        return self._units_of(letters[0]) if len(letters) == 1 and letters[0].isalpha() \
+            else None
 
     def _declared_function(self, name: str) -> list[int]:
         """The layers the [network] declares with the generic function `name` (`\\phi`)."""
